@@ -1,0 +1,59 @@
+//===- MappedFile.h - Read-only memory-mapped file --------------*- C++ -*-===//
+//
+// A file mapped read-only into memory. Indexers read the IR parts through the
+// mapping and record blob locations as file offsets; blob bytes are only
+// touched when a typed view asks for them, so the kernel never pages them in
+// for indexing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_MAPPEDFILE_H
+#define MLIRSCOPE_MAPPEDFILE_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mlirscope {
+
+/// A read-only, private mapping of a whole file. Movable, not copyable.
+class MappedFile {
+public:
+  /// Maps `path`. Errors name the file and the system reason.
+  static llvm::Expected<std::unique_ptr<MappedFile>> open(llvm::StringRef path);
+  ~MappedFile();
+  MappedFile(const MappedFile &) = delete;
+  MappedFile &operator=(const MappedFile &) = delete;
+
+  const std::string &getPath() const { return path; }
+  uint64_t size() const { return length; }
+  const uint8_t *data() const { return base; }
+  llvm::ArrayRef<uint8_t> bytes() const { return {base, (size_t)length}; }
+  llvm::StringRef text() const {
+    return {reinterpret_cast<const char *>(base), (size_t)length};
+  }
+  /// Modification time (ns since epoch) and inode identity at open time; used
+  /// to notice that someone else changed the file since it was indexed.
+  int64_t getMTimeNs() const { return mtimeNs; }
+  uint64_t getInode() const { return inode; }
+
+  /// Tells the kernel the given byte range is no longer needed in memory (the
+  /// pages stay valid and are read back from disk on the next touch).
+  void dropPages(uint64_t offset, uint64_t size) const;
+
+private:
+  MappedFile() = default;
+  std::string path;
+  const uint8_t *base = nullptr;
+  uint64_t length = 0;
+  int64_t mtimeNs = 0;
+  uint64_t inode = 0;
+};
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_MAPPEDFILE_H

@@ -1,0 +1,203 @@
+//===- ModelIndex.h - Format-independent index of an MLIR model -*- C++ -*-===//
+//
+// What the indexers (bytecode and text) produce: the IR's structure (ops,
+// regions, the use-def graph) and every resource blob as a location in the
+// file. Nothing here owns or copies blob bytes: a resource is an offset and a
+// size into the mapped file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_MODELINDEX_H
+#define MLIRSCOPE_MODELINDEX_H
+
+#include "mlirscope/MappedFile.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlirscope {
+
+/// Sentinel for "no index" in the compact records below.
+inline constexpr uint32_t kNone = ~0u;
+
+/// The scalar element type of a tensor, as far as mlirscope understands it.
+struct ElementType {
+  enum class Kind : uint8_t {
+    Unknown,   ///< Not decoded (opaque dialect type or unsupported builtin).
+    Integer,   ///< iN / siN / uiN.
+    Index,     ///< index.
+    Float,     ///< f16, bf16, f32, f64, f80, f128, f8*, tf32, ...
+    Complex,   ///< complex<inner>; `width` is the inner width.
+  };
+  enum class Signedness : uint8_t { Signless, Signed, Unsigned };
+
+  Kind kind = Kind::Unknown;
+  Signedness signedness = Signedness::Signless;
+  /// Bits per scalar (for Complex: bits of one component).
+  unsigned width = 0;
+  /// MLIR spelling, e.g. "f32", "ui8", "complex<f16>", "!vhlo.f32_v1".
+  std::string name;
+
+  /// Bits of one element in a dense blob (complex counts both parts). Zero
+  /// when unknown.
+  uint64_t storageBits() const;
+  bool isKnown() const { return kind != Kind::Unknown; }
+};
+
+/// The type a dense_resource attribute declares for its blob.
+struct TensorType {
+  bool ranked = false;
+  /// Dimensions; kDynamic for `?`.
+  std::vector<int64_t> shape;
+  ElementType element;
+  /// MLIR spelling of the whole type, e.g. "tensor<2x3xf32>".
+  std::string text;
+
+  static constexpr int64_t kDynamic = INT64_MIN;
+  /// Number of elements, or nullopt if unranked, dynamic or overflowing.
+  std::optional<uint64_t> numElements() const;
+  /// "2x3" style shape string ("?" for dynamic, "*" for unranked).
+  std::string shapeString() const;
+};
+
+/// How a resource entry's value is stored.
+enum class ResourceKind : uint8_t { Blob, Bool, String };
+
+/// One entry of a resource group: its location in the file, never its bytes.
+struct Resource {
+  /// Dialect name for dialect resources ("builtin"), or the external group key
+  /// (e.g. "mlir_reproducer").
+  std::string group;
+  bool isDialectGroup = true;
+  std::string key;
+  ResourceKind kind = ResourceKind::Blob;
+  /// Absolute file offset of the first data byte. For text files this is the
+  /// first hex digit after the 8 alignment digits.
+  uint64_t dataOffset = 0;
+  /// Size of the data in bytes (for text: decoded size, half the hex digits).
+  uint64_t size = 0;
+  uint64_t alignment = 1;
+  /// For text files: the hex string's span (quotes excluded).
+  bool isHexText = false;
+  uint64_t textOffset = 0, textSize = 0;
+  /// The type of the first dense_resource attribute referencing this key.
+  std::optional<TensorType> type;
+  /// How many dense_resource attributes reference this key.
+  uint32_t numReferences = 0;
+};
+
+/// A `dense_resource<key>` attribute found in the IR.
+struct ResourceReference {
+  std::string key;
+  std::optional<TensorType> type;
+  /// Index into ModelIndex::resources, or kNone if the key has no entry (or an
+  /// entry without data).
+  uint32_t resource = kNone;
+  /// Byte offset of the attribute's encoding or text (best effort).
+  uint64_t offset = 0;
+};
+
+/// A value in the use-def graph: an op result or a block argument.
+struct ValueRecord {
+  enum class Kind : uint8_t { OpResult, BlockArgument, Unresolved };
+  Kind kind = Kind::Unresolved;
+  /// Defining op (OpResult) or the op owning the block (BlockArgument).
+  uint32_t owner = kNone;
+  /// Result number or argument number.
+  uint32_t number = 0;
+};
+
+/// One operation, in pre-order of the IR walk.
+struct OpRecord {
+  uint32_t name = kNone;       ///< Index into ModelIndex::opNames.
+  uint32_t parent = kNone;     ///< Enclosing op, kNone at top level.
+  uint32_t depth = 0;          ///< Region nesting depth (top level = 0).
+  uint32_t numRegions = 0;
+  uint32_t numBlocks = 0;      ///< Blocks across all of its regions.
+  uint32_t numSuccessors = 0;
+  uint32_t firstResult = kNone; ///< First ValueRecord of its results.
+  uint32_t numResults = 0;
+  uint32_t firstOperand = 0;   ///< Into ModelIndex::operands.
+  uint32_t numOperands = 0;
+  bool isolatedFromAbove = false;
+  /// Symbol name (from `sym_name`), empty when none was found.
+  std::string symbol;
+  /// File offset of the op's encoding (bytecode) or text.
+  uint64_t offset = 0;
+};
+
+/// An interned operation name.
+struct OpName {
+  std::string dialect;
+  std::string name; ///< Full name, "dialect.op".
+  /// Whether the producer had the op registered (bytecode >= 5), else unknown.
+  std::optional<bool> wasRegistered;
+};
+
+/// A named section of the file (for the IR-vs-blob byte accounting).
+struct SectionInfo {
+  std::string name;
+  uint64_t offset = 0, size = 0;
+};
+
+/// The whole index. Produced by `indexFile`, immutable afterwards.
+class ModelIndex {
+public:
+  enum class Format : uint8_t { Bytecode, Text };
+
+  Format format = Format::Bytecode;
+  std::shared_ptr<MappedFile> file;
+  /// Bytecode version and producer string (bytecode only).
+  uint64_t bytecodeVersion = 0;
+  std::string producer;
+
+  std::vector<std::string> dialects;
+  std::vector<OpName> opNames;
+  std::vector<OpRecord> ops;
+  std::vector<ValueRecord> values;
+  std::vector<uint32_t> operands; ///< Value indices, sliced by OpRecord.
+  std::vector<Resource> resources;
+  std::vector<ResourceReference> references;
+  std::vector<SectionInfo> sections;
+
+  /// True when op counts come from a lexical scan rather than a parse (text
+  /// in a dialect's custom syntax that is not linked).
+  bool opCountsApproximate = false;
+  /// Non-fatal problems worth showing to a user (undecodable attributes...).
+  std::vector<std::string> warnings;
+
+  /// Bytes of the file that hold blob data (hex text for text files).
+  uint64_t blobBytes() const;
+  uint64_t fileSize() const { return file ? file->size() : 0; }
+  /// Finds a resource by key (first match across groups), or nullptr.
+  const Resource *findResource(llvm::StringRef key) const;
+  llvm::StringRef getOpName(const OpRecord &op) const {
+    return op.name < opNames.size() ? llvm::StringRef(opNames[op.name].name)
+                                    : llvm::StringRef("<unknown>");
+  }
+
+  /// Links references to resources by key and fills Resource::type and
+  /// numReferences. Indexers call this once at the end.
+  void linkReferences();
+};
+
+/// Indexes the file at `path`, choosing bytecode or text by its first bytes.
+/// Errors are FormatError (malformed content) or file-system errors.
+llvm::Expected<std::unique_ptr<ModelIndex>> indexFile(llvm::StringRef path);
+
+/// Indexes an already mapped bytecode file.
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexBytecode(std::shared_ptr<MappedFile> file);
+
+/// Indexes an already mapped text file.
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexText(std::shared_ptr<MappedFile> file);
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_MODELINDEX_H

@@ -1,0 +1,1110 @@
+//===- BytecodeIndexer.cpp - Lazy index of MLIR bytecode files ------------===//
+//
+// Reads the structure of an MLIR bytecode file (versions 0-6, see MLIR's
+// docs/BytecodeFormat.md) straight from the mapped bytes, without an
+// MLIRContext: that is what lets mlirscope read dialects it was not built with
+// (e.g. StableHLO's VHLO) and keep blob bytes on disk. Blob entries are located
+// (offset, size, alignment) but never read.
+//
+// Attribute and type entries are indexed as byte ranges and decoded only when
+// needed; only the builtin dialect's encodings are understood, everything else
+// stays opaque.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/FormatError.h"
+#include "mlirscope/ModelIndex.h"
+#include "mlirscope/TypeText.h"
+
+#include "ByteCursor.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <algorithm>
+
+using namespace mlirscope;
+
+namespace {
+
+// Section IDs and op encoding bits, as in mlir/Bytecode/Encoding.h.
+enum SectionID : uint8_t {
+  kString = 0,
+  kDialect = 1,
+  kAttrType = 2,
+  kAttrTypeOffset = 3,
+  kIR = 4,
+  kResource = 5,
+  kResourceOffset = 6,
+  kDialectVersions = 7,
+  kProperties = 8,
+  kNumSections = 9,
+};
+
+const char *sectionName(unsigned id) {
+  static const char *names[] = {"string",     "dialect",         "attr/type",
+                                "attr/type offset", "IR",        "resource",
+                                "resource offset",  "dialect versions",
+                                "properties"};
+  return id < kNumSections ? names[id] : "unknown";
+}
+
+enum OpMask : uint8_t {
+  kHasAttrs = 1 << 0,
+  kHasResults = 1 << 1,
+  kHasOperands = 1 << 2,
+  kHasSuccessors = 1 << 3,
+  kHasInlineRegions = 1 << 4,
+  kHasUseListOrders = 1 << 5,
+  kHasProperties = 1 << 6,
+};
+
+enum Version : uint64_t {
+  kDialectVersioning = 1,
+  kLazyLoading = 2,
+  kUseListOrdering = 3,
+  kElideUnknownBlockArgLocation = 4,
+  kNativePropertiesEncoding = 5,
+  kMaxVersion = 6,
+};
+
+// Builtin dialect attribute/type codes (mlir/IR/BuiltinDialectBytecode.td).
+enum BuiltinAttrCode : uint64_t {
+  kArrayAttr = 0,
+  kDictionaryAttr = 1,
+  kStringAttr = 2,
+  kStringAttrWithType = 3,
+  kFlatSymbolRefAttr = 4,
+  kDenseResourceElementsAttr = 16,
+};
+enum BuiltinTypeCode : uint64_t {
+  kIntegerType = 0,
+  kIndexType = 1,
+  kBFloat16Type = 3,
+  kFloat16Type = 4,
+  kFloat32Type = 5,
+  kFloat64Type = 6,
+  kFloat80Type = 7,
+  kFloat128Type = 8,
+  kComplexType = 9,
+  kMemRefType = 10,
+  kMemRefTypeWithMemSpace = 11,
+  kNoneType = 12,
+  kRankedTensorType = 13,
+  kRankedTensorTypeWithEncoding = 14,
+  kUnrankedTensorType = 18,
+  kVectorType = 19,
+  kVectorTypeWithScalableDims = 20,
+};
+
+/// Deepest type nesting decoded (complex<complex<...>> or cycles in a hostile
+/// file stop here).
+constexpr unsigned kMaxTypeDepth = 32;
+
+struct AttrTypeEntry {
+  uint32_t dialect = kNone;
+  bool custom = false;
+  uint64_t begin = 0, end = 0;
+};
+
+/// A decoded builtin type: either a scalar element type or a shaped type.
+struct DecodedType {
+  bool shaped = false;
+  ElementType element;       // the scalar (or the shaped type's element)
+  TensorType tensor;         // valid when shaped
+};
+
+/// One region-list being read: the regions of one op (or the top level).
+struct Frame {
+  uint32_t cursor;       // index into Indexer::cursors
+  bool ownsCursor;       // an isolated region encoded as its own section
+  uint32_t owner;        // op index, kNone at top level
+  uint64_t regionsLeft;  // regions not yet started
+  bool isolated;
+  bool inRegion = false;
+  uint64_t blocksLeft = 0;
+  uint64_t opsLeft = 0;
+  uint64_t numValues = 0;
+  uint64_t numBlocks = 0;
+  uint32_t depth;
+};
+
+/// Values visible in one isolated-from-above scope. Slots are sparse so a
+/// hostile value count costs nothing until values are actually defined.
+struct ValueScope {
+  uint64_t size = 0;
+  llvm::SmallVector<uint64_t, 4> frameStart;
+  llvm::SmallVector<uint64_t, 4> nextID;
+  llvm::SmallVector<std::vector<uint64_t>, 4> frameKeys;
+  llvm::DenseMap<uint64_t, uint32_t> slots;
+
+  void push(uint64_t n) {
+    frameStart.push_back(size);
+    nextID.push_back(size);
+    frameKeys.emplace_back();
+    size += n;
+  }
+  void pop(uint64_t n) {
+    for (uint64_t k : frameKeys.back())
+      slots.erase(k);
+    frameKeys.pop_back();
+    frameStart.pop_back();
+    nextID.pop_back();
+    size -= n;
+  }
+  void remember(uint64_t key) {
+    // The innermost frame whose range holds `key` owns it.
+    auto it = std::upper_bound(frameStart.begin(), frameStart.end(), key);
+    size_t frame = it == frameStart.begin() ? 0 : (it - frameStart.begin()) - 1;
+    frameKeys[frame].push_back(key);
+  }
+};
+
+class BytecodeIndexer {
+public:
+  explicit BytecodeIndexer(std::shared_ptr<MappedFile> file)
+      : file(std::move(file)), index(std::make_unique<ModelIndex>()) {
+    index->format = ModelIndex::Format::Bytecode;
+    index->file = this->file;
+  }
+
+  llvm::Expected<std::unique_ptr<ModelIndex>> run() {
+    if (!readAll()) {
+      if (!failure.failed())
+        failure.fail(file->size(), "a well-formed bytecode file");
+      return makeFormatError(file->getPath(), *failure.offset,
+                             failure.expected);
+    }
+    index->linkReferences();
+    return std::move(index);
+  }
+
+private:
+  bool readAll();
+  bool readSectionHeader(ByteCursor &in, uint8_t &id, ByteCursor &data);
+  bool readStrings();
+  bool readDialects();
+  bool readProperties();
+  bool readResources();
+  bool readResourceGroup(ByteCursor &offsets, ByteCursor &data,
+                         llvm::StringRef group, bool isDialect);
+  bool readAttrTypeOffsets();
+  bool readIR();
+  bool readBlockHeader(Frame &frame);
+  bool readOp(Frame &frame, bool &pushedChild);
+  bool readUseListOrders(ByteCursor &in, uint64_t rangeSize);
+  bool defineValues(ByteCursor &in, uint64_t count, ValueRecord::Kind kind,
+                    uint32_t owner);
+  bool scanDenseResources();
+
+  bool string(ByteCursor &in, llvm::StringRef &out) {
+    uint64_t idx;
+    if (!in.readVarInt(idx, "a string index"))
+      return false;
+    return stringAt(in, idx, out);
+  }
+  bool stringAt(ByteCursor &in, uint64_t idx, llvm::StringRef &out) {
+    if (idx >= strings.size())
+      return in.fail("a string index below " + llvm::Twine(strings.size()) +
+                     ", got " + llvm::Twine(idx));
+    out = strings[idx];
+    return true;
+  }
+  ByteCursor cursorFor(const AttrTypeEntry &e) {
+    return ByteCursor(file->data(), e.begin, e.end, scratch);
+  }
+
+  /// Decodes type `idx` if it is a builtin type mlirscope understands.
+  const DecodedType *decodeType(uint64_t idx, unsigned depth = 0);
+  /// Returns the value of a builtin StringAttr entry.
+  std::optional<llvm::StringRef> decodeStringAttr(uint64_t idx);
+  /// Returns the symbol name from a builtin DictionaryAttr's `sym_name`.
+  std::optional<llvm::StringRef> symbolFromDictionary(uint64_t idx);
+
+  std::shared_ptr<MappedFile> file;
+  std::unique_ptr<ModelIndex> index;
+  ReadFailure failure;
+  /// Failures while lazily decoding entries are not fatal for the index;
+  /// they make the entry opaque.
+  ReadFailure scratch;
+
+  std::optional<std::pair<uint64_t, uint64_t>> sections[kNumSections];
+  std::vector<llvm::StringRef> strings;
+  std::vector<uint32_t> opNameDialect;
+  uint32_t builtinDialect = kNone;
+  std::vector<AttrTypeEntry> attrs, types;
+  std::vector<std::optional<DecodedType>> typeCache;
+  std::vector<uint8_t> typeState; // 0 = not tried, 1 = decoding, 2 = done
+  /// Dialect resource handles, in file order: the key and the index of its
+  /// Resource (kNone for a declaration without data).
+  std::vector<std::pair<std::string, uint32_t>> handles;
+  uint64_t numProperties = 0;
+
+  // IR walk state.
+  std::vector<ByteCursor> cursors;
+  std::vector<Frame> frames;
+  std::vector<ValueScope> scopes;
+  uint64_t unresolvedValues = 0;
+};
+
+bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
+                                        ByteCursor &data) {
+  uint8_t idAndAlign;
+  uint64_t length;
+  uint64_t at = in.offset();
+  if (!in.readByte(idAndAlign, "a section ID"))
+    return false;
+  id = idAndAlign & 0x7f;
+  if (id >= kNumSections)
+    return failure.fail(at, "a section ID below 9, got " + llvm::Twine(id));
+  if (!in.readVarInt(length, "a section length"))
+    return false;
+  if (idAndAlign & 0x80) {
+    uint64_t alignment;
+    if (!in.readVarInt(alignment, "a section alignment") ||
+        !in.alignTo(alignment))
+      return false;
+  }
+  return in.take(length, data, "section contents");
+}
+
+bool BytecodeIndexer::readAll() {
+  const uint64_t size = file->size();
+  ByteCursor in(file->data(), 0, size, failure);
+  if (size < 4 || std::memcmp(file->data(), "ML\xEFR", 4) != 0)
+    return failure.fail(0, "the bytecode magic 'ML\\xEFR'");
+  in.skip(4);
+  uint64_t version;
+  if (!in.readVarInt(version, "the bytecode version"))
+    return false;
+  if (version > kMaxVersion)
+    return failure.fail(4, "a bytecode version of at most 6, got " +
+                               llvm::Twine(version));
+  index->bytecodeVersion = version;
+  llvm::StringRef producer;
+  if (!in.readCString(producer, "a producer string"))
+    return false;
+  index->producer = producer.str();
+
+  while (!in.empty()) {
+    uint64_t headerAt = in.offset();
+    uint8_t id;
+    ByteCursor data(file->data(), 0, 0, failure);
+    if (!readSectionHeader(in, id, data))
+      return false;
+    if (sections[id])
+      return failure.fail(headerAt, llvm::Twine("one ") + sectionName(id) +
+                                        " section, found a second one");
+    sections[id] = {data.begin(), data.end()};
+    index->sections.push_back({sectionName(id), headerAt, in.offset() - headerAt});
+  }
+  for (unsigned id : {kString, kDialect, kAttrType, kAttrTypeOffset, kIR})
+    if (!sections[id])
+      return failure.fail(size, llvm::Twine("a ") + sectionName(id) +
+                                    " section before the end of the file");
+  if (version >= kNativePropertiesEncoding && !sections[kProperties])
+    return failure.fail(size, "a properties section (required from version 5)");
+  if (sections[kResource].has_value() != sections[kResourceOffset].has_value())
+    return failure.fail(size, "both a resource and a resource offset section");
+
+  return readStrings() && readDialects() && readProperties() &&
+         readResources() && readAttrTypeOffsets() && readIR() &&
+         scanDenseResources();
+}
+
+bool BytecodeIndexer::readStrings() {
+  auto [begin, end] = *sections[kString];
+  ByteCursor in(file->data(), begin, end, failure);
+  uint64_t count;
+  if (!in.readVarInt(count, "the string count"))
+    return false;
+  // Each string costs at least a size byte and a NUL.
+  if (count > (end - begin) / 2)
+    return in.fail("a string count that fits the section, got " +
+                   llvm::Twine(count));
+  strings.resize(count);
+  // Sizes are listed last string first; the data sits at the section's end.
+  uint64_t dataEnd = end;
+  for (size_t i = count; i-- > 0;) {
+    uint64_t len;
+    if (!in.readVarInt(len, "a string size"))
+      return false;
+    if (len == 0 || len > dataEnd - in.offset())
+      return in.fail("a string size within the section, got " +
+                     llvm::Twine(len));
+    dataEnd -= len;
+    strings[i] = llvm::StringRef(
+        reinterpret_cast<const char *>(file->data() + dataEnd), len - 1);
+  }
+  if (in.offset() != dataEnd)
+    return in.fail("string data right after the string sizes");
+  return true;
+}
+
+bool BytecodeIndexer::readDialects() {
+  auto [begin, end] = *sections[kDialect];
+  ByteCursor in(file->data(), begin, end, failure);
+  uint64_t version = index->bytecodeVersion;
+  uint64_t count;
+  if (!in.readVarInt(count, "the dialect count"))
+    return false;
+  if (count > end - begin)
+    return in.fail("a dialect count that fits the section, got " +
+                   llvm::Twine(count));
+  for (uint64_t i = 0; i < count; ++i) {
+    llvm::StringRef name;
+    if (version < kDialectVersioning) {
+      if (!string(in, name))
+        return false;
+    } else {
+      uint64_t nameIdx;
+      bool hasVersion;
+      if (!in.readVarIntWithFlag(nameIdx, hasVersion, "a dialect name") ||
+          !stringAt(in, nameIdx, name))
+        return false;
+      if (hasVersion) {
+        uint8_t id;
+        ByteCursor versionData(file->data(), 0, 0, failure);
+        uint64_t at = in.offset();
+        if (!readSectionHeader(in, id, versionData))
+          return false;
+        if (id != kDialectVersions)
+          return failure.fail(at, "a dialect version section");
+      }
+    }
+    if (name == "builtin" && builtinDialect == kNone)
+      builtinDialect = i;
+    index->dialects.push_back(name.str());
+  }
+  if (version >= kElideUnknownBlockArgLocation) {
+    uint64_t numOps;
+    if (!in.readVarInt(numOps, "the op name count"))
+      return false;
+  }
+  while (!in.empty()) {
+    uint64_t dialect, numNames;
+    if (!in.readVarInt(dialect, "a dialect index"))
+      return false;
+    if (dialect >= index->dialects.size())
+      return in.fail("a dialect index below " +
+                     llvm::Twine(index->dialects.size()));
+    if (!in.readVarInt(numNames, "an op name count"))
+      return false;
+    for (uint64_t i = 0; i < numNames; ++i) {
+      llvm::StringRef name;
+      OpName op;
+      if (version < kNativePropertiesEncoding) {
+        if (!string(in, name))
+          return false;
+      } else {
+        uint64_t idx;
+        bool registered;
+        if (!in.readVarIntWithFlag(idx, registered, "an op name") ||
+            !stringAt(in, idx, name))
+          return false;
+        op.wasRegistered = registered;
+      }
+      op.dialect = index->dialects[dialect];
+      // An empty name is an old unregistered op spelled without a dot.
+      op.name = name.empty() ? op.dialect : op.dialect + "." + name.str();
+      index->opNames.push_back(std::move(op));
+    }
+  }
+  return true;
+}
+
+bool BytecodeIndexer::readProperties() {
+  if (!sections[kProperties])
+    return true;
+  auto [begin, end] = *sections[kProperties];
+  if (begin == end)
+    return true;
+  ByteCursor in(file->data(), begin, end, failure);
+  uint64_t count;
+  if (!in.readVarInt(count, "the properties count"))
+    return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t size;
+    if (!in.readVarInt(size, "a properties entry size") ||
+        !in.skip(size, "bytes of a properties entry"))
+      return false;
+  }
+  if (!in.empty())
+    return in.fail("the end of the properties section");
+  numProperties = count;
+  return true;
+}
+
+bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
+                                        llvm::StringRef group, bool isDialect) {
+  uint64_t count;
+  if (!offsets.readVarInt(count, "a resource count"))
+    return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    llvm::StringRef key;
+    uint64_t size;
+    uint8_t kind;
+    if (!string(offsets, key) ||
+        !offsets.readVarInt(size, "a resource size") ||
+        !offsets.readByte(kind, "a resource kind"))
+      return false;
+    if (kind > 2)
+      return offsets.fail("a resource kind of 0 (blob), 1 (bool) or "
+                          "2 (string), got " + llvm::Twine(kind));
+    ByteCursor entry(file->data(), 0, 0, failure);
+    if (!data.take(size, entry, "resource data"))
+      return false;
+    // A dialect resource without data only declares its key.
+    if (size == 0 && isDialect) {
+      handles.emplace_back(key.str(), kNone);
+      continue;
+    }
+    Resource r;
+    r.group = group.str();
+    r.isDialectGroup = isDialect;
+    r.key = key.str();
+    r.kind = static_cast<ResourceKind>(kind);
+    if (r.kind == ResourceKind::Blob) {
+      uint64_t alignment, blobSize;
+      if (!entry.readVarInt(alignment, "a blob alignment") ||
+          !entry.readVarInt(blobSize, "a blob size") ||
+          !entry.alignTo(alignment))
+        return false;
+      if (blobSize != entry.remaining())
+        return entry.fail("a blob of " + llvm::Twine(blobSize) +
+                          " bytes filling its resource entry (" +
+                          llvm::Twine(entry.remaining()) + " bytes left)");
+      r.alignment = alignment;
+      r.dataOffset = entry.offset();
+      r.size = blobSize;
+    } else {
+      r.dataOffset = entry.offset();
+      r.size = entry.remaining();
+    }
+    uint32_t resourceIdx = index->resources.size();
+    index->resources.push_back(std::move(r));
+    if (isDialect)
+      handles.emplace_back(key.str(), resourceIdx);
+  }
+  return true;
+}
+
+bool BytecodeIndexer::readResources() {
+  if (!sections[kResource])
+    return true;
+  auto [dBegin, dEnd] = *sections[kResource];
+  auto [oBegin, oEnd] = *sections[kResourceOffset];
+  ByteCursor data(file->data(), dBegin, dEnd, failure);
+  ByteCursor offsets(file->data(), oBegin, oEnd, failure);
+  uint64_t numExternal;
+  if (!offsets.readVarInt(numExternal, "the external resource group count"))
+    return false;
+  for (uint64_t i = 0; i < numExternal; ++i) {
+    llvm::StringRef key;
+    if (!string(offsets, key) ||
+        !readResourceGroup(offsets, data, key, /*isDialect=*/false))
+      return false;
+  }
+  while (!offsets.empty()) {
+    uint64_t dialect;
+    if (!offsets.readVarInt(dialect, "a dialect index"))
+      return false;
+    if (dialect >= index->dialects.size())
+      return offsets.fail("a dialect index below " +
+                          llvm::Twine(index->dialects.size()));
+    if (!readResourceGroup(offsets, data, index->dialects[dialect],
+                           /*isDialect=*/true))
+      return false;
+  }
+  return true;
+}
+
+bool BytecodeIndexer::readAttrTypeOffsets() {
+  auto [dBegin, dEnd] = *sections[kAttrType];
+  auto [oBegin, oEnd] = *sections[kAttrTypeOffset];
+  ByteCursor in(file->data(), oBegin, oEnd, failure);
+  uint64_t numAttrs, numTypes;
+  if (!in.readVarInt(numAttrs, "the attribute count") ||
+      !in.readVarInt(numTypes, "the type count"))
+    return false;
+  // Each entry costs at least one byte of the offset section.
+  if (numAttrs > in.remaining() || numTypes > in.remaining())
+    return in.fail("attribute and type counts that fit the offset section");
+  attrs.resize(numAttrs);
+  types.resize(numTypes);
+  uint64_t offset = dBegin;
+  auto readEntries = [&](std::vector<AttrTypeEntry> &entries) {
+    size_t i = 0;
+    while (i < entries.size()) {
+      uint64_t dialect, count;
+      if (!in.readVarInt(dialect, "a dialect index"))
+        return false;
+      if (dialect >= index->dialects.size())
+        return in.fail("a dialect index below " +
+                       llvm::Twine(index->dialects.size()));
+      if (!in.readVarInt(count, "an entry count"))
+        return false;
+      if (count > entries.size() - i)
+        return in.fail("at most " + llvm::Twine(entries.size() - i) +
+                       " more entries, got " + llvm::Twine(count));
+      for (uint64_t j = 0; j < count; ++j, ++i) {
+        uint64_t size;
+        bool custom;
+        if (!in.readVarIntWithFlag(size, custom, "an entry size"))
+          return false;
+        if (size > dEnd - offset)
+          return in.fail("an entry within the attr/type section");
+        entries[i] = {uint32_t(dialect), custom, offset, offset + size};
+        offset += size;
+      }
+    }
+    return true;
+  };
+  if (!readEntries(attrs) || !readEntries(types))
+    return false;
+  if (!in.empty())
+    return in.fail("the end of the attr/type offset section");
+  typeCache.resize(types.size());
+  typeState.assign(types.size(), 0);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Lazy attribute/type decoding (builtin dialect only)
+//===----------------------------------------------------------------------===//
+
+const DecodedType *BytecodeIndexer::decodeType(uint64_t idx, unsigned depth) {
+  if (idx >= types.size() || depth > kMaxTypeDepth)
+    return nullptr;
+  if (typeState[idx] == 2)
+    return typeCache[idx] ? &*typeCache[idx] : nullptr;
+  if (typeState[idx] == 1) // a cycle in a hostile file
+    return nullptr;
+  typeState[idx] = 1;
+  const AttrTypeEntry &e = types[idx];
+  std::optional<DecodedType> result;
+  ByteCursor in = cursorFor(e);
+  scratch = ReadFailure();
+  if (!e.custom) {
+    llvm::StringRef text;
+    if (in.readCString(text)) {
+      DecodedType t;
+      if (auto shaped = parseShapedTypeText(text)) {
+        t.shaped = true;
+        t.tensor = *shaped;
+        t.element = shaped->element;
+      } else {
+        t.element = parseElementTypeText(text);
+      }
+      result = t;
+    }
+  } else if (e.dialect == builtinDialect) {
+    uint64_t code;
+    DecodedType t;
+    auto scalar = [&](ElementType::Kind kind, unsigned width, const char *name) {
+      t.element.kind = kind;
+      t.element.width = width;
+      t.element.name = name;
+      result = t;
+    };
+    auto readShaped = [&](llvm::StringRef kind, bool ranked) {
+      std::vector<int64_t> shape;
+      if (ranked) {
+        uint64_t rank;
+        if (!in.readVarInt(rank) || rank > in.remaining())
+          return;
+        for (uint64_t i = 0; i < rank; ++i) {
+          int64_t d;
+          if (!in.readSignedVarInt(d))
+            return;
+          shape.push_back(d);
+        }
+      }
+      uint64_t eltIdx;
+      if (!in.readVarInt(eltIdx))
+        return;
+      const DecodedType *elt = decodeType(eltIdx, depth + 1);
+      t.shaped = true;
+      t.tensor.ranked = ranked;
+      t.tensor.shape = std::move(shape);
+      if (elt && !elt->shaped)
+        t.tensor.element = elt->element;
+      else
+        t.tensor.element.name = "<type " + std::to_string(eltIdx) + ">";
+      t.tensor.text = formatTensorType(kind, ranked, t.tensor.shape,
+                                       t.tensor.element.name);
+      t.element = t.tensor.element;
+      result = t;
+    };
+    if (in.readVarInt(code)) {
+      switch (code) {
+      case kIntegerType: {
+        uint64_t ws;
+        if (in.readVarInt(ws) && (ws >> 2) > 0 && (ws >> 2) <= (1u << 24) &&
+            (ws & 3) != 3) {
+          static const char *prefix[] = {"i", "si", "ui"};
+          t.element.kind = ElementType::Kind::Integer;
+          t.element.width = unsigned(ws >> 2);
+          t.element.signedness = ElementType::Signedness(ws & 3);
+          t.element.name = prefix[ws & 3] + std::to_string(ws >> 2);
+          result = t;
+        }
+        break;
+      }
+      case kIndexType:
+        scalar(ElementType::Kind::Index, 64, "index");
+        break;
+      case kBFloat16Type:
+        scalar(ElementType::Kind::Float, 16, "bf16");
+        break;
+      case kFloat16Type:
+        scalar(ElementType::Kind::Float, 16, "f16");
+        break;
+      case kFloat32Type:
+        scalar(ElementType::Kind::Float, 32, "f32");
+        break;
+      case kFloat64Type:
+        scalar(ElementType::Kind::Float, 64, "f64");
+        break;
+      case kFloat80Type:
+        scalar(ElementType::Kind::Float, 80, "f80");
+        break;
+      case kFloat128Type:
+        scalar(ElementType::Kind::Float, 128, "f128");
+        break;
+      case kNoneType:
+        t.element.name = "none";
+        result = t;
+        break;
+      case kComplexType: {
+        uint64_t inner;
+        if (!in.readVarInt(inner))
+          break;
+        const DecodedType *elt = decodeType(inner, depth + 1);
+        if (elt && !elt->shaped &&
+            (elt->element.kind == ElementType::Kind::Float ||
+             elt->element.kind == ElementType::Kind::Integer)) {
+          t.element.kind = ElementType::Kind::Complex;
+          t.element.width = elt->element.width;
+          t.element.signedness = elt->element.signedness;
+          t.element.name = "complex<" + elt->element.name + ">";
+          result = t;
+        }
+        break;
+      }
+      case kRankedTensorType:
+        readShaped("tensor", true);
+        break;
+      case kRankedTensorTypeWithEncoding: {
+        uint64_t encoding;
+        if (in.readVarInt(encoding))
+          readShaped("tensor", true);
+        break;
+      }
+      case kUnrankedTensorType:
+        readShaped("tensor", false);
+        break;
+      case kVectorType:
+        readShaped("vector", true);
+        break;
+      case kMemRefType:
+        readShaped("memref", true);
+        break;
+      case kMemRefTypeWithMemSpace: {
+        uint64_t space;
+        if (in.readVarInt(space))
+          readShaped("memref", true);
+        break;
+      }
+      default:
+        break;
+      }
+    }
+  }
+  typeCache[idx] = std::move(result);
+  typeState[idx] = 2;
+  return typeCache[idx] ? &*typeCache[idx] : nullptr;
+}
+
+std::optional<llvm::StringRef> BytecodeIndexer::decodeStringAttr(uint64_t idx) {
+  if (idx >= attrs.size())
+    return std::nullopt;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != builtinDialect)
+    return std::nullopt;
+  ByteCursor in = cursorFor(e);
+  uint64_t code;
+  llvm::StringRef s;
+  if (!in.readVarInt(code) ||
+      (code != kStringAttr && code != kStringAttrWithType))
+    return std::nullopt;
+  uint64_t sIdx;
+  if (!in.readVarInt(sIdx) || sIdx >= strings.size())
+    return std::nullopt;
+  return strings[sIdx];
+}
+
+std::optional<llvm::StringRef>
+BytecodeIndexer::symbolFromDictionary(uint64_t idx) {
+  if (idx >= attrs.size())
+    return std::nullopt;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != builtinDialect)
+    return std::nullopt;
+  ByteCursor in = cursorFor(e);
+  uint64_t code, count;
+  if (!in.readVarInt(code) || code != kDictionaryAttr || !in.readVarInt(count))
+    return std::nullopt;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t nameIdx, valueIdx;
+    if (!in.readVarInt(nameIdx) || !in.readVarInt(valueIdx))
+      return std::nullopt;
+    auto name = decodeStringAttr(nameIdx);
+    if (name && *name == "sym_name")
+      return decodeStringAttr(valueIdx);
+  }
+  return std::nullopt;
+}
+
+bool BytecodeIndexer::scanDenseResources() {
+  if (builtinDialect == kNone)
+    return true;
+  for (const AttrTypeEntry &e : attrs) {
+    if (!e.custom || e.dialect != builtinDialect)
+      continue;
+    ByteCursor in = cursorFor(e);
+    uint64_t code, typeIdx, handle;
+    if (!in.readVarInt(code) || code != kDenseResourceElementsAttr)
+      continue;
+    if (!in.readVarInt(typeIdx) || !in.readVarInt(handle))
+      continue;
+    ResourceReference ref;
+    ref.offset = e.begin;
+    if (handle < handles.size())
+      ref.key = handles[handle].first;
+    else
+      ref.key = "<invalid resource handle " + std::to_string(handle) + ">";
+    if (const DecodedType *t = decodeType(typeIdx); t && t->shaped)
+      ref.type = t->tensor;
+    index->references.push_back(std::move(ref));
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// IR section walk
+//===----------------------------------------------------------------------===//
+
+bool BytecodeIndexer::defineValues(ByteCursor &in, uint64_t count,
+                                   ValueRecord::Kind kind, uint32_t owner) {
+  ValueScope &scope = scopes.back();
+  if (scope.nextID.empty())
+    return in.fail("values defined inside a region");
+  uint64_t &next = scope.nextID.back();
+  if (count > scope.size - next)
+    return in.fail("value IDs within the region's " +
+                   llvm::Twine(scope.size) + " values");
+  for (uint64_t i = 0; i < count; ++i, ++next) {
+    auto [it, inserted] = scope.slots.try_emplace(next, 0);
+    if (inserted) {
+      it->second = index->values.size();
+      index->values.push_back({kind, owner, uint32_t(i)});
+      scope.remember(next);
+    } else {
+      ValueRecord &v = index->values[it->second];
+      if (v.kind != ValueRecord::Kind::Unresolved)
+        return in.fail("a value defined only once");
+      v = {kind, owner, uint32_t(i)};
+      --unresolvedValues;
+    }
+  }
+  return true;
+}
+
+bool BytecodeIndexer::readUseListOrders(ByteCursor &in, uint64_t rangeSize) {
+  uint64_t numToRead = 1;
+  if (rangeSize > 1 && !in.readVarInt(numToRead, "a use-list count"))
+    return false;
+  for (uint64_t v = 0; v < numToRead; ++v) {
+    uint64_t idx = 0, numIndices;
+    bool pairs;
+    if (rangeSize > 1 && !in.readVarInt(idx, "a use-list value index"))
+      return false;
+    if (!in.readVarIntWithFlag(numIndices, pairs, "a use-list size"))
+      return false;
+    for (uint64_t i = 0; i < numIndices; ++i) {
+      uint64_t x;
+      if (!in.readVarInt(x, "a use-list index"))
+        return false;
+    }
+  }
+  return true;
+}
+
+bool BytecodeIndexer::readBlockHeader(Frame &frame) {
+  ByteCursor &in = cursors[frame.cursor];
+  bool hasArgs;
+  if (!in.readVarIntWithFlag(frame.opsLeft, hasArgs, "a block header"))
+    return false;
+  if (frame.owner != kNone)
+    ++index->ops[frame.owner].numBlocks;
+  if (!hasArgs)
+    return true;
+  uint64_t numArgs;
+  if (!in.readVarInt(numArgs, "a block argument count"))
+    return false;
+  uint64_t version = index->bytecodeVersion;
+  for (uint64_t i = 0; i < numArgs; ++i) {
+    uint64_t typeIdx, loc;
+    if (version >= kElideUnknownBlockArgLocation) {
+      bool hasLoc;
+      if (!in.readVarIntWithFlag(typeIdx, hasLoc, "a block argument type"))
+        return false;
+      if (hasLoc && !in.readVarInt(loc, "a block argument location"))
+        return false;
+    } else if (!in.readVarInt(typeIdx, "a block argument type") ||
+               !in.readVarInt(loc, "a block argument location")) {
+      return false;
+    }
+    if (typeIdx >= types.size())
+      return in.fail("a type index below " + llvm::Twine(types.size()));
+  }
+  if (!defineValues(in, numArgs, ValueRecord::Kind::BlockArgument, frame.owner))
+    return false;
+  if (version < kUseListOrdering)
+    return true;
+  uint8_t hasOrders = 0;
+  if (!in.readByte(hasOrders, "a use-list flag"))
+    return false;
+  return !hasOrders || readUseListOrders(in, numArgs);
+}
+
+bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
+  ByteCursor &in = cursors[frame.cursor];
+  const uint64_t version = index->bytecodeVersion;
+  OpRecord op;
+  op.offset = in.offset();
+  op.parent = frame.owner;
+  op.depth = frame.depth;
+  uint64_t nameIdx, loc;
+  uint8_t mask = 0;
+  if (!in.readVarInt(nameIdx, "an op name index"))
+    return false;
+  if (nameIdx >= index->opNames.size())
+    return in.fail("an op name index below " +
+                   llvm::Twine(index->opNames.size()));
+  op.name = nameIdx;
+  if (!in.readByte(mask, "an op encoding mask") ||
+      !in.readVarInt(loc, "an op location"))
+    return false;
+  if (loc >= attrs.size())
+    return in.fail("an attribute index below " + llvm::Twine(attrs.size()));
+  if (mask & kHasAttrs) {
+    uint64_t dict;
+    if (!in.readVarInt(dict, "an attribute dictionary index"))
+      return false;
+    if (dict >= attrs.size())
+      return in.fail("an attribute index below " + llvm::Twine(attrs.size()));
+    if (auto sym = symbolFromDictionary(dict))
+      op.symbol = sym->str();
+  }
+  if (mask & kHasProperties) {
+    const std::optional<bool> &registered =
+        index->opNames[nameIdx].wasRegistered;
+    if (!registered)
+      return in.fail("no properties before bytecode version 5");
+    uint64_t prop;
+    if (!in.readVarInt(prop, "a properties index"))
+      return false;
+    uint64_t limit = *registered ? numProperties : attrs.size();
+    if (prop >= limit)
+      return in.fail("a properties index below " + llvm::Twine(limit));
+  }
+  uint64_t numResults = 0;
+  if (mask & kHasResults) {
+    if (!in.readVarInt(numResults, "a result count"))
+      return false;
+    if (numResults > in.remaining())
+      return in.fail("a result count that fits the section");
+    for (uint64_t i = 0; i < numResults; ++i) {
+      uint64_t t;
+      if (!in.readVarInt(t, "a result type index"))
+        return false;
+      if (t >= types.size())
+        return in.fail("a type index below " + llvm::Twine(types.size()));
+    }
+  }
+  op.firstOperand = index->operands.size();
+  if (mask & kHasOperands) {
+    uint64_t numOperands;
+    if (!in.readVarInt(numOperands, "an operand count"))
+      return false;
+    ValueScope &scope = scopes.back();
+    for (uint64_t i = 0; i < numOperands; ++i) {
+      uint64_t v;
+      if (!in.readVarInt(v, "an operand value index"))
+        return false;
+      if (v >= scope.size)
+        return in.fail("a value index below " + llvm::Twine(scope.size));
+      auto [it, inserted] = scope.slots.try_emplace(v, 0);
+      if (inserted) {
+        // A forward reference: resolved when the value is defined.
+        it->second = index->values.size();
+        index->values.push_back({});
+        scope.remember(v);
+        ++unresolvedValues;
+      }
+      index->operands.push_back(it->second);
+    }
+    op.numOperands = numOperands;
+  }
+  if (mask & kHasSuccessors) {
+    uint64_t n;
+    if (!in.readVarInt(n, "a successor count"))
+      return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t b;
+      if (!in.readVarInt(b, "a successor block index"))
+        return false;
+      if (b >= frame.numBlocks)
+        return in.fail("a successor index below " +
+                       llvm::Twine(frame.numBlocks));
+    }
+    op.numSuccessors = n;
+  }
+  if (version >= kUseListOrdering && (mask & kHasUseListOrders) &&
+      !readUseListOrders(in, numResults))
+    return false;
+  uint64_t numRegions = 0;
+  bool isolated = false;
+  if (mask & kHasInlineRegions) {
+    if (!in.readVarIntWithFlag(numRegions, isolated, "a region count"))
+      return false;
+    if (numRegions > in.remaining() + 1)
+      return in.fail("a region count that fits the section");
+  }
+  op.numRegions = numRegions;
+  op.isolatedFromAbove = isolated;
+  op.numResults = numResults;
+
+  uint32_t opIdx = index->ops.size();
+  index->ops.push_back(std::move(op));
+  // Results become values only inside a region that declares values (the
+  // top-level block declares none).
+  if (frame.numValues && numResults) {
+    index->ops[opIdx].firstResult = index->values.size();
+    if (!defineValues(in, numResults, ValueRecord::Kind::OpResult, opIdx))
+      return false;
+    // defineValues may have resolved forward references instead of appending;
+    // point at the first value actually holding result 0.
+    auto it = scopes.back().slots.find(scopes.back().nextID.back() - numResults);
+    if (it != scopes.back().slots.end())
+      index->ops[opIdx].firstResult = it->second;
+  }
+
+  pushedChild = false;
+  if (!numRegions)
+    return true;
+  Frame child{frame.cursor, false, opIdx, numRegions, isolated};
+  child.depth = frame.depth + 1;
+  if (isolated && version >= kLazyLoading) {
+    uint8_t id;
+    ByteCursor section(file->data(), 0, 0, failure);
+    uint64_t at = in.offset();
+    if (!readSectionHeader(in, id, section))
+      return false;
+    if (id != kIR)
+      return failure.fail(at, "an IR section for an isolated region");
+    child.cursor = cursors.size();
+    child.ownsCursor = true;
+    cursors.push_back(section);
+  }
+  if (isolated)
+    scopes.emplace_back();
+  frames.push_back(child);
+  pushedChild = true;
+  return true;
+}
+
+bool BytecodeIndexer::readIR() {
+  auto [begin, end] = *sections[kIR];
+  cursors.emplace_back(file->data(), begin, end, failure);
+  Frame top{0, false, kNone, 0, true};
+  top.depth = 0;
+  top.inRegion = true;
+  top.numBlocks = 1;
+  scopes.emplace_back();
+  scopes.back().push(0);
+  if (!readBlockHeader(top))
+    return false;
+  frames.push_back(top);
+
+  while (!frames.empty()) {
+    size_t fi = frames.size() - 1;
+    if (!frames[fi].inRegion) {
+      if (frames[fi].regionsLeft == 0) {
+        Frame done = frames.back();
+        frames.pop_back();
+        if (done.isolated)
+          scopes.pop_back();
+        if (done.ownsCursor)
+          cursors.pop_back();
+        continue;
+      }
+      ByteCursor &in = cursors[frames[fi].cursor];
+      --frames[fi].regionsLeft;
+      uint64_t numBlocks, numValues;
+      if (!in.readVarInt(numBlocks, "a region's block count"))
+        return false;
+      if (numBlocks == 0)
+        continue;
+      if (!in.readVarInt(numValues, "a region's value count"))
+        return false;
+      // Every value is defined by at least one byte of the IR section.
+      if (numValues > end - begin)
+        return in.fail("a value count that fits the IR section, got " +
+                       llvm::Twine(numValues));
+      if (numBlocks > in.remaining())
+        return in.fail("a block count that fits the section, got " +
+                       llvm::Twine(numBlocks));
+      Frame &f = frames[fi];
+      f.inRegion = true;
+      f.numBlocks = numBlocks;
+      f.blocksLeft = numBlocks - 1;
+      f.numValues = numValues;
+      scopes.back().push(numValues);
+      if (!readBlockHeader(frames[fi]))
+        return false;
+    }
+    bool descended = false;
+    while (frames[fi].opsLeft) {
+      --frames[fi].opsLeft;
+      if (!readOp(frames[fi], descended))
+        return false;
+      if (descended)
+        break;
+    }
+    if (descended)
+      continue;
+    if (frames[fi].blocksLeft) {
+      --frames[fi].blocksLeft;
+      if (!readBlockHeader(frames[fi]))
+        return false;
+      continue;
+    }
+    scopes.back().pop(frames[fi].numValues);
+    frames[fi].inRegion = false;
+  }
+  if (unresolvedValues)
+    return failure.fail(end, "a definition for every forward-referenced "
+                             "value (" + llvm::Twine(unresolvedValues) +
+                             " unresolved)");
+  return true;
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexBytecode(std::shared_ptr<MappedFile> file) {
+  return BytecodeIndexer(std::move(file)).run();
+}

@@ -1,0 +1,73 @@
+//===- MappedFile.cpp - Read-only memory-mapped file ----------------------===//
+
+#include "mlirscope/MappedFile.h"
+
+#include "llvm/Support/Errc.h"
+#include "llvm/Support/Error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlirscope;
+
+llvm::Expected<std::unique_ptr<MappedFile>>
+MappedFile::open(llvm::StringRef path) {
+  std::string p = path.str();
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                   "%s: cannot open: %s", p.c_str(),
+                                   std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return llvm::createStringError(std::error_code(e, std::generic_category()),
+                                   "%s: cannot stat: %s", p.c_str(),
+                                   std::strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return llvm::createStringError(llvm::errc::invalid_argument,
+                                   "%s: not a regular file", p.c_str());
+  }
+  std::unique_ptr<MappedFile> f(new MappedFile());
+  f->path = p;
+  f->length = static_cast<uint64_t>(st.st_size);
+  f->mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+               st.st_mtim.tv_nsec;
+  f->inode = st.st_ino;
+  if (f->length) {
+    // MAP_PRIVATE + PROT_READ: the index can never write the user's file.
+    void *m = ::mmap(nullptr, f->length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+      int e = errno;
+      ::close(fd);
+      return llvm::createStringError(
+          std::error_code(e, std::generic_category()), "%s: cannot map: %s",
+          p.c_str(), std::strerror(e));
+    }
+    f->base = static_cast<const uint8_t *>(m);
+  }
+  ::close(fd);
+  return std::move(f);
+}
+
+MappedFile::~MappedFile() {
+  if (base)
+    ::munmap(const_cast<uint8_t *>(base), length);
+}
+
+void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
+  if (!base || offset >= length)
+    return;
+  long page = ::sysconf(_SC_PAGESIZE);
+  uint64_t begin = offset & ~uint64_t(page - 1);
+  uint64_t end = std::min(length, offset + size);
+  if (end > begin)
+    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, MADV_DONTNEED);
+}

@@ -1,0 +1,37 @@
+# -*- Python -*-
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "MLIRSCOPE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.mlirscope_obj_root, "test")
+
+# Unit/ is not excluded: lit finds it as a sub-suite (the gtest binaries).
+config.excludes = ["Inputs", "unittests", "CMakeLists.txt", "README.md",
+                   "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# FileCheck, `| not`, `| count` and %python.
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Third-party MLIR files that sit beside the repository (shared/corpus). Tests
+# that use them fail, rather than skip, when the corpus is missing.
+config.substitutions.append(("%corpus", config.mlirscope_corpus_dir))
+
+tool_dirs = [config.mlirscope_tools_dir, config.llvm_tools_dir]
+tools = [
+    "mlirscope",
+    "mlir-opt",
+    "not",
+    "count",
+    "split-file",
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
