@@ -220,6 +220,8 @@ private:
   std::optional<llvm::StringRef> decodeStringAttr(uint64_t idx);
   /// Returns the symbol name from a builtin DictionaryAttr's `sym_name`.
   std::optional<llvm::StringRef> symbolFromDictionary(uint64_t idx);
+  /// Guesses the symbol name from a native properties entry.
+  std::optional<llvm::StringRef> symbolFromProperties(uint64_t idx);
 
   std::shared_ptr<MappedFile> file;
   std::unique_ptr<ModelIndex> index;
@@ -239,6 +241,8 @@ private:
   /// Resource (kNone for a declaration without data).
   std::vector<std::pair<std::string, uint32_t>> handles;
   uint64_t numProperties = 0;
+  /// Byte range of each properties entry (its data, after the size).
+  std::vector<std::pair<uint64_t, uint64_t>> properties;
 
   // IR walk state.
   std::vector<ByteCursor> cursors;
@@ -425,9 +429,12 @@ bool BytecodeIndexer::readProperties() {
     return false;
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t size;
-    if (!in.readVarInt(size, "a properties entry size") ||
-        !in.skip(size, "bytes of a properties entry"))
+    if (!in.readVarInt(size, "a properties entry size"))
       return false;
+    uint64_t at = in.offset();
+    if (!in.skip(size, "bytes of a properties entry"))
+      return false;
+    properties.emplace_back(at, at + size);
   }
   if (!in.empty())
     return in.fail("the end of the properties section");
@@ -766,6 +773,41 @@ BytecodeIndexer::symbolFromDictionary(uint64_t idx) {
   return std::nullopt;
 }
 
+std::optional<llvm::StringRef>
+BytecodeIndexer::symbolFromProperties(uint64_t idx) {
+  // Native properties are op-specific and opaque without the op's definition.
+  // ODS writes attribute properties in name order, each as an attribute index
+  // (optional ones as `index << 1 | 1`, or 0 when absent). Symbol ops have
+  // two string properties, `sym_name` and `sym_visibility`, whose values are
+  // only public/private/nested. So: the first varint naming a StringAttr that
+  // is not a visibility is taken as the symbol. A guess, used only for
+  // display.
+  if (idx >= properties.size())
+    return std::nullopt;
+  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
+                scratch);
+  auto isName = [&](uint64_t attr) -> std::optional<llvm::StringRef> {
+    auto s = decodeStringAttr(attr);
+    if (!s || s->empty() || *s == "public" || *s == "private" ||
+        *s == "nested")
+      return std::nullopt;
+    return s;
+  };
+  while (!in.empty()) {
+    uint64_t v;
+    if (!in.readVarInt(v))
+      return std::nullopt;
+    if (v == 0)
+      continue;
+    if (v & 1)
+      if (auto s = isName(v >> 1))
+        return s;
+    if (auto s = isName(v))
+      return s;
+  }
+  return std::nullopt;
+}
+
 bool BytecodeIndexer::scanDenseResources() {
   if (builtinDialect == kNone)
     return true;
@@ -908,6 +950,7 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     if (auto sym = symbolFromDictionary(dict))
       op.symbol = sym->str();
   }
+  std::optional<uint64_t> registeredProps;
   if (mask & kHasProperties) {
     const std::optional<bool> &registered =
         index->opNames[nameIdx].wasRegistered;
@@ -919,6 +962,8 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     uint64_t limit = *registered ? numProperties : attrs.size();
     if (prop >= limit)
       return in.fail("a properties index below " + llvm::Twine(limit));
+    if (*registered)
+      registeredProps = prop;
   }
   uint64_t numResults = 0;
   if (mask & kHasResults) {
@@ -985,6 +1030,11 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
   }
   op.numRegions = numRegions;
   op.isolatedFromAbove = isolated;
+  // Only ops with bodies (functions, modules) get a guessed symbol: a leading
+  // StringAttr property on other ops is too often something else.
+  if (op.symbol.empty() && registeredProps && numRegions)
+    if (auto sym = symbolFromProperties(*registeredProps))
+      op.symbol = sym->str();
   op.numResults = numResults;
 
   uint32_t opIdx = index->ops.size();

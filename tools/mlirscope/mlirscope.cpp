@@ -1,10 +1,11 @@
 //===- mlirscope.cpp - mlirscope command-line entry point -----------------===//
 //
-// Part of the mlirscope project.
-//
-// Placeholder driver: only --help and --version for now.
+// Dispatches `mlirscope SUBCOMMAND ...` to the subcommand functions; all the
+// work lives in core/, this layer only parses arguments and prints.
 //
 //===----------------------------------------------------------------------===//
+
+#include "Commands.h"
 
 #include "mlirscope/Version.h"
 
@@ -12,24 +13,43 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/raw_ostream.h"
 
+using namespace mlirscope::cli;
+
 static void printUsage(llvm::raw_ostream &os) {
-  os << "USAGE: mlirscope [--help] [--version]\n";
+  os << "USAGE: mlirscope <command> [options] FILE\n\n"
+        "Inspect large MLIR models (bytecode .mlirbc or text .mlir) without\n"
+        "loading their weights.\n\n"
+        "COMMANDS:\n"
+        "  inspect --summary FILE   what the model holds: ops, symbols,\n"
+        "                           resources by dtype, largest blobs\n\n"
+        "OPTIONS:\n"
+        "  --help       this help (also `mlirscope <command> --help`)\n"
+        "  --version    print the version\n\n"
+        "Exit codes: 0 ok, 1 usage error, 2 bad input.\n";
 }
 
 int main(int argc, char **argv) {
-  if (argc == 2) {
-    llvm::StringRef arg = argv[1];
-    if (arg == "--help" || arg == "-h") {
-      printUsage(llvm::outs());
-      return 0;
-    }
-    if (arg == "--version") {
-      llvm::outs() << "mlirscope " << mlirscope::getVersionString()
-                   << " (LLVM " LLVM_VERSION_STRING ")\n";
-      return 0;
-    }
-    llvm::errs() << "mlirscope: unknown argument '" << arg << "'\n";
+  if (argc < 2) {
+    printUsage(llvm::errs());
+    return kUsage;
   }
+  llvm::StringRef cmd = argv[1];
+  llvm::ArrayRef<const char *> rest(argv + 2, argv + argc);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    printUsage(llvm::outs());
+    return kOk;
+  }
+  if (cmd == "--version") {
+    llvm::outs() << "mlirscope " << mlirscope::getVersionString()
+                 << " (LLVM " LLVM_VERSION_STRING ")\n";
+    return kOk;
+  }
+  if (cmd == "inspect")
+    return runInspect(rest);
+  if (cmd.starts_with("-"))
+    llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
+  else
+    llvm::errs() << "mlirscope: unknown command '" << cmd << "'\n";
   printUsage(llvm::errs());
-  return 1;
+  return kUsage;
 }

@@ -1,0 +1,61 @@
+//===- Summary.h - What `inspect --summary` reports about a model -*- C++ -*-===//
+//
+// Aggregates over a ModelIndex: op counts, symbols, resource totals by dtype,
+// the largest blobs, dangling references. Computed from the index alone, so
+// producing a summary never touches blob bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_SUMMARY_H
+#define MLIRSCOPE_SUMMARY_H
+
+#include "mlirscope/ModelIndex.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlirscope {
+
+struct ModelSummary {
+  std::string path;
+  std::string format; ///< "bytecode" or "text"
+  uint64_t bytecodeVersion = 0;
+  std::string producer;
+  uint64_t fileSize = 0, irBytes = 0, blobBytes = 0;
+  std::vector<std::string> dialects;
+  uint64_t numOps = 0;
+  bool opCountsApproximate = false;
+  /// (op name, count), most frequent first, ties by name.
+  std::vector<std::pair<std::string, uint64_t>> opCounts;
+  struct Symbol {
+    std::string name, op;
+  };
+  std::vector<Symbol> symbols;
+
+  uint64_t numResources = 0, resourceBytes = 0;
+  struct DTypeTotal {
+    uint64_t resources = 0, elements = 0, bytes = 0;
+  };
+  /// Keyed by element type name ("f32", "unknown" when no type is known).
+  std::map<std::string, DTypeTotal> byDType;
+  /// Indices into ModelIndex::resources, largest first.
+  std::vector<uint32_t> largest;
+  /// Resources no dense_resource attribute references.
+  std::vector<uint32_t> unreferenced;
+  /// Keys referenced by dense_resource but without data in the file.
+  std::vector<std::string> missing;
+  /// Resources whose size disagrees with their declared type.
+  std::vector<uint32_t> sizeMismatches;
+  std::vector<std::string> warnings;
+};
+
+/// Summarizes `index`, listing the `topN` largest resources.
+ModelSummary summarize(const ModelIndex &index, unsigned topN = 10);
+
+/// Expected blob size for a resource's declared type, if computable.
+std::optional<uint64_t> expectedBlobSize(const TensorType &type);
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_SUMMARY_H

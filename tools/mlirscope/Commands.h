@@ -1,0 +1,35 @@
+//===- Commands.h - mlirscope subcommands -----------------------*- C++ -*-===//
+//
+// Each subcommand is one function taking its own arguments (argv after the
+// subcommand name) and returning the process exit code:
+//   0 success, 1 usage error, 2 bad input (malformed or unreadable file).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_TOOLS_COMMANDS_H
+#define MLIRSCOPE_TOOLS_COMMANDS_H
+
+#include "mlirscope/Summary.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlirscope::cli {
+
+enum ExitCode : int { kOk = 0, kUsage = 1, kBadInput = 2 };
+
+int runInspect(llvm::ArrayRef<const char *> args);
+
+/// Human-readable summary.
+void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
+                      llvm::raw_ostream &os);
+/// The JSON form documented in docs/inspect-json.md.
+void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
+                      llvm::raw_ostream &os);
+
+/// "1.5 MiB" style sizes.
+std::string formatBytes(uint64_t bytes);
+
+} // namespace mlirscope::cli
+
+#endif // MLIRSCOPE_TOOLS_COMMANDS_H

@@ -1,0 +1,75 @@
+//===- InspectCommand.cpp - `mlirscope inspect` ---------------------------===//
+
+#include "Commands.h"
+
+#include "mlirscope/FormatError.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlirscope;
+using namespace mlirscope::cli;
+
+static void printInspectUsage(llvm::raw_ostream &os) {
+  os << "USAGE: mlirscope inspect --summary [--json] [--top N] FILE\n\n"
+        "Summarizes an MLIR bytecode or text file without reading its blobs:\n"
+        "format, version, producer, IR vs. blob bytes, dialects, op counts,\n"
+        "symbols, resources by dtype, the N largest resources (default 10),\n"
+        "unreferenced resources and references to missing ones.\n\n"
+        "  --summary   the summary (the default and, for now, only view)\n"
+        "  --json      machine-readable output (schema: docs/inspect-json.md)\n"
+        "  --top N     how many of the largest resources to list\n";
+}
+
+int mlirscope::cli::runInspect(llvm::ArrayRef<const char *> args) {
+  bool json = false;
+  unsigned top = 10;
+  std::string path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef a = args[i];
+    if (a == "--help" || a == "-h") {
+      printInspectUsage(llvm::outs());
+      return kOk;
+    }
+    if (a == "--summary")
+      continue;
+    if (a == "--json") {
+      json = true;
+    } else if (a == "--top") {
+      if (i + 1 >= args.size() ||
+          llvm::StringRef(args[i + 1]).getAsInteger(10, top)) {
+        llvm::errs() << "mlirscope inspect: --top needs a number\n";
+        return kUsage;
+      }
+      ++i;
+    } else if (a.starts_with("-") && a != "-") {
+      llvm::errs() << "mlirscope inspect: unknown option '" << a << "'\n";
+      printInspectUsage(llvm::errs());
+      return kUsage;
+    } else if (path.empty()) {
+      path = a.str();
+    } else {
+      llvm::errs() << "mlirscope inspect: only one FILE, got '" << path
+                   << "' and '" << a << "'\n";
+      return kUsage;
+    }
+  }
+  if (path.empty()) {
+    llvm::errs() << "mlirscope inspect: missing FILE\n";
+    printInspectUsage(llvm::errs());
+    return kUsage;
+  }
+  auto indexOr = indexFile(path);
+  if (!indexOr) {
+    // One line: `FILE: offset N: expected X` or `FILE: cannot open: ...`.
+    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  ModelSummary summary = summarize(**indexOr, top);
+  if (json)
+    printSummaryJson(**indexOr, summary, llvm::outs());
+  else
+    printSummaryText(**indexOr, summary, llvm::outs());
+  return kOk;
+}

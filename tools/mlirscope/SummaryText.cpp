@@ -1,0 +1,87 @@
+//===- SummaryText.cpp - Human-readable `inspect --summary` ---------------===//
+
+#include "Commands.h"
+
+#include "llvm/Support/Format.h"
+
+using namespace mlirscope;
+using namespace mlirscope::cli;
+
+std::string mlirscope::cli::formatBytes(uint64_t bytes) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = double(bytes);
+  unsigned u = 0;
+  while (v >= 1024 && u + 1 < std::size(units)) {
+    v /= 1024;
+    ++u;
+  }
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (u == 0)
+    os << bytes << " B";
+  else
+    os << llvm::format("%.1f ", v) << units[u];
+  return s;
+}
+
+static std::string typeOf(const Resource &r) {
+  if (!r.type)
+    return "?";
+  return r.type->element.name + "[" + r.type->shapeString() + "]";
+}
+
+void mlirscope::cli::printSummaryText(const ModelIndex &index,
+                                      const ModelSummary &s,
+                                      llvm::raw_ostream &os) {
+  os << "file:        " << s.path << "\n";
+  os << "format:      " << s.format;
+  if (s.format == "bytecode")
+    os << " v" << s.bytecodeVersion << ", producer \"" << s.producer << "\"";
+  os << "\n";
+  os << "size:        " << formatBytes(s.fileSize) << " (" << s.fileSize
+     << " bytes): IR " << formatBytes(s.irBytes) << ", blobs "
+     << formatBytes(s.blobBytes);
+  if (s.fileSize)
+    os << llvm::format(" (%.1f%%)", 100.0 * double(s.blobBytes) /
+                                        double(s.fileSize));
+  os << "\n";
+  os << "dialects:    ";
+  for (size_t i = 0; i < s.dialects.size(); ++i)
+    os << (i ? ", " : "") << s.dialects[i];
+  os << "\n";
+  os << "ops:         " << s.numOps
+     << (s.opCountsApproximate ? " (approximate: lexical scan)" : "") << "\n";
+  for (auto &[name, count] : s.opCounts)
+    os << llvm::format("  %8llu  ", (unsigned long long)count) << name << "\n";
+  os << "symbols:     " << s.symbols.size() << "\n";
+  for (const ModelSummary::Symbol &sym : s.symbols)
+    os << "  @" << sym.name << "  (" << sym.op << ")\n";
+  os << "resources:   " << s.numResources << " ("
+     << formatBytes(s.resourceBytes) << ")\n";
+  for (auto &[dtype, t] : s.byDType)
+    os << "  " << dtype << ": " << t.resources << " blobs, " << t.elements
+       << " elements, " << formatBytes(t.bytes) << "\n";
+  if (!s.largest.empty()) {
+    os << "largest:\n";
+    for (uint32_t i : s.largest) {
+      const Resource &r = index.resources[i];
+      os << "  " << r.key << "  " << typeOf(r) << "  " << formatBytes(r.size)
+         << "  @" << r.dataOffset << "\n";
+    }
+  }
+  os << "unreferenced resources: " << s.unreferenced.size() << "\n";
+  for (uint32_t i : s.unreferenced)
+    os << "  " << index.resources[i].group << "." << index.resources[i].key
+       << "\n";
+  os << "missing resources: " << s.missing.size() << "\n";
+  for (const std::string &k : s.missing)
+    os << "  " << k << "\n";
+  if (!s.sizeMismatches.empty()) {
+    os << "size mismatches: " << s.sizeMismatches.size() << "\n";
+    for (uint32_t i : s.sizeMismatches)
+      os << "  " << index.resources[i].key << ": " << index.resources[i].size
+         << " bytes for " << index.resources[i].type->text << "\n";
+  }
+  for (const std::string &w : s.warnings)
+    os << "warning: " << w << "\n";
+}
