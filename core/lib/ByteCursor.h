@@ -42,6 +42,9 @@ public:
              ReadFailure &failure)
       : base(fileBase), pos(begin), start(begin), limit(end), err(&failure) {}
 
+  /// Names the window in messages ("section" or "file").
+  void setWindowName(const char *name) { windowName = name; }
+
   uint64_t offset() const { return pos; }
   uint64_t begin() const { return start; }
   uint64_t end() const { return limit; }
@@ -54,7 +57,7 @@ public:
 
   bool readByte(uint8_t &out, const char *what = "a byte") {
     if (pos >= limit)
-      return fail(llvm::Twine(what) + " before the end of the section");
+      return fail(llvm::Twine(what) + " before the end of the " + windowName);
     out = base[pos++];
     return true;
   }
@@ -64,13 +67,13 @@ public:
   bool readVarInt(uint64_t &out, const char *what = "a varint") {
     uint64_t at = pos;
     if (pos >= limit)
-      return fail(llvm::Twine(what) + " before the end of the section");
+      return fail(llvm::Twine(what) + " before the end of the " + windowName);
     uint8_t first = base[pos];
     unsigned extra = first == 0 ? 8 : __builtin_ctz(first);
     if (limit - pos < extra + 1)
       return err->fail(at, llvm::Twine(what) + " (varint of " +
                                 llvm::Twine(extra + 1) +
-                                " bytes runs past the end of the section)");
+                                " bytes runs past the end of the " + windowName + ")");
     if (first == 0) {
       uint64_t v = 0;
       std::memcpy(&v, base + pos + 1, 8); // little-endian hosts only
@@ -153,6 +156,7 @@ private:
   const uint8_t *base;
   uint64_t pos, start, limit;
   ReadFailure *err;
+  const char *windowName = "section";
 };
 
 } // namespace mlirscope

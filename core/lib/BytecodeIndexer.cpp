@@ -260,7 +260,8 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
     return false;
   id = idAndAlign & 0x7f;
   if (id >= kNumSections)
-    return failure.fail(at, "a section ID below 9, got " + llvm::Twine(id));
+    return failure.fail(at, "a section ID below 9, got " +
+                                llvm::Twine(unsigned(id)));
   if (!in.readVarInt(length, "a section length"))
     return false;
   if (idAndAlign & 0x80) {
@@ -275,6 +276,7 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
 bool BytecodeIndexer::readAll() {
   const uint64_t size = file->size();
   ByteCursor in(file->data(), 0, size, failure);
+  in.setWindowName("file");
   if (size < 4 || std::memcmp(file->data(), "ML\xEFR", 4) != 0)
     return failure.fail(0, "the bytecode magic 'ML\\xEFR'");
   in.skip(4);

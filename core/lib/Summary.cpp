@@ -61,9 +61,9 @@ ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
     blobs.push_back(i);
     std::string dtype = r.type && r.type->element.isKnown()
                             ? r.type->element.name
-                            : (r.type ? r.type->element.name : "unknown");
+                            : (r.type ? r.type->element.name : "untyped");
     if (dtype.empty())
-      dtype = "unknown";
+      dtype = "untyped";
     ModelSummary::DTypeTotal &t = s.byDType[dtype];
     ++t.resources;
     t.bytes += r.size;

@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/SourceMgr.h"
@@ -354,6 +355,7 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
   llvm::DenseMap<mlir::Operation *, uint32_t> opIds;
   llvm::DenseMap<void *, uint32_t> valueIds;
   std::vector<mlir::Operation *> order;
+  llvm::DenseSet<mlir::Attribute> seenRefs;
   // Pass 1: ops and the values they define, in pre-order.
   for (mlir::Operation &top : block) {
     top.walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
@@ -392,11 +394,14 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
           }
       index.ops.push_back(std::move(rec));
 
+      // Attributes are uniqued, so a constant used by several ops is one
+      // reference, as in bytecode's attribute table.
       auto collect = [&](mlir::Attribute attr) {
         if (!attr)
           return;
         attr.walk([&](mlir::DenseResourceElementsAttr a) {
-          addReference(index, a, index.ops[id].offset);
+          if (seenRefs.insert(a).second)
+            addReference(index, a, index.ops[id].offset);
         });
       };
       collect(op->getRawDictionaryAttrs());

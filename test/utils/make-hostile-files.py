@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Writes small hostile or malformed model files into a directory.
+
+Usage: make-hostile-files.py OUTDIR
+Each file targets one check of the indexers; bad-input.test names the error
+(and byte offset) each must produce.
+"""
+import os
+import struct
+import sys
+
+
+def varint(v):
+    """MLIR's prefix varint."""
+    if v < (1 << 7):
+        return bytes([(v << 1) | 1])
+    for n in range(2, 9):
+        if v < (1 << (7 * n)):
+            enc = (v << n) | (1 << (n - 1))
+            return enc.to_bytes(n, "little")
+    return b"\x00" + struct.pack("<Q", v)
+
+
+def section(sid, data):
+    return bytes([sid]) + varint(len(data)) + data
+
+
+def strings(*names):
+    """A string section: count, sizes (last string first), data."""
+    body = varint(len(names))
+    for s in reversed(names):
+        body += varint(len(s) + 1)
+    for s in names:
+        body += s.encode() + b"\0"
+    return section(0, body)
+
+
+HEADER = b"ML\xefR" + varint(6) + b"test\0"
+
+
+def minimal(**replace):
+    """A valid, empty version-6 file; keyword arguments replace sections."""
+    sections = {
+        "strings": strings("builtin"),
+        # One dialect (string 0, no version), then the op-name count 0.
+        "dialects": section(1, varint(1) + varint(0 << 1) + varint(0)),
+        "attrtype": section(2, b""),
+        "offsets": section(3, varint(0) + varint(0)),
+        # The top-level block: no ops, no arguments.
+        "ir": section(4, varint(0 << 1)),
+        "properties": section(8, b""),
+    }
+    sections.update(replace)
+    return HEADER + b"".join(sections.values())
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+files = {
+    "empty.mlir": b"",
+    "binary.mlirbc": b"MLXR\x00\x01\x02garbage",
+    "future-version.mlirbc": b"ML\xefR" + varint(7) + b"test\0",
+    "no-version.mlirbc": b"ML\xefR",
+    "no-producer.mlirbc": b"ML\xefR" + varint(6) + b"test",
+    "bad-section-id.mlirbc": HEADER + bytes([12]) + varint(0),
+    "section-past-eof.mlirbc": HEADER + bytes([0]) + varint(1000) + b"\x01",
+    "minimal.mlirbc": minimal(),
+    "huge-string-count.mlirbc": minimal(strings=section(0, varint(1 << 60))),
+    "varint-past-section.mlirbc": minimal(strings=section(0, b"\x00\x01\x02")),
+    # The top-level block claims 2^40 ops but holds none.
+    "huge-op-count.mlirbc": minimal(ir=section(4, varint(1 << 41))),
+    # A region claiming 2^50 values: must not allocate them.
+    "huge-value-count.mlirbc": minimal(
+        strings=strings("builtin", "module"),
+        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
+                         varint(1) + varint(1)),
+        attrtype=section(2, varint(15)),
+        offsets=section(3, varint(1) + varint(0) + varint(0) + varint(1) +
+                        varint(1 << 1 | 1)),
+        ir=section(4, varint(1 << 1) + varint(0) + bytes([0x10]) + varint(0) +
+                   varint(1 << 1) + varint(1) + varint(1 << 50))),
+    "missing-sections.mlirbc": HEADER + strings("builtin"),
+    "duplicate-section.mlirbc": HEADER + strings("a") + strings("b"),
+    "bad-alignment.mlirbc": HEADER + bytes([0x80]) + varint(1) + varint(3) +
+                            b"\x01",
+    # A resource offset section claiming 2^60 resources of 2^60 bytes.
+    "absurd-resource.mlirbc": HEADER + strings("builtin", "k") +
+        section(1, varint(1) + varint(0 << 1) + varint(0)) +
+        section(2, b"") + section(3, varint(0) + varint(0)) +
+        section(4, varint(0 << 1)) + section(8, b"") +
+        section(5, b"") +
+        section(6, varint(0) + varint(0) + varint(1 << 60) + varint(1) +
+                varint(1 << 60) + b"\x00"),
+    "truncated-text.mlir": b'module {}\n{-#\n  dialect_resources: {\n'
+                           b'    builtin: {\n      k: "0x0400000000',
+    "odd-hex.mlir": b'module {}\n{-# dialect_resources: { builtin: '
+                    b'{ k: "0x04000000ABC" } } #-}\n',
+}
+for name, data in files.items():
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
