@@ -459,7 +459,7 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
       return false;
     if (kind > 2)
       return offsets.fail("a resource kind of 0 (blob), 1 (bool) or "
-                          "2 (string), got " + llvm::Twine(kind));
+                          "2 (string), got " + llvm::Twine(unsigned(kind)));
     ByteCursor entry(file->data(), 0, 0, failure);
     if (!data.take(size, entry, "resource data"))
       return false;

@@ -6,6 +6,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -57,13 +58,29 @@ MappedFile::open(llvm::StringRef path) {
   return std::move(f);
 }
 
+std::unique_ptr<MappedFile> MappedFile::copyOf(llvm::StringRef name,
+                                               llvm::ArrayRef<uint8_t> bytes) {
+  std::unique_ptr<MappedFile> f(new MappedFile());
+  f->path = name.str();
+  f->length = bytes.size();
+  f->onHeap = true;
+  if (!bytes.empty()) {
+    auto *copy = static_cast<uint8_t *>(std::malloc(bytes.size()));
+    std::memcpy(copy, bytes.data(), bytes.size());
+    f->base = copy;
+  }
+  return f;
+}
+
 MappedFile::~MappedFile() {
-  if (base)
+  if (base && onHeap)
+    std::free(const_cast<uint8_t *>(base));
+  else if (base)
     ::munmap(const_cast<uint8_t *>(base), length);
 }
 
 void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
-  if (!base || offset >= length)
+  if (!base || onHeap || offset >= length)
     return;
   long page = ::sysconf(_SC_PAGESIZE);
   uint64_t begin = offset & ~uint64_t(page - 1);

@@ -98,7 +98,11 @@ mlirscope::indexFile(llvm::StringRef path) {
   auto fileOr = MappedFile::open(path);
   if (!fileOr)
     return fileOr.takeError();
-  std::shared_ptr<MappedFile> file = std::move(*fileOr);
+  return indexMapped(std::move(*fileOr));
+}
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexMapped(std::shared_ptr<MappedFile> file) {
   llvm::StringRef text = file->text();
   if (text.starts_with("ML\xEFR"))
     return indexBytecode(std::move(file));

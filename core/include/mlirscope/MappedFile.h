@@ -25,6 +25,10 @@ class MappedFile {
 public:
   /// Maps `path`. Errors name the file and the system reason.
   static llvm::Expected<std::unique_ptr<MappedFile>> open(llvm::StringRef path);
+  /// A heap copy of `bytes` standing in for a file called `name`: exactly
+  /// sized, so sanitizers catch any read past the end (fuzzing, tests).
+  static std::unique_ptr<MappedFile> copyOf(llvm::StringRef name,
+                                            llvm::ArrayRef<uint8_t> bytes);
   ~MappedFile();
   MappedFile(const MappedFile &) = delete;
   MappedFile &operator=(const MappedFile &) = delete;
@@ -50,6 +54,7 @@ private:
   std::string path;
   const uint8_t *base = nullptr;
   uint64_t length = 0;
+  bool onHeap = false;
   int64_t mtimeNs = 0;
   uint64_t inode = 0;
 };

@@ -190,6 +190,11 @@ public:
 /// Errors are FormatError (malformed content) or file-system errors.
 llvm::Expected<std::unique_ptr<ModelIndex>> indexFile(llvm::StringRef path);
 
+/// Indexes an already mapped file, choosing bytecode or text by its first
+/// bytes.
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexMapped(std::shared_ptr<MappedFile> file);
+
 /// Indexes an already mapped bytecode file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
 indexBytecode(std::shared_ptr<MappedFile> file);
