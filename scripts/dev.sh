@@ -16,6 +16,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${MLIRSCOPE_BUILD_DIR:-$ROOT/build}"
+# The same tests run a second time on an ASan + UBSan build.
+ASAN_BUILD_DIR="${MLIRSCOPE_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 
 PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
@@ -59,24 +61,29 @@ install_deps() {
 }
 
 configure() {
-  phase "configuring in $BUILD_DIR"
-  cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
+  local dir="$1"; shift
+  phase "configuring in $dir"
+  cmake -G Ninja -S "$ROOT" -B "$dir" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS_RELEASE="-O2 -g0" \
-    -DLLVM_ENABLE_ASSERTIONS=ON
+    -DLLVM_ENABLE_ASSERTIONS=ON "$@"
 }
 
 build() {
-  phase "building"
+  local dir="$1"
+  phase "building in $dir"
   local start=$SECONDS
-  ninja -C "$BUILD_DIR"
+  ninja -C "$dir"
   echo "build took $((SECONDS - start))s"
 }
 
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0 ANY_RC=0
+
 run_tests() {
-  phase "running tests (lit + gtest)"
-  local log="$BUILD_DIR/check-mlirscope.log" rc=0
-  ninja -C "$BUILD_DIR" check-mlirscope 2>&1 | tee "$log" || rc=$?
+  local dir="$1" label="$2"
+  phase "running tests (lit + gtest) on the $label build"
+  local log="$dir/check-mlirscope.log" rc=0
+  ninja -C "$dir" check-mlirscope 2>&1 | tee "$log" || rc=$?
 
   # One plain summary line from lit's closing counts ("  Passed  : 2 (100.00%)").
   count() {
@@ -88,37 +95,47 @@ run_tests() {
   passed=$(( $(count Passed) + $(count "Passed With Retry") + $(count "Expectedly Failed") ))
   failed=$(( $(count Failed) + $(count Unresolved) + $(count "Timed Out") + $(count "Unexpectedly Passed") ))
   skipped=$(( $(count Unsupported) + $(count Skipped) + $(count Excluded) ))
-  echo "check-mlirscope: $passed passed, $failed failed, $skipped skipped"
+  echo "$label build: $passed passed, $failed failed, $skipped skipped"
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then
+    ANY_RC=1
+  fi
+}
 
-  if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+finish_tests() {
+  # The closing line CI reads.
+  echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+  if [ "$ANY_RC" -ne 0 ] || [ "$TOTAL_FAILED" -ne 0 ]; then
     echo "error: tests failed" >&2
     exit 1
   fi
 }
 
 run_example() {
-  local example="$ROOT/examples/tiny.mlirbc"
-  phase "running the example"
-  if [ -f "$example" ]; then
-    (cd "$ROOT" && "$BUILD_DIR/bin/mlirscope" inspect --summary examples/tiny.mlirbc)
-  else
-    echo "note: examples/tiny.mlirbc does not exist yet; nothing to run"
-  fi
+  phase "mlirscope inspect --summary examples/tiny.mlirbc"
+  (cd "$ROOT" && "$BUILD_DIR/bin/mlirscope" inspect --summary examples/tiny.mlirbc)
 }
 
 [ "$#" -eq 1 ] || usage
 case "$1" in
   example)
     install_deps
-    configure
-    build
+    configure "$BUILD_DIR"
+    build "$BUILD_DIR"
     run_example
     ;;
   test)
     install_deps
-    configure
-    build
-    run_tests
+    configure "$BUILD_DIR"
+    build "$BUILD_DIR"
+    run_tests "$BUILD_DIR" release
+    configure "$ASAN_BUILD_DIR" -DMLIRSCOPE_ENABLE_SANITIZERS=ON \
+      -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g"
+    build "$ASAN_BUILD_DIR"
+    run_tests "$ASAN_BUILD_DIR" "ASan+UBSan"
+    finish_tests
     ;;
   *)
     usage

@@ -29,6 +29,7 @@ config.substitutions.append(("%corpus", config.mlirscope_corpus_dir))
 tool_dirs = [config.mlirscope_tools_dir, config.llvm_tools_dir]
 tools = [
     "mlirscope",
+    "mlirscope-corrupt-check",
     "mlirscope-genmodel",
     "mlir-opt",
     "not",

@@ -335,7 +335,8 @@ bool BytecodeIndexer::readStrings() {
     uint64_t len;
     if (!in.readVarInt(len, "a string size"))
       return false;
-    if (len == 0 || len > dataEnd - in.offset())
+    // The sizes must not run into the string data they describe.
+    if (len == 0 || in.offset() > dataEnd || len > dataEnd - in.offset())
       return in.fail("a string size within the section, got " +
                      llvm::Twine(len));
     dataEnd -= len;

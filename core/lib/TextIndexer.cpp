@@ -3,37 +3,27 @@
 // A text model is IR (KBs) followed by a `{-# dialect_resources ... #-}`
 // metadata block holding hex blobs (GBs). The metadata is scanned lexically:
 // for each blob only its quotes are located, its hex is never decoded. The IR
-// part, without the metadata, goes through MLIR's own parser with every
-// upstream dialect registered, so op counts and dense_resource references are
-// exactly MLIR's. If that parse fails (custom syntax of a dialect that is not
-// linked), a lexical scan gives approximate counts instead of an error.
+// part, without the metadata, goes through MLIR's own parser (IRParser.h:
+// a plugin, so that tools reading only bytecode never load libMLIR.so), so op
+// counts and dense_resource references are exactly MLIR's. If that parse fails
+// (custom syntax of a dialect that is not linked), a lexical scan gives
+// approximate counts instead of an error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/FormatError.h"
+#include "mlirscope/IRParser.h"
 #include "mlirscope/ModelIndex.h"
 #include "mlirscope/TypeText.h"
 
-#include "mlir/AsmParser/AsmParser.h"
-#include "mlir/IR/Block.h"
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Operation.h"
-#include "mlir/IR/SymbolTable.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/Parser/Parser.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <functional>
 
 using namespace mlirscope;
 
@@ -257,171 +247,6 @@ uint64_t findMetadataStart(llvm::StringRef text) {
   return llvm::StringRef::npos;
 }
 
-/// Byte offsets of line starts, for mapping MLIR locations back to offsets.
-struct LineTable {
-  std::vector<uint64_t> starts;
-  explicit LineTable(llvm::StringRef s) {
-    starts.push_back(0);
-    for (uint64_t i = 0; i < s.size(); ++i)
-      if (s[i] == '\n')
-        starts.push_back(i + 1);
-  }
-  uint64_t offset(unsigned line, unsigned col) const {
-    if (line == 0 || line > starts.size())
-      return 0;
-    return starts[line - 1] + (col ? col - 1 : 0);
-  }
-};
-
-/// Records one dense_resource reference.
-void addReference(ModelIndex &index, mlir::DenseResourceElementsAttr attr,
-                  uint64_t offset) {
-  ResourceReference ref;
-  ref.key = attr.getRawHandle().getKey().str();
-  ref.offset = offset;
-  std::string typeText;
-  llvm::raw_string_ostream os(typeText);
-  attr.getType().print(os);
-  ref.type = parseShapedTypeText(typeText);
-  index.references.push_back(std::move(ref));
-}
-
-/// Indexes the IR with MLIR's parser. Returns false (with `diag` set) if MLIR
-/// cannot parse it.
-bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
-                   const std::function<uint64_t(uint64_t)> &toFileOffset,
-                   std::string &diag) {
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
-  ctx.allowUnregisteredDialects();
-  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
-    if (diag.empty() && d.getSeverity() == mlir::DiagnosticSeverity::Error) {
-      llvm::raw_string_ostream os(diag);
-      if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
-        os << "line " << loc.getLine() << ":" << loc.getColumn() << ": ";
-      os << d.str();
-    }
-    return mlir::success();
-  });
-  mlir::Block block;
-  mlir::ParserConfig config(&ctx, /*verifyAfterParse=*/false);
-  if (mlir::failed(mlir::parseSourceString(ir, &block, config, "model")))
-    return false;
-
-  LineTable lines(ir);
-  auto opOffset = [&](mlir::Operation *op) -> uint64_t {
-    if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
-      return toFileOffset(lines.offset(loc.getLine(), loc.getColumn()));
-    return 0;
-  };
-
-  llvm::StringMap<uint32_t> nameIds;
-  llvm::StringSet<> dialects;
-  auto internName = [&](mlir::Operation *op) -> uint32_t {
-    llvm::StringRef name = op->getName().getStringRef();
-    auto [it, inserted] = nameIds.try_emplace(name, index.opNames.size());
-    if (inserted) {
-      OpName n;
-      n.name = name.str();
-      n.dialect = op->getName().getDialectNamespace().str();
-      n.wasRegistered = op->isRegistered();
-      if (dialects.insert(n.dialect).second)
-        index.dialects.push_back(n.dialect);
-      index.opNames.push_back(std::move(n));
-    }
-    return it->second;
-  };
-
-  // Mirror mlir-opt: a file that is not a single builtin.module is wrapped in
-  // an implicit one, so counts match the bytecode it would write.
-  uint32_t implicitModule = kNone;
-  bool singleModule = !block.empty() && std::next(block.begin()) == block.end() &&
-                      llvm::isa<mlir::ModuleOp>(block.front());
-  if (!singleModule) {
-    OpName n{"builtin", "builtin.module", true};
-    nameIds["builtin.module"] = index.opNames.size();
-    index.opNames.push_back(n);
-    index.dialects.push_back("builtin");
-    dialects.insert("builtin");
-    implicitModule = index.ops.size();
-    OpRecord m;
-    m.name = nameIds["builtin.module"];
-    m.numRegions = 1;
-    m.numBlocks = 1;
-    index.ops.push_back(m);
-  }
-
-  llvm::DenseMap<mlir::Operation *, uint32_t> opIds;
-  llvm::DenseMap<void *, uint32_t> valueIds;
-  std::vector<mlir::Operation *> order;
-  llvm::DenseSet<mlir::Attribute> seenRefs;
-  // Pass 1: ops and the values they define, in pre-order.
-  for (mlir::Operation &top : block) {
-    top.walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
-      OpRecord rec;
-      rec.name = internName(op);
-      mlir::Operation *parent = op->getParentOp();
-      rec.parent = parent ? opIds.lookup(parent) : implicitModule;
-      rec.depth = parent ? index.ops[rec.parent].depth + 1
-                         : (implicitModule == kNone ? 0 : 1);
-      rec.numRegions = op->getNumRegions();
-      for (mlir::Region &r : op->getRegions())
-        rec.numBlocks += std::distance(r.begin(), r.end());
-      rec.numSuccessors = op->getNumSuccessors();
-      rec.numResults = op->getNumResults();
-      rec.isolatedFromAbove =
-          op->hasTrait<mlir::OpTrait::IsIsolatedFromAbove>();
-      rec.offset = opOffset(op);
-      if (auto sym = op->getAttrOfType<mlir::StringAttr>(
-              mlir::SymbolTable::getSymbolAttrName()))
-        rec.symbol = sym.getValue().str();
-      uint32_t id = index.ops.size();
-      opIds[op] = id;
-      order.push_back(op);
-      rec.firstResult = op->getNumResults() ? index.values.size() : kNone;
-      for (mlir::OpResult r : op->getResults()) {
-        valueIds[r.getAsOpaquePointer()] = index.values.size();
-        index.values.push_back(
-            {ValueRecord::Kind::OpResult, id, r.getResultNumber()});
-      }
-      for (mlir::Region &r : op->getRegions())
-        for (mlir::Block &b : r)
-          for (mlir::BlockArgument a : b.getArguments()) {
-            valueIds[a.getAsOpaquePointer()] = index.values.size();
-            index.values.push_back(
-                {ValueRecord::Kind::BlockArgument, id, a.getArgNumber()});
-          }
-      index.ops.push_back(std::move(rec));
-
-      // Attributes are uniqued, so a constant used by several ops is one
-      // reference, as in bytecode's attribute table.
-      auto collect = [&](mlir::Attribute attr) {
-        if (!attr)
-          return;
-        attr.walk([&](mlir::DenseResourceElementsAttr a) {
-          if (seenRefs.insert(a).second)
-            addReference(index, a, index.ops[id].offset);
-        });
-      };
-      collect(op->getRawDictionaryAttrs());
-      collect(op->getPropertiesAsAttribute());
-    });
-  }
-  // Pass 2: operands (values may be used before their definition in graph
-  // regions, hence the separate pass).
-  for (uint32_t i = 0; i < order.size(); ++i) {
-    uint32_t id = opIds[order[i]];
-    index.ops[id].firstOperand = index.operands.size();
-    index.ops[id].numOperands = order[i]->getNumOperands();
-    for (mlir::Value v : order[i]->getOperands()) {
-      auto it = valueIds.find(v.getAsOpaquePointer());
-      index.operands.push_back(it == valueIds.end() ? kNone : it->second);
-    }
-  }
-  return true;
-}
-
 /// Counts ops lexically: the first dotted name of each statement. Used only
 /// when MLIR cannot parse the IR; results are marked approximate.
 void indexLexically(ModelIndex &index, llvm::StringRef ir,
@@ -482,8 +307,11 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
     while (n < s.size() && isNameChar(s[n]))
       ++n;
     llvm::StringRef name = s.take_front(n);
+    // Ops printed without their dialect prefix in the common cases.
     if (name == "module")
       name = "builtin.module";
+    else if (name == "return")
+      name = "func.return";
     if (!name.contains('.') || name.starts_with(".") || name.ends_with("."))
       continue;
     if (quoted && (n >= s.size() || s[n] != '"'))
@@ -555,7 +383,9 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file) {
   };
 
   std::string diag;
-  if (!indexWithMLIR(*index, ir, toFileOffset, diag)) {
+  IRParserFn parser = getIRParser(diag);
+  if (!parser || !parser(*index, ir.data(), ir.size(), metaBegin,
+                         metaEnd - metaBegin, diag)) {
     index->opNames.clear();
     index->ops.clear();
     index->values.clear();
@@ -563,8 +393,10 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file) {
     index->references.clear();
     index->dialects.clear();
     index->opCountsApproximate = true;
-    index->warnings.push_back("MLIR could not parse the IR (" + diag +
-                              "); op counts come from a lexical scan");
+    index->warnings.push_back(
+        (parser ? "MLIR could not parse the IR (" : "MLIR's parser is not "
+                                                     "available (") +
+        diag + "); op counts come from a lexical scan");
     indexLexically(*index, ir, toFileOffset);
   }
   index->linkReferences();

@@ -1,0 +1,916 @@
+//===- mlirscope-genmodel.cpp - Synthetic MLIR bytecode models ------------===//
+//
+// Writes a valid MLIR bytecode file holding a small `func.func @forward` whose
+// weights are `dense_resource<layer{i}.weight>` blobs of any size, for tests
+// and benchmarks:
+//
+//   mlirscope-genmodel -o out.mlirbc --layers N --shape 1024x1024 --dtype f32
+//       [--sparse] [--emit-bytecode-version V] [--seed S]
+//       [--external-group NAME] [-v]
+//
+// How: the IR is built by parsing a generated text with MLIR, with the
+// resources only *declared* (no blob attached), and MLIR's own writer emits
+// the bytecode into a small memory buffer. For a declared dialect resource the
+// writer emits an entry with empty data in the resource sections (the reader
+// treats that as a declaration). This tool then copies every top-level section
+// of that buffer verbatim, except the ResourceOffset (6) and Resource (5)
+// sections, which it re-emits so that each declared `layer{i}.weight` becomes
+// a real blob of numElements * elementBytes bytes. The blob bytes are streamed
+// to the file in chunks (or skipped entirely with --sparse, leaving holes that
+// read as zeros), so a 100 GiB model never needs 100 GiB of memory.
+//
+// Layout notes (see mlir/lib/Bytecode/{Reader,Writer} and BytecodeFormat.md):
+//  - The Resource section is written with the aligned-section flag and an
+//    alignment A >= every blob alignment. Its data therefore starts at an
+//    absolute file offset that is a multiple of A, so the padding in front of
+//    each blob (which the reader computes from the absolute address) equals the
+//    padding computed from the start of the section. That makes every entry
+//    size independent of where the section lands in the file, and the
+//    ResourceOffset section (which precedes it) can be computed first.
+//  - Any other section that carried the aligned flag gets its padding
+//    recomputed for its new offset; unaligned sections are copied byte for
+//    byte, header included.
+//
+// This tool links MLIR and LLVM only (not MLIRScopeCore).
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Bytecode/Encoding.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+/// The temporary output, removed if we fail half-way.
+std::string gTmpPath;
+
+[[noreturn]] void fatal(const llvm::Twine &msg) {
+  llvm::errs() << "mlirscope-genmodel: error: " << msg << "\n";
+  if (!gTmpPath.empty())
+    ::unlink(gTmpPath.c_str());
+  std::exit(1);
+}
+
+//===----------------------------------------------------------------------===//
+// Element types
+//===----------------------------------------------------------------------===//
+
+enum class Gen { F32, F16, BF16, F64, Bool, Int, ComplexF32 };
+enum class Chain { AddF, AddI, Select };
+
+struct DType {
+  const char *name;     // command-line name
+  const char *mlir;     // MLIR element type
+  unsigned bytes;       // bytes per element in the blob
+  Gen gen;              // how blob values are generated
+  Chain chain;          // op chaining the weights in @forward
+};
+
+const DType kDTypes[] = {
+    {"f32", "f32", 4, Gen::F32, Chain::AddF},
+    {"f16", "f16", 2, Gen::F16, Chain::AddF},
+    {"bf16", "bf16", 2, Gen::BF16, Chain::AddF},
+    {"f64", "f64", 8, Gen::F64, Chain::AddF},
+    {"i1", "i1", 1, Gen::Bool, Chain::AddI},
+    {"i8", "i8", 1, Gen::Int, Chain::AddI},
+    {"i16", "i16", 2, Gen::Int, Chain::AddI},
+    {"i32", "i32", 4, Gen::Int, Chain::AddI},
+    {"i64", "i64", 8, Gen::Int, Chain::AddI},
+    // arith integer ops take signless integers only, and complex.add takes
+    // scalars only: chain those with arith.select, which takes any type.
+    {"ui8", "ui8", 1, Gen::Int, Chain::Select},
+    {"complex<f32>", "complex<f32>", 8, Gen::ComplexF32, Chain::Select},
+};
+
+const DType *lookupDType(llvm::StringRef name) {
+  if (name == "complex-f32" || name == "complex_f32" || name == "c64")
+    name = "complex<f32>";
+  for (const DType &d : kDTypes)
+    if (name == d.name)
+      return &d;
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+struct Options {
+  std::string output;
+  uint64_t layers = 1;
+  std::vector<uint64_t> shape = {4, 4};
+  const DType *dtype = &kDTypes[0];
+  bool sparse = false;
+  int64_t version = mlir::bytecode::kVersion;
+  uint64_t seed = 0;
+  std::string externalGroup;
+  bool verbose = false;
+};
+
+void usage(llvm::raw_ostream &os) {
+  os << "usage: mlirscope-genmodel -o OUT.mlirbc [--layers N] [--shape DxDx..]"
+        " [--dtype T]\n"
+        "                          [--sparse] [--emit-bytecode-version V]"
+        " [--seed S]\n"
+        "                          [--external-group NAME] [-v]\n"
+        "\n"
+        "Writes an MLIR bytecode model: func.func @forward chaining N\n"
+        "`arith.constant dense_resource<layer{i}.weight>` weights, each a real\n"
+        "blob of prod(shape) elements.\n"
+        "\n"
+        "  -o FILE                   output file (written to FILE.tmp, renamed)\n"
+        "  --layers N                number of weights (default 1)\n"
+        "  --shape DxD..             tensor shape, e.g. 1024x1024 (default 4x4;\n"
+        "                            'scalar' for a 0-d tensor)\n"
+        "  --dtype T                 f32 f16 bf16 f64 i1 i8 i16 i32 i64 ui8\n"
+        "                            complex<f32> (or complex-f32); default f32\n"
+        "  --sparse                  leave blob bytes as holes (read as zeros)\n"
+        "  --emit-bytecode-version V 0.." << mlir::bytecode::kVersion
+     << " (default " << mlir::bytecode::kVersion << ")\n"
+        "  --seed S                  seed of the pseudo-random blob values\n"
+        "  --external-group NAME     also emit external resource group NAME\n"
+        "                            with a 16-byte blob `ext.blob`\n"
+        "  -v                        print the layout of the written file\n";
+}
+
+uint64_t parseUInt(llvm::StringRef opt, llvm::StringRef value) {
+  uint64_t v;
+  if (value.getAsInteger(0, v))
+    fatal("invalid value '" + value + "' for " + opt);
+  return v;
+}
+
+Options parseArgs(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    llvm::StringRef name = arg, value;
+    bool hasInlineValue = false;
+    if (arg.starts_with("--") && arg.contains('=')) {
+      std::tie(name, value) = arg.split('=');
+      hasInlineValue = true;
+    }
+    auto next = [&]() -> llvm::StringRef {
+      if (hasInlineValue)
+        return value;
+      if (i + 1 >= argc)
+        fatal("missing value for " + name);
+      return argv[++i];
+    };
+    if (name == "-h" || name == "--help" || name == "-help") {
+      usage(llvm::outs());
+      std::exit(0);
+    } else if (name == "-o" || name == "--output" || name == "--o") {
+      o.output = next().str();
+    } else if (name == "--layers" || name == "-layers") {
+      o.layers = parseUInt(name, next());
+    } else if (name == "--shape" || name == "-shape") {
+      llvm::StringRef s = next();
+      o.shape.clear();
+      if (s != "scalar" && !s.empty()) {
+        llvm::SmallVector<llvm::StringRef> dims;
+        s.split(dims, 'x');
+        for (llvm::StringRef d : dims)
+          o.shape.push_back(parseUInt(name, d));
+      }
+    } else if (name == "--dtype" || name == "-dtype") {
+      llvm::StringRef d = next();
+      o.dtype = lookupDType(d);
+      if (!o.dtype)
+        fatal("unknown dtype '" + d + "'");
+    } else if (name == "--sparse" || name == "-sparse") {
+      o.sparse = true;
+    } else if (name == "--emit-bytecode-version" ||
+               name == "-emit-bytecode-version") {
+      o.version = parseUInt(name, next());
+      if (o.version < mlir::bytecode::kMinSupportedVersion ||
+          o.version > mlir::bytecode::kVersion)
+        fatal("bytecode version must be in [" +
+              llvm::Twine(int(mlir::bytecode::kMinSupportedVersion)) + ", " +
+              llvm::Twine(int(mlir::bytecode::kVersion)) + "]");
+    } else if (name == "--seed" || name == "-seed") {
+      o.seed = parseUInt(name, next());
+    } else if (name == "--external-group" || name == "-external-group") {
+      o.externalGroup = next().str();
+      if (o.externalGroup.empty())
+        fatal("--external-group needs a non-empty name");
+    } else if (name == "-v" || name == "--verbose") {
+      o.verbose = true;
+    } else {
+      fatal("unknown argument '" + arg + "' (see --help)");
+    }
+  }
+  if (o.output.empty())
+    fatal("no output file given (-o FILE)");
+  return o;
+}
+
+//===----------------------------------------------------------------------===//
+// Varints and a bounds-checked reader over the MLIR-written buffer
+//===----------------------------------------------------------------------===//
+
+unsigned varIntSize(uint64_t v) {
+  for (unsigned n = 1; n < 9; ++n)
+    if ((v >> (7 * n)) == 0)
+      return n;
+  return 9;
+}
+
+void appendVarInt(std::string &out, uint64_t v) {
+  unsigned n = varIntSize(v);
+  if (n == 9) {
+    out.push_back(0);
+    for (int i = 0; i < 8; ++i)
+      out.push_back(char((v >> (8 * i)) & 0xFF));
+    return;
+  }
+  uint64_t enc = ((v << 1) | 1) << (n - 1);
+  for (unsigned i = 0; i < n; ++i)
+    out.push_back(char((enc >> (8 * i)) & 0xFF));
+}
+
+uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+struct Reader {
+  llvm::StringRef buf;
+  uint64_t pos;
+  uint64_t end;
+  const char *what;
+
+  Reader(llvm::StringRef buf, uint64_t begin, uint64_t end, const char *what)
+      : buf(buf), pos(begin), end(end), what(what) {}
+
+  bool empty() const { return pos >= end; }
+  [[noreturn]] void bad(const llvm::Twine &msg) const {
+    fatal("unexpected MLIR bytecode (" + llvm::Twine(what) + " at offset " +
+          llvm::Twine(pos) + "): " + msg);
+  }
+  uint8_t byte() {
+    if (pos >= end)
+      bad("truncated");
+    return uint8_t(buf[pos++]);
+  }
+  uint64_t varInt() {
+    uint8_t first = byte();
+    if (first & 1)
+      return first >> 1;
+    if (first == 0) {
+      uint64_t v = 0;
+      for (int i = 0; i < 8; ++i)
+        v |= uint64_t(byte()) << (8 * i);
+      return v;
+    }
+    unsigned extra = __builtin_ctz(first);
+    uint64_t v = first;
+    for (unsigned i = 1; i <= extra; ++i)
+      v |= uint64_t(byte()) << (8 * i);
+    return v >> (extra + 1);
+  }
+  void skip(uint64_t n) {
+    if (n > end - pos)
+      bad("truncated");
+    pos += n;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Output with chunked writes and sparse holes
+//===----------------------------------------------------------------------===//
+
+class Output {
+public:
+  explicit Output(const std::string &path) : path(path) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      fatal("cannot create '" + path + "': " + std::strerror(errno));
+    buffer.reserve(kBufferSize);
+  }
+  ~Output() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+
+  uint64_t offset() const { return pos; }
+
+  void write(const void *data, size_t size) {
+    const char *p = static_cast<const char *>(data);
+    while (size) {
+      size_t n = std::min(size, kBufferSize - buffer.size());
+      buffer.append(p, n);
+      p += n;
+      size -= n;
+      pos += n;
+      if (buffer.size() == kBufferSize)
+        flush();
+    }
+  }
+  void write(llvm::StringRef s) { write(s.data(), s.size()); }
+  void writeByte(uint8_t b) { write(&b, 1); }
+  void writeVarInt(uint64_t v) {
+    std::string s;
+    appendVarInt(s, v);
+    write(s);
+  }
+  void pad(uint64_t alignment) {
+    uint64_t n = alignUp(pos, alignment) - pos;
+    static const std::string kPad(64, char(mlir::bytecode::kAlignmentByte));
+    while (n) {
+      uint64_t c = std::min<uint64_t>(n, kPad.size());
+      write(kPad.data(), c);
+      n -= c;
+    }
+  }
+  /// Leaves a hole of `n` bytes (reads as zeros).
+  void hole(uint64_t n) {
+    flush();
+    if (::lseek(fd, off_t(n), SEEK_CUR) < 0)
+      fatal("lseek on '" + path + "': " + std::strerror(errno));
+    pos += n;
+  }
+  /// Direct write of a large chunk (bypasses the buffer).
+  void writeChunk(const char *p, size_t size) {
+    flush();
+    writeAll(p, size);
+    pos += size;
+  }
+  void finish() {
+    flush();
+    // The file may end in a hole; give it its full size.
+    if (::ftruncate(fd, off_t(pos)) != 0)
+      fatal("ftruncate on '" + path + "': " + std::strerror(errno));
+    if (::close(fd) != 0)
+      fatal("close on '" + path + "': " + std::strerror(errno));
+    fd = -1;
+  }
+
+private:
+  static constexpr size_t kBufferSize = 1 << 20;
+  void flush() {
+    writeAll(buffer.data(), buffer.size());
+    buffer.clear();
+  }
+  void writeAll(const char *p, size_t size) {
+    while (size) {
+      ssize_t n = ::write(fd, p, size);
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        fatal("write to '" + path + "': " + std::strerror(errno));
+      }
+      p += n;
+      size -= size_t(n);
+    }
+  }
+
+  std::string path;
+  int fd = -1;
+  std::string buffer;
+  uint64_t pos = 0;
+};
+
+//===----------------------------------------------------------------------===//
+// Blob values
+//===----------------------------------------------------------------------===//
+
+uint64_t splitmix64(uint64_t &state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/// Uniform in [-1, 1) from 23 random bits.
+inline float unitFloat(uint64_t r) {
+  uint32_t bits = 0x3F800000u | uint32_t(r >> 41);
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return (f - 1.5f) * 2.0f;
+}
+
+inline uint16_t floatToHalfBits(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint16_t sign = uint16_t((x >> 16) & 0x8000);
+  int exp = int((x >> 23) & 0xFF) - 127 + 15;
+  if (exp <= 0) // |f| < 2^-14: flush to (signed) zero
+    return sign;
+  if (exp >= 31) // not reached for |f| <= 1
+    return uint16_t(sign | 0x7BFF);
+  return uint16_t(sign | (exp << 10) | ((x & 0x7FFFFF) >> 13));
+}
+
+/// Fills `out` (a whole number of elements) with values for `dtype`.
+void fillValues(const DType &dtype, uint64_t &state, char *out, size_t size) {
+  switch (dtype.gen) {
+  case Gen::F32:
+  case Gen::ComplexF32:
+    for (size_t i = 0; i < size; i += 4) {
+      float f = unitFloat(splitmix64(state));
+      std::memcpy(out + i, &f, 4);
+    }
+    return;
+  case Gen::F16:
+    for (size_t i = 0; i < size; i += 2) {
+      uint16_t h = floatToHalfBits(unitFloat(splitmix64(state)));
+      std::memcpy(out + i, &h, 2);
+    }
+    return;
+  case Gen::BF16:
+    for (size_t i = 0; i < size; i += 2) {
+      float f = unitFloat(splitmix64(state));
+      uint32_t x;
+      std::memcpy(&x, &f, 4);
+      uint16_t h = uint16_t(x >> 16);
+      std::memcpy(out + i, &h, 2);
+    }
+    return;
+  case Gen::F64:
+    for (size_t i = 0; i < size; i += 8) {
+      uint64_t bits = 0x3FF0000000000000ull | (splitmix64(state) >> 12);
+      double d;
+      std::memcpy(&d, &bits, 8);
+      d = (d - 1.5) * 2.0;
+      std::memcpy(out + i, &d, 8);
+    }
+    return;
+  case Gen::Bool:
+    for (size_t i = 0; i < size; ++i)
+      out[i] = char(splitmix64(state) & 1);
+    return;
+  case Gen::Int: {
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+      uint64_t r = splitmix64(state);
+      std::memcpy(out + i, &r, 8);
+    }
+    if (i < size) {
+      uint64_t r = splitmix64(state);
+      std::memcpy(out + i, &r, size - i);
+    }
+    return;
+  }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// IR
+//===----------------------------------------------------------------------===//
+
+std::string tensorType(const Options &o) {
+  std::string t = "tensor<";
+  for (uint64_t d : o.shape)
+    t += std::to_string(d) + "x";
+  t += o.dtype->mlir;
+  t += ">";
+  return t;
+}
+
+std::string buildIR(const Options &o) {
+  std::string t = tensorType(o);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "module {\n";
+  os << "  func.func @forward(%x: " << t << ") -> " << t << " {\n";
+  if (o.dtype->chain == Chain::Select && o.layers)
+    os << "    %c = arith.constant true\n";
+  std::string prev = "%x";
+  for (uint64_t i = 0; i < o.layers; ++i) {
+    os << "    %w" << i << " = arith.constant dense_resource<layer" << i
+       << ".weight> : " << t << "\n";
+    switch (o.dtype->chain) {
+    case Chain::AddF:
+      os << "    %v" << i << " = arith.addf " << prev << ", %w" << i << " : "
+         << t << "\n";
+      break;
+    case Chain::AddI:
+      os << "    %v" << i << " = arith.addi " << prev << ", %w" << i << " : "
+         << t << "\n";
+      break;
+    case Chain::Select:
+      os << "    %v" << i << " = arith.select %c, " << prev << ", %w" << i
+         << " : " << t << "\n";
+      break;
+    }
+    prev = "%v" + std::to_string(i);
+  }
+  os << "    return " << prev << " : " << t << "\n";
+  os << "  }\n";
+  os << "}\n";
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Rewriting the resource sections
+//===----------------------------------------------------------------------===//
+
+struct Section {
+  uint8_t id;
+  bool aligned;
+  uint64_t alignment = 1;
+  uint64_t headerBegin; // offset of the id byte
+  uint64_t dataBegin;
+  uint64_t dataSize;
+};
+
+struct ResourceEntry {
+  uint64_t keyIndex;
+  uint8_t kind;
+  uint64_t origOffset; // within the original Resource section data
+  uint64_t origSize;
+  // New layout, relative to the start of the new Resource section data.
+  enum class Action { Copy, CopyBlob, NewBlob } action = Action::Copy;
+  uint64_t blobAlign = 1, blobSize = 0;
+  uint64_t blobDataOrigOffset = 0; // CopyBlob: absolute offset in the buffer
+  uint64_t layer = 0;              // NewBlob
+  uint64_t newSize = 0;
+};
+
+struct ResourceGroup {
+  bool external;
+  uint64_t key; // string index (external) or dialect index
+  std::vector<ResourceEntry> entries;
+};
+
+std::string fmtSize(uint64_t n) {
+  char buf[64];
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof(buf), "%llu (%.2f GiB)", (unsigned long long)n,
+                  double(n) / double(1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof(buf), "%llu (%.2f MiB)", (unsigned long long)n,
+                  double(n) / double(1ull << 20));
+  else
+    std::snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
+  return buf;
+}
+
+void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
+  // --- Header and top-level sections of the MLIR-written buffer.
+  Reader r(bc, 0, bc.size(), "header");
+  if (!bc.starts_with("ML\xEFR"))
+    r.bad("missing magic");
+  r.skip(4);
+  uint64_t version = r.varInt();
+  size_t nul = bc.find('\0', r.pos);
+  if (nul == llvm::StringRef::npos)
+    r.bad("unterminated producer");
+  r.pos = nul + 1;
+  uint64_t headerEnd = r.pos;
+
+  std::vector<Section> sections;
+  std::optional<size_t> stringIdx, resIdx, resOffIdx;
+  r.what = "section header";
+  while (!r.empty()) {
+    Section s;
+    s.headerBegin = r.pos;
+    uint8_t code = r.byte();
+    s.id = code & 0x7F;
+    s.aligned = code & 0x80;
+    s.dataSize = r.varInt();
+    if (s.aligned) {
+      s.alignment = r.varInt();
+      if (!s.alignment || (s.alignment & (s.alignment - 1)))
+        r.bad("bad section alignment");
+      while (r.pos % s.alignment)
+        if (r.byte() != mlir::bytecode::kAlignmentByte)
+          r.bad("bad alignment byte");
+    }
+    s.dataBegin = r.pos;
+    r.skip(s.dataSize);
+    if (s.id == mlir::bytecode::Section::kString)
+      stringIdx = sections.size();
+    else if (s.id == mlir::bytecode::Section::kResource)
+      resIdx = sections.size();
+    else if (s.id == mlir::bytecode::Section::kResourceOffset)
+      resOffIdx = sections.size();
+    sections.push_back(s);
+  }
+  if (!stringIdx)
+    fatal("MLIR wrote no string section");
+  if (bool(resIdx) != bool(resOffIdx))
+    fatal("MLIR wrote only one of the resource sections");
+
+  // --- String table (sizes are listed last string first; data at the end).
+  std::vector<llvm::StringRef> strings;
+  {
+    const Section &s = sections[*stringIdx];
+    Reader sr(bc, s.dataBegin, s.dataBegin + s.dataSize, "string section");
+    uint64_t count = sr.varInt();
+    strings.resize(count);
+    uint64_t dataEnd = s.dataBegin + s.dataSize;
+    for (uint64_t i = count; i-- > 0;) {
+      uint64_t size = sr.varInt();
+      if (size == 0 || size > dataEnd - s.dataBegin)
+        sr.bad("bad string size");
+      dataEnd -= size;
+      strings[i] = bc.substr(dataEnd, size - 1);
+    }
+    if (sr.pos != dataEnd)
+      sr.bad("trailing bytes between string sizes and data");
+  }
+  auto str = [&](uint64_t idx) -> llvm::StringRef {
+    if (idx >= strings.size())
+      fatal("string index out of range in the resource offset section");
+    return strings[idx];
+  };
+
+  // --- Resource groups.
+  std::vector<ResourceGroup> groups;
+  uint64_t resDataBegin = 0;
+  if (resOffIdx) {
+    const Section &off = sections[*resOffIdx];
+    const Section &res = sections[*resIdx];
+    resDataBegin = res.dataBegin;
+    Reader orr(bc, off.dataBegin, off.dataBegin + off.dataSize,
+               "resource offset section");
+    uint64_t numExternal = orr.varInt();
+    uint64_t cursor = 0;
+    auto readGroup = [&](bool external) {
+      ResourceGroup g;
+      g.external = external;
+      g.key = orr.varInt();
+      uint64_t n = orr.varInt();
+      for (uint64_t i = 0; i < n; ++i) {
+        ResourceEntry e;
+        e.keyIndex = orr.varInt();
+        e.origSize = orr.varInt();
+        e.kind = orr.byte();
+        e.origOffset = cursor;
+        cursor += e.origSize;
+        if (cursor > res.dataSize)
+          orr.bad("resource entries overrun the resource section");
+        g.entries.push_back(e);
+      }
+      groups.push_back(std::move(g));
+    };
+    for (uint64_t i = 0; i < numExternal; ++i)
+      readGroup(true);
+    while (!orr.empty())
+      readGroup(false);
+  }
+
+  // --- Decide what each entry becomes.
+  uint64_t numElements = 1;
+  for (uint64_t d : o.shape) {
+    if (d && numElements > UINT64_MAX / d)
+      fatal("shape too large");
+    numElements *= d;
+  }
+  if (numElements && o.dtype->bytes > UINT64_MAX / numElements)
+    fatal("shape too large");
+  uint64_t weightBytes = numElements * o.dtype->bytes;
+  uint64_t weightAlign = o.dtype->bytes; // 1, 2, 4 or 8
+
+  llvm::StringMap<uint64_t> layerOfKey;
+  for (uint64_t i = 0; i < o.layers; ++i)
+    layerOfKey["layer" + std::to_string(i) + ".weight"] = i;
+
+  uint64_t sectionAlign = 1;
+  uint64_t rel = 0; // offset within the new Resource section data
+  uint64_t numNewBlobs = 0;
+  for (ResourceGroup &g : groups) {
+    for (ResourceEntry &e : g.entries) {
+      auto it = layerOfKey.find(str(e.keyIndex));
+      if (!g.external && e.origSize == 0 &&
+          e.kind == uint8_t(mlir::AsmResourceEntryKind::Blob) &&
+          it != layerOfKey.end()) {
+        e.action = ResourceEntry::Action::NewBlob;
+        e.layer = it->second;
+        e.blobAlign = weightAlign;
+        e.blobSize = weightBytes;
+        layerOfKey.erase(it);
+        ++numNewBlobs;
+      } else if (e.origSize &&
+                 e.kind == uint8_t(mlir::AsmResourceEntryKind::Blob)) {
+        // A blob MLIR wrote itself (e.g. the external group): re-pad it.
+        Reader er(bc, resDataBegin + e.origOffset,
+                  resDataBegin + e.origOffset + e.origSize, "resource blob");
+        e.blobAlign = er.varInt();
+        e.blobSize = er.varInt();
+        if (!e.blobAlign || (e.blobAlign & (e.blobAlign - 1)))
+          er.bad("bad blob alignment");
+        while (er.pos % e.blobAlign)
+          if (er.byte() != mlir::bytecode::kAlignmentByte)
+            er.bad("bad alignment byte");
+        e.blobDataOrigOffset = er.pos;
+        er.skip(e.blobSize);
+        if (!er.empty())
+          er.bad("trailing bytes in blob entry");
+        e.action = ResourceEntry::Action::CopyBlob;
+      } else {
+        e.action = ResourceEntry::Action::Copy;
+        e.newSize = e.origSize;
+        rel += e.newSize;
+        continue;
+      }
+      sectionAlign = std::max(sectionAlign, e.blobAlign);
+      uint64_t head = varIntSize(e.blobAlign) + varIntSize(e.blobSize);
+      uint64_t dataAt = alignUp(rel + head, e.blobAlign);
+      e.newSize = dataAt + e.blobSize - rel;
+      rel += e.newSize;
+    }
+  }
+  if (!layerOfKey.empty())
+    fatal("MLIR did not declare resource '" + layerOfKey.begin()->getKey() +
+          "' in the bytecode");
+  uint64_t newResSize = rel;
+
+  // --- The new ResourceOffset section.
+  std::string offsetData;
+  {
+    uint64_t numExternal = 0;
+    for (const ResourceGroup &g : groups)
+      numExternal += g.external;
+    appendVarInt(offsetData, numExternal);
+    for (const ResourceGroup &g : groups) {
+      appendVarInt(offsetData, g.key);
+      appendVarInt(offsetData, g.entries.size());
+      for (const ResourceEntry &e : g.entries) {
+        appendVarInt(offsetData, e.keyIndex);
+        appendVarInt(offsetData, e.newSize);
+        offsetData.push_back(char(e.kind));
+      }
+    }
+  }
+
+  // --- Write the file.
+  auto start = std::chrono::steady_clock::now();
+  Output out(path);
+  out.write(bc.substr(0, headerEnd));
+  std::vector<char> chunk;
+  if (!o.sparse && numNewBlobs && weightBytes)
+    chunk.resize(std::min<uint64_t>(weightBytes, 4u << 20));
+  llvm::SmallVector<std::string> layout;
+  auto note = [&](const Section &s, uint64_t at, uint64_t size,
+                  uint64_t align) {
+    if (!o.verbose)
+      return;
+    std::string line;
+    llvm::raw_string_ostream os(line);
+    os << "  section " << unsigned(s.id) << ": header at " << at
+       << ", data at " << out.offset() - size << ", " << size << " bytes";
+    if (align > 1)
+      os << ", aligned to " << align;
+    layout.push_back(line);
+  };
+
+  for (const Section &s : sections) {
+    if (resIdx && &s == &sections[*resOffIdx]) {
+      uint64_t at = out.offset();
+      out.writeByte(s.id);
+      out.writeVarInt(offsetData.size());
+      out.write(offsetData);
+      note(s, at, offsetData.size(), 1);
+      continue;
+    }
+    if (resIdx && &s == &sections[*resIdx]) {
+      uint64_t at = out.offset();
+      out.writeByte(s.id | 0x80);
+      out.writeVarInt(newResSize);
+      out.writeVarInt(sectionAlign);
+      out.pad(sectionAlign);
+      uint64_t base = out.offset();
+      for (const ResourceGroup &g : groups) {
+        for (const ResourceEntry &e : g.entries) {
+          switch (e.action) {
+          case ResourceEntry::Action::Copy:
+            out.write(bc.substr(resDataBegin + e.origOffset, e.origSize));
+            break;
+          case ResourceEntry::Action::CopyBlob:
+            out.writeVarInt(e.blobAlign);
+            out.writeVarInt(e.blobSize);
+            out.pad(e.blobAlign);
+            out.write(bc.substr(e.blobDataOrigOffset, e.blobSize));
+            break;
+          case ResourceEntry::Action::NewBlob: {
+            out.writeVarInt(e.blobAlign);
+            out.writeVarInt(e.blobSize);
+            out.pad(e.blobAlign);
+            if (o.sparse) {
+              out.hole(e.blobSize);
+              break;
+            }
+            // Independent stream per (seed, layer), whatever the chunking.
+            uint64_t k = e.layer;
+            uint64_t state = o.seed ^ splitmix64(k);
+            state = splitmix64(state);
+            for (uint64_t left = e.blobSize; left;) {
+              size_t n = size_t(std::min<uint64_t>(left, chunk.size()));
+              fillValues(*o.dtype, state, chunk.data(), n);
+              out.writeChunk(chunk.data(), n);
+              left -= n;
+            }
+            break;
+          }
+          }
+        }
+      }
+      if (out.offset() - base != newResSize)
+        fatal("internal error: resource section size mismatch");
+      note(s, at, newResSize, sectionAlign);
+      continue;
+    }
+    uint64_t at = out.offset();
+    if (!s.aligned) {
+      // Header and data byte for byte.
+      out.write(bc.substr(s.headerBegin, s.dataBegin + s.dataSize -
+                                             s.headerBegin));
+    } else {
+      out.writeByte(s.id | 0x80);
+      out.writeVarInt(s.dataSize);
+      out.writeVarInt(s.alignment);
+      out.pad(s.alignment);
+      out.write(bc.substr(s.dataBegin, s.dataSize));
+    }
+    note(s, at, s.dataSize, s.alignment);
+  }
+  uint64_t total = out.offset();
+  out.finish();
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                            start)
+                  .count();
+
+  if (o.verbose) {
+    llvm::errs() << "mlirscope-genmodel: wrote " << o.output << "\n"
+                 << "  bytecode version " << version << ", " << o.layers
+                 << " x " << tensorType(o) << " (" << fmtSize(weightBytes)
+                 << " bytes each" << (o.sparse ? ", sparse" : "") << ")\n"
+                 << "  file size " << fmtSize(total) << " in "
+                 << llvm::format("%.3f", secs) << " s\n";
+    for (const std::string &l : layout)
+      llvm::errs() << l << "\n";
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o = parseArgs(argc, argv);
+
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect>();
+  mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
+  ctx.loadAllAvailableDialects();
+
+  std::string ir = buildIR(o);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(ir, mlir::ParserConfig(&ctx),
+                                              "genmodel");
+  if (!module)
+    fatal("generated IR failed to parse:\n" + ir);
+
+  // The 16-byte blob of the optional external resource group.
+  static const uint64_t kExtBlob[2] = {0x0706050403020100ull,
+                                       0x0F0E0D0C0B0A0908ull};
+  mlir::BytecodeWriterConfig config("mlirscope-genmodel");
+  config.setDesiredBytecodeVersion(o.version);
+  if (!o.externalGroup.empty()) {
+    config.attachResourcePrinter(
+        o.externalGroup, [](mlir::Operation *, mlir::AsmResourceBuilder &b) {
+          b.buildBlob("ext.blob", llvm::ArrayRef<uint64_t>(kExtBlob));
+        });
+  }
+  std::string bc;
+  {
+    llvm::raw_string_ostream os(bc);
+    if (mlir::failed(mlir::writeBytecodeToFile(module->getOperation(), os,
+                                               config)))
+      fatal("MLIR could not write bytecode version " +
+            llvm::Twine(o.version));
+  }
+
+  std::string tmp = o.output + ".tmp";
+  gTmpPath = tmp;
+  writeModel(o, bc, tmp);
+  if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    fatal("cannot rename '" + tmp + "' to '" + o.output +
+          "': " + std::strerror(err));
+  }
+  return 0;
+}

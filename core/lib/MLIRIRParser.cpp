@@ -1,0 +1,219 @@
+//===- MLIRIRParser.cpp - MLIR's parser for the IR of text files ----------===//
+//
+// Built into libMLIRScopeMLIRParser.so (and linked directly by tools that use
+// MLIR anyway). Parses the IR part of a text model with every upstream dialect
+// registered and unregistered ones allowed, and records ops, values, the
+// use-def graph and dense_resource references in a ModelIndex. Blobs never
+// get here: the caller cut the metadata block out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/IRParser.h"
+#include "mlirscope/ModelIndex.h"
+#include "mlirscope/TypeText.h"
+
+#include "mlir/IR/Block.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+
+using namespace mlirscope;
+
+namespace {
+
+/// Byte offsets of line starts, for mapping MLIR locations back to offsets.
+struct LineTable {
+  std::vector<uint64_t> starts;
+  explicit LineTable(llvm::StringRef s) {
+    starts.push_back(0);
+    for (uint64_t i = 0; i < s.size(); ++i)
+      if (s[i] == '\n')
+        starts.push_back(i + 1);
+  }
+  uint64_t offset(unsigned line, unsigned col) const {
+    if (line == 0 || line > starts.size())
+      return 0;
+    return starts[line - 1] + (col ? col - 1 : 0);
+  }
+};
+
+/// Records one dense_resource reference.
+void addReference(ModelIndex &index, mlir::DenseResourceElementsAttr attr,
+                  uint64_t offset) {
+  ResourceReference ref;
+  ref.key = attr.getRawHandle().getKey().str();
+  ref.offset = offset;
+  std::string typeText;
+  llvm::raw_string_ostream os(typeText);
+  attr.getType().print(os);
+  ref.type = parseShapedTypeText(typeText);
+  index.references.push_back(std::move(ref));
+}
+
+/// Indexes the IR with MLIR's parser. Returns false (with `diag` set) if MLIR
+/// cannot parse it.
+bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
+                   const std::function<uint64_t(uint64_t)> &toFileOffset,
+                   std::string &diag) {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
+  ctx.allowUnregisteredDialects();
+  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
+    if (diag.empty() && d.getSeverity() == mlir::DiagnosticSeverity::Error) {
+      llvm::raw_string_ostream os(diag);
+      if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
+        os << "line " << loc.getLine() << ":" << loc.getColumn() << ": ";
+      os << d.str();
+    }
+    return mlir::success();
+  });
+  mlir::Block block;
+  mlir::ParserConfig config(&ctx, /*verifyAfterParse=*/false);
+  if (mlir::failed(mlir::parseSourceString(ir, &block, config, "model")))
+    return false;
+
+  LineTable lines(ir);
+  auto opOffset = [&](mlir::Operation *op) -> uint64_t {
+    if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
+      return toFileOffset(lines.offset(loc.getLine(), loc.getColumn()));
+    return 0;
+  };
+
+  llvm::StringMap<uint32_t> nameIds;
+  llvm::StringSet<> dialects;
+  auto internName = [&](mlir::Operation *op) -> uint32_t {
+    llvm::StringRef name = op->getName().getStringRef();
+    auto [it, inserted] = nameIds.try_emplace(name, index.opNames.size());
+    if (inserted) {
+      OpName n;
+      n.name = name.str();
+      n.dialect = op->getName().getDialectNamespace().str();
+      n.wasRegistered = op->isRegistered();
+      if (dialects.insert(n.dialect).second)
+        index.dialects.push_back(n.dialect);
+      index.opNames.push_back(std::move(n));
+    }
+    return it->second;
+  };
+
+  // Mirror mlir-opt: a file that is not a single builtin.module is wrapped in
+  // an implicit one, so counts match the bytecode it would write.
+  uint32_t implicitModule = kNone;
+  bool singleModule = !block.empty() && std::next(block.begin()) == block.end() &&
+                      llvm::isa<mlir::ModuleOp>(block.front());
+  if (!singleModule) {
+    OpName n{"builtin", "builtin.module", true};
+    nameIds["builtin.module"] = index.opNames.size();
+    index.opNames.push_back(n);
+    index.dialects.push_back("builtin");
+    dialects.insert("builtin");
+    implicitModule = index.ops.size();
+    OpRecord m;
+    m.name = nameIds["builtin.module"];
+    m.numRegions = 1;
+    m.numBlocks = 1;
+    index.ops.push_back(m);
+  }
+
+  llvm::DenseMap<mlir::Operation *, uint32_t> opIds;
+  llvm::DenseMap<void *, uint32_t> valueIds;
+  std::vector<mlir::Operation *> order;
+  llvm::DenseSet<mlir::Attribute> seenRefs;
+  // Pass 1: ops and the values they define, in pre-order.
+  for (mlir::Operation &top : block) {
+    top.walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
+      OpRecord rec;
+      rec.name = internName(op);
+      mlir::Operation *parent = op->getParentOp();
+      rec.parent = parent ? opIds.lookup(parent) : implicitModule;
+      rec.depth = parent ? index.ops[rec.parent].depth + 1
+                         : (implicitModule == kNone ? 0 : 1);
+      rec.numRegions = op->getNumRegions();
+      for (mlir::Region &r : op->getRegions())
+        rec.numBlocks += std::distance(r.begin(), r.end());
+      rec.numSuccessors = op->getNumSuccessors();
+      rec.numResults = op->getNumResults();
+      rec.isolatedFromAbove =
+          op->hasTrait<mlir::OpTrait::IsIsolatedFromAbove>();
+      rec.offset = opOffset(op);
+      if (auto sym = op->getAttrOfType<mlir::StringAttr>(
+              mlir::SymbolTable::getSymbolAttrName()))
+        rec.symbol = sym.getValue().str();
+      uint32_t id = index.ops.size();
+      opIds[op] = id;
+      order.push_back(op);
+      rec.firstResult = op->getNumResults() ? index.values.size() : kNone;
+      for (mlir::OpResult r : op->getResults()) {
+        valueIds[r.getAsOpaquePointer()] = index.values.size();
+        index.values.push_back(
+            {ValueRecord::Kind::OpResult, id, r.getResultNumber()});
+      }
+      for (mlir::Region &r : op->getRegions())
+        for (mlir::Block &b : r)
+          for (mlir::BlockArgument a : b.getArguments()) {
+            valueIds[a.getAsOpaquePointer()] = index.values.size();
+            index.values.push_back(
+                {ValueRecord::Kind::BlockArgument, id, a.getArgNumber()});
+          }
+      index.ops.push_back(std::move(rec));
+
+      // Attributes are uniqued, so a constant used by several ops is one
+      // reference, as in bytecode's attribute table.
+      auto collect = [&](mlir::Attribute attr) {
+        if (!attr)
+          return;
+        attr.walk([&](mlir::DenseResourceElementsAttr a) {
+          if (seenRefs.insert(a).second)
+            addReference(index, a, index.ops[id].offset);
+        });
+      };
+      collect(op->getRawDictionaryAttrs());
+      collect(op->getPropertiesAsAttribute());
+    });
+  }
+  // Pass 2: operands (values may be used before their definition in graph
+  // regions, hence the separate pass).
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    uint32_t id = opIds[order[i]];
+    index.ops[id].firstOperand = index.operands.size();
+    index.ops[id].numOperands = order[i]->getNumOperands();
+    for (mlir::Value v : order[i]->getOperands()) {
+      auto it = valueIds.find(v.getAsOpaquePointer());
+      index.operands.push_back(it == valueIds.end() ? kNone : it->second);
+    }
+  }
+  return true;
+}
+
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) bool
+mlirscope_parse_ir_v1(ModelIndex &index, const char *ir, size_t size,
+                      uint64_t metaBegin, uint64_t metaSize,
+                      std::string &diagnostic) {
+  auto toFileOffset = [&](uint64_t irOffset) -> uint64_t {
+    return irOffset < metaBegin ? irOffset : irOffset + metaSize;
+  };
+  return indexWithMLIR(index, llvm::StringRef(ir, size), toFileOffset,
+                       diagnostic);
+}
+
+static_assert(
+    std::is_same_v<decltype(&mlirscope_parse_ir_v1), mlirscope::IRParserFn>,
+    "the plugin entry point must match IRParserFn");
