@@ -19,6 +19,7 @@ namespace mlirscope::cli {
 enum ExitCode : int { kOk = 0, kUsage = 1, kBadInput = 2 };
 
 int runInspect(llvm::ArrayRef<const char *> args);
+int runStats(llvm::ArrayRef<const char *> args);
 
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,

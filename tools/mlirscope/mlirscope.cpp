@@ -21,7 +21,9 @@ static void printUsage(llvm::raw_ostream &os) {
         "loading their weights.\n\n"
         "COMMANDS:\n"
         "  inspect --summary FILE   what the model holds: ops, symbols,\n"
-        "                           resources by dtype, largest blobs\n\n"
+        "                           resources by dtype, largest blobs\n"
+        "  stats FILE [KEY...]      min/max/mean/std, zeros, NaN, Inf and a\n"
+        "                           histogram of blobs, streamed from disk\n\n"
         "OPTIONS:\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
@@ -46,6 +48,8 @@ int main(int argc, char **argv) {
   }
   if (cmd == "inspect")
     return runInspect(rest);
+  if (cmd == "stats")
+    return runStats(rest);
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else

@@ -1,0 +1,29 @@
+//===- Progress.h - Progress lines on stderr for long work ------*- C++ -*-===//
+
+#ifndef MLIRSCOPE_TOOLS_PROGRESS_H
+#define MLIRSCOPE_TOOLS_PROGRESS_H
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace mlirscope::cli {
+
+/// Prints "LABEL: 42% (1.2 GiB of 2.9 GiB)" to stderr, but only once the work
+/// has run for a second (short work stays silent), and clears it at the end.
+class Progress {
+public:
+  explicit Progress(std::string label);
+  ~Progress();
+  /// Returns true (keep going); the CLI cancels with SIGINT instead.
+  bool update(uint64_t done, uint64_t total);
+
+private:
+  std::string label;
+  std::chrono::steady_clock::time_point start;
+  bool shown = false;
+};
+
+} // namespace mlirscope::cli
+
+#endif // MLIRSCOPE_TOOLS_PROGRESS_H
