@@ -88,3 +88,13 @@ void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
   if (end > begin)
     ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, MADV_DONTNEED);
 }
+
+void MappedFile::prefetch(uint64_t offset, uint64_t size) const {
+  if (!base || onHeap || offset >= length)
+    return;
+  long page = ::sysconf(_SC_PAGESIZE);
+  uint64_t begin = offset & ~uint64_t(page - 1);
+  uint64_t end = std::min(length, offset + size);
+  if (end > begin)
+    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, MADV_WILLNEED);
+}

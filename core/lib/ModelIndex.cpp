@@ -1,6 +1,7 @@
 //===- ModelIndex.cpp - Format-independent index of an MLIR model ---------===//
 
 #include "mlirscope/ModelIndex.h"
+#include "mlirscope/Editor.h"
 #include "mlirscope/FormatError.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -95,6 +96,10 @@ void ModelIndex::linkReferences() {
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
 mlirscope::indexFile(llvm::StringRef path) {
+  // A journal left by an edit that crashed means the file may hold a partial
+  // write: roll it back before anyone reads the file.
+  if (auto recovered = recoverJournal(path); !recovered)
+    return recovered.takeError();
   auto fileOr = MappedFile::open(path);
   if (!fileOr)
     return fileOr.takeError();

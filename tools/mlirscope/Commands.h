@@ -20,6 +20,9 @@ enum ExitCode : int { kOk = 0, kUsage = 1, kBadInput = 2 };
 
 int runInspect(llvm::ArrayRef<const char *> args);
 int runStats(llvm::ArrayRef<const char *> args);
+int runExtract(llvm::ArrayRef<const char *> args);
+int runSet(llvm::ArrayRef<const char *> args);
+int runReplace(llvm::ArrayRef<const char *> args);
 
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,

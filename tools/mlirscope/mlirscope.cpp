@@ -23,7 +23,11 @@ static void printUsage(llvm::raw_ostream &os) {
         "  inspect --summary FILE   what the model holds: ops, symbols,\n"
         "                           resources by dtype, largest blobs\n"
         "  stats FILE [KEY...]      min/max/mean/std, zeros, NaN, Inf and a\n"
-        "                           histogram of blobs, streamed from disk\n\n"
+        "                           histogram of blobs, streamed from disk\n"
+        "  extract FILE KEY -o X.npy | --all -o X.safetensors\n"
+        "                           blobs out as numpy / safetensors files\n"
+        "  set FILE KEY INDEX VALUE one element, in place, crash-safe\n"
+        "  replace FILE KEY X.npy   a whole blob of the same dtype and shape\n\n"
         "OPTIONS:\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
@@ -50,6 +54,12 @@ int main(int argc, char **argv) {
     return runInspect(rest);
   if (cmd == "stats")
     return runStats(rest);
+  if (cmd == "extract")
+    return runExtract(rest);
+  if (cmd == "set")
+    return runSet(rest);
+  if (cmd == "replace")
+    return runReplace(rest);
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else

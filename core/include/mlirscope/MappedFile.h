@@ -48,6 +48,9 @@ public:
   /// Tells the kernel the given byte range is no longer needed in memory (the
   /// pages stay valid and are read back from disk on the next touch).
   void dropPages(uint64_t offset, uint64_t size) const;
+  /// Asks the kernel to start reading the given range in the background, so
+  /// scattered small reads that follow overlap their disk latency.
+  void prefetch(uint64_t offset, uint64_t size) const;
 
 private:
   MappedFile() = default;

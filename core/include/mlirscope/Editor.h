@@ -1,0 +1,86 @@
+//===- Editor.h - Crash-safe same-size edits of a model file ----*- C++ -*-===//
+//
+// Edits that keep the file's size (set an element, replace a blob with one of
+// the same dtype and shape) write into the file where the blob lies, guarded
+// by an undo journal beside it:
+//
+//   1. the original bytes of the region, with the file's size and a checksum,
+//      go to FILE.mlirscope-journal, which is fsync'd (and its directory);
+//   2. the new bytes are written into FILE, which is fsync'd;
+//   3. the journal is removed (and the directory fsync'd).
+//
+// A crash before 1 completes leaves an invalid journal and an untouched file:
+// the journal is discarded. A crash after it leaves a valid journal: its bytes
+// are written back. Either way the next open sees the old content, byte-exact,
+// or (after 3) the new one. `indexFile` runs that recovery before it maps a
+// file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_EDITOR_H
+#define MLIRSCOPE_EDITOR_H
+
+#include "mlirscope/BlobView.h"
+#include "mlirscope/Export.h"
+
+#include "llvm/ADT/FunctionExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace mlirscope {
+
+/// The journal's path for a model file.
+std::string journalPathFor(llvm::StringRef path);
+
+/// Rolls back an unfinished edit of `path` if a journal is left from one.
+/// Returns true if it restored bytes or discarded a journal.
+llvm::Expected<bool> recoverJournal(llvm::StringRef path);
+
+class InPlaceEditor {
+public:
+  /// Opens the indexed file for writing. Fails if it is read-only (no write
+  /// permission bits, even for root), locked by another editor, or changed
+  /// since it was indexed.
+  static llvm::Expected<InPlaceEditor> open(const ModelIndex &index);
+  InPlaceEditor(InPlaceEditor &&other);
+  InPlaceEditor &operator=(InPlaceEditor &&) = delete;
+  ~InPlaceEditor();
+
+  /// Writes `bytes` at `offset` under the journal.
+  llvm::Error write(uint64_t offset, llvm::ArrayRef<uint8_t> bytes);
+
+  /// Rewrites [offset, offset + size) under one journal, with new contents
+  /// produced chunk by chunk: `produce(chunkOffset, buffer)` fills `buffer`
+  /// with the bytes for [offset + chunkOffset, + buffer.size()).
+  llvm::Error
+  writeRegion(uint64_t offset, uint64_t size,
+              llvm::function_ref<llvm::Error(uint64_t,
+                                             llvm::MutableArrayRef<uint8_t>)>
+                  produce,
+              const ProgressFn &progress = {});
+
+private:
+  InPlaceEditor() = default;
+  std::string path;
+  int fd = -1;
+  uint64_t fileSize = 0;
+};
+
+/// Encodes `text` as one element of `dtype` (little-endian). Errors say why a
+/// value is not representable ("300 does not fit in i8").
+llvm::Expected<std::vector<uint8_t>> encodeElement(DType dtype,
+                                                   llvm::StringRef text);
+
+/// The bytes to write for raw bytes `data` at byte `byteOffset` of a blob:
+/// the same bytes for bytecode, uppercase hex digits for text blobs.
+struct FileRange {
+  uint64_t offset;
+  std::vector<uint8_t> bytes;
+};
+FileRange encodeForFile(const BlobView &view, uint64_t byteOffset,
+                        llvm::ArrayRef<uint8_t> data);
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_EDITOR_H

@@ -1,0 +1,135 @@
+//===- AtomicFile.cpp - Write a new file or nothing -----------------------===//
+
+#include "mlirscope/AtomicFile.h"
+
+#include "llvm/Support/Errc.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlirscope;
+
+static llvm::Error sysError(const llvm::Twine &what, int err) {
+  return llvm::createStringError(std::error_code(err, std::generic_category()),
+                                 what + ": " + std::strerror(err));
+}
+
+llvm::Error mlirscope::syncParentDirectory(llvm::StringRef path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == llvm::StringRef::npos ? "." : path.take_front(slash ? slash : 1).str();
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return sysError(dir + ": cannot open directory", errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0 && err != EINVAL) // some file systems cannot sync directories
+    return sysError(dir + ": cannot sync directory", err);
+  return llvm::Error::success();
+}
+
+llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
+  AtomicFile f;
+  f.path = path.str();
+  f.tempPath = f.path + ".mlirscope-tmp-XXXXXX";
+  std::vector<char> buf(f.tempPath.begin(), f.tempPath.end());
+  buf.push_back(0);
+  int fd = ::mkstemp(buf.data());
+  if (fd < 0)
+    return sysError(f.path + ": cannot create a temporary file beside it",
+                    errno);
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  ::fchmod(fd, 0644);
+  f.tempPath = buf.data();
+  f.fileFd = fd;
+  return std::move(f);
+}
+
+AtomicFile::AtomicFile(AtomicFile &&o)
+    : path(std::move(o.path)), tempPath(std::move(o.tempPath)),
+      fileFd(o.fileFd), pos(o.pos), committed(o.committed) {
+  o.fileFd = -1;
+  o.committed = true; // the moved-from object owns nothing
+}
+
+AtomicFile::~AtomicFile() {
+  if (fileFd >= 0)
+    ::close(fileFd);
+  if (!committed && !tempPath.empty())
+    ::unlink(tempPath.c_str());
+}
+
+llvm::Error AtomicFile::write(llvm::ArrayRef<uint8_t> bytes) {
+  const uint8_t *p = bytes.data();
+  size_t left = bytes.size();
+  while (left) {
+    ssize_t n = ::pwrite(fileFd, p, left, off_t(pos));
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return sysError(path + ": cannot write", errno);
+    }
+    p += n;
+    left -= size_t(n);
+    pos += uint64_t(n);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
+  while (size) {
+    loff_t in = loff_t(srcOffset), out = loff_t(pos);
+    ssize_t n = ::copy_file_range(srcFd, &in, fileFd, &out,
+                                  std::min<uint64_t>(size, 1ull << 30), 0);
+    if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                  errno == EOPNOTSUPP)) {
+      // Fall back to read + write through a buffer.
+      std::vector<uint8_t> buf(std::min<uint64_t>(size, 8u << 20));
+      ssize_t r = ::pread(srcFd, buf.data(), buf.size(), off_t(srcOffset));
+      if (r <= 0)
+        return sysError(path + ": cannot read the source", r < 0 ? errno : EIO);
+      if (auto e = write(llvm::ArrayRef<uint8_t>(buf.data(), size_t(r))))
+        return e;
+      srcOffset += uint64_t(r);
+      size -= uint64_t(r);
+      continue;
+    }
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return sysError(path + ": cannot copy", errno);
+    }
+    if (n == 0)
+      return sysError(path + ": the source ended early", EIO);
+    srcOffset += uint64_t(n);
+    pos += uint64_t(n);
+    size -= uint64_t(n);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error AtomicFile::skip(uint64_t size) {
+  pos += size;
+  // Extend the file so a hole at the end still counts.
+  if (::ftruncate(fileFd, off_t(pos)) != 0)
+    return sysError(path + ": cannot extend", errno);
+  return llvm::Error::success();
+}
+
+llvm::Error AtomicFile::commit() {
+  if (::fsync(fileFd) != 0)
+    return sysError(path + ": cannot sync", errno);
+  if (::close(fileFd) != 0) {
+    fileFd = -1;
+    return sysError(path + ": cannot close", errno);
+  }
+  fileFd = -1;
+  if (::rename(tempPath.c_str(), path.c_str()) != 0)
+    return sysError(path + ": cannot rename the temporary file over it", errno);
+  committed = true;
+  return syncParentDirectory(path);
+}

@@ -1,0 +1,511 @@
+//===- Editor.cpp - Crash-safe same-size edits of a model file ------------===//
+//
+// Journal layout (little-endian):
+//   "MLSJNL01"            8 bytes
+//   file size             u64   size of the model file when the edit began
+//   region offset         u64
+//   region size           u64
+//   original bytes        region size
+//   checksum              u64   FNV-1a over everything above
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/Editor.h"
+#include "mlirscope/AtomicFile.h"
+
+#include "Failpoint.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlirscope;
+
+namespace {
+
+constexpr char kMagic[8] = {'M', 'L', 'S', 'J', 'N', 'L', '0', '1'};
+constexpr uint64_t kHeaderSize = 32;
+
+llvm::Error sysError(const llvm::Twine &what, int err = errno) {
+  return llvm::createStringError(std::error_code(err, std::generic_category()),
+                                 what + ": " + std::strerror(err));
+}
+
+struct Fnv {
+  uint64_t h = 0xcbf29ce484222325ull;
+  void add(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      h ^= p[i];
+      h *= 0x100000001b3ull;
+    }
+  }
+};
+
+void putU64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    p[i] = uint8_t(v >> (8 * i));
+}
+uint64_t getU64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= uint64_t(p[i]) << (8 * i);
+  return v;
+}
+
+llvm::Error pwriteAll(int fd, const uint8_t *p, uint64_t n, uint64_t at,
+                      llvm::StringRef path) {
+  while (n) {
+    ssize_t w = ::pwrite(fd, p, size_t(std::min<uint64_t>(n, 1u << 30)),
+                         off_t(at));
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return sysError(path + ": cannot write");
+    }
+    p += w;
+    n -= uint64_t(w);
+    at += uint64_t(w);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error preadAll(int fd, uint8_t *p, uint64_t n, uint64_t at,
+                     llvm::StringRef path) {
+  while (n) {
+    ssize_t r = ::pread(fd, p, size_t(std::min<uint64_t>(n, 1u << 30)),
+                        off_t(at));
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return sysError(path + ": cannot read", r < 0 ? errno : EIO);
+    p += r;
+    n -= uint64_t(r);
+    at += uint64_t(r);
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+std::string mlirscope::journalPathFor(llvm::StringRef path) {
+  return path.str() + ".mlirscope-journal";
+}
+
+llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
+  std::string jpath = journalPathFor(path);
+  int jfd = ::open(jpath.c_str(), O_RDONLY | O_CLOEXEC);
+  if (jfd < 0) {
+    if (errno == ENOENT)
+      return false;
+    return sysError(jpath + ": cannot open the edit journal");
+  }
+  struct stat jst;
+  ::fstat(jfd, &jst);
+  uint64_t jsize = uint64_t(jst.st_size);
+  uint8_t header[kHeaderSize];
+  bool valid = jsize >= kHeaderSize + 8 &&
+               !llvm::errorToBool(preadAll(jfd, header, kHeaderSize, 0, jpath)) &&
+               std::memcmp(header, kMagic, 8) == 0;
+  uint64_t fileSize = 0, offset = 0, size = 0;
+  if (valid) {
+    fileSize = getU64(header + 8);
+    offset = getU64(header + 16);
+    size = getU64(header + 24);
+    valid = size == jsize - kHeaderSize - 8;
+  }
+  // Verify the checksum in chunks, so a journal of a large region does not
+  // need its size in memory.
+  if (valid) {
+    Fnv fnv;
+    fnv.add(header, kHeaderSize);
+    std::vector<uint8_t> buf(size_t(std::min<uint64_t>(size, 8u << 20)));
+    for (uint64_t done = 0; done < size && valid;) {
+      uint64_t n = std::min<uint64_t>(buf.size(), size - done);
+      valid = !llvm::errorToBool(
+          preadAll(jfd, buf.data(), n, kHeaderSize + done, jpath));
+      fnv.add(buf.data(), size_t(n));
+      done += n;
+    }
+    uint8_t sum[8];
+    valid = valid &&
+            !llvm::errorToBool(preadAll(jfd, sum, 8, kHeaderSize + size, jpath)) &&
+            getU64(sum) == fnv.h;
+  }
+  if (valid) {
+    // The edit may have reached the file: put the original bytes back.
+    std::string p = path.str();
+    int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+      ::close(jfd);
+      return sysError(p + ": an unfinished edit must be rolled back, but the "
+                          "file cannot be opened for writing");
+    }
+    struct stat st;
+    ::fstat(fd, &st);
+    if (uint64_t(st.st_size) != fileSize || offset > fileSize ||
+        size > fileSize - offset) {
+      ::close(fd);
+      ::close(jfd);
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: the edit journal %s does not match the file (size %llu, "
+          "journal expects %llu); left both untouched",
+          p.c_str(), jpath.c_str(), (unsigned long long)st.st_size,
+          (unsigned long long)fileSize);
+    }
+    std::vector<uint8_t> buf(size_t(std::min<uint64_t>(size, 8u << 20)));
+    for (uint64_t done = 0; done < size;) {
+      uint64_t n = std::min<uint64_t>(buf.size(), size - done);
+      if (auto e = preadAll(jfd, buf.data(), n, kHeaderSize + done, jpath)) {
+        ::close(fd);
+        ::close(jfd);
+        return std::move(e);
+      }
+      if (auto e = pwriteAll(fd, buf.data(), n, offset + done, p)) {
+        ::close(fd);
+        ::close(jfd);
+        return std::move(e);
+      }
+      done += n;
+    }
+    if (::fsync(fd) != 0) {
+      ::close(fd);
+      ::close(jfd);
+      return sysError(p + ": cannot sync");
+    }
+    ::close(fd);
+  }
+  ::close(jfd);
+  // Invalid: the journal was not complete, so the file was never touched.
+  if (::unlink(jpath.c_str()) != 0)
+    return sysError(jpath + ": cannot remove the edit journal");
+  if (auto e = syncParentDirectory(path))
+    return std::move(e);
+  return true;
+}
+
+llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
+  if (!index.file)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no file to edit");
+  InPlaceEditor ed;
+  ed.path = index.file->getPath();
+  struct stat st;
+  if (::stat(ed.path.c_str(), &st) != 0)
+    return sysError(ed.path + ": cannot stat");
+  // Root may write anything; a file without write bits is still read-only to
+  // its owner's intent, so refuse it.
+  if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)))
+    return llvm::createStringError(std::make_error_code(std::errc::read_only_file_system),
+                                   "%s: the file is read-only", ed.path.c_str());
+  ed.fd = ::open(ed.path.c_str(), O_RDWR | O_CLOEXEC);
+  if (ed.fd < 0)
+    return sysError(ed.path + ": cannot open for writing");
+  if (::flock(ed.fd, LOCK_EX | LOCK_NB) != 0)
+    return sysError(ed.path + ": another process is editing it", errno);
+  struct stat now;
+  ::fstat(ed.fd, &now);
+  int64_t mtime = int64_t(now.st_mtim.tv_sec) * 1000000000 + now.st_mtim.tv_nsec;
+  if (now.st_ino != index.file->getInode() ||
+      uint64_t(now.st_size) != index.file->size() ||
+      mtime != index.file->getMTimeNs())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "%s: the file changed since it was indexed; open it again",
+        ed.path.c_str());
+  ed.fileSize = uint64_t(now.st_size);
+  return std::move(ed);
+}
+
+InPlaceEditor::InPlaceEditor(InPlaceEditor &&o)
+    : path(std::move(o.path)), fd(o.fd), fileSize(o.fileSize) {
+  o.fd = -1;
+}
+
+InPlaceEditor::~InPlaceEditor() {
+  if (fd >= 0)
+    ::close(fd); // also drops the flock
+}
+
+llvm::Error InPlaceEditor::write(uint64_t offset,
+                                 llvm::ArrayRef<uint8_t> bytes) {
+  return writeRegion(offset, bytes.size(),
+                     [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
+                       std::memcpy(buf.data(), bytes.data() + at, buf.size());
+                       return llvm::Error::success();
+                     });
+}
+
+llvm::Error InPlaceEditor::writeRegion(
+    uint64_t offset, uint64_t size,
+    llvm::function_ref<llvm::Error(uint64_t, llvm::MutableArrayRef<uint8_t>)>
+        produce,
+    const ProgressFn &progress) {
+  if (offset > fileSize || size > fileSize - offset)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: edit past the end of the file",
+                                   path.c_str());
+  std::string jpath = journalPathFor(path);
+  // 1. The journal: header, original bytes, checksum; then fsync.
+  int jfd = ::open(jpath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (jfd < 0)
+    return sysError(jpath + ": cannot create the edit journal");
+  auto abandon = [&](llvm::Error e) {
+    ::close(jfd);
+    ::unlink(jpath.c_str());
+    return e;
+  };
+  uint8_t header[kHeaderSize];
+  std::memcpy(header, kMagic, 8);
+  putU64(header + 8, fileSize);
+  putU64(header + 16, offset);
+  putU64(header + 24, size);
+  Fnv fnv;
+  fnv.add(header, kHeaderSize);
+  if (auto e = pwriteAll(jfd, header, kHeaderSize, 0, jpath))
+    return abandon(std::move(e));
+  const uint64_t chunk = 8u << 20;
+  std::vector<uint8_t> buf(size_t(std::min<uint64_t>(std::max<uint64_t>(size, 1), chunk)));
+  const uint64_t total = 2 * size;
+  for (uint64_t done = 0; done < size;) {
+    uint64_t n = std::min<uint64_t>(buf.size(), size - done);
+    if (auto e = preadAll(fd, buf.data(), n, offset + done, path))
+      return abandon(std::move(e));
+    fnv.add(buf.data(), size_t(n));
+    if (auto e = pwriteAll(jfd, buf.data(), n, kHeaderSize + done, jpath))
+      return abandon(std::move(e));
+    done += n;
+    if (done >= size / 2)
+      failpoint("journal-partial");
+    if (progress && !progress(done, total))
+      return abandon(llvm::createStringError(
+          std::make_error_code(std::errc::operation_canceled), "cancelled"));
+  }
+  uint8_t sum[8];
+  putU64(sum, fnv.h);
+  if (auto e = pwriteAll(jfd, sum, 8, kHeaderSize + size, jpath))
+    return abandon(std::move(e));
+  if (::fsync(jfd) != 0)
+    return abandon(sysError(jpath + ": cannot sync the edit journal"));
+  ::close(jfd);
+  if (auto e = syncParentDirectory(path)) {
+    ::unlink(jpath.c_str());
+    return e;
+  }
+  failpoint("journal-synced");
+
+  // 2. The new bytes. From here on a failure rolls back through the journal.
+  auto rollback = [&](llvm::Error e) -> llvm::Error {
+    if (auto r = recoverJournal(path); !r)
+      return llvm::joinErrors(std::move(e), r.takeError());
+    return e;
+  };
+  for (uint64_t done = 0; done < size;) {
+    uint64_t n = std::min<uint64_t>(buf.size(), size - done);
+    llvm::MutableArrayRef<uint8_t> view(buf.data(), size_t(n));
+    if (auto e = produce(done, view))
+      return rollback(std::move(e));
+    if (auto e = pwriteAll(fd, buf.data(), n, offset + done, path))
+      return rollback(std::move(e));
+    done += n;
+    if (done >= size / 2)
+      failpoint("file-partial");
+    if (progress && !progress(size + done, total))
+      return rollback(llvm::createStringError(
+          std::make_error_code(std::errc::operation_canceled), "cancelled"));
+  }
+  if (::fsync(fd) != 0)
+    return rollback(sysError(path + ": cannot sync"));
+  failpoint("file-synced");
+
+  // 3. Done: drop the journal.
+  if (::unlink(jpath.c_str()) != 0)
+    return sysError(jpath + ": cannot remove the edit journal");
+  return syncParentDirectory(path);
+}
+
+//===----------------------------------------------------------------------===//
+// Element encoding
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+static std::vector<uint8_t> bytesOf(T v) {
+  std::vector<uint8_t> out(sizeof(T));
+  std::memcpy(out.data(), &v, sizeof(T));
+  return out;
+}
+
+static llvm::Error notRepresentable(llvm::StringRef text, DType d,
+                                    llvm::StringRef why = "") {
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(), "%s is not representable as %s%s%s",
+      text.str().c_str(), dtypeName(d), why.empty() ? "" : ": ",
+      why.str().c_str());
+}
+
+static std::optional<double> parseDouble(llvm::StringRef text) {
+  std::string s = text.trim().lower();
+  if (s == "nan")
+    return std::numeric_limits<double>::quiet_NaN();
+  if (s == "inf" || s == "+inf")
+    return std::numeric_limits<double>::infinity();
+  if (s == "-inf")
+    return -std::numeric_limits<double>::infinity();
+  char *end = nullptr;
+  errno = 0;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size())
+    return std::nullopt;
+  return v;
+}
+
+llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
+                                                              llvm::StringRef text) {
+  text = text.trim();
+  auto intIn = [&](int64_t lo, int64_t hi) -> llvm::Expected<int64_t> {
+    int64_t v;
+    if (text.getAsInteger(10, v))
+      return notRepresentable(text, d, "not an integer");
+    if (v < lo || v > hi)
+      return notRepresentable(text, d, "out of range");
+    return v;
+  };
+  auto uintIn = [&](uint64_t hi) -> llvm::Expected<uint64_t> {
+    uint64_t v;
+    if (text.starts_with("-") || text.getAsInteger(10, v))
+      return notRepresentable(text, d, "not a non-negative integer");
+    if (v > hi)
+      return notRepresentable(text, d, "out of range");
+    return v;
+  };
+  auto finiteFits = [&](double v, double maxFinite) -> llvm::Error {
+    if (std::isfinite(v) && std::fabs(v) > maxFinite)
+      return notRepresentable(text, d, "out of range");
+    return llvm::Error::success();
+  };
+  switch (d) {
+  case DType::Bool: {
+    std::string s = text.lower();
+    if (s == "true" || s == "1")
+      return std::vector<uint8_t>{1};
+    if (s == "false" || s == "0")
+      return std::vector<uint8_t>{0};
+    return notRepresentable(text, d, "use true, false, 1 or 0");
+  }
+  case DType::I8: {
+    auto v = intIn(INT8_MIN, INT8_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(int8_t(*v));
+  }
+  case DType::I16: {
+    auto v = intIn(INT16_MIN, INT16_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(int16_t(*v));
+  }
+  case DType::I32: {
+    auto v = intIn(INT32_MIN, INT32_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(int32_t(*v));
+  }
+  case DType::I64: {
+    auto v = intIn(INT64_MIN, INT64_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(int64_t(*v));
+  }
+  case DType::U8: {
+    auto v = uintIn(UINT8_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(uint8_t(*v));
+  }
+  case DType::U16: {
+    auto v = uintIn(UINT16_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(uint16_t(*v));
+  }
+  case DType::U32: {
+    auto v = uintIn(UINT32_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(uint32_t(*v));
+  }
+  case DType::U64: {
+    auto v = uintIn(UINT64_MAX);
+    if (!v)
+      return v.takeError();
+    return bytesOf(uint64_t(*v));
+  }
+  case DType::F16:
+  case DType::BF16:
+  case DType::F32:
+  case DType::F64: {
+    std::optional<double> v = parseDouble(text);
+    if (!v)
+      return notRepresentable(text, d, "not a number");
+    if (d == DType::F64)
+      return bytesOf(*v);
+    if (auto e = finiteFits(*v, std::numeric_limits<float>::max()))
+      return std::move(e);
+    if (d == DType::F32)
+      return bytesOf(float(*v));
+    if (d == DType::F16) {
+      if (auto e = finiteFits(*v, 65504.0))
+        return std::move(e);
+      return bytesOf(floatToHalf(float(*v)));
+    }
+    return bytesOf(floatToBFloat16(float(*v)));
+  }
+  case DType::C64:
+  case DType::C128: {
+    llvm::StringRef body = text.trim("() ");
+    auto [re, im] = body.split(',');
+    std::optional<double> r = parseDouble(re), i = parseDouble(im);
+    if (!r || !i || im.trim().empty())
+      return notRepresentable(text, d, "write a complex number as (re,im)");
+    if (d == DType::C128) {
+      std::vector<uint8_t> out = bytesOf(*r);
+      std::vector<uint8_t> b = bytesOf(*i);
+      out.insert(out.end(), b.begin(), b.end());
+      return out;
+    }
+    if (auto e = finiteFits(*r, std::numeric_limits<float>::max()))
+      return std::move(e);
+    if (auto e = finiteFits(*i, std::numeric_limits<float>::max()))
+      return std::move(e);
+    std::vector<uint8_t> out = bytesOf(float(*r));
+    std::vector<uint8_t> b = bytesOf(float(*i));
+    out.insert(out.end(), b.begin(), b.end());
+    return out;
+  }
+  case DType::Unsupported:
+    break;
+  }
+  return notRepresentable(text, d, "unsupported element type");
+}
+
+FileRange mlirscope::encodeForFile(const BlobView &view, uint64_t byteOffset,
+                                   llvm::ArrayRef<uint8_t> data) {
+  const Resource &r = view.getResource();
+  if (!r.isHexText)
+    return {r.dataOffset + byteOffset,
+            std::vector<uint8_t>(data.begin(), data.end())};
+  std::vector<uint8_t> hex;
+  hex.reserve(2 * data.size());
+  for (uint8_t b : data) {
+    hex.push_back(uint8_t(llvm::hexdigit(b >> 4)));
+    hex.push_back(uint8_t(llvm::hexdigit(b & 0xf)));
+  }
+  return {r.dataOffset + 2 * byteOffset, std::move(hex)};
+}

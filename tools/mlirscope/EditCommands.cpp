@@ -1,0 +1,202 @@
+//===- EditCommands.cpp - `mlirscope set` and `mlirscope replace` ---------===//
+//
+// Same-size edits, written into the model file under core's undo journal.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "Progress.h"
+
+#include "mlirscope/Editor.h"
+#include "mlirscope/Npy.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlirscope;
+using namespace mlirscope::cli;
+
+namespace {
+
+/// Indexes `path` and finds the blob `key`, printing errors.
+struct Target {
+  std::unique_ptr<ModelIndex> index;
+  std::optional<BlobView> view;
+};
+
+std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
+                                 llvm::StringRef key, int &rc) {
+  auto indexOr = indexFile(path);
+  if (!indexOr) {
+    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
+                 << "\n";
+    rc = kBadInput;
+    return std::nullopt;
+  }
+  Target t;
+  t.index = std::move(*indexOr);
+  const Resource *r = t.index->findResource(key);
+  if (!r) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": no resource '"
+                 << key << "'\n";
+    rc = kBadInput;
+    return std::nullopt;
+  }
+  auto view = BlobView::get(*t.index, *r);
+  if (!view) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
+                 << llvm::toString(view.takeError()) << "\n";
+    rc = kBadInput;
+    return std::nullopt;
+  }
+  t.view = *view;
+  return t;
+}
+
+bool wantsHelp(llvm::ArrayRef<const char *> args) {
+  for (const char *a : args)
+    if (llvm::StringRef(a) == "--help" || llvm::StringRef(a) == "-h")
+      return true;
+  return false;
+}
+
+} // namespace
+
+int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
+  const char *usage =
+      "USAGE: mlirscope set FILE KEY INDEX VALUE\n\n"
+      "Sets one element of blob KEY in place. INDEX is \"i,j,k\" (or one flat\n"
+      "index); VALUE is a number, true/false for i1, (re,im) for complex.\n"
+      "The write is guarded by an undo journal (FILE.mlirscope-journal), so\n"
+      "a crash leaves the old or the new content, never a mix.\n";
+  if (wantsHelp(args)) {
+    llvm::outs() << usage;
+    return kOk;
+  }
+  if (args.size() != 4) {
+    llvm::errs() << "mlirscope set: expected FILE KEY INDEX VALUE\n" << usage;
+    return kUsage;
+  }
+  int rc = kOk;
+  auto t = openTarget("set", args[0], args[1], rc);
+  if (!t)
+    return rc;
+  auto flat = t->view->parseIndex(args[2]);
+  if (!flat) {
+    llvm::errs() << "mlirscope set: " << llvm::toString(flat.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  auto bytes = encodeElement(t->view->getDType(), args[3]);
+  if (!bytes) {
+    llvm::errs() << "mlirscope set: " << llvm::toString(bytes.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  FileRange range = encodeForFile(
+      *t->view, *flat * dtypeSize(t->view->getDType()), *bytes);
+  auto editor = InPlaceEditor::open(*t->index);
+  if (!editor) {
+    llvm::errs() << "mlirscope set: " << llvm::toString(editor.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  if (auto e = editor->write(range.offset, range.bytes)) {
+    llvm::errs() << "mlirscope set: " << llvm::toString(std::move(e)) << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
+int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
+  const char *usage =
+      "USAGE: mlirscope replace FILE KEY DATA.npy\n\n"
+      "Replaces blob KEY with the contents of DATA.npy, whose dtype and shape\n"
+      "must match the IR's type for KEY (bf16 as uint16 bits). Written in\n"
+      "place under an undo journal.\n";
+  if (wantsHelp(args)) {
+    llvm::outs() << usage;
+    return kOk;
+  }
+  if (args.size() != 3) {
+    llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n" << usage;
+    return kUsage;
+  }
+  int rc = kOk;
+  auto t = openTarget("replace", args[0], args[1], rc);
+  if (!t)
+    return rc;
+  auto npyFile = MappedFile::open(args[2]);
+  if (!npyFile) {
+    llvm::errs() << "mlirscope: " << llvm::toString(npyFile.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  auto header = parseNpyHeader((*npyFile)->bytes(), args[2]);
+  if (!header) {
+    llvm::errs() << "mlirscope: " << llvm::toString(header.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  DType dtype = t->view->getDType();
+  // '|', '<' and '=' mean the same for one-byte types on this host.
+  auto norm = [](std::string d) {
+    if (!d.empty() && (d[0] == '|' || d[0] == '='))
+      d[0] = '<';
+    return d;
+  };
+  std::string want = npyDescrFor(dtype);
+  if (norm(header->descr) != norm(want) ||
+      header->shape != std::vector<int64_t>(t->view->getShape().begin(),
+                                            t->view->getShape().end()) ||
+      header->fortranOrder) {
+    std::string shape;
+    for (int64_t d : header->shape)
+      shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    llvm::errs() << "mlirscope replace: " << args[2] << " holds "
+                 << header->descr << "[" << shape << "]"
+                 << (header->fortranOrder ? " in Fortran order" : "")
+                 << ", but " << args[1] << " is "
+                 << t->view->getResource().type->text << " (npy '" << want
+                 << "', C order)\n";
+    return kBadInput;
+  }
+  uint64_t bytes = t->view->sizeInBytes();
+  if ((*npyFile)->size() - header->dataOffset != bytes) {
+    llvm::errs() << "mlirscope replace: " << args[2] << ": expected "
+                 << bytes << " bytes of data after the header, found "
+                 << (*npyFile)->size() - header->dataOffset << "\n";
+    return kBadInput;
+  }
+  auto editor = InPlaceEditor::open(*t->index);
+  if (!editor) {
+    llvm::errs() << "mlirscope replace: " << llvm::toString(editor.takeError())
+                 << "\n";
+    return kBadInput;
+  }
+  const uint8_t *src = (*npyFile)->data() + header->dataOffset;
+  const Resource &r = t->view->getResource();
+  Progress progress("replace " + r.key);
+  uint64_t span = r.isHexText ? 2 * bytes : bytes;
+  auto produce = [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
+    if (!r.isHexText) {
+      std::memcpy(buf.data(), src + at, buf.size());
+    } else {
+      // `at` counts hex digits; chunks are even-sized.
+      static const char digits[] = "0123456789ABCDEF";
+      for (size_t i = 0; i < buf.size(); ++i) {
+        uint8_t b = src[(at + i) / 2];
+        buf[i] = uint8_t(digits[(at + i) % 2 ? (b & 0xf) : (b >> 4)]);
+      }
+    }
+    return llvm::Error::success();
+  };
+  if (auto e = editor->writeRegion(r.dataOffset, span, produce,
+                                   [&](uint64_t d, uint64_t n) {
+                                     return progress.update(d, n);
+                                   })) {
+    llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
+                 << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
