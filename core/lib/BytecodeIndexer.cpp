@@ -181,13 +181,15 @@ public:
 
 private:
   bool readAll();
-  bool readSectionHeader(ByteCursor &in, uint8_t &id, ByteCursor &data);
+  bool readSectionHeader(ByteCursor &in, uint8_t &id, ByteCursor &data,
+                         uint64_t *alignmentOut = nullptr);
   bool readStrings();
   bool readDialects();
   bool readProperties();
   bool readResources();
   bool readResourceGroup(ByteCursor &offsets, ByteCursor &data,
-                         llvm::StringRef group, bool isDialect);
+                         llvm::StringRef group, bool isDialect,
+                         uint64_t groupId);
   bool readAttrTypeOffsets();
   bool readIR();
   bool readBlockHeader(Frame &frame);
@@ -252,7 +254,8 @@ private:
 };
 
 bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
-                                        ByteCursor &data) {
+                                        ByteCursor &data,
+                                        uint64_t *alignmentOut) {
   uint8_t idAndAlign;
   uint64_t length;
   uint64_t at = in.offset();
@@ -269,6 +272,8 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
     if (!in.readVarInt(alignment, "a section alignment") ||
         !in.alignTo(alignment))
       return false;
+    if (alignmentOut)
+      *alignmentOut = alignment;
   }
   return in.take(length, data, "section contents");
 }
@@ -291,13 +296,17 @@ bool BytecodeIndexer::readAll() {
   if (!in.readCString(producer, "a producer string"))
     return false;
   index->producer = producer.str();
+  index->layout.headerEnd = in.offset();
 
   while (!in.empty()) {
     uint64_t headerAt = in.offset();
     uint8_t id;
+    uint64_t alignment = 0;
     ByteCursor data(file->data(), 0, 0, failure);
-    if (!readSectionHeader(in, id, data))
+    if (!readSectionHeader(in, id, data, &alignment))
       return false;
+    index->layout.sections.push_back(
+        {id, headerAt, data.begin(), data.end(), alignment});
     if (sections[id])
       return failure.fail(headerAt, llvm::Twine("one ") + sectionName(id) +
                                         " section, found a second one");
@@ -324,6 +333,7 @@ bool BytecodeIndexer::readStrings() {
   uint64_t count;
   if (!in.readVarInt(count, "the string count"))
     return false;
+  index->layout.stringCountSize = in.offset() - begin;
   // Each string costs at least a size byte and a NUL.
   if (count > (end - begin) / 2)
     return in.fail("a string count that fits the section, got " +
@@ -345,6 +355,7 @@ bool BytecodeIndexer::readStrings() {
   }
   if (in.offset() != dataEnd)
     return in.fail("string data right after the string sizes");
+  index->layout.strings.assign(strings.begin(), strings.end());
   return true;
 }
 
@@ -446,15 +457,20 @@ bool BytecodeIndexer::readProperties() {
 }
 
 bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
-                                        llvm::StringRef group, bool isDialect) {
+                                        llvm::StringRef group, bool isDialect,
+                                        uint64_t groupId) {
   uint64_t count;
   if (!offsets.readVarInt(count, "a resource count"))
     return false;
+  BytecodeLayout::Group layoutGroup;
+  layoutGroup.isDialect = isDialect;
+  layoutGroup.id = groupId;
   for (uint64_t i = 0; i < count; ++i) {
     llvm::StringRef key;
-    uint64_t size;
+    uint64_t size, keyIdx;
     uint8_t kind;
-    if (!string(offsets, key) ||
+    if (!offsets.readVarInt(keyIdx, "a string index") ||
+        !stringAt(offsets, keyIdx, key) ||
         !offsets.readVarInt(size, "a resource size") ||
         !offsets.readByte(kind, "a resource kind"))
       return false;
@@ -464,6 +480,7 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
     ByteCursor entry(file->data(), 0, 0, failure);
     if (!data.take(size, entry, "resource data"))
       return false;
+    layoutGroup.entries.push_back({keyIdx, kind, entry.begin(), size, kNone});
     // A dialect resource without data only declares its key.
     if (size == 0 && isDialect) {
       handles.emplace_back(key.str(), kNone);
@@ -490,12 +507,25 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
     } else {
       r.dataOffset = entry.offset();
       r.size = entry.remaining();
+      if (r.kind == ResourceKind::Bool) {
+        uint8_t b;
+        if (!entry.readByte(b, "a bool resource"))
+          return false;
+        r.value = b ? "true" : "false";
+      } else {
+        llvm::StringRef value;
+        if (!string(entry, value))
+          return false;
+        r.value = value.str();
+      }
     }
     uint32_t resourceIdx = index->resources.size();
     index->resources.push_back(std::move(r));
+    layoutGroup.entries.back().resource = resourceIdx;
     if (isDialect)
       handles.emplace_back(key.str(), resourceIdx);
   }
+  index->layout.groups.push_back(std::move(layoutGroup));
   return true;
 }
 
@@ -546,8 +576,10 @@ bool BytecodeIndexer::readResources() {
     return false;
   for (uint64_t i = 0; i < numExternal; ++i) {
     llvm::StringRef key;
-    if (!string(offsets, key) ||
-        !readResourceGroup(offsets, data, key, /*isDialect=*/false))
+    uint64_t keyIdx;
+    if (!offsets.readVarInt(keyIdx, "a string index") ||
+        !stringAt(offsets, keyIdx, key) ||
+        !readResourceGroup(offsets, data, key, /*isDialect=*/false, keyIdx))
       return false;
   }
   while (!offsets.empty()) {
@@ -558,7 +590,7 @@ bool BytecodeIndexer::readResources() {
       return offsets.fail("a dialect index below " +
                           llvm::Twine(index->dialects.size()));
     if (!readResourceGroup(offsets, data, index->dialects[dialect],
-                           /*isDialect=*/true))
+                           /*isDialect=*/true, dialect))
       return false;
   }
   return true;

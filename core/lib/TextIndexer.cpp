@@ -176,6 +176,7 @@ bool MetadataScanner::entryGroup(llvm::StringRef group, bool isDialect) {
         r.kind = ResourceKind::String;
         r.textOffset = r.dataOffset = b;
         r.textSize = r.size = e - b;
+        r.value = s.str();
       }
     } else {
       std::string word;
@@ -186,6 +187,7 @@ bool MetadataScanner::entryGroup(llvm::StringRef group, bool isDialect) {
                     "'");
       }
       r.kind = ResourceKind::Bool;
+      r.value = word;
     }
     index.resources.push_back(std::move(r));
     if (!peek(','))

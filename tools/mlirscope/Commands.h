@@ -23,6 +23,9 @@ int runStats(llvm::ArrayRef<const char *> args);
 int runExtract(llvm::ArrayRef<const char *> args);
 int runSet(llvm::ArrayRef<const char *> args);
 int runReplace(llvm::ArrayRef<const char *> args);
+int runRewrite(llvm::ArrayRef<const char *> args);
+int runStrip(llvm::ArrayRef<const char *> args);
+int runAttach(llvm::ArrayRef<const char *> args);
 
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,

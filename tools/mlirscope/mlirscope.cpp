@@ -27,7 +27,11 @@ static void printUsage(llvm::raw_ostream &os) {
         "  extract FILE KEY -o X.npy | --all -o X.safetensors\n"
         "                           blobs out as numpy / safetensors files\n"
         "  set FILE KEY INDEX VALUE one element, in place, crash-safe\n"
-        "  replace FILE KEY X.npy   a whole blob of the same dtype and shape\n\n"
+        "  replace FILE KEY X.npy   a whole blob of the same dtype and shape\n"
+        "  rewrite FILE -o OUT      fast copy (IR copied, blobs kernel-copied)\n"
+        "  strip FILE -o SMALL      the IR without weights, with checksums\n"
+        "  attach SMALL --weights-from BIG -o OUT\n"
+        "                           put stripped weights back, verified\n\n"
         "OPTIONS:\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
@@ -60,6 +64,12 @@ int main(int argc, char **argv) {
     return runSet(rest);
   if (cmd == "replace")
     return runReplace(rest);
+  if (cmd == "rewrite")
+    return runRewrite(rest);
+  if (cmd == "strip")
+    return runStrip(rest);
+  if (cmd == "attach")
+    return runAttach(rest);
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else

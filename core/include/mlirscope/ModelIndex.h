@@ -89,6 +89,8 @@ struct Resource {
   std::optional<TensorType> type;
   /// How many dense_resource attributes reference this key.
   uint32_t numReferences = 0;
+  /// The value of a bool ("true"/"false") or string entry.
+  std::string value;
 };
 
 /// A `dense_resource<key>` attribute found in the IR.
@@ -145,6 +147,35 @@ struct SectionInfo {
   uint64_t offset = 0, size = 0;
 };
 
+/// Where a bytecode file's parts are, for tools that rewrite it (copying the
+/// IR sections as they are and re-emitting only the resource sections).
+struct BytecodeLayout {
+  struct Section {
+    uint8_t id = 0;
+    uint64_t header = 0;  ///< offset of the section's ID byte
+    uint64_t begin = 0, end = 0; ///< its data
+    uint64_t alignment = 0; ///< 0 when the section has no alignment
+  };
+  /// One resource entry as listed in the resource offset section.
+  struct Entry {
+    uint64_t keyString = 0; ///< index into the string section
+    uint8_t kind = 0;       ///< 0 blob, 1 bool, 2 string
+    uint64_t begin = 0, size = 0; ///< the entry's bytes in the file
+    uint32_t resource = kNone;    ///< into ModelIndex::resources
+  };
+  struct Group {
+    bool isDialect = true;
+    uint64_t id = 0; ///< dialect index, or the group key's string index
+    std::vector<Entry> entries;
+  };
+  uint64_t headerEnd = 0; ///< end of magic, version and producer
+  std::vector<Section> sections; ///< in file order
+  std::vector<Group> groups;     ///< external groups first, as in the file
+  std::vector<std::string> strings;
+  /// Bytes of the string count at the start of the string section.
+  uint64_t stringCountSize = 0;
+};
+
 /// The whole index. Produced by `indexFile`, immutable afterwards.
 class ModelIndex {
 public:
@@ -164,6 +195,8 @@ public:
   std::vector<Resource> resources;
   std::vector<ResourceReference> references;
   std::vector<SectionInfo> sections;
+  /// Bytecode only: the raw layout.
+  BytecodeLayout layout;
 
   /// True when op counts come from a lexical scan rather than a parse (text
   /// in a dialect's custom syntax that is not linked).
