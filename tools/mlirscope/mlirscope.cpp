@@ -31,7 +31,9 @@ static void printUsage(llvm::raw_ostream &os) {
         "  rewrite FILE -o OUT      fast copy (IR copied, blobs kernel-copied)\n"
         "  strip FILE -o SMALL      the IR without weights, with checksums\n"
         "  attach SMALL --weights-from BIG -o OUT\n"
-        "                           put stripped weights back, verified\n\n"
+        "                           put stripped weights back, verified\n"
+        "  diff A B                 IR equal or where not; blobs added,\n"
+        "                           removed, changed (max/mean abs diff)\n\n"
         "OPTIONS:\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
@@ -70,6 +72,8 @@ int main(int argc, char **argv) {
     return runStrip(rest);
   if (cmd == "attach")
     return runAttach(rest);
+  if (cmd == "diff")
+    return runDiff(rest);
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else
