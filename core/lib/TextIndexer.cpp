@@ -3,7 +3,7 @@
 // A text model is IR (KBs) followed by a `{-# dialect_resources ... #-}`
 // metadata block holding hex blobs (GBs). The metadata is scanned lexically:
 // for each blob only its quotes are located, its hex is never decoded. The IR
-// part, without the metadata, goes through MLIR's own parser (IRParser.h:
+// part, without the metadata, goes through MLIR's own parser (MLIRBridge.h:
 // a plugin, so that tools reading only bytecode never load libMLIR.so), so op
 // counts and dense_resource references are exactly MLIR's. If that parse fails
 // (custom syntax of a dialect that is not linked), a lexical scan gives
@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/FormatError.h"
-#include "mlirscope/IRParser.h"
+#include "mlirscope/MLIRBridge.h"
 #include "mlirscope/ModelIndex.h"
 #include "mlirscope/TypeText.h"
 
@@ -385,9 +385,9 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file) {
   };
 
   std::string diag;
-  IRParserFn parser = getIRParser(diag);
-  if (!parser || !parser(*index, ir.data(), ir.size(), metaBegin,
-                         metaEnd - metaBegin, diag)) {
+  const MLIRBridge *bridge = getMLIRBridge(diag);
+  if (!bridge || !bridge->parseIR(*index, ir.data(), ir.size(), metaBegin,
+                                  metaEnd - metaBegin, diag)) {
     index->opNames.clear();
     index->ops.clear();
     index->values.clear();
@@ -396,7 +396,7 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file) {
     index->dialects.clear();
     index->opCountsApproximate = true;
     index->warnings.push_back(
-        (parser ? "MLIR could not parse the IR (" : "MLIR's parser is not "
+        (bridge ? "MLIR could not parse the IR (" : "MLIR's parser is not "
                                                      "available (") +
         diag + "); op counts come from a lexical scan");
     indexLexically(*index, ir, toFileOffset);

@@ -1,6 +1,6 @@
-//===- IRParser.cpp - Finding MLIR's parser for text IR -------------------===//
+//===- MLIRBridge.cpp - Finding the bridge to MLIR ------------------------===//
 
-#include "mlirscope/IRParser.h"
+#include "mlirscope/MLIRBridge.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -9,9 +9,11 @@
 
 using namespace mlirscope;
 
-static IRParserFn registered = nullptr;
+static const MLIRBridge *registered = nullptr;
 
-void mlirscope::registerIRParser(IRParserFn parser) { registered = parser; }
+void mlirscope::registerMLIRBridge(const MLIRBridge *bridge) {
+  registered = bridge;
+}
 
 /// Directory of the running executable, from /proc/self/exe.
 static std::string executableDir() {
@@ -24,11 +26,11 @@ static std::string executableDir() {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-IRParserFn mlirscope::getIRParser(std::string &why) {
+const MLIRBridge *mlirscope::getMLIRBridge(std::string &why) {
   if (registered)
     return registered;
   static std::once_flag once;
-  static IRParserFn plugin = nullptr;
+  static const MLIRBridge *plugin = nullptr;
   static std::string error;
   std::call_once(once, [] {
     const char *env = std::getenv("MLIRSCOPE_MLIR_PARSER");
@@ -43,9 +45,11 @@ IRParserFn mlirscope::getIRParser(std::string &why) {
       error = e ? e : ("cannot load " + path);
       return;
     }
-    plugin = reinterpret_cast<IRParserFn>(::dlsym(handle, kIRParserSymbol));
+    using EntryFn = const MLIRBridge *(*)();
+    auto entry = reinterpret_cast<EntryFn>(::dlsym(handle, kMLIRBridgeSymbol));
+    plugin = entry ? entry() : nullptr;
     if (!plugin)
-      error = path + " does not export " + kIRParserSymbol;
+      error = path + " does not export " + kMLIRBridgeSymbol;
   });
   if (!plugin)
     why = error;

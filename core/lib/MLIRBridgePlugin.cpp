@@ -1,17 +1,18 @@
-//===- MLIRIRParser.cpp - MLIR's parser for the IR of text files ----------===//
+//===- MLIRBridgePlugin.cpp - The jobs that need MLIR itself --------------===//
 //
 // Built into libMLIRScopeMLIRParser.so (and linked directly by tools that use
-// MLIR anyway). Parses the IR part of a text model with every upstream dialect
-// registered and unregistered ones allowed, and records ops, values, the
-// use-def graph and dense_resource references in a ModelIndex. Blobs never
-// get here: the caller cut the metadata block out.
+// MLIR anyway); see MLIRBridge.h. Every upstream dialect is registered and
+// unregistered ones are allowed. Blobs never get here: callers cut the
+// metadata block out of text and pass bytecode whose blobs are declarations.
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/IRParser.h"
+#include "mlirscope/MLIRBridge.h"
 #include "mlirscope/ModelIndex.h"
 #include "mlirscope/TypeText.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Block.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -203,10 +204,10 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) bool
-mlirscope_parse_ir_v1(ModelIndex &index, const char *ir, size_t size,
-                      uint64_t metaBegin, uint64_t metaSize,
-                      std::string &diagnostic) {
+namespace {
+
+bool parseIR(ModelIndex &index, const char *ir, size_t size,
+             uint64_t metaBegin, uint64_t metaSize, std::string &diagnostic) {
   auto toFileOffset = [&](uint64_t irOffset) -> uint64_t {
     return irOffset < metaBegin ? irOffset : irOffset + metaSize;
   };
@@ -214,6 +215,90 @@ mlirscope_parse_ir_v1(ModelIndex &index, const char *ir, size_t size,
                        diagnostic);
 }
 
-static_assert(
-    std::is_same_v<decltype(&mlirscope_parse_ir_v1), mlirscope::IRParserFn>,
-    "the plugin entry point must match IRParserFn");
+/// An MLIRContext with every upstream dialect, collecting the first error.
+struct Context {
+  mlir::DialectRegistry registry;
+  std::unique_ptr<mlir::MLIRContext> ctx;
+  std::unique_ptr<mlir::ScopedDiagnosticHandler> handler;
+  explicit Context(std::string &diag) {
+    mlir::registerAllDialects(registry);
+    ctx = std::make_unique<mlir::MLIRContext>(
+        registry, mlir::MLIRContext::Threading::DISABLED);
+    ctx->allowUnregisteredDialects();
+    handler = std::make_unique<mlir::ScopedDiagnosticHandler>(
+        ctx.get(), [&diag](mlir::Diagnostic &d) {
+          if (diag.empty() &&
+              d.getSeverity() == mlir::DiagnosticSeverity::Error) {
+            llvm::raw_string_ostream os(diag);
+            if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
+              os << "line " << loc.getLine() << ":" << loc.getColumn() << ": ";
+            os << d.str();
+          }
+          return mlir::success();
+        });
+  }
+};
+
+/// The single top-level op to write or print: the module if the block holds
+/// just one, else a new module wrapping everything (as mlir-opt does).
+mlir::Operation *topLevel(mlir::Block &block, mlir::MLIRContext *ctx,
+                          mlir::OwningOpRef<mlir::ModuleOp> &wrapper) {
+  if (!block.empty() && std::next(block.begin()) == block.end() &&
+      llvm::isa<mlir::ModuleOp>(block.front()))
+    return &block.front();
+  wrapper = mlir::ModuleOp::create(mlir::UnknownLoc::get(ctx));
+  wrapper->getBody()->getOperations().splice(
+      wrapper->getBody()->end(), block.getOperations());
+  return wrapper->getOperation();
+}
+
+bool textToBytecode(const char *ir, size_t size, int64_t version,
+                    const char *producer, std::string &out,
+                    std::string &diag) {
+  Context c(diag);
+  mlir::FallbackAsmResourceMap fallback;
+  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/true,
+                            &fallback);
+  mlir::Block block;
+  if (mlir::failed(mlir::parseSourceString(llvm::StringRef(ir, size), &block,
+                                           config, "model")))
+    return false;
+  mlir::OwningOpRef<mlir::ModuleOp> wrapper;
+  mlir::Operation *op = topLevel(block, c.ctx.get(), wrapper);
+  mlir::BytecodeWriterConfig writerConfig(fallback, producer);
+  writerConfig.setDesiredBytecodeVersion(version);
+  llvm::raw_string_ostream os(out);
+  if (mlir::failed(mlir::writeBytecodeToFile(op, os, writerConfig))) {
+    if (diag.empty())
+      diag = "MLIR could not write bytecode version " + std::to_string(version);
+    return false;
+  }
+  os.flush();
+  return true;
+}
+
+bool bytecodeToText(const uint8_t *bytecode, size_t size, std::string &out,
+                    std::string &diag) {
+  Context c(diag);
+  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/false);
+  mlir::Block block;
+  llvm::StringRef bytes(reinterpret_cast<const char *>(bytecode), size);
+  if (mlir::failed(mlir::parseSourceString(bytes, &block, config, "model")))
+    return false;
+  mlir::OwningOpRef<mlir::ModuleOp> wrapper;
+  mlir::Operation *op = topLevel(block, c.ctx.get(), wrapper);
+  llvm::raw_string_ostream os(out);
+  op->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
+  os << "\n";
+  os.flush();
+  return true;
+}
+
+const MLIRBridge bridge = {&parseIR, &textToBytecode, &bytecodeToText};
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) const MLIRBridge *
+mlirscope_mlir_bridge_v1() {
+  return &bridge;
+}

@@ -1,0 +1,60 @@
+//===- MLIRBridge.h - What core asks of MLIR itself --------------*- C++ -*-===//
+//
+// Three jobs need MLIR's own code: parsing the IR of text files (so op counts
+// and references are exactly MLIR's), and the IR half of converting text to
+// bytecode and back. Everything else in core reads bytes directly. Loading
+// libMLIR.so alone costs ~80 MB of RSS and tens of milliseconds, which a tool
+// reading only bytecode should not pay, so these jobs are reached through
+// this bridge: a tool that links MLIR anyway (the language server) registers
+// it directly; others (the CLI) load the plugin `libMLIRScopeMLIRParser.so`
+// on first use.
+//
+// Blob bytes never cross the bridge: callers cut the metadata out of text
+// and hand over bytecode whose blobs are declarations only.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_MLIRBRIDGE_H
+#define MLIRSCOPE_MLIRBRIDGE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace mlirscope {
+
+class ModelIndex;
+
+struct MLIRBridge {
+  /// Parses `ir` (a text file's IR with the metadata block of `metaSize`
+  /// bytes at file offset `metaBegin` removed) and fills `index`'s ops,
+  /// values, operands, op names, dialects and references. False, with
+  /// `diagnostic` set, if MLIR cannot parse it.
+  bool (*parseIR)(ModelIndex &index, const char *ir, size_t size,
+                  uint64_t metaBegin, uint64_t metaSize,
+                  std::string &diagnostic);
+  /// Parses text IR (which may carry an external_resources block but no
+  /// dialect blobs) and writes it as bytecode of `version` into `out`;
+  /// dense_resource keys become declarations.
+  bool (*textToBytecode)(const char *ir, size_t size, int64_t version,
+                         const char *producer, std::string &out,
+                         std::string &diagnostic);
+  /// Reads bytecode (blobs as declarations only) and prints its IR as text.
+  bool (*bytecodeToText)(const uint8_t *bytecode, size_t size,
+                         std::string &out, std::string &diagnostic);
+};
+
+/// Registers the bridge to use (tools that link MLIR directly).
+void registerMLIRBridge(const MLIRBridge *bridge);
+
+/// The registered bridge or, failing that, the plugin's (loaded once, from
+/// $MLIRSCOPE_MLIR_PARSER or `../lib/libMLIRScopeMLIRParser.so` beside the
+/// executable). Null, with `why` set, when neither is available.
+const MLIRBridge *getMLIRBridge(std::string &why);
+
+/// Name of the C entry point the plugin exports: `const MLIRBridge *()`.
+inline constexpr const char *kMLIRBridgeSymbol = "mlirscope_mlir_bridge_v1";
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_MLIRBRIDGE_H
