@@ -88,6 +88,8 @@ struct OutEntry {
   uint64_t dataOffset = 0, dataSize = 0, alignment = 1;
   // String: the string index of the value.
   uint64_t valueString = 0;
+  // Blob held as hex digits in this mapped text file (fd unused).
+  const MappedFile *hexText = nullptr;
   // Layout, relative to the aligned start of the resource section.
   uint64_t relBegin = 0, headerSize = 0, padding = 0, entrySize = 0;
 };
@@ -136,6 +138,42 @@ llvm::Error copyKeepingHoles(int fd, uint64_t offset, uint64_t size,
   return llvm::Error::success();
 }
 
+/// Decodes `size` bytes of hex digits at `offset` of a mapped text file.
+llvm::Error copyHex(const MappedFile &file, uint64_t offset, uint64_t size,
+                    AtomicFile &out, const ProgressFn &progress,
+                    uint64_t &done, uint64_t total) {
+  if (offset > file.size() || 2 * size > file.size() - offset)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: hex blob past the end of the file",
+                                   file.getPath().c_str());
+  const char *hex = reinterpret_cast<const char *>(file.data() + offset);
+  std::vector<uint8_t> buf;
+  const uint64_t chunk = 8ull << 20;
+  for (uint64_t at = 0; at < size;) {
+    uint64_t n = std::min(chunk, size - at);
+    buf.resize(size_t(n));
+    for (uint64_t i = 0; i < n; ++i) {
+      unsigned hi = llvm::hexDigitValue(hex[2 * (at + i)]);
+      unsigned lo = llvm::hexDigitValue(hex[2 * (at + i) + 1]);
+      if (hi == ~0u || lo == ~0u)
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "%s: offset %llu: expected a hex digit", file.getPath().c_str(),
+            (unsigned long long)(offset + 2 * (at + i)));
+      buf[i] = uint8_t(hi << 4 | lo);
+    }
+    if (auto e = out.write(buf))
+      return e;
+    file.dropPages(offset + 2 * at, 2 * n);
+    at += n;
+    done += n;
+    if (progress && !progress(done, total))
+      return llvm::createStringError(
+          std::make_error_code(std::errc::operation_canceled), "cancelled");
+  }
+  return llvm::Error::success();
+}
+
 } // namespace
 
 llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
@@ -163,16 +201,21 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     fds.push_back(fd);
     return fd;
   };
-  auto srcFd = openFd(srcPath);
-  if (!srcFd)
-    return srcFd.takeError();
-  struct stat st;
-  if (::fstat(*srcFd, &st) != 0 || st.st_ino != index.file->getInode() ||
-      uint64_t(st.st_size) != index.file->size()) {
-    closeAll();
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s: the file changed since it was indexed",
-                                   srcPath.c_str());
+  // The source's own blobs are kernel-copied from its file; an in-memory
+  // source (a conversion's intermediate) has only declarations.
+  llvm::Expected<int> srcFd = -1;
+  if (!index.file->isHeapCopy()) {
+    srcFd = openFd(srcPath);
+    if (!srcFd)
+      return srcFd.takeError();
+    struct stat st;
+    if (::fstat(*srcFd, &st) != 0 || st.st_ino != index.file->getInode() ||
+        uint64_t(st.st_size) != index.file->size()) {
+      closeAll();
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: the file changed since it was indexed", srcPath.c_str());
+    }
   }
   llvm::StringMap<int> otherFds;
 
@@ -209,8 +252,10 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
                                               : &index.resources[e.resource];
       if (g.isDialect && plan.replace.count(key)) {
         const ExternalBlob &x = plan.replace.find(key)->second;
-        int fd;
-        if (x.path == srcPath) {
+        int fd = -1;
+        if (x.hexText) {
+          oe.hexText = x.hexText.get();
+        } else if (x.path == srcPath && *srcFd >= 0) {
           fd = *srcFd;
         } else if (auto it = otherFds.find(x.path); it != otherFds.end()) {
           fd = it->second;
@@ -232,7 +277,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
                  plan.declareOnly.contains(key)) {
         oe.source = OutEntry::Source::Declaration;
         oe.entrySize = 0;
-      } else if (r && r->kind == ResourceKind::Blob) {
+      } else if (r && r->kind == ResourceKind::Blob && *srcFd >= 0) {
         oe.source = OutEntry::Source::Blob;
         oe.fd = *srcFd;
         oe.dataOffset = r->dataOffset;
@@ -406,9 +451,14 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         h.append(e.padding, char(0xCB));
         if (auto err = out.write(h))
           return fail(std::move(err));
-        if (auto err = copyKeepingHoles(e.fd, e.dataOffset, e.dataSize, out,
-                                        progress, done, blobBytes))
+        if (e.hexText) {
+          if (auto err = copyHex(*e.hexText, e.dataOffset, e.dataSize, out,
+                                 progress, done, blobBytes))
+            return fail(std::move(err));
+        } else if (auto err = copyKeepingHoles(e.fd, e.dataOffset, e.dataSize,
+                                               out, progress, done, blobBytes)) {
           return fail(std::move(err));
+        }
         break;
       }
       }

@@ -33,7 +33,9 @@ static void printUsage(llvm::raw_ostream &os) {
         "  attach SMALL --weights-from BIG -o OUT\n"
         "                           put stripped weights back, verified\n"
         "  diff A B                 IR equal or where not; blobs added,\n"
-        "                           removed, changed (max/mean abs diff)\n\n"
+        "                           removed, changed (max/mean abs diff)\n"
+        "  convert IN -o OUT        text <-> bytecode (any version 0-6), blobs\n"
+        "                           streamed, IR through MLIR\n\n"
         "OPTIONS:\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
@@ -74,6 +76,8 @@ int main(int argc, char **argv) {
     return runAttach(rest);
   if (cmd == "diff")
     return runDiff(rest);
+  if (cmd == "convert")
+    return runConvert(rest);
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else

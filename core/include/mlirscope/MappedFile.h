@@ -34,6 +34,8 @@ public:
   MappedFile &operator=(const MappedFile &) = delete;
 
   const std::string &getPath() const { return path; }
+  /// True for copyOf() buffers, which have no file behind them.
+  bool isHeapCopy() const { return onHeap; }
   uint64_t size() const { return length; }
   const uint8_t *data() const { return base; }
   llvm::ArrayRef<uint8_t> bytes() const { return {base, (size_t)length}; }

@@ -89,7 +89,8 @@ struct Resource {
   std::optional<TensorType> type;
   /// How many dense_resource attributes reference this key.
   uint32_t numReferences = 0;
-  /// The value of a bool ("true"/"false") or string entry.
+  /// The value of a bool ("true"/"false") or string entry (for text files,
+  /// as written between the quotes, escapes included).
   std::string value;
 };
 

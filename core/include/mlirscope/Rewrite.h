@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct ExternalBlob {
   std::string path;
   uint64_t offset = 0, size = 0;
   uint64_t alignment = 1;
+  /// Set for blobs held as hex digits in a text file: `offset` is the first
+  /// digit, `size` the decoded size, and the bytes are decoded while copying.
+  std::shared_ptr<MappedFile> hexText;
 };
 
 struct RewritePlan {

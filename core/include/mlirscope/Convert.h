@@ -1,0 +1,38 @@
+//===- Convert.h - Text <-> bytecode with blobs streamed ---------*- C++ -*-===//
+//
+// The IR goes through MLIR's own parser and writer (MLIRBridge.h); the blobs
+// never do. Text to bytecode: MLIR writes the IR with each dense_resource key
+// only declared, then the fast rewrite fills the declarations with bytes
+// hex-decoded straight from the text file. Bytecode to text: MLIR prints the
+// IR of a copy whose blobs are declarations, then the metadata block is
+// written with each blob's hex streamed from the bytecode file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_CONVERT_H
+#define MLIRSCOPE_CONVERT_H
+
+#include "mlirscope/Export.h"
+#include "mlirscope/ModelIndex.h"
+
+#include "llvm/Support/Error.h"
+
+namespace mlirscope {
+
+/// Writes the text model `text` as bytecode of `version` (0-6).
+llvm::Error convertTextToBytecode(const ModelIndex &text,
+                                  llvm::StringRef outPath, int64_t version,
+                                  const ProgressFn &progress = {});
+
+/// Writes the bytecode model `bytecode` as text.
+llvm::Error convertBytecodeToText(const ModelIndex &bytecode,
+                                  llvm::StringRef outPath,
+                                  const ProgressFn &progress = {});
+
+/// The IR of a text model with its dialect blobs cut out: the IR text plus
+/// an external_resources block (those are small and go through MLIR).
+std::string irWithoutBlobs(const ModelIndex &text);
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_CONVERT_H
