@@ -98,16 +98,25 @@ std::string mlirscope::journalPathFor(llvm::StringRef path) {
   return path.str() + ".mlirscope-journal";
 }
 
-llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
+/// Rolls back the journal of `path`, if there is one, with the file open as
+/// `fd` and locked (flock LOCK_EX) by the caller, so no editor is writing the
+/// journal or the file meanwhile. `writable`: `fd` was opened O_RDWR.
+static llvm::Expected<bool> recoverLocked(llvm::StringRef path, int fd,
+                                          bool writable) {
   std::string jpath = journalPathFor(path);
   int jfd = ::open(jpath.c_str(), O_RDONLY | O_CLOEXEC);
   if (jfd < 0) {
+    // The edit that left it finished (or was rolled back by another process)
+    // while we waited for the lock.
     if (errno == ENOENT)
       return false;
     return sysError(jpath + ": cannot open the edit journal");
   }
   struct stat jst;
-  ::fstat(jfd, &jst);
+  if (::fstat(jfd, &jst) != 0) {
+    ::close(jfd);
+    return sysError(jpath + ": cannot stat the edit journal");
+  }
   uint64_t jsize = uint64_t(jst.st_size);
   uint8_t header[kHeaderSize];
   bool valid = jsize >= kHeaderSize + 8 &&
@@ -141,17 +150,19 @@ llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
   if (valid) {
     // The edit may have reached the file: put the original bytes back.
     std::string p = path.str();
-    int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
+    if (!writable) {
       ::close(jfd);
       return sysError(p + ": an unfinished edit must be rolled back, but the "
-                          "file cannot be opened for writing");
+                          "file cannot be opened for writing",
+                      EACCES);
     }
     struct stat st;
-    ::fstat(fd, &st);
+    if (::fstat(fd, &st) != 0) {
+      ::close(jfd);
+      return sysError(p + ": cannot stat");
+    }
     if (uint64_t(st.st_size) != fileSize || offset > fileSize ||
         size > fileSize - offset) {
-      ::close(fd);
       ::close(jfd);
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
@@ -164,23 +175,19 @@ llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
     for (uint64_t done = 0; done < size;) {
       uint64_t n = std::min<uint64_t>(buf.size(), size - done);
       if (auto e = preadAll(jfd, buf.data(), n, kHeaderSize + done, jpath)) {
-        ::close(fd);
         ::close(jfd);
         return std::move(e);
       }
       if (auto e = pwriteAll(fd, buf.data(), n, offset + done, p)) {
-        ::close(fd);
         ::close(jfd);
         return std::move(e);
       }
       done += n;
     }
     if (::fsync(fd) != 0) {
-      ::close(fd);
       ::close(jfd);
       return sysError(p + ": cannot sync");
     }
-    ::close(fd);
   }
   ::close(jfd);
   // Invalid: the journal was not complete, so the file was never touched.
@@ -189,6 +196,39 @@ llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
   if (auto e = syncParentDirectory(path))
     return std::move(e);
   return true;
+}
+
+llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
+  std::string jpath = journalPathFor(path);
+  struct stat jst;
+  if (::stat(jpath.c_str(), &jst) != 0) {
+    if (errno == ENOENT)
+      return false;
+    return sysError(jpath + ": cannot stat the edit journal");
+  }
+  // An editor holds an exclusive flock on the file for the whole edit: take
+  // it too, so an edit in progress is waited for rather than mistaken for a
+  // crashed one (whose incomplete journal would be deleted, or whose file
+  // would be rolled back under the running editor).
+  std::string p = path.str();
+  bool writable = true;
+  int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    writable = false;
+    fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  if (fd < 0)
+    return sysError(p + ": cannot open");
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      int err = errno;
+      ::close(fd);
+      return sysError(p + ": cannot lock", err);
+    }
+  }
+  auto recovered = recoverLocked(path, fd, writable);
+  ::close(fd); // also drops the flock
+  return recovered;
 }
 
 llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
@@ -303,7 +343,9 @@ llvm::Error InPlaceEditor::writeRegion(
 
   // 2. The new bytes. From here on a failure rolls back through the journal.
   auto rollback = [&](llvm::Error e) -> llvm::Error {
-    if (auto r = recoverJournal(path); !r)
+    // This process holds the lock (through `fd`); taking it again through a
+    // second descriptor would wait for ourselves.
+    if (auto r = recoverLocked(path, fd, /*writable=*/true); !r)
       return llvm::joinErrors(std::move(e), r.takeError());
     return e;
   };
@@ -350,7 +392,10 @@ static llvm::Error notRepresentable(llvm::StringRef text, DType d,
       why.str().c_str());
 }
 
-static std::optional<double> parseDouble(llvm::StringRef text) {
+/// Parses a real number; `overflow` is set for finite spellings beyond the
+/// range of double ("1e999"), which strtod turns into infinity.
+static std::optional<double> parseDouble(llvm::StringRef text,
+                                         bool *overflow = nullptr) {
   std::string s = text.trim().lower();
   if (s == "nan")
     return std::numeric_limits<double>::quiet_NaN();
@@ -363,6 +408,8 @@ static std::optional<double> parseDouble(llvm::StringRef text) {
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size())
     return std::nullopt;
+  if (overflow && errno == ERANGE && std::isinf(v))
+    *overflow = true;
   return v;
 }
 
@@ -451,29 +498,41 @@ llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
   case DType::BF16:
   case DType::F32:
   case DType::F64: {
-    std::optional<double> v = parseDouble(text);
+    bool overflow = false;
+    std::optional<double> v = parseDouble(text, &overflow);
     if (!v)
       return notRepresentable(text, d, "not a number");
+    if (overflow)
+      return notRepresentable(text, d, "out of range");
     if (d == DType::F64)
       return bytesOf(*v);
+    // Checked before the conversion: a double beyond float's range does not
+    // convert (undefined behaviour).
     if (auto e = finiteFits(*v, std::numeric_limits<float>::max()))
       return std::move(e);
+    float f = float(*v);
     if (d == DType::F32)
-      return bytesOf(float(*v));
-    if (d == DType::F16) {
-      if (auto e = finiteFits(*v, 65504.0))
-        return std::move(e);
-      return bytesOf(floatToHalf(float(*v)));
-    }
-    return bytesOf(floatToBFloat16(float(*v)));
+      return bytesOf(f);
+    // A finite value that rounds to infinity in the narrower type is out of
+    // its range: f16 from 65520 on, bf16 from about 3.3961e38 (which f32
+    // still holds).
+    uint16_t bits = d == DType::F16 ? floatToHalf(f) : floatToBFloat16(f);
+    uint16_t inf = d == DType::F16 ? 0x7c00 : 0x7f80;
+    if (std::isfinite(f) && (bits & 0x7fff) == inf)
+      return notRepresentable(text, d, "out of range");
+    return bytesOf(bits);
   }
   case DType::C64:
   case DType::C128: {
     llvm::StringRef body = text.trim("() ");
     auto [re, im] = body.split(',');
-    std::optional<double> r = parseDouble(re), i = parseDouble(im);
+    bool overflow = false;
+    std::optional<double> r = parseDouble(re, &overflow),
+                          i = parseDouble(im, &overflow);
     if (!r || !i || im.trim().empty())
       return notRepresentable(text, d, "write a complex number as (re,im)");
+    if (overflow)
+      return notRepresentable(text, d, "out of range");
     if (d == DType::C128) {
       std::vector<uint8_t> out = bytesOf(*r);
       std::vector<uint8_t> b = bytesOf(*i);

@@ -138,6 +138,11 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
                         dtypeName(view->getDType()));
       continue;
     }
+    if (r.key == "__metadata__") {
+      skipped.push_back(r.key + ": the name safetensors reserves for its "
+                                "metadata");
+      continue;
+    }
     if (header.find(r.key) != header.end()) {
       skipped.push_back(r.key + ": a second resource with this key");
       continue;

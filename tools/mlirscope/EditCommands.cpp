@@ -82,14 +82,14 @@ int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
     return rc;
   auto flat = t->view->parseIndex(args[2]);
   if (!flat) {
-    llvm::errs() << "mlirscope set: " << llvm::toString(flat.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope set: " << args[0] << ": " << args[1] << ": "
+                 << llvm::toString(flat.takeError()) << "\n";
     return kBadInput;
   }
   auto bytes = encodeElement(t->view->getDType(), args[3]);
   if (!bytes) {
-    llvm::errs() << "mlirscope set: " << llvm::toString(bytes.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope set: " << args[0] << ": " << args[1] << ": "
+                 << llvm::toString(bytes.takeError()) << "\n";
     return kBadInput;
   }
   FileRange range = encodeForFile(
@@ -127,14 +127,14 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     return rc;
   auto npyFile = MappedFile::open(args[2]);
   if (!npyFile) {
-    llvm::errs() << "mlirscope: " << llvm::toString(npyFile.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope replace: "
+                 << llvm::toString(npyFile.takeError()) << "\n";
     return kBadInput;
   }
   auto header = parseNpyHeader((*npyFile)->bytes(), args[2]);
   if (!header) {
-    llvm::errs() << "mlirscope: " << llvm::toString(header.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope replace: "
+                 << llvm::toString(header.takeError()) << "\n";
     return kBadInput;
   }
   DType dtype = t->view->getDType();
@@ -152,7 +152,8 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     std::string shape;
     for (int64_t d : header->shape)
       shape += (shape.empty() ? "" : "x") + std::to_string(d);
-    llvm::errs() << "mlirscope replace: " << args[2] << " holds "
+    llvm::errs() << "mlirscope replace: " << args[0] << ": " << args[2]
+                 << " holds "
                  << header->descr << "[" << shape << "]"
                  << (header->fortranOrder ? " in Fortran order" : "")
                  << ", but " << args[1] << " is "

@@ -15,6 +15,10 @@
 // or (after 3) the new one. `indexFile` runs that recovery before it maps a
 // file.
 //
+// An editor holds an exclusive flock on the file for the whole edit, and
+// recovery takes the same lock, so a reader arriving mid-edit waits for the
+// edit to finish instead of rolling back a journal that is still in use.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef MLIRSCOPE_EDITOR_H
@@ -68,7 +72,8 @@ private:
 };
 
 /// Encodes `text` as one element of `dtype` (little-endian). Errors say why a
-/// value is not representable ("300 does not fit in i8").
+/// value is not representable ("300 is not representable as i8: out of
+/// range").
 llvm::Expected<std::vector<uint8_t>> encodeElement(DType dtype,
                                                    llvm::StringRef text);
 
