@@ -8,7 +8,12 @@
 // The per-block kernel assumes finite values and uses several independent
 // accumulators so the compiler can keep them in vector registers; if a block's
 // sum comes out non-finite (a NaN or Inf in it), the block is redone by a
-// careful kernel that classifies every element.
+// careful kernel that classifies every element. The fast kernel's sums are of
+// deviations from a pivot, per chunk of kChunkElements (see addChunk), and
+// means are kept relative to a base value of the blob (see Partial), so a
+// mean large against the spread costs no precision. f32, the common case, has
+// hand-vectorized kernels chosen at run time from the CPU (AVX-512, AVX2,
+// portable vector code); see "F32 fast kernel" below.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,20 +23,47 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string_view>
 #include <thread>
+
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
+    (defined(__GNUC__) || defined(__clang__))
+#define MLIRSCOPE_STATS_X86 1
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's AVX-512 intrinsics warn about their own _mm512_undefined_ps()
+// (GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
+#else
+#define MLIRSCOPE_STATS_X86 0
+#endif
 
 using namespace mlirscope;
 
 namespace {
 
 constexpr uint64_t kBlockElements = 1 << 18;
+/// The fast kernels' unit of one-pass sums (see addChunk).
+constexpr uint64_t kChunkElements = 2048;
 constexpr unsigned kLanes = 8;
 
+/// Moments of part of a blob. `mean` is relative to the blob's base value (a
+/// finite element of it, see baseOf), so merges subtract means of the order of
+/// the spread rather than of the values: a large common offset (a mean of 1e12
+/// with a spread of 1) costs no precision.
 struct Partial {
   uint64_t n = 0; // finite elements
-  double mean = 0, m2 = 0;
+  double mean = 0, m2 = 0; // mean - base; sum of squared deviations
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   uint64_t zeros = 0, nans = 0, posInfs = 0, negInfs = 0;
@@ -109,62 +141,337 @@ inline double element(const uint8_t *p, uint64_t i) {
   }
 }
 
+/// Folds one chunk into `block` from the sums of its elements' deviations from
+/// `pivot` (one of them): `s` (sum) and `q` (sum of squares); `offset` is
+/// pivot - base. Returns false if the sums say the chunk held a NaN or an
+/// infinity.
+///
+/// The chunk's sum of squared deviations from its mean is the one-pass
+/// q - s^2/n, which loses precision as the pivot strays from the mean (by
+/// n * (mean - pivot)^2 / m2 at most n + 1 when the pivot is a data point).
+/// Chunks are small, kChunkElements, so that stays a few digits of double's
+/// sixteen, however large the mean is against the spread; the chunks merge
+/// with Chan's formula.
+bool addChunk(Partial &block, uint64_t n, double offset, double s, double q) {
+  if (!std::isfinite(s) || !std::isfinite(q) || !std::isfinite(offset))
+    return false;
+  Partial chunk;
+  chunk.n = n;
+  double shift = s / double(n);
+  chunk.mean = offset + shift;
+  chunk.m2 = std::max(0.0, q - s * shift);
+  block.merge(chunk);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// F32 fast kernel
+//
+// The common case (f32 weights) gets kernels written for the vector unit. A
+// kernel takes one chunk (at most kChunkElements, so 32-bit lane counters
+// cannot overflow) and adds to an F32Sums: min, max and the zero count in f32
+// lanes (exact), sum and sum of squares of the deviations from the chunk's
+// pivot in f64 lanes (every f32 converts exactly), several independent
+// accumulators to hide the adds' latency. One kernel per
+// instruction set (AVX-512, AVX2+FMA, portable), chosen once at run time from
+// the CPU, so the build needs no -march. The environment variable
+// MLIRSCOPE_STATS_KERNEL=portable|avx2|avx512 forces one (for testing; an
+// instruction set the CPU lacks falls back to the best it has).
+//===----------------------------------------------------------------------===//
+
+struct F32Sums {
+  double sum = 0, sq = 0; // of v - pivot
+  float min = std::numeric_limits<float>::infinity();
+  float max = -std::numeric_limits<float>::infinity();
+  uint64_t zeros = 0;
+
+  void add(float v, double pivot) {
+    double d = double(v) - pivot;
+    sum += d;
+    sq += d * d;
+    min = v < min ? v : min;
+    max = v > max ? v : max;
+    zeros += v == 0.0f;
+  }
+};
+
+/// Elements [i, n) one at a time (the tails of the vector kernels).
+void f32Tail(const uint8_t *p, uint64_t i, uint64_t n, double pivot,
+             F32Sums &r) {
+  for (; i < n; ++i) {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    r.add(v, pivot);
+  }
+}
+
+/// Portable kernel: GCC/Clang vector extensions, which the compiler lowers to
+/// the baseline vector instructions (SSE2 on x86-64, NEON on AArch64).
+void f32SumsPortable(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+#if defined(__GNUC__) || defined(__clang__)
+  typedef float F4 __attribute__((vector_size(16)));
+  typedef int32_t I4 __attribute__((vector_size(16)));
+  typedef double D2 __attribute__((vector_size(16)));
+  // blend(m, a, b): a where m is set, else b.
+  auto blend = [](I4 m, F4 a, F4 b) {
+    return F4((m & I4(a)) | (~m & I4(b)));
+  };
+  const D2 piv = {pivot, pivot};
+  const F4 zero = {0, 0, 0, 0};
+  D2 s0 = {0, 0}, s1 = s0, s2 = s0, s3 = s0;
+  D2 q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  F4 mn0 = {r.min, r.min, r.min, r.min}, mn1 = mn0;
+  F4 mx0 = {r.max, r.max, r.max, r.max}, mx1 = mx0;
+  I4 z0 = {0, 0, 0, 0}, z1 = z0; // count down: -1 per zero
+  uint64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    F4 a, b;
+    std::memcpy(&a, p + 4 * i, 16);
+    std::memcpy(&b, p + 4 * i + 16, 16);
+    mn0 = blend(a < mn0, a, mn0);
+    mn1 = blend(b < mn1, b, mn1);
+    mx0 = blend(a > mx0, a, mx0);
+    mx1 = blend(b > mx1, b, mx1);
+    z0 += a == zero;
+    z1 += b == zero;
+    D2 d0 = D2{a[0], a[1]} - piv, d1 = D2{a[2], a[3]} - piv;
+    D2 d2 = D2{b[0], b[1]} - piv, d3 = D2{b[2], b[3]} - piv;
+    s0 += d0;
+    s1 += d1;
+    s2 += d2;
+    s3 += d3;
+    q0 += d0 * d0;
+    q1 += d1 * d1;
+    q2 += d2 * d2;
+    q3 += d3 * d3;
+  }
+  D2 s = (s0 + s1) + (s2 + s3), q = (q0 + q1) + (q2 + q3);
+  I4 z = z0 + z1;
+  r.sum += s[0] + s[1];
+  r.sq += q[0] + q[1];
+  for (unsigned l = 0; l < 4; ++l) {
+    r.min = std::min({r.min, mn0[l], mn1[l]});
+    r.max = std::max({r.max, mx0[l], mx1[l]});
+    r.zeros += uint64_t(-int64_t(z[l]));
+  }
+#else
+  uint64_t i = 0;
+#endif
+  f32Tail(p, i, n, pivot, r);
+}
+
+#if MLIRSCOPE_STATS_X86
+__attribute__((target("avx2,fma"))) void
+f32SumsAVX2(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+  const float *f = reinterpret_cast<const float *>(p);
+  const __m256d piv = _mm256_set1_pd(pivot);
+  const __m256 zero = _mm256_setzero_ps();
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m256d q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  __m256 mn0 = _mm256_set1_ps(r.min), mn1 = mn0;
+  __m256 mx0 = _mm256_set1_ps(r.max), mx1 = mx0;
+  __m256i z0 = _mm256_setzero_si256(), z1 = z0; // count down: -1 per zero
+  uint64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 a = _mm256_loadu_ps(f + i), b = _mm256_loadu_ps(f + i + 8);
+    mn0 = _mm256_min_ps(a, mn0);
+    mn1 = _mm256_min_ps(b, mn1);
+    mx0 = _mm256_max_ps(a, mx0);
+    mx1 = _mm256_max_ps(b, mx1);
+    z0 = _mm256_add_epi32(
+        z0, _mm256_castps_si256(_mm256_cmp_ps(a, zero, _CMP_EQ_OQ)));
+    z1 = _mm256_add_epi32(
+        z1, _mm256_castps_si256(_mm256_cmp_ps(b, zero, _CMP_EQ_OQ)));
+    // Converting from memory (an L1 hit) saves the shuffles of extracting
+    // the high halves of a and b.
+    __m256d d0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i)), piv);
+    __m256d d1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 4)), piv);
+    __m256d d2 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 8)), piv);
+    __m256d d3 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 12)), piv);
+    s0 = _mm256_add_pd(s0, d0);
+    s1 = _mm256_add_pd(s1, d1);
+    s2 = _mm256_add_pd(s2, d2);
+    s3 = _mm256_add_pd(s3, d3);
+    q0 = _mm256_fmadd_pd(d0, d0, q0);
+    q1 = _mm256_fmadd_pd(d1, d1, q1);
+    q2 = _mm256_fmadd_pd(d2, d2, q2);
+    q3 = _mm256_fmadd_pd(d3, d3, q3);
+  }
+  alignas(32) double sv[4], qv[4];
+  alignas(32) float mnv[8], mxv[8];
+  alignas(32) int32_t zv[8];
+  _mm256_store_pd(sv, _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
+  _mm256_store_pd(qv, _mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
+  _mm256_store_ps(mnv, _mm256_min_ps(mn0, mn1));
+  _mm256_store_ps(mxv, _mm256_max_ps(mx0, mx1));
+  _mm256_store_si256(reinterpret_cast<__m256i *>(zv), _mm256_add_epi32(z0, z1));
+  for (unsigned l = 0; l < 4; ++l) {
+    r.sum += sv[l];
+    r.sq += qv[l];
+  }
+  for (unsigned l = 0; l < 8; ++l) {
+    r.min = std::min(r.min, mnv[l]);
+    r.max = std::max(r.max, mxv[l]);
+    r.zeros += uint64_t(-int64_t(zv[l]));
+  }
+  f32Tail(p, i, n, pivot, r);
+}
+
+__attribute__((target("avx512f"))) void
+f32SumsAVX512(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+  const float *f = reinterpret_cast<const float *>(p);
+  const __m512d piv = _mm512_set1_pd(pivot);
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512i one = _mm512_set1_epi32(1);
+  __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m512d q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  __m512 mn0 = _mm512_set1_ps(r.min), mn1 = mn0;
+  __m512 mx0 = _mm512_set1_ps(r.max), mx1 = mx0;
+  __m512i z0 = _mm512_setzero_si512(), z1 = z0;
+  uint64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 a = _mm512_loadu_ps(f + i), b = _mm512_loadu_ps(f + i + 16);
+    mn0 = _mm512_min_ps(a, mn0);
+    mn1 = _mm512_min_ps(b, mn1);
+    mx0 = _mm512_max_ps(a, mx0);
+    mx1 = _mm512_max_ps(b, mx1);
+    z0 = _mm512_mask_add_epi32(z0, _mm512_cmp_ps_mask(a, zero, _CMP_EQ_OQ),
+                               z0, one);
+    z1 = _mm512_mask_add_epi32(z1, _mm512_cmp_ps_mask(b, zero, _CMP_EQ_OQ),
+                               z1, one);
+    __m512d d0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i)), piv);
+    __m512d d1 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 8)), piv);
+    __m512d d2 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 16)), piv);
+    __m512d d3 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 24)), piv);
+    s0 = _mm512_add_pd(s0, d0);
+    s1 = _mm512_add_pd(s1, d1);
+    s2 = _mm512_add_pd(s2, d2);
+    s3 = _mm512_add_pd(s3, d3);
+    q0 = _mm512_fmadd_pd(d0, d0, q0);
+    q1 = _mm512_fmadd_pd(d1, d1, q1);
+    q2 = _mm512_fmadd_pd(d2, d2, q2);
+    q3 = _mm512_fmadd_pd(d3, d3, q3);
+  }
+  alignas(64) double sv[8], qv[8];
+  alignas(64) float mnv[16], mxv[16];
+  alignas(64) int32_t zv[16];
+  _mm512_store_pd(sv, _mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3)));
+  _mm512_store_pd(qv, _mm512_add_pd(_mm512_add_pd(q0, q1), _mm512_add_pd(q2, q3)));
+  _mm512_store_ps(mnv, _mm512_min_ps(mn0, mn1));
+  _mm512_store_ps(mxv, _mm512_max_ps(mx0, mx1));
+  _mm512_store_si512(zv, _mm512_add_epi32(z0, z1));
+  for (unsigned l = 0; l < 8; ++l) {
+    r.sum += sv[l];
+    r.sq += qv[l];
+  }
+  for (unsigned l = 0; l < 16; ++l) {
+    r.min = std::min(r.min, mnv[l]);
+    r.max = std::max(r.max, mxv[l]);
+    r.zeros += uint32_t(zv[l]);
+  }
+  f32Tail(p, i, n, pivot, r);
+}
+#endif // MLIRSCOPE_STATS_X86
+
+using F32SumsFn = void (*)(const uint8_t *, uint64_t, double, F32Sums &);
+
+F32SumsFn chooseF32Sums() {
+  const char *want = std::getenv("MLIRSCOPE_STATS_KERNEL");
+  std::string_view w = want ? want : "";
+#if MLIRSCOPE_STATS_X86
+  __builtin_cpu_init();
+  bool avx512 = __builtin_cpu_supports("avx512f");
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx512 && w != "avx2" && w != "portable")
+    return &f32SumsAVX512;
+  if (avx2 && w != "portable")
+    return &f32SumsAVX2;
+#endif
+  (void)w;
+  return &f32SumsPortable;
+}
+
+bool fastBlockF32(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  static const F32SumsFn sums = chooseF32Sums();
+  Partial block;
+  F32Sums r; // min, max and zeros run over the whole block
+  for (uint64_t c = 0; c < n; c += kChunkElements) {
+    uint64_t m = std::min(kChunkElements, n - c);
+    float pivot;
+    std::memcpy(&pivot, p + 4 * c, 4);
+    r.sum = r.sq = 0;
+    sums(p + 4 * c, m, pivot, r);
+    if (!addChunk(block, m, double(pivot) - base, r.sum, r.sq))
+      return false;
+  }
+  block.min = r.min;
+  block.max = r.max;
+  block.zeros = r.zeros;
+  out = block;
+  return true;
+}
+
 /// Fast kernel: assumes every element is finite. Returns false if that turned
 /// out wrong (the caller then uses the careful kernel).
 template <DType D>
-bool fastBlock(const uint8_t *p, uint64_t n, Partial &out) {
-  double sum[kLanes] = {}, sq[kLanes] = {};
+bool fastBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  Partial block;
   double mn[kLanes], mx[kLanes];
   uint64_t zeros[kLanes] = {};
   for (unsigned l = 0; l < kLanes; ++l) {
     mn[l] = std::numeric_limits<double>::infinity();
     mx[l] = -std::numeric_limits<double>::infinity();
   }
-  uint64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (unsigned l = 0; l < kLanes; ++l) {
-      double v = element<D>(p, i + l);
-      sum[l] += v;
-      sq[l] += v * v;
-      mn[l] = v < mn[l] ? v : mn[l];
-      mx[l] = v > mx[l] ? v : mx[l];
-      zeros[l] += v == 0.0;
+  // Sums of up to 16-bit integers are exact in double over a chunk: no pivot
+  // needed, and none saves a subtraction per element.
+  constexpr bool exactSums = D == DType::Bool || D == DType::I8 ||
+                             D == DType::U8 || D == DType::I16 ||
+                             D == DType::U16;
+  for (uint64_t c = 0; c < n; c += kChunkElements) {
+    const uint64_t end = std::min(n, c + kChunkElements);
+    const double pivot = exactSums ? 0.0 : element<D>(p, c);
+    double sum[kLanes] = {}, sq[kLanes] = {};
+    uint64_t i = c;
+    for (; i + kLanes <= end; i += kLanes) {
+      for (unsigned l = 0; l < kLanes; ++l) {
+        double v = element<D>(p, i + l);
+        double d = v - pivot;
+        sum[l] += d;
+        sq[l] += d * d;
+        mn[l] = v < mn[l] ? v : mn[l];
+        mx[l] = v > mx[l] ? v : mx[l];
+        zeros[l] += v == 0.0;
+      }
     }
+    for (; i < end; ++i) {
+      double v = element<D>(p, i);
+      double d = v - pivot;
+      sum[0] += d;
+      sq[0] += d * d;
+      mn[0] = v < mn[0] ? v : mn[0];
+      mx[0] = v > mx[0] ? v : mx[0];
+      zeros[0] += v == 0.0;
+    }
+    double s = 0, q = 0;
+    for (unsigned l = 0; l < kLanes; ++l) {
+      s += sum[l];
+      q += sq[l];
+    }
+    if (!addChunk(block, end - c, pivot - base, s, q))
+      return false;
   }
-  for (; i < n; ++i) {
-    double v = element<D>(p, i);
-    sum[0] += v;
-    sq[0] += v * v;
-    mn[0] = v < mn[0] ? v : mn[0];
-    mx[0] = v > mx[0] ? v : mx[0];
-    zeros[0] += v == 0.0;
-  }
-  double s = 0, q = 0;
   for (unsigned l = 0; l < kLanes; ++l) {
-    s += sum[l];
-    q += sq[l];
-    out.min = std::min(out.min, mn[l]);
-    out.max = std::max(out.max, mx[l]);
-    out.zeros += zeros[l];
+    block.min = std::min(block.min, mn[l]);
+    block.max = std::max(block.max, mx[l]);
+    block.zeros += zeros[l];
   }
-  if (!std::isfinite(s) || !std::isfinite(q))
-    return false;
-  Partial block;
-  block.n = n;
-  block.mean = n ? s / double(n) : 0;
-  // Sum of squared deviations from the block mean. Blocks are small enough
-  // (2^18 elements) that the one-pass form loses little precision in double.
-  block.m2 = std::max(0.0, q - s * block.mean);
-  block.min = out.min;
-  block.max = out.max;
-  block.zeros = out.zeros;
   out = block;
   return true;
 }
 
 /// Careful kernel: classifies every element.
 template <DType D>
-void carefulBlock(const uint8_t *p, uint64_t n, Partial &out) {
+void carefulBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
   out = Partial();
   for (uint64_t i = 0; i < n; ++i) {
     double v = element<D>(p, i);
@@ -180,17 +487,23 @@ void carefulBlock(const uint8_t *p, uint64_t n, Partial &out) {
     out.min = std::min(out.min, v);
     out.max = std::max(out.max, v);
     ++out.n;
-    double delta = v - out.mean;
+    double x = v - base;
+    double delta = x - out.mean;
     out.mean += delta / double(out.n);
-    out.m2 += delta * (v - out.mean);
+    out.m2 += delta * (x - out.mean);
   }
 }
 
 template <DType D>
-void foldBlock(const uint8_t *p, uint64_t n, Partial &out) {
+void foldBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
   Partial block;
-  if (!fastBlock<D>(p, n, block))
-    carefulBlock<D>(p, n, block);
+  bool fast;
+  if constexpr (D == DType::F32)
+    fast = fastBlockF32(p, n, base, block);
+  else
+    fast = fastBlock<D>(p, n, base, block);
+  if (!fast)
+    carefulBlock<D>(p, n, base, block);
   out.merge(block);
 }
 
@@ -207,7 +520,7 @@ void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
   }
 }
 
-using FoldFn = void (*)(const uint8_t *, uint64_t, Partial &);
+using FoldFn = void (*)(const uint8_t *, uint64_t, double, Partial &);
 using HistFn = void (*)(const uint8_t *, uint64_t, double, double, unsigned,
                         std::vector<uint64_t> &);
 
@@ -327,6 +640,32 @@ bool forEachBlock(const BlobView &view, const StatsOptions &opts,
   return !cancelled();
 }
 
+/// The base value means are kept relative to (see Partial): the median of the
+/// finite values among the blob's first 64 elements (robust to an outlier
+/// there), else 0. The nearer the base is to the mean, the fewer digits the
+/// final base + (mean - base) loses.
+double baseOf(const BlobView &view) {
+  const bool complex =
+      view.getDType() == DType::C64 || view.getDType() == DType::C128;
+  double sample[64];
+  unsigned n = 0;
+  for (uint64_t i = 0; i < std::min<uint64_t>(view.size(), 64); ++i) {
+    double v;
+    if (complex) {
+      std::complex<double> c = view.getComplex(i);
+      v = std::hypot(c.real(), c.imag()); // as element<D>
+    } else {
+      v = view.getDouble(i);
+    }
+    if (std::isfinite(v))
+      sample[n++] = v;
+  }
+  if (n == 0)
+    return 0;
+  std::nth_element(sample, sample + n / 2, sample + n);
+  return sample[n / 2];
+}
+
 llvm::Error cancelledError() {
   return llvm::createStringError(std::make_error_code(std::errc::operation_canceled),
                                  "cancelled");
@@ -350,10 +689,11 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
   threads = unsigned(std::max<uint64_t>(1, std::min<uint64_t>(threads, numBlocks)));
   uint64_t passes = opts.bins ? 2 : 1;
 
+  const double base = baseOf(view);
   std::vector<Partial> partials(threads);
   if (!forEachBlock(view, opts, threads, passes, 0,
                     [&](unsigned id, const uint8_t *p, uint64_t n) {
-                      fold(p, n, partials[id]);
+                      fold(p, n, base, partials[id]);
                     }))
     return cancelledError();
   Partial all;
@@ -368,7 +708,7 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
   stats.negInfs = all.negInfs;
   stats.min = all.n ? all.min : nan;
   stats.max = all.n ? all.max : nan;
-  stats.mean = all.n ? all.mean : nan;
+  stats.mean = all.n ? base + all.mean : nan;
   stats.stddev = all.n ? std::sqrt(all.m2 / double(all.n)) : nan;
 
   if (opts.bins && all.n) {
