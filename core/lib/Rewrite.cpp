@@ -90,6 +90,8 @@ struct OutEntry {
   uint64_t valueString = 0;
   // Blob held as hex digits in this mapped text file (fd unused).
   const MappedFile *hexText = nullptr;
+  // Blob bytes in memory (fd unused).
+  const uint8_t *memory = nullptr;
   // Layout, relative to the aligned start of the resource section.
   uint64_t relBegin = 0, headerSize = 0, padding = 0, entrySize = 0;
 };
@@ -277,9 +279,14 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
                  plan.declareOnly.contains(key)) {
         oe.source = OutEntry::Source::Declaration;
         oe.entrySize = 0;
-      } else if (r && r->kind == ResourceKind::Blob && *srcFd >= 0) {
+      } else if (r && r->kind == ResourceKind::Blob) {
+        // A blob's padding depends on where it lands, so blobs are never
+        // copied verbatim: from the file by the kernel, or from memory for
+        // an in-memory source.
         oe.source = OutEntry::Source::Blob;
         oe.fd = *srcFd;
+        if (*srcFd < 0)
+          oe.memory = base + r->dataOffset;
         oe.dataOffset = r->dataOffset;
         oe.dataSize = r->size;
         oe.alignment = r->alignment;
@@ -451,7 +458,12 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         h.append(e.padding, char(0xCB));
         if (auto err = out.write(h))
           return fail(std::move(err));
-        if (e.hexText) {
+        if (e.memory) {
+          if (auto err = out.write(llvm::ArrayRef<uint8_t>(
+                  e.memory, size_t(e.dataSize))))
+            return fail(std::move(err));
+          done += e.dataSize;
+        } else if (e.hexText) {
           if (auto err = copyHex(*e.hexText, e.dataOffset, e.dataSize, out,
                                  progress, done, blobBytes))
             return fail(std::move(err));
