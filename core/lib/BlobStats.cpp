@@ -582,38 +582,11 @@ bool forEachBlock(const BlobView &view, const StatsOptions &opts,
     return stop.load(std::memory_order_relaxed) ||
            (opts.cancel && opts.cancel->load(std::memory_order_relaxed));
   };
-  auto worker = [&](unsigned id) {
-    std::vector<uint8_t> scratch;
-    while (!cancelled()) {
-      uint64_t b = next.fetch_add(1);
-      if (b >= numBlocks)
-        break;
-      uint64_t first = b * kBlockElements;
-      uint64_t count = std::min(kBlockElements, total - first);
-      const uint8_t *p;
-      if (view.isRaw()) {
-        p = view.rawBytes().data() + first * esz;
-      } else {
-        scratch.resize(count * esz);
-        view.readBytes(first, count, scratch.data());
-        p = scratch.data();
-      }
-      work(id, p, count);
-      doneBlocks.fetch_add(1);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(worker, t);
-  // The calling thread works in slices so it can report progress between
-  // blocks.
-  const uint64_t bytesTotal = view.sizeInBytes() * passes;
-  uint64_t lastReport = 0;
-  std::vector<uint8_t> scratch;
-  while (!cancelled()) {
+  // Takes the next block and works on it; false when none is left.
+  auto runNextBlock = [&](unsigned id, std::vector<uint8_t> &scratch) {
     uint64_t b = next.fetch_add(1);
     if (b >= numBlocks)
-      break;
+      return false;
     uint64_t first = b * kBlockElements;
     uint64_t count = std::min(kBlockElements, total - first);
     const uint8_t *p;
@@ -624,8 +597,27 @@ bool forEachBlock(const BlobView &view, const StatsOptions &opts,
       view.readBytes(first, count, scratch.data());
       p = scratch.data();
     }
-    work(0u, p, count);
+    work(id, p, count);
+    // The block's pages stay in the page cache but leave this process, so
+    // a pass over 100 GB does not show up as 100 GB of RSS.
+    view.releaseElements(first, count);
     doneBlocks.fetch_add(1);
+    return true;
+  };
+  auto worker = [&](unsigned id) {
+    std::vector<uint8_t> scratch;
+    while (!cancelled() && runNextBlock(id, scratch)) {
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(worker, t);
+  // The calling thread works in slices so it can report progress between
+  // blocks.
+  const uint64_t bytesTotal = view.sizeInBytes() * passes;
+  uint64_t lastReport = 0;
+  std::vector<uint8_t> scratch;
+  while (!cancelled() && runNextBlock(0u, scratch)) {
     uint64_t bytesDone =
         view.sizeInBytes() * pass +
         std::min(total, doneBlocks.load() * kBlockElements) * esz;

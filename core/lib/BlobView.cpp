@@ -209,6 +209,7 @@ llvm::Expected<BlobView> BlobView::get(const ModelIndex &index,
     return err("its data lies past the end of the file");
   BlobView v;
   v.resource = &r;
+  v.file = index.file.get();
   v.dtype = dtype;
   v.shape = r.type->shape;
   v.numElements = *r.type->numElements();
@@ -217,6 +218,12 @@ llvm::Expected<BlobView> BlobView::get(const ModelIndex &index,
   else
     v.raw = index.file->data() + r.dataOffset;
   return v;
+}
+
+void BlobView::releaseElements(uint64_t first, uint64_t count) const {
+  uint64_t esz = dtypeSize(dtype), scale = raw ? 1 : 2;
+  file->dropPages(resource->dataOffset + scale * first * esz,
+                  scale * count * esz);
 }
 
 void BlobView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {

@@ -77,6 +77,10 @@ public:
   /// (decoding hex for text blobs). `out` must hold count * dtypeSize bytes.
   void readBytes(uint64_t first, uint64_t count, uint8_t *out) const;
 
+  /// Releases the pages holding elements [first, first + count) from this
+  /// process (they stay in the page cache); for long streaming passes.
+  void releaseElements(uint64_t first, uint64_t count) const;
+
   /// Element `flat` as a double (complex: the real part; i1: 0 or 1).
   double getDouble(uint64_t flat) const;
   /// Element `flat` as a complex number (imaginary part 0 for reals).
@@ -95,6 +99,7 @@ public:
 private:
   BlobView() = default;
   const Resource *resource = nullptr;
+  const MappedFile *file = nullptr;
   const uint8_t *raw = nullptr; ///< bytecode: first data byte
   const char *hex = nullptr;    ///< text: first hex digit of the data
   DType dtype = DType::Unsupported;
