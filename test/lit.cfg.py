@@ -31,6 +31,7 @@ tools = [
     "mlirscope",
     "mlirscope-corrupt-check",
     "mlirscope-genmodel",
+    "mlirscope-lsp",
     "mlir-opt",
     "not",
     "count",

@@ -1,0 +1,268 @@
+//===- Bytecode.cpp - Elided text views of models and the way back --------===//
+//
+// A bytecode model shown as text without its weights: MLIR prints the IR of
+// a copy whose blobs are declarations, and each blob becomes a one-line
+// summary string in the metadata block. Converting such text back takes
+// each blob's bytes from the source model by key, so a multi-GB model
+// round-trips through a few KB of text.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Document.h"
+
+#include "mlirscope/Convert.h"
+#include "mlirscope/MLIRBridge.h"
+#include "mlirscope/Rewrite.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlirscope;
+using namespace mlirscope::lspserver;
+
+/// Prefix of the string that stands for an elided blob.
+static constexpr llvm::StringLiteral kElided = "mlirscope-elided: ";
+
+static llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str().c_str());
+}
+
+bool lspserver::isElided(const Resource &r) {
+  return r.kind == ResourceKind::String &&
+         llvm::StringRef(r.value).starts_with(kElided);
+}
+
+const ModelIndex *lspserver::getSourceModel(Document &doc) {
+  if (!doc.sourceTried) {
+    doc.sourceTried = true;
+    if (llvm::sys::fs::is_regular_file(doc.uri.file())) {
+      auto index = indexFile(doc.uri.file());
+      if (index)
+        doc.source = std::move(*index);
+      else
+        llvm::consumeError(index.takeError());
+    }
+  }
+  return doc.source.get();
+}
+
+/// Keys print bare when MLIR's lexer reads them as one identifier.
+static std::string printKey(llvm::StringRef key) {
+  bool bare = !key.empty() && (llvm::isAlpha(key[0]) || key[0] == '_');
+  for (char c : key)
+    bare = bare &&
+           (llvm::isAlnum(c) || c == '_' || c == '$' || c == '.' || c == '-');
+  if (bare)
+    return key.str();
+  std::string s = "\"";
+  llvm::raw_string_ostream os(s);
+  llvm::printEscapedString(key, os);
+  return s + "\"";
+}
+
+static std::string quoted(llvm::StringRef value) {
+  std::string s = "\"";
+  llvm::raw_string_ostream os(s);
+  llvm::printEscapedString(value, os);
+  return s + "\"";
+}
+
+/// The summary string that replaces a blob's data.
+static std::string elidedMarker(const Resource &r) {
+  return (kElided + resourceSummary(&r)).str();
+}
+
+/// External group blobs (reproducers, small metadata) up to this size stay
+/// as hex: rewriteBytecode can only take dialect blobs from the source.
+static constexpr uint64_t kMaxExternalHex = 4096;
+
+/// `"0x" + alignment (4 bytes, little-endian) + data` as MLIR writes blobs.
+static std::string hexBlob(const Resource &r, llvm::StringRef file) {
+  std::string bytes;
+  for (int i = 0; i < 4; ++i)
+    bytes += char(uint8_t(r.alignment >> (8 * i)));
+  bytes += file.substr(r.dataOffset, r.size).str();
+  return "\"0x" + llvm::toHex(bytes) + "\"";
+}
+
+/// A temporary file removed when this goes out of scope.
+namespace {
+struct TempFile {
+  llvm::SmallString<128> path;
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+  llvm::Error create(llvm::StringRef suffix) {
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("mlirscope-lsp", suffix, path))
+      return error("cannot create a temporary file: " + ec.message());
+    return llvm::Error::success();
+  }
+};
+} // namespace
+
+static llvm::Expected<std::unique_ptr<ModelIndex>>
+indexBytes(llvm::StringRef name, llvm::StringRef bytes) {
+  return indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
+      name,
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                              bytes.size()))));
+}
+
+llvm::Expected<std::string> MLIRScopeServer::elidedView(llvm::StringRef path) {
+  auto indexOr = indexFile(path);
+  if (!indexOr)
+    return indexOr.takeError();
+  const ModelIndex &index = **indexOr;
+  llvm::StringRef all = index.file->text();
+
+  if (index.format == ModelIndex::Format::Text) {
+    // Text: each hex string's contents become the summary.
+    std::vector<const Resource *> blobs;
+    for (const Resource &r : index.resources)
+      if (r.isHexText)
+        blobs.push_back(&r);
+    std::sort(blobs.begin(), blobs.end(),
+              [](const Resource *a, const Resource *b) {
+                return a->textOffset < b->textOffset;
+              });
+    std::string out;
+    uint64_t pos = 0;
+    for (const Resource *r : blobs) {
+      out += all.slice(pos, r->textOffset).str();
+      out += elidedMarker(*r);
+      pos = r->textOffset + r->textSize;
+    }
+    out += all.drop_front(pos).str();
+    return out;
+  }
+
+  // Bytecode: MLIR prints the IR of a copy whose blobs are declarations.
+  std::string why;
+  const MLIRBridge *bridge = getMLIRBridge(why);
+  if (!bridge)
+    return error("MLIR is not available: " + why);
+  RewritePlan plan;
+  for (const Resource &r : index.resources) {
+    if (r.isDialectGroup && r.kind == ResourceKind::Blob)
+      plan.declareOnly.insert(r.key);
+    if (!r.isDialectGroup)
+      plan.dropGroups.insert(r.group);
+  }
+  TempFile tmp;
+  if (auto e = tmp.create("mlirbc"))
+    return std::move(e);
+  if (auto e = rewriteBytecode(index, tmp.path, plan))
+    return std::move(e);
+  auto irOnly = MappedFile::open(tmp.path);
+  if (!irOnly)
+    return irOnly.takeError();
+  std::string text;
+  if (!bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
+    return error(path + ": " + why);
+
+  // The metadata block, every blob a one-line summary.
+  auto groups = [&](bool dialect) {
+    std::string s, group;
+    bool first = true;
+    for (const Resource &r : index.resources) {
+      if (r.isDialectGroup != dialect)
+        continue;
+      if (r.group != group || first) {
+        s += (first ? "    " : "\n    },\n    ") + printKey(r.group) + ": {\n";
+        group = r.group;
+        first = false;
+      } else {
+        s += ",\n";
+      }
+      s += "      " + printKey(r.key) + ": ";
+      if (r.kind == ResourceKind::Blob && !dialect &&
+          r.size <= kMaxExternalHex && r.dataOffset + r.size <= all.size())
+        s += hexBlob(r, all);
+      else if (r.kind == ResourceKind::Blob)
+        s += quoted(elidedMarker(r));
+      else if (r.kind == ResourceKind::Bool)
+        s += r.value;
+      else
+        s += quoted(r.value);
+    }
+    if (!first)
+      s += "\n    }";
+    return s;
+  };
+  std::string dialectGroups = groups(true), externalGroups = groups(false);
+  if (dialectGroups.empty() && externalGroups.empty())
+    return text;
+  text += "\n{-#\n";
+  if (!dialectGroups.empty())
+    text += "  dialect_resources: {\n" + dialectGroups + "\n  }";
+  if (!externalGroups.empty())
+    text += std::string(dialectGroups.empty() ? "" : ",\n") +
+            "  external_resources: {\n" + externalGroups + "\n  }";
+  text += "\n#-}\n";
+  return text;
+}
+
+llvm::Error MLIRScopeServer::convertToBytecode(llvm::StringRef sourcePath,
+                                               llvm::StringRef text,
+                                               llvm::StringRef outPath) {
+  auto sourceOr = indexFile(sourcePath);
+  if (!sourceOr)
+    return sourceOr.takeError();
+  const ModelIndex &source = **sourceOr;
+
+  // The edited text: its IR goes through MLIR, its blobs do not.
+  auto editedOr = indexBytes(sourcePath.str() + " (edited)", text);
+  if (!editedOr)
+    return editedOr.takeError();
+  const ModelIndex &edited = **editedOr;
+  std::string why;
+  const MLIRBridge *bridge = getMLIRBridge(why);
+  if (!bridge)
+    return error("MLIR is not available: " + why);
+  std::string ir = irWithoutBlobs(edited);
+  int64_t version = source.format == ModelIndex::Format::Bytecode
+                        ? int64_t(source.bytecodeVersion)
+                        : 6;
+  std::string bytecode;
+  if (!bridge->textToBytecode(ir.data(), ir.size(), version, "mlirscope",
+                              bytecode, why))
+    return error(why);
+  auto interOr = indexBytes(sourcePath.str() + " (IR)", bytecode);
+  if (!interOr)
+    return interOr.takeError();
+  const ModelIndex &inter = **interOr;
+
+  // Each key's bytes: a hex blob written in the edited text, else the
+  // source model's blob of that key.
+  RewritePlan plan;
+  llvm::StringSet<> keys;
+  for (const Resource &r : inter.resources)
+    if (r.isDialectGroup)
+      keys.insert(r.key);
+  for (const ResourceReference &ref : inter.references)
+    keys.insert(ref.key);
+  for (const auto &entry : keys) {
+    llvm::StringRef key = entry.getKey();
+    const Resource *e = edited.findResource(key);
+    if (e && e->isDialectGroup && e->kind == ResourceKind::Blob &&
+        e->isHexText) {
+      plan.replace[key] = ExternalBlob{edited.file->getPath(), e->dataOffset,
+                                       e->size, e->alignment, edited.file};
+      continue;
+    }
+    const Resource *s = source.findResource(key);
+    if (!s || !s->isDialectGroup || s->kind != ResourceKind::Blob)
+      return error("no blob '" + key + "' in " + sourcePath);
+    if (source.format == ModelIndex::Format::Text)
+      plan.replace[key] = ExternalBlob{sourcePath.str(), s->dataOffset, s->size,
+                                       s->alignment, source.file};
+    else
+      plan.replace[key] = ExternalBlob{sourcePath.str(), s->dataOffset, s->size,
+                                       s->alignment, nullptr};
+  }
+  return rewriteBytecode(inter, outPath, plan);
+}

@@ -1,0 +1,144 @@
+//===- Document.h - One open document and what is derived from it -*- C++
+//-*-===//
+//
+// Internal to lsp/: shared by the feature files (Hover.cpp, XRefs.cpp,
+// Outline.cpp). Offsets are byte offsets into the document text; LSP
+// positions count bytes within a line.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_LSP_DOCUMENT_H
+#define MLIRSCOPE_LSP_DOCUMENT_H
+
+#include "Server.h"
+
+#include "mlirscope/BlobStats.h"
+#include "mlirscope/ModelIndex.h"
+
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/IR/Block.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlirscope {
+namespace lspserver {
+
+/// A byte range [begin, end) of the document text.
+struct TextSpan {
+  uint64_t begin = 0, end = 0;
+  bool contains(uint64_t offset) const {
+    return begin <= offset && offset <= end && begin != end;
+  }
+};
+
+/// One `dense_resource<key>` in the IR.
+struct ResourceUse {
+  std::string key;
+  TextSpan keySpan;  ///< the key itself
+  TextSpan attrSpan; ///< `dense_resource<key>`
+};
+
+/// One entry of a `{-# dialect_resources #-}` group.
+struct ResourceEntry {
+  std::string key;
+  TextSpan keySpan;          ///< the key before the colon
+  TextSpan entrySpan;        ///< from the key to the value's closing quote
+  uint32_t resource = kNone; ///< into ModelIndex::resources
+};
+
+struct Document {
+  llvm::lsp::URIForFile uri;
+  int64_t version = 0;
+  std::string text;
+  std::vector<uint64_t> lineStarts;
+
+  /// core's index of the text (null when the text cannot be indexed).
+  std::unique_ptr<ModelIndex> index;
+  std::unique_ptr<StatsCache> stats;
+  /// For an elided view (see Bytecode.cpp): the model on disk it was made
+  /// from, indexed on first use.
+  std::unique_ptr<ModelIndex> source;
+  bool sourceTried = false;
+  std::vector<ResourceUse> uses;
+  std::vector<ResourceEntry> entries;
+  TextSpan metadata; ///< the `{-# ... #-}` block, empty when none
+
+  /// MLIR's parse of the IR, one per `// -----` chunk (as mlir-opt
+  /// --split-input-file). Each chunk's buffer is the whole text with
+  /// everything outside the chunk, and the metadata block, blanked out, so
+  /// its offsets are the document's. Only chunks MLIR parsed are kept.
+  struct Chunk {
+    llvm::SourceMgr sourceMgr;
+    mlir::AsmParserState asmState;
+    std::unique_ptr<mlir::Block> ir;
+  };
+  std::vector<std::unique_ptr<Chunk>> chunks;
+
+  const mlir::AsmParserState::OperationDefinition *
+  getOpDef(mlir::Operation *op) const {
+    for (const auto &c : chunks)
+      if (const auto *def = c->asmState.getOpDef(op))
+        return def;
+    return nullptr;
+  }
+
+  /// Byte offset of `pos`, or an error when it lies outside the text.
+  llvm::Expected<uint64_t> offsetOf(llvm::lsp::Position pos) const;
+  llvm::lsp::Position positionOf(uint64_t offset) const;
+  llvm::lsp::Range rangeOf(TextSpan span) const {
+    return {positionOf(span.begin), positionOf(span.end)};
+  }
+  /// Offset of an SMLoc into the parsed buffer.
+  uint64_t offsetOf(llvm::SMLoc loc) const;
+  TextSpan spanOf(llvm::SMRange range) const {
+    return {offsetOf(range.Start), offsetOf(range.End)};
+  }
+  llvm::lsp::Range rangeOf(llvm::SMRange range) const {
+    return rangeOf(spanOf(range));
+  }
+  const Resource *resourceFor(llvm::StringRef key) const {
+    return index ? index->findResource(key) : nullptr;
+  }
+};
+
+/// Shared state of the server.
+struct MLIRScopeServer::Impl {
+  mlir::MLIRContext context;
+  std::map<std::string, std::unique_ptr<Document>> documents;
+  bool allDialectsLoaded = false;
+  uint64_t progressThreshold = 64ull << 20;
+
+  Impl();
+  llvm::Expected<Document *> getDocument(const llvm::lsp::URIForFile &uri);
+};
+
+/// The `@name` of a symbol op in its text, else the op name's span.
+TextSpan symbolNameSpan(const Document &doc,
+                        const mlir::AsmParserState::OperationDefinition &def);
+
+/// Whether a resource entry is an elided blob's summary string.
+bool isElided(const Resource &resource);
+/// The model on disk an elided view was made from (the document's path),
+/// or null.
+const ModelIndex *getSourceModel(Document &doc);
+
+/// An InvalidParams error reply.
+llvm::Error invalidParams(const llvm::Twine &message);
+
+/// "f32[4x4]" (or the type's spelling when its element type is not known).
+std::string shortType(const Resource &resource);
+/// "64 B", "16 MiB".
+std::string humanBytes(uint64_t bytes);
+/// "f32[4x4] 64 B", "missing" for a key without data.
+std::string resourceSummary(const Resource *resource);
+
+} // namespace lspserver
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_LSP_DOCUMENT_H

@@ -1,0 +1,447 @@
+//===- Server.cpp - Documents, their parse and diagnostics ----------------===//
+
+#include "Document.h"
+
+#include "mlirscope/FormatError.h"
+#include "mlirscope/Summary.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace mlirscope;
+using namespace mlirscope::lspserver;
+namespace lsp = llvm::lsp;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+llvm::Error lspserver::invalidParams(const llvm::Twine &message) {
+  return llvm::make_error<llvm::lsp::LSPError>(
+      message.str(), llvm::lsp::ErrorCode::InvalidParams);
+}
+
+llvm::json::Value lspserver::toJSON(const FoldingRange &range) {
+  llvm::json::Object o{{"startLine", range.startLine},
+                       {"endLine", range.endLine}};
+  if (!range.kind.empty())
+    o["kind"] = range.kind;
+  return std::move(o);
+}
+
+std::string lspserver::humanBytes(uint64_t bytes) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = bytes;
+  unsigned u = 0;
+  while (v >= 1024 && u + 1 < std::size(units)) {
+    v /= 1024;
+    ++u;
+  }
+  if (u == 0)
+    return std::to_string(bytes) + " B";
+  std::string s = llvm::formatv("{0:F1}", v).str();
+  if (llvm::StringRef(s).ends_with(".0"))
+    s.resize(s.size() - 2);
+  return s + " " + units[u];
+}
+
+std::string lspserver::shortType(const Resource &r) {
+  if (!r.type)
+    return "?";
+  const TensorType &t = *r.type;
+  if (!t.element.isKnown() && !t.element.name.empty() && !t.ranked)
+    return t.text;
+  return (t.element.name.empty() ? std::string("?") : t.element.name) + "[" +
+         t.shapeString() + "]";
+}
+
+std::string lspserver::resourceSummary(const Resource *r) {
+  if (!r)
+    return "missing";
+  if (r->kind == ResourceKind::Bool)
+    return "bool " + r->value;
+  if (isElided(*r))
+    return llvm::StringRef(r->value).split(": ").second.str();
+  if (r->kind == ResourceKind::String)
+    return "string";
+  return shortType(*r) + " " + humanBytes(r->size);
+}
+
+//===----------------------------------------------------------------------===//
+// Document
+//===----------------------------------------------------------------------===//
+
+TextSpan lspserver::symbolNameSpan(
+    const Document &doc, const mlir::AsmParserState::OperationDefinition &def) {
+  TextSpan scope = doc.spanOf(def.scopeLoc);
+  TextSpan name = doc.spanOf(def.loc);
+  auto sym = def.op->getAttrOfType<mlir::StringAttr>(
+      mlir::SymbolTable::getSymbolAttrName());
+  if (!sym)
+    return name;
+  std::string at = "@" + sym.getValue().str();
+  llvm::StringRef text = llvm::StringRef(doc.text).slice(name.end, scope.end);
+  size_t found = text.find(at);
+  if (found == llvm::StringRef::npos)
+    return name;
+  return {name.end + found, name.end + found + at.size()};
+}
+
+llvm::Expected<uint64_t> Document::offsetOf(lsp::Position pos) const {
+  if (pos.line < 0 || pos.character < 0 ||
+      (size_t)pos.line >= lineStarts.size())
+    return invalidParams(llvm::formatv("position {0}:{1} is outside the "
+                                       "document ({2} lines)",
+                                       pos.line, pos.character,
+                                       lineStarts.size()));
+  uint64_t begin = lineStarts[pos.line];
+  uint64_t end = (size_t)pos.line + 1 < lineStarts.size()
+                     ? lineStarts[pos.line + 1] - 1
+                     : text.size();
+  if (begin + pos.character > end)
+    return invalidParams(llvm::formatv("position {0}:{1} is past the end of "
+                                       "its line ({2} characters)",
+                                       pos.line, pos.character, end - begin));
+  return begin + pos.character;
+}
+
+lsp::Position Document::positionOf(uint64_t offset) const {
+  offset = std::min<uint64_t>(offset, text.size());
+  auto it = std::upper_bound(lineStarts.begin(), lineStarts.end(), offset);
+  size_t line = it - lineStarts.begin() - 1;
+  return lsp::Position(line, offset - lineStarts[line]);
+}
+
+uint64_t Document::offsetOf(llvm::SMLoc loc) const {
+  if (!loc.isValid())
+    return 0;
+  const char *p = loc.getPointer();
+  for (const auto &c : chunks) {
+    const llvm::MemoryBuffer *buf =
+        c->sourceMgr.getMemoryBuffer(c->sourceMgr.getMainFileID());
+    if (p >= buf->getBufferStart() && p <= buf->getBufferEnd())
+      return p - buf->getBufferStart();
+  }
+  return 0;
+}
+
+/// The `// -----` chunks of a text, as [begin, end) offsets.
+static std::vector<TextSpan> splitChunks(llvm::StringRef text) {
+  std::vector<TextSpan> spans;
+  uint64_t begin = 0;
+  for (uint64_t line = 0; line < text.size();) {
+    size_t nl = text.find('\n', line);
+    uint64_t end = nl == llvm::StringRef::npos ? text.size() : nl + 1;
+    if (text.slice(line, end).trim() == "// -----") {
+      spans.push_back({begin, line});
+      begin = end;
+    }
+    line = end;
+  }
+  spans.push_back({begin, text.size()});
+  return spans;
+}
+
+//===----------------------------------------------------------------------===//
+// Lexical scans of the document
+//===----------------------------------------------------------------------===//
+
+static bool isKeyChar(char c) {
+  return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$' || c == '-';
+}
+
+/// Finds every `dense_resource<key>` outside the metadata block, skipping
+/// comments and string literals.
+static void scanUses(Document &doc) {
+  llvm::StringRef text = doc.text;
+  static constexpr llvm::StringLiteral kw = "dense_resource<";
+  for (uint64_t i = 0; i < text.size();) {
+    if (doc.metadata.begin != doc.metadata.end && i == doc.metadata.begin) {
+      i = doc.metadata.end;
+      continue;
+    }
+    char c = text[i];
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      size_t nl = text.find('\n', i);
+      i = nl == llvm::StringRef::npos ? text.size() : nl;
+      continue;
+    }
+    if (c == '"') {
+      ++i;
+      while (i < text.size() && text[i] != '"' && text[i] != '\n')
+        i += text[i] == '\\' ? 2 : 1;
+      ++i;
+      continue;
+    }
+    if (!text.substr(i).starts_with(kw) ||
+        (i > 0 && (llvm::isAlnum(text[i - 1]) || text[i - 1] == '_'))) {
+      ++i;
+      continue;
+    }
+    uint64_t k = i + kw.size(), e = k;
+    std::string key;
+    if (k < text.size() && text[k] == '"') {
+      e = k + 1;
+      while (e < text.size() && text[e] != '"' && text[e] != '\n')
+        e += text[e] == '\\' ? 2 : 1;
+      if (e >= text.size() || text[e] != '"') {
+        i = k;
+        continue;
+      }
+      key = text.slice(k + 1, e).str();
+      ++e;
+    } else {
+      while (e < text.size() && isKeyChar(text[e]))
+        ++e;
+      key = text.slice(k, e).str();
+    }
+    uint64_t close = e;
+    if (close < text.size() && text[close] == '>')
+      ++close;
+    if (!key.empty())
+      doc.uses.push_back({key, {k, e}, {i, close}});
+    i = std::max(e, i + 1);
+  }
+}
+
+/// Finds the key of each text resource entry: the token before the colon
+/// that precedes its value.
+static void scanEntries(Document &doc) {
+  if (!doc.index)
+    return;
+  llvm::StringRef text = doc.text;
+  for (uint32_t id = 0; id < doc.index->resources.size(); ++id) {
+    const Resource &r = doc.index->resources[id];
+    if (r.textOffset == 0 || r.textOffset > text.size())
+      continue;
+    uint64_t p = r.textOffset - 1; // the opening quote
+    auto skipSpace = [&] {
+      while (p > 0 && llvm::isSpace(text[p - 1]))
+        --p;
+    };
+    skipSpace();
+    if (p == 0 || text[p - 1] != ':')
+      continue;
+    --p;
+    skipSpace();
+    uint64_t end = p, begin = p;
+    if (p > 0 && text[p - 1] == '"') {
+      begin = p - 1;
+      while (begin > 0 && text[begin - 1] != '"')
+        --begin;
+      if (begin == 0)
+        continue;
+      --begin;
+    } else {
+      while (begin > 0 && isKeyChar(text[begin - 1]))
+        --begin;
+    }
+    if (begin == end)
+      continue;
+    uint64_t valueEnd =
+        std::min<uint64_t>(r.textOffset + r.textSize + 1, text.size());
+    doc.entries.push_back({r.key, {begin, end}, {begin, valueEnd}, id});
+  }
+}
+
+/// The `{-# ... #-}` block when the index could not be built.
+static TextSpan findMetadataLexically(llvm::StringRef text) {
+  size_t b = text.find("{-#");
+  if (b == llvm::StringRef::npos)
+    return {};
+  size_t e = text.find("#-}", b);
+  return {b, e == llvm::StringRef::npos ? text.size() : e + 3};
+}
+
+//===----------------------------------------------------------------------===//
+// MLIRScopeServer
+//===----------------------------------------------------------------------===//
+
+MLIRScopeServer::Impl::Impl() {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.allowUnregisteredDialects();
+  context.disableMultithreading();
+}
+
+llvm::Expected<Document *>
+MLIRScopeServer::Impl::getDocument(const lsp::URIForFile &uri) {
+  auto it = documents.find(uri.file().str());
+  if (it == documents.end())
+    return invalidParams("document is not open: " + uri.uri());
+  return it->second.get();
+}
+
+MLIRScopeServer::MLIRScopeServer() : impl(std::make_unique<Impl>()) {}
+MLIRScopeServer::~MLIRScopeServer() = default;
+
+void MLIRScopeServer::setProgressThreshold(uint64_t bytes) {
+  impl->progressThreshold = bytes;
+}
+
+std::optional<std::string>
+MLIRScopeServer::getDocumentText(const lsp::URIForFile &uri) {
+  auto it = impl->documents.find(uri.file().str());
+  if (it == impl->documents.end())
+    return std::nullopt;
+  return it->second->text;
+}
+
+static lsp::Diagnostic makeDiag(const Document &doc, TextSpan span,
+                                lsp::DiagnosticSeverity severity,
+                                const llvm::Twine &message) {
+  lsp::Diagnostic d;
+  d.range = doc.rangeOf(span);
+  d.severity = severity;
+  d.source = "mlirscope";
+  d.message = message.str();
+  return d;
+}
+
+void MLIRScopeServer::addOrUpdateDocument(
+    const lsp::URIForFile &uri, llvm::StringRef text, int64_t version,
+    std::vector<lsp::Diagnostic> &diagnostics) {
+  // Drop the old document first: its IR lives in the shared context.
+  impl->documents.erase(uri.file().str());
+  auto doc = std::make_unique<Document>();
+  Document &d = *doc;
+  d.uri = uri;
+  d.version = version;
+  d.text = text.str();
+  d.lineStarts.push_back(0);
+  for (uint64_t i = 0; i < d.text.size(); ++i)
+    if (d.text[i] == '\n')
+      d.lineStarts.push_back(i + 1);
+  d.stats = std::make_unique<StatsCache>();
+
+  // core's index, over the editor's text rather than the file on disk.
+  auto index = indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
+      uri.file(),
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(d.text.data()),
+                              d.text.size()))));
+  if (index) {
+    d.index = std::move(*index);
+    for (const SectionInfo &s : d.index->sections)
+      if (s.name == "metadata")
+        d.metadata = {s.offset, s.offset + s.size};
+  } else {
+    llvm::handleAllErrors(
+        index.takeError(),
+        [&](const FormatError &e) {
+          diagnostics.push_back(makeDiag(d, {e.getOffset(), e.getOffset() + 1},
+                                         lsp::DiagnosticSeverity::Error,
+                                         "expected " + e.getExpected()));
+        },
+        [&](const llvm::ErrorInfoBase &e) {
+          diagnostics.push_back(
+              makeDiag(d, {0, 0}, lsp::DiagnosticSeverity::Error, e.message()));
+        });
+    d.metadata = findMetadataLexically(d.text);
+  }
+
+  // MLIR's parse of the IR, chunk by chunk, the metadata block blanked out.
+  std::string blank = d.text;
+  for (uint64_t i = d.metadata.begin; i < d.metadata.end && i < blank.size();
+       ++i)
+    if (blank[i] != '\n')
+      blank[i] = ' ';
+  std::vector<TextSpan> chunkSpans = splitChunks(d.text);
+  // Each chunk costs a copy of the text: past 256 MiB of copies, parse the
+  // file whole.
+  if (chunkSpans.size() * d.text.size() > (uint64_t(1) << 28))
+    chunkSpans = {{0, d.text.size()}};
+  for (TextSpan chunkSpan : chunkSpans) {
+    std::string ir = chunkSpans.size() == 1 ? std::move(blank) : blank;
+    for (uint64_t i = 0; i < ir.size(); ++i)
+      if ((i < chunkSpan.begin || i >= chunkSpan.end) && ir[i] != '\n')
+        ir[i] = ' ';
+    auto chunk = std::make_unique<Document::Chunk>();
+    chunk->sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(ir, uri.file()), llvm::SMLoc());
+    mlir::ScopedDiagnosticHandler handler(
+        &impl->context, [&](mlir::Diagnostic &diag) {
+          if (diag.getSeverity() != mlir::DiagnosticSeverity::Error &&
+              diag.getSeverity() != mlir::DiagnosticSeverity::Warning)
+            return mlir::success();
+          TextSpan span;
+          if (auto loc =
+                  llvm::dyn_cast<mlir::FileLineColLoc>(diag.getLocation())) {
+            // Locations the IR names itself (loc("x.py":1:2)) are not ours.
+            if (loc.getFilename() == uri.file() && loc.getLine() >= 1 &&
+                loc.getLine() <= d.lineStarts.size()) {
+              uint64_t off = d.lineStarts[loc.getLine() - 1] +
+                             (loc.getColumn() ? loc.getColumn() - 1 : 0);
+              off = std::min<uint64_t>(off, d.text.size());
+              uint64_t end = off;
+              if (end < d.text.size() &&
+                  llvm::StringRef("%@^#!").contains(d.text[end]))
+                ++end;
+              while (end < d.text.size() && isKeyChar(d.text[end]))
+                ++end;
+              span = {off, std::max(end, std::min<uint64_t>(off + 1,
+                                                            d.text.size()))};
+            }
+          }
+          diagnostics.push_back(
+              makeDiag(d, span,
+                       diag.getSeverity() == mlir::DiagnosticSeverity::Error
+                           ? lsp::DiagnosticSeverity::Error
+                           : lsp::DiagnosticSeverity::Warning,
+                       diag.str()));
+          diagnostics.back().source = "mlir";
+          diagnostics.back().category = "Parse Error";
+          return mlir::success();
+        });
+    chunk->ir = std::make_unique<mlir::Block>();
+    mlir::ParserConfig config(&impl->context, /*verifyAfterParse=*/true);
+    if (mlir::succeeded(mlir::parseAsmSourceFile(
+            chunk->sourceMgr, chunk->ir.get(), config, &chunk->asmState)))
+      d.chunks.push_back(std::move(chunk));
+  }
+
+  scanUses(d);
+  scanEntries(d);
+
+  // What core's summary finds wrong with the resources.
+  if (d.index) {
+    ModelSummary summary = summarize(*d.index, 0);
+    for (const std::string &key : summary.missing)
+      for (const ResourceUse &u : d.uses)
+        if (u.key == key)
+          diagnostics.push_back(makeDiag(
+              d, u.attrSpan, lsp::DiagnosticSeverity::Error,
+              "dense_resource '" + key + "' has no blob in this file"));
+    for (uint32_t id : summary.sizeMismatches) {
+      const Resource &r = d.index->resources[id];
+      std::optional<uint64_t> expected =
+          r.type ? expectedBlobSize(*r.type) : std::nullopt;
+      for (const ResourceEntry &e : d.entries)
+        if (e.resource == id)
+          diagnostics.push_back(makeDiag(
+              d, e.keySpan, lsp::DiagnosticSeverity::Error,
+              llvm::formatv("blob '{0}' holds {1} bytes but its type {2} "
+                            "needs {3}",
+                            r.key, r.size, r.type ? r.type->text : "?",
+                            expected ? std::to_string(*expected) : "?")
+                  .str()));
+    }
+  }
+  impl->documents[uri.file().str()] = std::move(doc);
+}
+
+std::optional<int64_t>
+MLIRScopeServer::removeDocument(const lsp::URIForFile &uri) {
+  auto it = impl->documents.find(uri.file().str());
+  if (it == impl->documents.end())
+    return std::nullopt;
+  int64_t version = it->second->version;
+  impl->documents.erase(it);
+  return version;
+}

@@ -1,0 +1,91 @@
+//===- Server.h - The mlirscope language server's data side -----*- C++ -*-===//
+//
+// MLIRScopeServer owns the open documents and everything derived from them:
+// for each document a core ModelIndex (built over the document's own text,
+// so blob bytes are those the editor sent), MLIR's parse of the IR with an
+// AsmParserState, and a StatsCache. It answers in LSP's value types but knows
+// nothing of JSON-RPC: LSPServer.cpp is the protocol layer.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_LSP_SERVER_H
+#define MLIRSCOPE_LSP_SERVER_H
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/LSP/Protocol.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlirscope {
+namespace lspserver {
+
+/// A folding range (not in llvm/Support/LSP/Protocol.h).
+struct FoldingRange {
+  int startLine = 0, endLine = 0;
+  std::string kind; ///< "region", "comment", "imports", or empty.
+};
+llvm::json::Value toJSON(const FoldingRange &range);
+
+/// Progress of a long job: (title, bytes done, bytes total).
+using ProgressCallback =
+    std::function<void(llvm::StringRef, uint64_t, uint64_t)>;
+
+class MLIRScopeServer {
+public:
+  MLIRScopeServer();
+  ~MLIRScopeServer();
+
+  /// Blobs larger than this report progress while their statistics are
+  /// computed (64 MiB by default).
+  void setProgressThreshold(uint64_t bytes);
+
+  /// Adds or replaces a document and returns its diagnostics.
+  void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
+                           llvm::StringRef text, int64_t version,
+                           std::vector<llvm::lsp::Diagnostic> &diagnostics);
+  /// Removes a document; returns its version, or nullopt if it was not open.
+  std::optional<int64_t> removeDocument(const llvm::lsp::URIForFile &uri);
+
+  /// Queries on an open document. They fail (InvalidParams) for documents
+  /// that are not open and for positions outside the document.
+  llvm::Expected<std::optional<llvm::lsp::Hover>>
+  findHover(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos,
+            const ProgressCallback &progress = {});
+  llvm::Expected<std::vector<llvm::lsp::Location>>
+  findDefinition(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
+  llvm::Expected<std::vector<llvm::lsp::Location>>
+  findReferences(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos,
+                 bool includeDeclaration);
+  llvm::Expected<std::vector<llvm::lsp::DocumentSymbol>>
+  findDocumentSymbols(const llvm::lsp::URIForFile &uri);
+  llvm::Expected<std::vector<FoldingRange>>
+  getFoldingRanges(const llvm::lsp::URIForFile &uri);
+  llvm::Expected<std::vector<llvm::lsp::InlayHint>>
+  getInlayHints(const llvm::lsp::URIForFile &uri, llvm::lsp::Range range);
+  llvm::Expected<llvm::lsp::CompletionList>
+  getCompletion(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
+
+  /// The elided text view of the model at `path` (bytecode or text): the IR
+  /// with each blob's data replaced by a one-line summary string.
+  llvm::Expected<std::string> elidedView(llvm::StringRef path);
+  /// Converts the elided text `text` back to bytecode, taking each blob from
+  /// the bytecode model at `sourcePath` by key, and writes it to `outPath`.
+  llvm::Error convertToBytecode(llvm::StringRef sourcePath,
+                                llvm::StringRef text, llvm::StringRef outPath);
+  /// The text of an open document, if it is open.
+  std::optional<std::string> getDocumentText(const llvm::lsp::URIForFile &uri);
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace lspserver
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_LSP_SERVER_H
