@@ -9,10 +9,14 @@
 #ifndef MLIRSCOPE_TOOLS_COMMANDS_H
 #define MLIRSCOPE_TOOLS_COMMANDS_H
 
+#include "mlirscope/BlobView.h"
 #include "mlirscope/Summary.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <optional>
 
 namespace mlirscope::cli {
 
@@ -35,6 +39,18 @@ void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
 /// The JSON form documented in docs/inspect-json.md.
 void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
+
+/// Indexes `path`; on failure prints the one-line error
+/// (`mlirscope: FILE: offset N: expected X`) and returns null.
+std::unique_ptr<ModelIndex> openModel(llvm::StringRef path);
+
+/// The typed view of blob `key`; on failure prints
+/// `mlirscope CMD: FILE: why` and returns nullopt.
+std::optional<BlobView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
+                                 llvm::StringRef key);
+
+/// True if `--help` or `-h` is among `args`.
+bool wantsHelp(llvm::ArrayRef<const char *> args);
 
 /// "1.5 MiB" style sizes.
 std::string formatBytes(uint64_t bytes);

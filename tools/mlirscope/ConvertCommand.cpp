@@ -51,19 +51,17 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
     llvm::errs() << usage;
     return kUsage;
   }
-  auto index = indexFile(in);
-  if (!index) {
-    llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
+  std::unique_ptr<ModelIndex> index = openModel(in);
+  if (!index)
     return kBadInput;
-  }
   Progress progress("convert");
   ProgressFn onProgress = [&](uint64_t d, uint64_t t) {
     return progress.update(d, t);
   };
   llvm::Error e =
-      (*index)->format == ModelIndex::Format::Text
-          ? convertTextToBytecode(**index, out, version, onProgress)
-          : convertBytecodeToText(**index, out, onProgress);
+      index->format == ModelIndex::Format::Text
+          ? convertTextToBytecode(*index, out, version, onProgress)
+          : convertBytecodeToText(*index, out, onProgress);
   if (e) {
     llvm::errs() << "mlirscope convert: " << llvm::toString(std::move(e))
                  << "\n";

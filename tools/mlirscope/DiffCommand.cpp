@@ -44,12 +44,9 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
   }
   std::unique_ptr<ModelIndex> idx[2];
   for (int i = 0; i < 2; ++i) {
-    auto m = indexFile(files[i]);
-    if (!m) {
-      llvm::errs() << "mlirscope: " << llvm::toString(m.takeError()) << "\n";
+    idx[i] = openModel(files[i]);
+    if (!idx[i])
       return kBadInput;
-    }
-    idx[i] = std::move(*m);
   }
   Progress progress("diff");
   auto d = diffModels(*idx[0], *idx[1], [&](uint64_t x, uint64_t t) {

@@ -17,46 +17,22 @@ using namespace mlirscope::cli;
 
 namespace {
 
-/// Indexes `path` and finds the blob `key`, printing errors.
+/// A model and one of its blobs.
 struct Target {
   std::unique_ptr<ModelIndex> index;
   std::optional<BlobView> view;
 };
 
 std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
-                                 llvm::StringRef key, int &rc) {
-  auto indexOr = indexFile(path);
-  if (!indexOr) {
-    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
-                 << "\n";
-    rc = kBadInput;
-    return std::nullopt;
-  }
+                                 llvm::StringRef key) {
   Target t;
-  t.index = std::move(*indexOr);
-  const Resource *r = t.index->findResource(key);
-  if (!r) {
-    llvm::errs() << "mlirscope " << cmd << ": " << path << ": no resource '"
-                 << key << "'\n";
-    rc = kBadInput;
+  t.index = openModel(path);
+  if (!t.index)
     return std::nullopt;
-  }
-  auto view = BlobView::get(*t.index, *r);
-  if (!view) {
-    llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
-                 << llvm::toString(view.takeError()) << "\n";
-    rc = kBadInput;
+  t.view = openBlob(cmd, *t.index, key);
+  if (!t.view)
     return std::nullopt;
-  }
-  t.view = *view;
   return t;
-}
-
-bool wantsHelp(llvm::ArrayRef<const char *> args) {
-  for (const char *a : args)
-    if (llvm::StringRef(a) == "--help" || llvm::StringRef(a) == "-h")
-      return true;
-  return false;
 }
 
 } // namespace
@@ -76,10 +52,9 @@ int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
     llvm::errs() << "mlirscope set: expected FILE KEY INDEX VALUE\n" << usage;
     return kUsage;
   }
-  int rc = kOk;
-  auto t = openTarget("set", args[0], args[1], rc);
+  auto t = openTarget("set", args[0], args[1]);
   if (!t)
-    return rc;
+    return kBadInput;
   auto flat = t->view->parseIndex(args[2]);
   if (!flat) {
     llvm::errs() << "mlirscope set: " << args[0] << ": " << args[1] << ": "
@@ -121,10 +96,9 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n" << usage;
     return kUsage;
   }
-  int rc = kOk;
-  auto t = openTarget("replace", args[0], args[1], rc);
+  auto t = openTarget("replace", args[0], args[1]);
   if (!t)
-    return rc;
+    return kBadInput;
   auto npyFile = MappedFile::open(args[2]);
   if (!npyFile) {
     llvm::errs() << "mlirscope replace: "

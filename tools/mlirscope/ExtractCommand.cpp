@@ -54,13 +54,10 @@ int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
     printExtractUsage(llvm::errs());
     return kUsage;
   }
-  auto indexOr = indexFile(path);
-  if (!indexOr) {
-    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
-                 << "\n";
+  std::unique_ptr<ModelIndex> model = openModel(path);
+  if (!model)
     return kBadInput;
-  }
-  const ModelIndex &index = **indexOr;
+  const ModelIndex &index = *model;
   Progress progress("extract");
   ProgressFn onProgress = [&](uint64_t done, uint64_t total) {
     return progress.update(done, total);
@@ -76,18 +73,9 @@ int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
       llvm::errs() << "mlirscope extract: skipped " << s << "\n";
     return kOk;
   }
-  const Resource *r = index.findResource(key);
-  if (!r) {
-    llvm::errs() << "mlirscope extract: " << path << ": no resource '" << key
-                 << "'\n";
+  std::optional<BlobView> view = openBlob("extract", index, key);
+  if (!view)
     return kBadInput;
-  }
-  auto view = BlobView::get(index, *r);
-  if (!view) {
-    llvm::errs() << "mlirscope extract: " << path << ": "
-                 << llvm::toString(view.takeError()) << "\n";
-    return kBadInput;
-  }
   if (auto e = exportNpy(index, *view, out, onProgress)) {
     llvm::errs() << "mlirscope extract: " << llvm::toString(std::move(e))
                  << "\n";

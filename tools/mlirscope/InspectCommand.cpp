@@ -59,17 +59,13 @@ int mlirscope::cli::runInspect(llvm::ArrayRef<const char *> args) {
     printInspectUsage(llvm::errs());
     return kUsage;
   }
-  auto indexOr = indexFile(path);
-  if (!indexOr) {
-    // One line: `FILE: offset N: expected X` or `FILE: cannot open: ...`.
-    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
-                 << "\n";
+  std::unique_ptr<ModelIndex> index = openModel(path);
+  if (!index)
     return kBadInput;
-  }
-  ModelSummary summary = summarize(**indexOr, top);
+  ModelSummary summary = summarize(*index, top);
   if (json)
-    printSummaryJson(**indexOr, summary, llvm::outs());
+    printSummaryJson(*index, summary, llvm::outs());
   else
-    printSummaryText(**indexOr, summary, llvm::outs());
+    printSummaryText(*index, summary, llvm::outs());
   return kOk;
 }

@@ -51,20 +51,18 @@ std::optional<Args> parseArgs(llvm::StringRef cmd,
 
 std::unique_ptr<ModelIndex> openBytecode(llvm::StringRef cmd,
                                          llvm::StringRef path, int &rc) {
-  auto indexOr = indexFile(path);
-  if (!indexOr) {
-    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
-                 << "\n";
+  std::unique_ptr<ModelIndex> index = openModel(path);
+  if (!index) {
     rc = kBadInput;
     return nullptr;
   }
-  if ((*indexOr)->format != ModelIndex::Format::Bytecode) {
+  if (index->format != ModelIndex::Format::Bytecode) {
     llvm::errs() << "mlirscope " << cmd << ": " << path
                  << ": a text file; this command works on bytecode\n";
     rc = kBadInput;
     return nullptr;
   }
-  return std::move(*indexOr);
+  return index;
 }
 
 int report(llvm::StringRef cmd, llvm::Error e) {
@@ -155,13 +153,11 @@ int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {
   auto small = openBytecode("attach", a->positional[0], rc);
   if (!small)
     return rc;
-  auto big = indexFile(a->weightsFrom);
-  if (!big) {
-    llvm::errs() << "mlirscope: " << llvm::toString(big.takeError()) << "\n";
+  std::unique_ptr<ModelIndex> big = openModel(a->weightsFrom);
+  if (!big)
     return kBadInput;
-  }
   Progress progress("attach (checksums)");
-  auto plan = planAttach(*small, **big, [&](uint64_t d, uint64_t t) {
+  auto plan = planAttach(*small, *big, [&](uint64_t d, uint64_t t) {
     return progress.update(d, t);
   });
   if (!plan)

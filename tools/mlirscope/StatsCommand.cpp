@@ -78,13 +78,10 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
     printStatsUsage(llvm::errs());
     return kUsage;
   }
-  auto indexOr = indexFile(path);
-  if (!indexOr) {
-    llvm::errs() << "mlirscope: " << llvm::toString(indexOr.takeError())
-                 << "\n";
+  std::unique_ptr<ModelIndex> model = openModel(path);
+  if (!model)
     return kBadInput;
-  }
-  const ModelIndex &index = **indexOr;
+  const ModelIndex &index = *model;
   std::vector<const Resource *> selected;
   if (keys.empty()) {
     for (const Resource &r : index.resources)

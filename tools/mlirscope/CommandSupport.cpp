@@ -1,0 +1,42 @@
+//===- CommandSupport.cpp - What every subcommand does the same way -------===//
+
+#include "Commands.h"
+
+using namespace mlirscope;
+using namespace mlirscope::cli;
+
+std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef path) {
+  auto index = indexFile(path);
+  if (!index) {
+    llvm::errs() << "mlirscope: " << llvm::toString(index.takeError())
+                 << "\n";
+    return nullptr;
+  }
+  return std::move(*index);
+}
+
+std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
+                                                 const ModelIndex &index,
+                                                 llvm::StringRef key) {
+  const std::string &path = index.file->getPath();
+  const Resource *r = index.findResource(key);
+  if (!r) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": no resource '"
+                 << key << "'\n";
+    return std::nullopt;
+  }
+  auto view = BlobView::get(index, *r);
+  if (!view) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
+                 << llvm::toString(view.takeError()) << "\n";
+    return std::nullopt;
+  }
+  return *view;
+}
+
+bool mlirscope::cli::wantsHelp(llvm::ArrayRef<const char *> args) {
+  for (const char *a : args)
+    if (llvm::StringRef(a) == "--help" || llvm::StringRef(a) == "-h")
+      return true;
+  return false;
+}
