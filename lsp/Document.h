@@ -55,7 +55,10 @@ struct ResourceEntry {
 struct Document {
   llvm::lsp::URIForFile uri;
   int64_t version = 0;
-  std::string text;
+  /// The text the editor sent: a view of `textFile`, the one copy of it the
+  /// server keeps (core's index reads the same bytes).
+  llvm::StringRef text;
+  std::shared_ptr<MappedFile> textFile;
   std::vector<uint64_t> lineStarts;
 
   /// core's index of the text (null when the text cannot be indexed).
@@ -70,9 +73,11 @@ struct Document {
   TextSpan metadata; ///< the `{-# ... #-}` block, empty when none
 
   /// MLIR's parse of the IR, one per `// -----` chunk (as mlir-opt
-  /// --split-input-file). Each chunk's buffer is the whole text with
-  /// everything outside the chunk, and the metadata block, blanked out, so
-  /// its offsets are the document's. Only chunks MLIR parsed are kept.
+  /// --split-input-file). Each chunk's buffer is a prefix of the text (up to
+  /// the metadata block when nothing but whitespace follows it, else all of
+  /// it) with everything outside the chunk, and the metadata block, blanked
+  /// out, so its offsets are the document's. Only chunks MLIR parsed are
+  /// kept.
   struct Chunk {
     llvm::SourceMgr sourceMgr;
     mlir::AsmParserState asmState;
@@ -113,6 +118,8 @@ struct MLIRScopeServer::Impl {
   std::map<std::string, std::unique_ptr<Document>> documents;
   bool allDialectsLoaded = false;
   uint64_t progressThreshold = 64ull << 20;
+  /// Stat files on disk again before reading their blobs (FaultGuard.h).
+  bool recheckFiles = true;
 
   Impl();
   llvm::Expected<Document *> getDocument(const llvm::lsp::URIForFile &uri);

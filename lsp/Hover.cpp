@@ -1,6 +1,7 @@
 //===- Hover.cpp - Hover: blobs as summaries, ops, values, blocks ---------===//
 
 #include "Document.h"
+#include "FaultGuard.h"
 
 #include "mlirscope/BlobView.h"
 #include "mlirscope/Summary.h"
@@ -38,7 +39,7 @@ static std::string fmtDouble(double v) {
 static std::string blobMarkdown(Document &doc, llvm::StringRef key,
                                 const Resource *r,
                                 const ProgressCallback &progress,
-                                uint64_t kProgressBytes) {
+                                uint64_t kProgressBytes, bool recheckFiles) {
   std::string md;
   llvm::raw_string_ostream os(md);
   os << "**dense_resource** `" << key << "`\n\n";
@@ -82,27 +83,64 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
         expected && *expected != r->size)
       os << "\n**size mismatch:** the type needs " << *expected << " bytes\n";
 
-  auto view = BlobView::get(*index, *r);
-  if (!view) {
-    os << "\n_no statistics: " << llvm::toString(view.takeError()) << "_\n";
-    return md;
-  }
+  // A model on disk (an elided view's source) may have changed since it was
+  // indexed: reading its mapping past a new end would raise SIGBUS.
+  bool onDisk = index != doc.index.get();
+  auto dropSource = [&](llvm::StringRef why) {
+    os << "\n**" << why << "**\n";
+    doc.source.reset();
+    doc.sourceTried = false;
+    doc.stats->clear();
+  };
+  if (onDisk && recheckFiles)
+    if (llvm::Error e = checkUnchanged(*index->file)) {
+      dropSource(llvm::toString(std::move(e)));
+      return md;
+    }
+
+  std::optional<BlobView> view;
+  std::string viewError;
+  std::optional<BlobStats> stats;
+  std::string statsError;
   StatsOptions options;
   options.bins = 8;
   options.firstValues = 8;
-  if (progress && view->sizeInBytes() > kProgressBytes) {
-    std::string title = ("statistics of " + key).str();
-    options.progress = [&, title](uint64_t done, uint64_t total) {
-      progress(title, done, total);
-      return true;
-    };
-    progress(title, 0, view->sizeInBytes());
+  bool withProgress = false;
+  bool faulted = runGuarded([&] {
+    auto v = BlobView::get(*index, *r);
+    if (!v) {
+      viewError = llvm::toString(v.takeError());
+      return;
+    }
+    view.emplace(std::move(*v));
+    withProgress = progress && view->sizeInBytes() > kProgressBytes;
+    if (withProgress) {
+      std::string title = ("statistics of " + key).str();
+      options.progress = [&, title](uint64_t done, uint64_t total) {
+        progress(title, done, total);
+        return true;
+      };
+      progress(title, 0, view->sizeInBytes());
+    }
+    auto computed = doc.stats->get(*index, *view, options);
+    if (computed)
+      stats = std::move(*computed);
+    else
+      statsError = llvm::toString(computed.takeError());
+    if (withProgress)
+      progress("", view->sizeInBytes(), view->sizeInBytes());
+  });
+  if (faulted) {
+    dropSource(index->file->getPath() +
+               ": changed on disk while it was read; reopen it");
+    return md;
   }
-  auto stats = doc.stats->get(*index, *view, options);
-  if (progress && view->sizeInBytes() > kProgressBytes)
-    progress("", view->sizeInBytes(), view->sizeInBytes());
+  if (!view) {
+    os << "\n_no statistics: " << viewError << "_\n";
+    return md;
+  }
   if (!stats) {
-    os << "\n_no statistics: " << llvm::toString(stats.takeError()) << "_\n";
+    os << "\n_no statistics: " << statsError << "_\n";
     return md;
   }
   os << "\n| min | max | mean | std |\n|---|---|---|---|\n| "
@@ -193,8 +231,9 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
-      hover.contents.value = blobMarkdown(doc, u.key, doc.resourceFor(u.key),
-                                          progress, impl->progressThreshold);
+      hover.contents.value =
+          blobMarkdown(doc, u.key, doc.resourceFor(u.key), progress,
+                       impl->progressThreshold, impl->recheckFiles);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)
@@ -202,7 +241,7 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       lsp::Hover hover(doc.rangeOf(e.keySpan));
       hover.contents.value =
           blobMarkdown(doc, e.key, &doc.index->resources[e.resource], progress,
-                       impl->progressThreshold);
+                       impl->progressThreshold, impl->recheckFiles);
       return hover;
     }
   // The IR, as MLIR parsed it.

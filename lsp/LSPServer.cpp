@@ -1,6 +1,7 @@
 //===- LSPServer.cpp - JSON-RPC <-> MLIRScopeServer -----------------------===//
 
 #include "LSPServer.h"
+#include "FaultGuard.h"
 #include "Server.h"
 
 #include "llvm/Support/Base64.h"
@@ -181,11 +182,25 @@ void LSPServer::onInitialize(const lsp::InitializeParams &params,
       {"capabilities", std::move(caps)}});
 }
 
+static std::optional<std::string> parkedText;
+
+void lspserver::parkDocumentText(std::string text) {
+  parkedText = std::move(text);
+}
+
+std::optional<std::string> lspserver::takeParkedDocumentText() {
+  std::optional<std::string> text = std::move(parkedText);
+  parkedText.reset();
+  return text;
+}
+
 void LSPServer::onDocumentDidOpen(
     const lsp::DidOpenTextDocumentParams &params) {
   lsp::PublishDiagnosticsParams diags(params.textDocument.uri,
                                       params.textDocument.version);
-  server.addOrUpdateDocument(params.textDocument.uri, params.textDocument.text,
+  std::optional<std::string> parked = takeParkedDocumentText();
+  server.addOrUpdateDocument(params.textDocument.uri,
+                             parked ? *parked : params.textDocument.text,
                              params.textDocument.version, diags.diagnostics);
   publishDiagnostics(diags);
 }
@@ -203,16 +218,19 @@ void LSPServer::onDocumentDidClose(
 
 void LSPServer::onDocumentDidChange(
     const lsp::DidChangeTextDocumentParams &params) {
-  std::optional<std::string> text =
-      server.getDocumentText(params.textDocument.uri);
+  // A large full text was parked by the input side (see parkDocumentText).
+  std::optional<std::string> text = takeParkedDocumentText();
+  bool parked = bool(text);
+  if (!parked)
+    text = server.getDocumentText(params.textDocument.uri);
   if (!text) {
     Logger::error("didChange for a document that is not open: {0}",
                   params.textDocument.uri.uri());
     return;
   }
   // Full sync is what we ask for; apply ranged changes anyway.
-  if (failed(lsp::TextDocumentContentChangeEvent::applyTo(params.contentChanges,
-                                                          *text))) {
+  if (!parked && failed(lsp::TextDocumentContentChangeEvent::applyTo(
+                     params.contentChanges, *text))) {
     Logger::error("could not apply the changes to {0}",
                   params.textDocument.uri.uri());
     return;
@@ -258,9 +276,48 @@ void LSPServer::onHover(const lsp::TextDocumentPositionParams &params,
 // Bytecode
 //===----------------------------------------------------------------------===//
 
+/// Runs `fn` under the SIGBUS guard (FaultGuard.h): a model file that shrinks
+/// while it is read yields an error instead of the end of the server.
+template <typename T>
+static llvm::Expected<T> guarded(llvm::StringRef path,
+                                 llvm::function_ref<llvm::Expected<T>()> fn) {
+  std::optional<llvm::Expected<T>> result;
+  if (runGuarded([&] { result.emplace(fn()); })) {
+    if (!*result)
+      llvm::consumeError(result->takeError());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        (path + ": changed on disk while it was read; reopen it").str());
+  }
+  return std::move(*result);
+}
+
+static llvm::Expected<std::string> guardedElidedView(MLIRScopeServer &server,
+                                                     llvm::StringRef path) {
+  return guarded<std::string>(path, [&] { return server.elidedView(path); });
+}
+
+/// convertToBytecode under the guard; a fault also removes `out`, whose
+/// blobs may then hold zeros.
+static llvm::Error guardedConvert(MLIRScopeServer &server,
+                                  llvm::StringRef source, llvm::StringRef text,
+                                  llvm::StringRef out) {
+  std::optional<llvm::Error> result;
+  if (runGuarded([&] {
+        result.emplace(server.convertToBytecode(source, text, out));
+      })) {
+    llvm::consumeError(std::move(*result));
+    llvm::sys::fs::remove(out);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        (source + ": changed on disk while it was read; reopen it").str());
+  }
+  return std::move(*result);
+}
+
 void LSPServer::onConvertFromBytecode(const ConvertBytecodeParams &params,
                                       Callback<llvm::json::Value> reply) {
-  auto text = server.elidedView(params.uri.file());
+  auto text = guardedElidedView(server, params.uri.file());
   if (!text)
     return reply(llvm::make_error<lsp::LSPError>(
         llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
@@ -284,7 +341,7 @@ void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
   };
   if (params.output) {
     if (auto e =
-            server.convertToBytecode(params.uri.file(), text, *params.output))
+            guardedConvert(server, params.uri.file(), text, *params.output))
       return fail(std::move(e));
     uint64_t size = 0;
     llvm::sys::fs::file_size(*params.output, size);
@@ -296,7 +353,7 @@ void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("mlirscope-lsp", "mlirbc", tmp))
     return fail(llvm::createStringError(ec, "cannot create a temporary file"));
-  llvm::Error e = server.convertToBytecode(params.uri.file(), text, tmp);
+  llvm::Error e = guardedConvert(server, params.uri.file(), text, tmp);
   auto buffer = llvm::MemoryBuffer::getFile(tmp, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   llvm::sys::fs::remove(tmp);
@@ -311,7 +368,7 @@ void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
 
 void LSPServer::onOpenFile(const OpenFileParams &params,
                            Callback<llvm::json::Value> reply) {
-  auto text = server.elidedView(params.path);
+  auto text = guardedElidedView(server, params.path);
   if (!text)
     return reply(llvm::make_error<lsp::LSPError>(
         llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));

@@ -11,6 +11,9 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/LogicalResult.h"
 
+#include <optional>
+#include <string>
+
 namespace llvm {
 namespace lsp {
 class JSONTransport;
@@ -28,6 +31,18 @@ inline constexpr llvm::StringLiteral kParseErrorMethod =
     "$/mlirscope/parseError";
 inline constexpr llvm::StringLiteral kInvalidRequestMethod =
     "$/mlirscope/invalidRequest";
+
+/// Documents of many MB go around the JSON layer: the input side moves the
+/// text of a `textDocument/didOpen` (or of a full-text `didChange`) larger
+/// than kLargeTextBytes out of the message it has parsed, leaves "" in its
+/// place, and parks it here; the handler of that same message (the next one
+/// handled: messages are read and handled one at a time) takes it back. A
+/// 512 MiB document then costs no second JSON parse, no JSON value and no
+/// copy in the decoded params.
+inline constexpr uint64_t kLargeTextBytes = 1 << 20;
+void parkDocumentText(std::string text);
+/// The parked text, if any (clearing it).
+std::optional<std::string> takeParkedDocumentText();
 
 /// Runs the server over `transport` until `exit` or the end of input.
 /// Succeeds when `shutdown` came before the end.

@@ -14,6 +14,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cstring>
+
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 namespace lsp = llvm::lsp;
@@ -286,12 +288,16 @@ void MLIRScopeServer::setProgressThreshold(uint64_t bytes) {
   impl->progressThreshold = bytes;
 }
 
+void MLIRScopeServer::setRecheckFiles(bool recheck) {
+  impl->recheckFiles = recheck;
+}
+
 std::optional<std::string>
 MLIRScopeServer::getDocumentText(const lsp::URIForFile &uri) {
   auto it = impl->documents.find(uri.file().str());
   if (it == impl->documents.end())
     return std::nullopt;
-  return it->second->text;
+  return it->second->text.str();
 }
 
 static lsp::Diagnostic makeDiag(const Document &doc, TextSpan span,
@@ -314,18 +320,21 @@ void MLIRScopeServer::addOrUpdateDocument(
   Document &d = *doc;
   d.uri = uri;
   d.version = version;
-  d.text = text.str();
+  // One copy of the text: core's index reads it, the document views it.
+  d.textFile = std::shared_ptr<MappedFile>(MappedFile::copyOf(
+      uri.file(),
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()),
+                              text.size())));
+  d.text = d.textFile->text();
   d.lineStarts.push_back(0);
-  for (uint64_t i = 0; i < d.text.size(); ++i)
-    if (d.text[i] == '\n')
-      d.lineStarts.push_back(i + 1);
+  if (!d.text.empty())
+    for (const char *p = d.text.data(), *end = p + d.text.size();
+         (p = static_cast<const char *>(std::memchr(p, '\n', end - p)));)
+      d.lineStarts.push_back(++p - d.text.data());
   d.stats = std::make_unique<StatsCache>();
 
   // core's index, over the editor's text rather than the file on disk.
-  auto index = indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
-      uri.file(),
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(d.text.data()),
-                              d.text.size()))));
+  auto index = indexMapped(d.textFile);
   if (index) {
     d.index = std::move(*index);
     for (const SectionInfo &s : d.index->sections)
@@ -347,24 +356,37 @@ void MLIRScopeServer::addOrUpdateDocument(
   }
 
   // MLIR's parse of the IR, chunk by chunk, the metadata block blanked out.
-  std::string blank = d.text;
-  for (uint64_t i = d.metadata.begin; i < d.metadata.end && i < blank.size();
-       ++i)
-    if (blank[i] != '\n')
-      blank[i] = ' ';
-  std::vector<TextSpan> chunkSpans = splitChunks(d.text);
-  // Each chunk costs a copy of the text: past 256 MiB of copies, parse the
+  // When the block ends the text (as MLIR prints it), MLIR sees only the
+  // text before it: a 512 MiB model costs a copy of its IR, not of its hex.
+  uint64_t irEnd = d.text.size();
+  if (d.metadata.begin != d.metadata.end &&
+      d.text.drop_front(std::min<uint64_t>(d.metadata.end, d.text.size()))
+          .trim()
+          .empty())
+    irEnd = d.metadata.begin;
+  llvm::StringRef irText = d.text.take_front(irEnd);
+  std::vector<TextSpan> chunkSpans = splitChunks(irText);
+  // Each chunk costs a copy of the IR: past 256 MiB of copies, parse the
   // file whole.
-  if (chunkSpans.size() * d.text.size() > (uint64_t(1) << 28))
-    chunkSpans = {{0, d.text.size()}};
+  if (chunkSpans.size() * irText.size() > (uint64_t(1) << 28))
+    chunkSpans = {{0, irText.size()}};
   for (TextSpan chunkSpan : chunkSpans) {
-    std::string ir = chunkSpans.size() == 1 ? std::move(blank) : blank;
-    for (uint64_t i = 0; i < ir.size(); ++i)
-      if ((i < chunkSpan.begin || i >= chunkSpan.end) && ir[i] != '\n')
-        ir[i] = ' ';
+    std::unique_ptr<llvm::WritableMemoryBuffer> buf =
+        llvm::WritableMemoryBuffer::getNewUninitMemBuffer(irText.size(),
+                                                          uri.file());
+    char *ir = buf->getBufferStart();
+    if (!irText.empty())
+      std::memcpy(ir, irText.data(), irText.size());
+    auto blank = [&](uint64_t begin, uint64_t end) {
+      for (uint64_t i = begin; i < end && i < irText.size(); ++i)
+        if (ir[i] != '\n')
+          ir[i] = ' ';
+    };
+    blank(d.metadata.begin, d.metadata.end);
+    blank(0, chunkSpan.begin);
+    blank(chunkSpan.end, irText.size());
     auto chunk = std::make_unique<Document::Chunk>();
-    chunk->sourceMgr.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(ir, uri.file()), llvm::SMLoc());
+    chunk->sourceMgr.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
     mlir::ScopedDiagnosticHandler handler(
         &impl->context, [&](mlir::Diagnostic &diag) {
           if (diag.getSeverity() != mlir::DiagnosticSeverity::Error &&

@@ -42,6 +42,10 @@ public:
   /// Blobs larger than this report progress while their statistics are
   /// computed (64 MiB by default).
   void setProgressThreshold(uint64_t bytes);
+  /// Whether blobs of models on disk are read only after checking that the
+  /// file is unchanged since it was indexed (default; see FaultGuard.h).
+  /// Off only for tests of the SIGBUS guard behind that check.
+  void setRecheckFiles(bool recheck);
 
   /// Adds or replaces a document and returns its diagnostics.
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,

@@ -60,6 +60,27 @@ install_deps() {
     apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# npm packages of the LSP end-to-end test (test/lsp/e2e.test), pinned by
+# test/lsp/e2e/package-lock.json; node_modules/ is not committed. The project's
+# machines come with Node 20 and npm; elsewhere Debian's nodejs/npm serve.
+install_e2e_deps() {
+  local dir="$ROOT/test/lsp/e2e"
+  if [ -f "$dir/node_modules/.package-lock.json" ] &&
+     [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    phase "installing nodejs and npm"
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y --no-install-recommends nodejs npm
+  fi
+  phase "installing npm packages in test/lsp/e2e"
+  npm ci --prefix "$dir" --no-audit --no-fund
+}
+
 configure() {
   local dir="$1"; shift
   phase "configuring in $dir"
@@ -128,6 +149,7 @@ case "$1" in
     ;;
   test)
     install_deps
+    install_e2e_deps
     configure "$BUILD_DIR"
     build "$BUILD_DIR"
     run_tests "$BUILD_DIR" release

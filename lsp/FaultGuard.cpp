@@ -1,0 +1,96 @@
+//===- FaultGuard.cpp - Surviving files that shrink while mapped ----------===//
+//
+// See FaultGuard.h for the design.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FaultGuard.h"
+
+#include "mlirscope/MappedFile.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlirscope;
+using namespace mlirscope::lspserver;
+
+namespace {
+/// Guarded regions running now (any thread).
+std::atomic<int> guardDepth{0};
+/// Faults absorbed since the outermost region began.
+std::atomic<uint64_t> faults{0};
+long pageSize = 4096;
+/// What SIGBUS did before (LLVM's stack-trace printer, a sanitizer's).
+struct sigaction previous;
+
+void onSigbus(int sig, siginfo_t *info, void *) {
+  int savedErrno = errno;
+  if (guardDepth.load() > 0 && info && info->si_addr) {
+    uintptr_t page =
+        reinterpret_cast<uintptr_t>(info->si_addr) & ~(uintptr_t(pageSize) - 1);
+    // mmap is a plain system call; it is not on POSIX's async-signal-safe
+    // list, but on Linux it takes no lock a signal handler could deadlock on.
+    void *p = ::mmap(reinterpret_cast<void *>(page), pageSize, PROT_READ,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (p != MAP_FAILED) {
+      faults.fetch_add(1);
+      errno = savedErrno;
+      return; // the faulting load runs again and reads zeros
+    }
+  }
+  // Not ours: put back what was there before and return; the load faults
+  // again and the process dies of it as it would have without us.
+  ::sigaction(sig, &previous, nullptr);
+  errno = savedErrno;
+}
+} // namespace
+
+void lspserver::installFaultGuard() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    long ps = ::sysconf(_SC_PAGESIZE);
+    if (ps > 0)
+      pageSize = ps;
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = onSigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGBUS, &sa, &previous);
+  });
+}
+
+bool lspserver::runGuarded(llvm::function_ref<void()> fn) {
+  installFaultGuard();
+  uint64_t before = faults.load();
+  guardDepth.fetch_add(1);
+  fn();
+  guardDepth.fetch_sub(1);
+  return faults.load() != before;
+}
+
+llvm::Error lspserver::checkUnchanged(const MappedFile &file) {
+  if (file.isHeapCopy())
+    return llvm::Error::success();
+  struct stat st;
+  if (::stat(file.getPath().c_str(), &st) != 0)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s: changed on disk (%s); reopen it",
+        file.getPath().c_str(), std::strerror(errno));
+  int64_t mtime =
+      int64_t(st.st_mtim.tv_sec) * 1000000000 + int64_t(st.st_mtim.tv_nsec);
+  if (uint64_t(st.st_size) != file.size() || st.st_ino != file.getInode() ||
+      mtime != file.getMTimeNs())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "%s: changed on disk since it was indexed; reopen it",
+        file.getPath().c_str());
+  return llvm::Error::success();
+}

@@ -1,0 +1,56 @@
+//===- FaultGuard.h - Surviving files that shrink while mapped ---*- C++
+//-*-===//
+//
+// core maps model files read-only (MappedFile). If another process truncates
+// or rewrites such a file, touching a page past its new end raises SIGBUS,
+// which would end the server. Two defenses, both in lsp/ only:
+//
+// 1. checkUnchanged(): before reading a disk-backed model's blob bytes, stat
+//    the file again and refuse ("changed on disk; reopen it") when its size,
+//    inode or mtime differ from what MappedFile recorded at indexing. This
+//    catches every change made before the request.
+//
+// 2. runGuarded(): for a change that races with the read itself. While a
+//    guarded function runs, a SIGBUS handler (installed on first use) maps an
+//    anonymous zero page over the faulting page with MAP_FIXED and returns,
+//    so the faulting load completes (reading zeros) on whatever thread it was:
+//    computeStats reads on worker threads of its own, which a
+//    sigsetjmp/siglongjmp on the requesting thread could not reach, and a
+//    longjmp would skip destructors and leave mutexes held. The guard then
+//    reports that a fault happened; the caller throws the result away, drops
+//    the model (its mapping now holds zero pages) and replies with an error.
+//    Outside a guarded region the handler puts back the previous action
+//    (LLVM's stack-trace printer, a sanitizer's report) and returns, so the
+//    fault is raised again and the process dies as it would have: a SIGBUS
+//    there is a bug, not a changed file.
+//
+// The server handles one request at a time; guarded regions may nest.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_LSP_FAULTGUARD_H
+#define MLIRSCOPE_LSP_FAULTGUARD_H
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+namespace mlirscope {
+class MappedFile;
+namespace lspserver {
+
+/// Installs the SIGBUS handler (idempotent; runGuarded calls it too).
+void installFaultGuard();
+
+/// Runs `fn`; returns true when a read of a mapped page faulted (SIGBUS)
+/// while it ran, i.e. some mapped file shrank: `fn`'s results are then
+/// unreliable (the missing bytes read as zeros).
+bool runGuarded(llvm::function_ref<void()> fn);
+
+/// Fails when the file behind `file` is no longer the one that was mapped
+/// (another size, inode or modification time). Heap copies always pass.
+llvm::Error checkUnchanged(const MappedFile &file);
+
+} // namespace lspserver
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_LSP_FAULTGUARD_H
