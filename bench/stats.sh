@@ -37,59 +37,18 @@
 #   TIMEOUT              per-command timeout, s       (300)
 #   REPEAT               timed runs per command, best kept (3)
 #   REGENERATE=1         regenerate the model even if present
-set -u -o pipefail
-
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_DIR=${BENCH_DIR:-/tmp/mlirscope-bench}
-build=${MLIRSCOPE_BUILD_DIR:-build}
-case $build in /*) ;; *) build=$repo/$build ;; esac
-MLIRSCOPE=${MLIRSCOPE:-$build/bin/mlirscope}
-GENMODEL=${GENMODEL:-$build/bin/mlirscope-genmodel}
+: "${REPEAT:=3}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PYTHON=${PYTHON:-/usr/bin/python3}
-TIMEOUT=${TIMEOUT:-300}
-REPEAT=${REPEAT:-3}
-REGENERATE=${REGENERATE:-0}
-
-die() { echo "stats.sh: $*" >&2; exit 1; }
-note() { echo "# $*"; }
 
 # --- Tools -------------------------------------------------------------------
-if [ ! -x /usr/bin/time ]; then
-  note "/usr/bin/time missing: installing Debian package 'time'"
-  if [ "$(id -u)" = 0 ]; then
-    (apt-get install -y time >/dev/null 2>&1 ||
-     { apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1; }) ||
-      die "could not install 'time'"
-  else
-    die "/usr/bin/time is missing (apt-get install time)"
-  fi
-fi
-for tool in mlirscope mlirscope-genmodel; do
-  bin=$MLIRSCOPE; [ $tool = mlirscope-genmodel ] && bin=$GENMODEL
-  [ -x "$bin" ] && continue
-  if [ -f "$build/build.ninja" ]; then
-    note "building $tool in $build"
-    ninja -C "$build" "$tool" >/dev/null || die "cannot build $tool"
-  else
-    die "no $tool at $bin (set MLIRSCOPE/GENMODEL or MLIRSCOPE_BUILD_DIR)"
-  fi
-done
+need_time
+need_built mlirscope mlirscope-genmodel
 "$PYTHON" -c 'import numpy' 2>/dev/null ||
   die "$PYTHON has no numpy (Debian: apt-get install python3-numpy; or set PYTHON)"
 command -v dd >/dev/null || die "dd is missing"
 
-mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
-
 # --- Model -------------------------------------------------------------------
-now_ns() { date +%s%N; }
-secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
-human() {
-  awk -v n="$1" 'BEGIN {
-    split("B KiB MiB GiB TiB", u, " "); i = 1
-    while (n >= 1024 && i < 5) { n /= 1024; i++ }
-    printf (i == 1 ? "%d%s" : "%.1f%s"), n, u[i] }'
-}
-
 KEY=layer0.weight
 ELEMENTS=$((16384 * 16384))
 f=$BENCH_DIR/stats-1G-f32.mlirbc
@@ -112,10 +71,8 @@ for r in json.load(sys.stdin)["resources"]["all"]:
 }
 
 generate() {
-  local t0; t0=$(now_ns)
-  "$GENMODEL" -o "$f" --layers 1 --shape 16384x16384 --dtype f32 ||
+  genmodel "$f" --layers 1 --shape 16384x16384 --dtype f32 ||
     die "generating $(basename "$f") failed"
-  note "generated $(basename "$f") ($(human "$(stat -c %s "$f")"), $(du -h "$f" | cut -f1) on disk) in $(secs_since "$t0") s"
 }
 
 if [ "$REGENERATE" != 1 ] && [ -f "$f" ] && locate; then
@@ -142,8 +99,7 @@ os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 cat "$f" >/dev/null || die "cannot read $f"
 
 # --- Commands ------------------------------------------------------------------
-tmp=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
+make_tmp
 
 # numpy prints min max mean std, one per line (repr of float64).
 numpy_script() {  # numpy_script ACCUM: "" (numpy's default) or float64
@@ -177,43 +133,11 @@ command_for() {  # sets cmd=(...) for tool $1
   esac
 }
 
-# measure TOOL -> sets r_status r_wall r_rss; TOOL's stdout in $tmp/TOOL.out
-measure() {
-  local tool=$1 cmd
-  command_for "$tool"
-  r_status=ok r_wall='' r_rss=''
-  local i best_wall='' best_rss=''
-  timeout -k 10 "$TIMEOUT" "${cmd[@]}" >/dev/null 2>&1   # warm the cache
-  for ((i = 0; i < REPEAT; i++)); do
-    local t0 rc; t0=$(now_ns)
-    # time wraps timeout so that its report survives a timeout; its maximum
-    # RSS is the largest of timeout and the command.
-    /usr/bin/time -v -o "$tmp/time" timeout -k 10 "$TIMEOUT" "${cmd[@]}" \
-      >"$tmp/$tool.out" 2>"$tmp/stderr"
-    rc=$?
-    local wall; wall=$(secs_since "$t0")
-    if [ $rc = 137 ] && awk -v w="$wall" -v t="$TIMEOUT" 'BEGIN { exit !(w < t) }'; then
-      r_status="killed (SIGKILL before the timeout: out of memory?)"
-      return
-    elif [ $rc = 124 ] || [ $rc = 137 ]; then
-      r_status="timeout (killed after ${TIMEOUT}s)"
-      r_wall=">$wall"
-      r_rss=">$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tmp/time")"
-      return
-    elif [ $rc != 0 ]; then
-      r_status=failed
-      note "$tool exited with $rc: $(head -c 300 "$tmp/stderr" | tr '\n' ' ')"
-      return
-    fi
-    local rss; rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tmp/time")
-    if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
-      best_wall=$wall
-    fi
-    if [ -z "$best_rss" ] || awk -v a="$rss" -v b="$best_rss" 'BEGIN { exit !(a < b) }'; then
-      best_rss=$rss
-    fi
-  done
-  r_wall=$best_wall r_rss=$best_rss
+# measure_tool TOOL -> sets r_status r_wall r_rss; TOOL's stdout in $tmp/TOOL.out
+measure_tool() {
+  local cmd
+  command_for "$1"
+  MEASURE_STDOUT=$tmp/$1.out measure warm "$1" "${cmd[@]}"
 }
 
 # values TOOL -> "min max mean std" from its last output, or nothing
@@ -249,18 +173,9 @@ gbps() {  # gbps WALL -> bytes / wall in GB/s
   esac
 }
 
-ratio() {  # ratio A B -> A/B, or '-'; B may be a lower bound ">N"
-  if [ -n "$1" ] && [ -n "$2" ] && [ "${1#>}" = "$1" ]; then
-    local lb=; [ "${2#>}" != "$2" ] && lb="<"
-    awk -v a="$1" -v b="${2#>}" -v lb="$lb" 'BEGIN { if (b > 0) printf "%s%.1fx", lb, a / b; else print "-" }'
-  else
-    echo "-"
-  fi
-}
-
 declare -A wall rss status vals
 for t in "${tools[@]}"; do
-  measure "$t"
+  measure_tool "$t"
   wall[$t]=$r_wall rss[$t]=$r_rss status[$t]=$r_status
   vals[$t]=
   [ "$r_status" = ok ] && vals[$t]=$(values "$t")

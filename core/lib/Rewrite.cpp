@@ -383,11 +383,82 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     return llvm::ArrayRef<uint8_t>(base + begin, size_t(end - begin));
   };
 
+  // The resource sections go where the source had them, so a rewrite that
+  // changes no section before them keeps every blob at the same offset (and
+  // page offset) as in the source: the kernel then copies whole pages.
+  bool wroteOffsets = false, wroteResources = false;
+  auto writeOffsetSection = [&]() -> llvm::Error {
+    wroteOffsets = true;
+    if (groups.empty())
+      return llvm::Error::success();
+    if (auto e = writeSectionHeader(6, offsets.size(), 0))
+      return e;
+    return out.write(offsets);
+  };
+  auto writeResourceSection = [&]() -> llvm::Error {
+    wroteResources = true;
+    if (groups.empty())
+      return llvm::Error::success();
+    if (auto e = writeSectionHeader(5, resourceSize, sectionAlign))
+      return e;
+    const uint64_t sectionStart = out.offset();
+    uint64_t done = 0;
+    for (const OutGroup &g : groups) {
+      for (const OutEntry &e : g.entries) {
+        if (out.offset() != sectionStart + e.relBegin)
+          return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                         "internal error: resource layout");
+        switch (e.source) {
+        case OutEntry::Source::Declaration:
+          break;
+        case OutEntry::Source::Verbatim:
+          if (auto err = out.write(bytesAt(e.begin, e.begin + e.entrySize)))
+            return err;
+          break;
+        case OutEntry::Source::String: {
+          std::string v;
+          appendVarInt(v, e.valueString);
+          if (auto err = out.write(v))
+            return err;
+          break;
+        }
+        case OutEntry::Source::Blob: {
+          std::string h;
+          appendVarInt(h, e.alignment);
+          appendVarInt(h, e.dataSize);
+          h.append(e.padding, char(0xCB));
+          if (auto err = out.write(h))
+            return err;
+          if (e.memory) {
+            if (auto err = out.write(llvm::ArrayRef<uint8_t>(
+                    e.memory, size_t(e.dataSize))))
+              return err;
+            done += e.dataSize;
+          } else if (e.hexText) {
+            if (auto err = copyHex(*e.hexText, e.dataOffset, e.dataSize, out,
+                                   progress, done, blobBytes))
+              return err;
+          } else if (auto err = copyKeepingHoles(e.fd, e.dataOffset,
+                                                 e.dataSize, out, progress,
+                                                 done, blobBytes)) {
+            return err;
+          }
+          break;
+        }
+        }
+      }
+    }
+    return llvm::Error::success();
+  };
+
   if (auto e = out.write(bytesAt(0, layout.headerEnd)))
     return fail(std::move(e));
   for (const BytecodeLayout::Section &s : layout.sections) {
-    if (s.id == 5 || s.id == 6)
+    if (s.id == 6 || s.id == 5) {
+      if (auto e = s.id == 6 ? writeOffsetSection() : writeResourceSection())
+        return fail(std::move(e));
       continue;
+    }
     if (s.id == 0 && !newStrings.empty()) {
       // count, sizes (last string first), data: new strings are appended, so
       // their sizes go in front of the old sizes and their data at the end.
@@ -419,63 +490,13 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     if (auto e = out.write(bytesAt(s.begin, s.end)))
       return fail(std::move(e));
   }
-  if (groups.empty()) { // no resources at all: leave both sections out
-    closeAll();
-    return out.commit();
-  }
-
-  if (auto e = writeSectionHeader(6, offsets.size(), 0))
-    return fail(std::move(e));
-  if (auto e = out.write(offsets))
-    return fail(std::move(e));
-  if (auto e = writeSectionHeader(5, resourceSize, sectionAlign))
-    return fail(std::move(e));
-  const uint64_t sectionStart = out.offset();
-  uint64_t done = 0;
-  for (const OutGroup &g : groups) {
-    for (const OutEntry &e : g.entries) {
-      if (out.offset() != sectionStart + e.relBegin)
-        return fail(llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                            "internal error: resource layout"));
-      switch (e.source) {
-      case OutEntry::Source::Declaration:
-        break;
-      case OutEntry::Source::Verbatim:
-        if (auto err = out.write(bytesAt(e.begin, e.begin + e.entrySize)))
-          return fail(std::move(err));
-        break;
-      case OutEntry::Source::String: {
-        std::string v;
-        appendVarInt(v, e.valueString);
-        if (auto err = out.write(v))
-          return fail(std::move(err));
-        break;
-      }
-      case OutEntry::Source::Blob: {
-        std::string h;
-        appendVarInt(h, e.alignment);
-        appendVarInt(h, e.dataSize);
-        h.append(e.padding, char(0xCB));
-        if (auto err = out.write(h))
-          return fail(std::move(err));
-        if (e.memory) {
-          if (auto err = out.write(llvm::ArrayRef<uint8_t>(
-                  e.memory, size_t(e.dataSize))))
-            return fail(std::move(err));
-          done += e.dataSize;
-        } else if (e.hexText) {
-          if (auto err = copyHex(*e.hexText, e.dataOffset, e.dataSize, out,
-                                 progress, done, blobBytes))
-            return fail(std::move(err));
-        } else if (auto err = copyKeepingHoles(e.fd, e.dataOffset, e.dataSize,
-                                               out, progress, done, blobBytes)) {
-          return fail(std::move(err));
-        }
-        break;
-      }
-      }
-    }
-  }
+  // Sources without resource sections get them at the end.
+  if (!wroteOffsets)
+    if (auto e = writeOffsetSection())
+      return fail(std::move(e));
+  if (!wroteResources)
+    if (auto e = writeResourceSection())
+      return fail(std::move(e));
   closeAll();
   return out.commit();
 }

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Benchmark: mlirscope-lsp vs. upstream mlir-lsp-server, in the same run, both
+# driven over stdio by the same small JSON-RPC client (Python, stdlib only).
+# Each scenario starts a fresh server under /usr/bin/time -v, so the peak RSS
+# is that of the server process for that scenario alone.
+#
+# Scenarios:
+#   convert FILE   initialize, then `mlir/convertFromBytecode` of a bytecode
+#                  model (256 MiB and 4 GiB, dense): wall time of the request,
+#                  size of the reply, server peak RSS.
+#   open FILE      `textDocument/didOpen` with the full text of a 512 MiB text
+#                  model (the 256 MiB model converted), then
+#                  `textDocument/documentSymbol`, which can only be answered
+#                  once the parse is done: wall time from the first byte of
+#                  didOpen (encoded beforehand) to the reply, server peak RSS. Then a hover on the first
+#                  `dense_resource<...>` (twice: the second answered from the
+#                  stats cache for mlirscope-lsp; upstream returns null).
+#   hover FILE     mlirscope-lsp only: the elided view of the 4 GiB model
+#                  opened under the model's uri, a hover on a
+#                  `dense_resource<...>` (statistics computed from the mapped
+#                  file), then the same hover again (cached).
+#
+# Environment (see bench/lib.sh): BENCH_DIR, MLIRSCOPE_BUILD_DIR, TIMEOUT,
+# REGENERATE, and:
+#   MLIRSCOPE_LSP    our server        ($MLIRSCOPE_BUILD_DIR/bin/mlirscope-lsp)
+#   MLIR_LSP         upstream server   (/usr/lib/llvm-22/bin/mlir-lsp-server)
+#   UPSTREAM_MEM_GB  address-space limit (ulimit -v) for upstream, so that it
+#                    fails instead of driving the machine out of memory (12)
+#   SKIP_4G=1        leave the 4 GiB model out
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+MLIRSCOPE_LSP=${MLIRSCOPE_LSP:-$build/bin/mlirscope-lsp}
+MLIR_LSP=${MLIR_LSP:-/usr/lib/llvm-22/bin/mlir-lsp-server}
+UPSTREAM_MEM_GB=${UPSTREAM_MEM_GB:-12}
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+need_time
+need_built mlirscope mlirscope-genmodel
+[ -x "$MLIRSCOPE_LSP" ] || die "no mlirscope-lsp at $MLIRSCOPE_LSP"
+[ -x "$MLIR_LSP" ] || die "no mlir-lsp-server at $MLIR_LSP"
+
+# --- Models ------------------------------------------------------------------
+gen model-256M.mlirbc $((256 << 20)) --layers 16 --shape 2048x2048 --dtype f32 ||
+  die "cannot make the 256 MiB model"
+m256=$BENCH_DIR/model-256M.mlirbc
+m4g=
+if [ "${SKIP_4G:-0}" != 1 ]; then
+  if [ -f "$BENCH_DIR/model-4G.mlirbc" ] || [ "$(free_bytes)" -gt 10000000000 ]; then
+    gen model-4G.mlirbc $((4 << 30)) --layers 64 --shape 4096x4096 --dtype f32 &&
+      m4g=$BENCH_DIR/model-4G.mlirbc
+  else
+    note "skipping the 4 GiB model: less than 10 GB free in $BENCH_DIR"
+  fi
+fi
+# The 512 MiB text model: the 256 MiB model's blobs as hex.
+t512=$BENCH_DIR/model-512M.mlir
+if [ "$REGENERATE" = 1 ] || [ ! -f "$t512" ] || [ "$(stat -c %s "$t512")" -lt $((512 << 20)) ]; then
+  "$MLIRSCOPE" convert "$m256" -o "$t512" 2>/dev/null || die "cannot convert $m256 to text"
+  note "made $(basename "$t512") ($(human "$(stat -c %s "$t512")"))"
+else
+  note "reusing $t512 ($(human "$(stat -c %s "$t512")"))"
+fi
+
+make_tmp
+if drop_caches; then
+  cache=cold; note "page cache: dropped before every scenario"
+else
+  cache=warm; note "page cache: warm (cannot drop caches)"
+fi
+
+# --- The client ----------------------------------------------------------------
+cat >"$tmp/client.py" <<'PY'
+import json, os, subprocess, sys, time
+
+def main():
+    timeout = float(sys.argv[1])
+    scenario, path, timefile = sys.argv[2], sys.argv[3], sys.argv[4]
+    server = sys.argv[5:]
+    proc = subprocess.Popen(["/usr/bin/time", "-v", "-o", timefile] + server,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    out = {"status": "ok"}
+    nid = [0]
+
+    def send(obj):
+        body = json.dumps(obj).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def read():
+        length = None
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise EOFError("server closed its output")
+            line = line.strip()
+            if not line:
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        body = proc.stdout.read(length)
+        return body
+
+    def request(method, params):
+        nid[0] += 1
+        send({"jsonrpc": "2.0", "id": nid[0], "method": method, "params": params})
+        while True:
+            body = read()
+            if b'"id"' in body[:200] or len(body) > 1 << 20:
+                msg = json.loads(body)
+                if msg.get("id") == nid[0] and "method" not in msg:
+                    return msg, len(body)
+                if "method" in msg and "id" in msg:  # a request to us
+                    send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+
+    def notify(method, params):
+        send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    uri = "file://" + os.path.abspath(path)
+    t0 = None
+    try:
+        request("initialize", {"processId": os.getpid(), "rootUri": None,
+                               "capabilities": {}})
+        notify("initialized", {})
+        if scenario == "convert":
+            t0 = time.monotonic()
+            msg, size = request("mlir/convertFromBytecode", {"uri": uri})
+            out["seconds"] = time.monotonic() - t0
+            out["reply_bytes"] = size
+            if "error" in msg:
+                out["status"] = "error: " + msg["error"].get("message", "")[:80]
+        elif scenario in ("open", "hover"):
+            if scenario == "hover":
+                msg, _ = request("mlir/convertFromBytecode", {"uri": uri})
+                text = msg["result"]["output"]
+            else:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            # Encoded before the clock starts: the client's own JSON work is
+            # not the server's.
+            body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                               "params": {"textDocument": {
+                                   "uri": uri, "languageId": "mlir",
+                                   "version": 1, "text": text}}}).encode()
+            frame = b"Content-Length: %d\r\n\r\n" % len(body)
+            t0 = time.monotonic()
+            proc.stdin.write(frame)
+            proc.stdin.write(body)
+            proc.stdin.flush()
+            del body
+            request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+            out["seconds"] = time.monotonic() - t0
+            at = text.find("dense_resource<")
+            before = text[:at + len("dense_resource<") + 2]
+            line = before.count("\n")
+            col = len(before) - (before.rfind("\n") + 1)
+            del text, before
+            hover = {"textDocument": {"uri": uri},
+                     "position": {"line": line, "character": col}}
+            t0 = time.monotonic()
+            msg, _ = request("textDocument/hover", hover)
+            out["hover1_ms"] = (time.monotonic() - t0) * 1000
+            t0 = time.monotonic()
+            msg, _ = request("textDocument/hover", hover)
+            out["hover2_ms"] = (time.monotonic() - t0) * 1000
+            res = msg.get("result")
+            out["hover"] = "null" if res is None else "markdown"
+        request("shutdown", None)
+        notify("exit", None)
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    except Exception as e:  # the server died (out of memory, a limit)
+        out["status"] = "failed: %s" % (str(e)[:80] or type(e).__name__)
+        if t0 is not None and "seconds" not in out:
+            out["seconds"] = time.monotonic() - t0  # until it failed
+        proc.kill()
+        proc.wait()
+    print(json.dumps(out))
+
+main()
+PY
+
+# run_lsp NAME SCENARIO FILE SERVER... -> sets j (the client's JSON) and rss (MB)
+run_lsp() {
+  local name=$1 scenario=$2 file=$3; shift 3
+  [ "$cache" = cold ] && drop_caches
+  j=$(timeout -k 10 "$TIMEOUT" "$PYTHON" "$tmp/client.py" "$TIMEOUT" "$scenario" \
+        "$file" "$tmp/time" "$@")
+  [ -n "$j" ] || j='{"status":"timeout"}'
+  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tmp/time" 2>/dev/null)
+  rm -f "$tmp/time"
+}
+field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("-" if v is None else (("%.3f" % v) if isinstance(v, float) else v))' "$j" "$1"; }
+up_cmd=(bash -c "ulimit -v $((UPSTREAM_MEM_GB << 20)); exec \"$MLIR_LSP\"")
+
+rows=() summary=()
+row() { rows+=("$(printf '%-22s %-24s %-16s %9s %11s %12s  %s' "$@")"); }
+
+for f in "$m256" ${m4g:+"$m4g"}; do
+  name=$(basename "$f")
+  run_lsp ours convert "$f" "$MLIRSCOPE_LSP"
+  o_s=$(field seconds) o_rss=$rss o_b=$(field reply_bytes) o_st=$(field status)
+  row "convertFromBytecode" "$name" mlirscope-lsp "$o_s" "$o_rss" "$o_b" "$o_st"
+  run_lsp upstream convert "$f" "${up_cmd[@]}"
+  u_s=$(field seconds) u_rss=$rss u_b=$(field reply_bytes) u_st=$(field status)
+  [ "$u_st" = ok ] || { u_s=">$u_s"; u_rss=">$u_rss"; }
+  row "convertFromBytecode" "$name" mlir-lsp-server "$u_s" "$u_rss" "$u_b" "$u_st"
+  summary+=("$(printf '%-22s %-24s %10s %10s' convertFromBytecode "$name" \
+    "$(ratio "$u_s" "$o_s")" "$(ratio "$u_rss" "$o_rss")")")
+done
+
+name=$(basename "$t512")
+run_lsp ours open "$t512" "$MLIRSCOPE_LSP"
+o_s=$(field seconds) o_rss=$rss o_st=$(field status)
+o_h1=$(field hover1_ms) o_h2=$(field hover2_ms) o_hv=$(field hover)
+row "didOpen+documentSymbol" "$name" mlirscope-lsp "$o_s" "$o_rss" - "$o_st"
+run_lsp upstream open "$t512" "${up_cmd[@]}"
+u_s=$(field seconds) u_rss=$rss u_st=$(field status)
+u_h1=$(field hover1_ms) u_h2=$(field hover2_ms) u_hv=$(field hover)
+[ "$u_st" = ok ] || u_s=">$u_s"
+row "didOpen+documentSymbol" "$name" mlir-lsp-server "$u_s" "$u_rss" - "$u_st"
+summary+=("$(printf '%-22s %-24s %10s %10s' didOpen+documentSymbol "$name" \
+  "$(ratio "$u_s" "$o_s")" "$(ratio "$u_rss" "$o_rss")")")
+
+hover_rows=()
+hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$name" mlirscope-lsp "$o_h1" "$o_h2" "$o_hv")")
+hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$name" mlir-lsp-server "$u_h1" "$u_h2" "$u_hv")")
+if [ -n "$m4g" ]; then
+  run_lsp ours hover "$m4g" "$MLIRSCOPE_LSP"
+  hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$(basename "$m4g") (view)" \
+    mlirscope-lsp "$(field hover1_ms)" "$(field hover2_ms)" "$(field hover)")")
+fi
+
+echo
+echo "mlirscope-lsp:   $MLIRSCOPE_LSP"
+echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} GiB)"
+echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
+echo
+printf '%-22s %-24s %-16s %9s %11s %12s  %s\n' request file server wall_s peak_rss_MB reply_bytes status
+for r in "${rows[@]}"; do echo "$r"; done
+echo
+printf '%-22s %-24s %10s %10s\n' request file speed-up rss_ratio
+for r in "${summary[@]}"; do echo "$r"; done
+echo "(speed-up = upstream wall / ours; rss_ratio = upstream peak RSS / ours;"
+echo " '>' marks a lower bound: upstream failed or hit its limit first)"
+echo
+printf '%-24s %-16s %12s %12s  %s\n' hover server first_ms cached_ms result
+for r in "${hover_rows[@]}"; do echo "$r"; done
