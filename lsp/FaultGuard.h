@@ -24,7 +24,8 @@
 //    fault is raised again and the process dies as it would have: a SIGBUS
 //    there is a bug, not a changed file.
 //
-// The server handles one request at a time; guarded regions may nest.
+// The server handles one request at a time (on its worker thread; see
+// README.md); guarded regions may nest.
 //
 //===----------------------------------------------------------------------===//
 

@@ -39,7 +39,8 @@ static std::string fmtDouble(double v) {
 static std::string blobMarkdown(Document &doc, llvm::StringRef key,
                                 const Resource *r,
                                 const ProgressCallback &progress,
-                                uint64_t kProgressBytes, bool recheckFiles) {
+                                uint64_t kProgressBytes, bool recheckFiles,
+                                std::atomic<bool> *cancel) {
   std::string md;
   llvm::raw_string_ostream os(md);
   os << "**dense_resource** `" << key << "`\n\n";
@@ -105,6 +106,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
   StatsOptions options;
   options.bins = 8;
   options.firstValues = 8;
+  options.cancel = cancel;
   bool withProgress = false;
   bool faulted = runGuarded([&] {
     auto v = BlobView::get(*index, *r);
@@ -217,7 +219,8 @@ static bool contains(Document &doc, llvm::SMRange range, uint64_t offset) {
 
 llvm::Expected<std::optional<lsp::Hover>>
 MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
-                           const ProgressCallback &progress) {
+                           const ProgressCallback &progress,
+                           std::atomic<bool> *cancel) {
   auto docOr = impl->getDocument(uri);
   if (!docOr)
     return docOr.takeError();
@@ -233,7 +236,7 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       lsp::Hover hover(doc.rangeOf(u.keySpan));
       hover.contents.value =
           blobMarkdown(doc, u.key, doc.resourceFor(u.key), progress,
-                       impl->progressThreshold, impl->recheckFiles);
+                       impl->progressThreshold, impl->recheckFiles, cancel);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)
@@ -241,7 +244,7 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       lsp::Hover hover(doc.rangeOf(e.keySpan));
       hover.contents.value =
           blobMarkdown(doc, e.key, &doc.index->resources[e.resource], progress,
-                       impl->progressThreshold, impl->recheckFiles);
+                       impl->progressThreshold, impl->recheckFiles, cancel);
       return hover;
     }
   // The IR, as MLIR parsed it.

@@ -6,12 +6,19 @@
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/LSP/Logging.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/LSP/Transport.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
@@ -85,19 +92,63 @@ bool fromJSON(const llvm::json::Value &, AnyParams &, llvm::json::Path) {
 }
 
 //===----------------------------------------------------------------------===//
-// LSPServer
+// LSPServer: the protocol layer, its worker thread, debounce, cancellation
 //===----------------------------------------------------------------------===//
 
+/// `$/cancelRequest`.
+struct CancelParams {
+  llvm::json::Value id = nullptr;
+};
+bool fromJSON(const llvm::json::Value &value, CancelParams &result,
+              llvm::json::Path path) {
+  const llvm::json::Object *o = value.getAsObject();
+  if (!o || !o->get("id")) {
+    path.report("expected an object with an id");
+    return false;
+  }
+  result.id = *o->get("id");
+  return true;
+}
+
+/// The key of a request id in LSPServer::inFlight.
+std::string idKey(const llvm::json::Value &id) {
+  return llvm::formatv("{0}", id).str();
+}
+
+using Clock = std::chrono::steady_clock;
+
+/// A document text waiting for its parse (see LSPServer::schedule).
+struct PendingParse {
+  lsp::URIForFile uri;
+  std::string text;
+  int64_t version = 0;
+  Clock::time_point due;
+};
+
+/// The transport thread (JSONTransport::run) calls the handlers below; they
+/// decode, note what the transport thread must know (the latest version of
+/// each document, the cancellation flag of each request) and post a task to
+/// the one worker thread, which alone touches MLIRScopeServer and runs tasks
+/// in the order they came. Replies and notifications go out from the worker
+/// through MessageHandler, which serializes them with its output mutex.
 struct LSPServer {
-  LSPServer(MLIRScopeServer &server) : server(server) {}
+  LSPServer(MLIRScopeServer &server, const LSPServerOptions &options)
+      : server(server), options(options) {}
 
   void onInitialize(const lsp::InitializeParams &params,
                     Callback<llvm::json::Value> reply);
   void onInitialized(const lsp::InitializedParams &) {}
   void onShutdown(const lsp::NoParams &, Callback<std::nullptr_t> reply) {
-    shutdownRequestReceived = true;
-    reply(nullptr);
+    postRequest<std::nullptr_t>(
+        std::nullopt, std::move(reply),
+        [this](Callback<std::nullptr_t> reply, std::atomic<bool> &) {
+          // Diagnostics still pending go out before the reply.
+          flushAll();
+          shutdownRequestReceived = true;
+          reply(nullptr);
+        });
   }
+  void onCancelRequest(const CancelParams &params);
 
   void onDocumentDidOpen(const lsp::DidOpenTextDocumentParams &params);
   void onDocumentDidClose(const lsp::DidCloseTextDocumentParams &params);
@@ -107,28 +158,47 @@ struct LSPServer {
                Callback<std::optional<lsp::Hover>> reply);
   void onGoToDefinition(const lsp::TextDocumentPositionParams &params,
                         Callback<std::vector<lsp::Location>> reply) {
-    reply(server.findDefinition(params.textDocument.uri, params.position));
+    query<std::vector<lsp::Location>>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.findDefinition(params.textDocument.uri,
+                                       params.position);
+        });
   }
   void onReference(const lsp::ReferenceParams &params,
                    Callback<std::vector<lsp::Location>> reply) {
-    reply(server.findReferences(params.textDocument.uri, params.position,
-                                params.context.includeDeclaration));
+    query<std::vector<lsp::Location>>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.findReferences(params.textDocument.uri, params.position,
+                                       params.context.includeDeclaration);
+        });
   }
   void onDocumentSymbol(const lsp::DocumentSymbolParams &params,
                         Callback<std::vector<lsp::DocumentSymbol>> reply) {
-    reply(server.findDocumentSymbols(params.textDocument.uri));
+    query<std::vector<lsp::DocumentSymbol>>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.findDocumentSymbols(params.textDocument.uri);
+        });
   }
   void onFoldingRange(const FoldingRangeParams &params,
                       Callback<std::vector<FoldingRange>> reply) {
-    reply(server.getFoldingRanges(params.textDocument.uri));
+    query<std::vector<FoldingRange>>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.getFoldingRanges(params.textDocument.uri);
+        });
   }
   void onInlayHint(const lsp::InlayHintsParams &params,
                    Callback<std::vector<lsp::InlayHint>> reply) {
-    reply(server.getInlayHints(params.textDocument.uri, params.range));
+    query<std::vector<lsp::InlayHint>>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.getInlayHints(params.textDocument.uri, params.range);
+        });
   }
   void onCompletion(const lsp::CompletionParams &params,
                     Callback<lsp::CompletionList> reply) {
-    reply(server.getCompletion(params.textDocument.uri, params.position));
+    query<lsp::CompletionList>(
+        params.textDocument.uri, std::move(reply), [this, params] {
+          return server.getCompletion(params.textDocument.uri, params.position);
+        });
   }
 
   void onConvertFromBytecode(const ConvertBytecodeParams &params,
@@ -137,29 +207,114 @@ struct LSPServer {
                            Callback<llvm::json::Value> reply);
   void onOpenFile(const OpenFileParams &params,
                   Callback<llvm::json::Value> reply);
+  void convertToBytecode(const ConvertBytecodeParams &params,
+                         Callback<llvm::json::Value> reply);
 
   void onParseError(const AnyParams &, Callback<llvm::json::Value> reply) {
-    reply(llvm::make_error<lsp::LSPError>("invalid JSON",
-                                          lsp::ErrorCode::ParseError));
+    postRequest<llvm::json::Value>(
+        std::nullopt, std::move(reply),
+        [](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+          reply(llvm::make_error<lsp::LSPError>("invalid JSON",
+                                                lsp::ErrorCode::ParseError));
+        });
   }
   void onInvalidRequest(const AnyParams &, Callback<llvm::json::Value> reply) {
-    reply(llvm::make_error<lsp::LSPError>("not a JSON-RPC 2.0 message",
-                                          lsp::ErrorCode::InvalidRequest));
+    postRequest<llvm::json::Value>(
+        std::nullopt, std::move(reply),
+        [](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+          reply(llvm::make_error<lsp::LSPError>(
+              "not a JSON-RPC 2.0 message", lsp::ErrorCode::InvalidRequest));
+        });
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The worker
+  //===--------------------------------------------------------------------===//
+
+  void start() {
+    worker = std::thread([this] { workerLoop(); });
+  }
+  /// Runs what is queued, drops pending parses, and joins the worker.
+  void stop();
+  /// Queues `task` for the worker (transport thread). In sync mode, returns
+  /// once the worker is idle again.
+  void post(llvm::unique_function<void()> task);
+  /// Posts a request: registers its cancellation flag under the current
+  /// request id, parses `document` first if a parse of it is pending, and
+  /// replies RequestCancelled instead of any result once the flag is set
+  /// (also when it was set before the request started).
+  template <typename T>
+  void postRequest(
+      std::optional<lsp::URIForFile> document, Callback<T> reply,
+      llvm::unique_function<void(Callback<T>, std::atomic<bool> &)> body);
+  /// A request on an open document answered by one call of the server.
+  template <typename T>
+  void query(const lsp::URIForFile &document, Callback<T> reply,
+             llvm::unique_function<llvm::Expected<T>()> fn) {
+    postRequest<T>(
+        document, std::move(reply),
+        [fn = std::move(fn)](Callback<T> reply, std::atomic<bool> &) mutable {
+          reply(fn());
+        });
+  }
+  void workerLoop();
+  /// Worker: parses `text` now (debounce 0) or at its due time.
+  void schedule(PendingParse parse);
+  /// Worker: parses and publishes diagnostics if `parse` is still the latest
+  /// version the transport thread has seen.
+  void parseNow(PendingParse parse);
+  /// Worker: runs the pending parse of `key` (a file path), if any.
+  void flush(const std::string &key);
+  void flushAll();
+  /// Transport: records the latest version of a document.
+  void noteVersion(const lsp::URIForFile &uri, std::optional<int64_t> version) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (version)
+      latestVersion[uri.file().str()] = *version;
+    else
+      latestVersion.erase(uri.file().str());
   }
 
   MLIRScopeServer &server;
+  LSPServerOptions options;
   OutgoingNotification<lsp::PublishDiagnosticsParams> publishDiagnostics;
   OutgoingNotification<ProgressParams> sendProgress;
   lsp::OutgoingRequest<CreateProgressParams> createProgress;
+  /// Worker only.
   bool workDoneProgress = false;
   unsigned nextProgressToken = 0;
-  bool shutdownRequestReceived = false;
+  std::atomic<bool> shutdownRequestReceived{false};
+
+  std::thread worker;
+  /// Guards everything below.
+  std::mutex mutex;
+  std::condition_variable wake, idle;
+  std::deque<llvm::unique_function<void()>> tasks;
+  bool busy = false, stopping = false;
+  /// Parses waiting for their due time, by file path.
+  std::map<std::string, PendingParse> pending;
+  /// The version of each open document in the latest didOpen/didChange the
+  /// transport thread read: an older parse publishes no diagnostics.
+  std::map<std::string, int64_t> latestVersion;
+  /// Cancellation flags of the requests not yet answered, by idKey.
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> inFlight;
 };
 } // namespace
 
+static llvm::json::Value initializeResult();
+
 void LSPServer::onInitialize(const lsp::InitializeParams &params,
                              Callback<llvm::json::Value> reply) {
-  workDoneProgress = params.capabilities.workDoneProgress;
+  bool progress = params.capabilities.workDoneProgress;
+  postRequest<llvm::json::Value>(
+      std::nullopt, std::move(reply),
+      [this, progress](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        workDoneProgress = progress;
+        reply(initializeResult());
+      });
+}
+
+static llvm::json::Value initializeResult() {
   llvm::json::Object caps{
       {"textDocumentSync",
        llvm::json::Object{
@@ -176,13 +331,14 @@ void LSPServer::onInitialize(const lsp::InitializeParams &params,
       {"completionProvider", llvm::json::Object{{"resolveProvider", false},
                                                 {"triggerCharacters", {"."}}}},
   };
-  reply(llvm::json::Object{
+  return llvm::json::Object{
       {"serverInfo",
        llvm::json::Object{{"name", "mlirscope-lsp"}, {"version", "0.1.0"}}},
-      {"capabilities", std::move(caps)}});
+      {"capabilities", std::move(caps)}};
 }
 
 static std::optional<std::string> parkedText;
+static std::optional<llvm::json::Value> currentRequestId;
 
 void lspserver::parkDocumentText(std::string text) {
   parkedText = std::move(text);
@@ -194,82 +350,121 @@ std::optional<std::string> lspserver::takeParkedDocumentText() {
   return text;
 }
 
+void lspserver::setCurrentRequestId(std::optional<llvm::json::Value> id) {
+  currentRequestId = std::move(id);
+}
+
 void LSPServer::onDocumentDidOpen(
     const lsp::DidOpenTextDocumentParams &params) {
-  lsp::PublishDiagnosticsParams diags(params.textDocument.uri,
-                                      params.textDocument.version);
   std::optional<std::string> parked = takeParkedDocumentText();
-  server.addOrUpdateDocument(params.textDocument.uri,
-                             parked ? *parked : params.textDocument.text,
-                             params.textDocument.version, diags.diagnostics);
-  publishDiagnostics(diags);
+  PendingParse parse;
+  parse.uri = params.textDocument.uri;
+  parse.version = params.textDocument.version;
+  parse.text = parked ? std::move(*parked) : params.textDocument.text;
+  noteVersion(parse.uri, parse.version);
+  post([this, parse = std::move(parse)]() mutable {
+    schedule(std::move(parse));
+  });
 }
 
 void LSPServer::onDocumentDidClose(
     const lsp::DidCloseTextDocumentParams &params) {
-  std::optional<int64_t> version =
-      server.removeDocument(params.textDocument.uri);
-  if (!version)
-    return;
-  // Clear what the client shows for the document.
-  publishDiagnostics(
-      lsp::PublishDiagnosticsParams(params.textDocument.uri, *version));
+  lsp::URIForFile uri = params.textDocument.uri;
+  noteVersion(uri, std::nullopt);
+  post([this, uri] {
+    std::optional<int64_t> version;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto it = pending.find(uri.file().str());
+      if (it != pending.end()) {
+        version = it->second.version;
+        pending.erase(it);
+      }
+    }
+    if (std::optional<int64_t> removed = server.removeDocument(uri))
+      version = removed;
+    if (!version)
+      return;
+    // Clear what the client shows for the document.
+    publishDiagnostics(lsp::PublishDiagnosticsParams(uri, *version));
+  });
 }
 
 void LSPServer::onDocumentDidChange(
     const lsp::DidChangeTextDocumentParams &params) {
   // A large full text was parked by the input side (see parkDocumentText).
-  std::optional<std::string> text = takeParkedDocumentText();
-  bool parked = bool(text);
-  if (!parked)
-    text = server.getDocumentText(params.textDocument.uri);
-  if (!text) {
-    Logger::error("didChange for a document that is not open: {0}",
-                  params.textDocument.uri.uri());
-    return;
-  }
-  // Full sync is what we ask for; apply ranged changes anyway.
-  if (!parked && failed(lsp::TextDocumentContentChangeEvent::applyTo(
-                     params.contentChanges, *text))) {
-    Logger::error("could not apply the changes to {0}",
-                  params.textDocument.uri.uri());
-    return;
-  }
-  lsp::PublishDiagnosticsParams diags(params.textDocument.uri,
-                                      params.textDocument.version);
-  server.addOrUpdateDocument(params.textDocument.uri, *text,
-                             params.textDocument.version, diags.diagnostics);
-  publishDiagnostics(diags);
+  std::optional<std::string> parked = takeParkedDocumentText();
+  noteVersion(params.textDocument.uri, params.textDocument.version);
+  post([this, params, parked = std::move(parked)]() mutable {
+    const lsp::URIForFile &uri = params.textDocument.uri;
+    std::optional<std::string> text = std::move(parked);
+    bool wasParked = bool(text);
+    if (!wasParked) {
+      // The base is the pending text if there is one, else the parsed one.
+      std::unique_lock<std::mutex> lock(mutex);
+      auto it = pending.find(uri.file().str());
+      if (it != pending.end()) {
+        text = std::move(it->second.text);
+        pending.erase(it);
+      } else {
+        lock.unlock();
+        text = server.getDocumentText(uri);
+      }
+    }
+    if (!text) {
+      Logger::error("didChange for a document that is not open: {0}",
+                    uri.uri());
+      return;
+    }
+    // Full sync is what we ask for; apply ranged changes anyway.
+    if (!wasParked && failed(lsp::TextDocumentContentChangeEvent::applyTo(
+                          params.contentChanges, *text))) {
+      Logger::error("could not apply the changes to {0}", uri.uri());
+      return;
+    }
+    PendingParse parse;
+    parse.uri = uri;
+    parse.version = params.textDocument.version;
+    parse.text = std::move(*text);
+    schedule(std::move(parse));
+  });
 }
 
 void LSPServer::onHover(const lsp::TextDocumentPositionParams &params,
                         Callback<std::optional<lsp::Hover>> reply) {
-  std::string token;
-  bool ended = false;
-  ProgressCallback progress;
-  if (workDoneProgress)
-    progress = [&](llvm::StringRef title, uint64_t done, uint64_t total) {
-      if (ended)
-        return;
-      if (token.empty()) {
-        token = "mlirscope-stats-" + std::to_string(nextProgressToken++);
-        createProgress(CreateProgressParams{token}, token);
-        sendProgress({token, llvm::json::Object{{"kind", "begin"},
-                                                {"title", title.str()},
-                                                {"percentage", 0}}});
-        return;
-      }
-      if (done >= total) {
-        ended = true;
-        sendProgress({token, llvm::json::Object{{"kind", "end"}}});
-        return;
-      }
-      sendProgress({token, llvm::json::Object{
-                               {"kind", "report"},
-                               {"percentage",
-                                int64_t(total ? done * 100 / total : 0)}}});
-    };
-  reply(server.findHover(params.textDocument.uri, params.position, progress));
+  postRequest<std::optional<lsp::Hover>>(
+      params.textDocument.uri, std::move(reply),
+      [this, params](Callback<std::optional<lsp::Hover>> reply,
+                     std::atomic<bool> &cancel) {
+        std::string token;
+        bool ended = false;
+        ProgressCallback progress;
+        if (workDoneProgress)
+          progress = [&](llvm::StringRef title, uint64_t done, uint64_t total) {
+            if (ended)
+              return;
+            if (token.empty()) {
+              token = "mlirscope-stats-" + std::to_string(nextProgressToken++);
+              createProgress(CreateProgressParams{token}, token);
+              sendProgress({token, llvm::json::Object{{"kind", "begin"},
+                                                      {"title", title.str()},
+                                                      {"percentage", 0}}});
+              return;
+            }
+            if (done >= total) {
+              ended = true;
+              sendProgress({token, llvm::json::Object{{"kind", "end"}}});
+              return;
+            }
+            sendProgress(
+                {token,
+                 llvm::json::Object{
+                     {"kind", "report"},
+                     {"percentage", int64_t(total ? done * 100 / total : 0)}}});
+          };
+        reply(server.findHover(params.textDocument.uri, params.position,
+                               progress, &cancel));
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -317,15 +512,30 @@ static llvm::Error guardedConvert(MLIRScopeServer &server,
 
 void LSPServer::onConvertFromBytecode(const ConvertBytecodeParams &params,
                                       Callback<llvm::json::Value> reply) {
-  auto text = guardedElidedView(server, params.uri.file());
-  if (!text)
-    return reply(llvm::make_error<lsp::LSPError>(
-        llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
-  reply(llvm::json::Object{{"output", std::move(*text)}});
+  std::string path = params.uri.file().str();
+  postRequest<llvm::json::Value>(
+      std::nullopt, std::move(reply),
+      [this, path](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        auto text = guardedElidedView(server, path);
+        if (!text)
+          return reply(llvm::make_error<lsp::LSPError>(
+              llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
+        reply(llvm::json::Object{{"output", std::move(*text)}});
+      });
 }
 
 void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
                                     Callback<llvm::json::Value> reply) {
+  // The open document's text is that of its latest version: parse it first.
+  postRequest<llvm::json::Value>(
+      params.uri, std::move(reply),
+      [this, params](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        convertToBytecode(params, std::move(reply));
+      });
+}
+
+void LSPServer::convertToBytecode(const ConvertBytecodeParams &params,
+                                  Callback<llvm::json::Value> reply) {
   std::string text;
   if (params.text)
     text = *params.text;
@@ -368,11 +578,182 @@ void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
 
 void LSPServer::onOpenFile(const OpenFileParams &params,
                            Callback<llvm::json::Value> reply) {
-  auto text = guardedElidedView(server, params.path);
-  if (!text)
-    return reply(llvm::make_error<lsp::LSPError>(
-        llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
-  reply(llvm::json::Object{{"output", std::move(*text)}});
+  std::string path = params.path;
+  postRequest<llvm::json::Value>(
+      std::nullopt, std::move(reply),
+      [this, path](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        auto text = guardedElidedView(server, path);
+        if (!text)
+          return reply(llvm::make_error<lsp::LSPError>(
+              llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
+        reply(llvm::json::Object{{"output", std::move(*text)}});
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// The worker
+//===----------------------------------------------------------------------===//
+
+void LSPServer::post(llvm::unique_function<void()> task) {
+  std::unique_lock<std::mutex> lock(mutex);
+  tasks.push_back(std::move(task));
+  wake.notify_all();
+  if (options.sync)
+    idle.wait(lock, [&] { return tasks.empty() && !busy; });
+}
+
+template <typename T>
+void LSPServer::postRequest(
+    std::optional<lsp::URIForFile> document, Callback<T> reply,
+    llvm::unique_function<void(Callback<T>, std::atomic<bool> &)> body) {
+  std::optional<std::string> key;
+  if (currentRequestId)
+    key = idKey(*currentRequestId);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  if (key) {
+    std::lock_guard<std::mutex> lock(mutex);
+    inFlight[*key] = flag;
+  }
+  Callback<T> done = [this, key, flag, reply = std::move(reply)](
+                         llvm::Expected<T> result) mutable {
+    if (key) {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto it = inFlight.find(*key);
+      if (it != inFlight.end() && it->second == flag)
+        inFlight.erase(it);
+    }
+    if (flag->load()) {
+      if (!result)
+        llvm::consumeError(result.takeError());
+      return reply(llvm::make_error<lsp::LSPError>(
+          "request cancelled", lsp::ErrorCode::RequestCancelled));
+    }
+    reply(std::move(result));
+  };
+  post([this, document = std::move(document), flag, done = std::move(done),
+        body = std::move(body)]() mutable {
+    if (flag->load())
+      return done(llvm::make_error<lsp::LSPError>(
+          "request cancelled", lsp::ErrorCode::RequestCancelled));
+    // Requests on a document see its latest version: a parse still waiting
+    // for its debounce runs now.
+    if (document)
+      flush(document->file().str());
+    body(std::move(done), *flag);
+  });
+}
+
+void LSPServer::onCancelRequest(const CancelParams &params) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = inFlight.find(idKey(params.id));
+  if (it == inFlight.end()) {
+    Logger::info("$/cancelRequest for {0}: not in flight", params.id);
+    return;
+  }
+  it->second->store(true);
+}
+
+void LSPServer::workerLoop() {
+  std::unique_lock<std::mutex> lock(mutex);
+  while (true) {
+    if (!tasks.empty()) {
+      llvm::unique_function<void()> task = std::move(tasks.front());
+      tasks.pop_front();
+      busy = true;
+      lock.unlock();
+      task();
+      task = nullptr; // its captures go on the worker, before idle
+      lock.lock();
+      busy = false;
+      idle.notify_all();
+      continue;
+    }
+    if (stopping)
+      return; // pending parses are dropped
+    auto next = pending.end();
+    for (auto it = pending.begin(); it != pending.end(); ++it)
+      if (next == pending.end() || it->second.due < next->second.due)
+        next = it;
+    if (next == pending.end()) {
+      wake.wait(lock);
+      continue;
+    }
+    if (Clock::now() < next->second.due) {
+      wake.wait_until(lock, next->second.due);
+      continue;
+    }
+    PendingParse parse = std::move(next->second);
+    pending.erase(next);
+    busy = true;
+    lock.unlock();
+    parseNow(std::move(parse));
+    lock.lock();
+    busy = false;
+    idle.notify_all();
+  }
+}
+
+void LSPServer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopping = true;
+    wake.notify_all();
+  }
+  if (worker.joinable())
+    worker.join();
+}
+
+void LSPServer::schedule(PendingParse parse) {
+  if (options.debounceMs == 0)
+    return parseNow(std::move(parse));
+  parse.due = Clock::now() + std::chrono::milliseconds(options.debounceMs);
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string key = parse.uri.file().str();
+  pending[key] = std::move(parse); // supersedes a pending parse
+}
+
+void LSPServer::parseNow(PendingParse parse) {
+  lsp::PublishDiagnosticsParams diags(parse.uri, parse.version);
+  server.addOrUpdateDocument(parse.uri, parse.text, parse.version,
+                             diags.diagnostics);
+  std::string().swap(parse.text);
+  bool latest;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = latestVersion.find(parse.uri.file().str());
+    latest = it != latestVersion.end() && it->second == parse.version;
+  }
+  if (latest)
+    publishDiagnostics(diags);
+  else
+    Logger::info("not publishing diagnostics of {0} version {1}: outdated",
+                 parse.uri.uri(), parse.version);
+}
+
+void LSPServer::flush(const std::string &key) {
+  std::optional<PendingParse> parse;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = pending.find(key);
+    if (it == pending.end())
+      return;
+    parse = std::move(it->second);
+    pending.erase(it);
+  }
+  parseNow(std::move(*parse));
+}
+
+void LSPServer::flushAll() {
+  while (true) {
+    std::string key;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (pending.empty())
+        return;
+      key = pending.begin()->first;
+    }
+    flush(key);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -380,13 +761,15 @@ void LSPServer::onOpenFile(const OpenFileParams &params,
 //===----------------------------------------------------------------------===//
 
 llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
-                                            lsp::JSONTransport &transport) {
-  LSPServer s(server);
+                                            lsp::JSONTransport &transport,
+                                            const LSPServerOptions &options) {
+  LSPServer s(server, options);
   lsp::MessageHandler handler(transport);
 
   handler.method("initialize", &s, &LSPServer::onInitialize);
   handler.notification("initialized", &s, &LSPServer::onInitialized);
   handler.method("shutdown", &s, &LSPServer::onShutdown);
+  handler.notification("$/cancelRequest", &s, &LSPServer::onCancelRequest);
 
   handler.notification("textDocument/didOpen", &s,
                        &LSPServer::onDocumentDidOpen);
@@ -425,7 +808,11 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
               llvm::consumeError(r.takeError());
           });
 
-  if (llvm::Error error = transport.run(handler)) {
+  s.start();
+  llvm::Error error = transport.run(handler);
+  // What was read before `exit` (or the end of input) is still answered.
+  s.stop();
+  if (error) {
     Logger::error("Transport error: {0}", error);
     llvm::consumeError(std::move(error));
     return llvm::failure();

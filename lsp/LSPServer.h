@@ -9,6 +9,7 @@
 #define MLIRSCOPE_LSP_LSPSERVER_H
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/LogicalResult.h"
 
 #include <optional>
@@ -44,10 +45,28 @@ void parkDocumentText(std::string text);
 /// The parked text, if any (clearing it).
 std::optional<std::string> takeParkedDocumentText();
 
+/// The id of the message about to be handled, which the handler of a
+/// request needs for `$/cancelRequest` and llvm::lsp::MessageHandler does not
+/// pass on: the input side sets it for each message it reads (nullopt for a
+/// notification), as it parks texts above.
+void setCurrentRequestId(std::optional<llvm::json::Value> id);
+
+struct LSPServerOptions {
+  /// Delay from a didOpen/didChange to its parse, in milliseconds; a newer
+  /// edit of the document within the delay supersedes the pending parse.
+  /// 0 parses at once (in the worker task of the edit itself).
+  unsigned debounceMs = 150;
+  /// Handle each message completely (the worker idle again) before reading
+  /// the next, so that replies come in input order (lit transcripts).
+  bool sync = false;
+};
+
 /// Runs the server over `transport` until `exit` or the end of input.
-/// Succeeds when `shutdown` came before the end.
+/// Succeeds when `shutdown` came before the end. The calling thread only
+/// reads messages; MLIRScopeServer runs on one worker thread (see README.md).
 llvm::LogicalResult runLSPServer(MLIRScopeServer &server,
-                                 llvm::lsp::JSONTransport &transport);
+                                 llvm::lsp::JSONTransport &transport,
+                                 const LSPServerOptions &options = {});
 
 } // namespace lspserver
 } // namespace mlirscope

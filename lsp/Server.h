@@ -4,7 +4,8 @@
 // for each document a core ModelIndex (built over the document's own text,
 // so blob bytes are those the editor sent), MLIR's parse of the IR with an
 // AsmParserState, and a StatsCache. It answers in LSP's value types but knows
-// nothing of JSON-RPC: LSPServer.cpp is the protocol layer.
+// nothing of JSON-RPC: LSPServer.cpp is the protocol layer. Not thread-safe:
+// LSPServer.cpp calls it from one worker thread only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/LSP/Protocol.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -55,10 +57,13 @@ public:
   std::optional<int64_t> removeDocument(const llvm::lsp::URIForFile &uri);
 
   /// Queries on an open document. They fail (InvalidParams) for documents
-  /// that are not open and for positions outside the document.
+  /// that are not open and for positions outside the document. A hover's
+  /// blob statistics stop early ("no statistics: cancelled") once `*cancel`
+  /// is set.
   llvm::Expected<std::optional<llvm::lsp::Hover>>
   findHover(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos,
-            const ProgressCallback &progress = {});
+            const ProgressCallback &progress = {},
+            std::atomic<bool> *cancel = nullptr);
   llvm::Expected<std::vector<llvm::lsp::Location>>
   findDefinition(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
   llvm::Expected<std::vector<llvm::lsp::Location>>

@@ -115,10 +115,12 @@ private:
   static void normalize(std::string &json) {
     // A parked text belongs to the message handled right after it was read.
     mlirscope::lspserver::takeParkedDocumentText();
+    mlirscope::lspserver::setCurrentRequestId(std::nullopt);
     if (json.size() > mlirscope::lspserver::kLargeTextBytes)
       parkDidOpenText(json);
     auto makeUp = [&](llvm::StringRef method, llvm::json::Value id) {
       mlirscope::lspserver::takeParkedDocumentText();
+      mlirscope::lspserver::setCurrentRequestId(id);
       json = llvm::formatv("{0}", llvm::json::Value(
                                       llvm::json::Object{{"jsonrpc", "2.0"},
                                                          {"id", std::move(id)},
@@ -141,6 +143,8 @@ private:
       Logger::error("not a JSON-RPC 2.0 message");
       return makeUp(mlirscope::lspserver::kInvalidRequestMethod, std::move(id));
     }
+    if (o->get("id") && o->get("method"))
+      mlirscope::lspserver::setCurrentRequestId(id);
     if (json.size() > mlirscope::lspserver::kLargeTextBytes)
       parkLargeText(*o, json);
   }
@@ -407,7 +411,7 @@ int main(int argc, char **argv) {
   llvm::cl::opt<bool> litTest{
       "lit-test",
       llvm::cl::desc("Abbreviation for -input-style=delimited -pretty "
-                     "-log=verbose; for lit tests"),
+                     "-log=verbose -sync -debounce-ms=0; for lit tests"),
       llvm::cl::init(false)};
   llvm::cl::opt<Logger::Level> logLevel{
       "log", llvm::cl::desc("Verbosity of log messages written to stderr"),
@@ -430,12 +434,27 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Read blobs of models on disk without checking first "
                      "that the file is unchanged (tests of the SIGBUS guard)"),
       llvm::cl::init(false), llvm::cl::Hidden};
+  llvm::cl::opt<unsigned> debounceMs{
+      "debounce-ms",
+      llvm::cl::desc("Milliseconds from an edit to its parse; a newer edit "
+                     "within them supersedes it (0 with -lit-test)"),
+      llvm::cl::init(150)};
+  llvm::cl::opt<bool> sync{
+      "sync",
+      llvm::cl::desc("Handle each message completely before reading the next "
+                     "(implied by -lit-test; -sync=false to test "
+                     "$/cancelRequest)"),
+      llvm::cl::init(false), llvm::cl::Hidden};
   llvm::cl::ParseCommandLineOptions(argc, argv, "mlirscope language server\n");
 
   if (litTest) {
     inputStyle = JSONStreamStyle::Delimited;
     logLevel = Logger::Level::Debug;
     prettyPrint = true;
+    if (!debounceMs.getNumOccurrences())
+      debounceMs = 0;
+    if (!sync.getNumOccurrences())
+      sync = true;
   }
   Logger::setLogLevel(logLevel);
 
@@ -454,7 +473,11 @@ int main(int argc, char **argv) {
   // A model file truncated while mapped must not end the session with
   // SIGBUS (see lsp/FaultGuard.h).
   mlirscope::lspserver::installFaultGuard();
-  return llvm::failed(mlirscope::lspserver::runLSPServer(server, transport))
+  mlirscope::lspserver::LSPServerOptions options;
+  options.debounceMs = debounceMs;
+  options.sync = sync;
+  return llvm::failed(
+             mlirscope::lspserver::runLSPServer(server, transport, options))
              ? 1
              : 0;
 }
