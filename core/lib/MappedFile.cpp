@@ -79,22 +79,20 @@ MappedFile::~MappedFile() {
     ::munmap(const_cast<uint8_t *>(base), length);
 }
 
-void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
+void MappedFile::advise(uint64_t offset, uint64_t size, int advice) const {
   if (!base || onHeap || offset >= length)
     return;
-  long page = ::sysconf(_SC_PAGESIZE);
-  uint64_t begin = offset & ~uint64_t(page - 1);
+  uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+  uint64_t begin = offset & ~(page - 1);
   uint64_t end = std::min(length, offset + size);
   if (end > begin)
-    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, MADV_DONTNEED);
+    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, advice);
+}
+
+void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
+  advise(offset, size, MADV_DONTNEED);
 }
 
 void MappedFile::prefetch(uint64_t offset, uint64_t size) const {
-  if (!base || onHeap || offset >= length)
-    return;
-  long page = ::sysconf(_SC_PAGESIZE);
-  uint64_t begin = offset & ~uint64_t(page - 1);
-  uint64_t end = std::min(length, offset + size);
-  if (end > begin)
-    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, MADV_WILLNEED);
+  advise(offset, size, MADV_WILLNEED);
 }

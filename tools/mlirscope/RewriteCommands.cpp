@@ -75,6 +75,27 @@ int report(llvm::StringRef cmd, llvm::Error e) {
 
 } // namespace
 
+/// `CMD FILE -o OUT` on a bytecode model: parses the arguments (printing
+/// `usage` for --help or misuse) and indexes FILE. Null with `rc` set when the
+/// command should end.
+static std::unique_ptr<ModelIndex>
+openForOutput(llvm::StringRef cmd, llvm::ArrayRef<const char *> args,
+              const char *usage, std::string &out, int &rc) {
+  auto a = parseArgs(cmd, args, false);
+  if (a && a->help) {
+    llvm::outs() << usage;
+    rc = kOk;
+    return nullptr;
+  }
+  if (!a || a->positional.size() != 1 || a->out.empty()) {
+    llvm::errs() << usage;
+    rc = kUsage;
+    return nullptr;
+  }
+  out = a->out;
+  return openBytecode(cmd, a->positional[0], rc);
+}
+
 int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
   const char *usage =
       "USAGE: mlirscope rewrite FILE -o OUT\n\n"
@@ -82,22 +103,14 @@ int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
       "copied as they are, resource sections re-emitted, blob bytes moved by\n"
       "the kernel (copy_file_range) with holes of sparse files kept, then\n"
       "fsync, rename, fsync of the directory.\n";
-  auto a = parseArgs("rewrite", args, false);
-  if (a && a->help) {
-    llvm::outs() << usage;
-    return kOk;
-  }
-  if (!a || a->positional.size() != 1 || a->out.empty()) {
-    llvm::errs() << usage;
-    return kUsage;
-  }
   int rc = kOk;
-  auto index = openBytecode("rewrite", a->positional[0], rc);
+  std::string out;
+  auto index = openForOutput("rewrite", args, usage, out, rc);
   if (!index)
     return rc;
   Progress progress("rewrite");
   return report("rewrite",
-                rewriteBytecode(*index, a->out, RewritePlan(),
+                rewriteBytecode(*index, out, RewritePlan(),
                                 [&](uint64_t d, uint64_t t) {
                                   return progress.update(d, t);
                                 }));
@@ -111,17 +124,9 @@ int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
       "the external resource group 'mlirscope.stripped' records each blob's\n"
       "size, alignment and XXH64 checksum. The result is a shareable\n"
       "reproducer that mlir-opt reads; `mlirscope attach` puts weights back.\n";
-  auto a = parseArgs("strip", args, false);
-  if (a && a->help) {
-    llvm::outs() << usage;
-    return kOk;
-  }
-  if (!a || a->positional.size() != 1 || a->out.empty()) {
-    llvm::errs() << usage;
-    return kUsage;
-  }
   int rc = kOk;
-  auto index = openBytecode("strip", a->positional[0], rc);
+  std::string out;
+  auto index = openForOutput("strip", args, usage, out, rc);
   if (!index)
     return rc;
   Progress progress("strip (checksums)");
@@ -130,7 +135,7 @@ int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
   });
   if (!plan)
     return report("strip", plan.takeError());
-  return report("strip", rewriteBytecode(*index, a->out, *plan));
+  return report("strip", rewriteBytecode(*index, out, *plan));
 }
 
 int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {

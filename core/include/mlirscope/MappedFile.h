@@ -56,6 +56,8 @@ public:
 
 private:
   MappedFile() = default;
+  /// madvise over the pages covering [offset, offset + size).
+  void advise(uint64_t offset, uint64_t size, int advice) const;
   std::string path;
   const uint8_t *base = nullptr;
   uint64_t length = 0;
