@@ -123,6 +123,9 @@ struct MLIRScopeServer::Impl {
 
   Impl();
   llvm::Expected<Document *> getDocument(const llvm::lsp::URIForFile &uri);
+  /// The open document `uri` and the byte offset of `pos` in it.
+  llvm::Expected<std::pair<Document *, uint64_t>>
+  getDocumentAt(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
 };
 
 /// The `@name` of a symbol op in its text, else the op name's span.

@@ -221,14 +221,11 @@ llvm::Expected<std::optional<lsp::Hover>>
 MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
                            const ProgressCallback &progress,
                            std::atomic<bool> *cancel) {
-  auto docOr = impl->getDocument(uri);
-  if (!docOr)
-    return docOr.takeError();
-  Document &doc = **docOr;
-  auto offsetOr = doc.offsetOf(pos);
-  if (!offsetOr)
-    return offsetOr.takeError();
-  uint64_t offset = *offsetOr;
+  auto at = impl->getDocumentAt(uri, pos);
+  if (!at)
+    return at.takeError();
+  Document &doc = *at->first;
+  uint64_t offset = at->second;
 
   // Resources: a dense_resource<key> use, or a key in the metadata block.
   for (const ResourceUse &u : doc.uses)

@@ -129,19 +129,16 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
 
 llvm::Expected<lsp::CompletionList>
 MLIRScopeServer::getCompletion(const lsp::URIForFile &uri, lsp::Position pos) {
-  auto docOr = impl->getDocument(uri);
-  if (!docOr)
-    return docOr.takeError();
-  Document &doc = **docOr;
-  auto offsetOr = doc.offsetOf(pos);
-  if (!offsetOr)
-    return offsetOr.takeError();
-  uint64_t begin = *offsetOr;
+  auto at = impl->getDocumentAt(uri, pos);
+  if (!at)
+    return at.takeError();
+  Document &doc = *at->first;
+  uint64_t begin = at->second;
   while (begin > 0 &&
          (llvm::isAlnum(doc.text[begin - 1]) || doc.text[begin - 1] == '_' ||
           doc.text[begin - 1] == '.'))
     --begin;
-  llvm::StringRef prefix = llvm::StringRef(doc.text).slice(begin, *offsetOr);
+  llvm::StringRef prefix = llvm::StringRef(doc.text).slice(begin, at->second);
   if (begin > 0 && (doc.text[begin - 1] == '%' || doc.text[begin - 1] == '^' ||
                     doc.text[begin - 1] == '@' || doc.text[begin - 1] == '!' ||
                     doc.text[begin - 1] == '#'))

@@ -281,6 +281,18 @@ MLIRScopeServer::Impl::getDocument(const lsp::URIForFile &uri) {
   return it->second.get();
 }
 
+llvm::Expected<std::pair<Document *, uint64_t>>
+MLIRScopeServer::Impl::getDocumentAt(const lsp::URIForFile &uri,
+                                     lsp::Position pos) {
+  auto doc = getDocument(uri);
+  if (!doc)
+    return doc.takeError();
+  auto offset = (*doc)->offsetOf(pos);
+  if (!offset)
+    return offset.takeError();
+  return std::make_pair(*doc, *offset);
+}
+
 MLIRScopeServer::MLIRScopeServer() : impl(std::make_unique<Impl>()) {}
 MLIRScopeServer::~MLIRScopeServer() = default;
 

@@ -93,15 +93,12 @@ static Target findTarget(Document &doc, uint64_t offset) {
 
 llvm::Expected<std::vector<lsp::Location>>
 MLIRScopeServer::findDefinition(const lsp::URIForFile &uri, lsp::Position pos) {
-  auto docOr = impl->getDocument(uri);
-  if (!docOr)
-    return docOr.takeError();
-  Document &doc = **docOr;
-  auto offset = doc.offsetOf(pos);
-  if (!offset)
-    return offset.takeError();
+  auto at = impl->getDocumentAt(uri, pos);
+  if (!at)
+    return at.takeError();
+  Document &doc = *at->first;
   std::vector<lsp::Location> locations;
-  for (TextSpan s : findTarget(doc, *offset).definitions)
+  for (TextSpan s : findTarget(doc, at->second).definitions)
     locations.emplace_back(uri, doc.rangeOf(s));
   return locations;
 }
@@ -109,14 +106,11 @@ MLIRScopeServer::findDefinition(const lsp::URIForFile &uri, lsp::Position pos) {
 llvm::Expected<std::vector<lsp::Location>>
 MLIRScopeServer::findReferences(const lsp::URIForFile &uri, lsp::Position pos,
                                 bool includeDeclaration) {
-  auto docOr = impl->getDocument(uri);
-  if (!docOr)
-    return docOr.takeError();
-  Document &doc = **docOr;
-  auto offset = doc.offsetOf(pos);
-  if (!offset)
-    return offset.takeError();
-  Target t = findTarget(doc, *offset);
+  auto at = impl->getDocumentAt(uri, pos);
+  if (!at)
+    return at.takeError();
+  Document &doc = *at->first;
+  Target t = findTarget(doc, at->second);
   std::vector<lsp::Location> locations;
   if (includeDeclaration)
     for (TextSpan s : t.definitions)
