@@ -225,3 +225,47 @@ llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
     return e;
   return out->commit();
 }
+
+llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
+                                          llvm::StringRef key,
+                                          llvm::StringRef newType,
+                                          const ExternalBlob &data,
+                                          llvm::StringRef outPath,
+                                          const ProgressFn &progress) {
+  if (index.format != ModelIndex::Format::Bytecode)
+    return bridgeError(index.file->getPath(), "not a bytecode file");
+  std::string why;
+  const MLIRBridge *bridge = getMLIRBridge(why);
+  if (!bridge)
+    return bridgeError("MLIR is not available", why);
+  // The IR alone (every blob a declaration), for MLIR to change and write.
+  RewritePlan declared;
+  for (const Resource &r : index.resources)
+    if (r.isDialectGroup && r.kind == ResourceKind::Blob)
+      declared.declareOnly.insert(r.key);
+  std::string tmp = outPath.str() + ".mlirscope-ir";
+  if (auto e = rewriteBytecode(index, tmp, declared))
+    return e;
+  auto irOnly = MappedFile::open(tmp);
+  ::unlink(tmp.c_str());
+  if (!irOnly)
+    return irOnly.takeError();
+  std::string bytecode;
+  if (!bridge->retypeResource((*irOnly)->data(), (*irOnly)->size(),
+                              key.str().c_str(), newType.str().c_str(),
+                              int64_t(index.bytecodeVersion), bytecode, why))
+    return bridgeError(index.file->getPath(), why);
+  auto intermediate = indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
+      index.file->getPath() + " (IR)",
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytecode.data()),
+                              bytecode.size()))));
+  if (!intermediate)
+    return intermediate.takeError();
+  RewritePlan plan;
+  for (const Resource &r : index.resources)
+    if (r.isDialectGroup && r.kind == ResourceKind::Blob)
+      plan.replace[r.key] = ExternalBlob{index.file->getPath(), r.dataOffset,
+                                         r.size, r.alignment, nullptr};
+  plan.replace[key] = data;
+  return rewriteBytecode(**intermediate, outPath, plan, progress);
+}

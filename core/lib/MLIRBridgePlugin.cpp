@@ -21,6 +21,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/Parser/Parser.h"
 
@@ -294,7 +296,63 @@ bool bytecodeToText(const uint8_t *bytecode, size_t size, std::string &out,
   return true;
 }
 
-const MLIRBridge bridge = {&parseIR, &textToBytecode, &bytecodeToText};
+bool retypeResource(const uint8_t *bytecode, size_t size, const char *key,
+                    const char *newTypeText, int64_t version, std::string &out,
+                    std::string &diag) {
+  Context c(diag);
+  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/false);
+  mlir::Block block;
+  llvm::StringRef bytes(reinterpret_cast<const char *>(bytecode), size);
+  if (mlir::failed(mlir::parseSourceString(bytes, &block, config, "model")))
+    return false;
+  auto newType = llvm::dyn_cast_or_null<mlir::ShapedType>(
+      mlir::parseType(newTypeText, c.ctx.get()));
+  if (!newType) {
+    if (diag.empty())
+      diag = std::string("'") + newTypeText + "' is not a shaped type";
+    return false;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> wrapper;
+  mlir::Operation *top = topLevel(block, c.ctx.get(), wrapper);
+  unsigned changed = 0;
+  top->walk([&](mlir::Operation *op) {
+    for (mlir::NamedAttribute named : op->getAttrDictionary()) {
+      auto attr =
+          llvm::dyn_cast<mlir::DenseResourceElementsAttr>(named.getValue());
+      if (!attr || attr.getRawHandle().getKey() != key)
+        continue;
+      mlir::Type oldType = attr.getType();
+      op->setAttr(named.getName(), mlir::DenseResourceElementsAttr::get(
+                                       newType, attr.getRawHandle()));
+      // An op materializing the attribute (a constant) carries its type.
+      if (op->getNumResults() == 1 && op->getResult(0).getType() == oldType)
+        op->getResult(0).setType(newType);
+      ++changed;
+    }
+  });
+  if (!changed) {
+    diag = std::string("no op attribute is dense_resource<") + key + ">";
+    return false;
+  }
+  if (mlir::failed(mlir::verify(top))) {
+    diag = "the IR does not verify with the new type" +
+           (diag.empty() ? std::string() : ": " + diag);
+    return false;
+  }
+  mlir::BytecodeWriterConfig writerConfig("mlirscope");
+  writerConfig.setDesiredBytecodeVersion(version);
+  llvm::raw_string_ostream os(out);
+  if (mlir::failed(mlir::writeBytecodeToFile(top, os, writerConfig))) {
+    if (diag.empty())
+      diag = "MLIR could not write bytecode version " + std::to_string(version);
+    return false;
+  }
+  os.flush();
+  return true;
+}
+
+const MLIRBridge bridge = {&parseIR, &textToBytecode, &bytecodeToText,
+                           &retypeResource};
 
 } // namespace
 

@@ -7,7 +7,11 @@
 #include "Commands.h"
 #include "Progress.h"
 
+#include "mlirscope/Convert.h"
 #include "mlirscope/Editor.h"
+#include "mlirscope/Rewrite.h"
+#include "mlirscope/Summary.h"
+#include "mlirscope/TypeText.h"
 #include "mlirscope/Npy.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -82,16 +86,130 @@ int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
   return kOk;
 }
 
+/// The MLIR element type numpy's descriptor names, or empty.
+static std::string elementTypeForNpy(std::string descr) {
+  if (!descr.empty() && (descr[0] == '|' || descr[0] == '='))
+    descr[0] = '<';
+  static const std::pair<const char *, const char *> table[] = {
+      {"<f2", "f16"},  {"<f4", "f32"},   {"<f8", "f64"},
+      {"<b1", "i1"},   {"<i1", "i8"},    {"<i2", "i16"},
+      {"<i4", "i32"},  {"<i8", "i64"},   {"<u1", "ui8"},
+      {"<u2", "ui16"}, {"<u4", "ui32"},  {"<u8", "ui64"},
+      {"<c8", "complex<f32>"},           {"<c16", "complex<f64>"}};
+  for (auto &[d, t] : table)
+    if (descr == d)
+      return t;
+  return "";
+}
+
+/// `replace FILE KEY DATA.npy -o OUT [--type T]`: a new file, where the
+/// blob's type may change (the IR goes through MLIR and must still verify).
+static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
+                            llvm::StringRef npyPath, llvm::StringRef out,
+                            std::string type) {
+  std::unique_ptr<ModelIndex> index = openModel(path);
+  if (!index)
+    return kBadInput;
+  const Resource *r = index->findResource(key);
+  if (!r || !r->isDialectGroup || r->kind != ResourceKind::Blob) {
+    llvm::errs() << "mlirscope replace: " << path << ": no blob '" << key
+                 << "'\n";
+    return kBadInput;
+  }
+  auto npyFile = MappedFile::open(npyPath);
+  if (!npyFile) {
+    llvm::errs() << "mlirscope replace: "
+                 << llvm::toString(npyFile.takeError()) << "\n";
+    return kBadInput;
+  }
+  auto header = parseNpyHeader((*npyFile)->bytes(), npyPath);
+  if (!header) {
+    llvm::errs() << "mlirscope replace: "
+                 << llvm::toString(header.takeError()) << "\n";
+    return kBadInput;
+  }
+  if (header->fortranOrder) {
+    llvm::errs() << "mlirscope replace: " << npyPath
+                 << ": Fortran order is not supported\n";
+    return kBadInput;
+  }
+  if (type.empty()) {
+    std::string element = elementTypeForNpy(header->descr);
+    if (element.empty()) {
+      llvm::errs() << "mlirscope replace: " << npyPath << ": no MLIR type for "
+                   << "numpy dtype '" << header->descr << "' (use --type)\n";
+      return kBadInput;
+    }
+    type = formatTensorType("tensor", true, header->shape, element);
+  }
+  std::optional<TensorType> parsed = parseShapedTypeText(type);
+  std::optional<uint64_t> need =
+      parsed ? expectedBlobSize(*parsed) : std::nullopt;
+  uint64_t have = (*npyFile)->size() - header->dataOffset;
+  if (!need || *need != have) {
+    llvm::errs() << "mlirscope replace: " << npyPath << ": " << have
+                 << " bytes of data, but " << type << " needs "
+                 << (need ? std::to_string(*need) : std::string("?")) << "\n";
+    return kBadInput;
+  }
+  uint64_t alignment = std::max<uint64_t>(
+      1, dtypeSize(dtypeFor(parsed->element)) /
+             (parsed->element.kind == ElementType::Kind::Complex ? 2 : 1));
+  ExternalBlob data{npyPath.str(), header->dataOffset, have, alignment,
+                    nullptr};
+  Progress progress("replace " + key.str());
+  ProgressFn onProgress = [&](uint64_t d, uint64_t t) {
+    return progress.update(d, t);
+  };
+  llvm::Error e = llvm::Error::success();
+  if (r->type && r->type->text == parsed->text) {
+    // Same type: no IR change, only the blob moves in.
+    RewritePlan plan;
+    plan.replace[key] = data;
+    e = rewriteBytecode(*index, out, plan, onProgress);
+  } else {
+    e = replaceWithNewType(*index, key, type, data, out, onProgress);
+  }
+  if (e) {
+    llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
+                 << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
 int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
   const char *usage =
-      "USAGE: mlirscope replace FILE KEY DATA.npy\n\n"
-      "Replaces blob KEY with the contents of DATA.npy, whose dtype and shape\n"
-      "must match the IR's type for KEY (bf16 as uint16 bits). Written in\n"
-      "place under an undo journal.\n";
+      "USAGE: mlirscope replace FILE KEY DATA.npy\n"
+      "       mlirscope replace FILE KEY DATA.npy -o OUT [--type TYPE]\n\n"
+      "Replaces blob KEY with the contents of DATA.npy. In place, the dtype\n"
+      "and shape must match the IR's type for KEY (bf16 as uint16 bits), and\n"
+      "the write is guarded by an undo journal. With -o (bytecode models),\n"
+      "a new file is written and the type may change: the npy's dtype and\n"
+      "shape, or --type (e.g. tensor<4x4xbf16>), become the type of the\n"
+      "dense_resource attributes and of the constants producing them; the\n"
+      "IR goes through MLIR and must still verify.\n";
   if (wantsHelp(args)) {
     llvm::outs() << usage;
     return kOk;
   }
+  std::vector<const char *> positional;
+  std::string out, type;
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef a = args[i];
+    if ((a == "-o" || a == "--type") && i + 1 < args.size())
+      (a == "-o" ? out : type) = args[++i];
+    else
+      positional.push_back(args[i]);
+  }
+  if (!type.empty() && out.empty()) {
+    llvm::errs() << "mlirscope replace: --type needs -o OUT\n" << usage;
+    return kUsage;
+  }
+  if (positional.size() == 3 && !out.empty())
+    return replaceToNewFile(positional[0], positional[1], positional[2], out,
+                            type);
+  args = positional;
   if (args.size() != 3) {
     llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n" << usage;
     return kUsage;

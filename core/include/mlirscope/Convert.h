@@ -14,6 +14,7 @@
 
 #include "mlirscope/Export.h"
 #include "mlirscope/ModelIndex.h"
+#include "mlirscope/Rewrite.h"
 
 #include "llvm/Support/Error.h"
 
@@ -28,6 +29,17 @@ llvm::Error convertTextToBytecode(const ModelIndex &text,
 llvm::Error convertBytecodeToText(const ModelIndex &bytecode,
                                   llvm::StringRef outPath,
                                   const ProgressFn &progress = {});
+
+/// Writes the bytecode model `index` to `outPath` with blob `key` taking its
+/// bytes from `data` and the type `newType` ("tensor<4x8xf16>") in the IR:
+/// the dense_resource attributes naming `key` and the constants producing
+/// them change type, the rest of the IR goes through MLIR unchanged and must
+/// still verify. Other blobs are copied from `index`'s file.
+llvm::Error replaceWithNewType(const ModelIndex &index, llvm::StringRef key,
+                               llvm::StringRef newType,
+                               const ExternalBlob &data,
+                               llvm::StringRef outPath,
+                               const ProgressFn &progress = {});
 
 /// The IR of a text model with its dialect blobs cut out: the IR text plus
 /// an external_resources block (those are small and go through MLIR).

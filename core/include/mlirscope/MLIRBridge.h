@@ -1,8 +1,8 @@
 //===- MLIRBridge.h - What core asks of MLIR itself --------------*- C++ -*-===//
 //
-// Three jobs need MLIR's own code: parsing the IR of text files (so op counts
-// and references are exactly MLIR's), and the IR half of converting text to
-// bytecode and back. Everything else in core reads bytes directly. Loading
+// Some jobs need MLIR's own code: parsing the IR of text files (so op counts
+// and references are exactly MLIR's), the IR half of converting text to
+// bytecode and back, and changing a resource's type in the IR. Everything else in core reads bytes directly. Loading
 // libMLIR.so alone costs ~80 MB of RSS and tens of milliseconds, which a tool
 // reading only bytecode should not pay, so these jobs are reached through
 // this bridge: a tool that links MLIR anyway (the language server) registers
@@ -42,6 +42,14 @@ struct MLIRBridge {
   /// Reads bytecode (blobs as declarations only) and prints its IR as text.
   bool (*bytecodeToText)(const uint8_t *bytecode, size_t size,
                          std::string &out, std::string &diagnostic);
+  /// Reads bytecode (blobs as declarations only), gives every
+  /// dense_resource<key> attribute the type `newType` (and constant-like ops
+  /// producing it that result type), verifies, and writes bytecode of
+  /// `version` into `out`.
+  bool (*retypeResource)(const uint8_t *bytecode, size_t size,
+                         const char *key, const char *newType,
+                         int64_t version, std::string &out,
+                         std::string &diagnostic);
 };
 
 /// Registers the bridge to use (tools that link MLIR directly).
