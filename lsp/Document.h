@@ -3,7 +3,9 @@
 //
 // Internal to lsp/: shared by the feature files (Hover.cpp, XRefs.cpp,
 // Outline.cpp). Offsets are byte offsets into the document text; LSP
-// positions count bytes within a line.
+// positions count UTF-16 code units within a line (LSP's default position
+// encoding): a 4-byte UTF-8 sequence counts 2, any other valid sequence 1,
+// and each byte that is not part of a valid sequence 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,9 +95,14 @@ struct Document {
     return nullptr;
   }
 
-  /// Byte offset of `pos`, or an error when it lies outside the text.
+  /// Byte offset of `pos` (its `character` in UTF-16 code units), or an
+  /// error when it lies outside the text.
   llvm::Expected<uint64_t> offsetOf(llvm::lsp::Position pos) const;
+  /// The position of `offset`, its `character` in UTF-16 code units (a scan
+  /// of the line up to `offset`).
   llvm::lsp::Position positionOf(uint64_t offset) const;
+  /// The 0-based line of `offset` (no scan of the line).
+  size_t lineOf(uint64_t offset) const;
   llvm::lsp::Range rangeOf(TextSpan span) const {
     return {positionOf(span.begin), positionOf(span.end)};
   }

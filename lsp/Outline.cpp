@@ -75,16 +75,17 @@ MLIRScopeServer::getFoldingRanges(const lsp::URIForFile &uri) {
   Document &doc = **docOr;
   std::vector<FoldingRange> ranges;
   auto add = [&](TextSpan span, const char *kind) {
-    lsp::Range r = doc.rangeOf(span);
-    ranges.push_back({r.start.line, r.end.line, kind});
+    ranges.push_back(
+        {(int)doc.lineOf(span.begin), (int)doc.lineOf(span.end), kind});
   };
   for (const auto &chunk : doc.chunks) {
     for (const auto &def : chunk->asmState.getOpDefs()) {
       if (def.op->getNumRegions() == 0)
         continue;
-      lsp::Range r = doc.rangeOf(def.scopeLoc);
-      if (r.end.line > r.start.line)
-        ranges.push_back({r.start.line, r.end.line, "region"});
+      TextSpan scope = doc.spanOf(def.scopeLoc);
+      int start = doc.lineOf(scope.begin), end = doc.lineOf(scope.end);
+      if (end > start)
+        ranges.push_back({start, end, "region"});
     }
   }
   if (doc.metadata.begin != doc.metadata.end)

@@ -95,6 +95,36 @@ TextSpan lspserver::symbolNameSpan(
   return {name.end + found, name.end + found + at.size()};
 }
 
+/// Length in bytes of the UTF-8 sequence starting at `line[i]`, or 1 for an
+/// invalid byte (a stray continuation byte, a truncated or overlong
+/// sequence); `units` is set to the UTF-16 code units it counts for (2 for a
+/// 4-byte sequence, else 1).
+static size_t utf8SequenceAt(llvm::StringRef line, size_t i, int &units) {
+  units = 1;
+  unsigned char c = line[i];
+  size_t len = c < 0x80             ? 1
+               : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
+  if (len == 0 || i + len > line.size())
+    return 1;
+  if (len == 1)
+    return 1;
+  for (size_t k = 1; k < len; ++k)
+    if (((unsigned char)line[i + k] & 0xC0) != 0x80)
+      return 1;
+  uint32_t cp = c & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k)
+    cp = (cp << 6) | ((unsigned char)line[i + k] & 0x3F);
+  static const uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < minimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 1;
+  if (len == 4)
+    units = 2;
+  return len;
+}
+
 llvm::Expected<uint64_t> Document::offsetOf(lsp::Position pos) const {
   if (pos.line < 0 || pos.character < 0 ||
       (size_t)pos.line >= lineStarts.size())
@@ -106,18 +136,58 @@ llvm::Expected<uint64_t> Document::offsetOf(lsp::Position pos) const {
   uint64_t end = (size_t)pos.line + 1 < lineStarts.size()
                      ? lineStarts[pos.line + 1] - 1
                      : text.size();
-  if (begin + pos.character > end)
+  // `character` counts UTF-16 code units (LSP's default position encoding).
+  llvm::StringRef line = text.slice(begin, end);
+  int64_t units = 0;
+  size_t i = 0;
+  while (i < line.size() && units < pos.character) {
+    int n;
+    i += utf8SequenceAt(line, i, n);
+    units += n;
+  }
+  if (units < pos.character)
     return invalidParams(llvm::formatv("position {0}:{1} is past the end of "
                                        "its line ({2} characters)",
-                                       pos.line, pos.character, end - begin));
-  return begin + pos.character;
+                                       pos.line, pos.character, units));
+  // A position inside a surrogate pair (between the two units of a 4-byte
+  // character) lands after that character.
+  return begin + i;
+}
+
+size_t Document::lineOf(uint64_t offset) const {
+  offset = std::min<uint64_t>(offset, text.size());
+  auto it = std::upper_bound(lineStarts.begin(), lineStarts.end(), offset);
+  return it - lineStarts.begin() - 1;
 }
 
 lsp::Position Document::positionOf(uint64_t offset) const {
   offset = std::min<uint64_t>(offset, text.size());
-  auto it = std::upper_bound(lineStarts.begin(), lineStarts.end(), offset);
-  size_t line = it - lineStarts.begin() - 1;
-  return lsp::Position(line, offset - lineStarts[line]);
+  size_t line = lineOf(offset);
+  llvm::StringRef prefix = text.slice(lineStarts[line], offset);
+  int64_t units = 0;
+  for (size_t i = 0; i < prefix.size();) {
+    // ASCII runs (a blob's hex on one line), eight bytes at a time.
+    size_t run = i;
+    while (run + 8 <= prefix.size()) {
+      uint64_t word;
+      memcpy(&word, prefix.data() + run, 8);
+      if (word & 0x8080808080808080ull)
+        break;
+      run += 8;
+    }
+    while (run < prefix.size() && (unsigned char)prefix[run] < 0x80)
+      ++run;
+    units += run - i;
+    i = run;
+    if (i == prefix.size())
+      break;
+    int n;
+    // A sequence cut by `offset` (an offset inside a character) counts its
+    // bytes as invalid ones.
+    i += utf8SequenceAt(prefix, i, n);
+    units += n;
+  }
+  return lsp::Position(line, units);
 }
 
 uint64_t Document::offsetOf(llvm::SMLoc loc) const {
