@@ -254,6 +254,29 @@ mlir::Operation *topLevel(mlir::Block &block, mlir::MLIRContext *ctx,
   return wrapper->getOperation();
 }
 
+/// Writes `op` as bytecode of `version` into `out`.
+bool writeBytecode(mlir::Operation *op, mlir::BytecodeWriterConfig &config,
+                   int64_t version, std::string &out, std::string &diag) {
+  config.setDesiredBytecodeVersion(version);
+  llvm::raw_string_ostream os(out);
+  if (mlir::failed(mlir::writeBytecodeToFile(op, os, config))) {
+    if (diag.empty())
+      diag = "MLIR could not write bytecode version " + std::to_string(version);
+    return false;
+  }
+  os.flush();
+  return true;
+}
+
+/// Parses bytecode (blobs as declarations) into `block`.
+bool parseBytecode(Context &c, const uint8_t *bytecode, size_t size,
+                   mlir::Block &block) {
+  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/false);
+  llvm::StringRef bytes(reinterpret_cast<const char *>(bytecode), size);
+  return mlir::succeeded(
+      mlir::parseSourceString(bytes, &block, config, "model"));
+}
+
 bool textToBytecode(const char *ir, size_t size, int64_t version,
                     const char *producer, std::string &out,
                     std::string &diag) {
@@ -268,24 +291,14 @@ bool textToBytecode(const char *ir, size_t size, int64_t version,
   mlir::OwningOpRef<mlir::ModuleOp> wrapper;
   mlir::Operation *op = topLevel(block, c.ctx.get(), wrapper);
   mlir::BytecodeWriterConfig writerConfig(fallback, producer);
-  writerConfig.setDesiredBytecodeVersion(version);
-  llvm::raw_string_ostream os(out);
-  if (mlir::failed(mlir::writeBytecodeToFile(op, os, writerConfig))) {
-    if (diag.empty())
-      diag = "MLIR could not write bytecode version " + std::to_string(version);
-    return false;
-  }
-  os.flush();
-  return true;
+  return writeBytecode(op, writerConfig, version, out, diag);
 }
 
 bool bytecodeToText(const uint8_t *bytecode, size_t size, std::string &out,
                     std::string &diag) {
   Context c(diag);
-  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/false);
   mlir::Block block;
-  llvm::StringRef bytes(reinterpret_cast<const char *>(bytecode), size);
-  if (mlir::failed(mlir::parseSourceString(bytes, &block, config, "model")))
+  if (!parseBytecode(c, bytecode, size, block))
     return false;
   mlir::OwningOpRef<mlir::ModuleOp> wrapper;
   mlir::Operation *op = topLevel(block, c.ctx.get(), wrapper);
@@ -300,10 +313,8 @@ bool retypeResource(const uint8_t *bytecode, size_t size, const char *key,
                     const char *newTypeText, int64_t version, std::string &out,
                     std::string &diag) {
   Context c(diag);
-  mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/false);
   mlir::Block block;
-  llvm::StringRef bytes(reinterpret_cast<const char *>(bytecode), size);
-  if (mlir::failed(mlir::parseSourceString(bytes, &block, config, "model")))
+  if (!parseBytecode(c, bytecode, size, block))
     return false;
   auto newType = llvm::dyn_cast_or_null<mlir::ShapedType>(
       mlir::parseType(newTypeText, c.ctx.get()));
@@ -340,15 +351,7 @@ bool retypeResource(const uint8_t *bytecode, size_t size, const char *key,
     return false;
   }
   mlir::BytecodeWriterConfig writerConfig("mlirscope");
-  writerConfig.setDesiredBytecodeVersion(version);
-  llvm::raw_string_ostream os(out);
-  if (mlir::failed(mlir::writeBytecodeToFile(top, os, writerConfig))) {
-    if (diag.empty())
-      diag = "MLIR could not write bytecode version " + std::to_string(version);
-    return false;
-  }
-  os.flush();
-  return true;
+  return writeBytecode(top, writerConfig, version, out, diag);
 }
 
 const MLIRBridge bridge = {&parseIR, &textToBytecode, &bytecodeToText,
