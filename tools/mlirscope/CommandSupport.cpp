@@ -8,8 +8,7 @@ using namespace mlirscope::cli;
 std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef path) {
   auto index = indexFile(path);
   if (!index) {
-    llvm::errs() << "mlirscope: " << llvm::toString(index.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
     return nullptr;
   }
   return std::move(*index);

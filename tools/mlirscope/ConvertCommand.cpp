@@ -27,7 +27,7 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
     } else if (a == "-o" && i + 1 < args.size()) {
       out = args[++i];
     } else if (a.consume_front("--emit-bytecode-version")) {
-      llvm::StringRef v = a.consume_front("=") ? a
+      llvm::StringRef v = a.consume_front("=")  ? a
                           : i + 1 < args.size() ? llvm::StringRef(args[++i])
                                                 : llvm::StringRef();
       if (v.getAsInteger(10, version) || version < 0 || version > 6) {
@@ -42,8 +42,7 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
     } else if (in.empty()) {
       in = a.str();
     } else {
-      llvm::errs() << "mlirscope convert: unexpected argument '" << a
-                   << "'\n";
+      llvm::errs() << "mlirscope convert: unexpected argument '" << a << "'\n";
       return kUsage;
     }
   }
@@ -55,13 +54,10 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
   if (!index)
     return kBadInput;
   Progress progress("convert");
-  ProgressFn onProgress = [&](uint64_t d, uint64_t t) {
-    return progress.update(d, t);
-  };
-  llvm::Error e =
-      index->format == ModelIndex::Format::Text
-          ? convertTextToBytecode(*index, out, version, onProgress)
-          : convertBytecodeToText(*index, out, onProgress);
+  ProgressFn onProgress = progress.callback();
+  llvm::Error e = index->format == ModelIndex::Format::Text
+                      ? convertTextToBytecode(*index, out, version, onProgress)
+                      : convertBytecodeToText(*index, out, onProgress);
   if (e) {
     llvm::errs() << "mlirscope convert: " << llvm::toString(std::move(e))
                  << "\n";

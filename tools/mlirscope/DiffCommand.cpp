@@ -32,8 +32,7 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
     if (a == "--json")
       json = true;
     else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope diff: unknown option '" << a << "'\n"
-                   << usage;
+      llvm::errs() << "mlirscope diff: unknown option '" << a << "'\n" << usage;
       return kUsage;
     } else
       files.push_back(a.str());
@@ -49,12 +48,9 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
       return kBadInput;
   }
   Progress progress("diff");
-  auto d = diffModels(*idx[0], *idx[1], [&](uint64_t x, uint64_t t) {
-    return progress.update(x, t);
-  });
+  auto d = diffModels(*idx[0], *idx[1], progress.callback());
   if (!d) {
-    llvm::errs() << "mlirscope diff: " << llvm::toString(d.takeError())
-                 << "\n";
+    llvm::errs() << "mlirscope diff: " << llvm::toString(d.takeError()) << "\n";
     return kBadInput;
   }
   bool same = d->irEqual && d->added.empty() && d->removed.empty() &&

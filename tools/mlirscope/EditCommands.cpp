@@ -9,10 +9,10 @@
 
 #include "mlirscope/Convert.h"
 #include "mlirscope/Editor.h"
+#include "mlirscope/Npy.h"
 #include "mlirscope/Rewrite.h"
 #include "mlirscope/Summary.h"
 #include "mlirscope/TypeText.h"
-#include "mlirscope/Npy.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -71,8 +71,8 @@ int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
                  << llvm::toString(bytes.takeError()) << "\n";
     return kBadInput;
   }
-  FileRange range = encodeForFile(
-      *t->view, *flat * dtypeSize(t->view->getDType()), *bytes);
+  FileRange range =
+      encodeForFile(*t->view, *flat * dtypeSize(t->view->getDType()), *bytes);
   auto editor = InPlaceEditor::open(*t->index);
   if (!editor) {
     llvm::errs() << "mlirscope set: " << llvm::toString(editor.takeError())
@@ -91,11 +91,11 @@ static std::string elementTypeForNpy(std::string descr) {
   if (!descr.empty() && (descr[0] == '|' || descr[0] == '='))
     descr[0] = '<';
   static const std::pair<const char *, const char *> table[] = {
-      {"<f2", "f16"},  {"<f4", "f32"},   {"<f8", "f64"},
-      {"<b1", "i1"},   {"<i1", "i8"},    {"<i2", "i16"},
-      {"<i4", "i32"},  {"<i8", "i64"},   {"<u1", "ui8"},
-      {"<u2", "ui16"}, {"<u4", "ui32"},  {"<u8", "ui64"},
-      {"<c8", "complex<f32>"},           {"<c16", "complex<f64>"}};
+      {"<f2", "f16"},          {"<f4", "f32"},          {"<f8", "f64"},
+      {"<b1", "i1"},           {"<i1", "i8"},           {"<i2", "i16"},
+      {"<i4", "i32"},          {"<i8", "i64"},          {"<u1", "ui8"},
+      {"<u2", "ui16"},         {"<u4", "ui32"},         {"<u8", "ui64"},
+      {"<c8", "complex<f32>"}, {"<c16", "complex<f64>"}};
   for (auto &[d, t] : table)
     if (descr == d)
       return t;
@@ -118,14 +118,14 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
   }
   auto npyFile = MappedFile::open(npyPath);
   if (!npyFile) {
-    llvm::errs() << "mlirscope replace: "
-                 << llvm::toString(npyFile.takeError()) << "\n";
+    llvm::errs() << "mlirscope replace: " << llvm::toString(npyFile.takeError())
+                 << "\n";
     return kBadInput;
   }
   auto header = parseNpyHeader((*npyFile)->bytes(), npyPath);
   if (!header) {
-    llvm::errs() << "mlirscope replace: "
-                 << llvm::toString(header.takeError()) << "\n";
+    llvm::errs() << "mlirscope replace: " << llvm::toString(header.takeError())
+                 << "\n";
     return kBadInput;
   }
   if (header->fortranOrder) {
@@ -158,9 +158,7 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
   ExternalBlob data{npyPath.str(), header->dataOffset, have, alignment,
                     nullptr};
   Progress progress("replace " + key.str());
-  ProgressFn onProgress = [&](uint64_t d, uint64_t t) {
-    return progress.update(d, t);
-  };
+  ProgressFn onProgress = progress.callback();
   llvm::Error e = llvm::Error::success();
   if (r->type && r->type->text == parsed->text) {
     // Same type: no IR change, only the blob moves in.
@@ -219,14 +217,14 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     return kBadInput;
   auto npyFile = MappedFile::open(args[2]);
   if (!npyFile) {
-    llvm::errs() << "mlirscope replace: "
-                 << llvm::toString(npyFile.takeError()) << "\n";
+    llvm::errs() << "mlirscope replace: " << llvm::toString(npyFile.takeError())
+                 << "\n";
     return kBadInput;
   }
   auto header = parseNpyHeader((*npyFile)->bytes(), args[2]);
   if (!header) {
-    llvm::errs() << "mlirscope replace: "
-                 << llvm::toString(header.takeError()) << "\n";
+    llvm::errs() << "mlirscope replace: " << llvm::toString(header.takeError())
+                 << "\n";
     return kBadInput;
   }
   DType dtype = t->view->getDType();
@@ -245,8 +243,7 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     for (int64_t d : header->shape)
       shape += (shape.empty() ? "" : "x") + std::to_string(d);
     llvm::errs() << "mlirscope replace: " << args[0] << ": " << args[2]
-                 << " holds "
-                 << header->descr << "[" << shape << "]"
+                 << " holds " << header->descr << "[" << shape << "]"
                  << (header->fortranOrder ? " in Fortran order" : "")
                  << ", but " << args[1] << " is "
                  << t->view->getResource().type->text << " (npy '" << want
@@ -255,8 +252,8 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
   }
   uint64_t bytes = t->view->sizeInBytes();
   if ((*npyFile)->size() - header->dataOffset != bytes) {
-    llvm::errs() << "mlirscope replace: " << args[2] << ": expected "
-                 << bytes << " bytes of data after the header, found "
+    llvm::errs() << "mlirscope replace: " << args[2] << ": expected " << bytes
+                 << " bytes of data after the header, found "
                  << (*npyFile)->size() - header->dataOffset << "\n";
     return kBadInput;
   }
@@ -284,9 +281,7 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
     return llvm::Error::success();
   };
   if (auto e = editor->writeRegion(r.dataOffset, span, produce,
-                                   [&](uint64_t d, uint64_t n) {
-                                     return progress.update(d, n);
-                                   })) {
+                                   progress.callback())) {
     llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
                  << "\n";
     return kBadInput;

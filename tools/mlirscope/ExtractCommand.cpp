@@ -59,9 +59,7 @@ int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
     return kBadInput;
   const ModelIndex &index = *model;
   Progress progress("extract");
-  ProgressFn onProgress = [&](uint64_t done, uint64_t total) {
-    return progress.update(done, total);
-  };
+  ProgressFn onProgress = progress.callback();
   if (all) {
     std::vector<std::string> skipped;
     if (auto e = exportSafetensors(index, out, skipped, onProgress)) {

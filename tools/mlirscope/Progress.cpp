@@ -17,8 +17,8 @@ Progress::~Progress() {
 }
 
 bool Progress::update(uint64_t done, uint64_t total) {
-  if (!shown && std::chrono::steady_clock::now() - start <
-                    std::chrono::seconds(1))
+  if (!shown &&
+      std::chrono::steady_clock::now() - start < std::chrono::seconds(1))
     return true;
   shown = true;
   double pct = total ? 100.0 * double(done) / double(total) : 100.0;

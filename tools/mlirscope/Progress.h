@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace mlirscope::cli {
@@ -17,6 +18,12 @@ public:
   ~Progress();
   /// Returns true (keep going); the CLI cancels with SIGINT instead.
   bool update(uint64_t done, uint64_t total);
+  /// `update` as the (done, total) -> keep-going callback core's long
+  /// operations take. The Progress must outlive the callback's use.
+  std::function<bool(uint64_t, uint64_t)> callback() {
+    return
+        [this](uint64_t done, uint64_t total) { return update(done, total); };
+  }
 
 private:
   std::string label;

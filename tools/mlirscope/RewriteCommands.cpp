@@ -39,8 +39,7 @@ std::optional<Args> parseArgs(llvm::StringRef cmd,
       }
       (s == "-o" ? a.out : a.weightsFrom) = args[++i];
     } else if (s.starts_with("-")) {
-      llvm::errs() << "mlirscope " << cmd << ": unknown option '" << s
-                   << "'\n";
+      llvm::errs() << "mlirscope " << cmd << ": unknown option '" << s << "'\n";
       return std::nullopt;
     } else {
       a.positional.push_back(s.str());
@@ -109,11 +108,8 @@ int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
   if (!index)
     return rc;
   Progress progress("rewrite");
-  return report("rewrite",
-                rewriteBytecode(*index, out, RewritePlan(),
-                                [&](uint64_t d, uint64_t t) {
-                                  return progress.update(d, t);
-                                }));
+  return report("rewrite", rewriteBytecode(*index, out, RewritePlan(),
+                                           progress.callback()));
 }
 
 int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
@@ -130,9 +126,7 @@ int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
   if (!index)
     return rc;
   Progress progress("strip (checksums)");
-  auto plan = planStrip(*index, [&](uint64_t d, uint64_t t) {
-    return progress.update(d, t);
-  });
+  auto plan = planStrip(*index, progress.callback());
   if (!plan)
     return report("strip", plan.takeError());
   return report("strip", rewriteBytecode(*index, out, *plan));
@@ -162,14 +156,10 @@ int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {
   if (!big)
     return kBadInput;
   Progress progress("attach (checksums)");
-  auto plan = planAttach(*small, *big, [&](uint64_t d, uint64_t t) {
-    return progress.update(d, t);
-  });
+  auto plan = planAttach(*small, *big, progress.callback());
   if (!plan)
     return report("attach", plan.takeError());
   Progress copying("attach");
-  return report("attach", rewriteBytecode(*small, a->out, *plan,
-                                          [&](uint64_t d, uint64_t t) {
-                                            return copying.update(d, t);
-                                          }));
+  return report("attach",
+                rewriteBytecode(*small, a->out, *plan, copying.callback()));
 }

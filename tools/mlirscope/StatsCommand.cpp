@@ -113,9 +113,7 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
       continue;
     }
     Progress progress("stats " + r->key);
-    opts.progress = [&](uint64_t done, uint64_t total) {
-      return progress.update(done, total);
-    };
+    opts.progress = progress.callback();
     auto stats = computeStats(*view, opts);
     if (!stats) {
       llvm::errs() << "mlirscope stats: " << llvm::toString(stats.takeError())
@@ -125,17 +123,13 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
     }
     const BlobStats &s = *stats;
     if (json) {
-      nlohmann::json j = {{"key", r->key},
-                          {"dtype", dtypeName(view->getDType())},
-                          {"shape", r->type->shape},
-                          {"elements", s.count},
-                          {"bytes", r->size},
-                          {"finite", s.finite},
-                          {"zeros", s.zeros},
-                          {"nan", s.nans},
-                          {"pos_inf", s.posInfs},
-                          {"neg_inf", s.negInfs},
-                          {"first", s.first}};
+      nlohmann::json j = {
+          {"key", r->key},           {"dtype", dtypeName(view->getDType())},
+          {"shape", r->type->shape}, {"elements", s.count},
+          {"bytes", r->size},        {"finite", s.finite},
+          {"zeros", s.zeros},        {"nan", s.nans},
+          {"pos_inf", s.posInfs},    {"neg_inf", s.negInfs},
+          {"first", s.first}};
       auto f = [](double v) {
         return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
       };

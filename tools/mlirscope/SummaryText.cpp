@@ -42,8 +42,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
      << " bytes): IR " << formatBytes(s.irBytes) << ", blobs "
      << formatBytes(s.blobBytes);
   if (s.fileSize)
-    os << llvm::format(" (%.1f%%)", 100.0 * double(s.blobBytes) /
-                                        double(s.fileSize));
+    os << llvm::format(" (%.1f%%)",
+                       100.0 * double(s.blobBytes) / double(s.fileSize));
   os << "\n";
   os << "dialects:    ";
   for (size_t i = 0; i < s.dialects.size(); ++i)
