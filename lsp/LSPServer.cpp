@@ -550,6 +550,10 @@ void LSPServer::convertToBytecode(const ConvertBytecodeParams &params,
                                           lsp::ErrorCode::RequestFailed));
   };
   if (params.output) {
+    if (!options.allowFileOutput)
+      return reply(llvm::make_error<lsp::LSPError>(
+          "this server does not write files (output)",
+          lsp::ErrorCode::InvalidParams));
     if (auto e =
             guardedConvert(server, params.uri.file(), text, *params.output))
       return fail(std::move(e));

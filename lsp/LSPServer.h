@@ -59,6 +59,10 @@ struct LSPServerOptions {
   /// Handle each message completely (the worker idle again) before reading
   /// the next, so that replies come in input order (lit transcripts).
   bool sync = false;
+  /// Whether `mlir/convertToBytecode` may write to the path its `output`
+  /// names. The fuzz target turns it off: made-up messages must not write
+  /// files anywhere.
+  bool allowFileOutput = true;
 };
 
 /// Runs the server over `transport` until `exit` or the end of input.

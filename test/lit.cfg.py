@@ -30,6 +30,10 @@ tool_dirs = [config.mlirscope_tools_dir, config.llvm_tools_dir]
 tools = [
     "mlirscope",
     "mlirscope-corrupt-check",
+    "mlirscope-fuzz-bytecode",
+    "mlirscope-fuzz-lsp",
+    "mlirscope-fuzz-npy",
+    "mlirscope-fuzz-text",
     "mlirscope-genmodel",
     "mlirscope-lsp",
     "mlir-opt",

@@ -198,6 +198,8 @@ private:
   bool defineValues(ByteCursor &in, uint64_t count, ValueRecord::Kind kind,
                     uint32_t owner);
   bool scanDenseResources();
+  /// Drops the placeholder records of forward references (see defineValues).
+  void compactValues();
 
   bool string(ByteCursor &in, llvm::StringRef &out) {
     uint64_t idx;
@@ -251,6 +253,8 @@ private:
   std::vector<Frame> frames;
   std::vector<ValueScope> scopes;
   uint64_t unresolvedValues = 0;
+  /// (placeholder, definition) value records of forward references.
+  std::vector<std::pair<uint32_t, uint32_t>> forwarded;
 };
 
 bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
@@ -923,10 +927,15 @@ bool BytecodeIndexer::defineValues(ByteCursor &in, uint64_t count,
       index->values.push_back({kind, owner, uint32_t(i)});
       scope.remember(next);
     } else {
-      ValueRecord &v = index->values[it->second];
-      if (v.kind != ValueRecord::Kind::Unresolved)
+      if (index->values[it->second].kind != ValueRecord::Kind::Unresolved)
         return in.fail("a value defined only once");
-      v = {kind, owner, uint32_t(i)};
+      // A forward-referenced value: the definition gets a new record so an
+      // op's results (a block's arguments) stay contiguous; operands that
+      // named the placeholder are redirected at the end (compactValues).
+      uint32_t defined = index->values.size();
+      index->values.push_back({kind, owner, uint32_t(i)});
+      forwarded.emplace_back(it->second, defined);
+      it->second = defined;
       --unresolvedValues;
     }
   }
@@ -1115,11 +1124,6 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     index->ops[opIdx].firstResult = index->values.size();
     if (!defineValues(in, numResults, ValueRecord::Kind::OpResult, opIdx))
       return false;
-    // defineValues may have resolved forward references instead of appending;
-    // point at the first value actually holding result 0.
-    auto it = scopes.back().slots.find(scopes.back().nextID.back() - numResults);
-    if (it != scopes.back().slots.end())
-      index->ops[opIdx].firstResult = it->second;
   }
 
   pushedChild = false;
@@ -1219,7 +1223,35 @@ bool BytecodeIndexer::readIR() {
     return failure.fail(end, "a definition for every forward-referenced "
                              "value (" + llvm::Twine(unresolvedValues) +
                              " unresolved)");
+  compactValues();
   return true;
+}
+
+void BytecodeIndexer::compactValues() {
+  if (forwarded.empty())
+    return;
+  std::vector<ValueRecord> &values = index->values;
+  std::vector<uint32_t> target(values.size());
+  for (uint32_t i = 0; i < target.size(); ++i)
+    target[i] = i;
+  for (auto [placeholder, defined] : forwarded)
+    target[placeholder] = defined;
+  // New numbers with the placeholders left out.
+  std::vector<uint32_t> renumbered(values.size(), kNone);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < values.size(); ++i) {
+    if (target[i] != i)
+      continue;
+    renumbered[i] = n;
+    values[n++] = values[i];
+  }
+  values.resize(n);
+  for (uint32_t &v : index->operands)
+    v = renumbered[target[v]];
+  for (OpRecord &op : index->ops)
+    if (op.firstResult != kNone)
+      op.firstResult = renumbered[op.firstResult];
+  forwarded.clear();
 }
 
 } // namespace

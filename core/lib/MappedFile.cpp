@@ -18,7 +18,10 @@ using namespace mlirscope;
 llvm::Expected<std::unique_ptr<MappedFile>>
 MappedFile::open(llvm::StringRef path) {
   std::string p = path.str();
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO (a path from anywhere: a command line, an
+  // editor's request) would otherwise wait for a writer; it is refused as not
+  // a regular file below. It changes nothing for regular files.
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return llvm::createStringError(std::error_code(errno, std::generic_category()),
                                    "%s: cannot open: %s", p.c_str(),

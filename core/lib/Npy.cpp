@@ -70,39 +70,103 @@ llvm::Expected<NpyHeader> mlirscope::parseNpyHeader(llvm::ArrayRef<uint8_t> b,
                        size_t(len));
   NpyHeader h;
   h.dataOffset = start + len;
-  auto valueOf = [&](llvm::StringRef key, uint64_t &at) -> llvm::StringRef {
-    size_t k = dict.find("'" + key.str() + "'");
-    if (k == llvm::StringRef::npos)
-      return {};
-    size_t colon = dict.find(':', k);
-    if (colon == llvm::StringRef::npos)
-      return {};
-    at = start + colon + 1;
-    return dict.drop_front(colon + 1).ltrim();
+
+  // The header is a Python dict literal. It is parsed as one (keys, then
+  // values of the three kinds numpy writes) rather than searched for key
+  // names: a name can also appear inside another value, e.g. a field called
+  // 'shape' in a structured dtype's descr.
+  size_t p = 0;
+  auto at = [&] { return start + p; };
+  auto space = [&] {
+    while (p < dict.size() && (dict[p] == ' ' || dict[p] == '\t' ||
+                               dict[p] == '\n' || dict[p] == '\r'))
+      ++p;
   };
-  uint64_t at = start;
-  llvm::StringRef d = valueOf("descr", at);
-  if (!d.consume_front("'"))
-    return fail(at, "a quoted 'descr' in the header");
-  h.descr = d.take_until([](char c) { return c == '\''; }).str();
-  llvm::StringRef f = valueOf("fortran_order", at);
-  if (f.starts_with("True"))
-    h.fortranOrder = true;
-  else if (!f.starts_with("False"))
-    return fail(at, "'fortran_order': True or False");
-  llvm::StringRef s = valueOf("shape", at);
-  if (!s.consume_front("("))
-    return fail(at, "a tuple as 'shape'");
-  llvm::StringRef inside = s.take_until([](char c) { return c == ')'; });
-  if (inside.size() == s.size())
-    return fail(at, "a closing ')' of the shape");
-  llvm::SmallVector<llvm::StringRef> dims;
-  inside.split(dims, ',', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef dim : dims) {
-    int64_t v;
-    if (dim.trim().getAsInteger(10, v) || v < 0)
-      return fail(at, "non-negative integer dimensions in the shape");
-    h.shape.push_back(v);
+  auto quoted = [&](std::string &out) {
+    if (p >= dict.size() || (dict[p] != '\'' && dict[p] != '"'))
+      return false;
+    char q = dict[p];
+    size_t close = dict.find(q, p + 1);
+    if (close == llvm::StringRef::npos)
+      return false;
+    out = dict.slice(p + 1, close).str();
+    p = close + 1;
+    return true;
+  };
+  bool sawDescr = false, sawOrder = false, sawShape = false;
+  space();
+  if (p >= dict.size() || dict[p] != '{')
+    return fail(at(), "'{' opening the header dict");
+  ++p;
+  while (true) {
+    space();
+    if (p < dict.size() && dict[p] == '}')
+      break;
+    std::string key;
+    if (!quoted(key))
+      return fail(at(), "a quoted key or '}' in the header dict");
+    space();
+    if (p >= dict.size() || dict[p] != ':')
+      return fail(at(), "':' after '" + key + "'");
+    ++p;
+    space();
+    uint64_t valueAt = at();
+    if (key == "descr") {
+      if (!quoted(h.descr))
+        return fail(valueAt, "a quoted dtype string as 'descr' (structured "
+                             "dtypes are not supported)");
+      sawDescr = true;
+    } else if (key == "fortran_order") {
+      if (dict.substr(p).starts_with("True")) {
+        h.fortranOrder = true;
+        p += 4;
+      } else if (dict.substr(p).starts_with("False")) {
+        p += 5;
+      } else {
+        return fail(valueAt, "'fortran_order': True or False");
+      }
+      sawOrder = true;
+    } else if (key == "shape") {
+      if (p >= dict.size() || dict[p] != '(')
+        return fail(valueAt, "a tuple as 'shape'");
+      ++p;
+      while (true) {
+        space();
+        if (p < dict.size() && dict[p] == ')')
+          break;
+        size_t digits = p;
+        while (p < dict.size() && dict[p] >= '0' && dict[p] <= '9')
+          ++p;
+        int64_t v;
+        if (p == digits ||
+            dict.slice(digits, p).getAsInteger(10, v) || v < 0)
+          return fail(start + digits,
+                      "a non-negative integer dimension below 2^63");
+        h.shape.push_back(v);
+        space();
+        if (p < dict.size() && dict[p] == ',')
+          ++p;
+        else if (p >= dict.size() || dict[p] != ')')
+          return fail(at(), "',' or ')' in the shape");
+      }
+      ++p;
+      sawShape = true;
+    } else {
+      return fail(valueAt - (key.size() + 2),
+                  "only 'descr', 'fortran_order' and 'shape' keys, got '" +
+                      key + "'");
+    }
+    space();
+    if (p < dict.size() && dict[p] == ',')
+      ++p;
+    else if (p >= dict.size() || dict[p] != '}')
+      return fail(at(), "',' or '}' in the header dict");
   }
+  if (!sawDescr || !sawOrder || !sawShape)
+    return fail(start, std::string("a header with 'descr', 'fortran_order' "
+                                   "and 'shape' (no '") +
+                           (!sawDescr ? "descr" : !sawOrder ? "fortran_order"
+                                                            : "shape") +
+                           "')");
   return h;
 }

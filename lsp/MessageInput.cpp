@@ -1,0 +1,389 @@
+//===- MessageInput.cpp - Reading JSON-RPC messages that may be bad -------===//
+//
+// See MessageInput.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MessageInput.h"
+#include "LSPServer.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/LSP/Logging.h"
+
+#include <cstdio>
+#include <cstring>
+
+using namespace llvm::lsp;
+
+namespace {
+/// Reads messages like JSONTransportInputOverFile, but never lets bad input
+/// end the session: text that is not JSON, or JSON that is not a JSON-RPC
+/// 2.0 message, is handed on as a call of kParseErrorMethod or
+/// kInvalidRequestMethod (id null unless the message had one), which the
+/// server answers with an error. A header line with junk before
+/// `Content-Length:` still counts, so the stream resynchronizes.
+class Input : public JSONTransportInput {
+public:
+  Input(std::FILE *in, JSONStreamStyle style)
+      : JSONTransportInput(style), in(in) {}
+  bool hasError() const final { return ferror(in); }
+  bool isEndOfInput() const final { return feof(in); }
+
+  llvm::LogicalResult readDelimitedMessage(std::string &json) final {
+    json.clear();
+    std::string line;
+    while (readLine(line)) {
+      llvm::StringRef trimmed = llvm::StringRef(line).trim();
+      if (trimmed.starts_with("//")) {
+        if (trimmed == "// -----")
+          break;
+        continue;
+      }
+      json += line;
+    }
+    if (ferror(in) || llvm::StringRef(json).trim().empty())
+      return llvm::failure();
+    normalize(json);
+    return llvm::success();
+  }
+
+  llvm::LogicalResult readStandardMessage(std::string &json) final {
+    uint64_t length = 0;
+    bool sawLength = false;
+    std::string line;
+    while (true) {
+      if (!readLine(line))
+        return llvm::failure();
+      llvm::StringRef l = line;
+      size_t at = l.find("Content-Length:");
+      if (at != llvm::StringRef::npos) {
+        sawLength = !l.drop_front(at + 15).trim().getAsInteger(10, length);
+        if (!sawLength)
+          Logger::error("bad Content-Length header: {0}", l.trim());
+        continue;
+      }
+      if (!l.trim().empty())
+        continue; // another header
+      if (sawLength)
+        break;
+      // A blank line without a length before it: keep looking.
+    }
+    if (length == 0 || length > (1u << 30)) {
+      Logger::error("ignoring a message of Content-Length {0}", length);
+      return llvm::failure();
+    }
+    json.resize(length);
+    size_t pos = 0;
+    while (pos < length) {
+      size_t n = std::fread(&json[pos], 1, length - pos, in);
+      if (n == 0)
+        return llvm::failure();
+      clearerr(in);
+      pos += n;
+    }
+    normalize(json);
+    return llvm::success();
+  }
+
+private:
+  bool readLine(std::string &out) {
+    out.clear();
+    char buf[256];
+    while (std::fgets(buf, sizeof(buf), in)) {
+      out += buf;
+      if (!out.empty() && out.back() == '\n')
+        return true;
+    }
+    return !out.empty();
+  }
+
+  static void normalize(std::string &json) {
+    // A parked text belongs to the message handled right after it was read.
+    mlirscope::lspserver::takeParkedDocumentText();
+    mlirscope::lspserver::setCurrentRequestId(std::nullopt);
+    if (json.size() > mlirscope::lspserver::kLargeTextBytes)
+      parkDidOpenText(json);
+    auto makeUp = [&](llvm::StringRef method, llvm::json::Value id) {
+      mlirscope::lspserver::takeParkedDocumentText();
+      mlirscope::lspserver::setCurrentRequestId(id);
+      json = llvm::formatv("{0}", llvm::json::Value(
+                                      llvm::json::Object{{"jsonrpc", "2.0"},
+                                                         {"id", std::move(id)},
+                                                         {"method", method}}))
+                 .str();
+    };
+    llvm::Expected<llvm::json::Value> doc = llvm::json::parse(json);
+    if (!doc) {
+      Logger::error("JSON parse error: {0}", llvm::toString(doc.takeError()));
+      return makeUp(mlirscope::lspserver::kParseErrorMethod, nullptr);
+    }
+    llvm::json::Object *o = doc->getAsObject();
+    llvm::json::Value id = nullptr;
+    if (o && o->get("id"))
+      id = *o->get("id");
+    if (!o ||
+        o->getString("jsonrpc") != std::optional<llvm::StringRef>("2.0") ||
+        (o->get("method") && !o->getString("method")) ||
+        (!o->get("method") && !o->get("id"))) {
+      Logger::error("not a JSON-RPC 2.0 message");
+      return makeUp(mlirscope::lspserver::kInvalidRequestMethod, std::move(id));
+    }
+    if (o->get("id") && o->get("method"))
+      mlirscope::lspserver::setCurrentRequestId(id);
+    if (json.size() > mlirscope::lspserver::kLargeTextBytes)
+      parkLargeText(*o, json);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The fast path for a large didOpen: its text is cut out of the raw
+  // message (unescaped once, straight into the parked string) before any
+  // JSON parse, so llvm::json never sees it. Anything unexpected leaves the
+  // message as it was, for the general path and its error replies.
+  //===--------------------------------------------------------------------===//
+
+  static size_t skipSpace(llvm::StringRef j, size_t p) {
+    while (p < j.size() &&
+           (j[p] == ' ' || j[p] == '\t' || j[p] == '\n' || j[p] == '\r'))
+      ++p;
+    return p;
+  }
+  /// The end of the string token at `p` (after its closing quote), or npos.
+  /// Linear, by memchr: a 512 MiB string is scanned once.
+  static size_t skipString(llvm::StringRef j, size_t p) {
+    if (p >= j.size() || j[p] != '"')
+      return llvm::StringRef::npos;
+    ++p;
+    size_t quote = llvm::StringRef::npos;
+    while (true) {
+      if (quote == llvm::StringRef::npos || quote < p) {
+        quote = j.find('"', p);
+        if (quote == llvm::StringRef::npos)
+          return quote;
+      }
+      size_t backslash = j.slice(p, quote).find('\\');
+      if (backslash == llvm::StringRef::npos)
+        return quote + 1;
+      p += backslash + 2; // the backslash and the character it escapes
+    }
+  }
+  /// The end of the value at `p`, or npos (iterative: any nesting depth).
+  static size_t skipValue(llvm::StringRef j, size_t p) {
+    if (p >= j.size())
+      return llvm::StringRef::npos;
+    if (j[p] == '"')
+      return skipString(j, p);
+    if (j[p] != '{' && j[p] != '[') {
+      size_t e = j.find_first_of(",}] \t\r\n", p);
+      return e == p ? llvm::StringRef::npos : e;
+    }
+    uint64_t depth = 0;
+    while (p < j.size()) {
+      char c = j[p];
+      if (c == '"') {
+        p = skipString(j, p);
+        if (p == llvm::StringRef::npos)
+          return p;
+        continue;
+      }
+      if (c == '{' || c == '[')
+        ++depth;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        return p + 1;
+      ++p;
+    }
+    return llvm::StringRef::npos;
+  }
+  /// The start of member `key`'s value in the object at `p`, or npos.
+  static size_t findMember(llvm::StringRef j, size_t p, llvm::StringRef key) {
+    p = skipSpace(j, p);
+    if (p >= j.size() || j[p] != '{')
+      return llvm::StringRef::npos;
+    p = skipSpace(j, p + 1);
+    while (p < j.size() && j[p] == '"') {
+      size_t keyEnd = skipString(j, p);
+      if (keyEnd == llvm::StringRef::npos)
+        return keyEnd;
+      bool match = j.slice(p + 1, keyEnd - 1) == key;
+      p = skipSpace(j, keyEnd);
+      if (p >= j.size() || j[p] != ':')
+        return llvm::StringRef::npos;
+      p = skipSpace(j, p + 1);
+      if (match)
+        return p;
+      p = skipValue(j, p);
+      if (p == llvm::StringRef::npos)
+        return p;
+      p = skipSpace(j, p);
+      if (p >= j.size() || j[p] != ',')
+        return llvm::StringRef::npos;
+      p = skipSpace(j, p + 1);
+    }
+    return llvm::StringRef::npos;
+  }
+  /// Whether every byte is below 0x80 (then it is UTF-8), eight at a time.
+  static bool isASCII(llvm::StringRef s) {
+    const char *p = s.data(), *end = p + s.size();
+    uint64_t bits = 0;
+    for (; end - p >= 8; p += 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      bits |= word;
+    }
+    for (; p < end; ++p)
+      bits |= static_cast<unsigned char>(*p);
+    return (bits & 0x8080808080808080ull) == 0;
+  }
+  /// Appends the UTF-8 of code point `cp`.
+  static void appendUTF8(std::string &out, uint32_t cp) {
+    if (cp < 0x80) {
+      out += char(cp);
+    } else if (cp < 0x800) {
+      out += char(0xC0 | (cp >> 6));
+      out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += char(0xE0 | (cp >> 12));
+      out += char(0x80 | ((cp >> 6) & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    } else {
+      out += char(0xF0 | (cp >> 18));
+      out += char(0x80 | ((cp >> 12) & 0x3F));
+      out += char(0x80 | ((cp >> 6) & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    }
+  }
+  /// The contents of the JSON string `token` (quotes included), unescaped.
+  static std::optional<std::string> unescape(llvm::StringRef token) {
+    llvm::StringRef in = token.drop_front().drop_back();
+    std::string out;
+    out.reserve(in.size());
+    auto hex4 = [&](size_t at, uint32_t &v) {
+      return at + 4 <= in.size() && !in.substr(at, 4).getAsInteger(16, v);
+    };
+    for (size_t p = 0; p < in.size();) {
+      size_t q = in.find('\\', p);
+      llvm::StringRef run = in.slice(p, q);
+      out.append(run.data(), run.size());
+      if (q == llvm::StringRef::npos)
+        break;
+      if (q + 1 >= in.size())
+        return std::nullopt;
+      char e = in[q + 1];
+      p = q + 2;
+      switch (e) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        uint32_t cp;
+        if (!hex4(p, cp))
+          return std::nullopt;
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+          uint32_t lo;
+          if (p + 6 <= in.size() && in[p] == '\\' && in[p + 1] == 'u' &&
+              hex4(p + 2, lo) && lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+          } else {
+            cp = 0xFFFD; // a lone surrogate, as llvm::json reads it
+          }
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+          cp = 0xFFFD;
+        }
+        appendUTF8(out, cp);
+        break;
+      }
+      default:
+        return std::nullopt;
+      }
+    }
+    if (!isASCII(out) && !llvm::json::isUTF8(out))
+      out = llvm::json::fixUTF8(out);
+    return out;
+  }
+  static void parkDidOpenText(std::string &json) {
+    llvm::StringRef j = json;
+    size_t method = findMember(j, 0, "method");
+    if (method == llvm::StringRef::npos ||
+        !j.substr(method).starts_with("\"textDocument/didOpen\""))
+      return;
+    size_t params = findMember(j, 0, "params");
+    if (params == llvm::StringRef::npos)
+      return;
+    size_t doc = findMember(j, params, "textDocument");
+    if (doc == llvm::StringRef::npos)
+      return;
+    size_t text = findMember(j, doc, "text");
+    size_t textEnd = skipString(j, text);
+    if (text == llvm::StringRef::npos || textEnd == llvm::StringRef::npos)
+      return;
+    std::optional<std::string> contents = unescape(j.slice(text, textEnd));
+    if (!contents)
+      return;
+    // The raw message without the text: the rest goes the general way.
+    std::string rest =
+        (j.take_front(text) + "\"\"" + j.drop_front(textEnd)).str();
+    json = std::move(rest);
+    mlirscope::lspserver::parkDocumentText(std::move(*contents));
+  }
+
+  /// A didOpen, or a didChange with one full-text change, whose text is
+  /// large: the text goes to parkDocumentText and the message is re-written
+  /// without it (see LSPServer.h).
+  static void parkLargeText(llvm::json::Object &o, std::string &json) {
+    std::optional<llvm::StringRef> method = o.getString("method");
+    llvm::json::Object *params = o.getObject("params");
+    if (!method || !params)
+      return;
+    llvm::json::Value *text = nullptr;
+    if (*method == "textDocument/didOpen") {
+      if (llvm::json::Object *doc = params->getObject("textDocument"))
+        text = doc->get("text");
+    } else if (*method == "textDocument/didChange") {
+      llvm::json::Array *changes = params->getArray("contentChanges");
+      if (changes && changes->size() == 1)
+        if (llvm::json::Object *change = (*changes)[0].getAsObject();
+            change && !change->get("range"))
+          text = change->get("text");
+    }
+    if (!text || !text->getAsString() ||
+        text->getAsString()->size() <= mlirscope::lspserver::kLargeTextBytes)
+      return;
+    // The raw message goes first: it is as large as the text.
+    std::string().swap(json);
+    mlirscope::lspserver::parkDocumentText(
+        std::move(*text->getAsString()).str());
+    *text = "";
+    json = llvm::formatv("{0}", llvm::json::Value(std::move(o))).str();
+  }
+
+  std::FILE *in;
+};
+} // namespace
+
+std::unique_ptr<JSONTransportInput>
+mlirscope::lspserver::createMessageInput(std::FILE *in, JSONStreamStyle style) {
+  return std::make_unique<Input>(in, style);
+}

@@ -1,0 +1,24 @@
+//===- BytecodeIndexFuzzer.cpp - Fuzz target: the bytecode index reader ---===//
+//
+// Input: the bytes of a `.mlirbc` file. The bytecode reader must index it or
+// fail with a FormatError inside the input; a produced index must be
+// self-consistent, and summaries, blob views and statistics over it must stay
+// within the buffer (an exact-size heap copy, so ASan sees any overrun).
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzChecks.h"
+
+using namespace mlirscope;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::shared_ptr<MappedFile> file =
+      MappedFile::copyOf("fuzz.mlirbc", llvm::ArrayRef<uint8_t>(data, size));
+  auto index = indexBytecode(file);
+  if (!index) {
+    fuzz::checkIndexError(index.takeError(), size);
+    return 0;
+  }
+  fuzz::exerciseIndex(**index);
+  return 0;
+}

@@ -1,0 +1,154 @@
+//===- FuzzChecks.h - What every fuzz input must leave true -----*- C++ -*-===//
+//
+// A fuzz target that only waits for a crash misses the quieter failures: an
+// index whose offsets point past the file, an error without the offset it
+// promises. These checks turn such outcomes into crashes the fuzzer reports
+// (abort with a message), in the fuzzer build and in the plain drivers that
+// replay the corpora under the normal and the sanitizer builds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
+#define MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
+
+#include "mlirscope/BlobStats.h"
+#include "mlirscope/BlobView.h"
+#include "mlirscope/FormatError.h"
+#include "mlirscope/ModelIndex.h"
+#include "mlirscope/Summary.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace mlirscope {
+namespace fuzz {
+
+[[noreturn]] inline void fail(const std::string &what) {
+  std::fprintf(stderr, "fuzz check failed: %s\n", what.c_str());
+  std::abort();
+}
+
+inline void require(bool ok, const char *what) {
+  if (!ok)
+    fail(what);
+}
+
+/// `a + b <= limit` without overflow.
+inline bool fits(uint64_t a, uint64_t b, uint64_t limit) {
+  return a <= limit && b <= limit - a;
+}
+
+/// A failed index must be one FormatError: offset within the input, an
+/// "expected" part, a single line.
+inline void checkIndexError(llvm::Error err, uint64_t size) {
+  bool isFormat = err.isA<FormatError>();
+  std::string text;
+  llvm::handleAllErrors(
+      std::move(err),
+      [&](const FormatError &e) {
+        text = e.message();
+        require(e.getOffset() <= size, "error offset past the end of input");
+        require(!e.getExpected().empty(), "error without 'expected'");
+        require(text.find('\n') == std::string::npos,
+                "error message of more than one line");
+      },
+      [&](const llvm::ErrorInfoBase &e) { text = e.message(); });
+  if (!isFormat)
+    fail("an index error that is not a FormatError: " + text);
+}
+
+/// Every offset and index the index holds stays inside the file and its own
+/// tables: what readers of an index (summary, views, rewrite, LSP) rely on.
+inline void checkIndex(const ModelIndex &index) {
+  uint64_t size = index.fileSize();
+  for (const Resource &r : index.resources) {
+    require(fits(r.dataOffset, r.size, size), "resource data past the end");
+    if (r.isHexText) {
+      require(fits(r.textOffset, r.textSize, size), "hex text past the end");
+      require(r.textSize >= 2 * r.size, "hex text shorter than its data");
+    }
+    require(r.alignment != 0, "resource alignment 0");
+  }
+  for (const SectionInfo &s : index.sections)
+    require(fits(s.offset, s.size, size), "section past the end");
+  for (const BytecodeLayout::Section &s : index.layout.sections) {
+    require(s.header <= s.begin && s.begin <= s.end && s.end <= size,
+            "layout section out of order or past the end");
+  }
+  for (const BytecodeLayout::Group &g : index.layout.groups)
+    for (const BytecodeLayout::Entry &e : g.entries) {
+      require(fits(e.begin, e.size, size), "resource entry past the end");
+      require(e.resource == kNone || e.resource < index.resources.size(),
+              "resource entry names no resource");
+    }
+  for (const ResourceReference &ref : index.references)
+    require(ref.resource == kNone || ref.resource < index.resources.size(),
+            "reference to no resource");
+  uint64_t numOps = index.ops.size();
+  for (uint64_t i = 0; i < numOps; ++i) {
+    const OpRecord &op = index.ops[i];
+    require(op.name == kNone || op.name < index.opNames.size(),
+            "op name out of range");
+    require(op.parent == kNone || op.parent < i,
+            "op parent not an earlier op");
+    require(fits(op.firstOperand, op.numOperands, index.operands.size()),
+            "op operands out of range");
+    // Results are values only where a region numbers them (not at the top
+    // level of a bytecode file); where they are, result k is value
+    // firstResult + k.
+    if (op.firstResult != kNone) {
+      require(fits(op.firstResult, op.numResults, index.values.size()),
+              "op results out of range");
+      for (uint32_t k = 0; k < op.numResults; ++k) {
+        const ValueRecord &v = index.values[op.firstResult + k];
+        require(v.kind == ValueRecord::Kind::OpResult && v.owner == i &&
+                    v.number == k,
+                "op result k is not value firstResult + k");
+      }
+    }
+    for (uint32_t k = 0; k < op.numOperands; ++k) {
+      uint32_t v = index.operands[op.firstOperand + k];
+      require(v == kNone || v < index.values.size(), "operand names no value");
+    }
+  }
+  for (const ValueRecord &v : index.values)
+    require(v.owner == kNone || v.owner < numOps, "value owner out of range");
+}
+
+/// What a user can ask of an index: its summary, and each blob's view,
+/// elements and statistics. Blob bytes are read here, so an ASan build
+/// catches any view that reaches past the buffer.
+inline void exerciseIndex(const ModelIndex &index) {
+  checkIndex(index);
+  ModelSummary summary = summarize(index);
+  (void)summary;
+  for (const Resource &r : index.resources) {
+    if (r.kind != ResourceKind::Blob)
+      continue;
+    auto view = BlobView::get(index, r);
+    if (!view) {
+      llvm::consumeError(view.takeError());
+      continue;
+    }
+    require(view->sizeInBytes() <= r.size, "view larger than its blob");
+    if (view->size()) {
+      (void)view->format(0);
+      (void)view->format(view->size() - 1);
+    }
+    StatsOptions options;
+    options.threads = 1;
+    options.bins = 4;
+    auto stats = computeStats(*view, options);
+    if (!stats)
+      fail("stats failed without a cancel: " +
+           llvm::toString(stats.takeError()));
+  }
+}
+
+} // namespace fuzz
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
