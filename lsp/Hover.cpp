@@ -1,7 +1,7 @@
 //===- Hover.cpp - Hover: blobs as summaries, ops, values, blocks ---------===//
 
 #include "Document.h"
-#include "FaultGuard.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "mlirscope/BlobView.h"
 #include "mlirscope/Summary.h"

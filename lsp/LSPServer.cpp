@@ -1,7 +1,7 @@
 //===- LSPServer.cpp - JSON-RPC <-> MLIRScopeServer -----------------------===//
 
 #include "LSPServer.h"
-#include "FaultGuard.h"
+#include "mlirscope/FaultGuard.h"
 #include "Server.h"
 
 #include "llvm/Support/Base64.h"

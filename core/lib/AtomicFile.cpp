@@ -1,13 +1,18 @@
 //===- AtomicFile.cpp - Write a new file or nothing -----------------------===//
 
 #include "mlirscope/AtomicFile.h"
+#include "mlirscope/FaultGuard.h"
+
+#include "Failpoint.h"
 
 #include "llvm/Support/Errc.h"
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,9 +37,38 @@ llvm::Error mlirscope::syncParentDirectory(llvm::StringRef path) {
   return llvm::Error::success();
 }
 
+/// Removes temporary files of earlier saves to `path` that were killed
+/// before they could clean up (kill -9, power loss): a temporary file is
+/// locked (flock) by the process writing it, so one whose lock can be taken
+/// has no writer left. Best effort: a temporary that cannot be removed stays.
+static void removeStaleTemporaries(const std::string &path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash ? slash : 1);
+  std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) +
+      ".mlirscope-tmp-";
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return;
+  while (dirent *e = ::readdir(d)) {
+    llvm::StringRef name = e->d_name;
+    if (!name.starts_with(prefix) || name.size() != prefix.size() + 6)
+      continue;
+    std::string full = dir + "/" + name.str();
+    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+      continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
+      ::unlink(full.c_str());
+    ::close(fd);
+  }
+  ::closedir(d);
+}
+
 llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
   AtomicFile f;
   f.path = path.str();
+  removeStaleTemporaries(f.path);
   f.tempPath = f.path + ".mlirscope-tmp-XXXXXX";
   std::vector<char> buf(f.tempPath.begin(), f.tempPath.end());
   buf.push_back(0);
@@ -44,14 +78,19 @@ llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
                     errno);
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   ::fchmod(fd, 0644);
+  // Held until the file is closed: marks it as being written (see
+  // removeStaleTemporaries). mkstemp's file is new, so this cannot block.
+  ::flock(fd, LOCK_EX | LOCK_NB);
   f.tempPath = buf.data();
   f.fileFd = fd;
+  f.faultsAtStart = faultCount();
   return std::move(f);
 }
 
 AtomicFile::AtomicFile(AtomicFile &&o)
     : path(std::move(o.path)), tempPath(std::move(o.tempPath)),
-      fileFd(o.fileFd), pos(o.pos), committed(o.committed) {
+      fileFd(o.fileFd), pos(o.pos), faultsAtStart(o.faultsAtStart),
+      committed(o.committed) {
   o.fileFd = -1;
   o.committed = true; // the moved-from object owns nothing
 }
@@ -76,6 +115,7 @@ llvm::Error AtomicFile::write(llvm::ArrayRef<uint8_t> bytes) {
     p += n;
     left -= size_t(n);
     pos += uint64_t(n);
+    failpoint("save-partial");
   }
   return llvm::Error::success();
 }
@@ -108,6 +148,7 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
     srcOffset += uint64_t(n);
     pos += uint64_t(n);
     size -= uint64_t(n);
+    failpoint("save-partial");
   }
   return llvm::Error::success();
 }
@@ -121,8 +162,16 @@ llvm::Error AtomicFile::skip(uint64_t size) {
 }
 
 llvm::Error AtomicFile::commit() {
+  // Bytes read from a mapped file that shrank meanwhile came back as zeros
+  // (FaultGuard.h): such a file must not replace anything.
+  if (faultCount() != faultsAtStart)
+    return llvm::createStringError(
+        llvm::errc::io_error,
+        "%s: not saved: %s changed on disk while it was read", path.c_str(),
+        describeLastFault().c_str());
   if (::fsync(fileFd) != 0)
     return sysError(path + ": cannot sync", errno);
+  failpoint("save-synced");
   if (::close(fileFd) != 0) {
     fileFd = -1;
     return sysError(path + ": cannot close", errno);
@@ -131,5 +180,6 @@ llvm::Error AtomicFile::commit() {
   if (::rename(tempPath.c_str(), path.c_str()) != 0)
     return sysError(path + ": cannot rename the temporary file over it", errno);
   committed = true;
+  failpoint("save-renamed");
   return syncParentDirectory(path);
 }

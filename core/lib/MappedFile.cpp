@@ -5,15 +5,42 @@
 #include "llvm/Support/Errc.h"
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <mutex>
 #include <unistd.h>
+#include <vector>
 
 using namespace mlirscope;
+
+namespace {
+/// Live file mappings, for findMapping().
+std::mutex mappingsMutex;
+std::vector<const MappedFile *> &mappings() {
+  static std::vector<const MappedFile *> all;
+  return all;
+}
+} // namespace
+
+bool MappedFile::findMapping(const void *address, std::string &path,
+                             uint64_t &offset) {
+  auto at = reinterpret_cast<uintptr_t>(address);
+  std::lock_guard<std::mutex> lock(mappingsMutex);
+  for (const MappedFile *f : mappings()) {
+    auto base = reinterpret_cast<uintptr_t>(f->data());
+    if (at >= base && at - base < f->size()) {
+      path = f->getPath();
+      offset = at - base;
+      return true;
+    }
+  }
+  return false;
+}
 
 llvm::Expected<std::unique_ptr<MappedFile>>
 MappedFile::open(llvm::StringRef path) {
@@ -56,6 +83,8 @@ MappedFile::open(llvm::StringRef path) {
           p.c_str(), std::strerror(e));
     }
     f->base = static_cast<const uint8_t *>(m);
+    std::lock_guard<std::mutex> lock(mappingsMutex);
+    mappings().push_back(f.get());
   }
   ::close(fd);
   return std::move(f);
@@ -78,8 +107,14 @@ std::unique_ptr<MappedFile> MappedFile::copyOf(llvm::StringRef name,
 MappedFile::~MappedFile() {
   if (base && onHeap)
     std::free(const_cast<uint8_t *>(base));
-  else if (base)
+  else if (base) {
+    {
+      std::lock_guard<std::mutex> lock(mappingsMutex);
+      auto &all = mappings();
+      all.erase(std::remove(all.begin(), all.end(), this), all.end());
+    }
     ::munmap(const_cast<uint8_t *>(base), length);
+  }
 }
 
 void MappedFile::advise(uint64_t offset, uint64_t size, int advice) const {

@@ -16,7 +16,24 @@ void FormatError::log(llvm::raw_ostream &os) const {
 
 llvm::Error mlirscope::makeFormatError(llvm::StringRef file, uint64_t offset,
                                        const llvm::Twine &expected) {
-  return llvm::make_error<FormatError>(file.str(), offset, expected.str());
+  // What is expected often quotes the file (a key, a found byte): keep the
+  // message one printable line of bounded length whatever the file holds.
+  std::string raw = expected.str(), text;
+  for (unsigned char c : raw) {
+    if (text.size() >= 300) {
+      text += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      static const char digits[] = "0123456789abcdef";
+      text += "\\x";
+      text += digits[c >> 4];
+      text += digits[c & 15];
+    } else {
+      text += char(c);
+    }
+  }
+  return llvm::make_error<FormatError>(file.str(), offset, std::move(text));
 }
 
 uint64_t ElementType::storageBits() const {

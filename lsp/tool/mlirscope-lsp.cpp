@@ -6,11 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../FaultGuard.h"
 #include "../LSPServer.h"
 #include "../MessageInput.h"
 #include "../Server.h"
 
+#include "mlirscope/FaultGuard.h"
 #include "mlirscope/MLIRBridge.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -106,8 +106,8 @@ int main(int argc, char **argv) {
   server.setProgressThreshold(progressThreshold);
   server.setRecheckFiles(!noRecheckFiles);
   // A model file truncated while mapped must not end the session with
-  // SIGBUS (see lsp/FaultGuard.h).
-  mlirscope::lspserver::installFaultGuard();
+  // SIGBUS (see mlirscope/FaultGuard.h).
+  mlirscope::installFaultGuard();
   mlirscope::lspserver::LSPServerOptions options;
   options.debounceMs = debounceMs;
   options.sync = sync;

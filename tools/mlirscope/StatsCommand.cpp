@@ -4,6 +4,7 @@
 #include "Progress.h"
 
 #include "mlirscope/BlobStats.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -114,7 +115,17 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
     }
     Progress progress("stats " + r->key);
     opts.progress = progress.callback();
+    uint64_t faultsBefore = faultCount();
     auto stats = computeStats(*view, opts);
+    if (faultCount() != faultsBefore) {
+      // Some bytes read as zeros (FaultGuard.h): print nothing wrong.
+      llvm::consumeError(stats.takeError());
+      llvm::errs() << "mlirscope stats: " << describeLastFault()
+                   << ": expected the file to stay unchanged while it was "
+                      "read (another program truncated or rewrote it)\n";
+      std::signal(SIGINT, oldHandler);
+      return kBadInput;
+    }
     if (!stats) {
       llvm::errs() << "mlirscope stats: " << llvm::toString(stats.takeError())
                    << "\n";

@@ -7,6 +7,7 @@
 
 #include "Commands.h"
 
+#include "mlirscope/FaultGuard.h"
 #include "mlirscope/Version.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -44,22 +45,8 @@ static void printUsage(llvm::raw_ostream &os) {
         "Exit codes: 0 ok, 1 usage error, 2 bad input.\n";
 }
 
-int main(int argc, char **argv) {
-  if (argc < 2) {
-    printUsage(llvm::errs());
-    return kUsage;
-  }
-  llvm::StringRef cmd = argv[1];
-  llvm::ArrayRef<const char *> rest(argv + 2, argv + argc);
-  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-    printUsage(llvm::outs());
-    return kOk;
-  }
-  if (cmd == "--version") {
-    llvm::outs() << "mlirscope " << mlirscope::getVersionString()
-                 << " (LLVM " LLVM_VERSION_STRING ")\n";
-    return kOk;
-  }
+/// Runs subcommand `cmd`, or returns -1 when there is none of that name.
+static int dispatch(llvm::StringRef cmd, llvm::ArrayRef<const char *> rest) {
   if (cmd == "inspect")
     return runInspect(rest);
   if (cmd == "stats")
@@ -80,6 +67,40 @@ int main(int argc, char **argv) {
     return runDiff(rest);
   if (cmd == "convert")
     return runConvert(rest);
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    printUsage(llvm::errs());
+    return kUsage;
+  }
+  llvm::StringRef cmd = argv[1];
+  llvm::ArrayRef<const char *> rest(argv + 2, argv + argc);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    printUsage(llvm::outs());
+    return kOk;
+  }
+  if (cmd == "--version") {
+    llvm::outs() << "mlirscope " << mlirscope::getVersionString()
+                 << " (LLVM " LLVM_VERSION_STRING ")\n";
+    return kOk;
+  }
+  // A model truncated or rewritten by another program while a command reads
+  // its mapping raises SIGBUS; under the guard the read sees zeros instead
+  // (FaultGuard.h), saves refuse to commit, and the command ends with one
+  // line naming the file instead of dying of the signal.
+  int rc = -1;
+  if (mlirscope::runGuarded([&] { rc = dispatch(cmd, rest); })) {
+    llvm::errs() << "mlirscope " << cmd << ": "
+                 << mlirscope::describeLastFault()
+                 << ": expected the file to stay unchanged while it was read "
+                    "(another program truncated or rewrote it); nothing "
+                    "printed or saved above for it is reliable\n";
+    return kBadInput;
+  }
+  if (rc >= 0)
+    return rc;
   if (cmd.starts_with("-"))
     llvm::errs() << "mlirscope: unknown argument '" << cmd << "'\n";
   else

@@ -3,7 +3,8 @@
 // Every file mlirscope creates (extracts, rewrites, "save as") is written to a
 // temporary file in the destination's directory, fsync'd, renamed over the
 // destination, and the directory fsync'd: readers see the old file or the
-// complete new one, never a partial write, even across a crash.
+// complete new one, never a partial write, even across a crash. A temporary
+// left by a crashed save is removed by the next save to the same path.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +51,9 @@ private:
   std::string path, tempPath;
   int fileFd = -1;
   uint64_t pos = 0;
+  /// FaultGuard's count when the file was created; commit() refuses when a
+  /// mapped source shrank since.
+  uint64_t faultsAtStart = 0;
   bool committed = false;
 };
 

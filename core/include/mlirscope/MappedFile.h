@@ -47,6 +47,12 @@ public:
   int64_t getMTimeNs() const { return mtimeNs; }
   uint64_t getInode() const { return inode; }
 
+  /// The path of the live mapping holding `address` and the offset there;
+  /// false when no MappedFile maps it. For naming the file after a SIGBUS
+  /// (FaultGuard.h); not for use in a signal handler (it takes a lock).
+  static bool findMapping(const void *address, std::string &path,
+                          uint64_t &offset);
+
   /// Tells the kernel the given byte range is no longer needed in memory (the
   /// pages stay valid and are read back from disk on the next touch).
   void dropPages(uint64_t offset, uint64_t size) const;

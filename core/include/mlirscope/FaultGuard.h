@@ -1,9 +1,9 @@
-//===- FaultGuard.h - Surviving files that shrink while mapped ---*- C++
-//-*-===//
+//===- FaultGuard.h - Surviving files that shrink while mapped -*- C++ -*-===//
 //
 // core maps model files read-only (MappedFile). If another process truncates
 // or rewrites such a file, touching a page past its new end raises SIGBUS,
-// which would end the server. Two defenses, both in lsp/ only:
+// which would end the process: the language server, the viewer, or a CLI
+// command halfway through a save. Two defenses:
 //
 // 1. checkUnchanged(): before reading a disk-backed model's blob bytes, stat
 //    the file again and refuse ("changed on disk; reopen it") when its size,
@@ -24,20 +24,23 @@
 //    fault is raised again and the process dies as it would have: a SIGBUS
 //    there is a bug, not a changed file.
 //
-// The server handles one request at a time (on its worker thread; see
-// README.md); guarded regions may nest.
+// Guarded regions may nest and may run on several threads. AtomicFile refuses
+// to commit a file written while a fault was absorbed (its contents may hold
+// the zeros), so no save commits bytes read from a shrunken file.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MLIRSCOPE_LSP_FAULTGUARD_H
-#define MLIRSCOPE_LSP_FAULTGUARD_H
+#ifndef MLIRSCOPE_FAULTGUARD_H
+#define MLIRSCOPE_FAULTGUARD_H
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
+#include <string>
+
 namespace mlirscope {
 class MappedFile;
-namespace lspserver {
 
 /// Installs the SIGBUS handler (idempotent; runGuarded calls it too).
 void installFaultGuard();
@@ -51,7 +54,13 @@ bool runGuarded(llvm::function_ref<void()> fn);
 /// (another size, inode or modification time). Heap copies always pass.
 llvm::Error checkUnchanged(const MappedFile &file);
 
-} // namespace lspserver
+/// Faults absorbed by guarded regions since the process started.
+uint64_t faultCount();
+
+/// Where the last absorbed fault was: "PATH: offset N" when it fell in a
+/// file MappedFile has mapped, else "a mapped file".
+std::string describeLastFault();
+
 } // namespace mlirscope
 
-#endif // MLIRSCOPE_LSP_FAULTGUARD_H
+#endif // MLIRSCOPE_FAULTGUARD_H

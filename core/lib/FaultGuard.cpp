@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FaultGuard.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "mlirscope/MappedFile.h"
 
@@ -19,13 +19,14 @@
 #include <unistd.h>
 
 using namespace mlirscope;
-using namespace mlirscope::lspserver;
 
 namespace {
 /// Guarded regions running now (any thread).
 std::atomic<int> guardDepth{0};
-/// Faults absorbed since the outermost region began.
+/// Faults absorbed since the process started.
 std::atomic<uint64_t> faults{0};
+/// The address of the last absorbed fault.
+std::atomic<uintptr_t> lastFault{0};
 long pageSize = 4096;
 /// What SIGBUS did before (LLVM's stack-trace printer, a sanitizer's).
 struct sigaction previous;
@@ -40,6 +41,7 @@ void onSigbus(int sig, siginfo_t *info, void *) {
     void *p = ::mmap(reinterpret_cast<void *>(page), pageSize, PROT_READ,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (p != MAP_FAILED) {
+      lastFault.store(reinterpret_cast<uintptr_t>(info->si_addr));
       faults.fetch_add(1);
       errno = savedErrno;
       return; // the faulting load runs again and reads zeros
@@ -52,7 +54,7 @@ void onSigbus(int sig, siginfo_t *info, void *) {
 }
 } // namespace
 
-void lspserver::installFaultGuard() {
+void mlirscope::installFaultGuard() {
   static std::once_flag once;
   std::call_once(once, [] {
     long ps = ::sysconf(_SC_PAGESIZE);
@@ -67,7 +69,7 @@ void lspserver::installFaultGuard() {
   });
 }
 
-bool lspserver::runGuarded(llvm::function_ref<void()> fn) {
+bool mlirscope::runGuarded(llvm::function_ref<void()> fn) {
   installFaultGuard();
   uint64_t before = faults.load();
   guardDepth.fetch_add(1);
@@ -76,7 +78,7 @@ bool lspserver::runGuarded(llvm::function_ref<void()> fn) {
   return faults.load() != before;
 }
 
-llvm::Error lspserver::checkUnchanged(const MappedFile &file) {
+llvm::Error mlirscope::checkUnchanged(const MappedFile &file) {
   if (file.isHeapCopy())
     return llvm::Error::success();
   struct stat st;
@@ -93,4 +95,16 @@ llvm::Error lspserver::checkUnchanged(const MappedFile &file) {
         "%s: changed on disk since it was indexed; reopen it",
         file.getPath().c_str());
   return llvm::Error::success();
+}
+
+uint64_t mlirscope::faultCount() { return faults.load(); }
+
+std::string mlirscope::describeLastFault() {
+  uintptr_t at = lastFault.load();
+  std::string where;
+  uint64_t offset = 0;
+  if (at && MappedFile::findMapping(reinterpret_cast<const void *>(at), where,
+                                    offset))
+    return where + ": offset " + std::to_string(offset);
+  return "a mapped file";
 }
