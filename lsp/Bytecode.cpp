@@ -11,6 +11,7 @@
 #include "Document.h"
 
 #include "mlirscope/Convert.h"
+#include "mlirscope/NestingLimit.h"
 #include "mlirscope/MLIRBridge.h"
 #include "mlirscope/Rewrite.h"
 
@@ -117,6 +118,9 @@ llvm::Expected<std::string> MLIRScopeServer::elidedView(llvm::StringRef path) {
   if (!indexOr)
     return indexOr.takeError();
   const ModelIndex &index = **indexOr;
+  if (index.format == ModelIndex::Format::Bytecode)
+    if (llvm::Error e = checkNestingForMLIR(index))
+      return std::move(e);
   llvm::StringRef all = index.file->text();
 
   if (index.format == ModelIndex::Format::Text) {

@@ -4,6 +4,7 @@
 
 #include "mlirscope/FormatError.h"
 #include "mlirscope/Summary.h"
+#include "mlirscope/NestingLimit.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -467,6 +468,19 @@ void MLIRScopeServer::addOrUpdateDocument(
     blank(d.metadata.begin, d.metadata.end);
     blank(0, chunkSpan.begin);
     blank(chunkSpan.end, irText.size());
+    // MLIR's parser recurses per nesting level: deeper text would overflow
+    // the worker's stack (NestingLimit.h). Say so instead of parsing it.
+    if (std::optional<uint64_t> at = findDeepNesting(
+            llvm::StringRef(ir + chunkSpan.begin,
+                            std::min<uint64_t>(chunkSpan.end, irText.size()) -
+                                chunkSpan.begin))) {
+      uint64_t off = chunkSpan.begin + *at;
+      diagnostics.push_back(makeDiag(
+          d, {off, off + 1}, lsp::DiagnosticSeverity::Error,
+          "nested deeper than " + std::to_string(kMaxNesting) +
+              " levels; not parsed (MLIR's parser recurses once per level)"));
+      continue;
+    }
     auto chunk = std::make_unique<Document::Chunk>();
     chunk->sourceMgr.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
     mlir::ScopedDiagnosticHandler handler(

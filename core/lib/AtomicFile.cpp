@@ -168,7 +168,7 @@ llvm::Error AtomicFile::commit() {
     return llvm::createStringError(
         llvm::errc::io_error,
         "%s: not saved: %s changed on disk while it was read", path.c_str(),
-        describeLastFault().c_str());
+        describeFault().c_str());
   if (::fsync(fileFd) != 0)
     return sysError(path + ": cannot sync", errno);
   failpoint("save-synced");

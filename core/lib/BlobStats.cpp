@@ -514,9 +514,11 @@ void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
     double v = element<D>(p, i);
     if (!std::isfinite(v))
       continue;
-    int64_t b = int64_t((v - lo) * scale);
-    b = std::clamp<int64_t>(b, 0, int64_t(bins) - 1);
-    ++hist[size_t(b)];
+    // `lo` and `scale` are of halves (computeStats); clamp in double, so a
+    // rounding past the last bin never reaches the conversion.
+    double pos = (v * 0.5 - lo) * scale;
+    size_t b = pos >= double(bins) ? bins - 1 : pos > 0 ? size_t(pos) : 0;
+    ++hist[b];
   }
 }
 
@@ -706,7 +708,9 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
   if (opts.bins && all.n) {
     std::vector<std::vector<uint64_t>> hists(
         threads, std::vector<uint64_t>(opts.bins, 0));
-    double lo = all.min, width = all.max - all.min;
+    // In halves: max - min of finite doubles can overflow (-1e308 to
+    // 1e308); half of each cannot.
+    double lo = all.min * 0.5, width = all.max * 0.5 - all.min * 0.5;
     double scale = width > 0 ? double(opts.bins) / width : 0;
     if (!forEachBlock(view, opts, threads, passes, 1,
                       [&](unsigned id, const uint8_t *p, uint64_t n) {

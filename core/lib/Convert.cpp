@@ -3,6 +3,7 @@
 #include "mlirscope/Convert.h"
 #include "mlirscope/AtomicFile.h"
 #include "mlirscope/MLIRBridge.h"
+#include "mlirscope/NestingLimit.h"
 #include "mlirscope/Rewrite.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -99,6 +100,8 @@ llvm::Error mlirscope::convertTextToBytecode(const ModelIndex &text,
 llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
                                              llvm::StringRef outPath,
                                              const ProgressFn &progress) {
+  if (llvm::Error e = checkNestingForMLIR(bc))
+    return e;
   std::string why;
   const MLIRBridge *bridge = getMLIRBridge(why);
   if (!bridge)
@@ -232,6 +235,8 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
                                           const ExternalBlob &data,
                                           llvm::StringRef outPath,
                                           const ProgressFn &progress) {
+  if (llvm::Error e = checkNestingForMLIR(index))
+    return e;
   if (index.format != ModelIndex::Format::Bytecode)
     return bridgeError(index.file->getPath(), "not a bytecode file");
   std::string why;

@@ -25,8 +25,9 @@ namespace {
 std::atomic<int> guardDepth{0};
 /// Faults absorbed since the process started.
 std::atomic<uint64_t> faults{0};
-/// The address of the last absorbed fault.
-std::atomic<uintptr_t> lastFault{0};
+/// The address of the first fault absorbed since the outermost guarded
+/// region began (later ones are the pages after it).
+std::atomic<uintptr_t> firstFault{0};
 long pageSize = 4096;
 /// What SIGBUS did before (LLVM's stack-trace printer, a sanitizer's).
 struct sigaction previous;
@@ -41,7 +42,9 @@ void onSigbus(int sig, siginfo_t *info, void *) {
     void *p = ::mmap(reinterpret_cast<void *>(page), pageSize, PROT_READ,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (p != MAP_FAILED) {
-      lastFault.store(reinterpret_cast<uintptr_t>(info->si_addr));
+      uintptr_t none = 0;
+      firstFault.compare_exchange_strong(
+          none, reinterpret_cast<uintptr_t>(info->si_addr));
       faults.fetch_add(1);
       errno = savedErrno;
       return; // the faulting load runs again and reads zeros
@@ -72,7 +75,8 @@ void mlirscope::installFaultGuard() {
 bool mlirscope::runGuarded(llvm::function_ref<void()> fn) {
   installFaultGuard();
   uint64_t before = faults.load();
-  guardDepth.fetch_add(1);
+  if (guardDepth.fetch_add(1) == 0)
+    firstFault.store(0);
   fn();
   guardDepth.fetch_sub(1);
   return faults.load() != before;
@@ -99,8 +103,31 @@ llvm::Error mlirscope::checkUnchanged(const MappedFile &file) {
 
 uint64_t mlirscope::faultCount() { return faults.load(); }
 
-std::string mlirscope::describeLastFault() {
-  uintptr_t at = lastFault.load();
+namespace {
+/// describeFault()'s answer for a fault in a mapping that is gone.
+std::mutex unmappedMutex;
+uintptr_t unmappedFault = 0;
+std::string unmappedWhere;
+} // namespace
+
+void mlirscope::noteUnmapping(const void *base, uint64_t size,
+                              const std::string &path) {
+  uintptr_t at = firstFault.load();
+  auto b = reinterpret_cast<uintptr_t>(base);
+  if (!at || at < b || at - b >= size)
+    return;
+  std::lock_guard<std::mutex> lock(unmappedMutex);
+  unmappedFault = at;
+  unmappedWhere = path + ": offset " + std::to_string(at - b);
+}
+
+std::string mlirscope::describeFault() {
+  uintptr_t at = firstFault.load();
+  {
+    std::lock_guard<std::mutex> lock(unmappedMutex);
+    if (at && at == unmappedFault)
+      return unmappedWhere;
+  }
   std::string where;
   uint64_t offset = 0;
   if (at && MappedFile::findMapping(reinterpret_cast<const void *>(at), where,

@@ -9,6 +9,7 @@
 
 #include "mlirscope/MLIRBridge.h"
 #include "mlirscope/ModelIndex.h"
+#include "mlirscope/NestingLimit.h"
 #include "mlirscope/TypeText.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -67,11 +68,27 @@ void addReference(ModelIndex &index, mlir::DenseResourceElementsAttr attr,
   index.references.push_back(std::move(ref));
 }
 
+/// True (with `diag` set) when `ir` nests deeper than MLIR's parser can
+/// recurse on this thread's stack (NestingLimit.h): it must not see it.
+bool tooDeepForMLIR(llvm::StringRef ir,
+                    const std::function<uint64_t(uint64_t)> &toFileOffset,
+                    std::string &diag) {
+  std::optional<uint64_t> at = findDeepNesting(ir);
+  if (!at)
+    return false;
+  diag = "offset " + std::to_string(toFileOffset(*at)) +
+         ": expected at most " + std::to_string(kMaxNesting) +
+         " nested brackets (MLIR's parser recurses once per level)";
+  return true;
+}
+
 /// Indexes the IR with MLIR's parser. Returns false (with `diag` set) if MLIR
 /// cannot parse it.
 bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
                    const std::function<uint64_t(uint64_t)> &toFileOffset,
                    std::string &diag) {
+  if (tooDeepForMLIR(ir, toFileOffset, diag))
+    return false;
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
@@ -280,6 +297,9 @@ bool parseBytecode(Context &c, const uint8_t *bytecode, size_t size,
 bool textToBytecode(const char *ir, size_t size, int64_t version,
                     const char *producer, std::string &out,
                     std::string &diag) {
+  if (tooDeepForMLIR(llvm::StringRef(ir, size),
+                     [](uint64_t offset) { return offset; }, diag))
+    return false;
   Context c(diag);
   mlir::FallbackAsmResourceMap fallback;
   mlir::ParserConfig config(c.ctx.get(), /*verifyAfterParse=*/true,

@@ -1,6 +1,7 @@
 //===- MappedFile.cpp - Read-only memory-mapped file ----------------------===//
 
 #include "mlirscope/MappedFile.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "llvm/Support/Errc.h"
 #include "llvm/Support/Error.h"
@@ -108,6 +109,7 @@ MappedFile::~MappedFile() {
   if (base && onHeap)
     std::free(const_cast<uint8_t *>(base));
   else if (base) {
+    noteUnmapping(base, length, path);
     {
       std::lock_guard<std::mutex> lock(mappingsMutex);
       auto &all = mappings();

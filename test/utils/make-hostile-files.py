@@ -77,6 +77,22 @@ files = {
                         varint(1 << 1 | 1)),
         ir=section(4, varint(1 << 1) + varint(0) + bytes([0x10]) + varint(0) +
                    varint(1 << 1) + varint(1) + varint(1 << 50))),
+    # 100,000 ops each nested in the single region of the one before: the
+    # reader must not recurse per level (a 700 KB file would need a stack
+    # of 100,000 frames).
+    "deep-nesting.mlirbc": minimal(
+        strings=strings("builtin", "module"),
+        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
+                         varint(1) + varint(1)),
+        attrtype=section(2, varint(15)),
+        offsets=section(3, varint(1) + varint(0) + varint(0) + varint(1) +
+                        varint(1 << 1 | 1)),
+        # Top-level block: one op. Each op: name 0, regions only, location
+        # 0, one region of one block (no values) holding the next op.
+        ir=section(4, varint(1 << 1) +
+                   (varint(0) + bytes([0x10]) + varint(0) + varint(1 << 1) +
+                    varint(1) + varint(0) + varint(1 << 1)) * 100000 +
+                   varint(0) + bytes([0x00]) + varint(0))),
     "missing-sections.mlirbc": HEADER + strings("builtin"),
     "duplicate-section.mlirbc": HEADER + strings("a") + strings("b"),
     "bad-alignment.mlirbc": HEADER + bytes([0x80]) + varint(1) + varint(3) +

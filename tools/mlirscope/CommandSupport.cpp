@@ -2,6 +2,8 @@
 
 #include "Commands.h"
 
+#include "mlirscope/FaultGuard.h"
+
 using namespace mlirscope;
 using namespace mlirscope::cli;
 
@@ -38,4 +40,14 @@ bool mlirscope::cli::wantsHelp(llvm::ArrayRef<const char *> args) {
     if (llvm::StringRef(a) == "--help" || llvm::StringRef(a) == "-h")
       return true;
   return false;
+}
+
+bool mlirscope::cli::reportFileChanged(llvm::StringRef cmd,
+                                       uint64_t faultsBefore) {
+  if (faultCount() == faultsBefore)
+    return false;
+  llvm::errs() << "mlirscope " << cmd << ": " << describeFault()
+               << ": expected the file to stay unchanged while it was read "
+                  "(another program truncated or rewrote it)\n";
+  return true;
 }

@@ -40,6 +40,11 @@ void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
 void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
 
+/// When a mapped file shrank since `faultsBefore` (FaultGuard.h), prints
+/// the one-line error of command `cmd` and returns true: what was read holds
+/// zeros, so the caller must print nothing of it.
+bool reportFileChanged(llvm::StringRef cmd, uint64_t faultsBefore);
+
 /// Indexes `path`; on failure prints the one-line error
 /// (`mlirscope: FILE: offset N: expected X`) and returns null.
 std::unique_ptr<ModelIndex> openModel(llvm::StringRef path);

@@ -4,6 +4,7 @@
 #include "Progress.h"
 
 #include "mlirscope/Diff.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,7 +49,12 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
       return kBadInput;
   }
   Progress progress("diff");
+  uint64_t faultsBefore = faultCount();
   auto d = diffModels(*idx[0], *idx[1], progress.callback());
+  if (reportFileChanged("diff", faultsBefore)) {
+    llvm::consumeError(d.takeError());
+    return kBadInput;
+  }
   if (!d) {
     llvm::errs() << "mlirscope diff: " << llvm::toString(d.takeError()) << "\n";
     return kBadInput;

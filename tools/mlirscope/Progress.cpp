@@ -12,7 +12,7 @@ Progress::Progress(std::string label)
     : label(std::move(label)), start(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() {
-  if (shown)
+  if (shown && terminal)
     llvm::errs() << "\r\x1b[K";
 }
 
@@ -20,10 +20,25 @@ bool Progress::update(uint64_t done, uint64_t total) {
   if (!shown &&
       std::chrono::steady_clock::now() - start < std::chrono::seconds(1))
     return true;
+  if (!shown)
+    terminal = llvm::errs().is_displayed();
   shown = true;
   double pct = total ? 100.0 * double(done) / double(total) : 100.0;
-  llvm::errs() << "\r" << label << ": " << llvm::format("%.0f%%", pct) << " ("
-               << formatBytes(done) << " of " << formatBytes(total) << ")";
+  if (terminal) {
+    // One line, rewritten in place and cleared at the end.
+    llvm::errs() << "\r" << label << ": " << llvm::format("%.0f%%", pct)
+                 << " (" << formatBytes(done) << " of " << formatBytes(total)
+                 << ")";
+  } else {
+    // A log (CI, a pipe): a plain line per 10%, no control characters.
+    int decile = int(pct / 10);
+    if (decile <= lastDecile)
+      return true;
+    lastDecile = decile;
+    llvm::errs() << label << ": " << llvm::format("%.0f%%", pct) << " ("
+                 << formatBytes(done) << " of " << formatBytes(total)
+                 << ")\n";
+  }
   llvm::errs().flush();
   return true;
 }

@@ -29,6 +29,10 @@ private:
   std::string label;
   std::chrono::steady_clock::time_point start;
   bool shown = false;
+  /// stderr is a terminal (decided at the first line shown).
+  bool terminal = false;
+  /// Not a terminal: the last 10% step printed.
+  int lastDecile = -1;
 };
 
 } // namespace mlirscope::cli

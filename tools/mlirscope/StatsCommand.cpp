@@ -117,12 +117,8 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
     opts.progress = progress.callback();
     uint64_t faultsBefore = faultCount();
     auto stats = computeStats(*view, opts);
-    if (faultCount() != faultsBefore) {
-      // Some bytes read as zeros (FaultGuard.h): print nothing wrong.
+    if (reportFileChanged("stats", faultsBefore)) {
       llvm::consumeError(stats.takeError());
-      llvm::errs() << "mlirscope stats: " << describeLastFault()
-                   << ": expected the file to stay unchanged while it was "
-                      "read (another program truncated or rewrote it)\n";
       std::signal(SIGINT, oldHandler);
       return kBadInput;
     }

@@ -91,9 +91,11 @@ int main(int argc, char **argv) {
   // (FaultGuard.h), saves refuse to commit, and the command ends with one
   // line naming the file instead of dying of the signal.
   int rc = -1;
-  if (mlirscope::runGuarded([&] { rc = dispatch(cmd, rest); })) {
+  bool faulted = mlirscope::runGuarded([&] { rc = dispatch(cmd, rest); });
+  // A command that failed has said why already (a save refused to commit).
+  if (faulted && rc != kBadInput) {
     llvm::errs() << "mlirscope " << cmd << ": "
-                 << mlirscope::describeLastFault()
+                 << mlirscope::describeFault()
                  << ": expected the file to stay unchanged while it was read "
                     "(another program truncated or rewrote it); nothing "
                     "printed or saved above for it is reliable\n";

@@ -57,9 +57,15 @@ llvm::Error checkUnchanged(const MappedFile &file);
 /// Faults absorbed by guarded regions since the process started.
 uint64_t faultCount();
 
-/// Where the last absorbed fault was: "PATH: offset N" when it fell in a
-/// file MappedFile has mapped, else "a mapped file".
-std::string describeLastFault();
+/// Where the first fault absorbed since the outermost guarded region began
+/// was: "PATH: offset N" when it fell in a file MappedFile has mapped, else
+/// "a mapped file".
+std::string describeFault();
+
+/// Called by MappedFile before it unmaps [base, base + size): a fault in it
+/// is remembered as "PATH: offset N" for describeFault() after the mapping
+/// is gone (a command reports after its index has been destroyed).
+void noteUnmapping(const void *base, uint64_t size, const std::string &path);
 
 } // namespace mlirscope
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Truncates a model while a CLI command reads it through its mapping.
+
+Usage: truncate-during-read.py MLIRSCOPE GENMODEL WORKDIR
+
+Writes an 8 GiB sparse model (one f32 blob whose bytes are holes, so it costs
+no disk) and, for each command below, starts it, truncates the model into its
+blob a moment after the command has begun reading, and checks:
+  - the command exits 2 with one line on stderr that names the model, the
+    offset of the fault and what was expected, and prints nothing on stdout;
+  - no command dies of SIGBUS;
+  - a save leaves its output as it was before (absent, or the old bytes) and
+    no temporary file beside it.
+Commands: `stats` (reads every element), `strip -o` (checksums every blob,
+then saves), `diff` (reads both blobs). Prints one line per command.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+tool, genmodel, work = sys.argv[1:4]
+os.makedirs(work, exist_ok=True)
+model = os.path.join(work, "big.mlirbc")
+KEEP = 64 << 20  # the truncated model keeps the IR and 64 MiB of the blob
+
+
+def fail(msg):
+    raise SystemExit("truncate-during-read.py: " + msg)
+
+
+def make_model():
+    if os.path.exists(model):
+        os.remove(model)
+    subprocess.run([genmodel, "-o", model, "--shape", "65536x32768",
+                    "--sparse"], check=True, stdout=subprocess.DEVNULL)
+
+
+def run(name, args, output=None):
+    make_model()
+    old = b"old contents\n"
+    if output:
+        with open(output, "wb") as f:
+            f.write(old)
+    proc = subprocess.Popen([tool, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    # Indexing takes milliseconds; reading 8 GiB takes seconds.
+    time.sleep(0.4)
+    if proc.poll() is not None:
+        fail(f"{name}: finished before the truncation "
+             f"(exit {proc.returncode}): {proc.stderr.read()!r}")
+    os.truncate(model, KEEP)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail(f"{name}: still running 120 s after the truncation")
+    if proc.returncode < 0:
+        fail(f"{name}: died of signal {signal.Signals(-proc.returncode).name}")
+    # Progress lines ("stats KEY: 40% (...)") are not errors.
+    lines = [l for l in err.decode().splitlines()
+             if not re.match(r"^[^:]+: \d+% \(", l)]
+    if proc.returncode != 2 or len(lines) != 1:
+        fail(f"{name}: exit {proc.returncode}, stderr {lines}")
+    if out:
+        fail(f"{name}: printed {out[:200]!r} although its input changed")
+    if output:
+        with open(output, "rb") as f:
+            if f.read() != old:
+                fail(f"{name}: the output file changed")
+        d = os.path.dirname(output) or "."
+        stray = [n for n in os.listdir(d) if ".mlirscope-tmp-" in n]
+        if stray:
+            fail(f"{name}: temporary files left: {stray}")
+    print(f"{name}: exit 2: {lines[0].replace(work, 'DIR')}")
+
+
+run("stats", ["stats", model, "--threads", "1"])
+run("strip", ["strip", model, "-o", os.path.join(work, "small.mlirbc")],
+    output=os.path.join(work, "small.mlirbc"))
+other = os.path.join(work, "other.mlirbc")
+subprocess.run([genmodel, "-o", other, "--shape", "65536x32768", "--sparse"],
+               check=True, stdout=subprocess.DEVNULL)
+run("diff", ["diff", model, other])
