@@ -2,7 +2,9 @@
 # The single entry point for building and testing mlirscope.
 #
 #   scripts/dev.sh example   install missing packages, build, run the CLI on an example
-#   scripts/dev.sh test      install missing packages, build, run every test (lit + gtest)
+#   scripts/dev.sh test      install missing packages, build, run every test (lit +
+#                            gtest in a release and an ASan+UBSan build, then a
+#                            minute of each fuzz target)
 #
 # Works as root on a fresh Debian 12 (bookworm). The build directory defaults to
 # ./build and can be moved with MLIRSCOPE_BUILD_DIR.
@@ -24,6 +26,8 @@ PACKAGES=(
   cmake ninja-build ccache g++ python3
   nlohmann-json3-dev libgtest-dev python3-numpy
 )
+# The fuzz targets (test/fuzz, scripts/fuzz.sh): clang with libFuzzer.
+TEST_PACKAGES=(clang-22 libclang-rt-22-dev)
 
 phase() { echo "==> $*"; }
 
@@ -35,7 +39,7 @@ usage() {
 install_deps() {
   phase "checking packages"
   local missing=() pkg
-  for pkg in "${PACKAGES[@]}"; do
+  for pkg in "${PACKAGES[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi
@@ -125,6 +129,28 @@ run_tests() {
   fi
 }
 
+# Every fuzz target for a minute (FUZZ_SECONDS), two at a time; each counts
+# as one test. Crashes fail the run (scripts/fuzz.sh prints them).
+run_fuzzers() {
+  phase "fuzzing (scripts/fuzz.sh)"
+  local dir="${MLIRSCOPE_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}" rc=0
+  local log="$dir/fuzz-run.log"
+  mkdir -p "$dir"
+  MLIRSCOPE_FUZZ_BUILD_DIR="$dir" \
+    "$ROOT/scripts/fuzz.sh" --seconds "${FUZZ_SECONDS:-60}" 2>&1 | tee "$log" ||
+    rc=$?
+  local passed failed
+  passed=$(grep -cE '^fuzz [a-z]+: .* crashes 0$' "$log" || true)
+  failed=$(grep -cE '^fuzz [a-z]+: ' "$log" || true)
+  failed=$((failed - passed))
+  echo "fuzzing: $passed passed, $failed failed"
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then
+    ANY_RC=1
+  fi
+}
+
 finish_tests() {
   # The closing line CI reads.
   echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
@@ -148,7 +174,7 @@ case "$1" in
     run_example
     ;;
   test)
-    install_deps
+    install_deps "${TEST_PACKAGES[@]}"
     install_e2e_deps
     configure "$BUILD_DIR"
     build "$BUILD_DIR"
@@ -157,6 +183,7 @@ case "$1" in
       -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g"
     build "$ASAN_BUILD_DIR"
     run_tests "$ASAN_BUILD_DIR" "ASan+UBSan"
+    run_fuzzers
     finish_tests
     ;;
   *)

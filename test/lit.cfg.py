@@ -25,6 +25,12 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Third-party MLIR files that sit beside the repository (shared/corpus). Tests
 # that use them fail, rather than skip, when the corpus is missing.
 config.substitutions.append(("%corpus", config.mlirscope_corpus_dir))
+# How a memory limit can be set on the tools: an address-space rlimit, or
+# (ASan reserves terabytes of address space) ASan's own allocation limits.
+config.substitutions.append(
+    ("%memory-limit",
+     "asan" if str(config.mlirscope_sanitizers).upper() in ("ON", "TRUE", "1")
+     else "rlimit"))
 
 tool_dirs = [config.mlirscope_tools_dir, config.llvm_tools_dir]
 tools = [

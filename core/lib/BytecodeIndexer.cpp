@@ -398,10 +398,18 @@ bool BytecodeIndexer::readDialects() {
       builtinDialect = i;
     index->dialects.push_back(name.str());
   }
+  // Since version 4 the total comes first (MLIR's reader reserves that many
+  // names): it must fit the section and match the names that follow.
+  std::optional<uint64_t> numOps;
+  uint64_t numOpsAt = in.offset();
   if (version >= kElideUnknownBlockArgLocation) {
-    uint64_t numOps;
-    if (!in.readVarInt(numOps, "the op name count"))
+    uint64_t n;
+    if (!in.readVarInt(n, "the op name count"))
       return false;
+    if (n > in.remaining())
+      return in.fail("an op name count that fits the section, got " +
+                     llvm::Twine(n));
+    numOps = n;
   }
   while (!in.empty()) {
     uint64_t dialect, numNames;
@@ -432,6 +440,10 @@ bool BytecodeIndexer::readDialects() {
       index->opNames.push_back(std::move(op));
     }
   }
+  if (numOps && *numOps != index->opNames.size())
+    return failure.fail(numOpsAt, llvm::Twine(*numOps) + " op names as "
+                                      "counted, found " +
+                                      llvm::Twine(index->opNames.size()));
   return true;
 }
 

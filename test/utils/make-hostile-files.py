@@ -93,6 +93,16 @@ files = {
                    (varint(0) + bytes([0x10]) + varint(0) + varint(1 << 1) +
                     varint(1) + varint(0) + varint(1 << 1)) * 100000 +
                    varint(0) + bytes([0x00]) + varint(0))),
+    # Counts of 2^60 in each table a reader might size up front.
+    "huge-dialect-count.mlirbc": minimal(
+        dialects=section(1, varint(1 << 60) + varint(0))),
+    "huge-op-name-count.mlirbc": minimal(
+        dialects=section(1, varint(1) + varint(0) + varint(1 << 60))),
+    "huge-attr-count.mlirbc": minimal(
+        offsets=section(3, varint(1 << 60) + varint(1 << 60))),
+    "huge-resource-group-count.mlirbc": minimal(
+        resource=section(5, b""),
+        offsets_r=section(6, varint(1 << 60))),
     "missing-sections.mlirbc": HEADER + strings("builtin"),
     "duplicate-section.mlirbc": HEADER + strings("a") + strings("b"),
     "bad-alignment.mlirbc": HEADER + bytes([0x80]) + varint(1) + varint(3) +
