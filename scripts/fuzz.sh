@@ -4,7 +4,10 @@
 #
 #   fuzz bytecode: 120345 execs in 60 s (2005/s), cov 2301 of 9120 edges ...
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--jobs J] [--coverage] [TARGET...]
+#
+# --coverage adds, per target, the source files it reached with edges covered
+# of the edges in them (test/fuzz/coverage-report.py), over the corpus kept.
 #
 # TARGET is bytecode, text, npy or lsp (default: all). Inputs that grow
 # coverage are kept in BUILD/fuzz-corpus/TARGET across runs, so repeated long
@@ -21,11 +24,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${MLIRSCOPE_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_EACH=60
 JOBS=2
+COVERAGE=0
 TARGETS=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_EACH="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
+    --coverage) COVERAGE=1; shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     bytecode|text|npy|lsp) TARGETS+=("$1"); shift ;;
     *) echo "scripts/fuzz.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -119,5 +124,17 @@ failed=0
 for t in "${TARGETS[@]}"; do
   report "$t" || failed=$((failed + 1))
 done
+if [ "$COVERAGE" -eq 1 ]; then
+  echo "==> coverage of the kept corpora, per source file reached"
+  for t in "${TARGETS[@]}"; do
+    echo "  $t:"
+    work="$(mktemp -d)"
+    (cd "$work" && "$BUILD/bin/mlirscope-fuzz-$t" -runs=0 -print_coverage=1 \
+      -close_fd_mask=1 "$BUILD/fuzz-corpus/$t" "$BUILD/fuzz-seeds/$t" \
+      "$ROOT/test/fuzz/Inputs/$t" 2>&1 || true) |
+      /usr/bin/python3 "$ROOT/test/fuzz/coverage-report.py" "$ROOT"
+    rm -rf "$work"
+  done
+fi
 echo "fuzz: ${#TARGETS[@]} targets, $failed failed"
 [ "$failed" -eq 0 ]
