@@ -5,8 +5,9 @@
 Opens the elided view of MODEL (a bytecode model with layer0.weight and
 layer1.weight) under the model's uri, hovers layer0.weight (the source gets
 indexed and mapped), truncates MODEL in the middle of layer1.weight's blob,
-hovers layer1.weight (bytes past the new end), then checks that the server
-still answers and shuts down cleanly. Prints one line per step for FileCheck.
+hovers layer1.weight (bytes past the new end), then renames another model
+over MODEL and hovers both again, and checks that the server still answers
+and shuts down cleanly. Prints one line per step for FileCheck.
 """
 import json
 import os
@@ -92,6 +93,16 @@ print("again: layer0.weight:", hover(uri, text, "layer0.weight"))
 symbols = request("textDocument/documentSymbol",
                   {"textDocument": {"uri": uri}})
 print("documentSymbol:", "ok" if "result" in symbols else symbols)
+# Replaced: another model renamed over the path (what `cp` to a temporary
+# and `mv` do; the old mapping keeps the old inode alive).
+other = model + ".other"
+subprocess.run([os.environ.get("MLIRSCOPE_GENMODEL", "mlirscope-genmodel"),
+                "-o", other, "--layers", "2", "--shape", "512x512", "--seed",
+                "9"], check=True, stdout=subprocess.DEVNULL)
+os.rename(other, model)
+print("replaced")
+print("after replace: layer0.weight:", hover(uri, text, "layer0.weight"))
+print("after replace: layer1.weight:", hover(uri, text, "layer1.weight"))
 request("shutdown", None)
 send({"jsonrpc": "2.0", "method": "exit"})
 proc.stdin.close()
