@@ -492,8 +492,9 @@ static llvm::Expected<std::string> guardedElidedView(MLIRScopeServer &server,
   return guarded<std::string>(path, [&] { return server.elidedView(path); });
 }
 
-/// convertToBytecode under the guard; a fault also removes `out`, whose
-/// blobs may then hold zeros.
+/// convertToBytecode under the guard. After a fault the save refused to
+/// commit (AtomicFile), so `out` is still what it was: left alone, it may be
+/// the user's model itself.
 static llvm::Error guardedConvert(MLIRScopeServer &server,
                                   llvm::StringRef source, llvm::StringRef text,
                                   llvm::StringRef out) {
@@ -502,7 +503,6 @@ static llvm::Error guardedConvert(MLIRScopeServer &server,
         result.emplace(server.convertToBytecode(source, text, out));
       })) {
     llvm::consumeError(std::move(*result));
-    llvm::sys::fs::remove(out);
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         (source + ": changed on disk while it was read; reopen it").str());

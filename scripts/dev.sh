@@ -140,9 +140,12 @@ run_fuzzers() {
     "$ROOT/scripts/fuzz.sh" --seconds "${FUZZ_SECONDS:-60}" 2>&1 | tee "$log" ||
     rc=$?
   local passed failed
-  passed=$(grep -cE '^fuzz [a-z]+: .* crashes 0$' "$log" || true)
-  failed=$(grep -cE '^fuzz [a-z]+: ' "$log" || true)
-  failed=$((failed - passed))
+  passed=$(grep -cE '^fuzz [a-z]+: ok: ' "$log" || true)
+  failed=$(grep -cE '^fuzz [a-z]+: FAILED: ' "$log" || true)
+  # A run that never got to report (a build error) fails as a whole.
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+  fi
   echo "fuzzing: $passed passed, $failed failed"
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
   TOTAL_FAILED=$((TOTAL_FAILED + failed))

@@ -7,6 +7,7 @@
 
 #include "llvm/Support/Errc.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace mlirscope;
 
@@ -55,10 +57,17 @@ static void removeStaleTemporaries(const std::string &path) {
     if (!name.starts_with(prefix) || name.size() != prefix.size() + 6)
       continue;
     std::string full = dir + "/" + name.str();
-    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO of that name must not make the save wait.
+    int fd = ::open(full.c_str(),
+                    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
       continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
+    struct stat st, named;
+    // Only our own regular files, and only the one still under that name.
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_uid == ::geteuid() && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+        ::lstat(full.c_str(), &named) == 0 && named.st_ino == st.st_ino &&
+        named.st_dev == st.st_dev)
       ::unlink(full.c_str());
     ::close(fd);
   }
@@ -72,18 +81,31 @@ llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
   f.tempPath = f.path + ".mlirscope-tmp-XXXXXX";
   std::vector<char> buf(f.tempPath.begin(), f.tempPath.end());
   buf.push_back(0);
-  int fd = ::mkstemp(buf.data());
+  int fd = -1;
+  // Another save's cleanup may lock and remove the new file between mkstemp
+  // and flock; then the name is gone (or another file's) and we start over.
+  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+    std::copy(f.tempPath.begin(), f.tempPath.end(), buf.begin());
+    fd = ::mkostemp(buf.data(), O_CLOEXEC);
+    if (fd < 0)
+      return sysError(f.path + ": cannot create a temporary file beside it",
+                      errno);
+    // Held until the file is renamed and closed: marks it as being written.
+    struct stat st, named;
+    if (::flock(fd, LOCK_EX) != 0 || ::fstat(fd, &st) != 0 ||
+        ::lstat(buf.data(), &named) != 0 || named.st_ino != st.st_ino ||
+        named.st_dev != st.st_dev) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
   if (fd < 0)
     return sysError(f.path + ": cannot create a temporary file beside it",
-                    errno);
-  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+                    EEXIST);
   ::fchmod(fd, 0644);
-  // Held until the file is closed: marks it as being written (see
-  // removeStaleTemporaries). mkstemp's file is new, so this cannot block.
-  ::flock(fd, LOCK_EX | LOCK_NB);
   f.tempPath = buf.data();
   f.fileFd = fd;
-  f.faultsAtStart = faultCount();
+  f.faultsAtStart = faultBaseline();
   return std::move(f);
 }
 
@@ -164,22 +186,25 @@ llvm::Error AtomicFile::skip(uint64_t size) {
 llvm::Error AtomicFile::commit() {
   // Bytes read from a mapped file that shrank meanwhile came back as zeros
   // (FaultGuard.h): such a file must not replace anything.
-  if (faultCount() != faultsAtStart)
+  if (faultCount() != faultsAtStart) {
+    noteFaultReported();
     return llvm::createStringError(
         llvm::errc::io_error,
         "%s: not saved: %s changed on disk while it was read", path.c_str(),
         describeFault().c_str());
+  }
   if (::fsync(fileFd) != 0)
     return sysError(path + ": cannot sync", errno);
   failpoint("save-synced");
-  if (::close(fileFd) != 0) {
-    fileFd = -1;
-    return sysError(path + ": cannot close", errno);
-  }
-  fileFd = -1;
+  // Renamed while still open: its flock marks it as being written until the
+  // temporary name is gone (removeStaleTemporaries).
   if (::rename(tempPath.c_str(), path.c_str()) != 0)
     return sysError(path + ": cannot rename the temporary file over it", errno);
   committed = true;
+  int rc = ::close(fileFd);
+  fileFd = -1;
+  if (rc != 0)
+    return sysError(path + ": cannot close", errno);
   failpoint("save-renamed");
   return syncParentDirectory(path);
 }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Editor.h"
+#include "mlirscope/FaultGuard.h"
 #include "mlirscope/AtomicFile.h"
 
 #include "Failpoint.h"
@@ -255,11 +256,13 @@ llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
   int64_t mtime = int64_t(now.st_mtim.tv_sec) * 1000000000 + now.st_mtim.tv_nsec;
   if (now.st_ino != index.file->getInode() ||
       uint64_t(now.st_size) != index.file->size() ||
-      mtime != index.file->getMTimeNs())
+      mtime != index.file->getMTimeNs()) {
+    noteFaultReported(); // this says what a fault reading it would mean
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "%s: the file changed since it was indexed; open it again",
         ed.path.c_str());
+  }
   ed.fileSize = uint64_t(now.st_size);
   return std::move(ed);
 }

@@ -1,6 +1,7 @@
 //===- Export.cpp - Blobs out to .npy and .safetensors --------------------===//
 
 #include "mlirscope/Export.h"
+#include "mlirscope/FaultGuard.h"
 #include "mlirscope/AtomicFile.h"
 #include "mlirscope/Npy.h"
 
@@ -61,6 +62,7 @@ static llvm::Expected<int> reopenSource(const ModelIndex &index) {
   if (::fstat(fd, &st) != 0 || st.st_ino != index.file->getInode() ||
       uint64_t(st.st_size) != index.file->size()) {
     ::close(fd);
+    noteFaultReported(); // this says what a fault reading it would mean
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: the file changed since it was indexed",
                                    path.c_str());

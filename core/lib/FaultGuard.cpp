@@ -28,13 +28,20 @@ std::atomic<uint64_t> faults{0};
 /// The address of the first fault absorbed since the outermost guarded
 /// region began (later ones are the pages after it).
 std::atomic<uintptr_t> firstFault{0};
+/// `faults` when the outermost guarded region began.
+std::atomic<uint64_t> faultsAtGuardStart{0};
+/// Whether someone has told the user about the faults of this region.
+std::atomic<bool> reported{false};
 long pageSize = 4096;
 /// What SIGBUS did before (LLVM's stack-trace printer, a sanitizer's).
 struct sigaction previous;
 
 void onSigbus(int sig, siginfo_t *info, void *) {
   int savedErrno = errno;
-  if (guardDepth.load() > 0 && info && info->si_addr) {
+  // BUS_ADRERR: a load from a mapped page past the end of its file. Not a
+  // SIGBUS someone sent (kill -BUS: si_addr is then the sender's pid).
+  if (guardDepth.load() > 0 && info && info->si_code == BUS_ADRERR &&
+      info->si_addr) {
     uintptr_t page =
         reinterpret_cast<uintptr_t>(info->si_addr) & ~(uintptr_t(pageSize) - 1);
     // mmap is a plain system call; it is not on POSIX's async-signal-safe
@@ -75,8 +82,11 @@ void mlirscope::installFaultGuard() {
 bool mlirscope::runGuarded(llvm::function_ref<void()> fn) {
   installFaultGuard();
   uint64_t before = faults.load();
-  if (guardDepth.fetch_add(1) == 0)
+  if (guardDepth.fetch_add(1) == 0) {
     firstFault.store(0);
+    faultsAtGuardStart.store(before);
+    reported.store(false);
+  }
   fn();
   guardDepth.fetch_sub(1);
   return faults.load() != before;
@@ -103,6 +113,13 @@ llvm::Error mlirscope::checkUnchanged(const MappedFile &file) {
 
 uint64_t mlirscope::faultCount() { return faults.load(); }
 
+uint64_t mlirscope::faultBaseline() {
+  return guardDepth.load() > 0 ? faultsAtGuardStart.load() : faults.load();
+}
+
+void mlirscope::noteFaultReported() { reported.store(true); }
+bool mlirscope::faultWasReported() { return reported.load(); }
+
 namespace {
 /// describeFault()'s answer for a fault in a mapping that is gone.
 std::mutex unmappedMutex;
@@ -123,15 +140,17 @@ void mlirscope::noteUnmapping(const void *base, uint64_t size,
 
 std::string mlirscope::describeFault() {
   uintptr_t at = firstFault.load();
+  std::string where;
+  uint64_t offset = 0;
+  // A live mapping first: an old record may name a file once mapped at the
+  // same address.
+  if (at && MappedFile::findMapping(reinterpret_cast<const void *>(at), where,
+                                    offset))
+    return where + ": offset " + std::to_string(offset);
   {
     std::lock_guard<std::mutex> lock(unmappedMutex);
     if (at && at == unmappedFault)
       return unmappedWhere;
   }
-  std::string where;
-  uint64_t offset = 0;
-  if (at && MappedFile::findMapping(reinterpret_cast<const void *>(at), where,
-                                    offset))
-    return where + ": offset " + std::to_string(offset);
   return "a mapped file";
 }

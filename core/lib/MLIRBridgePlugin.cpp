@@ -78,7 +78,8 @@ bool tooDeepForMLIR(llvm::StringRef ir,
     return false;
   diag = "offset " + std::to_string(toFileOffset(*at)) +
          ": expected at most " + std::to_string(kMaxNesting) +
-         " nested brackets (MLIR's parser recurses once per level)";
+         " levels of nesting (MLIR's parser recurses once per bracket or "
+         "affine operator)";
   return true;
 }
 

@@ -103,6 +103,7 @@ llvm::Expected<NpyHeader> mlirscope::parseNpyHeader(llvm::ArrayRef<uint8_t> b,
     if (p < dict.size() && dict[p] == '}')
       break;
     std::string key;
+    uint64_t keyAt = at();
     if (!quoted(key))
       return fail(at(), "a quoted key or '}' in the header dict");
     space();
@@ -111,6 +112,9 @@ llvm::Expected<NpyHeader> mlirscope::parseNpyHeader(llvm::ArrayRef<uint8_t> b,
     ++p;
     space();
     uint64_t valueAt = at();
+    if ((key == "descr" && sawDescr) || (key == "fortran_order" && sawOrder) ||
+        (key == "shape" && sawShape))
+      return fail(keyAt, "each key once, got a second '" + key + "'");
     if (key == "descr") {
       if (!quoted(h.descr))
         return fail(valueAt, "a quoted dtype string as 'descr' (structured "
@@ -152,7 +156,7 @@ llvm::Expected<NpyHeader> mlirscope::parseNpyHeader(llvm::ArrayRef<uint8_t> b,
       ++p;
       sawShape = true;
     } else {
-      return fail(valueAt - (key.size() + 2),
+      return fail(keyAt,
                   "only 'descr', 'fortran_order' and 'shape' keys, got '" +
                       key + "'");
     }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Rewrite.h"
+#include "mlirscope/FaultGuard.h"
 #include "mlirscope/AtomicFile.h"
 #include "mlirscope/Hash.h"
 
@@ -214,6 +215,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     if (::fstat(*srcFd, &st) != 0 || st.st_ino != index.file->getInode() ||
         uint64_t(st.st_size) != index.file->size()) {
       closeAll();
+      noteFaultReported(); // this says what a fault reading it would mean
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: the file changed since it was indexed", srcPath.c_str());

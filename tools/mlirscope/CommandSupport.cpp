@@ -46,6 +46,7 @@ bool mlirscope::cli::reportFileChanged(llvm::StringRef cmd,
                                        uint64_t faultsBefore) {
   if (faultCount() == faultsBefore)
     return false;
+  noteFaultReported();
   llvm::errs() << "mlirscope " << cmd << ": " << describeFault()
                << ": expected the file to stay unchanged while it was read "
                   "(another program truncated or rewrote it)\n";

@@ -92,8 +92,8 @@ int main(int argc, char **argv) {
   // line naming the file instead of dying of the signal.
   int rc = -1;
   bool faulted = mlirscope::runGuarded([&] { rc = dispatch(cmd, rest); });
-  // A command that failed has said why already (a save refused to commit).
-  if (faulted && rc != kBadInput) {
+  // Unless a refused save or the command itself said so already.
+  if (faulted && !mlirscope::faultWasReported()) {
     llvm::errs() << "mlirscope " << cmd << ": "
                  << mlirscope::describeFault()
                  << ": expected the file to stay unchanged while it was read "

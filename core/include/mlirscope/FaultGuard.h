@@ -57,6 +57,17 @@ llvm::Error checkUnchanged(const MappedFile &file);
 /// Faults absorbed by guarded regions since the process started.
 uint64_t faultCount();
 
+/// faultCount() when the outermost guarded region running now began (the
+/// current count outside one). A save compares against this, not against
+/// the count when it started writing: a page that faulted while the model
+/// was indexed is a zero page by then and faults no more.
+uint64_t faultBaseline();
+
+/// Marks the faults of the current guarded region as told to the user (a
+/// refused save, a command's error line), so the caller does not repeat it.
+void noteFaultReported();
+bool faultWasReported();
+
 /// Where the first fault absorbed since the outermost guarded region began
 /// was: "PATH: offset N" when it fell in a file MappedFile has mapped, else
 /// "a mapped file".
