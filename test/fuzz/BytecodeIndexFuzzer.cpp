@@ -12,13 +12,7 @@
 using namespace mlirscope;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  std::shared_ptr<MappedFile> file =
-      MappedFile::copyOf("fuzz.mlirbc", llvm::ArrayRef<uint8_t>(data, size));
-  auto index = indexBytecode(file);
-  if (!index) {
-    fuzz::checkIndexError(index.takeError(), size);
-    return 0;
-  }
-  fuzz::exerciseIndex(**index);
+  if (auto index = fuzz::indexChecked(indexBytecode, "fuzz.mlirbc", data, size))
+    fuzz::exerciseIndex(*index);
   return 0;
 }

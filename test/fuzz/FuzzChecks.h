@@ -148,6 +148,22 @@ inline void exerciseIndex(const ModelIndex &index) {
   }
 }
 
+/// Indexes `data` as a file called `name` with `indexer` (indexBytecode,
+/// indexText), checks a failure with checkIndexError, and returns the index,
+/// or nullptr after a (well-formed) failure.
+template <typename Indexer>
+std::unique_ptr<ModelIndex> indexChecked(Indexer indexer, const char *name,
+                                         const uint8_t *data, size_t size) {
+  std::shared_ptr<MappedFile> file =
+      MappedFile::copyOf(name, llvm::ArrayRef<uint8_t>(data, size));
+  auto index = indexer(file);
+  if (!index) {
+    checkIndexError(index.takeError(), size);
+    return nullptr;
+  }
+  return std::move(*index);
+}
+
 } // namespace fuzz
 } // namespace mlirscope
 

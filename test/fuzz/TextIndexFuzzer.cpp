@@ -23,15 +23,11 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  std::shared_ptr<MappedFile> file =
-      MappedFile::copyOf("fuzz.mlir", llvm::ArrayRef<uint8_t>(data, size));
-  auto index = indexText(file);
-  if (!index) {
-    fuzz::checkIndexError(index.takeError(), size);
+  auto index = fuzz::indexChecked(indexText, "fuzz.mlir", data, size);
+  if (!index)
     return 0;
-  }
-  fuzz::require((*index)->opCountsApproximate,
+  fuzz::require(index->opCountsApproximate,
                 "text indexed without MLIR but not marked approximate");
-  fuzz::exerciseIndex(**index);
+  fuzz::exerciseIndex(*index);
   return 0;
 }

@@ -52,6 +52,19 @@ def minimal(**replace):
     }
     sections.update(replace)
     return HEADER + b"".join(sections.values())
+def with_one_op(ir):
+    """minimal() with one op name (builtin.module) and one attribute (the
+    location every op uses), around the given IR section."""
+    return minimal(
+        strings=strings("builtin", "module"),
+        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
+                         varint(1) + varint(1)),
+        attrtype=section(2, varint(15)),
+        offsets=section(3, varint(1) + varint(0) + varint(0) + varint(1) +
+                        varint(1 << 1 | 1)),
+        ir=ir)
+
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 files = {
@@ -68,25 +81,13 @@ files = {
     # The top-level block claims 2^40 ops but holds none.
     "huge-op-count.mlirbc": minimal(ir=section(4, varint(1 << 41))),
     # A region claiming 2^50 values: must not allocate them.
-    "huge-value-count.mlirbc": minimal(
-        strings=strings("builtin", "module"),
-        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
-                         varint(1) + varint(1)),
-        attrtype=section(2, varint(15)),
-        offsets=section(3, varint(1) + varint(0) + varint(0) + varint(1) +
-                        varint(1 << 1 | 1)),
+    "huge-value-count.mlirbc": with_one_op(
         ir=section(4, varint(1 << 1) + varint(0) + bytes([0x10]) + varint(0) +
                    varint(1 << 1) + varint(1) + varint(1 << 50))),
     # 100,000 ops each nested in the single region of the one before: the
     # reader must not recurse per level (a 700 KB file would need a stack
     # of 100,000 frames).
-    "deep-nesting.mlirbc": minimal(
-        strings=strings("builtin", "module"),
-        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
-                         varint(1) + varint(1)),
-        attrtype=section(2, varint(15)),
-        offsets=section(3, varint(1) + varint(0) + varint(0) + varint(1) +
-                        varint(1 << 1 | 1)),
+    "deep-nesting.mlirbc": with_one_op(
         # Top-level block: one op. Each op: name 0, regions only, location
         # 0, one region of one block (no values) holding the next op.
         ir=section(4, varint(1 << 1) +
