@@ -11,6 +11,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/LSP/Logging.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -73,14 +74,20 @@ public:
       Logger::error("ignoring a message of Content-Length {0}", length);
       return llvm::failure();
     }
-    json.resize(length);
-    size_t pos = 0;
-    while (pos < length) {
-      size_t n = std::fread(&json[pos], 1, length - pos, in);
+    // The buffer grows with the bytes that actually arrive (at most
+    // doubling), not with what the header claims: a 16-byte message saying
+    // Content-Length: 1000000000 must not allocate a gigabyte.
+    json.clear();
+    while (json.size() < length) {
+      size_t have = json.size();
+      size_t chunk =
+          std::min<uint64_t>(length - have, std::max<size_t>(have, 1 << 20));
+      json.resize(have + chunk);
+      size_t n = std::fread(&json[have], 1, chunk, in);
+      json.resize(have + n);
       if (n == 0)
         return llvm::failure();
       clearerr(in);
-      pos += n;
     }
     normalize(json);
     return llvm::success();

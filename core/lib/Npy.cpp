@@ -3,6 +3,7 @@
 #include "mlirscope/Npy.h"
 #include "mlirscope/FormatError.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstring>
@@ -119,6 +120,11 @@ llvm::Expected<NpyHeader> mlirscope::parseNpyHeader(llvm::ArrayRef<uint8_t> b,
       if (!quoted(h.descr))
         return fail(valueAt, "a quoted dtype string as 'descr' (structured "
                              "dtypes are not supported)");
+      // What numpy writes for a plain dtype ('<f4', '|b1', '<M8[ns]').
+      for (char c : h.descr)
+        if (!llvm::isAlnum(c) && !llvm::StringRef("<>|=[]").contains(c))
+          return fail(valueAt, "a dtype string of letters, digits and "
+                               "'<>|=[]' as 'descr'");
       sawDescr = true;
     } else if (key == "fortran_order") {
       if (dict.substr(p).starts_with("True")) {
