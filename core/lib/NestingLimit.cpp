@@ -32,7 +32,7 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
   std::vector<uint32_t> ops(1, 0); // per open bracket, at most limit + 1
   char prev = 0, beforePrev = 0;   // last two non-blank characters
   size_t n = text.size();
-  auto op = [&](size_t) { return depth + ++ops.back() > limit; };
+  auto op = [&] { return depth + ++ops.back() > limit; };
   for (size_t i = 0; i < n; ++i) {
     char c = text[i];
     if (isBlank(c))
@@ -62,12 +62,12 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
       bool unary = !endsOperand(prev);
       if (exponent || (unary && c == '-' && isDigit(next)))
         break; // part of a number
-      if (op(i))
+      if (op())
         return i;
       break;
     }
     case '*':
-      if (op(i))
+      if (op())
         return i;
       break;
     case 'f':
@@ -80,7 +80,7 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
                                              : 0;
       if (len && i > 0 && isBlank(text[i - 1]) &&
           (i + len >= n || isBlank(text[i + len]))) {
-        if (op(i))
+        if (op())
           return i;
         i += len - 1;
       }

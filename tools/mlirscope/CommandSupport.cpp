@@ -42,13 +42,19 @@ bool mlirscope::cli::wantsHelp(llvm::ArrayRef<const char *> args) {
   return false;
 }
 
+void mlirscope::cli::printFileChanged(llvm::StringRef cmd,
+                                      llvm::StringRef consequence) {
+  noteFaultReported();
+  llvm::errs() << "mlirscope " << cmd << ": " << describeFault()
+               << ": expected the file to stay unchanged while it was read "
+                  "(another program truncated or rewrote it)"
+               << consequence << "\n";
+}
+
 bool mlirscope::cli::reportFileChanged(llvm::StringRef cmd,
                                        uint64_t faultsBefore) {
   if (faultCount() == faultsBefore)
     return false;
-  noteFaultReported();
-  llvm::errs() << "mlirscope " << cmd << ": " << describeFault()
-               << ": expected the file to stay unchanged while it was read "
-                  "(another program truncated or rewrote it)\n";
+  printFileChanged(cmd);
   return true;
 }

@@ -44,6 +44,8 @@ void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
 /// the one-line error of command `cmd` and returns true: what was read holds
 /// zeros, so the caller must print nothing of it.
 bool reportFileChanged(llvm::StringRef cmd, uint64_t faultsBefore);
+/// That one-line error itself, with `consequence` appended.
+void printFileChanged(llvm::StringRef cmd, llvm::StringRef consequence = "");
 
 /// Indexes `path`; on failure prints the one-line error
 /// (`mlirscope: FILE: offset N: expected X`) and returns null.

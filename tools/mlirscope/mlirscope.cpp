@@ -94,11 +94,8 @@ int main(int argc, char **argv) {
   bool faulted = mlirscope::runGuarded([&] { rc = dispatch(cmd, rest); });
   // Unless a refused save or the command itself said so already.
   if (faulted && !mlirscope::faultWasReported()) {
-    llvm::errs() << "mlirscope " << cmd << ": "
-                 << mlirscope::describeFault()
-                 << ": expected the file to stay unchanged while it was read "
-                    "(another program truncated or rewrote it); nothing "
-                    "printed or saved above for it is reliable\n";
+    printFileChanged(cmd,
+                     "; nothing printed or saved above for it is reliable");
     return kBadInput;
   }
   if (rc >= 0)
