@@ -94,11 +94,16 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
   mlir::registerAllDialects(registry);
   mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
   ctx.allowUnregisteredDialects();
+  // The IR is a chunk with its metadata cut out: its lines are not the
+  // file's, so errors name file offsets.
+  LineTable lines(ir);
   mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
     if (diag.empty() && d.getSeverity() == mlir::DiagnosticSeverity::Error) {
       llvm::raw_string_ostream os(diag);
       if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
-        os << "line " << loc.getLine() << ":" << loc.getColumn() << ": ";
+        os << "offset "
+           << toFileOffset(lines.offset(loc.getLine(), loc.getColumn()))
+           << ": ";
       os << d.str();
     }
     return mlir::success();
@@ -108,15 +113,19 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
   if (mlir::failed(mlir::parseSourceString(ir, &block, config, "model")))
     return false;
 
-  LineTable lines(ir);
   auto opOffset = [&](mlir::Operation *op) -> uint64_t {
     if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
       return toFileOffset(lines.offset(loc.getLine(), loc.getColumn()));
     return 0;
   };
 
+  // Earlier chunks of a split file may have interned names already.
   llvm::StringMap<uint32_t> nameIds;
+  for (uint32_t i = 0; i < index.opNames.size(); ++i)
+    nameIds.try_emplace(index.opNames[i].name, i);
   llvm::StringSet<> dialects;
+  for (const std::string &d : index.dialects)
+    dialects.insert(d);
   auto internName = [&](mlir::Operation *op) -> uint32_t {
     llvm::StringRef name = op->getName().getStringRef();
     auto [it, inserted] = nameIds.try_emplace(name, index.opNames.size());
@@ -138,14 +147,15 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
   bool singleModule = !block.empty() && std::next(block.begin()) == block.end() &&
                       llvm::isa<mlir::ModuleOp>(block.front());
   if (!singleModule) {
-    OpName n{"builtin", "builtin.module", true};
-    nameIds["builtin.module"] = index.opNames.size();
-    index.opNames.push_back(n);
-    index.dialects.push_back("builtin");
-    dialects.insert("builtin");
+    auto [it, inserted] =
+        nameIds.try_emplace("builtin.module", index.opNames.size());
+    if (inserted)
+      index.opNames.push_back(OpName{"builtin", "builtin.module", true});
+    if (dialects.insert("builtin").second)
+      index.dialects.push_back("builtin");
     implicitModule = index.ops.size();
     OpRecord m;
-    m.name = nameIds["builtin.module"];
+    m.name = it->second;
     m.numRegions = 1;
     m.numBlocks = 1;
     index.ops.push_back(m);
@@ -226,11 +236,9 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
 
 namespace {
 
-bool parseIR(ModelIndex &index, const char *ir, size_t size,
-             uint64_t metaBegin, uint64_t metaSize, std::string &diagnostic) {
-  auto toFileOffset = [&](uint64_t irOffset) -> uint64_t {
-    return irOffset < metaBegin ? irOffset : irOffset + metaSize;
-  };
+bool parseIR(ModelIndex &index, const char *ir, size_t size, IROffsetMap map,
+             std::string &diagnostic) {
+  auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
   return indexWithMLIR(index, llvm::StringRef(ir, size), toFileOffset,
                        diagnostic);
 }

@@ -6,6 +6,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using namespace mlirscope;
 
 char FormatError::ID = 0;
@@ -95,12 +97,13 @@ const Resource *ModelIndex::findResource(llvm::StringRef key) const {
 }
 
 void ModelIndex::linkReferences() {
-  llvm::StringMap<uint32_t> byKey;
+  // Chunks of a split file are separate modules: keys resolve per chunk.
+  std::map<std::pair<uint32_t, llvm::StringRef>, uint32_t> byKey;
   for (uint32_t i = 0; i < resources.size(); ++i)
     if (resources[i].isDialectGroup)
-      byKey.try_emplace(resources[i].key, i);
+      byKey.try_emplace({resources[i].chunk, resources[i].key}, i);
   for (ResourceReference &ref : references) {
-    auto it = byKey.find(ref.key);
+    auto it = ref.isElided() ? byKey.end() : byKey.find({ref.chunk, ref.key});
     ref.resource = it == byKey.end() ? kNone : it->second;
     if (ref.resource == kNone)
       continue;
@@ -112,7 +115,7 @@ void ModelIndex::linkReferences() {
 }
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexFile(llvm::StringRef path) {
+mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
   // A journal left by an edit that crashed means the file may hold a partial
   // write: roll it back before anyone reads the file.
   if (auto recovered = recoverJournal(path); !recovered)
@@ -120,15 +123,21 @@ mlirscope::indexFile(llvm::StringRef path) {
   auto fileOr = MappedFile::open(path);
   if (!fileOr)
     return fileOr.takeError();
-  return indexMapped(std::move(*fileOr));
+  return indexMapped(std::move(*fileOr), options);
 }
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexMapped(std::shared_ptr<MappedFile> file) {
+mlirscope::indexMapped(std::shared_ptr<MappedFile> file,
+                       const IndexOptions &options) {
   llvm::StringRef text = file->text();
-  if (text.starts_with("ML\xEFR"))
+  if (text.starts_with("ML\xEFR")) {
+    // A bytecode file is one module.
+    if (options.chunk && *options.chunk != 0)
+      return makeFormatError(file->getPath(), 0,
+                             "chunk 1: a bytecode file is one module");
     return indexBytecode(std::move(file));
+  }
   // Anything else must be MLIR text; a binary file fails in the text indexer
   // with the offset of its first byte that is not text.
-  return indexText(std::move(file));
+  return indexText(std::move(file), options);
 }

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
+#include <set>
 
 using namespace mlirscope;
 
@@ -84,9 +85,50 @@ ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
     blobs.resize(topN);
   s.largest = std::move(blobs);
 
-  llvm::StringSet<> seen;
-  for (const ResourceReference &ref : index.references)
-    if (ref.resource == kNone && seen.insert(ref.key).second)
-      s.missing.push_back(ref.key);
+  s.numReferences = index.references.size();
+  std::set<std::pair<uint32_t, std::string>> seen;
+  std::vector<std::pair<uint32_t, std::string>> missing;
+  for (const ResourceReference &ref : index.references) {
+    if (ref.isElided())
+      ++s.elidedReferences;
+    else if (ref.resource == kNone && seen.insert({ref.chunk, ref.key}).second)
+      missing.push_back({ref.chunk, ref.key});
+  }
+  for (auto &m : missing)
+    s.missing.push_back(m.second);
+
+  if (!index.chunks.empty()) {
+    s.chunksInFile = index.chunks.size();
+    s.chunks.resize(index.chunks.size());
+    for (size_t c = 0; c < index.chunks.size(); ++c) {
+      const TextChunk &tc = index.chunks[c];
+      ModelSummary::Chunk &sc = s.chunks[c];
+      sc.number = c + 1;
+      sc.offset = tc.begin;
+      sc.line = tc.line;
+      sc.numOps = tc.numOps;
+      sc.approximate = tc.approximate;
+    }
+    for (uint32_t i = 0; i < index.resources.size(); ++i) {
+      const Resource &r = index.resources[i];
+      ModelSummary::Chunk &sc = s.chunks[r.chunk];
+      ++sc.numResources;
+      sc.resourceBytes += r.size;
+    }
+    for (uint32_t i : s.unreferenced)
+      s.chunks[index.resources[i].chunk].unreferenced.push_back(i);
+    for (const ResourceReference &ref : index.references) {
+      ++s.chunks[ref.chunk].numReferences;
+      if (ref.isElided())
+        ++s.chunks[ref.chunk].elidedReferences;
+    }
+    for (auto &m : missing)
+      s.chunks[m.first].missing.push_back(m.second);
+    if (index.selectedChunk) {
+      s.oneChunkSelected = true;
+      ModelSummary::Chunk only = std::move(s.chunks[*index.selectedChunk]);
+      s.chunks = {std::move(only)};
+    }
+  }
   return s;
 }

@@ -84,9 +84,29 @@ inline void checkIndex(const ModelIndex &index) {
       require(e.resource == kNone || e.resource < index.resources.size(),
               "resource entry names no resource");
     }
-  for (const ResourceReference &ref : index.references)
+  for (const ResourceReference &ref : index.references) {
     require(ref.resource == kNone || ref.resource < index.resources.size(),
             "reference to no resource");
+    require(ref.resource == kNone ||
+                index.resources[ref.resource].chunk == ref.chunk,
+            "reference linked to another chunk's resource");
+    require(!ref.isElided() || ref.resource == kNone,
+            "elided reference linked to a resource");
+  }
+  // Text chunks tile the file in order and own consecutive ops.
+  uint64_t chunkEnd = 0, chunkOps = 0;
+  for (const TextChunk &c : index.chunks) {
+    require(c.begin >= chunkEnd && c.begin <= c.end && c.end <= size,
+            "chunk out of order or past the end");
+    require(c.firstOp == chunkOps, "chunk ops not consecutive");
+    chunkEnd = c.end;
+    chunkOps += c.numOps;
+  }
+  require(index.chunks.empty() || chunkOps == index.ops.size(),
+          "ops outside every chunk");
+  for (const Resource &r : index.resources)
+    require(index.chunks.empty() ? r.chunk == 0 : r.chunk < index.chunks.size(),
+            "resource in no chunk");
   uint64_t numOps = index.ops.size();
   for (uint64_t i = 0; i < numOps; ++i) {
     const OpRecord &op = index.ops[i];

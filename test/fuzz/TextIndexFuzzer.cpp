@@ -23,7 +23,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  auto index = fuzz::indexChecked(indexText, "fuzz.mlir", data, size);
+  auto index = fuzz::indexChecked(
+      [](std::shared_ptr<MappedFile> f) { return indexText(std::move(f)); },
+      "fuzz.mlir", data, size);
   if (!index)
     return 0;
   fuzz::require(index->opCountsApproximate,

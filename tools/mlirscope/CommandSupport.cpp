@@ -7,10 +7,27 @@
 using namespace mlirscope;
 using namespace mlirscope::cli;
 
+CommandContext &mlirscope::cli::commandContext() {
+  static CommandContext context;
+  return context;
+}
+
 std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef path) {
-  auto index = indexFile(path);
+  const CommandContext &ctx = commandContext();
+  IndexOptions options;
+  options.chunk = ctx.chunk;
+  auto index = indexFile(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
+    return nullptr;
+  }
+  if ((*index)->isSplit() && !ctx.chunk && !ctx.allowsSplit) {
+    llvm::errs() << "mlirscope " << ctx.name << ": " << path
+                 << ": a split file of " << (*index)->chunks.size()
+                 << " modules (separated by '// -----'); "
+                 << (ctx.takesChunk ? "choose one with --chunk N"
+                                    : ctx.name + " works on one module")
+                 << "\n";
     return nullptr;
   }
   return std::move(*index);

@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace mlirscope::cli {
 
@@ -47,8 +48,22 @@ bool reportFileChanged(llvm::StringRef cmd, uint64_t faultsBefore);
 /// That one-line error itself, with `consequence` appended.
 void printFileChanged(llvm::StringRef cmd, llvm::StringRef consequence = "");
 
+/// What `main` knows of the running command that opening a model needs.
+struct CommandContext {
+  std::string name;
+  /// `--chunk N` (0-based here), for text files split by `// -----`.
+  std::optional<uint32_t> chunk;
+  /// The command accepts --chunk; inspect also reads whole split files.
+  bool takesChunk = false, allowsSplit = false;
+};
+CommandContext &commandContext();
+
 /// Indexes `path`; on failure prints the one-line error
-/// (`mlirscope: FILE: offset N: expected X`) and returns null.
+/// (`mlirscope: FILE: offset N: expected X`) and returns null. A text file
+/// split by `// -----` holds several modules: with --chunk only that chunk is
+/// indexed; without, commands other than inspect refuse it with one line
+/// (they change or look up one module's resources, and keys may repeat
+/// across chunks).
 std::unique_ptr<ModelIndex> openModel(llvm::StringRef path);
 
 /// The typed view of blob `key`; on failure prints

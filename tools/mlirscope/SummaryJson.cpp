@@ -13,7 +13,7 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 using nlohmann::json;
 
-static json resourceJson(const Resource &r) {
+static json resourceJson(const ModelIndex &index, const Resource &r) {
   json j = {{"group", r.group},
             {"dialect_group", r.isDialectGroup},
             {"key", r.key},
@@ -24,6 +24,8 @@ static json resourceJson(const Resource &r) {
             {"offset", r.dataOffset},
             {"alignment", r.alignment},
             {"references", r.numReferences}};
+  if (index.format == ModelIndex::Format::Text)
+    j["chunk"] = r.chunk + 1;
   if (r.type) {
     j["dtype"] = r.type->element.name;
     j["type"] = r.type->text;
@@ -45,7 +47,7 @@ void mlirscope::cli::printSummaryJson(const ModelIndex &index,
                                       const ModelSummary &s,
                                       llvm::raw_ostream &os) {
   json j;
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;
   j["file"] = s.path;
   j["format"] = s.format;
   j["bytecode_version"] =
@@ -71,10 +73,10 @@ void mlirscope::cli::printSummaryJson(const ModelIndex &index,
                       {"bytes", t.bytes}};
   json all = json::array();
   for (const Resource &r : index.resources)
-    all.push_back(resourceJson(r));
+    all.push_back(resourceJson(index, r));
   json largest = json::array();
   for (uint32_t i : s.largest)
-    largest.push_back(resourceJson(index.resources[i]));
+    largest.push_back(resourceJson(index, index.resources[i]));
   json unref = json::array();
   for (uint32_t i : s.unreferenced)
     unref.push_back(index.resources[i].key);
@@ -90,6 +92,26 @@ void mlirscope::cli::printSummaryJson(const ModelIndex &index,
                     {"missing", s.missing},
                     {"size_mismatches", mismatch}};
   j["references"] = index.references.size();
+  j["elided_references"] = s.elidedReferences;
+  json chunks = json::array();
+  for (const ModelSummary::Chunk &c : s.chunks) {
+    json unrefKeys = json::array();
+    for (uint32_t i : c.unreferenced)
+      unrefKeys.push_back(index.resources[i].key);
+    chunks.push_back({{"number", c.number},
+                      {"offset", c.offset},
+                      {"line", c.line},
+                      {"ops", c.numOps},
+                      {"approximate", c.approximate},
+                      {"references", c.numReferences},
+                      {"elided_references", c.elidedReferences},
+                      {"resources", c.numResources},
+                      {"resource_bytes", c.resourceBytes},
+                      {"missing", c.missing},
+                      {"unreferenced", unrefKeys}});
+  }
+  j["chunks"] = chunks;
+  j["chunks_in_file"] = s.chunksInFile;
   j["warnings"] = s.warnings;
   os << j.dump(2) << "\n";
 }

@@ -45,6 +45,13 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
     os << llvm::format(" (%.1f%%)",
                        100.0 * double(s.blobBytes) / double(s.fileSize));
   os << "\n";
+  if (s.oneChunkSelected)
+    os << "chunk:       " << s.chunks[0].number << " of " << s.chunksInFile
+       << " (line " << s.chunks[0].line << ")\n";
+  else if (s.chunks.size() > 1)
+    os << "chunks:      " << s.chunks.size()
+       << " (modules separated by '// -----', as mlir-opt "
+          "--split-input-file reads them)\n";
   os << "dialects:    ";
   for (size_t i = 0; i < s.dialects.size(); ++i)
     os << (i ? ", " : "") << s.dialects[i];
@@ -70,17 +77,45 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
     }
   }
   os << "unreferenced resources: " << s.unreferenced.size() << "\n";
-  for (uint32_t i : s.unreferenced)
-    os << "  " << index.resources[i].group << "." << index.resources[i].key
-       << "\n";
+  for (uint32_t i : s.unreferenced) {
+    os << "  " << index.resources[i].group << "." << index.resources[i].key;
+    if (s.chunks.size() > 1)
+      os << "  (chunk " << index.resources[i].chunk + 1 << ")";
+    os << "\n";
+  }
   os << "missing resources: " << s.missing.size() << "\n";
-  for (const std::string &k : s.missing)
-    os << "  " << k << "\n";
+  if (s.chunks.size() > 1) {
+    for (const ModelSummary::Chunk &c : s.chunks)
+      for (const std::string &k : c.missing)
+        os << "  " << k << "  (chunk " << c.number << ", line " << c.line
+           << ")\n";
+  } else {
+    for (const std::string &k : s.missing)
+      os << "  " << k << "\n";
+  }
+  if (s.elidedReferences)
+    os << "elided references: " << s.elidedReferences
+       << " (dense_resource<__elided__>: printed without its weights)\n";
   if (!s.sizeMismatches.empty()) {
     os << "size mismatches: " << s.sizeMismatches.size() << "\n";
     for (uint32_t i : s.sizeMismatches)
       os << "  " << index.resources[i].key << ": " << index.resources[i].size
          << " bytes for " << index.resources[i].type->text << "\n";
+  }
+  if (s.chunks.size() > 1) {
+    os << "per chunk:\n"
+       << "  chunk    line      ops  refs  resources      bytes  missing  "
+          "unreferenced\n";
+    for (const ModelSummary::Chunk &ch : s.chunks) {
+      os << llvm::format("  %5u  %6u  %7llu%s %5llu  %9llu  %9s  %7zu  %12zu\n",
+                         ch.number, ch.line, (unsigned long long)ch.numOps,
+                         ch.approximate ? "~" : " ",
+                         (unsigned long long)ch.numReferences,
+                         (unsigned long long)ch.numResources,
+                         formatBytes(ch.resourceBytes).c_str(),
+                         ch.missing.size(), ch.unreferenced.size());
+    }
+    os << "  (~: counted lexically)\n";
   }
   for (const std::string &w : s.warnings)
     os << "warning: " << w << "\n";

@@ -40,9 +40,49 @@ static void printUsage(llvm::raw_ostream &os) {
         "blobs\n"
         "                           streamed, IR through MLIR\n\n"
         "OPTIONS:\n"
+        "  --chunk N    for a text file split by `// -----` lines: the Nth\n"
+        "               module (inspect, stats, extract, set, replace)\n"
         "  --help       this help (also `mlirscope <command> --help`)\n"
         "  --version    print the version\n\n"
         "Exit codes: 0 ok, 1 usage error, 2 bad input.\n";
+}
+
+/// Commands that work on one module of a split text file, chosen with
+/// `--chunk N`; the others refuse split files (see openModel).
+static bool takesChunk(llvm::StringRef cmd) {
+  return cmd == "inspect" || cmd == "stats" || cmd == "extract" ||
+         cmd == "set" || cmd == "replace";
+}
+
+/// Takes `--chunk N` out of `args` into the command context; false (after
+/// printing why) on a bad or unsupported option.
+static bool takeChunkOption(llvm::StringRef cmd,
+                            std::vector<const char *> &args) {
+  CommandContext &ctx = commandContext();
+  ctx.name = cmd.str();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (llvm::StringRef(args[i]) != "--chunk")
+      continue;
+    uint32_t n = 0;
+    if (i + 1 >= args.size() ||
+        llvm::StringRef(args[i + 1]).getAsInteger(10, n) || n == 0) {
+      llvm::errs() << "mlirscope " << cmd
+                   << ": --chunk needs a chunk number (1 is the first)\n";
+      return false;
+    }
+    if (!takesChunk(cmd)) {
+      llvm::errs() << "mlirscope " << cmd
+                   << ": --chunk is not supported: " << cmd
+                   << " works on whole files\n";
+      return false;
+    }
+    ctx.chunk = n - 1;
+    args.erase(args.begin() + i, args.begin() + i + 2);
+    --i;
+  }
+  ctx.allowsSplit = cmd == "inspect";
+  ctx.takesChunk = takesChunk(cmd);
+  return true;
 }
 
 /// Runs subcommand `cmd`, or returns -1 when there is none of that name.
@@ -76,7 +116,10 @@ int main(int argc, char **argv) {
     return kUsage;
   }
   llvm::StringRef cmd = argv[1];
-  llvm::ArrayRef<const char *> rest(argv + 2, argv + argc);
+  std::vector<const char *> restArgs(argv + 2, argv + argc);
+  if (!takeChunkOption(cmd, restArgs))
+    return kUsage;
+  llvm::ArrayRef<const char *> rest(restArgs);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     printUsage(llvm::outs());
     return kOk;

@@ -25,14 +25,37 @@ namespace mlirscope {
 
 class ModelIndex;
 
+/// Where the bytes of IR handed to MLIR came from: IR cut out of a text file
+/// (one `// -----` chunk without its metadata blocks) is a sequence of
+/// segments; segment k starts at `irBegins[k]` in the IR and at
+/// `fileBegins[k]` in the file (both ascending).
+struct IROffsetMap {
+  const uint64_t *irBegins = nullptr;
+  const uint64_t *fileBegins = nullptr;
+  size_t size = 0;
+
+  uint64_t toFile(uint64_t irOffset) const {
+    size_t lo = 0, hi = size;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (irBegins[mid] <= irOffset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo == 0 ? irOffset : fileBegins[lo - 1] + (irOffset - irBegins[lo - 1]);
+  }
+};
+
 struct MLIRBridge {
-  /// Parses `ir` (a text file's IR with the metadata block of `metaSize`
-  /// bytes at file offset `metaBegin` removed) and fills `index`'s ops,
-  /// values, operands, op names, dialects and references. False, with
-  /// `diagnostic` set, if MLIR cannot parse it.
+  /// Parses `ir` (one chunk of a text file without its metadata blocks;
+  /// `map` gives file offsets) and appends to `index`'s ops, values,
+  /// operands, op names, dialects and references (op names and dialects are
+  /// interned with those already there; a chunk that is not one
+  /// builtin.module gets an implicit one, as mlir-opt adds). False, with
+  /// `diagnostic` set ("offset N: ..."), if MLIR cannot parse it.
   bool (*parseIR)(ModelIndex &index, const char *ir, size_t size,
-                  uint64_t metaBegin, uint64_t metaSize,
-                  std::string &diagnostic);
+                  IROffsetMap map, std::string &diagnostic);
   /// Parses text IR (which may carry an external_resources block but no
   /// dialect blobs) and writes it as bytecode of `version` into `out`;
   /// dense_resource keys become declarations.

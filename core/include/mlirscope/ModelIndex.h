@@ -92,7 +92,15 @@ struct Resource {
   /// The value of a bool ("true"/"false") or string entry (for text files,
   /// as written between the quotes, escapes included).
   std::string value;
+  /// The `// -----` chunk of a split text file holding the entry (0 for
+  /// bytecode and for text files without separators).
+  uint32_t chunk = 0;
 };
+
+/// The key MLIR prints in place of a resource's key when it elides blobs
+/// (`--mlir-elide-resource-strings-if-larger`): the file was written without
+/// its weights, so such a reference has no entry by design.
+inline constexpr const char *kElidedResourceKey = "__elided__";
 
 /// A `dense_resource<key>` attribute found in the IR.
 struct ResourceReference {
@@ -103,6 +111,11 @@ struct ResourceReference {
   uint32_t resource = kNone;
   /// Byte offset of the attribute's encoding or text (best effort).
   uint64_t offset = 0;
+  /// The chunk of a split text file the reference is in (see Resource).
+  uint32_t chunk = 0;
+
+  /// True for `dense_resource<__elided__>`: printed without its blob.
+  bool isElided() const { return key == kElidedResourceKey; }
 };
 
 /// A value in the use-def graph: an op result or a block argument.
@@ -140,6 +153,18 @@ struct OpName {
   std::string name; ///< Full name, "dialect.op".
   /// Whether the producer had the op registered (bytecode >= 5), else unknown.
   std::optional<bool> wasRegistered;
+};
+
+/// One module of a text file split by `// -----` lines, as
+/// `mlir-opt --split-input-file` sees it. Each chunk is parsed on its own and
+/// has its own resource namespace: the same key in two chunks is two
+/// resources. A file without separators is one chunk.
+struct TextChunk {
+  uint64_t begin = 0, end = 0; ///< File bytes of the chunk.
+  uint32_t line = 1;           ///< 1-based line on which it begins.
+  uint32_t firstOp = 0, numOps = 0; ///< Its ops in ModelIndex::ops.
+  /// Op counts of this chunk come from the lexical scan.
+  bool approximate = false;
 };
 
 /// A named section of the file (for the IR-vs-blob byte accounting).
@@ -198,6 +223,13 @@ public:
   std::vector<SectionInfo> sections;
   /// Bytecode only: the raw layout.
   BytecodeLayout layout;
+  /// Text only: the chunks (one, or several in a `// -----` split file).
+  std::vector<TextChunk> chunks;
+  /// True for a text file with `// -----` separators (more than one chunk).
+  bool isSplit() const { return chunks.size() > 1; }
+  /// Set when only this chunk was indexed (IndexOptions::chunk): the other
+  /// chunks are listed with their extents only.
+  std::optional<uint32_t> selectedChunk;
 
   /// True when op counts come from a lexical scan rather than a parse (text
   /// in a dialect's custom syntax that is not linked).
@@ -208,26 +240,37 @@ public:
   /// Bytes of the file that hold blob data (hex text for text files).
   uint64_t blobBytes() const;
   uint64_t fileSize() const { return file ? file->size() : 0; }
-  /// Finds a resource by key (first match across groups), or nullptr.
+  /// Finds a resource by key (first match across groups and chunks), or
+  /// nullptr.
   const Resource *findResource(llvm::StringRef key) const;
   llvm::StringRef getOpName(const OpRecord &op) const {
     return op.name < opNames.size() ? llvm::StringRef(opNames[op.name].name)
                                     : llvm::StringRef("<unknown>");
   }
 
-  /// Links references to resources by key and fills Resource::type and
-  /// numReferences. Indexers call this once at the end.
+  /// Links references to dialect resources by (chunk, key) and fills
+  /// Resource::type and numReferences; elided references link to nothing.
+  /// Indexers call this once at the end.
   void linkReferences();
+};
+
+/// What to index.
+struct IndexOptions {
+  /// For a split text file: index only this chunk (0-based); its offsets
+  /// stay those of the whole file. Out of range is an error.
+  std::optional<uint32_t> chunk;
 };
 
 /// Indexes the file at `path`, choosing bytecode or text by its first bytes.
 /// Errors are FormatError (malformed content) or file-system errors.
-llvm::Expected<std::unique_ptr<ModelIndex>> indexFile(llvm::StringRef path);
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexFile(llvm::StringRef path, const IndexOptions &options = {});
 
 /// Indexes an already mapped file, choosing bytecode or text by its first
 /// bytes.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexMapped(std::shared_ptr<MappedFile> file);
+indexMapped(std::shared_ptr<MappedFile> file,
+            const IndexOptions &options = {});
 
 /// Indexes an already mapped bytecode file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
@@ -235,7 +278,11 @@ indexBytecode(std::shared_ptr<MappedFile> file);
 
 /// Indexes an already mapped text file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexText(std::shared_ptr<MappedFile> file);
+indexText(std::shared_ptr<MappedFile> file, const IndexOptions &options = {});
+
+/// Where `mlir-opt --split-input-file` splits `text`: the file offsets at which
+/// chunks begin (the first is 0), each just past its `// -----` marker.
+std::vector<uint64_t> findSplitPoints(llvm::StringRef text);
 
 } // namespace mlirscope
 

@@ -43,11 +43,35 @@ struct ModelSummary {
   std::vector<uint32_t> largest;
   /// Resources no dense_resource attribute references.
   std::vector<uint32_t> unreferenced;
-  /// Keys referenced by dense_resource but without data in the file.
+  /// Keys referenced by dense_resource but without data in the file (for a
+  /// split file: once per chunk that misses them).
   std::vector<std::string> missing;
   /// Resources whose size disagrees with their declared type.
   std::vector<uint32_t> sizeMismatches;
+  /// `dense_resource<__elided__>` references: the file was printed without
+  /// its weights, so they name no entry by design (not missing).
+  uint64_t elidedReferences = 0;
+  uint64_t numReferences = 0;
   std::vector<std::string> warnings;
+
+  /// The `// -----` chunks of a text file (one for a file without
+  /// separators; empty for bytecode).
+  struct Chunk {
+    uint32_t number = 1; ///< 1-based, as --chunk takes it.
+    uint64_t offset = 0; ///< File offset where the chunk begins.
+    uint32_t line = 1;
+    uint64_t numOps = 0;
+    bool approximate = false;
+    uint64_t numReferences = 0, elidedReferences = 0;
+    uint64_t numResources = 0, resourceBytes = 0;
+    /// Indices into ModelIndex::resources.
+    std::vector<uint32_t> unreferenced;
+    std::vector<std::string> missing;
+  };
+  /// For a summary of one chunk (--chunk): `chunks` holds only it.
+  std::vector<Chunk> chunks;
+  uint32_t chunksInFile = 0;
+  bool oneChunkSelected = false;
 };
 
 /// Summarizes `index`, listing the `topN` largest resources.
