@@ -17,6 +17,7 @@
 #include "mlirscope/TypeText.h"
 
 #include "ByteCursor.h"
+#include "VhloBytecode.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -198,6 +199,9 @@ private:
   bool defineValues(ByteCursor &in, uint64_t count, ValueRecord::Kind kind,
                     uint32_t owner);
   bool scanDenseResources();
+  /// Records VHLO tensor constants (`#vhlo.tensor_v1`), whose bytes sit in
+  /// the attribute section.
+  void scanInlineTensors();
   /// Drops the placeholder records of forward references (see defineValues).
   void compactValues();
 
@@ -218,14 +222,22 @@ private:
     return ByteCursor(file->data(), e.begin, e.end, scratch);
   }
 
-  /// Decodes type `idx` if it is a builtin type mlirscope understands.
+  /// Decodes type `idx` if it is a builtin or VHLO type mlirscope
+  /// understands.
   const DecodedType *decodeType(uint64_t idx, unsigned depth = 0);
+  /// Reads a shaped type's dimensions and element type.
+  std::optional<DecodedType> readShapedType(ByteCursor &in,
+                                            llvm::StringRef kind, bool ranked,
+                                            unsigned depth);
   /// Returns the value of a builtin StringAttr entry.
   std::optional<llvm::StringRef> decodeStringAttr(uint64_t idx);
   /// Returns the symbol name from a builtin DictionaryAttr's `sym_name`.
   std::optional<llvm::StringRef> symbolFromDictionary(uint64_t idx);
   /// Guesses the symbol name from a native properties entry.
   std::optional<llvm::StringRef> symbolFromProperties(uint64_t idx);
+  /// The attribute indices of a native properties entry that holds only
+  /// required attributes (what VHLO ops write), in ODS's name order.
+  std::optional<std::vector<uint64_t>> propertyAttrs(uint64_t idx);
 
   std::shared_ptr<MappedFile> file;
   std::unique_ptr<ModelIndex> index;
@@ -238,6 +250,9 @@ private:
   std::vector<llvm::StringRef> strings;
   std::vector<uint32_t> opNameDialect;
   uint32_t builtinDialect = kNone;
+  /// StableHLO's portable dialect, whose encodings mlirscope reads without
+  /// linking StableHLO (VhloBytecode.h).
+  uint32_t vhloDialect = kNone;
   std::vector<AttrTypeEntry> attrs, types;
   std::vector<std::optional<DecodedType>> typeCache;
   std::vector<uint8_t> typeState; // 0 = not tried, 1 = decoding, 2 = done
@@ -328,7 +343,7 @@ bool BytecodeIndexer::readAll() {
 
   return readStrings() && readDialects() && readProperties() &&
          readResources() && readAttrTypeOffsets() && readIR() &&
-         scanDenseResources();
+         scanDenseResources() && (scanInlineTensors(), true);
 }
 
 bool BytecodeIndexer::readStrings() {
@@ -396,6 +411,8 @@ bool BytecodeIndexer::readDialects() {
     }
     if (name == "builtin" && builtinDialect == kNone)
       builtinDialect = i;
+    if (name == vhlo::kDialectName && vhloDialect == kNone)
+      vhloDialect = i;
     index->dialects.push_back(name.str());
   }
   // Since version 4 the total comes first (MLIR's reader reserves that many
@@ -666,6 +683,41 @@ bool BytecodeIndexer::readAttrTypeOffsets() {
 // Lazy attribute/type decoding (builtin dialect only)
 //===----------------------------------------------------------------------===//
 
+std::optional<DecodedType>
+BytecodeIndexer::readShapedType(ByteCursor &in, llvm::StringRef kind,
+                                bool ranked, unsigned depth) {
+  // Builtin and VHLO shaped types share the layout: the dimensions (a count
+  // and signed varints, `?` being INT64_MIN), then the element type.
+  std::vector<int64_t> shape;
+  if (ranked) {
+    uint64_t rank;
+    if (!in.readVarInt(rank) || rank > in.remaining())
+      return std::nullopt;
+    for (uint64_t i = 0; i < rank; ++i) {
+      int64_t d;
+      if (!in.readSignedVarInt(d))
+        return std::nullopt;
+      shape.push_back(d);
+    }
+  }
+  uint64_t eltIdx;
+  if (!in.readVarInt(eltIdx))
+    return std::nullopt;
+  const DecodedType *elt = decodeType(eltIdx, depth + 1);
+  DecodedType t;
+  t.shaped = true;
+  t.tensor.ranked = ranked;
+  t.tensor.shape = std::move(shape);
+  if (elt && !elt->shaped)
+    t.tensor.element = elt->element;
+  else
+    t.tensor.element.name = "<type " + std::to_string(eltIdx) + ">";
+  t.tensor.text = formatTensorType(kind, ranked, t.tensor.shape,
+                                   t.tensor.element.name);
+  t.element = t.tensor.element;
+  return t;
+}
+
 const DecodedType *BytecodeIndexer::decodeType(uint64_t idx, unsigned depth) {
   if (idx >= types.size() || depth > kMaxTypeDepth)
     return nullptr;
@@ -701,33 +753,7 @@ const DecodedType *BytecodeIndexer::decodeType(uint64_t idx, unsigned depth) {
       result = t;
     };
     auto readShaped = [&](llvm::StringRef kind, bool ranked) {
-      std::vector<int64_t> shape;
-      if (ranked) {
-        uint64_t rank;
-        if (!in.readVarInt(rank) || rank > in.remaining())
-          return;
-        for (uint64_t i = 0; i < rank; ++i) {
-          int64_t d;
-          if (!in.readSignedVarInt(d))
-            return;
-          shape.push_back(d);
-        }
-      }
-      uint64_t eltIdx;
-      if (!in.readVarInt(eltIdx))
-        return;
-      const DecodedType *elt = decodeType(eltIdx, depth + 1);
-      t.shaped = true;
-      t.tensor.ranked = ranked;
-      t.tensor.shape = std::move(shape);
-      if (elt && !elt->shaped)
-        t.tensor.element = elt->element;
-      else
-        t.tensor.element.name = "<type " + std::to_string(eltIdx) + ">";
-      t.tensor.text = formatTensorType(kind, ranked, t.tensor.shape,
-                                       t.tensor.element.name);
-      t.element = t.tensor.element;
-      result = t;
+      result = readShapedType(in, kind, ranked, depth);
     };
     if (in.readVarInt(code)) {
       switch (code) {
@@ -814,6 +840,41 @@ const DecodedType *BytecodeIndexer::decodeType(uint64_t idx, unsigned depth) {
       }
     }
   }
+  else if (e.dialect == vhloDialect) {
+    // StableHLO's versioned copies of the builtin types (VhloBytecode.h).
+    uint64_t code;
+    if (in.readVarInt(code)) {
+      DecodedType t;
+      if (auto elt = vhlo::elementTypeForCode(code)) {
+        t.element = *elt;
+        result = t;
+      } else if (code == vhlo::kComplexV1Type) {
+        uint64_t inner;
+        const DecodedType *elt =
+            in.readVarInt(inner) ? decodeType(inner, depth + 1) : nullptr;
+        if (elt && !elt->shaped &&
+            elt->element.kind == ElementType::Kind::Float) {
+          t.element.kind = ElementType::Kind::Complex;
+          t.element.width = elt->element.width;
+          t.element.name = "complex<" + elt->element.name + ">";
+          result = t;
+        }
+      } else if (code == vhlo::kRankedTensorV1Type ||
+                 code == vhlo::kRankedTensorV1TypeWithEncoding ||
+                 code == vhlo::kUnrankedTensorV1Type) {
+        // The encoding (bounds of dynamic dimensions) comes before the
+        // shape; it does not change what the tensor holds.
+        uint64_t encoding;
+        if (code != vhlo::kRankedTensorV1TypeWithEncoding ||
+            in.readVarInt(encoding))
+          result = readShapedType(in, "tensor",
+                                  code != vhlo::kUnrankedTensorV1Type, depth);
+      } else if (code == vhlo::kTokenV1Type) {
+        t.element.name = "!stablehlo.token";
+        result = t;
+      }
+    }
+  }
   typeCache[idx] = std::move(result);
   typeState[idx] = 2;
   return typeCache[idx] ? &*typeCache[idx] : nullptr;
@@ -823,13 +884,17 @@ std::optional<llvm::StringRef> BytecodeIndexer::decodeStringAttr(uint64_t idx) {
   if (idx >= attrs.size())
     return std::nullopt;
   const AttrTypeEntry &e = attrs[idx];
-  if (!e.custom || e.dialect != builtinDialect)
+  if (!e.custom || (e.dialect != builtinDialect && e.dialect != vhloDialect))
     return std::nullopt;
   ByteCursor in = cursorFor(e);
   uint64_t code;
-  llvm::StringRef s;
-  if (!in.readVarInt(code) ||
-      (code != kStringAttr && code != kStringAttrWithType))
+  if (!in.readVarInt(code))
+    return std::nullopt;
+  // VHLO keeps symbol names (`sym_name`, `callee`) as #vhlo.string_v1.
+  bool isString = e.dialect == builtinDialect
+                      ? code == kStringAttr || code == kStringAttrWithType
+                      : code == vhlo::kStringV1Attr;
+  if (!isString)
     return std::nullopt;
   uint64_t sIdx;
   if (!in.readVarInt(sIdx) || sIdx >= strings.size())
@@ -892,6 +957,46 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
       return s;
   }
   return std::nullopt;
+}
+
+std::optional<std::vector<uint64_t>>
+BytecodeIndexer::propertyAttrs(uint64_t idx) {
+  if (idx >= properties.size())
+    return std::nullopt;
+  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
+                scratch);
+  std::vector<uint64_t> out;
+  while (!in.empty()) {
+    uint64_t v;
+    if (!in.readVarInt(v) || v >= attrs.size())
+      return std::nullopt;
+    out.push_back(v);
+  }
+  return out;
+}
+
+void BytecodeIndexer::scanInlineTensors() {
+  if (vhloDialect == kNone)
+    return;
+  for (const AttrTypeEntry &e : attrs) {
+    if (!e.custom || e.dialect != vhloDialect)
+      continue;
+    // #vhlo.tensor_v1: the type, then the raw data as a blob (a size and
+    // the bytes, unaligned); a splat stores one element.
+    ByteCursor in = cursorFor(e);
+    uint64_t code, typeIdx, size;
+    if (!in.readVarInt(code) || code != vhlo::kTensorV1Attr ||
+        !in.readVarInt(typeIdx) || !in.readVarInt(size) ||
+        size > in.remaining())
+      continue;
+    InlineTensor t;
+    t.dataOffset = in.offset();
+    t.size = size;
+    t.attrOffset = e.begin;
+    if (const DecodedType *d = decodeType(typeIdx); d && d->shaped)
+      t.type = d->tensor;
+    index->inlineTensors.push_back(std::move(t));
+  }
 }
 
 bool BytecodeIndexer::scanDenseResources() {
@@ -1123,6 +1228,15 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
   op.isolatedFromAbove = isolated;
   // Only ops with bodies (functions, modules) get a guessed symbol: a leading
   // StringAttr property on other ops is too often something else.
+  if (op.symbol.empty() && registeredProps &&
+      index->opNames[nameIdx].name == "vhlo.func_v1") {
+    // Exact for VHLO: func_v1's properties are its five required attributes
+    // in name order (arg_attrs, function_type, res_attrs, sym_name,
+    // sym_visibility).
+    if (auto props = propertyAttrs(*registeredProps); props && props->size() == 5)
+      if (auto sym = decodeStringAttr((*props)[3]))
+        op.symbol = sym->str();
+  }
   if (op.symbol.empty() && registeredProps && numRegions)
     if (auto sym = symbolFromProperties(*registeredProps))
       op.symbol = sym->str();

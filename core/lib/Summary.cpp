@@ -85,6 +85,27 @@ ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
     blobs.resize(topN);
   s.largest = std::move(blobs);
 
+  std::vector<uint32_t> inl;
+  for (uint32_t i = 0; i < index.inlineTensors.size(); ++i) {
+    const InlineTensor &t = index.inlineTensors[i];
+    ++s.numInlineTensors;
+    s.inlineTensorBytes += t.size;
+    ModelSummary::DTypeTotal &d =
+        s.inlineByDType[t.type ? t.type->element.name : "untyped"];
+    ++d.resources;
+    d.bytes += t.size;
+    if (t.type)
+      if (auto n = t.type->numElements())
+        d.elements += *n;
+    inl.push_back(i);
+  }
+  std::stable_sort(inl.begin(), inl.end(), [&](uint32_t a, uint32_t b) {
+    return index.inlineTensors[a].size > index.inlineTensors[b].size;
+  });
+  if (inl.size() > topN)
+    inl.resize(topN);
+  s.largestInline = std::move(inl);
+
   s.numReferences = index.references.size();
   std::set<std::pair<uint32_t, std::string>> seen;
   std::vector<std::pair<uint32_t, std::string>> missing;

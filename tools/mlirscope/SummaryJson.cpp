@@ -91,6 +91,25 @@ void mlirscope::cli::printSummaryJson(const ModelIndex &index,
                     {"unreferenced", unref},
                     {"missing", s.missing},
                     {"size_mismatches", mismatch}};
+  json inlineByDType = json::object();
+  for (auto &[dtype, t] : s.inlineByDType)
+    inlineByDType[dtype] = {{"tensors", t.resources},
+                            {"elements", t.elements},
+                            {"bytes", t.bytes}};
+  json largestInline = json::array();
+  for (uint32_t i : s.largestInline) {
+    const InlineTensor &t = index.inlineTensors[i];
+    largestInline.push_back(
+        {{"type", t.type ? json(t.type->text) : json(nullptr)},
+         {"dtype", t.type ? json(t.type->element.name) : json(nullptr)},
+         {"bytes", t.size},
+         {"offset", t.dataOffset},
+         {"splat", t.isSplat()}});
+  }
+  j["inline_tensors"] = {{"count", s.numInlineTensors},
+                         {"bytes", s.inlineTensorBytes},
+                         {"by_dtype", inlineByDType},
+                         {"largest", largestInline}};
   j["references"] = index.references.size();
   j["elided_references"] = s.elidedReferences;
   json chunks = json::array();

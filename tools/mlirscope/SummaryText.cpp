@@ -76,6 +76,20 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
          << "  @" << r.dataOffset << "\n";
     }
   }
+  if (s.numInlineTensors) {
+    os << "inline tensors: " << s.numInlineTensors << " ("
+       << formatBytes(s.inlineTensorBytes) << " in the IR)\n";
+    for (auto &[dtype, t] : s.inlineByDType)
+      os << "  " << dtype << ": " << t.resources << " tensors, " << t.elements
+         << " elements, " << formatBytes(t.bytes) << "\n";
+    os << "largest inline:\n";
+    for (uint32_t i : s.largestInline) {
+      const InlineTensor &t = index.inlineTensors[i];
+      os << "  " << (t.type ? t.type->text : std::string("?")) << "  "
+         << formatBytes(t.size) << (t.isSplat() ? " (splat)" : "") << "  @"
+         << t.dataOffset << "\n";
+    }
+  }
   os << "unreferenced resources: " << s.unreferenced.size() << "\n";
   for (uint32_t i : s.unreferenced) {
     os << "  " << index.resources[i].group << "." << index.resources[i].key;

@@ -118,6 +118,19 @@ struct ResourceReference {
   bool isElided() const { return key == kElidedResourceKey; }
 };
 
+/// A tensor whose bytes are stored inline in the IR rather than as a
+/// resource: a StableHLO VHLO constant (`#vhlo.tensor_v1`), as JAX and
+/// PyTorch/XLA export their weights. Its bytes sit in the bytecode's
+/// attribute section; like a resource, it is a location, never a copy.
+struct InlineTensor {
+  std::optional<TensorType> type;
+  uint64_t dataOffset = 0, size = 0;
+  /// Offset of the attribute's encoding.
+  uint64_t attrOffset = 0;
+  /// A splat: the data holds one element, repeated over the shape.
+  bool isSplat() const;
+};
+
 /// A value in the use-def graph: an op result or a block argument.
 struct ValueRecord {
   enum class Kind : uint8_t { OpResult, BlockArgument, Unresolved };
@@ -220,6 +233,8 @@ public:
   std::vector<uint32_t> operands; ///< Value indices, sliced by OpRecord.
   std::vector<Resource> resources;
   std::vector<ResourceReference> references;
+  /// Bytecode only: VHLO tensor constants stored in the IR itself.
+  std::vector<InlineTensor> inlineTensors;
   std::vector<SectionInfo> sections;
   /// Bytecode only: the raw layout.
   BytecodeLayout layout;

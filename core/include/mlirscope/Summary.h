@@ -41,6 +41,11 @@ struct ModelSummary {
   std::map<std::string, DTypeTotal> byDType;
   /// Indices into ModelIndex::resources, largest first.
   std::vector<uint32_t> largest;
+  /// Tensors stored in the IR (VHLO constants): count, bytes, by element
+  /// type, and the largest (indices into ModelIndex::inlineTensors).
+  uint64_t numInlineTensors = 0, inlineTensorBytes = 0;
+  std::map<std::string, DTypeTotal> inlineByDType;
+  std::vector<uint32_t> largestInline;
   /// Resources no dense_resource attribute references.
   std::vector<uint32_t> unreferenced;
   /// Keys referenced by dense_resource but without data in the file (for a

@@ -1,0 +1,57 @@
+//===- VhloBytecode.h - StableHLO VHLO attribute/type encodings -*- C++ -*-===//
+//
+// StableHLO serializes its portable dialect `vhlo` with a bytecode dialect
+// interface of its own (openxla/stablehlo, stablehlo/dialect/VhloBytecode.cpp):
+// each attribute or type entry is a varint code followed by fields. MLIR
+// cannot read these files without StableHLO linked in; mlirscope decodes
+// what it shows (strings for symbol names, tensor types, inline tensors)
+// from the codes below. The codes are append-only since StableHLO 0.9.0
+// ("The order of these codes must not be changed"), so one table reads every
+// release from 0.9.0 on; an unknown code leaves its entry opaque.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_LIB_VHLOBYTECODE_H
+#define MLIRSCOPE_LIB_VHLOBYTECODE_H
+
+#include "mlirscope/ModelIndex.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace mlirscope::vhlo {
+
+/// The dialect name in a bytecode file's dialect section.
+inline constexpr const char *kDialectName = "vhlo";
+
+enum AttrCode : uint64_t {
+  kArrayV1Attr = 1,
+  kBooleanV1Attr = 2,
+  kDictionaryV1Attr = 6,
+  kFloatV1Attr = 8,
+  kIntegerV1Attr = 9,
+  kStringV1Attr = 14,
+  kTensorV1Attr = 15,
+  kTypeV1Attr = 17,
+};
+
+enum TypeCode : uint64_t {
+  kComplexV1Type = 1,
+  kFunctionV1Type = 8,
+  kRankedTensorV1Type = 20,
+  kRankedTensorV1TypeWithEncoding = 21,
+  kTokenV1Type = 22,
+  kTupleV1Type = 23,
+  kUnrankedTensorV1Type = 25,
+};
+
+/// The element type a field-less VHLO type code stands for, spelled as the
+/// builtin type it is a versioned copy of (`!vhlo.f32_v1` is `f32`,
+/// `!vhlo.i32_v1` the signless `i32`, `!vhlo.bool_v1` `i1`): StableHLO turns
+/// it back into that type when it reads the file. Nullopt for codes that
+/// are not element types or are unknown.
+std::optional<ElementType> elementTypeForCode(uint64_t code);
+
+} // namespace mlirscope::vhlo
+
+#endif // MLIRSCOPE_LIB_VHLOBYTECODE_H
