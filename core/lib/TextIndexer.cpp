@@ -400,6 +400,9 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
   for (const std::string &d : index.dialects)
     dialects.insert(d);
   size_t firstOp = index.ops.size();
+  int64_t depth = 0;
+  unsigned topLevelOps = 0;
+  bool topLevelModule = false;
   uint64_t lineStart = 0;
   auto isNameChar = [](char c) {
     return std::isalnum((unsigned char)c) || c == '_' || c == '.' || c == '$';
@@ -438,6 +441,20 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
       index.references.push_back(std::move(ref));
     }
 
+    // Brace depth at the start of the line tells top-level ops apart.
+    int64_t lineDepth = depth;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '"') {
+        for (++i; i < line.size() && line[i] != '"'; ++i)
+          if (line[i] == '\\')
+            ++i;
+      } else if (line[i] == '{') {
+        ++depth;
+      } else if (line[i] == '}') {
+        --depth;
+      }
+    }
+
     llvm::StringRef s = line.ltrim();
     if (s.empty())
       continue;
@@ -471,6 +488,10 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
         index.dialects.push_back(op.dialect);
       index.opNames.push_back(std::move(op));
     }
+    if (lineDepth <= 0) {
+      ++topLevelOps;
+      topLevelModule = name == "builtin.module";
+    }
     OpRecord rec;
     rec.name = it->second;
     rec.offset = toFileOffset(at + (line.size() - line.ltrim().size()));
@@ -483,10 +504,9 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
     }
     index.ops.push_back(std::move(rec));
   }
-  // Like MLIR's parse, a chunk that does not start with a module gets an
-  // implicit one around it.
-  if (index.ops.size() == firstOp ||
-      index.getOpName(index.ops[firstOp]) != "builtin.module") {
+  // Like MLIR's parse, a chunk that is not one module gets an implicit one
+  // around it.
+  if (topLevelOps != 1 || !topLevelModule) {
     auto [it, inserted] =
         nameIds.try_emplace("builtin.module", index.opNames.size());
     if (inserted) {
