@@ -101,8 +101,7 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
   if (s.chunks.size() > 1) {
     for (const ModelSummary::Chunk &c : s.chunks)
       for (const std::string &k : c.missing)
-        os << "  " << k << "  (chunk " << c.number << ", line " << c.line
-           << ")\n";
+        os << "  " << k << "  (chunk " << c.number << ")\n";
   } else {
     for (const std::string &k : s.missing)
       os << "  " << k << "\n";
@@ -129,7 +128,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
                          formatBytes(ch.resourceBytes).c_str(),
                          ch.missing.size(), ch.unreferenced.size());
     }
-    os << "  (~: counted lexically)\n";
+    if (s.opCountsApproximate)
+      os << "  (~: ops counted lexically)\n";
   }
   for (const std::string &w : s.warnings)
     os << "warning: " << w << "\n";
