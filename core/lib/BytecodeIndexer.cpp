@@ -16,6 +16,7 @@
 #include "mlirscope/ModelIndex.h"
 #include "mlirscope/TypeText.h"
 
+#include "AttrTypeReader.h"
 #include "ByteCursor.h"
 #include "VhloBytecode.h"
 
@@ -67,52 +68,6 @@ enum Version : uint64_t {
   kElideUnknownBlockArgLocation = 4,
   kNativePropertiesEncoding = 5,
   kMaxVersion = 6,
-};
-
-// Builtin dialect attribute/type codes (mlir/IR/BuiltinDialectBytecode.td).
-enum BuiltinAttrCode : uint64_t {
-  kArrayAttr = 0,
-  kDictionaryAttr = 1,
-  kStringAttr = 2,
-  kStringAttrWithType = 3,
-  kFlatSymbolRefAttr = 4,
-  kDenseResourceElementsAttr = 16,
-};
-enum BuiltinTypeCode : uint64_t {
-  kIntegerType = 0,
-  kIndexType = 1,
-  kBFloat16Type = 3,
-  kFloat16Type = 4,
-  kFloat32Type = 5,
-  kFloat64Type = 6,
-  kFloat80Type = 7,
-  kFloat128Type = 8,
-  kComplexType = 9,
-  kMemRefType = 10,
-  kMemRefTypeWithMemSpace = 11,
-  kNoneType = 12,
-  kRankedTensorType = 13,
-  kRankedTensorTypeWithEncoding = 14,
-  kUnrankedTensorType = 18,
-  kVectorType = 19,
-  kVectorTypeWithScalableDims = 20,
-};
-
-/// Deepest type nesting decoded (complex<complex<...>> or cycles in a hostile
-/// file stop here).
-constexpr unsigned kMaxTypeDepth = 32;
-
-struct AttrTypeEntry {
-  uint32_t dialect = kNone;
-  bool custom = false;
-  uint64_t begin = 0, end = 0;
-};
-
-/// A decoded builtin type: either a scalar element type or a shaped type.
-struct DecodedType {
-  bool shaped = false;
-  ElementType element;       // the scalar (or the shaped type's element)
-  TensorType tensor;         // valid when shaped
 };
 
 /// One region-list being read: the regions of one op (or the top level).
@@ -218,19 +173,6 @@ private:
     out = strings[idx];
     return true;
   }
-  ByteCursor cursorFor(const AttrTypeEntry &e) {
-    return ByteCursor(file->data(), e.begin, e.end, scratch);
-  }
-
-  /// Decodes type `idx` if it is a builtin or VHLO type mlirscope
-  /// understands.
-  const DecodedType *decodeType(uint64_t idx, unsigned depth = 0);
-  /// Reads a shaped type's dimensions and element type.
-  std::optional<DecodedType> readShapedType(ByteCursor &in,
-                                            llvm::StringRef kind, bool ranked,
-                                            unsigned depth);
-  /// Returns the value of a builtin StringAttr entry.
-  std::optional<llvm::StringRef> decodeStringAttr(uint64_t idx);
   /// Returns the symbol name from a builtin DictionaryAttr's `sym_name`.
   std::optional<llvm::StringRef> symbolFromDictionary(uint64_t idx);
   /// Guesses the symbol name from a native properties entry.
@@ -254,8 +196,9 @@ private:
   /// linking StableHLO (VhloBytecode.h).
   uint32_t vhloDialect = kNone;
   std::vector<AttrTypeEntry> attrs, types;
-  std::vector<std::optional<DecodedType>> typeCache;
-  std::vector<uint8_t> typeState; // 0 = not tried, 1 = decoding, 2 = done
+  /// Decodes entries on demand; created once the tables are read, and kept
+  /// by the index for op details.
+  std::shared_ptr<AttrTypeReader> reader;
   /// Dialect resource handles, in file order: the key and the index of its
   /// Resource (kNone for a declaration without data).
   std::vector<std::pair<std::string, uint32_t>> handles;
@@ -674,8 +617,12 @@ bool BytecodeIndexer::readAttrTypeOffsets() {
     return false;
   if (!in.empty())
     return in.fail("the end of the attr/type offset section");
-  typeCache.resize(types.size());
-  typeState.assign(types.size(), 0);
+  std::vector<std::string> keys;
+  for (auto &h : handles)
+    keys.push_back(h.first);
+  reader = std::make_shared<AttrTypeReader>(file, strings, index->dialects,
+                                            attrs, types, std::move(keys));
+  index->attrTypes = reader;
   return true;
 }
 
@@ -683,244 +630,14 @@ bool BytecodeIndexer::readAttrTypeOffsets() {
 // Lazy attribute/type decoding (builtin dialect only)
 //===----------------------------------------------------------------------===//
 
-std::optional<DecodedType>
-BytecodeIndexer::readShapedType(ByteCursor &in, llvm::StringRef kind,
-                                bool ranked, unsigned depth) {
-  // Builtin and VHLO shaped types share the layout: the dimensions (a count
-  // and signed varints, `?` being INT64_MIN), then the element type.
-  std::vector<int64_t> shape;
-  if (ranked) {
-    uint64_t rank;
-    if (!in.readVarInt(rank) || rank > in.remaining())
-      return std::nullopt;
-    for (uint64_t i = 0; i < rank; ++i) {
-      int64_t d;
-      if (!in.readSignedVarInt(d))
-        return std::nullopt;
-      shape.push_back(d);
-    }
-  }
-  uint64_t eltIdx;
-  if (!in.readVarInt(eltIdx))
-    return std::nullopt;
-  const DecodedType *elt = decodeType(eltIdx, depth + 1);
-  DecodedType t;
-  t.shaped = true;
-  t.tensor.ranked = ranked;
-  t.tensor.shape = std::move(shape);
-  if (elt && !elt->shaped)
-    t.tensor.element = elt->element;
-  else
-    t.tensor.element.name = "<type " + std::to_string(eltIdx) + ">";
-  t.tensor.text = formatTensorType(kind, ranked, t.tensor.shape,
-                                   t.tensor.element.name);
-  t.element = t.tensor.element;
-  return t;
-}
-
-const DecodedType *BytecodeIndexer::decodeType(uint64_t idx, unsigned depth) {
-  if (idx >= types.size() || depth > kMaxTypeDepth)
-    return nullptr;
-  if (typeState[idx] == 2)
-    return typeCache[idx] ? &*typeCache[idx] : nullptr;
-  if (typeState[idx] == 1) // a cycle in a hostile file
-    return nullptr;
-  typeState[idx] = 1;
-  const AttrTypeEntry &e = types[idx];
-  std::optional<DecodedType> result;
-  ByteCursor in = cursorFor(e);
-  scratch = ReadFailure();
-  if (!e.custom) {
-    llvm::StringRef text;
-    if (in.readCString(text)) {
-      DecodedType t;
-      if (auto shaped = parseShapedTypeText(text)) {
-        t.shaped = true;
-        t.tensor = *shaped;
-        t.element = shaped->element;
-      } else {
-        t.element = parseElementTypeText(text);
-      }
-      result = t;
-    }
-  } else if (e.dialect == builtinDialect) {
-    uint64_t code;
-    DecodedType t;
-    auto scalar = [&](ElementType::Kind kind, unsigned width, const char *name) {
-      t.element.kind = kind;
-      t.element.width = width;
-      t.element.name = name;
-      result = t;
-    };
-    auto readShaped = [&](llvm::StringRef kind, bool ranked) {
-      result = readShapedType(in, kind, ranked, depth);
-    };
-    if (in.readVarInt(code)) {
-      switch (code) {
-      case kIntegerType: {
-        uint64_t ws;
-        if (in.readVarInt(ws) && (ws >> 2) > 0 && (ws >> 2) <= (1u << 24) &&
-            (ws & 3) != 3) {
-          static const char *prefix[] = {"i", "si", "ui"};
-          t.element.kind = ElementType::Kind::Integer;
-          t.element.width = unsigned(ws >> 2);
-          t.element.signedness = ElementType::Signedness(ws & 3);
-          t.element.name = prefix[ws & 3] + std::to_string(ws >> 2);
-          result = t;
-        }
-        break;
-      }
-      case kIndexType:
-        scalar(ElementType::Kind::Index, 64, "index");
-        break;
-      case kBFloat16Type:
-        scalar(ElementType::Kind::Float, 16, "bf16");
-        break;
-      case kFloat16Type:
-        scalar(ElementType::Kind::Float, 16, "f16");
-        break;
-      case kFloat32Type:
-        scalar(ElementType::Kind::Float, 32, "f32");
-        break;
-      case kFloat64Type:
-        scalar(ElementType::Kind::Float, 64, "f64");
-        break;
-      case kFloat80Type:
-        scalar(ElementType::Kind::Float, 80, "f80");
-        break;
-      case kFloat128Type:
-        scalar(ElementType::Kind::Float, 128, "f128");
-        break;
-      case kNoneType:
-        t.element.name = "none";
-        result = t;
-        break;
-      case kComplexType: {
-        uint64_t inner;
-        if (!in.readVarInt(inner))
-          break;
-        const DecodedType *elt = decodeType(inner, depth + 1);
-        if (elt && !elt->shaped &&
-            (elt->element.kind == ElementType::Kind::Float ||
-             elt->element.kind == ElementType::Kind::Integer)) {
-          t.element.kind = ElementType::Kind::Complex;
-          t.element.width = elt->element.width;
-          t.element.signedness = elt->element.signedness;
-          t.element.name = "complex<" + elt->element.name + ">";
-          result = t;
-        }
-        break;
-      }
-      case kRankedTensorType:
-        readShaped("tensor", true);
-        break;
-      case kRankedTensorTypeWithEncoding: {
-        uint64_t encoding;
-        if (in.readVarInt(encoding))
-          readShaped("tensor", true);
-        break;
-      }
-      case kUnrankedTensorType:
-        readShaped("tensor", false);
-        break;
-      case kVectorType:
-        readShaped("vector", true);
-        break;
-      case kMemRefType:
-        readShaped("memref", true);
-        break;
-      case kMemRefTypeWithMemSpace: {
-        uint64_t space;
-        if (in.readVarInt(space))
-          readShaped("memref", true);
-        break;
-      }
-      default:
-        break;
-      }
-    }
-  }
-  else if (e.dialect == vhloDialect) {
-    // StableHLO's versioned copies of the builtin types (VhloBytecode.h).
-    uint64_t code;
-    if (in.readVarInt(code)) {
-      DecodedType t;
-      if (auto elt = vhlo::elementTypeForCode(code)) {
-        t.element = *elt;
-        result = t;
-      } else if (code == vhlo::kComplexV1Type) {
-        uint64_t inner;
-        const DecodedType *elt =
-            in.readVarInt(inner) ? decodeType(inner, depth + 1) : nullptr;
-        if (elt && !elt->shaped &&
-            elt->element.kind == ElementType::Kind::Float) {
-          t.element.kind = ElementType::Kind::Complex;
-          t.element.width = elt->element.width;
-          t.element.name = "complex<" + elt->element.name + ">";
-          result = t;
-        }
-      } else if (code == vhlo::kRankedTensorV1Type ||
-                 code == vhlo::kRankedTensorV1TypeWithEncoding ||
-                 code == vhlo::kUnrankedTensorV1Type) {
-        // The encoding (bounds of dynamic dimensions) comes before the
-        // shape; it does not change what the tensor holds.
-        uint64_t encoding;
-        if (code != vhlo::kRankedTensorV1TypeWithEncoding ||
-            in.readVarInt(encoding))
-          result = readShapedType(in, "tensor",
-                                  code != vhlo::kUnrankedTensorV1Type, depth);
-      } else if (code == vhlo::kTokenV1Type) {
-        t.element.name = "!stablehlo.token";
-        result = t;
-      }
-    }
-  }
-  typeCache[idx] = std::move(result);
-  typeState[idx] = 2;
-  return typeCache[idx] ? &*typeCache[idx] : nullptr;
-}
-
-std::optional<llvm::StringRef> BytecodeIndexer::decodeStringAttr(uint64_t idx) {
-  if (idx >= attrs.size())
-    return std::nullopt;
-  const AttrTypeEntry &e = attrs[idx];
-  if (!e.custom || (e.dialect != builtinDialect && e.dialect != vhloDialect))
-    return std::nullopt;
-  ByteCursor in = cursorFor(e);
-  uint64_t code;
-  if (!in.readVarInt(code))
-    return std::nullopt;
-  // VHLO keeps symbol names (`sym_name`, `callee`) as #vhlo.string_v1.
-  bool isString = e.dialect == builtinDialect
-                      ? code == kStringAttr || code == kStringAttrWithType
-                      : code == vhlo::kStringV1Attr;
-  if (!isString)
-    return std::nullopt;
-  uint64_t sIdx;
-  if (!in.readVarInt(sIdx) || sIdx >= strings.size())
-    return std::nullopt;
-  return strings[sIdx];
-}
-
 std::optional<llvm::StringRef>
 BytecodeIndexer::symbolFromDictionary(uint64_t idx) {
-  if (idx >= attrs.size())
+  auto entries = reader->dictionary(idx);
+  if (!entries)
     return std::nullopt;
-  const AttrTypeEntry &e = attrs[idx];
-  if (!e.custom || e.dialect != builtinDialect)
-    return std::nullopt;
-  ByteCursor in = cursorFor(e);
-  uint64_t code, count;
-  if (!in.readVarInt(code) || code != kDictionaryAttr || !in.readVarInt(count))
-    return std::nullopt;
-  for (uint64_t i = 0; i < count; ++i) {
-    uint64_t nameIdx, valueIdx;
-    if (!in.readVarInt(nameIdx) || !in.readVarInt(valueIdx))
-      return std::nullopt;
-    auto name = decodeStringAttr(nameIdx);
-    if (name && *name == "sym_name")
-      return decodeStringAttr(valueIdx);
-  }
+  for (auto &[name, value] : *entries)
+    if (name == "sym_name")
+      return reader->stringAttr(value);
   return std::nullopt;
 }
 
@@ -938,7 +655,7 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
   ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
                 scratch);
   auto isName = [&](uint64_t attr) -> std::optional<llvm::StringRef> {
-    auto s = decodeStringAttr(attr);
+    auto s = reader->stringAttr(attr);
     if (!s || s->empty() || *s == "public" || *s == "private" ||
         *s == "nested")
       return std::nullopt;
@@ -978,22 +695,15 @@ BytecodeIndexer::propertyAttrs(uint64_t idx) {
 void BytecodeIndexer::scanInlineTensors() {
   if (vhloDialect == kNone)
     return;
-  for (const AttrTypeEntry &e : attrs) {
-    if (!e.custom || e.dialect != vhloDialect)
-      continue;
-    // #vhlo.tensor_v1: the type, then the raw data as a blob (a size and
-    // the bytes, unaligned); a splat stores one element.
-    ByteCursor in = cursorFor(e);
-    uint64_t code, typeIdx, size;
-    if (!in.readVarInt(code) || code != vhlo::kTensorV1Attr ||
-        !in.readVarInt(typeIdx) || !in.readVarInt(size) ||
-        size > in.remaining())
+  for (uint64_t i = 0; i < attrs.size(); ++i) {
+    uint64_t typeIdx, dataOffset, size;
+    if (!reader->vhloTensor(i, typeIdx, dataOffset, size))
       continue;
     InlineTensor t;
-    t.dataOffset = in.offset();
+    t.dataOffset = dataOffset;
     t.size = size;
-    t.attrOffset = e.begin;
-    if (const DecodedType *d = decodeType(typeIdx); d && d->shaped)
+    t.attrOffset = attrs[i].begin;
+    if (const DecodedType *d = reader->decodeType(typeIdx); d && d->shaped)
       t.type = d->tensor;
     index->inlineTensors.push_back(std::move(t));
   }
@@ -1002,22 +712,17 @@ void BytecodeIndexer::scanInlineTensors() {
 bool BytecodeIndexer::scanDenseResources() {
   if (builtinDialect == kNone)
     return true;
-  for (const AttrTypeEntry &e : attrs) {
-    if (!e.custom || e.dialect != builtinDialect)
-      continue;
-    ByteCursor in = cursorFor(e);
-    uint64_t code, typeIdx, handle;
-    if (!in.readVarInt(code) || code != kDenseResourceElementsAttr)
-      continue;
-    if (!in.readVarInt(typeIdx) || !in.readVarInt(handle))
+  for (uint64_t i = 0; i < attrs.size(); ++i) {
+    uint64_t typeIdx, handle;
+    if (!reader->denseResource(i, typeIdx, handle))
       continue;
     ResourceReference ref;
-    ref.offset = e.begin;
+    ref.offset = attrs[i].begin;
     if (handle < handles.size())
       ref.key = handles[handle].first;
     else
       ref.key = "<invalid resource handle " + std::to_string(handle) + ">";
-    if (const DecodedType *t = decodeType(typeIdx); t && t->shaped)
+    if (const DecodedType *t = reader->decodeType(typeIdx); t && t->shaped)
       ref.type = t->tensor;
     index->references.push_back(std::move(ref));
   }
@@ -1234,7 +939,7 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     // in name order (arg_attrs, function_type, res_attrs, sym_name,
     // sym_visibility).
     if (auto props = propertyAttrs(*registeredProps); props && props->size() == 5)
-      if (auto sym = decodeStringAttr((*props)[3]))
+      if (auto sym = reader->stringAttr((*props)[3]))
         op.symbol = sym->str();
   }
   if (op.symbol.empty() && registeredProps && numRegions)

@@ -22,6 +22,8 @@
 
 namespace mlirscope {
 
+class AttrTypeReader;
+
 /// Sentinel for "no index" in the compact records below.
 inline constexpr uint32_t kNone = ~0u;
 
@@ -238,6 +240,9 @@ public:
   std::vector<SectionInfo> sections;
   /// Bytecode only: the raw layout.
   BytecodeLayout layout;
+  /// Bytecode only: decodes the attribute and type tables on demand (op
+  /// details, OpDetails.h). Internal to core.
+  std::shared_ptr<AttrTypeReader> attrTypes;
   /// Text only: the chunks (one, or several in a `// -----` split file).
   std::vector<TextChunk> chunks;
   /// True for a text file with `// -----` separators (more than one chunk).

@@ -1,0 +1,307 @@
+//===- AttrTypeReader.cpp - Lazy decoding of bytecode attributes/types ----===//
+//
+// The structural half: element types and shapes, strings, dictionaries,
+// resource handles. Printing as text is in AttrTypePrinter.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttrTypeReader.h"
+#include "BuiltinBytecode.h"
+#include "VhloBytecode.h"
+
+#include "mlirscope/TypeText.h"
+
+using namespace mlirscope;
+
+AttrTypeReader::AttrTypeReader(std::shared_ptr<MappedFile> file,
+                               std::vector<llvm::StringRef> strings,
+                               std::vector<std::string> dialects,
+                               std::vector<AttrTypeEntry> attrs,
+                               std::vector<AttrTypeEntry> types,
+                               std::vector<std::string> resourceKeys)
+    : file(std::move(file)), strings(std::move(strings)),
+      dialects(std::move(dialects)), attrs(std::move(attrs)),
+      types(std::move(types)), resourceKeys(std::move(resourceKeys)) {
+  for (uint32_t i = 0; i < this->dialects.size(); ++i) {
+    if (this->dialects[i] == "builtin" && builtinDialect == kNone)
+      builtinDialect = i;
+    if (this->dialects[i] == vhlo::kDialectName && vhloDialect == kNone)
+      vhloDialect = i;
+  }
+  typeCache.resize(this->types.size());
+  typeState.assign(this->types.size(), 0);
+}
+
+bool AttrTypeReader::isDialect(uint64_t idx, llvm::StringRef dialect) const {
+  return idx < attrs.size() && attrs[idx].dialect < dialects.size() &&
+         dialects[attrs[idx].dialect] == dialect;
+}
+
+std::optional<DecodedType>
+AttrTypeReader::readShapedType(ByteCursor &in, llvm::StringRef kind,
+                               bool ranked, unsigned depth) {
+  // Builtin and VHLO shaped types share the layout: the dimensions (a count
+  // and signed varints, `?` being INT64_MIN), then the element type.
+  std::vector<int64_t> shape;
+  if (ranked) {
+    uint64_t rank;
+    if (!in.readVarInt(rank) || rank > in.remaining())
+      return std::nullopt;
+    for (uint64_t i = 0; i < rank; ++i) {
+      int64_t d;
+      if (!in.readSignedVarInt(d))
+        return std::nullopt;
+      shape.push_back(d);
+    }
+  }
+  uint64_t eltIdx;
+  if (!in.readVarInt(eltIdx))
+    return std::nullopt;
+  const DecodedType *elt = decodeType(eltIdx, depth + 1);
+  DecodedType t;
+  t.shaped = true;
+  t.tensor.ranked = ranked;
+  t.tensor.shape = std::move(shape);
+  if (elt && !elt->shaped)
+    t.tensor.element = elt->element;
+  else
+    t.tensor.element.name = "<type " + std::to_string(eltIdx) + ">";
+  t.tensor.text =
+      formatTensorType(kind, ranked, t.tensor.shape, t.tensor.element.name);
+  t.element = t.tensor.element;
+  return t;
+}
+
+const DecodedType *AttrTypeReader::decodeType(uint64_t idx, unsigned depth) {
+  if (idx >= types.size() || depth > kMaxAttrTypeDepth)
+    return nullptr;
+  if (typeState[idx] == 2)
+    return typeCache[idx] ? &*typeCache[idx] : nullptr;
+  if (typeState[idx] == 1) // a cycle in a hostile file
+    return nullptr;
+  typeState[idx] = 1;
+  const AttrTypeEntry &e = types[idx];
+  std::optional<DecodedType> result;
+  ByteCursor in = cursorFor(e);
+  scratch = ReadFailure();
+  uint64_t code;
+  if (!e.custom) {
+    llvm::StringRef text;
+    if (in.readCString(text)) {
+      DecodedType t;
+      if (auto shaped = parseShapedTypeText(text)) {
+        t.shaped = true;
+        t.tensor = *shaped;
+        t.element = shaped->element;
+      } else {
+        t.element = parseElementTypeText(text);
+      }
+      result = t;
+    }
+  } else if (e.dialect == builtinDialect && in.readVarInt(code)) {
+    DecodedType t;
+    auto scalar = [&](ElementType::Kind kind, unsigned width,
+                      const char *name) {
+      t.element.kind = kind;
+      t.element.width = width;
+      t.element.name = name;
+      result = t;
+    };
+    using namespace builtin_encoding;
+    switch (code) {
+    case kIntegerType: {
+      uint64_t ws;
+      if (in.readVarInt(ws) && (ws >> 2) > 0 && (ws >> 2) <= (1u << 24) &&
+          (ws & 3) != 3) {
+        static const char *prefix[] = {"i", "si", "ui"};
+        t.element.kind = ElementType::Kind::Integer;
+        t.element.width = unsigned(ws >> 2);
+        t.element.signedness = ElementType::Signedness(ws & 3);
+        t.element.name = prefix[ws & 3] + std::to_string(ws >> 2);
+        result = t;
+      }
+      break;
+    }
+    case kIndexType:
+      scalar(ElementType::Kind::Index, 64, "index");
+      break;
+    case kBFloat16Type:
+      scalar(ElementType::Kind::Float, 16, "bf16");
+      break;
+    case kFloat16Type:
+      scalar(ElementType::Kind::Float, 16, "f16");
+      break;
+    case kFloat32Type:
+      scalar(ElementType::Kind::Float, 32, "f32");
+      break;
+    case kFloat64Type:
+      scalar(ElementType::Kind::Float, 64, "f64");
+      break;
+    case kFloat80Type:
+      scalar(ElementType::Kind::Float, 80, "f80");
+      break;
+    case kFloat128Type:
+      scalar(ElementType::Kind::Float, 128, "f128");
+      break;
+    case kNoneType:
+      t.element.name = "none";
+      result = t;
+      break;
+    case kComplexType: {
+      uint64_t inner;
+      if (!in.readVarInt(inner))
+        break;
+      const DecodedType *elt = decodeType(inner, depth + 1);
+      if (elt && !elt->shaped &&
+          (elt->element.kind == ElementType::Kind::Float ||
+           elt->element.kind == ElementType::Kind::Integer)) {
+        t.element.kind = ElementType::Kind::Complex;
+        t.element.width = elt->element.width;
+        t.element.signedness = elt->element.signedness;
+        t.element.name = "complex<" + elt->element.name + ">";
+        result = t;
+      }
+      break;
+    }
+    case kRankedTensorType:
+      result = readShapedType(in, "tensor", true, depth);
+      break;
+    case kRankedTensorTypeWithEncoding: {
+      uint64_t encoding;
+      if (in.readVarInt(encoding))
+        result = readShapedType(in, "tensor", true, depth);
+      break;
+    }
+    case kUnrankedTensorType:
+      result = readShapedType(in, "tensor", false, depth);
+      break;
+    case kVectorType:
+      result = readShapedType(in, "vector", true, depth);
+      break;
+    case kMemRefType:
+      result = readShapedType(in, "memref", true, depth);
+      break;
+    case kMemRefTypeWithMemSpace: {
+      uint64_t space;
+      if (in.readVarInt(space))
+        result = readShapedType(in, "memref", true, depth);
+      break;
+    }
+    default:
+      break;
+    }
+  } else if (e.dialect == vhloDialect && in.readVarInt(code)) {
+    // StableHLO's versioned copies of the builtin types (VhloBytecode.h).
+    DecodedType t;
+    if (auto elt = vhlo::elementTypeForCode(code)) {
+      t.element = *elt;
+      result = t;
+    } else if (code == vhlo::kComplexV1Type) {
+      uint64_t inner;
+      const DecodedType *elt =
+          in.readVarInt(inner) ? decodeType(inner, depth + 1) : nullptr;
+      if (elt && !elt->shaped &&
+          elt->element.kind == ElementType::Kind::Float) {
+        t.element.kind = ElementType::Kind::Complex;
+        t.element.width = elt->element.width;
+        t.element.name = "complex<" + elt->element.name + ">";
+        result = t;
+      }
+    } else if (code == vhlo::kRankedTensorV1Type ||
+               code == vhlo::kRankedTensorV1TypeWithEncoding ||
+               code == vhlo::kUnrankedTensorV1Type) {
+      // The encoding (bounds of dynamic dimensions) comes before the shape;
+      // it does not change what the tensor holds.
+      uint64_t encoding;
+      if (code != vhlo::kRankedTensorV1TypeWithEncoding ||
+          in.readVarInt(encoding))
+        result = readShapedType(in, "tensor",
+                                code != vhlo::kUnrankedTensorV1Type, depth);
+    } else if (code == vhlo::kTokenV1Type) {
+      t.element.name = "!stablehlo.token";
+      result = t;
+    }
+  }
+  typeCache[idx] = std::move(result);
+  typeState[idx] = 2;
+  return typeCache[idx] ? &*typeCache[idx] : nullptr;
+}
+
+std::optional<llvm::StringRef> AttrTypeReader::stringAttr(uint64_t idx) {
+  if (idx >= attrs.size())
+    return std::nullopt;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || (e.dialect != builtinDialect && e.dialect != vhloDialect))
+    return std::nullopt;
+  ByteCursor in = cursorFor(e);
+  uint64_t code;
+  if (!in.readVarInt(code))
+    return std::nullopt;
+  // VHLO keeps symbol names (`sym_name`, `callee`) as #vhlo.string_v1.
+  bool isString = e.dialect == builtinDialect
+                      ? code == builtin_encoding::kStringAttr ||
+                            code == builtin_encoding::kStringAttrWithType
+                      : code == vhlo::kStringV1Attr;
+  uint64_t sIdx;
+  if (!isString || !in.readVarInt(sIdx) || sIdx >= strings.size())
+    return std::nullopt;
+  return strings[sIdx];
+}
+
+std::optional<std::vector<std::pair<llvm::StringRef, uint64_t>>>
+AttrTypeReader::dictionary(uint64_t idx) {
+  if (idx >= attrs.size())
+    return std::nullopt;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != builtinDialect)
+    return std::nullopt;
+  ByteCursor in = cursorFor(e);
+  uint64_t code, count;
+  if (!in.readVarInt(code) || code != builtin_encoding::kDictionaryAttr ||
+      !in.readVarInt(count) || count > in.remaining())
+    return std::nullopt;
+  std::vector<std::pair<llvm::StringRef, uint64_t>> out;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t nameIdx, valueIdx;
+    if (!in.readVarInt(nameIdx) || !in.readVarInt(valueIdx))
+      return std::nullopt;
+    auto name = stringAttr(nameIdx);
+    if (!name || valueIdx >= attrs.size())
+      return std::nullopt;
+    out.emplace_back(*name, valueIdx);
+  }
+  return out;
+}
+
+bool AttrTypeReader::denseResource(uint64_t idx, uint64_t &typeIdx,
+                                   uint64_t &handle) {
+  if (idx >= attrs.size())
+    return false;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != builtinDialect)
+    return false;
+  ByteCursor in = cursorFor(e);
+  uint64_t code;
+  return in.readVarInt(code) &&
+         code == builtin_encoding::kDenseResourceElementsAttr &&
+         in.readVarInt(typeIdx) && in.readVarInt(handle);
+}
+
+bool AttrTypeReader::vhloTensor(uint64_t idx, uint64_t &typeIdx,
+                                uint64_t &dataOffset, uint64_t &size) {
+  if (idx >= attrs.size())
+    return false;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != vhloDialect)
+    return false;
+  // #vhlo.tensor_v1: the type, then the raw data as a blob (a size and the
+  // bytes, unaligned); a splat stores one element.
+  ByteCursor in = cursorFor(e);
+  uint64_t code;
+  if (!in.readVarInt(code) || code != vhlo::kTensorV1Attr ||
+      !in.readVarInt(typeIdx) || !in.readVarInt(size) ||
+      size > in.remaining())
+    return false;
+  dataOffset = in.offset();
+  return true;
+}
