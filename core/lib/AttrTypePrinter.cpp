@@ -340,7 +340,8 @@ std::string AttrTypeReader::builtinTypeText(ByteCursor &in, uint64_t code,
       return "";
     std::string layout = layoutText(b);
     std::string suffix = layout.empty() ? "" : layout + ", ";
-    return shaped("memref", shape, a, suffix + attrText(space, depth + 1));
+    return shaped("memref", shape, a,
+                  suffix + attrText(space, depth + 1, /*mayElideType=*/true));
   }
   case kNoneType:
     return "none";
@@ -365,7 +366,7 @@ std::string AttrTypeReader::builtinTypeText(ByteCursor &in, uint64_t code,
     if (!in.readVarInt(space) || !in.readVarInt(a))
       return "";
     return "memref<*x" + typeText(a, depth + 1) + ", " +
-           attrText(space, depth + 1) + ">";
+           attrText(space, depth + 1, /*mayElideType=*/true) + ">";
   }
   case kUnrankedTensorType:
     return in.readVarInt(a) ? "tensor<*x" + typeText(a, depth + 1) + ">" : "";
@@ -426,6 +427,10 @@ std::string AttrTypeReader::vhloTypeText(ByteCursor &in, uint64_t code,
     return in.readVarInt(a) ? "tensor<*x" + typeText(a, depth + 1) + ">" : "";
   case vhlo::kTokenV1Type:
     return "!stablehlo.token";
+  case 26: // WitnessV1
+    return "!shape.witness";
+  case 33: // NoneV1
+    return "none";
   case vhlo::kTupleV1Type: {
     auto elts = typeList(in, depth);
     return elts ? "tuple<" + llvm::join(*elts, ", ") + ">" : "";
@@ -439,7 +444,8 @@ std::string AttrTypeReader::vhloTypeText(ByteCursor &in, uint64_t code,
 // Attributes
 //===----------------------------------------------------------------------===//
 
-std::string AttrTypeReader::attrText(uint64_t idx, unsigned depth) {
+std::string AttrTypeReader::attrText(uint64_t idx, unsigned depth,
+                                     bool mayElideType) {
   if (idx >= attrs.size())
     return "<attr " + std::to_string(idx) + ">";
   if (depth > kMaxAttrTypeDepth)
@@ -455,7 +461,7 @@ std::string AttrTypeReader::attrText(uint64_t idx, unsigned depth) {
     return opaque(e, '#');
   std::string s;
   if (e.dialect == builtinDialect)
-    s = builtinAttrText(in, code, depth);
+    s = builtinAttrText(in, code, idx, depth, mayElideType);
   else if (e.dialect == vhloDialect)
     s = vhloAttrText(in, code, depth);
   return s.empty() ? opaque(e, '#') : s;
@@ -483,17 +489,24 @@ std::string AttrTypeReader::elementsText(const DecodedType &type,
     return "";
   bool isBool = elt.kind == ElementType::Kind::Integer && elt.width == 1;
   uint64_t eltBytes = bits / 8;
-  // A splat stores one element (i1: one byte, 0x00 or 0xFF).
-  bool splat = *n > 1 && size == (isBool && packedBools ? 1 : eltBytes);
+  // A splat stores one element. i1 data may be bit-packed: as MLIR's
+  // DenseElementsAttr::isValidRawBuffer reads it, one byte 0x00 or 0xFF is a
+  // splat, a byte per element is unpacked, anything else packed bits.
+  bool splat, packed = false;
+  if (isBool && packedBools) {
+    splat = *n > 1 && size == 1 && (data[0] == 0 || data[0] == 0xFF);
+    packed = !splat && size != *n;
+    if (packed && (*n + 7) / 8 > size)
+      return "";
+  } else {
+    splat = *n > 1 && size == eltBytes;
+  }
   uint64_t stored = splat ? 1 : *n;
-  if (!(isBool && packedBools) && stored * eltBytes > size)
-    return "";
-  if (isBool && packedBools && !splat && (stored + 7) / 8 > size)
+  if (!packed && stored * eltBytes > size)
     return "";
   auto element = [&](uint64_t i) -> std::string {
     if (isBool) {
-      bool v = packedBools && !splat ? (data[i / 8] >> (i % 8)) & 1
-                                     : data[i] != 0;
+      bool v = packed ? (data[i / 8] >> (i % 8)) & 1 : data[i] != 0;
       return v ? "true" : "false";
     }
     const uint8_t *p = data + i * eltBytes;
@@ -540,16 +553,19 @@ std::string AttrTypeReader::elementsText(const DecodedType &type,
 }
 
 std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
-                                            unsigned depth) {
+                                            uint64_t idx, unsigned depth,
+                                            bool mayElideType) {
   uint64_t a, b;
   switch (code) {
   case kArrayAttr: {
     auto elts = indexList(in);
     if (!elts)
       return "";
+    // Elements of an array print without an i64 or f64 type, as MLIR's
+    // AttrTypeElision::May has it.
     std::vector<std::string> parts;
     for (uint64_t x : *elts)
-      parts.push_back(attrText(x, depth + 1));
+      parts.push_back(attrText(x, depth + 1, /*mayElideType=*/true));
     return "[" + llvm::join(parts, ", ") + "]";
   }
   case kDictionaryAttr: {
@@ -610,6 +626,8 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
     if (elt.kind == ElementType::Kind::Integer && width == 1 &&
         elt.signedness == ElementType::Signedness::Signless)
       return *v == "0" ? "false" : "true";
+    if (mayElideType && elt.name == "i64")
+      return *v;
     return *v + " : " + typeText(a, depth + 1);
   }
   case kFloatAttr: {
@@ -617,6 +635,9 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
       return "";
     const DecodedType *t = decodeType(a, depth + 1);
     auto v = t && !t->shaped ? readAPFloat(in, t->element) : std::nullopt;
+    if (v && mayElideType && t->element.name == "f64" &&
+        !llvm::StringRef(*v).starts_with("0x"))
+      return *v;
     return v ? *v + " : " + typeText(a, depth + 1) : "";
   }
   case kCallSiteLoc:
@@ -626,9 +647,8 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
   case kNameLoc:
   case kUnknownLoc:
   case kFileLineColRange:
-    // Never reached with a fresh cursor (location() reads its own), but an
-    // attribute may hold a location: print its body.
-    return "";
+    // A location used as an attribute (fused metadata, say).
+    return "loc(" + location(idx).text + ")";
   case kDenseResourceElementsAttr: {
     if (!in.readVarInt(a) || !in.readVarInt(b))
       return "";
@@ -698,8 +718,6 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
                                          unsigned depth) {
   // VHLO attributes print as the builtin attributes they copy (the form
   // StableHLO gives them when it reads the file), enums as their names.
-  static const char *const comparisonDirections[] = {"EQ", "NE", "GE",
-                                                     "GT", "LE", "LT"};
   uint64_t a, b;
   switch (code) {
   case vhlo::kArrayV1Attr: {
@@ -713,11 +731,92 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
   }
   case vhlo::kBooleanV1Attr:
     return in.readVarInt(a) ? (a ? "true" : "false") : "";
-  case 3: // ComparisonDirectionV1
-    if (!in.readVarInt(a) || a >= 6)
+  case 3:  // ComparisonDirectionV1
+  case 4:  // ComparisonTypeV1
+  case 5:  // CustomCallApiVersionV1
+  case 7:  // FftTypeV1
+  case 11: // PrecisionV1
+  case 12: // RngAlgorithmV1
+  case 13: // RngDistributionV1
+  case 16: // TransposeV1
+  case 19: { // ResultAccuracyModeV1
+    // Enums: a varint, printed by StableHLO's names for them.
+    static const struct {
+      uint64_t code;
+      const char *name;
+      std::vector<const char *> values;
+    } enums[] = {
+        {3, "comparison_direction", {"EQ", "NE", "GE", "GT", "LE", "LT"}},
+        {4, "comparison_type",
+         {"NOTYPE", "FLOAT", "TOTALORDER", "SIGNED", "UNSIGNED"}},
+        {5, "api_version",
+         {"API_VERSION_UNSPECIFIED", "API_VERSION_ORIGINAL",
+          "API_VERSION_STATUS_RETURNING",
+          "API_VERSION_STATUS_RETURNING_UNIFIED", "API_VERSION_TYPED_FFI"}},
+        {7, "fft_type", {"FFT", "IFFT", "RFFT", "IRFFT"}},
+        {11, "precision", {"DEFAULT", "HIGH", "HIGHEST"}},
+        {12, "rng_algorithm", {"DEFAULT", "THREE_FRY", "PHILOX"}},
+        {13, "rng_distribution", {"", "UNIFORM", "NORMAL"}},
+        {16, "transpose",
+         {"TRANSPOSE_INVALID", "NO_TRANSPOSE", "TRANSPOSE", "ADJOINT"}},
+        {19, "result_accuracy_mode", {"DEFAULT", "HIGHEST", "TOLERANCE"}},
+    };
+    if (!in.readVarInt(a))
       return "";
-    return std::string("#stablehlo<comparison_direction ") +
-           comparisonDirections[a] + ">";
+    for (const auto &e : enums)
+      if (e.code == code && a < e.values.size() && *e.values[a])
+        return std::string("#stablehlo<") + e.name + " " + e.values[a] + ">";
+    return "";
+  }
+  case 10: { // OutputOperandAliasV1
+    auto ints = [&](std::string &out) {
+      uint64_t n;
+      if (!in.readVarInt(n) || n > in.remaining())
+        return false;
+      for (uint64_t i = 0; i < n; ++i) {
+        int64_t v;
+        if (!in.readSignedVarInt(v))
+          return false;
+        out += (i ? ", " : "") + std::to_string(v);
+      }
+      return true;
+    };
+    std::string output, operandTuple;
+    int64_t operand;
+    if (!ints(output) || !in.readSignedVarInt(operand) || !ints(operandTuple))
+      return "";
+    return "#stablehlo.output_operand_alias<output_tuple_indices = [" +
+           output + "], operand_index = " + std::to_string(operand) +
+           ", operand_tuple_indices = [" + operandTuple + "]>";
+  }
+  case 18: { // TypeExtensionsV1: bounds of dynamic dimensions
+    uint64_t n;
+    if (!in.readVarInt(n) || n > in.remaining())
+      return "";
+    std::string s = "#stablehlo.bounds<";
+    for (uint64_t i = 0; i < n; ++i) {
+      int64_t v;
+      if (!in.readSignedVarInt(v))
+        return "";
+      s += (i ? ", " : "") +
+           (v == INT64_MIN ? std::string("?") : std::to_string(v));
+    }
+    return s + ">";
+  }
+  case 20: { // ResultAccuracyV1: atol, rtol (f64), ulps, mode
+    ElementType f64;
+    f64.kind = ElementType::Kind::Float;
+    f64.width = 64;
+    f64.name = "f64";
+    auto atol = readAPFloat(in, f64);
+    auto rtol = atol ? readAPFloat(in, f64) : std::nullopt;
+    int64_t ulps;
+    if (!rtol || !in.readSignedVarInt(ulps) || !in.readVarInt(a))
+      return "";
+    return "#stablehlo.result_accuracy<atol = " + *atol + ", rtol = " + *rtol +
+           ", ulps = " + std::to_string(ulps) +
+           ", mode = " + attrText(a, depth + 1) + ">";
+  }
   case vhlo::kDictionaryV1Attr: {
     uint64_t n;
     if (!in.readVarInt(n) || n > in.remaining())

@@ -18,10 +18,13 @@ AttrTypeReader::AttrTypeReader(std::shared_ptr<MappedFile> file,
                                std::vector<std::string> dialects,
                                std::vector<AttrTypeEntry> attrs,
                                std::vector<AttrTypeEntry> types,
-                               std::vector<std::string> resourceKeys)
+                               std::vector<std::string> resourceKeys,
+                               std::vector<std::pair<uint64_t, uint64_t>>
+                                   properties)
     : file(std::move(file)), strings(std::move(strings)),
       dialects(std::move(dialects)), attrs(std::move(attrs)),
-      types(std::move(types)), resourceKeys(std::move(resourceKeys)) {
+      types(std::move(types)), resourceKeys(std::move(resourceKeys)),
+      properties(std::move(properties)) {
   for (uint32_t i = 0; i < this->dialects.size(); ++i) {
     if (this->dialects[i] == "builtin" && builtinDialect == kNone)
       builtinDialect = i;
@@ -304,4 +307,20 @@ bool AttrTypeReader::vhloTensor(uint64_t idx, uint64_t &typeIdx,
     return false;
   dataOffset = in.offset();
   return true;
+}
+
+std::optional<std::vector<uint64_t>>
+AttrTypeReader::propertyAttrs(uint64_t idx) {
+  if (idx >= properties.size())
+    return std::nullopt;
+  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
+                scratch);
+  std::vector<uint64_t> out;
+  while (!in.empty()) {
+    uint64_t v;
+    if (!in.readVarInt(v) || v >= attrs.size())
+      return std::nullopt;
+    out.push_back(v);
+  }
+  return out;
 }

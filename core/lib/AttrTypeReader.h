@@ -61,7 +61,8 @@ public:
                  std::vector<std::string> dialects,
                  std::vector<AttrTypeEntry> attrs,
                  std::vector<AttrTypeEntry> types,
-                 std::vector<std::string> resourceKeys);
+                 std::vector<std::string> resourceKeys,
+                 std::vector<std::pair<uint64_t, uint64_t>> properties);
 
   size_t numAttrs() const { return attrs.size(); }
   size_t numTypes() const { return types.size(); }
@@ -86,9 +87,22 @@ public:
   std::string typeText(uint64_t idx, unsigned depth = 0);
   /// Attribute `idx` as MLIR prints it, dense elements summarized (type and
   /// first values), other dialects' custom encodings as `#dialect<N bytes>`.
-  std::string attrText(uint64_t idx, unsigned depth = 0);
+  /// `mayElideType`: as MLIR prints array elements and memory spaces, an i64
+  /// integer or f64 float without its type.
+  std::string attrText(uint64_t idx, unsigned depth = 0,
+                       bool mayElideType = false);
   /// Location attribute `idx`.
   DecodedLocation location(uint64_t idx);
+
+  /// The attribute indices of a native properties entry, if every varint
+  /// in it is one (what ODS writes for required attributes, in name order);
+  /// nullopt otherwise.
+  std::optional<std::vector<uint64_t>> propertyAttrs(uint64_t idx);
+  size_t propertiesSize(uint64_t idx) const {
+    return idx < properties.size()
+               ? properties[idx].second - properties[idx].first
+               : 0;
+  }
 
   /// Whether attribute `idx` belongs to the named dialect.
   bool isDialect(uint64_t idx, llvm::StringRef dialect) const;
@@ -103,7 +117,8 @@ private:
   std::optional<DecodedType> readShapedType(ByteCursor &in,
                                             llvm::StringRef kind, bool ranked,
                                             unsigned depth);
-  std::string builtinAttrText(ByteCursor &in, uint64_t code, unsigned depth);
+  std::string builtinAttrText(ByteCursor &in, uint64_t code, uint64_t idx,
+                              unsigned depth, bool mayElideType);
   std::string vhloAttrText(ByteCursor &in, uint64_t code, unsigned depth);
   std::string builtinTypeText(ByteCursor &in, uint64_t code, unsigned depth);
   std::optional<std::vector<std::string>> typeList(ByteCursor &in,
@@ -129,6 +144,7 @@ private:
   std::vector<std::string> dialects;
   std::vector<AttrTypeEntry> attrs, types;
   std::vector<std::string> resourceKeys;
+  std::vector<std::pair<uint64_t, uint64_t>> properties;
   uint32_t builtinDialect = kNone, vhloDialect = kNone;
   ReadFailure scratch;
   std::vector<std::optional<DecodedType>> typeCache;

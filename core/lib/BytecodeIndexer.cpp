@@ -83,6 +83,9 @@ struct Frame {
   uint64_t numValues = 0;
   uint64_t numBlocks = 0;
   uint32_t depth;
+  uint32_t region = 0;          // number of the region being read
+  uint32_t firstBlock = kNone;  // BlockRecord of the region's first block
+  uint32_t currentBlock = kNone;
 };
 
 /// Values visible in one isolated-from-above scope. Slots are sparse so a
@@ -175,11 +178,10 @@ private:
   }
   /// Returns the symbol name from a builtin DictionaryAttr's `sym_name`.
   std::optional<llvm::StringRef> symbolFromDictionary(uint64_t idx);
+  /// `sym_name` of an op whose property fields are known.
+  std::optional<llvm::StringRef> knownSymbol(uint64_t nameIdx, uint64_t props);
   /// Guesses the symbol name from a native properties entry.
   std::optional<llvm::StringRef> symbolFromProperties(uint64_t idx);
-  /// The attribute indices of a native properties entry that holds only
-  /// required attributes (what VHLO ops write), in ODS's name order.
-  std::optional<std::vector<uint64_t>> propertyAttrs(uint64_t idx);
 
   std::shared_ptr<MappedFile> file;
   std::unique_ptr<ModelIndex> index;
@@ -621,7 +623,8 @@ bool BytecodeIndexer::readAttrTypeOffsets() {
   for (auto &h : handles)
     keys.push_back(h.first);
   reader = std::make_shared<AttrTypeReader>(file, strings, index->dialects,
-                                            attrs, types, std::move(keys));
+                                            attrs, types, std::move(keys),
+                                            properties);
   index->attrTypes = reader;
   return true;
 }
@@ -638,6 +641,23 @@ BytecodeIndexer::symbolFromDictionary(uint64_t idx) {
   for (auto &[name, value] : *entries)
     if (name == "sym_name")
       return reader->stringAttr(value);
+  return std::nullopt;
+}
+
+std::optional<llvm::StringRef>
+BytecodeIndexer::knownSymbol(uint64_t nameIdx, uint64_t props) {
+  auto fields = knownPropertyFields(index->opNames[nameIdx].name);
+  auto attrs = reader->propertyAttrs(props);
+  if (fields.empty() || !attrs || attrs->size() != fields.size())
+    return std::nullopt;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (llvm::StringRef(fields[i].name) != "sym_name")
+      continue;
+    uint64_t v = (*attrs)[i];
+    if (fields[i].optional && v == 0)
+      return std::nullopt;
+    return reader->stringAttr(fields[i].optional ? v >> 1 : v);
+  }
   return std::nullopt;
 }
 
@@ -674,22 +694,6 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
       return s;
   }
   return std::nullopt;
-}
-
-std::optional<std::vector<uint64_t>>
-BytecodeIndexer::propertyAttrs(uint64_t idx) {
-  if (idx >= properties.size())
-    return std::nullopt;
-  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
-                scratch);
-  std::vector<uint64_t> out;
-  while (!in.empty()) {
-    uint64_t v;
-    if (!in.readVarInt(v) || v >= attrs.size())
-      return std::nullopt;
-    out.push_back(v);
-  }
-  return out;
 }
 
 void BytecodeIndexer::scanInlineTensors() {
@@ -791,12 +795,19 @@ bool BytecodeIndexer::readBlockHeader(Frame &frame) {
     return false;
   if (frame.owner != kNone)
     ++index->ops[frame.owner].numBlocks;
+  frame.currentBlock = index->blocks.size();
+  if (frame.firstBlock == kNone)
+    frame.firstBlock = frame.currentBlock;
+  index->blocks.push_back({frame.owner, frame.region, kNone, 0});
   if (!hasArgs)
     return true;
   uint64_t numArgs;
   if (!in.readVarInt(numArgs, "a block argument count"))
     return false;
+  if (numArgs > in.remaining())
+    return in.fail("a block argument count that fits the section");
   uint64_t version = index->bytecodeVersion;
+  llvm::SmallVector<uint32_t, 8> argTypes;
   for (uint64_t i = 0; i < numArgs; ++i) {
     uint64_t typeIdx, loc;
     if (version >= kElideUnknownBlockArgLocation) {
@@ -811,9 +822,16 @@ bool BytecodeIndexer::readBlockHeader(Frame &frame) {
     }
     if (typeIdx >= types.size())
       return in.fail("a type index below " + llvm::Twine(types.size()));
+    argTypes.push_back(uint32_t(typeIdx));
   }
+  uint32_t firstArg = index->values.size();
   if (!defineValues(in, numArgs, ValueRecord::Kind::BlockArgument, frame.owner))
     return false;
+  // defineValues appends one record per argument, in order.
+  for (uint64_t i = 0; i < numArgs; ++i)
+    index->values[firstArg + i].type = argTypes[i];
+  index->blocks[frame.currentBlock].firstArgument = firstArg;
+  index->blocks[frame.currentBlock].numArguments = numArgs;
   if (version < kUseListOrdering)
     return true;
   uint8_t hasOrders = 0;
@@ -842,12 +860,16 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     return false;
   if (loc >= attrs.size())
     return in.fail("an attribute index below " + llvm::Twine(attrs.size()));
+  op.block = frame.currentBlock;
+  OpEncoding encoding;
+  encoding.location = loc;
   if (mask & kHasAttrs) {
     uint64_t dict;
     if (!in.readVarInt(dict, "an attribute dictionary index"))
       return false;
     if (dict >= attrs.size())
       return in.fail("an attribute index below " + llvm::Twine(attrs.size()));
+    encoding.attributes = dict;
     if (auto sym = symbolFromDictionary(dict))
       op.symbol = sym->str();
   }
@@ -860,13 +882,18 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     uint64_t prop;
     if (!in.readVarInt(prop, "a properties index"))
       return false;
-    uint64_t limit = *registered ? numProperties : attrs.size();
+    // An entry of the properties section; for an op not registered when it
+    // was written, the entry is one attribute (a DictionaryAttr).
+    uint64_t limit = numProperties;
     if (prop >= limit)
       return in.fail("a properties index below " + llvm::Twine(limit));
     if (*registered)
       registeredProps = prop;
+    encoding.properties = prop;
+    encoding.propertiesAreAttribute = !*registered;
   }
   uint64_t numResults = 0;
+  llvm::SmallVector<uint32_t, 4> resultTypes;
   if (mask & kHasResults) {
     if (!in.readVarInt(numResults, "a result count"))
       return false;
@@ -878,6 +905,7 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
         return false;
       if (t >= types.size())
         return in.fail("a type index below " + llvm::Twine(types.size()));
+      resultTypes.push_back(uint32_t(t));
     }
   }
   op.firstOperand = index->operands.size();
@@ -908,6 +936,9 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
     uint64_t n;
     if (!in.readVarInt(n, "a successor count"))
       return false;
+    if (n > in.remaining())
+      return in.fail("a successor count that fits the section");
+    op.firstSuccessor = index->successors.size();
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t b;
       if (!in.readVarInt(b, "a successor block index"))
@@ -915,6 +946,8 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
       if (b >= frame.numBlocks)
         return in.fail("a successor index below " +
                        llvm::Twine(frame.numBlocks));
+      // Blocks of a region are numbered in order from its first.
+      index->successors.push_back(frame.firstBlock + uint32_t(b));
     }
     op.numSuccessors = n;
   }
@@ -933,28 +966,32 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
   op.isolatedFromAbove = isolated;
   // Only ops with bodies (functions, modules) get a guessed symbol: a leading
   // StringAttr property on other ops is too often something else.
-  if (op.symbol.empty() && registeredProps &&
-      index->opNames[nameIdx].name == "vhlo.func_v1") {
-    // Exact for VHLO: func_v1's properties are its five required attributes
-    // in name order (arg_attrs, function_type, res_attrs, sym_name,
-    // sym_visibility).
-    if (auto props = propertyAttrs(*registeredProps); props && props->size() == 5)
-      if (auto sym = reader->stringAttr((*props)[3]))
-        op.symbol = sym->str();
-  }
-  if (op.symbol.empty() && registeredProps && numRegions)
+  // Exact for ops whose properties mlirscope knows (func.func,
+  // builtin.module, vhlo.func_v1: VhloBytecode.h); a guess for others.
+  if (op.symbol.empty() && registeredProps)
+    if (auto sym = knownSymbol(nameIdx, *registeredProps))
+      op.symbol = sym->str();
+  // Symbol ops with bodies (functions, modules) are isolated from above;
+  // linalg.generic and the like are not, and a string among their
+  // properties is often a location's file name.
+  if (op.symbol.empty() && registeredProps && numRegions && isolated &&
+      knownPropertyFields(index->opNames[nameIdx].name).empty())
     if (auto sym = symbolFromProperties(*registeredProps))
       op.symbol = sym->str();
   op.numResults = numResults;
 
   uint32_t opIdx = index->ops.size();
   index->ops.push_back(std::move(op));
+  index->opEncodings.push_back(encoding);
   // Results become values only inside a region that declares values (the
   // top-level block declares none).
   if (frame.numValues && numResults) {
-    index->ops[opIdx].firstResult = index->values.size();
+    uint32_t first = index->values.size();
+    index->ops[opIdx].firstResult = first;
     if (!defineValues(in, numResults, ValueRecord::Kind::OpResult, opIdx))
       return false;
+    for (uint64_t i = 0; i < numResults; ++i)
+      index->values[first + i].type = resultTypes[i];
   }
 
   pushedChild = false;
@@ -1025,6 +1062,8 @@ bool BytecodeIndexer::readIR() {
       Frame &f = frames[fi];
       f.inRegion = true;
       f.numBlocks = numBlocks;
+      f.region = index->ops[f.owner].numRegions - f.regionsLeft - 1;
+      f.firstBlock = kNone;
       f.blocksLeft = numBlocks - 1;
       f.numValues = numValues;
       scopes.back().push(numValues);
@@ -1082,6 +1121,9 @@ void BytecodeIndexer::compactValues() {
   for (OpRecord &op : index->ops)
     if (op.firstResult != kNone)
       op.firstResult = renumbered[op.firstResult];
+  for (BlockRecord &b : index->blocks)
+    if (b.firstArgument != kNone)
+      b.firstArgument = renumbered[b.firstArgument];
   forwarded.clear();
 }
 

@@ -14,6 +14,7 @@
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/Block.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -30,6 +31,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -53,6 +55,11 @@ struct LineTable {
       return 0;
     return starts[line - 1] + (col ? col - 1 : 0);
   }
+  /// The 1-based line holding `offset`.
+  unsigned lineOf(uint64_t offset) const {
+    return std::upper_bound(starts.begin(), starts.end(), offset) -
+           starts.begin();
+  }
 };
 
 /// Records one dense_resource reference.
@@ -66,6 +73,76 @@ void addReference(ModelIndex &index, mlir::DenseResourceElementsAttr attr,
   attr.getType().print(os);
   ref.type = parseShapedTypeText(typeText);
   index.references.push_back(std::move(ref));
+}
+
+/// The name MLIR's parser gives the IR it reads; locations naming it are
+/// made the file's.
+constexpr const char *kBufferName = "mlirscope-ir";
+
+/// The file's line and column of the IR's `line`:`col` (1-based): the IR is
+/// the file's segments between metadata blocks, and each segment's first
+/// line in the file is known.
+std::pair<unsigned, unsigned> fileLineCol(llvm::StringRef ir,
+                                          const LineTable &lines,
+                                          const IROffsetMap &map,
+                                          unsigned line, unsigned col) {
+  uint64_t at = lines.offset(line, col);
+  size_t k = std::upper_bound(map.irBegins, map.irBegins + map.size, at) -
+             map.irBegins;
+  if (k == 0 || line == 0)
+    return {line, col};
+  --k;
+  unsigned segmentLine = lines.lineOf(map.irBegins[k]);
+  return {map.fileLines[k] + (line - segmentLine), col};
+}
+
+/// NameLoc names of `loc`, outermost first: callers before callees, and
+/// the first part of a FusedLoc that names anything.
+void locationNames(mlir::Location loc, std::vector<std::string> &out,
+                   unsigned depth = 0) {
+  if (depth > 64)
+    return;
+  if (auto name = llvm::dyn_cast<mlir::NameLoc>(loc)) {
+    out.push_back(name.getName().str());
+    locationNames(name.getChildLoc(), out, depth + 1);
+  } else if (auto call = llvm::dyn_cast<mlir::CallSiteLoc>(loc)) {
+    locationNames(call.getCaller(), out, depth + 1);
+    locationNames(call.getCallee(), out, depth + 1);
+  } else if (auto fused = llvm::dyn_cast<mlir::FusedLoc>(loc)) {
+    for (mlir::Location part : fused.getLocations()) {
+      size_t before = out.size();
+      locationNames(part, out, depth + 1);
+      if (out.size() != before)
+        return;
+    }
+  }
+}
+
+/// What op details show of a text op, printed by MLIR while it has the IR.
+TextOpDetails textDetailsOf(mlir::Operation *op, mlir::LocationAttr loc) {
+  TextOpDetails d;
+  {
+    llvm::raw_string_ostream os(d.location);
+    loc.print(os);
+  }
+  // Attribute::print of a location gives `loc(...)`: keep the inside.
+  llvm::StringRef l(d.location);
+  if (l.consume_front("loc(") && l.consume_back(")"))
+    d.location = l.str();
+  locationNames(mlir::Location(loc), d.names);
+  auto add = [&](llvm::StringRef name, mlir::Attribute value) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    value.print(os);
+    d.attributes.emplace_back(name.str(), std::move(text));
+  };
+  if (auto props = llvm::dyn_cast_or_null<mlir::DictionaryAttr>(
+          op->getPropertiesAsAttribute()))
+    for (mlir::NamedAttribute a : props)
+      add(a.getName(), a.getValue());
+  for (mlir::NamedAttribute a : op->getDiscardableAttrs())
+    add(a.getName(), a.getValue());
+  return d;
 }
 
 /// True (with `diag` set) when `ir` nests deeper than MLIR's parser can
@@ -87,7 +164,7 @@ bool tooDeepForMLIR(llvm::StringRef ir,
 /// cannot parse it.
 bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
                    const std::function<uint64_t(uint64_t)> &toFileOffset,
-                   std::string &diag) {
+                   std::string &diag, const IROffsetMap *map = nullptr) {
   if (tooDeepForMLIR(ir, toFileOffset, diag))
     return false;
   mlir::DialectRegistry registry;
@@ -110,8 +187,22 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
   });
   mlir::Block block;
   mlir::ParserConfig config(&ctx, /*verifyAfterParse=*/false);
-  if (mlir::failed(mlir::parseSourceString(ir, &block, config, "model")))
+  if (mlir::failed(mlir::parseSourceString(ir, &block, config, kBufferName)))
     return false;
+  // The parser's locations name the IR handed to it (a chunk with its
+  // metadata cut out): make them the file's, as mlir-opt would print them.
+  mlir::AttrTypeReplacer fileLocations;
+  if (map && map->fileLines) {
+    auto path = mlir::StringAttr::get(&ctx, map->path);
+    fileLocations.addReplacement(
+        [&, path](mlir::FileLineColLoc loc) -> std::optional<mlir::Attribute> {
+          if (loc.getFilename() != kBufferName)
+            return std::nullopt;
+          auto [line, col] = fileLineCol(ir, lines, *map, loc.getLine(),
+                                         loc.getColumn());
+          return mlir::FileLineColLoc::get(path, line, col);
+        });
+  }
 
   auto opOffset = [&](mlir::Operation *op) -> uint64_t {
     if (auto loc = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
@@ -159,8 +250,41 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
     m.numRegions = 1;
     m.numBlocks = 1;
     index.ops.push_back(m);
+    // mlir-opt's implicit module is at the start of its buffer.
+    TextOpDetails implicit;
+    implicit.location = "unknown";
+    if (map) {
+      llvm::raw_string_ostream os(implicit.location);
+      implicit.location.clear();
+      os << '"';
+      llvm::printEscapedString(map->path, os);
+      os << "\":0:0";
+    }
+    index.textDetails.push_back(std::move(implicit));
   }
 
+  // Blocks get ids as their owner is visited (pre-order), so successors can
+  // name them; the implicit module's block holds the top-level ops.
+  // As in bytecode, the top level is a block of its own.
+  llvm::DenseMap<mlir::Block *, uint32_t> blockIds;
+  blockIds[&block] = index.blocks.size();
+  index.blocks.push_back({kNone, 0, kNone, 0});
+  if (implicitModule != kNone) {
+    index.ops[implicitModule].block = blockIds[&block];
+    blockIds[&block] = index.blocks.size();
+    index.blocks.push_back({implicitModule, 0, kNone, 0});
+  }
+  llvm::DenseMap<mlir::Type, uint32_t> typeIds;
+  auto internType = [&](mlir::Type t) -> uint32_t {
+    auto [it, inserted] = typeIds.try_emplace(t, index.typeNames.size());
+    if (inserted) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      t.print(os);
+      index.typeNames.push_back(std::move(text));
+    }
+    return it->second;
+  };
   llvm::DenseMap<mlir::Operation *, uint32_t> opIds;
   llvm::DenseMap<void *, uint32_t> valueIds;
   std::vector<mlir::Operation *> order;
@@ -191,17 +315,31 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
       rec.firstResult = op->getNumResults() ? index.values.size() : kNone;
       for (mlir::OpResult r : op->getResults()) {
         valueIds[r.getAsOpaquePointer()] = index.values.size();
-        index.values.push_back(
-            {ValueRecord::Kind::OpResult, id, r.getResultNumber()});
+        index.values.push_back({ValueRecord::Kind::OpResult, id,
+                                r.getResultNumber(), internType(r.getType())});
       }
-      for (mlir::Region &r : op->getRegions())
-        for (mlir::Block &b : r)
+      auto blockIt = blockIds.find(op->getBlock());
+      rec.block = blockIt == blockIds.end() ? kNone : blockIt->second;
+      for (auto [ri, r] : llvm::enumerate(op->getRegions()))
+        for (mlir::Block &b : r) {
+          blockIds[&b] = index.blocks.size();
+          index.blocks.push_back({id, uint32_t(ri),
+                                  b.getNumArguments() ? uint32_t(index.values.size())
+                                                      : kNone,
+                                  b.getNumArguments()});
           for (mlir::BlockArgument a : b.getArguments()) {
             valueIds[a.getAsOpaquePointer()] = index.values.size();
-            index.values.push_back(
-                {ValueRecord::Kind::BlockArgument, id, a.getArgNumber()});
+            index.values.push_back({ValueRecord::Kind::BlockArgument, id,
+                                    a.getArgNumber(),
+                                    internType(a.getType())});
           }
+        }
       index.ops.push_back(std::move(rec));
+      index.textDetails.push_back(textDetailsOf(
+          op, map && map->fileLines
+                  ? llvm::cast<mlir::LocationAttr>(
+                        fileLocations.replace(op->getLoc()))
+                  : mlir::LocationAttr(op->getLoc())));
 
       // Attributes are uniqued, so a constant used by several ops is one
       // reference, as in bytecode's attribute table.
@@ -218,9 +356,12 @@ bool indexWithMLIR(ModelIndex &index, llvm::StringRef ir,
     });
   }
   // Pass 2: operands (values may be used before their definition in graph
-  // regions, hence the separate pass).
+  // regions, hence the separate pass) and successors.
   for (uint32_t i = 0; i < order.size(); ++i) {
     uint32_t id = opIds[order[i]];
+    index.ops[id].firstSuccessor = index.successors.size();
+    for (mlir::Block *succ : order[i]->getSuccessors())
+      index.successors.push_back(blockIds.lookup(succ));
     index.ops[id].firstOperand = index.operands.size();
     index.ops[id].numOperands = order[i]->getNumOperands();
     for (mlir::Value v : order[i]->getOperands()) {
@@ -240,7 +381,7 @@ bool parseIR(ModelIndex &index, const char *ir, size_t size, IROffsetMap map,
              std::string &diagnostic) {
   auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
   return indexWithMLIR(index, llvm::StringRef(ir, size), toFileOffset,
-                       diagnostic);
+                       diagnostic, &map);
 }
 
 /// An MLIRContext with every upstream dialect, collecting the first error.

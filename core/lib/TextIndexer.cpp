@@ -257,6 +257,7 @@ struct ChunkLayout {
   uint64_t begin = 0, end = 0;
   uint32_t line = 1; ///< 1-based line of `begin`
   std::vector<std::pair<uint64_t, uint64_t>> metadata; ///< [begin, end)
+  std::vector<uint32_t> metadataEndLines; ///< line at each block's end
 };
 
 /// Finds the chunks of a text file and scans every `{-# #-}` block in them,
@@ -272,10 +273,10 @@ llvm::Error scanLayout(const MappedFile &file, ModelIndex &index,
   // Lines are counted as the scan goes (chunks report where they begin);
   // blobs are skipped, as hex holds no newlines.
   uint32_t line = 1;
-  chunks.push_back({0, n, 1, {}});
+  chunks.push_back({0, n, 1, {}, {}});
   auto split = [&](uint64_t at) {
     chunks.back().end = at;
-    chunks.push_back({at + kSplitMarker.size(), n, line, {}});
+    chunks.push_back({at + kSplitMarker.size(), n, line, {}, {}});
   };
   while (i < n) {
     char c = text[i];
@@ -322,6 +323,7 @@ llvm::Error scanLayout(const MappedFile &file, ModelIndex &index,
       }
       line += text.slice(gap, scanner.position()).count('\n');
       chunks.back().metadata.push_back({i, scanner.position()});
+      chunks.back().metadataEndLines.push_back(line);
       i = scanner.position();
     } else {
       ++i;
@@ -532,20 +534,26 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   // map from its offsets back to the file's.
   std::string ir;
   std::vector<uint64_t> irBegins, fileBegins;
+  std::vector<uint32_t> fileLines;
   uint64_t pos = layout.begin;
-  auto addSegment = [&](uint64_t b, uint64_t e) {
+  auto addSegment = [&](uint64_t b, uint64_t e, uint32_t line) {
     if (b >= e)
       return;
     irBegins.push_back(ir.size());
     fileBegins.push_back(b);
+    fileLines.push_back(line);
     ir.append(text.data() + b, e - b);
   };
-  for (auto [b, e] : layout.metadata) {
-    addSegment(pos, b);
+  uint32_t line = layout.line;
+  for (size_t m = 0; m < layout.metadata.size(); ++m) {
+    auto [b, e] = layout.metadata[m];
+    addSegment(pos, b, line);
     pos = e;
+    line = layout.metadataEndLines[m];
   }
-  addSegment(pos, layout.end);
-  IROffsetMap map{irBegins.data(), fileBegins.data(), irBegins.size()};
+  addSegment(pos, layout.end, line);
+  IROffsetMap map{irBegins.data(), fileBegins.data(), irBegins.size(),
+                  fileLines.data(), index.file->getPath().c_str()};
   auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
   // Binary content is not MLIR text: reject it with the first offending byte.
   for (uint64_t i = 0; i < ir.size(); ++i) {
@@ -566,7 +574,10 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   std::string diag;
   const MLIRBridge *bridge = getMLIRBridge(diag);
   size_t names = index.opNames.size(), dialects = index.dialects.size(),
-         values = index.values.size(), operands = index.operands.size();
+         values = index.values.size(), operands = index.operands.size(),
+         blocks = index.blocks.size(), successors = index.successors.size(),
+         typeNames = index.typeNames.size(),
+         details = index.textDetails.size();
   if (!bridge || !bridge->parseIR(index, ir.data(), ir.size(), map, diag)) {
     // Drop what a failed parse may have added, then count lexically.
     index.opNames.resize(names);
@@ -574,6 +585,10 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
     index.ops.resize(chunk.firstOp);
     index.values.resize(values);
     index.operands.resize(operands);
+    index.blocks.resize(blocks);
+    index.successors.resize(successors);
+    index.typeNames.resize(typeNames);
+    index.textDetails.resize(details);
     index.references.resize(firstRef);
     chunk.approximate = true;
     index.opCountsApproximate = true;
@@ -590,6 +605,8 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
                              std::to_string(layout.line) + "): " + diag);
     }
     indexLexically(index, ir, toFileOffset);
+    // Lexically counted ops have no details; keep the table parallel.
+    index.textDetails.resize(index.ops.size());
   }
   for (size_t r = firstRef; r < index.references.size(); ++r)
     index.references[r].chunk = chunkId;

@@ -59,3 +59,36 @@ std::optional<ElementType> mlirscope::vhlo::elementTypeForCode(uint64_t code) {
   }
   return std::nullopt;
 }
+
+llvm::ArrayRef<PropertyField>
+mlirscope::knownPropertyFields(llvm::StringRef op) {
+  static const PropertyField module[] = {{"sym_name", true},
+                                         {"sym_visibility", true}};
+  static const PropertyField func[] = {
+      {"arg_attrs", true}, {"function_type", false}, {"no_inline", true},
+      {"res_attrs", true}, {"sym_name", false},      {"sym_visibility", true}};
+  static const PropertyField call[] = {{"arg_attrs", true},
+                                       {"callee", false},
+                                       {"no_inline", true},
+                                       {"res_attrs", true}};
+  static const PropertyField constant[] = {{"value", false}};
+  static const PropertyField vhloFunc[] = {{"arg_attrs", false},
+                                           {"function_type", false},
+                                           {"res_attrs", false},
+                                           {"sym_name", false},
+                                           {"sym_visibility", false}};
+  static const PropertyField vhloCall[] = {{"callee", false}};
+  static const PropertyField vhloCompare[] = {{"compare_type", false},
+                                              {"comparison_direction", false}};
+  static const struct {
+    const char *op;
+    llvm::ArrayRef<PropertyField> fields;
+  } table[] = {{"builtin.module", module},       {"func.func", func},
+               {"func.call", call},              {"arith.constant", constant},
+               {"vhlo.func_v1", vhloFunc},       {"vhlo.constant_v1", constant},
+               {"vhlo.call_v1", vhloCall},       {"vhlo.compare_v1", vhloCompare}};
+  for (const auto &e : table)
+    if (op == e.op)
+      return e.fields;
+  return {};
+}

@@ -19,7 +19,11 @@
 #include <cstdint>
 #include <optional>
 
-namespace mlirscope::vhlo {
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlirscope {
+namespace vhlo {
 
 /// The dialect name in a bytecode file's dialect section.
 inline constexpr const char *kDialectName = "vhlo";
@@ -52,6 +56,22 @@ enum TypeCode : uint64_t {
 /// are not element types or are unknown.
 std::optional<ElementType> elementTypeForCode(uint64_t code);
 
-} // namespace mlirscope::vhlo
+} // namespace vhlo
+
+/// One attribute of an op's native properties, as ODS writes them: in name
+/// order, a required one as its attribute index, an optional one as
+/// `index << 1 | 1`, or 0 when absent.
+struct PropertyField {
+  const char *name;
+  bool optional;
+};
+
+/// The properties of ops whose definitions mlirscope knows (the common
+/// upstream ops, and VHLO's, all required) when every property is an
+/// attribute; empty for any other op, whose properties stay opaque (a
+/// dialect may encode them as it likes).
+llvm::ArrayRef<PropertyField> knownPropertyFields(llvm::StringRef opName);
+
+} // namespace mlirscope
 
 #endif // MLIRSCOPE_LIB_VHLOBYTECODE_H

@@ -37,6 +37,8 @@ int runConvert(llvm::ArrayRef<const char *> args);
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
+/// Every op with its details (`inspect --ops`), as text or JSON lines.
+void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 /// The JSON form documented in docs/inspect-json.md.
 void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);

@@ -11,18 +11,21 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 
 static void printInspectUsage(llvm::raw_ostream &os) {
-  os << "USAGE: mlirscope inspect --summary [--json] [--top N] FILE\n\n"
+  os << "USAGE: mlirscope inspect [--summary | --ops] [--json] [--top N] "
+        "FILE\n\n"
         "Summarizes an MLIR bytecode or text file without reading its blobs:\n"
         "format, version, producer, IR vs. blob bytes, dialects, op counts,\n"
         "symbols, resources by dtype, the N largest resources (default 10),\n"
         "unreferenced resources and references to missing ones.\n\n"
-        "  --summary   the summary (the default and, for now, only view)\n"
+        "  --summary   the summary (the default)\n"
+        "  --ops       every op, one per line, with its location, operand and\n"
+        "              result types, attributes and successors\n"
         "  --json      machine-readable output (schema: docs/inspect-json.md)\n"
         "  --top N     how many of the largest resources to list\n";
 }
 
 int mlirscope::cli::runInspect(llvm::ArrayRef<const char *> args) {
-  bool json = false;
+  bool json = false, ops = false;
   unsigned top = 10;
   std::string path;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -33,6 +36,10 @@ int mlirscope::cli::runInspect(llvm::ArrayRef<const char *> args) {
     }
     if (a == "--summary")
       continue;
+    if (a == "--ops") {
+      ops = true;
+      continue;
+    }
     if (a == "--json") {
       json = true;
     } else if (a == "--top") {
@@ -62,6 +69,10 @@ int mlirscope::cli::runInspect(llvm::ArrayRef<const char *> args) {
   std::unique_ptr<ModelIndex> index = openModel(path);
   if (!index)
     return kBadInput;
+  if (ops) {
+    printOps(*index, json, llvm::outs());
+    return kOk;
+  }
   ModelSummary summary = summarize(*index, top);
   if (json)
     printSummaryJson(*index, summary, llvm::outs());

@@ -33,6 +33,10 @@ struct IROffsetMap {
   const uint64_t *irBegins = nullptr;
   const uint64_t *fileBegins = nullptr;
   size_t size = 0;
+  /// The file's 1-based line at each segment's start, and the file's path:
+  /// MLIR's own locations (buffer:line:col) are turned into the file's.
+  const uint32_t *fileLines = nullptr;
+  const char *path = "";
 
   uint64_t toFile(uint64_t irOffset) const {
     size_t lo = 0, hi = size;

@@ -141,6 +141,16 @@ struct ValueRecord {
   uint32_t owner = kNone;
   /// Result number or argument number.
   uint32_t number = 0;
+  /// Its type: an index into the bytecode type table, or into
+  /// ModelIndex::typeNames for text. kNone when unknown.
+  uint32_t type = kNone;
+};
+
+/// A block of a region.
+struct BlockRecord {
+  uint32_t owner = kNone; ///< Op whose region holds it (kNone: top level).
+  uint32_t region = 0;    ///< Region number within the owner.
+  uint32_t firstArgument = kNone, numArguments = 0; ///< ValueRecords.
 };
 
 /// One operation, in pre-order of the IR walk.
@@ -155,11 +165,32 @@ struct OpRecord {
   uint32_t numResults = 0;
   uint32_t firstOperand = 0;   ///< Into ModelIndex::operands.
   uint32_t numOperands = 0;
+  uint32_t block = kNone;      ///< The block it is in (BlockRecord).
+  uint32_t firstSuccessor = 0; ///< Into ModelIndex::successors.
   bool isolatedFromAbove = false;
   /// Symbol name (from `sym_name`), empty when none was found.
   std::string symbol;
   /// File offset of the op's encoding (bytecode) or text.
   uint64_t offset = 0;
+};
+
+/// Where a bytecode op's details are, decoded only when asked for
+/// (OpDetails.h): indices into the attribute table and the properties.
+struct OpEncoding {
+  uint32_t location = kNone;
+  uint32_t attributes = kNone; ///< A DictionaryAttr of discardable attrs.
+  /// Native properties: an entry of the properties section, encoded by the
+  /// op's dialect, or for an op not registered when written one attribute
+  /// index (a DictionaryAttr).
+  uint32_t properties = kNone;
+  bool propertiesAreAttribute = false;
+};
+
+/// A text op's details, printed by MLIR when it parsed the file.
+struct TextOpDetails {
+  std::string location;            ///< As MLIR prints it, inside `loc(...)`.
+  std::vector<std::string> names;  ///< NameLoc names, outermost first.
+  std::vector<std::pair<std::string, std::string>> attributes;
 };
 
 /// An interned operation name.
@@ -233,6 +264,16 @@ public:
   std::vector<OpRecord> ops;
   std::vector<ValueRecord> values;
   std::vector<uint32_t> operands; ///< Value indices, sliced by OpRecord.
+  std::vector<BlockRecord> blocks;
+  /// Successor blocks of terminators, sliced by OpRecord.
+  std::vector<uint32_t> successors;
+  /// Bytecode: per op, where its details are encoded.
+  std::vector<OpEncoding> opEncodings;
+  /// Text: per op, its details as MLIR printed them (empty when the op
+  /// counts are lexical).
+  std::vector<TextOpDetails> textDetails;
+  /// Text: type spellings that ValueRecord::type indexes.
+  std::vector<std::string> typeNames;
   std::vector<Resource> resources;
   std::vector<ResourceReference> references;
   /// Bytecode only: VHLO tensor constants stored in the IR itself.

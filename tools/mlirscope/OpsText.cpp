@@ -1,0 +1,62 @@
+//===- OpsText.cpp - `inspect --ops`: every op with its details ----------===//
+//
+// One line per op in pre-order, indented by nesting:
+//   NAME  loc(LOCATION)  (OPERAND TYPES) -> (RESULT TYPES)  {ATTRS}  ^SUCC
+// or, with --json, one JSON object per line (see docs/inspect-json.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "mlirscope/OpDetails.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace mlirscope;
+using namespace mlirscope::cli;
+
+void mlirscope::cli::printOps(const ModelIndex &index, bool json,
+                              llvm::raw_ostream &os) {
+  for (uint32_t i = 0; i < index.ops.size(); ++i) {
+    const OpRecord &op = index.ops[i];
+    OpDetails d = getOpDetails(index, i);
+    if (json) {
+      nlohmann::json j = {{"op", i},
+                          {"name", index.getOpName(op).str()},
+                          {"depth", op.depth},
+                          {"location", d.location},
+                          {"scope", d.scope},
+                          {"operand_types", d.operandTypes},
+                          {"result_types", d.resultTypes},
+                          {"successors", d.successors}};
+      nlohmann::json attrs = nlohmann::json::array();
+      for (auto &[name, value] : d.attributes)
+        attrs.push_back({name, value});
+      j["attributes"] = attrs;
+      if (!op.symbol.empty())
+        j["symbol"] = op.symbol;
+      os << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+         << "\n";
+      continue;
+    }
+    os.indent(2 * op.depth) << index.getOpName(op);
+    if (!op.symbol.empty())
+      os << " @" << op.symbol;
+    os << "  loc(" << d.location << ")  (" << llvm::join(d.operandTypes, ", ")
+       << ") -> (" << llvm::join(d.resultTypes, ", ") << ")";
+    if (!d.attributes.empty()) {
+      os << "  {";
+      for (size_t k = 0; k < d.attributes.size(); ++k)
+        os << (k ? ", " : "") << d.attributes[k].first << " = "
+           << d.attributes[k].second;
+      os << "}";
+    }
+    for (uint32_t b : d.successors)
+      os << "  ^bb" << b;
+    if (!d.scope.empty())
+      os << "  scope=" << llvm::join(d.scope, "/");
+    os << "\n";
+  }
+}
