@@ -46,6 +46,15 @@ uint64_t Weight::numElements() const {
 
 namespace {
 
+/// A hash that is the same in every run (llvm::hash_value may be seeded per
+/// process).
+uint64_t fnv1a(llvm::StringRef s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s)
+    h = (h ^ uint8_t(c)) * 0x100000001b3ull;
+  return h;
+}
+
 using Shape = std::vector<uint64_t>;
 using Frames = std::vector<std::pair<const char *, unsigned>>;
 
@@ -99,7 +108,7 @@ public:
         s.jaxName = "jit(main)/" + cur.jaxPath + "/" + prim.str();
       s.jaxLine = cur.line;
       // A stable column per primitive, as if each were a call on the line.
-      s.jaxCol = prim.empty() ? 1 : 5 + unsigned(llvm::hash_value(prim) % 60);
+      s.jaxCol = prim.empty() ? 1 : 5 + unsigned(fnv1a(prim) % 60);
       s.torchName = cur.torchPath;
       s.torchFrames = cur.frames;
       ir.locs.push_back(std::move(s));
@@ -307,7 +316,8 @@ public:
       x = layer(l, x);
     modelScope("norm", "model.norm", 580, "norm");
     x = rmsNorm(x, "model.norm.weight");
-    e.scope("lm_head", "lm_head", {{kLlama, 870}, {kLinear, 125}}, 870);
+    e.scope("transformer/lm_head", "lm_head", {{kLlama, 870}, {kLinear, 125}},
+            870);
     x = linear(x, H, V, "lm_head.weight");
     e.scope("", "", {{kLlama, 881}}, 881);
     e.op("func.return", "return " + x + " : " + e.type({S, V}));
