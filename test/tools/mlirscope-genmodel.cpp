@@ -632,6 +632,14 @@ struct ResourceGroup {
   std::vector<ResourceEntry> entries;
 };
 
+/// The tensor type of the weights model's weights.
+std::string weightTypeText(const Options &o) {
+  std::string t = "tensor<";
+  for (uint64_t d : o.shape)
+    t += std::to_string(d) + "x";
+  return t + o.dtype->mlir + ">";
+}
+
 std::string fmtSize(uint64_t n) {
   char buf[64];
   if (n >= (1ull << 30))
@@ -927,10 +935,14 @@ void writeModel(const Options &o, const std::vector<Weight> &weights,
 
   if (o.verbose) {
     llvm::errs() << "mlirscope-genmodel: wrote " << o.output << "\n"
-                 << "  bytecode version " << version << ", "
-                 << weights.size() << " weights, "
-                 << fmtSize(totalWeightBytes) << " bytes"
-                 << (o.sparse ? ", sparse" : "") << "\n"
+                 << "  bytecode version " << version << ", ";
+    if (o.model == ModelKind::Weights)
+      llvm::errs() << o.layers << " x " << weightTypeText(o) << " ("
+                   << fmtSize(maxWeightBytes) << " bytes each";
+    else
+      llvm::errs() << weights.size() << " weights ("
+                   << fmtSize(totalWeightBytes) << " bytes";
+    llvm::errs() << (o.sparse ? ", sparse" : "") << ")\n"
                  << "  file size " << fmtSize(total) << " in "
                  << llvm::format("%.3f", secs) << " s\n";
     for (const std::string &l : layout)
