@@ -78,7 +78,6 @@ struct Options {
   std::string output;
   ModelKind model = ModelKind::Weights;
   uint64_t layers = 1;
-  bool layersGiven = false;
   std::vector<uint64_t> shape = {4, 4};
   const DType *dtype = nullptr; // default per model
   bool sparse = false;

@@ -20,14 +20,12 @@
 
 #include "GenModel.h"
 
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -314,7 +312,7 @@ public:
     rotaryTables();
     for (uint64_t l = 0; l < o.layers; ++l)
       x = layer(l, x);
-    modelScope("norm", "model.norm", 580, "norm");
+    modelScope("norm", "model.norm", 580);
     x = rmsNorm(x, "model.norm.weight");
     e.scope("transformer/lm_head", "lm_head", {{kLlama, 870}, {kLinear, 125}},
             870);
@@ -357,7 +355,7 @@ private:
 
   /// Scope of a model-level module (embedding, final norm).
   void modelScope(const std::string &jax, const std::string &torch,
-                  unsigned line, const char *) {
+                  unsigned line) {
     e.scope("transformer/" + jax, torch, {{kLlama, 840}, {kLlama, line}},
             line);
   }
@@ -406,11 +404,9 @@ private:
     sinT = r + "#1";
   }
 
-  /// RMSNorm over the last dimension of x [rows, H] in the current scope.
-  std::string rmsNorm(const std::string &x, const std::string &key,
-                      uint64_t rows = 0) {
-    if (!rows)
-      rows = S;
+  /// RMSNorm over the last dimension of x [S, H] in the current scope.
+  std::string rmsNorm(const std::string &x, const std::string &key) {
+    uint64_t rows = S;
     e.at("reduce_sum");
     std::string acc = e.filled(zero, {rows});
     std::string ss = e.generic(

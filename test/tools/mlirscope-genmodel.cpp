@@ -176,7 +176,17 @@ void usage(llvm::raw_ostream &os) {
         "  --seq N                   sequence length (default 8)\n"
         "  --users N                 fanout: users of the value (default 10000)\n"
         "  --length N                chain: ops in the chain (default 100000)\n"
-        "  -v                        print the layout of the written file\n";
+        "  -v                        print the layout of the written file\n"
+        "\n"
+        "Examples:\n"
+        "  # 1,000 layers (~90k ops at function level), ~100 GB of bf16 holes\n"
+        "  mlirscope-genmodel -o big.mlirbc --model transformer --layers 1000 \\\n"
+        "      --hidden 2048 --intermediate 5632 --heads 32 --vocab 32000 \\\n"
+        "      --seq 128 --dtype bf16 --sparse\n"
+        "  # Llama-3-70B's shapes (141 GB, as its checkpoint), torch locations\n"
+        "  mlirscope-genmodel -o 70b.mlirbc --model transformer --layers 80 \\\n"
+        "      --hidden 8192 --intermediate 28672 --heads 64 --kv-heads 8 \\\n"
+        "      --vocab 128256 --dtype bf16 --sparse --loc-style torch\n";
 }
 
 uint64_t parseUInt(llvm::StringRef opt, llvm::StringRef value) {
