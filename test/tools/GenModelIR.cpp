@@ -75,9 +75,6 @@ public:
     ir.locs.back().unknown = true;
   }
 
-  /// Following ops take the unknown location.
-  void unknown() { curLoc = 0; }
-
   /// The scope following ops belong to. `jaxPath` is under `jit(main)/`;
   /// `torchFrames` are the stack-trace frames, outermost first.
   void scope(std::string jaxPath, std::string torchPath, Frames torchFrames,
