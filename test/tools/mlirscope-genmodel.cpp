@@ -1,12 +1,20 @@
-//===- mlirscope-genmodel.cpp - Synthetic MLIR bytecode models ------------===//
+//===- mlirscope-genmodel.cpp - Synthetic MLIR models ---------------------===//
 //
-// Writes a valid MLIR bytecode file holding a small `func.func @forward` whose
-// weights are `dense_resource<layer{i}.weight>` blobs of any size, for tests
-// and benchmarks:
+// Writes valid MLIR models, bytecode or text, whose weights are
+// `dense_resource` blobs of any size, for tests and benchmarks:
 //
-//   mlirscope-genmodel -o out.mlirbc --layers N --shape 1024x1024 --dtype f32
-//       [--sparse] [--emit-bytecode-version V] [--seed S]
-//       [--external-group NAME] [-v]
+//   mlirscope-genmodel -o out.mlirbc [--model weights|transformer|fanout|chain]
+//       [--layers N] [--shape DxD..] [--dtype T] [--sparse] [--text]
+//       [--emit-bytecode-version V] [--seed S] [--external-group NAME]
+//       [--loc-style jax|torch|none] [transformer sizes] [-v]
+//
+// The models (the IR and its locations are built in GenModelIR.cpp):
+//  - weights (default): `func.func @forward` chaining N
+//    `dense_resource<layer{i}.weight>` weights of one shape;
+//  - transformer: a Llama-style decoder in func/arith/math/tensor/linalg with
+//    checkpoint-keyed weights (`model.layers.3.self_attn.q_proj.weight`) and
+//    JAX- or PyTorch-style location scopes;
+//  - fanout / chain: one value with --users users; --length ops in a chain.
 //
 // How: the IR is built by parsing a generated text with MLIR, with the
 // resources only *declared* (no blob attached), and MLIR's own writer emits
@@ -14,10 +22,12 @@
 // writer emits an entry with empty data in the resource sections (the reader
 // treats that as a declaration). This tool then copies every top-level section
 // of that buffer verbatim, except the ResourceOffset (6) and Resource (5)
-// sections, which it re-emits so that each declared `layer{i}.weight` becomes
-// a real blob of numElements * elementBytes bytes. The blob bytes are streamed
-// to the file in chunks (or skipped entirely with --sparse, leaving holes that
-// read as zeros), so a 100 GiB model never needs 100 GiB of memory.
+// sections, which it re-emits so that each declared weight becomes a real blob
+// of numElements * elementBytes bytes. The blob bytes are streamed to the file
+// in chunks (or skipped entirely with --sparse, leaving holes that read as
+// zeros), so a 100 GiB model never needs 100 GiB of memory. Text output is
+// MLIR's printing of the module followed by a `{-# dialect_resources #-}`
+// section this tool writes, hex-encoded, in chunks.
 //
 // Layout notes (see mlir/lib/Bytecode/{Reader,Writer} and BytecodeFormat.md):
 //  - The Resource section is written with the aligned-section flag and an
@@ -35,13 +45,19 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GenModel.h"
+
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Bytecode/Encoding.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Parser/Parser.h"
 
@@ -63,32 +79,12 @@
 #include <unistd.h>
 #include <vector>
 
+using namespace genmodel;
+
 namespace {
 
 /// The temporary output, removed if we fail half-way.
 std::string gTmpPath;
-
-[[noreturn]] void fatal(const llvm::Twine &msg) {
-  llvm::errs() << "mlirscope-genmodel: error: " << msg << "\n";
-  if (!gTmpPath.empty())
-    ::unlink(gTmpPath.c_str());
-  std::exit(1);
-}
-
-//===----------------------------------------------------------------------===//
-// Element types
-//===----------------------------------------------------------------------===//
-
-enum class Gen { F32, F16, BF16, F64, Bool, Int, ComplexF32 };
-enum class Chain { AddF, AddI, Select };
-
-struct DType {
-  const char *name;     // command-line name
-  const char *mlir;     // MLIR element type
-  unsigned bytes;       // bytes per element in the blob
-  Gen gen;              // how blob values are generated
-  Chain chain;          // op chaining the weights in @forward
-};
 
 const DType kDTypes[] = {
     {"f32", "f32", 4, Gen::F32, Chain::AddF},
@@ -106,7 +102,16 @@ const DType kDTypes[] = {
     {"complex<f32>", "complex<f32>", 8, Gen::ComplexF32, Chain::Select},
 };
 
-const DType *lookupDType(llvm::StringRef name) {
+} // namespace
+
+void genmodel::fatal(const llvm::Twine &msg) {
+  llvm::errs() << "mlirscope-genmodel: error: " << msg << "\n";
+  if (!gTmpPath.empty())
+    ::unlink(gTmpPath.c_str());
+  std::exit(1);
+}
+
+const DType *genmodel::lookupDType(llvm::StringRef name) {
   if (name == "complex-f32" || name == "complex_f32" || name == "c64")
     name = "complex<f32>";
   for (const DType &d : kDTypes)
@@ -115,46 +120,73 @@ const DType *lookupDType(llvm::StringRef name) {
   return nullptr;
 }
 
+namespace {
+
 //===----------------------------------------------------------------------===//
 // Options
 //===----------------------------------------------------------------------===//
 
-struct Options {
-  std::string output;
-  uint64_t layers = 1;
-  std::vector<uint64_t> shape = {4, 4};
-  const DType *dtype = &kDTypes[0];
-  bool sparse = false;
-  int64_t version = mlir::bytecode::kVersion;
-  uint64_t seed = 0;
-  std::string externalGroup;
-  bool verbose = false;
-};
-
 void usage(llvm::raw_ostream &os) {
-  os << "usage: mlirscope-genmodel -o OUT.mlirbc [--layers N] [--shape DxDx..]"
-        " [--dtype T]\n"
-        "                          [--sparse] [--emit-bytecode-version V]"
-        " [--seed S]\n"
-        "                          [--external-group NAME] [-v]\n"
+  os << "usage: mlirscope-genmodel -o OUT [--model M] [--layers N]"
+        " [--shape DxDx..] [--dtype T]\n"
+        "                          [--sparse] [--text]"
+        " [--emit-bytecode-version V] [--seed S]\n"
+        "                          [--external-group NAME]"
+        " [--loc-style jax|torch|none] [-v]\n"
+        "                          [--hidden N] [--intermediate N] [--heads N]"
+        " [--kv-heads N]\n"
+        "                          [--vocab N] [--seq N] [--users N]"
+        " [--length N]\n"
         "\n"
-        "Writes an MLIR bytecode model: func.func @forward chaining N\n"
-        "`arith.constant dense_resource<layer{i}.weight>` weights, each a real\n"
-        "blob of prod(shape) elements.\n"
+        "Writes an MLIR model (bytecode, or text with --text) whose weights\n"
+        "are dense_resource blobs.\n"
         "\n"
         "  -o FILE                   output file (written to FILE.tmp, renamed)\n"
-        "  --layers N                number of weights (default 1)\n"
-        "  --shape DxD..             tensor shape, e.g. 1024x1024 (default 4x4;\n"
-        "                            'scalar' for a 0-d tensor)\n"
+        "  --model M                 weights (default): func.func @forward\n"
+        "                            chaining N `layer{i}.weight` weights of\n"
+        "                            --shape; transformer: a Llama-style decoder\n"
+        "                            of N layers in func/arith/math/tensor/linalg;\n"
+        "                            fanout: one value with --users users;\n"
+        "                            chain: --length ops in a chain\n"
+        "  --layers N                weights or decoder layers (default 1)\n"
+        "  --shape DxD..             weights/fanout/chain tensor shape, e.g.\n"
+        "                            1024x1024 (default 4x4; 'scalar' for 0-d)\n"
         "  --dtype T                 f32 f16 bf16 f64 i1 i8 i16 i32 i64 ui8\n"
-        "                            complex<f32> (or complex-f32); default f32\n"
-        "  --sparse                  leave blob bytes as holes (read as zeros)\n"
+        "                            complex<f32> (or complex-f32); default f32;\n"
+        "                            transformer, fanout, chain: floats only\n"
+        "  --sparse                  leave blob bytes as holes (read as zeros;\n"
+        "                            with --text, zeros are written)\n"
+        "  --text                    write MLIR text instead of bytecode\n"
         "  --emit-bytecode-version V 0.." << mlir::bytecode::kVersion
      << " (default " << mlir::bytecode::kVersion << ")\n"
         "  --seed S                  seed of the pseudo-random blob values\n"
         "  --external-group NAME     also emit external resource group NAME\n"
         "                            with a 16-byte blob `ext.blob`\n"
-        "  -v                        print the layout of the written file\n";
+        "  --loc-style S             jax: NameLoc(\"jit(main)/transformer/\n"
+        "                            layer_3/attn/dot_general\", file:line:col);\n"
+        "                            torch: NameLoc(\"model.layers.3.self_attn\n"
+        "                            .q_proj\", callsite(file:line:0 ...));\n"
+        "                            none: loc(unknown). Default jax, except for\n"
+        "                            the weights model (MLIR parser locations)\n"
+        "  --hidden N                transformer hidden size (default 64)\n"
+        "  --intermediate N          MLP size (default 176)\n"
+        "  --heads N                 attention heads (default 4)\n"
+        "  --kv-heads N              key/value heads (default: --heads)\n"
+        "  --vocab N                 vocabulary (default 256)\n"
+        "  --seq N                   sequence length (default 8)\n"
+        "  --users N                 fanout: users of the value (default 10000)\n"
+        "  --length N                chain: ops in the chain (default 100000)\n"
+        "  -v                        print the layout of the written file\n"
+        "\n"
+        "Examples:\n"
+        "  # 1,000 layers (~90k ops at function level), ~100 GB of bf16 holes\n"
+        "  mlirscope-genmodel -o big.mlirbc --model transformer --layers 1000 \\\n"
+        "      --hidden 2048 --intermediate 5632 --heads 32 --vocab 32000 \\\n"
+        "      --seq 128 --dtype bf16 --sparse\n"
+        "  # Llama-3-70B's shapes (141 GB, as its checkpoint), torch locations\n"
+        "  mlirscope-genmodel -o 70b.mlirbc --model transformer --layers 80 \\\n"
+        "      --hidden 8192 --intermediate 28672 --heads 64 --kv-heads 8 \\\n"
+        "      --vocab 128256 --dtype bf16 --sparse --loc-style torch\n";
 }
 
 uint64_t parseUInt(llvm::StringRef opt, llvm::StringRef value) {
@@ -166,6 +198,8 @@ uint64_t parseUInt(llvm::StringRef opt, llvm::StringRef value) {
 
 Options parseArgs(int argc, char **argv) {
   Options o;
+  o.version = mlir::bytecode::kVersion;
+  bool versionGiven = false, shapeGiven = false;
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     llvm::StringRef name = arg, value;
@@ -181,15 +215,35 @@ Options parseArgs(int argc, char **argv) {
         fatal("missing value for " + name);
       return argv[++i];
     };
-    if (name == "-h" || name == "--help" || name == "-help") {
+    // Both -flag and --flag.
+    llvm::StringRef flag = name;
+    if (flag.starts_with("--"))
+      flag = flag.drop_front(2);
+    else if (flag.starts_with("-"))
+      flag = flag.drop_front(1);
+    if (flag == "h" || flag == "help") {
       usage(llvm::outs());
       std::exit(0);
-    } else if (name == "-o" || name == "--output" || name == "--o") {
+    } else if (flag == "o" || flag == "output") {
       o.output = next().str();
-    } else if (name == "--layers" || name == "-layers") {
+    } else if (flag == "model") {
+      llvm::StringRef m = next();
+      if (m == "weights")
+        o.model = ModelKind::Weights;
+      else if (m == "transformer")
+        o.model = ModelKind::Transformer;
+      else if (m == "fanout")
+        o.model = ModelKind::FanOut;
+      else if (m == "chain")
+        o.model = ModelKind::Chain;
+      else
+        fatal("unknown model '" + m +
+              "' (weights, transformer, fanout or chain)");
+    } else if (flag == "layers") {
       o.layers = parseUInt(name, next());
-    } else if (name == "--shape" || name == "-shape") {
+    } else if (flag == "shape") {
       llvm::StringRef s = next();
+      shapeGiven = true;
       o.shape.clear();
       if (s != "scalar" && !s.empty()) {
         llvm::SmallVector<llvm::StringRef> dims;
@@ -197,27 +251,56 @@ Options parseArgs(int argc, char **argv) {
         for (llvm::StringRef d : dims)
           o.shape.push_back(parseUInt(name, d));
       }
-    } else if (name == "--dtype" || name == "-dtype") {
+    } else if (flag == "dtype") {
       llvm::StringRef d = next();
       o.dtype = lookupDType(d);
       if (!o.dtype)
         fatal("unknown dtype '" + d + "'");
-    } else if (name == "--sparse" || name == "-sparse") {
+    } else if (flag == "sparse") {
       o.sparse = true;
-    } else if (name == "--emit-bytecode-version" ||
-               name == "-emit-bytecode-version") {
+    } else if (flag == "text") {
+      o.text = true;
+    } else if (flag == "emit-bytecode-version") {
       o.version = parseUInt(name, next());
+      versionGiven = true;
       if (o.version < mlir::bytecode::kMinSupportedVersion ||
           o.version > mlir::bytecode::kVersion)
         fatal("bytecode version must be in [" +
               llvm::Twine(int(mlir::bytecode::kMinSupportedVersion)) + ", " +
               llvm::Twine(int(mlir::bytecode::kVersion)) + "]");
-    } else if (name == "--seed" || name == "-seed") {
+    } else if (flag == "seed") {
       o.seed = parseUInt(name, next());
-    } else if (name == "--external-group" || name == "-external-group") {
+    } else if (flag == "external-group") {
       o.externalGroup = next().str();
       if (o.externalGroup.empty())
         fatal("--external-group needs a non-empty name");
+    } else if (flag == "loc-style") {
+      llvm::StringRef st = next();
+      o.locStyleGiven = true;
+      if (st == "jax")
+        o.locStyle = LocStyle::Jax;
+      else if (st == "torch")
+        o.locStyle = LocStyle::Torch;
+      else if (st == "none")
+        o.locStyle = LocStyle::None;
+      else
+        fatal("unknown location style '" + st + "' (jax, torch or none)");
+    } else if (flag == "hidden") {
+      o.hidden = parseUInt(name, next());
+    } else if (flag == "intermediate") {
+      o.intermediate = parseUInt(name, next());
+    } else if (flag == "heads") {
+      o.heads = parseUInt(name, next());
+    } else if (flag == "kv-heads") {
+      o.kvHeads = parseUInt(name, next());
+    } else if (flag == "vocab") {
+      o.vocab = parseUInt(name, next());
+    } else if (flag == "seq") {
+      o.seqLen = parseUInt(name, next());
+    } else if (flag == "users") {
+      o.users = parseUInt(name, next());
+    } else if (flag == "length") {
+      o.length = parseUInt(name, next());
     } else if (name == "-v" || name == "--verbose") {
       o.verbose = true;
     } else {
@@ -226,6 +309,31 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.output.empty())
     fatal("no output file given (-o FILE)");
+  if (!o.dtype)
+    o.dtype = &kDTypes[0];
+  if (o.text && versionGiven)
+    fatal("--emit-bytecode-version applies to bytecode, not --text");
+  if (o.model == ModelKind::Weights) {
+    if (!o.locStyleGiven)
+      o.locStyle = LocStyle::Source;
+    return o;
+  }
+  if (o.dtype->gen != Gen::F32 && o.dtype->gen != Gen::F16 &&
+      o.dtype->gen != Gen::BF16 && o.dtype->gen != Gen::F64)
+    fatal("--model other than weights takes a float --dtype (f32, f16, bf16 "
+          "or f64)");
+  if (o.model == ModelKind::Transformer) {
+    if (shapeGiven)
+      fatal("--shape does not apply to the transformer (see --hidden...)");
+    uint64_t kv = o.kvHeads ? o.kvHeads : o.heads;
+    if (!o.hidden || !o.heads || !o.intermediate || !o.vocab || !o.seqLen ||
+        !kv)
+      fatal("transformer sizes must be positive");
+    if (o.hidden % o.heads || (o.hidden / o.heads) % 2)
+      fatal("--hidden must be --heads times an even head size");
+    if (o.heads % kv)
+      fatal("--heads must be a multiple of --kv-heads");
+  }
   return o;
 }
 
@@ -476,51 +584,30 @@ void fillValues(const DType &dtype, uint64_t &state, char *out, size_t size) {
   }
 }
 
-//===----------------------------------------------------------------------===//
-// IR
-//===----------------------------------------------------------------------===//
-
-std::string tensorType(const Options &o) {
-  std::string t = "tensor<";
-  for (uint64_t d : o.shape)
-    t += std::to_string(d) + "x";
-  t += o.dtype->mlir;
-  t += ">";
-  return t;
-}
-
-std::string buildIR(const Options &o) {
-  std::string t = tensorType(o);
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "module {\n";
-  os << "  func.func @forward(%x: " << t << ") -> " << t << " {\n";
-  if (o.dtype->chain == Chain::Select && o.layers)
-    os << "    %c = arith.constant true\n";
-  std::string prev = "%x";
-  for (uint64_t i = 0; i < o.layers; ++i) {
-    os << "    %w" << i << " = arith.constant dense_resource<layer" << i
-       << ".weight> : " << t << "\n";
-    switch (o.dtype->chain) {
-    case Chain::AddF:
-      os << "    %v" << i << " = arith.addf " << prev << ", %w" << i << " : "
-         << t << "\n";
-      break;
-    case Chain::AddI:
-      os << "    %v" << i << " = arith.addi " << prev << ", %w" << i << " : "
-         << t << "\n";
-      break;
-    case Chain::Select:
-      os << "    %v" << i << " = arith.select %c, " << prev << ", %w" << i
-         << " : " << t << "\n";
-      break;
+/// Calls `sink` with the `size` bytes of weight `w`, in pieces of at most
+/// `chunk.size()` bytes (zeros with --sparse, as the holes read).
+template <typename Sink>
+void streamValues(const Options &o, const Weight &w, uint64_t size,
+                  std::vector<char> &chunk, Sink sink) {
+  if (o.sparse) {
+    std::fill(chunk.begin(), chunk.end(), 0);
+    for (uint64_t left = size; left;) {
+      size_t n = size_t(std::min<uint64_t>(left, chunk.size()));
+      sink(chunk.data(), n);
+      left -= n;
     }
-    prev = "%v" + std::to_string(i);
+    return;
   }
-  os << "    return " << prev << " : " << t << "\n";
-  os << "  }\n";
-  os << "}\n";
-  return s;
+  // Independent stream per (seed, weight), whatever the chunking.
+  uint64_t k = w.stream;
+  uint64_t state = o.seed ^ splitmix64(k);
+  state = splitmix64(state);
+  for (uint64_t left = size; left;) {
+    size_t n = size_t(std::min<uint64_t>(left, chunk.size()));
+    fillValues(*o.dtype, state, chunk.data(), n);
+    sink(chunk.data(), n);
+    left -= n;
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -545,7 +632,7 @@ struct ResourceEntry {
   enum class Action { Copy, CopyBlob, NewBlob } action = Action::Copy;
   uint64_t blobAlign = 1, blobSize = 0;
   uint64_t blobDataOrigOffset = 0; // CopyBlob: absolute offset in the buffer
-  uint64_t layer = 0;              // NewBlob
+  const Weight *weight = nullptr;  // NewBlob
   uint64_t newSize = 0;
 };
 
@@ -554,6 +641,14 @@ struct ResourceGroup {
   uint64_t key; // string index (external) or dialect index
   std::vector<ResourceEntry> entries;
 };
+
+/// The tensor type of the weights model's weights.
+std::string weightTypeText(const Options &o) {
+  std::string t = "tensor<";
+  for (uint64_t d : o.shape)
+    t += std::to_string(d) + "x";
+  return t + o.dtype->mlir + ">";
+}
 
 std::string fmtSize(uint64_t n) {
   char buf[64];
@@ -568,7 +663,8 @@ std::string fmtSize(uint64_t n) {
   return buf;
 }
 
-void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
+void writeModel(const Options &o, const std::vector<Weight> &weights,
+                llvm::StringRef bc, const std::string &path) {
   // --- Header and top-level sections of the MLIR-written buffer.
   Reader r(bc, 0, bc.size(), "header");
   if (!bc.starts_with("ML\xEFR"))
@@ -674,35 +770,34 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
   }
 
   // --- Decide what each entry becomes.
-  uint64_t numElements = 1;
-  for (uint64_t d : o.shape) {
-    if (d && numElements > UINT64_MAX / d)
+  uint64_t elemBytes = o.dtype->bytes;
+  uint64_t weightAlign = elemBytes; // 1, 2, 4 or 8
+  llvm::StringMap<const Weight *> weightOfKey;
+  uint64_t maxWeightBytes = 0, totalWeightBytes = 0;
+  for (const Weight &w : weights) {
+    uint64_t n = w.numElements();
+    if (n && elemBytes > UINT64_MAX / n)
       fatal("shape too large");
-    numElements *= d;
+    maxWeightBytes = std::max(maxWeightBytes, n * elemBytes);
+    totalWeightBytes += n * elemBytes;
+    if (!weightOfKey.try_emplace(w.key, &w).second)
+      fatal("internal error: two weights named '" + w.key + "'");
   }
-  if (numElements && o.dtype->bytes > UINT64_MAX / numElements)
-    fatal("shape too large");
-  uint64_t weightBytes = numElements * o.dtype->bytes;
-  uint64_t weightAlign = o.dtype->bytes; // 1, 2, 4 or 8
-
-  llvm::StringMap<uint64_t> layerOfKey;
-  for (uint64_t i = 0; i < o.layers; ++i)
-    layerOfKey["layer" + std::to_string(i) + ".weight"] = i;
 
   uint64_t sectionAlign = 1;
   uint64_t rel = 0; // offset within the new Resource section data
   uint64_t numNewBlobs = 0;
   for (ResourceGroup &g : groups) {
     for (ResourceEntry &e : g.entries) {
-      auto it = layerOfKey.find(str(e.keyIndex));
+      auto it = weightOfKey.find(str(e.keyIndex));
       if (!g.external && e.origSize == 0 &&
           e.kind == uint8_t(mlir::AsmResourceEntryKind::Blob) &&
-          it != layerOfKey.end()) {
+          it != weightOfKey.end()) {
         e.action = ResourceEntry::Action::NewBlob;
-        e.layer = it->second;
+        e.weight = it->second;
         e.blobAlign = weightAlign;
-        e.blobSize = weightBytes;
-        layerOfKey.erase(it);
+        e.blobSize = it->second->numElements() * elemBytes;
+        weightOfKey.erase(it);
         ++numNewBlobs;
       } else if (e.origSize &&
                  e.kind == uint8_t(mlir::AsmResourceEntryKind::Blob)) {
@@ -734,8 +829,8 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
       rel += e.newSize;
     }
   }
-  if (!layerOfKey.empty())
-    fatal("MLIR did not declare resource '" + layerOfKey.begin()->getKey() +
+  if (!weightOfKey.empty())
+    fatal("MLIR did not declare resource '" + weightOfKey.begin()->getKey() +
           "' in the bytecode");
   uint64_t newResSize = rel;
 
@@ -762,8 +857,8 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
   Output out(path);
   out.write(bc.substr(0, headerEnd));
   std::vector<char> chunk;
-  if (!o.sparse && numNewBlobs && weightBytes)
-    chunk.resize(std::min<uint64_t>(weightBytes, 4u << 20));
+  if (!o.sparse && numNewBlobs && maxWeightBytes)
+    chunk.resize(std::min<uint64_t>(maxWeightBytes, 4u << 20));
   llvm::SmallVector<std::string> layout;
   auto note = [&](const Section &s, uint64_t at, uint64_t size,
                   uint64_t align) {
@@ -814,16 +909,10 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
               out.hole(e.blobSize);
               break;
             }
-            // Independent stream per (seed, layer), whatever the chunking.
-            uint64_t k = e.layer;
-            uint64_t state = o.seed ^ splitmix64(k);
-            state = splitmix64(state);
-            for (uint64_t left = e.blobSize; left;) {
-              size_t n = size_t(std::min<uint64_t>(left, chunk.size()));
-              fillValues(*o.dtype, state, chunk.data(), n);
-              out.writeChunk(chunk.data(), n);
-              left -= n;
-            }
+            streamValues(o, *e.weight, e.blobSize, chunk,
+                         [&](const char *p, size_t n) {
+                           out.writeChunk(p, n);
+                         });
             break;
           }
           }
@@ -856,9 +945,14 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
 
   if (o.verbose) {
     llvm::errs() << "mlirscope-genmodel: wrote " << o.output << "\n"
-                 << "  bytecode version " << version << ", " << o.layers
-                 << " x " << tensorType(o) << " (" << fmtSize(weightBytes)
-                 << " bytes each" << (o.sparse ? ", sparse" : "") << ")\n"
+                 << "  bytecode version " << version << ", ";
+    if (o.model == ModelKind::Weights)
+      llvm::errs() << o.layers << " x " << weightTypeText(o) << " ("
+                   << fmtSize(maxWeightBytes) << " bytes each";
+    else
+      llvm::errs() << weights.size() << " weights ("
+                   << fmtSize(totalWeightBytes) << " bytes";
+    llvm::errs() << (o.sparse ? ", sparse" : "") << ")\n"
                  << "  file size " << fmtSize(total) << " in "
                  << llvm::format("%.3f", secs) << " s\n";
     for (const std::string &l : layout)
@@ -866,51 +960,164 @@ void writeModel(const Options &o, llvm::StringRef bc, const std::string &path) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Text output
+//===----------------------------------------------------------------------===//
+
+/// Appends the hex digits of `size` bytes at `p` to `out`, as MLIR prints
+/// blobs.
+void appendHex(std::string &out, const char *p, size_t size) {
+  static const char kDigits[] = "0123456789ABCDEF";
+  size_t at = out.size();
+  out.resize(at + 2 * size);
+  for (size_t i = 0; i < size; ++i) {
+    uint8_t b = uint8_t(p[i]);
+    out[at + 2 * i] = kDigits[b >> 4];
+    out[at + 2 * i + 1] = kDigits[b & 15];
+  }
+}
+
+/// The blob of a text resource: "0x", the alignment as a little-endian
+/// uint32, then the bytes.
+std::string hexBlobPrefix(uint32_t alignment) {
+  char a[4];
+  for (int i = 0; i < 4; ++i)
+    a[i] = char((alignment >> (8 * i)) & 0xFF);
+  std::string s = "\"0x";
+  appendHex(s, a, 4);
+  return s;
+}
+
+void writeText(const Options &o, mlir::ModuleOp module,
+               const std::vector<Weight> &weights, const std::string &path) {
+  auto start = std::chrono::steady_clock::now();
+  Output out(path);
+  {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    mlir::OpPrintingFlags flags;
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    module->print(os, flags);
+    out.write(s);
+  }
+  uint64_t irBytes = out.offset();
+  std::vector<char> chunk;
+  std::string hex;
+  uint64_t elemBytes = o.dtype->bytes;
+  bool any = !weights.empty() || !o.externalGroup.empty();
+  if (any)
+    out.write("\n{-#\n");
+  if (!weights.empty()) {
+    out.write("  dialect_resources: {\n    builtin: {\n");
+    uint64_t maxBytes = 0;
+    for (const Weight &w : weights)
+      maxBytes = std::max(maxBytes, w.numElements() * elemBytes);
+    chunk.resize(std::min<uint64_t>(std::max<uint64_t>(maxBytes, 1), 4u << 20));
+    for (size_t i = 0; i < weights.size(); ++i) {
+      const Weight &w = weights[i];
+      out.write("      " + w.key + ": " + hexBlobPrefix(uint32_t(elemBytes)));
+      streamValues(o, w, w.numElements() * elemBytes, chunk,
+                   [&](const char *p, size_t n) {
+                     hex.clear();
+                     appendHex(hex, p, n);
+                     out.write(hex);
+                   });
+      out.write(i + 1 < weights.size() ? "\",\n" : "\"\n");
+    }
+    out.write("    }\n  }");
+  }
+  if (!o.externalGroup.empty()) {
+    static const uint64_t kExtBlob[2] = {0x0706050403020100ull,
+                                         0x0F0E0D0C0B0A0908ull};
+    std::string blob = hexBlobPrefix(8);
+    appendHex(blob, reinterpret_cast<const char *>(kExtBlob), 16);
+    out.write(std::string(weights.empty() ? "" : ",\n") +
+              "  external_resources: {\n    " + o.externalGroup +
+              ": {\n      ext.blob: " + blob + "\"\n    }\n  }");
+  }
+  if (any)
+    out.write("\n#-}\n");
+  uint64_t total = out.offset();
+  out.finish();
+  if (o.verbose) {
+    auto secs = std::chrono::duration<double>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    llvm::errs() << "mlirscope-genmodel: wrote " << o.output << "\n"
+                 << "  text, " << weights.size() << " weights\n"
+                 << "  file size " << fmtSize(total) << " (IR "
+                 << fmtSize(irBytes) << ") in " << llvm::format("%.3f", secs)
+                 << " s\n";
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   Options o = parseArgs(argc, argv);
+  auto start = std::chrono::steady_clock::now();
+  auto lap = [&](const char *what) {
+    if (!o.verbose)
+      return;
+    llvm::errs() << "mlirscope-genmodel: " << what << " after "
+                 << llvm::format("%.3f", std::chrono::duration<double>(
+                                             std::chrono::steady_clock::now() -
+                                             start)
+                                             .count())
+                 << " s\n";
+  };
 
   mlir::DialectRegistry registry;
-  registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect>();
+  registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect,
+                  mlir::linalg::LinalgDialect>();
   mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
   ctx.loadAllAvailableDialects();
 
-  std::string ir = buildIR(o);
+  GeneratedIR ir = buildIR(o);
+  lap("IR text built");
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(ir, mlir::ParserConfig(&ctx),
+      mlir::parseSourceString<mlir::ModuleOp>(ir.text, mlir::ParserConfig(&ctx),
                                               "genmodel");
   if (!module)
-    fatal("generated IR failed to parse:\n" + ir);
-
-  // The 16-byte blob of the optional external resource group.
-  static const uint64_t kExtBlob[2] = {0x0706050403020100ull,
-                                       0x0F0E0D0C0B0A0908ull};
-  mlir::BytecodeWriterConfig config("mlirscope-genmodel");
-  config.setDesiredBytecodeVersion(o.version);
-  if (!o.externalGroup.empty()) {
-    config.attachResourcePrinter(
-        o.externalGroup, [](mlir::Operation *, mlir::AsmResourceBuilder &b) {
-          b.buildBlob("ext.blob", llvm::ArrayRef<uint64_t>(kExtBlob));
-        });
-  }
-  std::string bc;
-  {
-    llvm::raw_string_ostream os(bc);
-    if (mlir::failed(mlir::writeBytecodeToFile(module->getOperation(), os,
-                                               config)))
-      fatal("MLIR could not write bytecode version " +
-            llvm::Twine(o.version));
-  }
+    fatal("generated IR failed to parse" +
+          (ir.text.size() < (64u << 10) ? ":\n" + ir.text : std::string()));
+  lap("parsed and verified");
+  applyLocations(*module, ir, o.locStyle);
 
   std::string tmp = o.output + ".tmp";
   gTmpPath = tmp;
-  writeModel(o, bc, tmp);
+  if (o.text) {
+    writeText(o, *module, ir.weights, tmp);
+  } else {
+    // The 16-byte blob of the optional external resource group.
+    static const uint64_t kExtBlob[2] = {0x0706050403020100ull,
+                                         0x0F0E0D0C0B0A0908ull};
+    mlir::BytecodeWriterConfig config("mlirscope-genmodel");
+    config.setDesiredBytecodeVersion(o.version);
+    if (!o.externalGroup.empty()) {
+      config.attachResourcePrinter(
+          o.externalGroup, [](mlir::Operation *, mlir::AsmResourceBuilder &b) {
+            b.buildBlob("ext.blob", llvm::ArrayRef<uint64_t>(kExtBlob));
+          });
+    }
+    std::string bc;
+    {
+      llvm::raw_string_ostream os(bc);
+      if (mlir::failed(mlir::writeBytecodeToFile(module->getOperation(), os,
+                                                 config)))
+        fatal("MLIR could not write bytecode version " +
+              llvm::Twine(o.version));
+    }
+    lap("bytecode IR written");
+    writeModel(o, ir.weights, bc, tmp);
+  }
   if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     fatal("cannot rename '" + tmp + "' to '" + o.output +
           "': " + std::strerror(err));
   }
+  lap("done");
   return 0;
 }
