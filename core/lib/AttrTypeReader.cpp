@@ -324,3 +324,20 @@ AttrTypeReader::propertyAttrs(uint64_t idx) {
   }
   return out;
 }
+
+llvm::DenseSet<uint64_t> AttrTypeReader::locationStrings() {
+  llvm::DenseSet<uint64_t> out;
+  for (const AttrTypeEntry &e : attrs) {
+    if (!e.custom || e.dialect != builtinDialect)
+      continue;
+    ByteCursor in = cursorFor(e);
+    uint64_t code, first;
+    if (in.readVarInt(code) &&
+        (code == builtin_encoding::kFileLineColLoc ||
+         code == builtin_encoding::kFileLineColRange ||
+         code == builtin_encoding::kNameLoc) &&
+        in.readVarInt(first))
+      out.insert(first);
+  }
+  return out;
+}

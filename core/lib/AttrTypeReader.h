@@ -22,6 +22,7 @@
 
 #include "ByteCursor.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <mutex>
@@ -103,6 +104,10 @@ public:
                ? properties[idx].second - properties[idx].first
                : 0;
   }
+
+  /// The string attributes that locations use as file names and NameLoc
+  /// names.
+  llvm::DenseSet<uint64_t> locationStrings();
 
   /// Whether attribute `idx` belongs to the named dialect.
   bool isDialect(uint64_t idx, llvm::StringRef dialect) const;

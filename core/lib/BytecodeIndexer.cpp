@@ -21,6 +21,7 @@
 #include "VhloBytecode.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
@@ -201,6 +202,7 @@ private:
   /// Decodes entries on demand; created once the tables are read, and kept
   /// by the index for op details.
   std::shared_ptr<AttrTypeReader> reader;
+  std::optional<llvm::DenseSet<uint64_t>> locationStrings;
   /// Dialect resource handles, in file order: the key and the index of its
   /// Resource (kNone for a declaration without data).
   std::vector<std::pair<std::string, uint32_t>> handles;
@@ -674,10 +676,14 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
     return std::nullopt;
   ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
                 scratch);
+  // Strings that name files or scopes in locations are not symbols (they
+  // sit among the properties of ops like linalg.generic by coincidence).
+  if (!locationStrings)
+    locationStrings = reader->locationStrings();
   auto isName = [&](uint64_t attr) -> std::optional<llvm::StringRef> {
     auto s = reader->stringAttr(attr);
     if (!s || s->empty() || *s == "public" || *s == "private" ||
-        *s == "nested")
+        *s == "nested" || locationStrings->count(attr))
       return std::nullopt;
     return s;
   };
