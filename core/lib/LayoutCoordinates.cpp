@@ -19,8 +19,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "LayoutInternal.h"
-#define LAYOUT_DEBUG
-#include <cstdio>
 
 #include <algorithm>
 #include <array>
@@ -57,14 +55,6 @@ public:
       if (!work.tick(g.nodeCount() + g.layeredEdgeCount()))
         return false;
       compact(left, candidates[k]);
-#ifdef LAYOUT_DEBUG
-      for (uint32_t l = 0; l < g.layerCount; ++l) {
-        auto nodes = g.layerNodes(l);
-        for (uint32_t i = 1; i < nodes.size(); ++i)
-          if (candidates[k][nodes[i]] - candidates[k][nodes[i-1]] < separation(nodes[i-1], nodes[i]) - 1e-9)
-            fprintf(stderr, "cand %u layer %u pos %u: %g < %g (roots %u %u)\n", k, l, i, candidates[k][nodes[i]] - candidates[k][nodes[i-1]], separation(nodes[i-1], nodes[i]), root[nodes[i-1]], root[nodes[i]]);
-      }
-#endif
       if (!work.tick(3 * uint64_t(g.nodeCount())))
         return false;
       work.report(0.7 + 0.06 * (k + 1), "coordinates");
