@@ -56,10 +56,11 @@ llvm::Error validate(const LayoutGraph &graph, const LayoutOptions &options) {
 
 /// Appends edge e's polyline: down from the top end through its dummy
 /// chain, with points where the chain runs straight dropped, reversed
-/// afterwards for a reversed edge.
+/// afterwards for a reversed edge. O(bends of the chain).
 void drawEdge(const LayeredGraph &g, const LayoutGraph &graph,
               const LayoutOptions &options, const std::vector<double> &x,
-              const std::vector<double> &layerY, uint32_t e, bool reversed,
+              const std::vector<double> &layerY,
+              const std::vector<uint32_t> &runEnd, uint32_t e, bool reversed,
               std::vector<LayoutPoint> &points) {
   size_t first = points.size();
   auto [a, b] = g.orientedEdges[e];
@@ -87,8 +88,18 @@ void drawEdge(const LayeredGraph &g, const LayoutGraph &graph,
   };
   add({x[a], ya + hA});
   uint32_t la = g.layer[a], lb = g.layer[b];
-  for (uint32_t l = la + 1; l < lb; ++l)
-    add({x[g.trunkStart[a] + (l - la - 1)], layerY[l]});
+  if (lb > la + 1) {
+    // Jump along the straight runs of the chain: a value read all over a
+    // model costs its bends, not its length, for each of its edges.
+    uint32_t first = g.trunkStart[a], last = first + (lb - la - 2);
+    for (uint32_t d = first; d <= last;) {
+      add({x[d], layerY[g.layer[d]]});
+      uint32_t end = std::min(runEnd[d - g.realCount], last);
+      if (end != d)
+        add({x[end], layerY[g.layer[end]]});
+      d = end + 1;
+    }
+  }
   add({x[b], layerY[lb] - graph.nodes[b].height / 2});
   if (reversed)
     std::reverse(points.begin() + first, points.end());
@@ -105,21 +116,25 @@ llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
     return cancelledError();
 
   work.report(0, "layering");
+  if (!work.poll())
+    return cancelledError();
   LayeredGraph g;
   if (llvm::Error err = buildLayeredGraph(graph, g, work))
     return std::move(err);
 
   LayoutResult result;
   work.report(0.1, "ordering");
-  if (!orderLayers(g, options, work, result.crossings, result.sweeps))
+  if (!work.poll() || !orderLayers(g, options, work, result.crossings, result.sweeps))
     return cancelledError();
 
   work.report(0.7, "coordinates");
   std::vector<double> x;
-  if (!assignCoordinates(g, graph, options, work, x, result.layerY))
+  if (!work.poll() || !assignCoordinates(g, graph, options, work, x, result.layerY))
     return cancelledError();
 
   work.report(0.95, "edges");
+  if (!work.poll())
+    return cancelledError();
   uint32_t n = graph.nodes.size();
   // Shift so the leftmost node (or bend) touches x = 0.
   double left = 0;
@@ -140,11 +155,19 @@ llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
   size_t edgeCount = graph.edges.size();
   result.edgePointBegin.resize(edgeCount + 1);
   result.edgePointBegin[0] = 0;
+  // runEnd[d - n]: the last dummy of d's chain in the straight (same x)
+  // run that starts at d.
+  std::vector<uint32_t> runEnd(g.nodeCount() - n);
+  for (uint32_t d = g.nodeCount(); d-- > n;) {
+    bool chainGoesOn = d + 1 < g.nodeCount() && g.layer[d + 1] == g.layer[d] + 1 &&
+                       g.preds(d + 1).size() == 1 && g.preds(d + 1)[0] == d;
+    runEnd[d - n] = chainGoesOn && x[d + 1] == x[d] ? runEnd[d + 1 - n] : d;
+  }
   std::vector<uint8_t> isReversed(edgeCount, 0);
   for (uint32_t e : g.reversedEdges)
     isReversed[e] = 1;
   for (uint32_t e = 0; e < edgeCount; ++e) {
-    drawEdge(g, graph, options, x, result.layerY, e, isReversed[e],
+    drawEdge(g, graph, options, x, result.layerY, runEnd, e, isReversed[e],
              result.edgePoints);
     if (result.edgePoints.size() >= kNone)
       return invalid("graph too large to lay out: edge polylines exceed 2^32 "

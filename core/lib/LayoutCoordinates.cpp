@@ -20,6 +20,8 @@
 
 #include "LayoutInternal.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -232,7 +234,11 @@ private:
   }
 
   /// Aligns the candidates to the narrowest one (left ones by their left
-  /// edge, right ones by their right edge) and averages the middle two.
+  /// edge, right ones by their right edge) and averages the middle ones.
+  /// A candidate much wider than the narrowest has drifted into a
+  /// staircase (long models do that in one direction, by how the order
+  /// happens to break ties) and is left out: taking the same order
+  /// statistic of any fixed subset keeps every separation.
   void balance(std::array<std::vector<double>, 4> &candidates,
                std::vector<double> &x) {
     uint32_t n = g.nodeCount();
@@ -248,19 +254,29 @@ private:
       if (hi[k] - lo[k] < hi[narrowest] - lo[narrowest])
         narrowest = k;
     }
+    double limit = kMaxDrift * (hi[narrowest] - lo[narrowest]);
+    llvm::SmallVector<unsigned, 4> kept;
     for (unsigned k = 0; k < 4; ++k) {
+      if (hi[k] - lo[k] > limit && k != narrowest)
+        continue;
+      kept.push_back(k);
       double shift = k % 2 == 0 ? lo[narrowest] - lo[k] : hi[narrowest] - hi[k];
       for (double &value : candidates[k])
         value += shift;
     }
     x.resize(n);
     for (uint32_t v = 0; v < n; ++v) {
-      std::array<double, 4> c = {candidates[0][v], candidates[1][v],
-                                 candidates[2][v], candidates[3][v]};
-      std::sort(c.begin(), c.end());
-      x[v] = (c[1] + c[2]) / 2;
+      std::array<double, 4> c;
+      for (unsigned i = 0; i < kept.size(); ++i)
+        c[i] = candidates[kept[i]][v];
+      std::sort(c.begin(), c.begin() + kept.size());
+      // 4: the middle two; 3: the middle one; 2: both; 1: itself.
+      x[v] = (c[(kept.size() - 1) / 2] + c[kept.size() / 2]) / 2;
     }
   }
+
+  /// How much wider than the narrowest a candidate may be and still count.
+  static constexpr double kMaxDrift = 1.5;
 
   const LayeredGraph &g;
   std::vector<double> halfWidth, halfGap;

@@ -150,22 +150,29 @@ llvm::Error layout::buildLayeredGraph(const LayoutGraph &graph,
   }
   assert(topo.size() == n && "back edges left a cycle");
 
-  // Longest path puts every source on layer 0, so a constant read at the
-  // bottom of a model would draw an edge across the whole graph. Pull each
-  // source down to just above its highest successor instead; successors are
-  // not sources and keep their layers, so this is one pass.
+  // Longest path packs everything upward: a constant read at the bottom of
+  // a model would sit on layer 0 with an edge across the whole graph. One
+  // pass from the bottom moves each node with more out-edges than in-edges
+  // down to just above its highest successor; each move shortens the edges
+  // in total, and successors are placed first, so one pass is enough.
   {
-    std::vector<uint8_t> hasPred(n, 0);
+    std::vector<uint32_t> inEdges(n, 0);
     for (uint32_t e : out.items)
-      hasPred[g.orientedEdges[e].to] = 1;
+      ++inEdges[g.orientedEdges[e].to];
     for (uint32_t v : llvm::reverse(topo)) {
-      if (hasPred[v] || down.begin[v] == down.begin[v + 1])
+      uint32_t outEdges = down.begin[v + 1] - down.begin[v];
+      if (outEdges == 0 || outEdges < inEdges[v])
         continue;
       uint32_t highest = std::numeric_limits<uint32_t>::max();
       for (uint32_t i = down.begin[v]; i < down.begin[v + 1]; ++i)
         highest = std::min(highest, g.layer[down.items[i]]);
       g.layer[v] = highest - 1;
     }
+    if (!work.tick(n + out.items.size()))
+      return cancelledError();
+    uint32_t top = n ? *std::min_element(g.layer.begin(), g.layer.end()) : 0;
+    for (uint32_t &layer : g.layer)
+      layer -= top;
   }
   uint32_t maxLayer = 0;
   for (uint32_t v = 0; v < n; ++v)

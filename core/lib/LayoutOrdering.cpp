@@ -146,7 +146,91 @@ public:
     return true;
   }
 
+  /// Swaps neighbors of each layer while that removes crossings with both
+  /// adjacent layers (Gansner et al.'s transpose, one pass per layer).
+  /// Linear per pass: each pair's crossings come from merging the two
+  /// nodes' sorted neighbor positions.
+  bool transpose(bool down, WorkTracker &work) {
+    for (uint32_t step = 0; step < g.layerCount; ++step)
+      if (!transposeLayer(down ? step : g.layerCount - 1 - step, work))
+        return false;
+    return true;
+  }
+
 private:
+  /// Pairs (x in a, y in b) with x > y: the crossings between the edges
+  /// of two nodes whose neighbor positions are a and b, a's node on the
+  /// left. Both sorted.
+  static uint64_t crossingsBetween(llvm::ArrayRef<uint32_t> a,
+                                   llvm::ArrayRef<uint32_t> b) {
+    uint64_t count = 0;
+    size_t i = 0;
+    for (uint32_t y : b) {
+      while (i < a.size() && a[i] <= y)
+        ++i;
+      count += a.size() - i;
+    }
+    return count;
+  }
+
+  bool transposeLayer(uint32_t l, WorkTracker &work) {
+    uint32_t first = g.layerBegin[l], size = g.layerBegin[l + 1] - first;
+    if (size < 2)
+      return work.tick(1);
+    // Neighbor positions of the node at each slot, sorted: slot k's upper
+    // ones are positions[begin[2k] .. begin[2k+1]), lower ones up to
+    // begin[2k+2].
+    begin.assign(1, 0);
+    positions.clear();
+    for (uint32_t k = 0; k < size; ++k) {
+      uint32_t v = g.order[first + k];
+      for (llvm::ArrayRef<uint32_t> side : {g.preds(v), g.succs(v)}) {
+        size_t from = positions.size();
+        for (uint32_t u : side)
+          positions.push_back(g.pos[u]);
+        std::sort(positions.begin() + from, positions.end());
+        begin.push_back(positions.size());
+      }
+    }
+    auto side = [&](uint32_t k, unsigned which) {
+      return llvm::ArrayRef<uint32_t>(positions)
+          .slice(begin[2 * k + which],
+                 begin[2 * k + which + 1] - begin[2 * k + which]);
+    };
+    slots.resize(size);
+    for (uint32_t k = 0; k < size; ++k)
+      slots[k] = k;
+    bool swapped = true;
+    for (unsigned round = 0; swapped && round < kTransposeRounds; ++round) {
+      swapped = false;
+      for (uint32_t k = 0; k + 1 < size; ++k) {
+        uint32_t a = slots[k], b = slots[k + 1];
+        uint64_t kept = crossingsBetween(side(a, 0), side(b, 0)) +
+                        crossingsBetween(side(a, 1), side(b, 1));
+        if (kept == 0)
+          continue;
+        uint64_t flipped = crossingsBetween(side(b, 0), side(a, 0)) +
+                           crossingsBetween(side(b, 1), side(a, 1));
+        if (flipped < kept) {
+          std::swap(slots[k], slots[k + 1]);
+          swapped = true;
+        }
+      }
+      if (!work.tick(size + 2 * positions.size()))
+        return false;
+    }
+    scratch.assign(g.order.begin() + first, g.order.begin() + first + size);
+    for (uint32_t k = 0; k < size; ++k) {
+      uint32_t v = scratch[slots[k]];
+      g.order[first + k] = v;
+      g.pos[v] = k;
+    }
+    return true;
+  }
+
+  static constexpr unsigned kTransposeRounds = 4;
+  std::vector<uint32_t> begin, positions, slots, scratch;
+
   struct Keyed {
     double barycenter;
     uint32_t slot, node;
@@ -241,7 +325,8 @@ bool layout::orderLayers(LayeredGraph &g, const LayoutOptions &options,
     return false;
 
   auto start = std::chrono::steady_clock::now();
-  uint64_t sweepCost = 2 * uint64_t(g.nodeCount()) + 2 * g.layeredEdgeCount();
+  // A sweep, its transpose pass and the count after it.
+  uint64_t sweepCost = 4 * uint64_t(g.nodeCount()) + 6 * g.layeredEdgeCount();
   uint64_t spent = 0;
   // The best order so far, when the current one is not it.
   std::vector<uint32_t> best;
@@ -259,7 +344,8 @@ bool layout::orderLayers(LayeredGraph &g, const LayoutOptions &options,
       break;
     if (currentIsBest)
       best = g.order;
-    if (!sweeper.sweep(/*down=*/sweeps % 2 == 0, work))
+    if (!sweeper.sweep(/*down=*/sweeps % 2 == 0, work) ||
+        !sweeper.transpose(/*down=*/sweeps % 2 == 0, work))
       return false;
     ++sweeps;
     spent += sweepCost;
