@@ -1,0 +1,415 @@
+//===- mlirscope-layout-bench.cpp - Graphs and crossings for bench/layout.sh ===//
+//
+// Part of the mlirscope project.
+//
+// Generates the benchmark's graphs, lays them out with layoutGraph, and
+// counts the crossings of Graphviz's and dagre's drawings of the same graphs
+// with the same counter (countDrawingCrossings):
+//
+//   mlirscope-layout-bench gen SHAPE N SEED dot|json OUT
+//   mlirscope-layout-bench layout SHAPE N SEED [SWEEPS]
+//   mlirscope-layout-bench layout-json FILE [SWEEPS]
+//   mlirscope-layout-bench svg SHAPE N SEED OUT     (our layout, to look at)
+//   mlirscope-layout-bench crossings-dot PLAIN      (dot -Tplain output)
+//   mlirscope-layout-bench crossings-dagre JSON     (bench/layout-node output)
+//
+// SHAPE: random (layers of ~20 nodes, edges mostly to the next layer, some
+// skip up to 3), transformer (~100 ops per layer with two residual edges
+// skipping ~50 ops, weights as constant ops, rotary tables shared by every
+// layer), chain, star. `layout` prints one line of key=value.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/Layout.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+using namespace mlirscope;
+
+namespace {
+
+constexpr double kNodeWidth = 80, kNodeHeight = 24;
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::errs() << "mlirscope-layout-bench: " << message << "\n";
+  std::exit(1);
+}
+
+uint32_t below(std::mt19937 &rng, uint32_t bound) { return rng() % bound; }
+
+LayoutGraph randomLayered(uint32_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  LayoutGraph graph;
+  graph.nodes.assign(n, {kNodeWidth, kNodeHeight});
+  // Layers of 10..30 nodes; node ids in layer order.
+  std::vector<uint32_t> layerStart = {0};
+  while (layerStart.back() < n)
+    layerStart.push_back(std::min(n, layerStart.back() + 10 + below(rng, 21)));
+  for (size_t l = 1; l + 1 < layerStart.size(); ++l)
+    for (uint32_t v = layerStart[l]; v < layerStart[l + 1]; ++v) {
+      uint32_t preds = 1 + below(rng, 3);
+      for (uint32_t i = 0; i < preds; ++i) {
+        size_t back = below(rng, 10) < 7 ? 1 : 2 + below(rng, 3);
+        size_t from = l >= back ? l - back : 0;
+        uint32_t size = layerStart[from + 1] - layerStart[from];
+        graph.edges.push_back({layerStart[from] + below(rng, size), v});
+      }
+    }
+  return graph;
+}
+
+/// A decoder-only transformer as an op graph, about `n` ops.
+LayoutGraph transformer(uint32_t n, uint32_t seed) {
+  (void)seed;
+  LayoutGraph graph;
+  auto op = [&](std::initializer_list<uint32_t> operands) {
+    uint32_t id = graph.nodes.size();
+    graph.nodes.push_back({kNodeWidth, kNodeHeight});
+    for (uint32_t operand : operands)
+      graph.edges.push_back({operand, id});
+    return id;
+  };
+  auto weight = [&] { return op({}); };
+  auto chain = [&](uint32_t x, unsigned length) {
+    for (unsigned i = 0; i < length; ++i)
+      x = op({x});
+    return x;
+  };
+  auto rmsNorm = [&](uint32_t x) {
+    uint32_t sq = op({x, x}), mean = op({sq}), eps = op({mean}),
+             rsqrt = op({eps}), scaled = op({x, rsqrt});
+    return op({scaled, weight()});
+  };
+  auto linear = [&](uint32_t x) { return op({x, weight()}); };
+  uint32_t tokens = op({});
+  uint32_t cosTable = op({}), sinTable = op({});
+  auto rope = [&](uint32_t x) {
+    uint32_t c = op({x, cosTable}), half = chain(x, 2), neg = op({half}),
+             rot = op({neg, half}), s = op({rot, sinTable});
+    return op({c, s});
+  };
+  uint32_t x = op({tokens, weight()}); // embedding gather
+  while (graph.nodes.size() + 100 <= std::max<size_t>(n, 100)) {
+    // Attention: ~50 ops between x and the first residual add.
+    uint32_t h = rmsNorm(x);
+    uint32_t q = rope(chain(linear(h), 2)), k = rope(chain(linear(h), 2));
+    uint32_t v = chain(linear(h), 2);
+    uint32_t kt = op({k});
+    uint32_t scores = op({q, kt}), scaled = op({scores}), masked = op({scaled});
+    uint32_t max = op({masked}), shifted = op({masked, max}),
+             e = op({shifted}), sum = op({e}), probs = op({e, sum});
+    uint32_t ctx = chain(op({probs, v}), 3);
+    uint32_t attn = chain(linear(ctx), 2);
+    uint32_t x1 = op({x, attn});
+    // MLP: ~40 ops between x1 and the second residual add.
+    uint32_t h2 = rmsNorm(x1);
+    uint32_t gate = chain(linear(h2), 3), up = chain(linear(h2), 3);
+    uint32_t neg = op({gate}), ex = op({neg}), one = op({ex}),
+             sig = op({gate, one}), silu = op({gate, sig});
+    uint32_t prod = chain(op({silu, up}), 4);
+    uint32_t down = chain(linear(prod), 6);
+    x = op({x1, down});
+  }
+  op({linear(rmsNorm(x))});
+  return graph;
+}
+
+LayoutGraph makeGraph(llvm::StringRef shape, uint32_t n, uint32_t seed) {
+  if (shape == "random")
+    return randomLayered(n, seed);
+  if (shape == "transformer")
+    return transformer(n, seed);
+  LayoutGraph graph;
+  graph.nodes.assign(n, {kNodeWidth, kNodeHeight});
+  if (shape == "chain") {
+    for (uint32_t v = 1; v < n; ++v)
+      graph.edges.push_back({v - 1, v});
+  } else if (shape == "star") {
+    for (uint32_t v = 1; v < n; ++v)
+      graph.edges.push_back({0, v});
+  } else {
+    fail("unknown shape " + shape);
+  }
+  return graph;
+}
+
+void writeGraph(const LayoutGraph &graph, llvm::StringRef format,
+                llvm::StringRef path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    fail("cannot write " + path + ": " + ec.message());
+  if (format == "dot") {
+    // Sizes in inches (72 points), separations as the layout's defaults.
+    LayoutOptions defaults;
+    os << llvm::format("digraph G {\n  nodesep=%.4f;\n  ranksep=%.4f;\n"
+                       "  node [shape=box, fixedsize=true, label=\"\", "
+                       "width=%.4f, height=%.4f];\n",
+                       defaults.nodeSeparation / 72,
+                       defaults.layerSeparation / 72, kNodeWidth / 72,
+                       kNodeHeight / 72);
+    for (size_t v = 0; v < graph.nodes.size(); ++v)
+      os << "  n" << v << ";\n";
+    for (const LayoutEdge &e : graph.edges)
+      os << "  n" << e.from << " -> n" << e.to << ";\n";
+    os << "}\n";
+  } else if (format == "json") {
+    os << "{\"nodes\":[";
+    for (size_t v = 0; v < graph.nodes.size(); ++v)
+      os << (v ? "," : "")
+         << llvm::format("[%.4f,%.4f]", graph.nodes[v].width,
+                         graph.nodes[v].height);
+    os << "],\"edges\":[";
+    for (size_t e = 0; e < graph.edges.size(); ++e)
+      os << (e ? "," : "") << "[" << graph.edges[e].from << ","
+         << graph.edges[e].to << "]";
+    os << "]}\n";
+  } else {
+    fail("unknown format " + format);
+  }
+}
+
+std::unique_ptr<llvm::MemoryBuffer> readFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    fail("cannot read " + path + ": " + buffer.getError().message());
+  return std::move(*buffer);
+}
+
+llvm::json::Value parseJson(llvm::StringRef path) {
+  auto buffer = readFile(path);
+  llvm::Expected<llvm::json::Value> value =
+      llvm::json::parse(buffer->getBuffer());
+  if (!value)
+    fail(path + ": " + llvm::toString(value.takeError()));
+  return std::move(*value);
+}
+
+LayoutGraph readJsonGraph(llvm::StringRef path) {
+  llvm::json::Value value = parseJson(path);
+  LayoutGraph graph;
+  llvm::json::Object *root = value.getAsObject();
+  for (const llvm::json::Value &node : *root->getArray("nodes")) {
+    const llvm::json::Array &size = *node.getAsArray();
+    graph.nodes.push_back({*size[0].getAsNumber(), *size[1].getAsNumber()});
+  }
+  for (const llvm::json::Value &edge : *root->getArray("edges")) {
+    const llvm::json::Array &ends = *edge.getAsArray();
+    graph.edges.push_back({uint32_t(*ends[0].getAsInteger()),
+                           uint32_t(*ends[1].getAsInteger())});
+  }
+  return graph;
+}
+
+/// The distinct y of the node centers: the drawing's layers.
+std::vector<double> linesOf(const std::vector<LayoutPoint> &centers) {
+  std::vector<double> lines;
+  for (LayoutPoint c : centers)
+    lines.push_back(c.y);
+  std::sort(lines.begin(), lines.end());
+  // Nodes of one rank share their y up to the tools' rounding.
+  std::vector<double> merged;
+  for (double y : lines)
+    if (merged.empty() || y - merged.back() > 1e-3)
+      merged.push_back(y);
+  return merged;
+}
+
+struct Drawing {
+  std::vector<LayoutPoint> centers;
+  std::vector<LayoutEdge> edges;
+  std::vector<uint32_t> edgePointBegin = {0};
+  std::vector<LayoutPoint> edgePoints;
+
+  uint64_t crossings() const {
+    return countDrawingCrossings(linesOf(centers), centers, edges,
+                                 edgePointBegin, edgePoints);
+  }
+};
+
+/// dot -Tplain: `node NAME X Y ...` and `edge TAIL HEAD N X1 Y1 ...`, in
+/// inches with y up; names are nI.
+Drawing readDotPlain(llvm::StringRef path) {
+  auto buffer = readFile(path);
+  std::istringstream in(buffer->getBuffer().str());
+  Drawing drawing;
+  auto index = [](const std::string &name) {
+    if (name.size() < 2 || name[0] != 'n')
+      fail("unexpected node name " + name);
+    return uint32_t(std::stoul(name.substr(1)));
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    words >> kind;
+    if (kind == "node") {
+      std::string name;
+      double x, y;
+      words >> name >> x >> y;
+      uint32_t v = index(name);
+      if (drawing.centers.size() <= v)
+        drawing.centers.resize(v + 1);
+      drawing.centers[v] = {x * 72, -y * 72};
+    } else if (kind == "edge") {
+      std::string tail, head;
+      unsigned count;
+      words >> tail >> head >> count;
+      drawing.edges.push_back({index(tail), index(head)});
+      for (unsigned i = 0; i < count; ++i) {
+        double x, y;
+        words >> x >> y;
+        drawing.edgePoints.push_back({x * 72, -y * 72});
+      }
+      drawing.edgePointBegin.push_back(drawing.edgePoints.size());
+    }
+  }
+  return drawing;
+}
+
+/// bench/layout-node/dagre-layout.js's output: nodes [[x, y]...] in input
+/// order, edges [[from, to, [[x, y]...]]...].
+Drawing readDagre(llvm::StringRef path) {
+  llvm::json::Value value = parseJson(path);
+  llvm::json::Object *root = value.getAsObject();
+  Drawing drawing;
+  for (const llvm::json::Value &node : *root->getArray("nodes")) {
+    const llvm::json::Array &p = *node.getAsArray();
+    drawing.centers.push_back({*p[0].getAsNumber(), *p[1].getAsNumber()});
+  }
+  for (const llvm::json::Value &edge : *root->getArray("edges")) {
+    const llvm::json::Array &e = *edge.getAsArray();
+    drawing.edges.push_back(
+        {uint32_t(*e[0].getAsInteger()), uint32_t(*e[1].getAsInteger())});
+    for (const llvm::json::Value &point : *e[2].getAsArray()) {
+      const llvm::json::Array &p = *point.getAsArray();
+      drawing.edgePoints.push_back({*p[0].getAsNumber(), *p[1].getAsNumber()});
+    }
+    drawing.edgePointBegin.push_back(drawing.edgePoints.size());
+  }
+  return drawing;
+}
+
+/// A plain SVG of our layout, to look at.
+void writeSvg(const LayoutGraph &graph, llvm::StringRef path) {
+  llvm::Expected<LayoutResult> result = layoutGraph(graph);
+  if (!result)
+    fail(llvm::toString(result.takeError()));
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    fail("cannot write " + path + ": " + ec.message());
+  const LayoutBounds &box = result->bounds;
+  os << llvm::format("<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                     "viewBox=\"%.1f %.1f %.1f %.1f\">\n",
+                     box.minX - 10, box.minY - 10, box.maxX - box.minX + 20,
+                     box.maxY - box.minY + 20);
+  os << "<rect x=\"-10000\" y=\"-10000\" width=\"100%\" height=\"100%\" "
+        "fill=\"white\"/>\n";
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    os << "<polyline fill=\"none\" stroke=\"#4060c0\" points=\"";
+    for (LayoutPoint p : result->edgePolyline(e))
+      os << llvm::format("%.1f,%.1f ", p.x, p.y);
+    os << "\"/>\n";
+  }
+  for (size_t v = 0; v < graph.nodes.size(); ++v) {
+    LayoutPoint c = result->centers[v];
+    LayoutSize s = graph.nodes[v];
+    os << llvm::format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                       "height=\"%.1f\" fill=\"#f0e0b0\" stroke=\"black\"/>"
+                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+                       "text-anchor=\"middle\">%zu</text>\n",
+                       c.x - s.width / 2, c.y - s.height / 2, s.width, s.height,
+                       c.x, c.y + 4, v);
+  }
+  os << "</svg>\n";
+}
+
+int layOut(const LayoutGraph &graph, int sweeps) {
+  LayoutOptions options;
+  if (sweeps >= 0)
+    options.maxSweeps = sweeps;
+  auto start = std::chrono::steady_clock::now();
+  // MLIRSCOPE_LAYOUT_PHASES=1: when each phase starts, on stderr.
+  if (std::getenv("MLIRSCOPE_LAYOUT_PHASES")) {
+    options.progress = [start, last = std::string()](
+                           double, llvm::StringRef phase) mutable {
+      if (phase == last)
+        return;
+      last = phase.str();
+      llvm::errs() << llvm::format(
+          "%8.1f ms %s\n",
+          std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - start)
+              .count(),
+          last.c_str());
+    };
+  }
+  llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+  double ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+  if (!result)
+    fail(llvm::toString(result.takeError()));
+  llvm::outs() << "layout_ms=" << llvm::format("%.1f", ms)
+               << " nodes=" << graph.nodes.size()
+               << " edges=" << graph.edges.size()
+               << " layers=" << result->layerY.size()
+               << " dummies=" << result->dummyNodes
+               << " sweeps=" << result->sweeps
+               << " crossings=" << result->crossings
+               << " width=" << llvm::format("%.0f", result->bounds.maxX)
+               << " height=" << llvm::format("%.0f", result->bounds.maxY)
+               << "\n";
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<llvm::StringRef> args(argv + 1, argv + argc);
+  auto number = [&](size_t i) -> uint32_t {
+    if (i >= args.size())
+      fail("missing argument");
+    uint32_t value;
+    if (args[i].getAsInteger(10, value))
+      fail("not a number: " + args[i]);
+    return value;
+  };
+  if (args.empty())
+    fail("usage: see the top of mlirscope-layout-bench.cpp");
+  llvm::StringRef command = args[0];
+  if (command == "gen" && args.size() == 6) {
+    writeGraph(makeGraph(args[1], number(2), number(3)), args[4], args[5]);
+    return 0;
+  }
+  if (command == "svg" && args.size() == 5) {
+    writeSvg(makeGraph(args[1], number(2), number(3)), args[4]);
+    return 0;
+  }
+  if (command == "layout" && (args.size() == 4 || args.size() == 5))
+    return layOut(makeGraph(args[1], number(2), number(3)),
+                  args.size() == 5 ? int(number(4)) : -1);
+  if (command == "layout-json" && (args.size() == 2 || args.size() == 3))
+    return layOut(readJsonGraph(args[1]),
+                  args.size() == 3 ? int(number(2)) : -1);
+  if (command == "crossings-dot" && args.size() == 2) {
+    llvm::outs() << readDotPlain(args[1]).crossings() << "\n";
+    return 0;
+  }
+  if (command == "crossings-dagre" && args.size() == 2) {
+    llvm::outs() << readDagre(args[1]).crossings() << "\n";
+    return 0;
+  }
+  fail("usage: see the top of mlirscope-layout-bench.cpp");
+}

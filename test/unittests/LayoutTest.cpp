@@ -1,0 +1,509 @@
+//===- LayoutTest.cpp - Tests for the layered layout ----------------------===//
+//
+// Part of the mlirscope project.
+//
+// Invariants of layoutGraph on random graphs of many sizes and seeds and on
+// the shapes that break layouts (long chains, wide stars, lattices, cycles,
+// self-loops, parallel edges, nothing at all), checked by independent code:
+// polylines from end to end, downward, no overlaps in a layer, crossings
+// against a brute-force count, bitwise determinism, cancellation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/Layout.h"
+
+#include "gtest/gtest.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <system_error>
+#include <tuple>
+
+using namespace mlirscope;
+
+namespace {
+
+/// Uniform in [0, bound) from mt19937's raw output (its sequence is fixed by
+/// the standard; the <random> distributions are not).
+uint32_t below(std::mt19937 &rng, uint32_t bound) { return rng() % bound; }
+
+LayoutGraph nodesOfSize(uint32_t n, std::mt19937 *rng = nullptr) {
+  LayoutGraph graph;
+  graph.nodes.resize(n);
+  for (LayoutSize &size : graph.nodes) {
+    size.width = rng ? 10 + below(*rng, 90) : 40;
+    size.height = rng ? 10 + below(*rng, 30) : 20;
+  }
+  return graph;
+}
+
+/// A random DAG: node v gets up to 3 predecessors, mostly close above it,
+/// sometimes up to 300 nodes above (long edges).
+LayoutGraph randomDag(uint32_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  LayoutGraph graph = nodesOfSize(n, &rng);
+  for (uint32_t v = 1; v < n; ++v) {
+    uint32_t preds = 1 + below(rng, 3);
+    for (uint32_t i = 0; i < preds; ++i) {
+      uint32_t reach = std::min(v, below(rng, 8) == 0 ? 300u : 10u);
+      graph.edges.push_back({v - 1 - below(rng, reach), v});
+    }
+  }
+  return graph;
+}
+
+/// A random graph with cycles, self-loops and parallel edges.
+LayoutGraph randomGraph(uint32_t n, uint32_t edges, uint32_t seed) {
+  std::mt19937 rng(seed);
+  LayoutGraph graph = nodesOfSize(n, &rng);
+  for (uint32_t i = 0; i < edges; ++i) {
+    uint32_t from = below(rng, n), to = below(rng, n);
+    graph.edges.push_back({from, to});
+    if (below(rng, 10) == 0)
+      graph.edges.push_back({from, to});
+  }
+  return graph;
+}
+
+LayoutResult layOut(const LayoutGraph &graph, const LayoutOptions &options = {}) {
+  llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+  if (!result) {
+    ADD_FAILURE() << llvm::toString(result.takeError());
+    return {};
+  }
+  return std::move(*result);
+}
+
+bool near(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
+}
+
+/// The x of a polyline where it meets the line y (it must).
+double xAt(llvm::ArrayRef<LayoutPoint> path, double y) {
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    LayoutPoint p = path[i], q = path[i + 1];
+    if (std::min(p.y, q.y) <= y && y <= std::max(p.y, q.y))
+      return p.y == q.y ? p.x : p.x + (q.x - p.x) * (y - p.y) / (q.y - p.y);
+  }
+  ADD_FAILURE() << "polyline misses y = " << y;
+  return 0;
+}
+
+/// Crossings by comparing every pair of segments between adjacent layers,
+/// segments given by the x of their ends (equal x, same point).
+uint64_t bruteForceCrossings(const LayoutGraph &graph,
+                             const LayoutResult &result) {
+  std::set<std::tuple<uint32_t, double, double>> segments;
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    auto [from, to] = graph.edges[e];
+    uint32_t la = result.layers[from], lb = result.layers[to];
+    if (la == lb)
+      continue;
+    if (la > lb)
+      std::swap(la, lb);
+    llvm::ArrayRef<LayoutPoint> path = result.edgePolyline(e);
+    std::vector<double> xs;
+    xs.push_back(result.centers[la == result.layers[from] ? from : to].x);
+    for (uint32_t l = la + 1; l < lb; ++l)
+      xs.push_back(xAt(path, result.layerY[l]));
+    xs.push_back(result.centers[la == result.layers[from] ? to : from].x);
+    for (uint32_t l = la; l < lb; ++l)
+      segments.insert({l, xs[l - la], xs[l - la + 1]});
+  }
+  std::vector<std::tuple<uint32_t, double, double>> list(segments.begin(),
+                                                         segments.end());
+  uint64_t crossings = 0;
+  for (size_t i = 0; i < list.size(); ++i)
+    for (size_t j = i + 1; j < list.size(); ++j) {
+      auto [l1, a1, b1] = list[i];
+      auto [l2, a2, b2] = list[j];
+      if (l1 == l2 && ((a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2)))
+        ++crossings;
+    }
+  return crossings;
+}
+
+/// Everything a drawing must satisfy.
+void checkInvariants(const LayoutGraph &graph, const LayoutResult &result,
+                     const LayoutOptions &options = {}) {
+  uint32_t n = graph.nodes.size();
+  ASSERT_EQ(result.centers.size(), n);
+  ASSERT_EQ(result.layers.size(), n);
+  ASSERT_EQ(result.edgePointBegin.size(), graph.edges.size() + 1);
+  ASSERT_EQ(result.edgePointBegin.back(), result.edgePoints.size());
+  for (size_t l = 1; l < result.layerY.size(); ++l)
+    EXPECT_LT(result.layerY[l - 1], result.layerY[l]);
+
+  std::vector<uint8_t> reversed(graph.edges.size(), 0);
+  for (uint32_t e : result.reversedEdges) {
+    ASSERT_LT(e, graph.edges.size());
+    reversed[e] = 1;
+  }
+  auto top = [&](uint32_t v) {
+    return LayoutPoint{result.centers[v].x,
+                       result.centers[v].y - graph.nodes[v].height / 2};
+  };
+  auto bottom = [&](uint32_t v) {
+    return LayoutPoint{result.centers[v].x,
+                       result.centers[v].y + graph.nodes[v].height / 2};
+  };
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    auto [from, to] = graph.edges[e];
+    llvm::ArrayRef<LayoutPoint> path = result.edgePolyline(e);
+    ASSERT_GE(path.size(), 2u) << "edge " << e;
+    if (from == to) {
+      EXPECT_FALSE(reversed[e]);
+      EXPECT_EQ(path.front(), bottom(from)) << "self-loop " << e;
+      EXPECT_EQ(path.back(), top(from)) << "self-loop " << e;
+      continue;
+    }
+    if (!reversed[e]) {
+      EXPECT_LT(result.layers[from], result.layers[to]) << "edge " << e;
+      EXPECT_EQ(path.front(), bottom(from)) << "edge " << e;
+      EXPECT_EQ(path.back(), top(to)) << "edge " << e;
+      for (size_t i = 1; i < path.size(); ++i)
+        EXPECT_LT(path[i - 1].y, path[i].y) << "edge " << e;
+    } else {
+      EXPECT_GT(result.layers[from], result.layers[to]) << "edge " << e;
+      EXPECT_EQ(path.front(), top(from)) << "edge " << e;
+      EXPECT_EQ(path.back(), bottom(to)) << "edge " << e;
+      for (size_t i = 1; i < path.size(); ++i)
+        EXPECT_GT(path[i - 1].y, path[i].y) << "edge " << e;
+    }
+  }
+
+  // No overlaps within a layer; nodes sit on their layer's line and inside
+  // the bounds.
+  std::map<uint32_t, std::vector<uint32_t>> byLayer;
+  for (uint32_t v = 0; v < n; ++v) {
+    ASSERT_LT(result.layers[v], result.layerY.size());
+    EXPECT_EQ(result.centers[v].y, result.layerY[result.layers[v]]);
+    byLayer[result.layers[v]].push_back(v);
+    const LayoutBounds &box = result.bounds;
+    EXPECT_LE(box.minX, result.centers[v].x - graph.nodes[v].width / 2 + 1e-9);
+    EXPECT_GE(box.maxX, result.centers[v].x + graph.nodes[v].width / 2 - 1e-9);
+    EXPECT_LE(box.minY, result.centers[v].y - graph.nodes[v].height / 2);
+    EXPECT_GE(box.maxY, result.centers[v].y + graph.nodes[v].height / 2);
+  }
+  for (auto &[layer, nodes] : byLayer) {
+    std::sort(nodes.begin(), nodes.end(), [&](uint32_t a, uint32_t b) {
+      return result.centers[a].x < result.centers[b].x;
+    });
+    for (size_t i = 1; i < nodes.size(); ++i) {
+      uint32_t a = nodes[i - 1], b = nodes[i];
+      double gap = (result.centers[b].x - graph.nodes[b].width / 2) -
+                   (result.centers[a].x + graph.nodes[a].width / 2);
+      EXPECT_GE(gap, options.nodeSeparation -
+                         1e-9 * std::max(1.0, result.centers[b].x))
+          << "nodes " << a << " and " << b << " in layer " << layer;
+    }
+  }
+
+  EXPECT_EQ(result.crossings,
+            countDrawingCrossings(result.layerY, result.centers, graph.edges,
+                                  result.edgePointBegin, result.edgePoints));
+}
+
+bool bitwiseEqual(const LayoutResult &a, const LayoutResult &b) {
+  auto same = [](const auto &x, const auto &y) {
+    return x.size() == y.size() &&
+           (x.empty() ||
+            std::memcmp(x.data(), y.data(), x.size() * sizeof(x[0])) == 0);
+  };
+  return same(a.centers, b.centers) && same(a.layers, b.layers) &&
+         same(a.layerY, b.layerY) && same(a.edgePointBegin, b.edgePointBegin) &&
+         same(a.edgePoints, b.edgePoints) &&
+         same(a.reversedEdges, b.reversedEdges) &&
+         a.crossings == b.crossings && a.sweeps == b.sweeps &&
+         std::memcmp(&a.bounds, &b.bounds, sizeof(a.bounds)) == 0;
+}
+
+TEST(LayoutTest, EmptyGraph) {
+  LayoutGraph graph;
+  LayoutResult result = layOut(graph);
+  EXPECT_TRUE(result.centers.empty());
+  EXPECT_TRUE(result.layerY.empty());
+  EXPECT_EQ(result.edgePointBegin.size(), 1u);
+  EXPECT_EQ(result.crossings, 0u);
+}
+
+TEST(LayoutTest, OneNode) {
+  LayoutGraph graph = nodesOfSize(1);
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.bounds.minX, 0);
+  EXPECT_EQ(result.bounds.maxX, 40);
+  EXPECT_EQ(result.bounds.maxY, 20);
+}
+
+TEST(LayoutTest, RandomDagsKeepInvariants) {
+  for (uint32_t n : {2u, 3u, 5u, 10u, 30u, 100u, 300u, 1000u, 3000u})
+    for (uint32_t seed = 1; seed <= (n <= 300 ? 8u : 2u); ++seed) {
+      SCOPED_TRACE("n = " + std::to_string(n) + ", seed " +
+                   std::to_string(seed));
+      LayoutGraph graph = randomDag(n, seed);
+      LayoutResult result = layOut(graph);
+      checkInvariants(graph, result);
+      EXPECT_TRUE(result.reversedEdges.empty());
+    }
+}
+
+TEST(LayoutTest, RandomGraphsWithCyclesKeepInvariants) {
+  for (uint32_t n : {1u, 2u, 7u, 50u, 400u})
+    for (uint32_t seed = 1; seed <= 6; ++seed) {
+      SCOPED_TRACE("n = " + std::to_string(n) + ", seed " +
+                   std::to_string(seed));
+      LayoutGraph graph = randomGraph(n, 2 * n, seed);
+      LayoutResult result = layOut(graph);
+      checkInvariants(graph, result);
+    }
+}
+
+TEST(LayoutTest, CrossingsMatchBruteForce) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    LayoutGraph graph = seed % 2 ? randomDag(20 + seed, seed)
+                                 : randomGraph(15 + seed, 30 + seed, seed);
+    // Few sweeps, so that crossings remain to be counted.
+    LayoutOptions options;
+    options.maxSweeps = seed % 3;
+    LayoutResult result = layOut(graph, options);
+    EXPECT_EQ(result.crossings, bruteForceCrossings(graph, result));
+  }
+}
+
+TEST(LayoutTest, CompleteBipartiteCrossings) {
+  // Any two-layer drawing of K(m,n) has C(m,2) * C(n,2) crossings.
+  for (auto [m, k] : {std::pair(2u, 2u), std::pair(3u, 3u), std::pair(2u, 5u)}) {
+    LayoutGraph graph = nodesOfSize(m + k);
+    for (uint32_t a = 0; a < m; ++a)
+      for (uint32_t b = 0; b < k; ++b)
+        graph.edges.push_back({a, m + b});
+    LayoutResult result = layOut(graph);
+    checkInvariants(graph, result);
+    EXPECT_EQ(result.crossings, uint64_t(m * (m - 1) / 2) * (k * (k - 1) / 2));
+  }
+}
+
+TEST(LayoutTest, TreesHaveNoCrossings) {
+  std::mt19937 rng(7);
+  LayoutGraph graph = nodesOfSize(500, &rng);
+  for (uint32_t v = 1; v < 500; ++v)
+    graph.edges.push_back({below(rng, v), v});
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.crossings, 0u);
+}
+
+TEST(LayoutTest, BilayerCrossingsByHand) {
+  using Segments = std::vector<std::pair<uint32_t, uint32_t>>;
+  Segments none;
+  EXPECT_EQ(countBilayerCrossings(none), 0u);
+  Segments cross = {{0, 1}, {1, 0}};
+  EXPECT_EQ(countBilayerCrossings(cross), 1u);
+  Segments sharedLower = {{0, 0}, {1, 0}};
+  EXPECT_EQ(countBilayerCrossings(sharedLower), 0u);
+  Segments sharedUpper = {{0, 0}, {0, 1}, {1, 0}};
+  EXPECT_EQ(countBilayerCrossings(sharedUpper), 1u);
+  Segments reversedFan = {{0, 3}, {1, 2}, {2, 1}, {3, 0}};
+  EXPECT_EQ(countBilayerCrossings(reversedFan), 6u);
+
+  std::mt19937 rng(3);
+  for (int round = 0; round < 50; ++round) {
+    Segments segments;
+    uint32_t count = below(rng, 60);
+    for (uint32_t i = 0; i < count; ++i)
+      segments.push_back({below(rng, 10), below(rng, 10)});
+    uint64_t brute = 0;
+    for (size_t i = 0; i < segments.size(); ++i)
+      for (size_t j = 0; j < segments.size(); ++j)
+        brute += segments[i].first < segments[j].first &&
+                 segments[i].second > segments[j].second;
+    EXPECT_EQ(countBilayerCrossings(segments), brute);
+  }
+}
+
+TEST(LayoutTest, LongChain) {
+  constexpr uint32_t n = 100'000;
+  LayoutGraph graph = nodesOfSize(n);
+  for (uint32_t v = 1; v < n; ++v)
+    graph.edges.push_back({v - 1, v});
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.layerY.size(), n);
+  EXPECT_EQ(result.dummyNodes, 0u);
+  // A chain is one straight column.
+  for (uint32_t v = 1; v < n; ++v)
+    ASSERT_EQ(result.centers[v].x, result.centers[0].x);
+}
+
+TEST(LayoutTest, WideStar) {
+  constexpr uint32_t n = 10'001;
+  LayoutGraph graph = nodesOfSize(n);
+  for (uint32_t v = 1; v < n; ++v)
+    graph.edges.push_back({0, v});
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.layerY.size(), 2u);
+  EXPECT_EQ(result.crossings, 0u);
+}
+
+TEST(LayoutTest, OneValueWithManyFarUsers) {
+  // Node 0 feeds every op of a 1,000-op chain: one shared dummy chain, not
+  // one per edge.
+  constexpr uint32_t n = 1001;
+  LayoutGraph graph = nodesOfSize(n);
+  graph.edges.push_back({1, 0}); // node 0 sits under node 1
+  for (uint32_t v = 2; v < n; ++v) {
+    graph.edges.push_back({v - 1, v});
+    graph.edges.push_back({0, v});
+  }
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_LT(result.dummyNodes, uint64_t(n));
+}
+
+TEST(LayoutTest, DiamondLattice) {
+  constexpr uint32_t k = 40;
+  LayoutGraph graph = nodesOfSize(k * k);
+  for (uint32_t i = 0; i < k; ++i)
+    for (uint32_t j = 0; j < k; ++j) {
+      if (i + 1 < k)
+        graph.edges.push_back({i * k + j, (i + 1) * k + j});
+      if (j + 1 < k)
+        graph.edges.push_back({i * k + j, i * k + j + 1});
+    }
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.layerY.size(), 2 * k - 1);
+}
+
+TEST(LayoutTest, CyclesAreBrokenByDfsOrder) {
+  LayoutGraph graph = nodesOfSize(4);
+  graph.edges = {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 1}};
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  // DFS from 0: 0 -> 1 -> 2, then 2 -> 0 closes a cycle; 2 -> 3 -> 1 too.
+  EXPECT_EQ(result.reversedEdges, (std::vector<uint32_t>{2, 4}));
+}
+
+TEST(LayoutTest, SelfLoopsAndParallelEdges) {
+  LayoutGraph graph = nodesOfSize(3);
+  graph.edges = {{0, 0}, {0, 1}, {0, 1}, {1, 0}, {1, 1}, {0, 2}, {0, 2}, {2, 2}};
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+  EXPECT_EQ(result.reversedEdges, (std::vector<uint32_t>{3}));
+}
+
+TEST(LayoutTest, DisconnectedComponents) {
+  LayoutGraph graph = nodesOfSize(12);
+  graph.edges = {{0, 1}, {1, 2}, {3, 4}, {3, 5}, {6, 7}, {8, 8}};
+  LayoutResult result = layOut(graph);
+  checkInvariants(graph, result);
+}
+
+TEST(LayoutTest, ZeroSizesAndSeparations) {
+  LayoutGraph graph = randomGraph(60, 150, 11);
+  for (LayoutSize &size : graph.nodes)
+    size = {0, 0};
+  LayoutOptions options;
+  options.nodeSeparation = options.edgeSeparation = 0;
+  options.layerSeparation = 1;
+  LayoutResult result = layOut(graph, options);
+  ASSERT_EQ(result.centers.size(), 60u);
+}
+
+TEST(LayoutTest, SameInputSameOutput) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    LayoutGraph graph = randomGraph(300, 700, seed);
+    LayoutResult first = layOut(graph), second = layOut(graph);
+    EXPECT_TRUE(bitwiseEqual(first, second)) << "seed " << seed;
+  }
+}
+
+TEST(LayoutTest, SweepBudgets) {
+  LayoutGraph graph = randomDag(2000, 5);
+  LayoutOptions none;
+  none.maxSweeps = 0;
+  LayoutResult initial = layOut(graph, none);
+  EXPECT_EQ(initial.sweeps, 0u);
+  LayoutResult swept = layOut(graph);
+  EXPECT_GT(swept.sweeps, 0u);
+  EXPECT_LE(swept.crossings, initial.crossings);
+  LayoutOptions tight;
+  tight.sweepWorkLimit = 1;
+  EXPECT_EQ(layOut(graph, tight).sweeps, 0u);
+}
+
+TEST(LayoutTest, InvalidInput) {
+  LayoutGraph graph = nodesOfSize(2);
+  graph.edges = {{0, 2}};
+  llvm::Expected<LayoutResult> result = layoutGraph(graph);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(llvm::toString(result.takeError()), "edge 0: node out of range");
+  graph.edges = {{0, 1}};
+  graph.nodes[1].width = -1;
+  EXPECT_FALSE(bool(layoutGraph(graph)));
+  graph.nodes[1].width = NAN;
+  EXPECT_FALSE(bool(layoutGraph(graph)));
+  graph.nodes[1].width = 1;
+  LayoutOptions options;
+  options.layerSeparation = INFINITY;
+  EXPECT_FALSE(bool(layoutGraph(graph, options)));
+}
+
+std::error_code errorCode(llvm::Error err) {
+  std::error_code code;
+  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase &info) {
+    code = info.convertToErrorCode();
+  });
+  return code;
+}
+
+TEST(LayoutTest, CancelBeforeStart) {
+  std::atomic<bool> cancel{true};
+  LayoutOptions options;
+  options.cancel = &cancel;
+  llvm::Expected<LayoutResult> result = layoutGraph(randomDag(100, 1), options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(errorCode(result.takeError()),
+            std::make_error_code(std::errc::operation_canceled));
+}
+
+TEST(LayoutTest, CancelDuringEachPhase) {
+  LayoutGraph graph = randomDag(20'000, 2);
+  for (llvm::StringRef phase : {"ordering", "coordinates", "edges"}) {
+    std::atomic<bool> cancel{false};
+    LayoutOptions options;
+    options.cancel = &cancel;
+    options.progress = [&](double, llvm::StringRef now) {
+      if (now == phase)
+        cancel = true;
+    };
+    llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+    ASSERT_FALSE(result) << phase.str();
+    EXPECT_EQ(errorCode(result.takeError()),
+              std::make_error_code(std::errc::operation_canceled));
+  }
+}
+
+TEST(LayoutTest, ProgressGoesForward) {
+  std::vector<std::pair<double, std::string>> reports;
+  LayoutOptions options;
+  options.progress = [&](double fraction, llvm::StringRef phase) {
+    reports.push_back({fraction, phase.str()});
+  };
+  layOut(randomDag(3000, 4), options);
+  ASSERT_FALSE(reports.empty());
+  for (size_t i = 1; i < reports.size(); ++i)
+    EXPECT_LE(reports[i - 1].first, reports[i].first) << reports[i].second;
+  EXPECT_EQ(reports.back().first, 1.0);
+}
+
+} // namespace
