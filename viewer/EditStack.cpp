@@ -10,6 +10,7 @@ namespace mlirscope::view {
 void EditStack::push(EditAction action) {
   done.push_back(std::move(action));
   undone.clear();
+  ++changes;
 }
 
 std::string EditStack::undo() {
@@ -17,6 +18,7 @@ std::string EditStack::undo() {
     return "";
   undone.push_back(std::move(done.back()));
   done.pop_back();
+  ++changes;
   return undone.back().label;
 }
 
@@ -25,6 +27,7 @@ std::string EditStack::redo() {
     return "";
   done.push_back(std::move(undone.back()));
   undone.pop_back();
+  ++changes;
   return done.back().label;
 }
 

@@ -54,7 +54,10 @@ public:
   void clear() {
     done.clear();
     undone.clear();
+    ++changes;
   }
+  /// Changes with every push, undo, redo and clear.
+  uint64_t version() const { return changes; }
 
   /// Overwrites the parts of `out` (bytes [byteOffset, + size) of blob
   /// `resource`, read from the file) that unsaved edits changed. Returns
@@ -66,6 +69,7 @@ public:
 
 private:
   std::vector<EditAction> done, undone;
+  uint64_t changes = 0;
 };
 
 } // namespace mlirscope::view

@@ -17,6 +17,10 @@ class NodeDetails {
 public:
   void draw(App &app);
   void reset() { shownOp = ~0u; }
+  /// The weights (dense_resource keys, resource indices) of the op shown.
+  const std::vector<std::pair<std::string, uint32_t>> &weights() const {
+    return resources;
+  }
 
 private:
   void refresh(App &app, uint32_t op);

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -138,6 +139,30 @@ bool Script::run(App &app, const std::string &line) {
       return true;
     }
     app.selectOp(op);
+  } else if (cmd == "hit") {
+    // Clicks the Nth search hit.
+    size_t n = size_t(atoi(rest.c_str()));
+    const auto &hits = app.modelPanel().searchHits();
+    if (n >= hits.size()) {
+      report("no search hit " + rest);
+      return true;
+    }
+    if (hits[n].isResource)
+      app.openResource(hits[n].index);
+    else
+      app.selectOp(hits[n].index);
+    if (hits[n].isResource)
+      startWait();
+  } else if (cmd == "weight") {
+    // Clicks the Nth weight in the op details.
+    size_t n = size_t(atoi(rest.c_str()));
+    const auto &w = app.nodeDetails().weights();
+    if (n >= w.size() || w[n].second == ~0u) {
+      report("the selected op has no weight " + rest);
+      return true;
+    }
+    app.openResource(w[n].second);
+    startWait();
   } else if (cmd == "resource") {
     uint32_t r = doc ? doc->findResource(rest) : ~0u;
     if (r == ~0u) {
@@ -246,6 +271,10 @@ bool Script::run(App &app, const std::string &line) {
     printf("value[%llu,%llu]: %s\n", (unsigned long long)r, (unsigned long long)c,
            ti.valueAt(app, ti.flatIndex(*tab, r, c), true).c_str());
     fflush(stdout);
+  } else if (cmd == "kill") {
+    // A crash with unsaved edits: nothing of the overlay may reach the file.
+    fflush(stdout);
+    raise(SIGKILL);
   } else if (cmd == "quit") {
     app.quit();
   } else {
@@ -282,8 +311,9 @@ void Script::dump(App &app) {
   TensorInspector &ti = app.inspector();
   if (TensorTab *tab = ti.currentTab(); tab && tab->view) {
     const BlobView &v = *tab->view;
-    printf("tensor: %s %s\n", tab->key.c_str(),
-           describeType(v.getDType(), v.getShape()).c_str());
+    printf("tensor: %s %s at byte %llu\n", tab->key.c_str(),
+           describeType(v.getDType(), v.getShape()).c_str(),
+           (unsigned long long)v.getResource().dataOffset);
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
     printf("view: %s\n", tab->mode == 1 ? "heatmap" : "values");
     printf("cursor: %llu,%llu = %s\n", (unsigned long long)tab->cursorRow,

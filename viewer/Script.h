@@ -8,6 +8,7 @@
 //   open PATH             wait                  frames N
 //   list functions|ops|resources                filter TEXT
 //   search TEXT           search-regex TEXT     op SPEC (#N, @symbol, name)
+//   hit N (click search hit N)                  weight N (click the op's weight N)
 //   resource KEY          view values|heatmap   stat mean|min|max|absmax
 //   axes ROW COL          fix AXIS INDEX        goto R,C
 //   select R,C R2,C2      set R,C VALUE         fill VALUE   scale FACTOR
@@ -15,6 +16,7 @@
 //   zoom R0 C0 ROWS COLS  browse DIR            close
 //   answer save|discard|cancel                  size W H
 //   screenshot PATH       dump                  value R,C    quit
+//   kill                  (SIGKILL itself: a crash with unsaved edits)
 //
 // `dump` and `value` print `key: value` lines on stdout for FileCheck.
 //

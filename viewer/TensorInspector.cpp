@@ -57,8 +57,9 @@ const ImU32 kNaNColor = IM_COL32(255, 0, 255, 255);
 const ImU32 kPosInfColor = IM_COL32(0, 255, 0, 255);
 const ImU32 kNegInfColor = IM_COL32(0, 255, 255, 255);
 
-std::string heatKeyFor(const TensorTab &tab) {
+std::string heatKeyFor(const TensorTab &tab, const EditStack &edits) {
   std::string k = std::to_string(tab.generation) + ":" +
+                  std::to_string(edits.touches(tab.resource) ? edits.version() : 0) + ":" +
                   std::to_string(tab.rowAxis) + "," + std::to_string(tab.colAxis);
   for (int64_t f : tab.fixed)
     k += "," + std::to_string(f);
@@ -222,7 +223,20 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
   tab.heatResult = result;
   tab.heatIsTile = tile;
   if (!tile)
-    tab.heatKey = heatKeyFor(tab);
+    tab.heatKey = heatKeyFor(tab, app.document()->edits());
+  if (app.document()->edits().touches(tab.resource)) {
+    // Pool what the table shows: the file under the unsaved edits (a copy
+    // of the stack: the worker must not see later edits).
+    auto edits = std::make_shared<EditStack>();
+    for (const EditAction &a : app.document()->edits().actions())
+      edits->push(a);
+    uint32_t r = tab.resource;
+    unsigned esize = dtypeSize(view.getDType());
+    req.read = [view, edits, r, esize](uint64_t first, uint64_t count, uint8_t *out) {
+      view.readBytes(first, count, out);
+      edits->apply(r, first * esize, count * esize, out);
+    };
+  }
   std::string *errorOut = &tab.heatError;
   (void)errorOut;
   tab.heatJob = Job::start("heatmap of " + tab.key, [=](Job &job) mutable {
@@ -811,7 +825,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
 }
 
 void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
-  std::string key = heatKeyFor(tab);
+  std::string key = heatKeyFor(tab, app.document()->edits());
   if (!tab.heatJob && tab.heatKey != key) {
     tab.tile.reset();
     startPool(app, tab, false);
@@ -1002,7 +1016,7 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   ImGui::TextColored(ImVec4(0, 1, 1, 1), "-Inf");
   if (app.document()->edits().touches(tab.resource)) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(the file as saved)");
+    ImGui::TextDisabled("(with unsaved edits)");
   }
 }
 

@@ -10,6 +10,7 @@
 #ifndef MLIRSCOPE_VIEWER_TENSORINSPECTOR_H
 #define MLIRSCOPE_VIEWER_TENSORINSPECTOR_H
 
+#include "EditStack.h"
 #include "Job.h"
 
 #include "mlirscope/BlobStats.h"

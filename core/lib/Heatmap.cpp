@@ -166,6 +166,13 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
            (req.cancel && req.cancel->load(std::memory_order_relaxed));
   };
 
+  auto read = [&](uint64_t first, uint64_t count, uint8_t *to) {
+    if (req.read)
+      req.read(first, count, to);
+    else
+      view.readBytes(first, count, to);
+  };
+
   // Each worker takes whole rows of cells, so no two write the same cell.
   auto work = [&] {
     std::vector<Cell> row;
@@ -184,7 +191,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
           for (uint64_t c = 0; c < out.cols; c += kChunk) {
             uint64_t n = std::min(kChunk, out.cols - c);
             buffer.resize(n * esize);
-            view.readBytes(rowBase + out.col0 + c, n, buffer.data());
+            read(rowBase + out.col0 + c, n, buffer.data());
             for (uint64_t k = 0; k < n; ++k)
               row[(c + k) / out.colsPerCell].add(
                   elementToDouble(dtype, buffer.data() + k * esize));
@@ -192,8 +199,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
         } else {
           buffer.resize(esize);
           for (uint64_t c = 0; c < out.cols; ++c) {
-            view.readBytes(rowBase + (out.col0 + c) * colStride, 1,
-                           buffer.data());
+            read(rowBase + (out.col0 + c) * colStride, 1, buffer.data());
             row[c / out.colsPerCell].add(elementToDouble(dtype, buffer.data()));
           }
         }

@@ -89,6 +89,24 @@ TEST(HeatmapTest, PoolsBlocksOfARank3Slice) {
   EXPECT_EQ(h->height, 2u);
   EXPECT_EQ(h->width, 1u);
   EXPECT_EQ(h->min[0], 134.0f);
+
+  // Reads can be redirected (unsaved edits over the file).
+  req = HeatmapRequest();
+  req.rowAxis = 1;
+  req.colAxis = 2;
+  req.fixed = {1, 0, 0};
+  req.read = [&](uint64_t first, uint64_t count, uint8_t *out) {
+    view->readBytes(first, count, out);
+    for (uint64_t k = 0; k < count; ++k)
+      if (first + k == 24 + 6 + 1) { // [1, 1, 1]
+        float v = -5;
+        std::memcpy(out + 4 * k, &v, 4);
+      }
+  };
+  h = poolHeatmap(*view, req);
+  ASSERT_TRUE(bool(h));
+  EXPECT_EQ(h->min[1 * 6 + 1], -5.0f);
+  EXPECT_EQ(h->lo, -5.0);
 }
 
 TEST(HeatmapTest, MarksNaNAndInfinities) {

@@ -43,6 +43,10 @@ struct HeatmapRequest {
   std::function<bool(uint64_t, uint64_t)> progress;
   /// Set from any thread to cancel.
   std::atomic<bool> *cancel = nullptr;
+  /// Reads elements [first, first + count) into `out` instead of
+  /// BlobView::readBytes (a viewer showing unsaved edits over the file).
+  /// Called from the worker threads.
+  std::function<void(uint64_t first, uint64_t count, uint8_t *out)> read;
 };
 
 /// The pooled grid, row-major.
