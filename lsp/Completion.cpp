@@ -160,13 +160,13 @@ MLIRScopeServer::getCompletion(const lsp::URIForFile &uri, lsp::Position pos) {
     return list;
 
   // MLIR's parse in completion mode; its errors are not the document's.
-  Completer completer(chunk.locOf(offset), impl->context, list.items);
+  Completer completer(chunk.locOf(offset), *doc.context, list.items);
   {
-    mlir::ScopedDiagnosticHandler quiet(&impl->context,
+    mlir::ScopedDiagnosticHandler quiet(doc.context.get(),
                                         [](mlir::Diagnostic &) {});
     mlir::Block ir;
     mlir::AsmParserState state;
-    mlir::ParserConfig config(&impl->context, /*verifyAfterParse=*/false);
+    mlir::ParserConfig config(doc.context.get(), /*verifyAfterParse=*/false);
     (void)mlir::parseAsmSourceFile(chunk.sourceMgr, &ir, config, &state,
                                    &completer);
   }

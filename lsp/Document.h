@@ -76,6 +76,11 @@ struct Document {
   /// order.
   std::vector<TextSpan> metadata;
 
+  /// The context of the document's IR, one per document as upstream's:
+  /// what one document's parse puts in a context shows in another's
+  /// (a resource key already taken is renamed `key_1`).
+  std::unique_ptr<mlir::MLIRContext> context;
+
   /// One `// -----` chunk of the text (the whole text when there is no
   /// marker), split as upstream's mlir-lsp-server does: on each occurrence
   /// of the marker. MLIR parses each chunk on its own, from a buffer holding
@@ -159,9 +164,9 @@ struct Document {
 
 /// Shared state of the server.
 struct MLIRScopeServer::Impl {
-  mlir::MLIRContext context;
+  /// Every dialect MLIR has; each document's context is made from it.
+  mlir::DialectRegistry registry;
   std::map<std::string, std::unique_ptr<Document>> documents;
-  bool allDialectsLoaded = false;
   uint64_t progressThreshold = 64ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;

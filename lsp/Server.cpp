@@ -361,13 +361,7 @@ static void scanEntries(Document &doc) {
 // MLIRScopeServer
 //===----------------------------------------------------------------------===//
 
-MLIRScopeServer::Impl::Impl() {
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  context.appendDialectRegistry(registry);
-  context.allowUnregisteredDialects();
-  context.disableMultithreading();
-}
+MLIRScopeServer::Impl::Impl() { mlir::registerAllDialects(registry); }
 
 llvm::Expected<Document *>
 MLIRScopeServer::Impl::getDocument(const lsp::URIForFile &uri) {
@@ -579,7 +573,6 @@ static void parseChunk(Document &doc, Document::Chunk &chunk,
 void MLIRScopeServer::addOrUpdateDocument(
     const lsp::URIForFile &uri, llvm::StringRef text, int64_t version,
     std::vector<lsp::Diagnostic> &diagnostics) {
-  // Drop the old document first: its IR lives in the shared context.
   impl->documents.erase(uri.file().str());
   auto doc = std::make_unique<Document>();
   Document &d = *doc;
@@ -617,12 +610,15 @@ void MLIRScopeServer::addOrUpdateDocument(
   }
   d.metadata = findMetadataBlocks(d.text);
 
-  // MLIR's parse of the IR, chunk by chunk.
+  // MLIR's parse of the IR, chunk by chunk, in the document's context.
+  d.context = std::make_unique<mlir::MLIRContext>(
+      impl->registry, mlir::MLIRContext::Threading::DISABLED);
+  d.context->allowUnregisteredDialects();
   std::vector<TextSpan>::const_iterator block = d.metadata.cbegin();
   for (TextSpan span : splitChunks(d.text)) {
     auto chunk = std::make_unique<Document::Chunk>();
     chunk->span = span;
-    parseChunk(d, *chunk, block, impl->context, diagnostics);
+    parseChunk(d, *chunk, block, *d.context, diagnostics);
     d.chunks.push_back(std::move(chunk));
   }
   for (const auto &chunk : d.chunks)
