@@ -3,7 +3,7 @@
 
 Usage: differential.py --ours MLIRSCOPE_LSP --upstream MLIR_LSP_SERVER
                        --corpus CORPUS_DIR --tmp DIR [--allowances FILE]
-                       [--max-positions N] [-v]
+                       [--max-positions N] [--max-completions N] [-v]
 
 Both servers open the same files: generated ones (a model with blobs, a
 split file that reuses names in each chunk and has a metadata block per
@@ -25,7 +25,8 @@ UTF-16 before the comparison (lsp/README.md, "Positions").
 A disagreement fails the test unless a line of the allowance file matches
 it (see allowances.txt for the format and the reasons). Prints one line per
 disagreement that is not allowed, then
-  differential: N files, N queries, N disagreements (N allowed, N not)
+  differential: N files, N queries (N answered by upstream),
+                N disagreements (N allowed, N not) in T s
 and exits 1 if any is not allowed, or if the corpus is missing.
 """
 import argparse
@@ -263,7 +264,7 @@ def query_points(text, limit):
             if kind == "value" and hash_at > 0:
                 points.setdefault(m.start() + hash_at, (kind, token))
     ordered = sorted(points.items())
-    if len(ordered) > limit:
+    if limit and len(ordered) > limit:
         step = len(ordered) / limit
         ordered = [ordered[int(i * step)] for i in range(limit)]
     return [(kind, index, token) for index, (kind, token) in ordered]
@@ -286,7 +287,7 @@ def completion_points(text, limit):
         if index not in seen:
             seen.add(index)
             unique.append((kind, index))
-    if len(unique) > limit:
+    if limit and len(unique) > limit:
         step = len(unique) / limit
         unique = [unique[int(i * step)] for i in range(limit)]
     return unique
@@ -362,13 +363,19 @@ func.func @caller() {
 }
 """
 
+    # Non-ASCII text before tokens on their line: strings in attributes
+    # and locations, and comments (é 1 unit, 日本語 3, 😀 2 UTF-16 units).
     files["unicode.mlir"] = """\
-// Non-ASCII: é, 日本語, emoji 😀 (two UTF-16 units).
-func.func @ünïcode(%é: i32) -> i32 {
-  %0 = arith.addi %é, %é : i32 loc("café.py":1:2)
-  /* */ %1 = arith.muli %0, %0 {note = "日本語 😀"} : i32
-  %2 = arith.subi %1, %0 {n = "😀😀"} : i32
-  return %2 : i32
+!t = i32
+#where = loc("ünï😀.py":3:4)
+// Non-ASCII: é, 日本語, 😀.
+func.func @g(%a: i32 {foo.s = "é"}, %b: i32 {foo.t = "😀"}, %c: !t) -> !t {
+  %0 = "foo.a"(%a) {s = "😀é"} : (i32) -> !t
+  %1:2 = "foo.b"(%0, %b) {s = "日本語"} : (!t, !t) -> (!t, i32) loc(#where)
+  %2 = arith.addi %1#0, %c {n = "😀😀"} : i32
+  cf.br ^bb1(%2 : !t) {s = "é"}
+^bb1(%x: i32):  // 😀 pred
+  return %x : !t
 }
 """
     paths = []
@@ -488,9 +495,7 @@ def compare_file(path, ours, upstream, args, report):
         ask("hover", "textDocument/hover", at, kind, index, token)
         ask("definition", "textDocument/definition", at, kind, index, token)
         ask("references", "textDocument/references", refs, kind, index, token)
-    budget = max(4, min(args.max_completions,
-                        args.completion_bytes // max(1, len(source))))
-    for kind, index in completion_points(source, budget):
+    for kind, index in completion_points(source, args.max_completions):
         def at(up, index=index):
             return {"textDocument": {"uri": uri},
                     "position": position(index, up)}
@@ -506,6 +511,9 @@ def compare_file(path, ours, upstream, args, report):
         elif what == "completion":
             mine, theirs = completion_items(mine), completion_items(theirs)
         report.queries += 1
+        if theirs not in (None, [], {}) and not (
+                isinstance(theirs, dict) and "error" in theirs):
+            report.answered += 1
         if mine == theirs:
             continue
         line, col = text.position(index)
@@ -537,6 +545,7 @@ class Report:
         self.rules = rules
         self.verbose = verbose
         self.queries = 0
+        self.answered = 0  # upstream answered something
         self.allowed = 0
         self.failures = []
         self.used = set()
@@ -564,9 +573,11 @@ def main():
     parser.add_argument("--allowances",
                         default=os.path.join(os.path.dirname(__file__),
                                              "allowances.txt"))
-    parser.add_argument("--max-positions", type=int, default=250)
-    parser.add_argument("--max-completions", type=int, default=40)
-    parser.add_argument("--completion-bytes", type=int, default=400000)
+    # At most N positions per file, evenly spread; 0: all. Every token is
+    # asked; completion (a parse of the chunk each) at 60 places per file,
+    # which keeps the ASan build's run well under a minute.
+    parser.add_argument("--max-positions", type=int, default=0)
+    parser.add_argument("--max-completions", type=int, default=60)
     parser.add_argument("-v", action="store_true")
     args = parser.parse_args()
     args.corpus = os.path.abspath(args.corpus)
@@ -598,7 +609,8 @@ def main():
     upstream.close()
     for failure in report.failures:
         print(failure)
-    print(f"differential: {len(files)} files, {report.queries} queries, "
+    print(f"differential: {len(files)} files, {report.queries} queries "
+          f"({report.answered} answered by upstream), "
           f"{report.allowed + len(report.failures)} disagreements "
           f"({report.allowed} allowed, {len(report.failures)} not) in "
           f"{time.time() - start:.1f} s")
