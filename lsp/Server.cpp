@@ -3,6 +3,7 @@
 #include "Document.h"
 
 #include "mlirscope/FormatError.h"
+#include "mlirscope/MLIRBridge.h"
 #include "mlirscope/Summary.h"
 #include "mlirscope/NestingLimit.h"
 
@@ -358,6 +359,34 @@ static void scanEntries(Document &doc) {
 }
 
 //===----------------------------------------------------------------------===//
+// The bridge to MLIR
+//===----------------------------------------------------------------------===//
+
+/// The bridge makeServerBridge wraps, and whether the thread is indexing an
+/// open document (whose IR the server parses itself).
+static const MLIRBridge *realBridge;
+static thread_local bool indexingDocument = false;
+
+static bool parseIRUnlessDocument(ModelIndex &index, const char *ir,
+                                  size_t size, uint64_t metaBegin,
+                                  uint64_t metaSize, std::string &diagnostic) {
+  if (indexingDocument) {
+    diagnostic = "left to the language server's own parse";
+    return false;
+  }
+  return realBridge->parseIR(index, ir, size, metaBegin, metaSize,
+                             diagnostic);
+}
+
+const MLIRBridge *lspserver::makeServerBridge(const MLIRBridge *real) {
+  static MLIRBridge bridge;
+  realBridge = real;
+  bridge = *real;
+  bridge.parseIR = parseIRUnlessDocument;
+  return &bridge;
+}
+
+//===----------------------------------------------------------------------===//
 // MLIRScopeServer
 //===----------------------------------------------------------------------===//
 
@@ -591,8 +620,11 @@ void MLIRScopeServer::addOrUpdateDocument(
       d.lineStarts.push_back(++p - d.text.data());
   d.stats = std::make_unique<StatsCache>();
 
-  // core's index, over the editor's text rather than the file on disk.
+  // core's index, over the editor's text rather than the file on disk (its
+  // IR from a lexical scan: see makeServerBridge).
+  indexingDocument = true;
   auto index = indexMapped(d.textFile);
+  indexingDocument = false;
   if (index) {
     d.index = std::move(*index);
   } else {
