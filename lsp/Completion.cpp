@@ -28,9 +28,10 @@ namespace {
 /// Collects what MLIR's parser offers at the completion point.
 class Completer : public mlir::AsmParserCodeCompleteContext {
 public:
-  Completer(llvm::SMLoc at, mlir::MLIRContext &context,
-            std::vector<lsp::CompletionItem> &items)
-      : AsmParserCodeCompleteContext(at), context(context), items(items) {}
+  Completer(llvm::SMLoc at, const char *bufferStart,
+            mlir::MLIRContext &context, std::vector<lsp::CompletionItem> &items)
+      : AsmParserCodeCompleteContext(at), bufferStart(bufferStart),
+        context(context), items(items) {}
 
   void completeDialectName(llvm::StringRef prefix) final {
     for (llvm::StringRef name : context.getAvailableDialects()) {
@@ -131,9 +132,11 @@ private:
     }
   }
   bool justAfter(char c) const {
-    return getCodeCompleteLoc().getPointer()[-1] == c;
+    const char *at = getCodeCompleteLoc().getPointer();
+    return at > bufferStart && at[-1] == c;
   }
 
+  const char *bufferStart;
   mlir::MLIRContext &context;
   std::vector<lsp::CompletionItem> &items;
 };
@@ -155,12 +158,13 @@ MLIRScopeServer::getCompletion(const lsp::URIForFile &uri, lsp::Position pos) {
   lsp::CompletionList list;
   Document::Chunk &chunk = doc.chunkAt(offset);
   // Past a metadata block cut off the chunk's buffer: nothing to complete.
-  if (offset < chunk.span.begin ||
+  if (chunk.tooDeep || offset < chunk.span.begin ||
       offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
     return list;
 
   // MLIR's parse in completion mode; its errors are not the document's.
-  Completer completer(chunk.locOf(offset), *doc.context, list.items);
+  Completer completer(chunk.locOf(offset), chunk.bufferStart(), *doc.context,
+                      list.items);
   {
     mlir::ScopedDiagnosticHandler quiet(doc.context.get(),
                                         [](mlir::Diagnostic &) {});

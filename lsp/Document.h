@@ -94,6 +94,9 @@ struct Document {
     /// The parsed IR; null when MLIR could not parse the chunk (then
     /// `asmState` is empty too, as upstream clears it).
     std::unique_ptr<mlir::Block> ir;
+    /// Nested deeper than MLIR's parser may recurse (NestingLimit.h): MLIR
+    /// never sees it, not even for completion.
+    bool tooDeep = false;
     /// The buffer's first byte.
     const char *bufferStart() const {
       return sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())

@@ -579,6 +579,7 @@ static void parseChunk(Document &doc, Document::Chunk &chunk,
   // MLIR's parser recurses per nesting level: deeper text would overflow
   // the worker's stack (NestingLimit.h). Say so instead of parsing it.
   if (std::optional<uint64_t> at = findDeepNesting(buffer)) {
+    chunk.tooDeep = true;
     uint64_t off = chunk.span.begin + *at;
     diagnostics.push_back(makeDiag(
         doc, {off, off + 1}, lsp::DiagnosticSeverity::Error,

@@ -3,9 +3,11 @@
 
 Usage: differential.py --ours MLIRSCOPE_LSP --upstream MLIR_LSP_SERVER
                        --corpus CORPUS_DIR --tmp DIR [--allowances FILE]
+                       [--genmodel MLIRSCOPE_GENMODEL --cli MLIRSCOPE]
                        [--max-positions N] [--max-completions N] [-v]
 
-Both servers open the same files: generated ones (a model with blobs, a
+Both servers open the same files: models of mlirscope-genmodel printed as
+text (with --genmodel and --cli), generated ones (a model with blobs, a
 split file that reuses names in each chunk and has a metadata block per
 chunk, a CFG with multi-result ops, aliases, non-ASCII text), the text
 files of CORPUS_DIR/third-party and the documents of upstream's own tests
@@ -387,6 +389,27 @@ func.func @g(%a: i32 {foo.s = "é"}, %b: i32 {foo.t = "😀"}, %c: !t) -> !t {
     return paths
 
 
+def genmodel_files(tmp, genmodel, cli):
+    """Models of mlirscope-genmodel, printed as text by `mlirscope convert`
+    (the IR MLIR prints, with its metadata block)."""
+    paths = []
+    for name, flags in (("genmodel-f32.mlir", ["--layers", "12", "--shape",
+                                               "4x4", "--dtype", "f32"]),
+                        ("genmodel-i8-ext.mlir", ["--layers", "3", "--shape",
+                                                  "8", "--dtype", "i8",
+                                                  "--external-group",
+                                                  "extra"])):
+        bc = os.path.join(tmp, name + "bc")
+        text = os.path.join(tmp, name)
+        for argv in ([genmodel, "-o", bc] + flags,
+                     [cli, "convert", bc, "-o", text]):
+            proc = subprocess.run(argv, capture_output=True, text=True)
+            if proc.returncode != 0:
+                fail(f"{' '.join(argv)}: {proc.stderr.strip()}")
+        paths.append(text)
+    return paths
+
+
 def upstream_test_documents(corpus, tmp):
     """The didOpen texts of upstream's own tests, one file each."""
     paths = []
@@ -570,6 +593,10 @@ def main():
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--tmp", required=True)
+    # With both, models written by mlirscope-genmodel, as text, are compared
+    # too.
+    parser.add_argument("--genmodel")
+    parser.add_argument("--cli")
     parser.add_argument("--allowances",
                         default=os.path.join(os.path.dirname(__file__),
                                              "allowances.txt"))
@@ -590,8 +617,10 @@ def main():
              f"mlir-lsp-server-tests: the corpus (../shared/corpus beside "
              f"the repository) is missing")
     os.makedirs(args.tmp, exist_ok=True)
-    files = (generated_files(args.tmp) + upstream_test_documents(
-        args.corpus, args.tmp) + third_party)
+    files = generated_files(args.tmp)
+    if args.genmodel and args.cli:
+        files += genmodel_files(args.tmp, args.genmodel, args.cli)
+    files += upstream_test_documents(args.corpus, args.tmp) + third_party
 
     report = Report(read_allowances(args.allowances), args.v)
     ours = Server([args.ours], "mlirscope-lsp")
