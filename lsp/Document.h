@@ -160,8 +160,13 @@ struct Document {
   llvm::lsp::Range rangeOf(llvm::SMRange range) const {
     return rangeOf(spanOf(range));
   }
-  const Resource *resourceFor(llvm::StringRef key) const {
-    return index ? index->findResource(key) : nullptr;
+  /// The resource `key` names at `offset`: in a split file each chunk
+  /// has its own metadata block (MLIR parses each chunk alone), so the
+  /// entry in the same chunk, else the file's first with that key.
+  const Resource *resourceFor(llvm::StringRef key, uint64_t offset) const;
+  /// Whether two offsets are in the same `// -----` chunk.
+  bool sameChunk(uint64_t a, uint64_t b) const {
+    return &chunkAt(a) == &chunkAt(b);
   }
 };
 

@@ -368,7 +368,7 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
       hover.contents.value =
-          blobMarkdown(doc, u.key, doc.resourceFor(u.key), progress,
+          blobMarkdown(doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), progress,
                        impl->progressThreshold, impl->recheckFiles, cancel);
       return hover;
     }

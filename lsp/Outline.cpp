@@ -136,7 +136,7 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
     if (p < range.start || range.end < p)
       continue;
     lsp::InlayHint hint(lsp::InlayHintKind::Type, p);
-    hint.label = resourceSummary(doc.resourceFor(u.key));
+    hint.label = resourceSummary(doc.resourceFor(u.key, u.keySpan.begin));
     hint.paddingLeft = true;
     hints.push_back(std::move(hint));
   }

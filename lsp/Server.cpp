@@ -219,6 +219,17 @@ Document::Chunk &Document::chunkAt(uint64_t offset) const {
   return it == chunks.begin() ? *chunks.front() : **std::prev(it);
 }
 
+const Resource *Document::resourceFor(llvm::StringRef key,
+                                      uint64_t offset) const {
+  if (!index)
+    return nullptr;
+  if (chunks.size() > 1)
+    for (const ResourceEntry &e : entries)
+      if (e.key == key && sameChunk(e.keySpan.begin, offset))
+        return &index->resources[e.resource];
+  return index->findResource(key);
+}
+
 /// The `// -----` chunks of a text, as [begin, end) offsets. As upstream's
 /// mlir-lsp-server (and mlir-opt --split-input-file), every occurrence of
 /// the marker splits, and the marker belongs to no chunk.

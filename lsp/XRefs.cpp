@@ -31,26 +31,33 @@ struct Target {
 static Target findTarget(Document &doc, uint64_t offset) {
   Target t;
   std::string key;
-  bool onResource = false;
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       key = u.key;
-      onResource = true;
+      t.found = true;
     }
   for (const ResourceEntry &e : doc.entries)
     if (e.keySpan.contains(offset)) {
       key = e.key;
-      onResource = true;
+      t.found = true;
     }
-  if (onResource) {
-    t.found = true;
-    for (const ResourceEntry &e : doc.entries)
-      if (e.key == key)
-        t.definitions.push_back(e.keySpan);
-    for (const ResourceUse &u : doc.uses)
-      if (u.key == key)
-        t.uses.push_back(u.keySpan);
-  }
+  if (!t.found)
+    return t;
+  // In a split file a key means the entry of its own chunk (MLIR parses
+  // each chunk alone; the file's first entry when its chunk has none, as
+  // Document::resourceFor), and its uses are those of the chunk.
+  bool entryInChunk = llvm::any_of(doc.entries, [&](const ResourceEntry &e) {
+    return e.key == key && doc.sameChunk(e.keySpan.begin, offset);
+  });
+  for (const ResourceEntry &e : doc.entries)
+    if (e.key == key &&
+        (!entryInChunk || doc.sameChunk(e.keySpan.begin, offset)))
+      t.definitions.push_back(e.keySpan);
+  if (!entryInChunk && t.definitions.size() > 1)
+    t.definitions.resize(1);
+  for (const ResourceUse &u : doc.uses)
+    if (u.key == key && doc.sameChunk(u.keySpan.begin, offset))
+      t.uses.push_back(u.keySpan);
   return t;
 }
 
