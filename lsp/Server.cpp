@@ -230,16 +230,45 @@ const Resource *Document::resourceFor(llvm::StringRef key,
   return index->findResource(key);
 }
 
+/// The first `needle` in `text` at or after `from`, or npos. By memchr on
+/// its first character, which no hex digit is: a model's hex (GBs) is
+/// skipped at memchr's speed, where StringRef::find crawls.
+static size_t findFast(llvm::StringRef text, llvm::StringRef needle,
+                       size_t from) {
+  const char *begin = text.data(), *end = begin + text.size();
+  for (const char *p = begin + std::min(from, text.size());
+       (p = static_cast<const char *>(std::memchr(p, needle[0], end - p)));
+       ++p)
+    if (llvm::StringRef(p, end - p).starts_with(needle))
+      return p - begin;
+  return llvm::StringRef::npos;
+}
+
 /// The `// -----` chunks of a text, as [begin, end) offsets. As upstream's
 /// mlir-lsp-server (and mlir-opt --split-input-file), every occurrence of
-/// the marker splits, and the marker belongs to no chunk.
-static std::vector<TextSpan> splitChunks(llvm::StringRef text) {
+/// the marker splits, and the marker belongs to no chunk; but the metadata
+/// `blocks` are not searched (a model's hex is GBs, and holds no marker).
+static std::vector<TextSpan> splitChunks(llvm::StringRef text,
+                                         const std::vector<TextSpan> &blocks) {
   static constexpr llvm::StringLiteral marker = "// -----";
   std::vector<TextSpan> spans;
-  uint64_t begin = 0;
-  for (size_t at; (at = text.find(marker, begin)) != llvm::StringRef::npos;) {
+  uint64_t begin = 0, from = 0;
+  auto block = blocks.begin();
+  while (true) {
+    while (block != blocks.end() && block->end <= from)
+      ++block;
+    // Search up to the next block, then go on after it.
+    uint64_t limit = block == blocks.end() ? text.size() : block->begin;
+    size_t at = from < limit ? findFast(text.take_front(limit), marker, from)
+                             : llvm::StringRef::npos;
+    if (at == llvm::StringRef::npos) {
+      if (block == blocks.end())
+        break;
+      from = std::max(from, block->end);
+      continue;
+    }
     spans.push_back({begin, at});
-    begin = at + marker.size();
+    begin = from = at + marker.size();
   }
   spans.push_back({begin, text.size()});
   return spans;
@@ -250,14 +279,14 @@ static std::vector<TextSpan> splitChunks(llvm::StringRef text) {
 /// resource keys cannot hold one).
 static std::vector<TextSpan> findMetadataBlocks(llvm::StringRef text) {
   std::vector<TextSpan> blocks;
-  for (size_t at = 0; (at = text.find("{-#", at)) != llvm::StringRef::npos;) {
+  for (size_t at = 0; (at = findFast(text, "{-#", at)) != llvm::StringRef::npos;) {
     size_t lineStart = text.rfind('\n', at);
     lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
     if (!text.slice(lineStart, at).trim().empty()) {
       at += 3;
       continue;
     }
-    size_t end = text.find("#-}", at + 3);
+    size_t end = findFast(text, "#-}", at + 3);
     end = end == llvm::StringRef::npos ? text.size() : end + 3;
     blocks.push_back({at, end});
     at = end;
@@ -659,7 +688,7 @@ void MLIRScopeServer::addOrUpdateDocument(
       impl->registry, mlir::MLIRContext::Threading::DISABLED);
   d.context->allowUnregisteredDialects();
   std::vector<TextSpan>::const_iterator block = d.metadata.cbegin();
-  for (TextSpan span : splitChunks(d.text)) {
+  for (TextSpan span : splitChunks(d.text, d.metadata)) {
     auto chunk = std::make_unique<Document::Chunk>();
     chunk->span = span;
     parseChunk(d, *chunk, block, *d.context, diagnostics);
