@@ -70,8 +70,8 @@ MLIRScopeServer::getCodeActions(const lsp::URIForFile &uri,
       for (const lsp::DiagnosticRelatedInformation &note :
            *diag.relatedInformation)
         if (note.location.uri == uri)
-          addExpectedCheck(doc, note.location.range.start, "note",
-                           note.message, edits);
+          addExpectedCheck(doc, note.location.range.start, "note", note.message,
+                           edits);
     lsp::CodeAction action;
     action.title = "Add expected-* diagnostic checks";
     action.kind = lsp::CodeAction::kQuickFix.str();

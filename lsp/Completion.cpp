@@ -28,8 +28,8 @@ namespace {
 /// Collects what MLIR's parser offers at the completion point.
 class Completer : public mlir::AsmParserCodeCompleteContext {
 public:
-  Completer(llvm::SMLoc at, const char *bufferStart,
-            mlir::MLIRContext &context, std::vector<lsp::CompletionItem> &items)
+  Completer(llvm::SMLoc at, const char *bufferStart, mlir::MLIRContext &context,
+            std::vector<lsp::CompletionItem> &items)
       : AsmParserCodeCompleteContext(at), bufferStart(bufferStart),
         context(context), items(items) {}
 
@@ -51,15 +51,14 @@ public:
       if (&name.getDialect() != dialect)
         continue;
       // `addf` after `arith.`: the label is what follows the dot.
-      lsp::CompletionItem &item = add(
-          name.getStringRef().drop_front(dialectName.size() + 1),
-          lsp::CompletionItemKind::Field, "1");
+      lsp::CompletionItem &item =
+          add(name.getStringRef().drop_front(dialectName.size() + 1),
+              lsp::CompletionItemKind::Field, "1");
       item.detail = "operation";
     }
   }
 
-  void appendSSAValueCompletion(llvm::StringRef name,
-                                std::string type) final {
+  void appendSSAValueCompletion(llvm::StringRef name, std::string type) final {
     lsp::CompletionItem &item = add(name, lsp::CompletionItemKind::Variable);
     if (justAfter('%'))
       item.insertText = name.drop_front().str();
@@ -81,8 +80,8 @@ public:
     }
   }
 
-  void completeAttribute(
-      const llvm::StringMap<mlir::Attribute> &aliases) final {
+  void
+  completeAttribute(const llvm::StringMap<mlir::Attribute> &aliases) final {
     for (llvm::StringRef keyword :
          {"affine_set", "affine_map", "dense", "dense_resource", "false", "loc",
           "sparse", "true", "unit"})
@@ -109,8 +108,8 @@ public:
     completeDialectName("!");
     completeAliases(aliases, "!");
   }
-  void completeDialectTypeOrAlias(
-      const llvm::StringMap<mlir::Type> &aliases) final {
+  void
+  completeDialectTypeOrAlias(const llvm::StringMap<mlir::Type> &aliases) final {
     completeDialectName();
     completeAliases(aliases, "");
   }

@@ -246,8 +246,7 @@ static std::string resultHoverText(mlir::Operation *op, unsigned first,
   llvm::raw_string_ostream os(md);
   os << "Operation: \"" << op->getName() << "\"\n\n";
   // `%x#N` names one result of the group.
-  if (std::optional<unsigned> n = resultNumberAt(loc);
-      n && first + *n < end) {
+  if (std::optional<unsigned> n = resultNumberAt(loc); n && first + *n < end) {
     first += *n;
     end = first + 1;
   }
@@ -257,8 +256,9 @@ static std::string resultHoverText(mlir::Operation *op, unsigned first,
     return md;
   }
   os << "Result #[" << first << ", " << end - 1 << "]\n\nTypes: ";
-  llvm::interleaveComma(op->getResults().slice(first, end - first), os,
-                        [&](mlir::Value v) { os << "`" << v.getType() << "`"; });
+  llvm::interleaveComma(
+      op->getResults().slice(first, end - first), os,
+      [&](mlir::Value v) { os << "`" << v.getType() << "`"; });
   return md;
 }
 
@@ -289,8 +289,8 @@ static std::string argumentHoverText(const mlir::AsmParserState &state,
   os << "Operation: \"" << arg.getOwner()->getParentOp()->getName()
      << "\"\n\nBlock: ";
   printBlockName(os, state, arg.getOwner());
-  os << "\n\nArgument #" << arg.getArgNumber() << "\n\nType: `"
-     << arg.getType() << "`\n\n";
+  os << "\n\nArgument #" << arg.getArgNumber() << "\n\nType: `" << arg.getType()
+     << "`\n\n";
   return md;
 }
 
@@ -300,8 +300,8 @@ static std::string aliasHoverText(llvm::StringRef kind, llvm::StringRef name,
   std::string md;
   llvm::raw_string_ostream os(md);
   // Upstream's text, its unbalanced quote included.
-  os << kind << " Alias: \"" << name << "\n\nValue: ```mlir\n" << value
-     << "\n```\n\n";
+  os << kind << " Alias: \"" << name << "\n\nValue: ```mlir\n"
+     << value << "\n```\n\n";
   return md;
 }
 
@@ -310,8 +310,8 @@ static std::string aliasHoverText(llvm::StringRef kind, llvm::StringRef name,
 /// order.
 static std::optional<lsp::Hover> irHover(Document &doc, uint64_t offset) {
   Document::Chunk &chunk = doc.chunkAt(offset);
-  if (!chunk.ir || offset > chunk.span.begin + (chunk.bufferEnd() -
-                                                chunk.bufferStart()))
+  if (!chunk.ir ||
+      offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
     return std::nullopt;
   const mlir::AsmParserState &state = chunk.asmState;
   llvm::SMLoc loc = chunk.locOf(offset);
@@ -367,9 +367,9 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
-      hover.contents.value =
-          blobMarkdown(doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), progress,
-                       impl->progressThreshold, impl->recheckFiles, cancel);
+      hover.contents.value = blobMarkdown(
+          doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), progress,
+          impl->progressThreshold, impl->recheckFiles, cancel);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)

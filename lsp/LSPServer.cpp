@@ -207,8 +207,7 @@ struct LSPServer {
         params.textDocument.uri, std::move(reply),
         [this, params](Callback<std::vector<lsp::CodeAction>> reply,
                        std::atomic<bool> &) {
-          reply(server.getCodeActions(params.textDocument.uri,
-                                      params.context));
+          reply(server.getCodeActions(params.textDocument.uri, params.context));
         });
   }
 
@@ -353,12 +352,11 @@ initializeResult(const lsp::ClientCapabilities &client) {
       {"inlayHintProvider", true},
       {"codeActionProvider", std::move(codeActions)},
       {"completionProvider",
-       llvm::json::Object{
-           {"allCommitCharacters", {"\t", ";", ",", ".", "="}},
-           {"resolveProvider", false},
-           {"triggerCharacters",
-            {".", "%", "^", "!", "#", "(", ",", "<", ":", "[", " ", "\"",
-             "/"}}}},
+       llvm::json::Object{{"allCommitCharacters", {"\t", ";", ",", ".", "="}},
+                          {"resolveProvider", false},
+                          {"triggerCharacters",
+                           {".", "%", "^", "!", "#", "(", ",", "<", ":", "[",
+                            " ", "\"", "/"}}}},
   };
   return llvm::json::Object{
       {"serverInfo",

@@ -9,7 +9,6 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
-
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 namespace lsp = llvm::lsp;

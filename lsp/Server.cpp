@@ -4,8 +4,8 @@
 
 #include "mlirscope/FormatError.h"
 #include "mlirscope/MLIRBridge.h"
-#include "mlirscope/Summary.h"
 #include "mlirscope/NestingLimit.h"
+#include "mlirscope/Summary.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -237,8 +237,7 @@ static size_t findFast(llvm::StringRef text, llvm::StringRef needle,
                        size_t from) {
   const char *begin = text.data(), *end = begin + text.size();
   for (const char *p = begin + std::min(from, text.size());
-       (p = static_cast<const char *>(std::memchr(p, needle[0], end - p)));
-       ++p)
+       (p = static_cast<const char *>(std::memchr(p, needle[0], end - p))); ++p)
     if (llvm::StringRef(p, end - p).starts_with(needle))
       return p - begin;
   return llvm::StringRef::npos;
@@ -279,7 +278,8 @@ static std::vector<TextSpan> splitChunks(llvm::StringRef text,
 /// resource keys cannot hold one).
 static std::vector<TextSpan> findMetadataBlocks(llvm::StringRef text) {
   std::vector<TextSpan> blocks;
-  for (size_t at = 0; (at = findFast(text, "{-#", at)) != llvm::StringRef::npos;) {
+  for (size_t at = 0;
+       (at = findFast(text, "{-#", at)) != llvm::StringRef::npos;) {
     size_t lineStart = text.rfind('\n', at);
     lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
     if (!text.slice(lineStart, at).trim().empty()) {
@@ -414,8 +414,7 @@ static bool parseIRUnlessDocument(ModelIndex &index, const char *ir,
     diagnostic = "left to the language server's own parse";
     return false;
   }
-  return realBridge->parseIR(index, ir, size, metaBegin, metaSize,
-                             diagnostic);
+  return realBridge->parseIR(index, ir, size, metaBegin, metaSize, diagnostic);
 }
 
 const MLIRBridge *lspserver::makeServerBridge(const MLIRBridge *real) {
@@ -493,8 +492,8 @@ static void fillChunkBuffer(const Document &doc, Document::Chunk &chunk,
   std::vector<TextSpan> blanks;
   uint64_t end = span.end;
   for (; block != doc.metadata.end() && block->begin < span.end; ++block) {
-    blanks.push_back({std::max(block->begin, span.begin),
-                      std::min(block->end, span.end)});
+    blanks.push_back(
+        {std::max(block->begin, span.begin), std::min(block->end, span.end)});
     if (block->end > span.end)
       break; // it goes on into the next chunk
   }
@@ -539,9 +538,10 @@ static lsp::Range diagnosticRange(const Document &doc, Document::Chunk &chunk,
 /// Where a diagnostic or note at `loc` points: the first file location in
 /// it, in the document when it names the document's file. With `onlyDoc`,
 /// locations in other files do not count.
-static std::optional<lsp::Location>
-diagnosticLocation(const Document &doc, Document::Chunk &chunk,
-                   mlir::Location loc, bool onlyDoc) {
+static std::optional<lsp::Location> diagnosticLocation(const Document &doc,
+                                                       Document::Chunk &chunk,
+                                                       mlir::Location loc,
+                                                       bool onlyDoc) {
   std::optional<lsp::Location> found;
   loc->walk([&](mlir::Location nested) {
     auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(nested);
@@ -553,8 +553,8 @@ diagnosticLocation(const Document &doc, Document::Chunk &chunk,
     }
     if (onlyDoc)
       return mlir::WalkResult::advance();
-    auto uri = lsp::URIForFile::fromFile(fileLoc.getFilename(),
-                                         doc.uri.scheme());
+    auto uri =
+        lsp::URIForFile::fromFile(fileLoc.getFilename(), doc.uri.scheme());
     if (!uri) {
       llvm::consumeError(uri.takeError());
       return mlir::WalkResult::advance();
@@ -711,8 +711,8 @@ void MLIRScopeServer::addOrUpdateDocument(
         if (key != "__elided__")
           if (u.key == key)
             diagnostics.push_back(makeDiag(
-              d, u.attrSpan, lsp::DiagnosticSeverity::Error,
-              "dense_resource '" + key + "' has no blob in this file"));
+                d, u.attrSpan, lsp::DiagnosticSeverity::Error,
+                "dense_resource '" + key + "' has no blob in this file"));
     for (uint32_t id : summary.sizeMismatches) {
       const Resource &r = d.index->resources[id];
       std::optional<uint64_t> expected =

@@ -99,8 +99,8 @@ struct IRQuery {
       auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(nested);
       if (!fileLoc || !seen.insert(nested))
         return mlir::WalkResult::advance();
-      auto uri = lsp::URIForFile::fromFile(fileLoc.getFilename(),
-                                           doc.uri.scheme());
+      auto uri =
+          lsp::URIForFile::fromFile(fileLoc.getFilename(), doc.uri.scheme());
       if (!uri) {
         llvm::consumeError(uri.takeError());
         return mlir::WalkResult::advance();
@@ -121,8 +121,8 @@ struct IRQuery {
 
 static std::optional<IRQuery> irQuery(Document &doc, uint64_t offset) {
   Document::Chunk &chunk = doc.chunkAt(offset);
-  if (!chunk.ir || offset > chunk.span.begin + (chunk.bufferEnd() -
-                                                chunk.bufferStart()))
+  if (!chunk.ir ||
+      offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
     return std::nullopt;
   return IRQuery{doc, chunk, chunk.locOf(offset), {}};
 }
