@@ -13,7 +13,8 @@ chunk, a CFG with multi-result ops, aliases, non-ASCII text), the text
 files of CORPUS_DIR/third-party and the documents of upstream's own tests
 (CORPUS_DIR/mlir-lsp-server-tests). At every SSA value (and each `#N` of
 one), block, symbol, op name and alias both are asked for hover,
-definition and references; each file's document symbols are compared
+definition and references (at every character of the generated files
+under 4 KiB); each file's document symbols are compared
 whole, and completion at statement starts and after `%`, `.`, `#`, `!`.
 
 Answers must be equal: hover presence, text and range (the text holds the
@@ -247,11 +248,26 @@ def blanked(text):
     return "".join(out)
 
 
-def query_points(text, limit):
+def query_points(text, limit, every_char=False):
     """(kind, str index, token) where to ask hover, definition and
-    references: one inside each token, and the `#` of `%x#N`."""
+    references: one inside each token, and the `#` of `%x#N`; with
+    `every_char`, every position of the text too (token edges, spaces,
+    punctuation, the metadata)."""
     scan = blanked(text)
     points = {}
+    if every_char:
+        # mlirscope-lsp's own answers: dense_resource<key> attributes and
+        # the metadata blocks (blob summaries, entry <-> uses).
+        resource = [False] * (len(text) + 1)
+        spans = [m.span() for m in re.finditer(r"dense_resource<[^>\n]*>?",
+                                              text)]
+        spans += [m.span() for m in re.finditer(r"\{-#.*?#-\}", text, re.S)]
+        for begin, end in spans:
+            for k in range(begin, end + 1):
+                resource[k] = True
+        for index in range(len(text) + 1):
+            points[index] = ("resource" if resource[index] else "char",
+                             text[index:index + 1].replace("\n", "\\n"))
     for kind, regex in TOKENS:
         for m in regex.finditer(scan):
             token = m.group(0)
@@ -506,7 +522,9 @@ def compare_file(path, ours, upstream, args, report):
                                  {"textDocument": {"uri": uri}}),
                     upstream.request("textDocument/documentSymbol",
                                      {"textDocument": {"uri": uri}})))
-    for kind, index, token in query_points(source, args.max_positions):
+    every_char = not path.startswith(args.corpus) and len(source) < 4096
+    for kind, index, token in query_points(source, args.max_positions,
+                                           every_char):
         def at(up, index=index):
             return {"textDocument": {"uri": uri},
                     "position": position(index, up)}
