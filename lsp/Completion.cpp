@@ -156,13 +156,24 @@ MLIRScopeServer::getCompletion(const lsp::URIForFile &uri, lsp::Position pos) {
   uint64_t offset = at->second;
   lsp::CompletionList list;
   Document::Chunk &chunk = doc.chunkAt(offset);
-  // Past a metadata block cut off the chunk's buffer: nothing to complete.
-  if (chunk.tooDeep || offset < chunk.span.begin ||
-      offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
+  if (chunk.tooDeep || offset < chunk.span.begin)
     return list;
+  // The chunk's buffer ends where a metadata block that ends the chunk
+  // begins. In the block (up to its `#-}`) there is nothing to complete;
+  // after it, the parser would be where it is at the buffer's end (top
+  // level).
+  uint64_t bufferEnd =
+      chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart());
+  uint64_t where = offset;
+  if (offset > bufferEnd) {
+    for (TextSpan block : doc.metadata)
+      if (block.begin <= offset && offset <= block.end)
+        return list;
+    where = bufferEnd;
+  }
 
   // MLIR's parse in completion mode; its errors are not the document's.
-  Completer completer(chunk.locOf(offset), chunk.bufferStart(), *doc.context,
+  Completer completer(chunk.locOf(where), chunk.bufferStart(), *doc.context,
                       list.items);
   {
     mlir::ScopedDiagnosticHandler quiet(doc.context.get(),

@@ -14,7 +14,7 @@ files of CORPUS_DIR/third-party and the documents of upstream's own tests
 (CORPUS_DIR/mlir-lsp-server-tests). At every SSA value (and each `#N` of
 one), block, symbol, op name and alias both are asked for hover,
 definition and references (at every character of the generated files
-under 4 KiB); each file's document symbols are compared
+under 4 KiB; completion too under 1 KiB); each file's document symbols are compared
 whole, and completion at statement starts and after `%`, `.`, `#`, `!`.
 
 Answers must be equal: hover presence, text and range (the text holds the
@@ -536,7 +536,13 @@ def compare_file(path, ours, upstream, args, report):
         ask("hover", "textDocument/hover", at, kind, index, token)
         ask("definition", "textDocument/definition", at, kind, index, token)
         ask("references", "textDocument/references", refs, kind, index, token)
-    for kind, index in completion_points(source, args.max_completions):
+    completions = completion_points(source, args.max_completions)
+    if every_char and len(source) < 1024:
+        # Small files: completion at every character as well.
+        completions = [
+            ("marker" if "// -----" in text.lines[text.position(index)[0]]
+             else "char", index) for index in range(len(source) + 1)]
+    for kind, index in completions:
         def at(up, index=index):
             return {"textDocument": {"uri": uri},
                     "position": position(index, up)}
