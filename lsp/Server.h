@@ -23,7 +23,17 @@
 #include <vector>
 
 namespace mlirscope {
+struct MLIRBridge;
 namespace lspserver {
+
+/// The bridge to register for the server (MLIRBridge.h): `real`, except that
+/// core's text indexer gets no MLIR parse of an open document's IR (it
+/// falls back to its lexical scan, which finds the dense_resource
+/// references and their types, all the server reads of the index's IR):
+/// the server parses each chunk itself, and a second parse of the same text
+/// would double the cost of opening it. Files indexed for other reasons
+/// (an elided view's source model) get `real`'s parse.
+const MLIRBridge *makeServerBridge(const MLIRBridge *real);
 
 /// A folding range (not in llvm/Support/LSP/Protocol.h).
 struct FoldingRange {
@@ -77,6 +87,11 @@ public:
   getInlayHints(const llvm::lsp::URIForFile &uri, llvm::lsp::Range range);
   llvm::Expected<llvm::lsp::CompletionList>
   getCompletion(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
+  /// Quick fixes for the diagnostics in `context` (none for a document
+  /// that is not open, as upstream).
+  std::vector<llvm::lsp::CodeAction>
+  getCodeActions(const llvm::lsp::URIForFile &uri,
+                 const llvm::lsp::CodeActionContext &context);
 
   /// The elided text view of the model at `path` (bytecode or text): the IR
   /// with each blob's data replaced by a one-line summary string.
