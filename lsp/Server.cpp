@@ -402,29 +402,6 @@ static void scanEntries(Document &doc) {
 // The bridge to MLIR
 //===----------------------------------------------------------------------===//
 
-/// The bridge makeServerBridge wraps, and whether the thread is indexing an
-/// open document (whose IR the server parses itself).
-static const MLIRBridge *realBridge;
-static thread_local bool indexingDocument = false;
-
-static bool parseIRUnlessDocument(ModelIndex &index, const char *ir,
-                                  size_t size, uint64_t metaBegin,
-                                  uint64_t metaSize, std::string &diagnostic) {
-  if (indexingDocument) {
-    diagnostic = "left to the language server's own parse";
-    return false;
-  }
-  return realBridge->parseIR(index, ir, size, metaBegin, metaSize, diagnostic);
-}
-
-const MLIRBridge *lspserver::makeServerBridge(const MLIRBridge *real) {
-  static MLIRBridge bridge;
-  realBridge = real;
-  bridge = *real;
-  bridge.parseIR = parseIRUnlessDocument;
-  return &bridge;
-}
-
 //===----------------------------------------------------------------------===//
 // MLIRScopeServer
 //===----------------------------------------------------------------------===//
@@ -661,11 +638,12 @@ void MLIRScopeServer::addOrUpdateDocument(
       d.lineStarts.push_back(++p - d.text.data());
   d.stats = std::make_unique<StatsCache>();
 
-  // core's index, over the editor's text rather than the file on disk (its
-  // IR from a lexical scan: see makeServerBridge).
-  indexingDocument = true;
-  auto index = indexMapped(d.textFile);
-  indexingDocument = false;
+  // core's index, over the editor's text rather than the file on disk. Its
+  // IR comes from the lexical scan: the server parses each chunk itself
+  // below, and a second parse of the same text would double an open's cost.
+  IndexOptions indexOptions;
+  indexOptions.parseWithMLIR = false;
+  auto index = indexMapped(d.textFile, indexOptions);
   if (index) {
     d.index = std::move(*index);
   } else {

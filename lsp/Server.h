@@ -26,14 +26,6 @@ namespace mlirscope {
 struct MLIRBridge;
 namespace lspserver {
 
-/// The bridge to register for the server (MLIRBridge.h): `real`, except that
-/// core's text indexer gets no MLIR parse of an open document's IR (it
-/// falls back to its lexical scan, which finds the dense_resource
-/// references and their types, all the server reads of the index's IR):
-/// the server parses each chunk itself, and a second parse of the same text
-/// would double the cost of opening it. Files indexed for other reasons
-/// (an elided view's source model) get `real`'s parse.
-const MLIRBridge *makeServerBridge(const MLIRBridge *real);
 
 /// A folding range (not in llvm/Support/LSP/Protocol.h).
 struct FoldingRange {

@@ -93,10 +93,8 @@ int main(int argc, char **argv) {
   }
   Logger::setLogLevel(logLevel);
 
-  // MLIR is linked in: no plugin to load. The server parses open documents
-  // itself (see makeServerBridge).
-  mlirscope::registerMLIRBridge(
-      mlirscope::lspserver::makeServerBridge(mlirscope_mlir_bridge_v1()));
+  // MLIR is linked in: no plugin to load.
+  mlirscope::registerMLIRBridge(mlirscope_mlir_bridge_v1());
 
   llvm::sys::ChangeStdinToBinary();
   JSONTransport transport(mlirscope::lspserver::createMessageInput(stdin, inputStyle),
