@@ -4,7 +4,7 @@ elided view of a bytecode model of 100,000 nested regions (MLIR's reader and
 printer would), then requests showing the server still answers (completion,
 which would parse the text again, answers nothing).
 
-Usage: deep-nesting.py BYTECODE_MODEL
+Usage: deep-nesting.py BYTECODE_MODEL [DEEP_ATTRIBUTES_MODEL]
 """
 import json
 import sys
@@ -26,6 +26,11 @@ messages = [
     {"jsonrpc": "2.0", "id": 4, "method": "textDocument/completion",
      "params": {"textDocument": {"uri": "test:///deep.mlir"},
                 "position": {"line": 20000, "character": 0}}},
+] + ([
+    # Attributes nested 100,000 deep: MLIR's bytecode reader recurses too.
+    {"jsonrpc": "2.0", "id": 5, "method": "mlirscope/openFile",
+     "params": {"path": sys.argv[2]}},
+] if len(sys.argv) > 2 else []) + [
     {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
     {"jsonrpc": "2.0", "method": "exit"},
 ]
