@@ -19,6 +19,13 @@
 #                  opened under the model's uri, a hover on a
 #                  `dense_resource<...>` (statistics computed from the mapped
 #                  file), then the same hover again (cached).
+#   latency FILE   small files (a model with blobs, corpus files) and a
+#                  197-chunk `// -----` file: wall time from the first byte
+#                  of didOpen to its publishDiagnostics (open-to-diagnostics;
+#                  the median of LATENCY_RUNS/4 opens under other names),
+#                  then the median of LATENCY_RUNS runs of each request
+#                  (hover, definition, references, documentSymbol,
+#                  completion) at a value in the file's last chunk.
 #
 # Environment (see bench/lib.sh): BENCH_DIR, MLIRSCOPE_BUILD_DIR, TIMEOUT,
 # REGENERATE, and:
@@ -27,11 +34,19 @@
 #   UPSTREAM_MEM_GB  address-space limit (ulimit -v) for upstream, so that it
 #                    fails instead of driving the machine out of memory (12)
 #   SKIP_4G=1        leave the 4 GiB model out
+#   LSP_SCENARIOS    which parts run: "big" (convert, open, hover), "small"
+#                    (latency); both by default
+#   LATENCY_RUNS     runs of each request in the latency scenario (20)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MLIRSCOPE_LSP=${MLIRSCOPE_LSP:-$build/bin/mlirscope-lsp}
 MLIR_LSP=${MLIR_LSP:-/usr/lib/llvm-22/bin/mlir-lsp-server}
 UPSTREAM_MEM_GB=${UPSTREAM_MEM_GB:-12}
+LSP_SCENARIOS=${LSP_SCENARIOS:-big small}
+LATENCY_RUNS=${LATENCY_RUNS:-20}
+big=0 small=0
+case " $LSP_SCENARIOS " in *" big "*) big=1 ;; esac
+case " $LSP_SCENARIOS " in *" small "*) small=1 ;; esac
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 need_time
@@ -40,6 +55,7 @@ need_built mlirscope mlirscope-genmodel
 [ -x "$MLIR_LSP" ] || die "no mlir-lsp-server at $MLIR_LSP"
 
 # --- Models ------------------------------------------------------------------
+if [ "$big" = 1 ]; then
 gen model-256M.mlirbc $((256 << 20)) --layers 16 --shape 2048x2048 --dtype f32 ||
   die "cannot make the 256 MiB model"
 m256=$BENCH_DIR/model-256M.mlirbc
@@ -59,6 +75,52 @@ if [ "$REGENERATE" = 1 ] || [ ! -f "$t512" ] || [ "$(stat -c %s "$t512")" -lt $(
   note "made $(basename "$t512") ($(human "$(stat -c %s "$t512")"))"
 else
   note "reusing $t512 ($(human "$(stat -c %s "$t512")"))"
+fi
+fi
+
+# The small files of the latency scenario: made here, as text.
+small_files=()
+if [ "$small" = 1 ]; then
+  "$PYTHON" - "$BENCH_DIR" <<'PY' || die "cannot write the small files"
+import os, sys
+out = sys.argv[1]
+
+def blob(values):
+    return "0x04000000" + "".join("%08X" % (v & 0xFFFFFFFF) for v in values)
+
+def func(name, k, resource):
+    return (f"func.func @{name}(%x: tensor<4xi32>, %c: i1) -> tensor<4xi32> {{\n"
+            f"  %w = arith.constant dense_resource<{resource}> : tensor<4xi32>\n"
+            f"  %s = arith.addi %x, %w : tensor<4xi32>\n"
+            f"  %p:2 = arith.addui_extended %s, %x : tensor<4xi32>, tensor<4xi1>\n"
+            f"  cf.cond_br %c, ^bb1(%p#0 : tensor<4xi32>), ^bb1(%s : tensor<4xi32>)\n"
+            f"^bb1(%r: tensor<4xi32>):\n"
+            f"  %m = arith.muli %r, %w : tensor<4xi32>\n"
+            f"  return %m : tensor<4xi32>\n}}\n")
+
+def metadata(keys):
+    entries = ",\n".join(f"      {k}: \"{blob(range(i, i + 4))}\""
+                          for i, k in enumerate(keys))
+    return ("{-#\n  dialect_resources: {\n    builtin: {\n" + entries +
+            "\n    }\n  }\n#-}\n")
+
+# A small model: 32 functions in a module, one metadata block.
+keys = [f"w{k}" for k in range(32)]
+with open(os.path.join(out, "lsp-small-model.mlir"), "w") as f:
+    f.write("module {\n" + "".join(func(f"f{k}", k, keys[k]) for k in range(32))
+            + "}\n\n" + metadata(keys))
+# 197 chunks, each the same function name and resource key (as test files
+# of compilers are written) with its own metadata block.
+chunk = "module {\n" + "".join(func(f"f{k}", k, "w") for k in range(8)) + "}\n\n"
+with open(os.path.join(out, "lsp-split-197.mlir"), "w") as f:
+    f.write("\n// -----\n\n".join(chunk + metadata(["w"]) for _ in range(197)))
+PY
+  small_files=("$BENCH_DIR/lsp-small-model.mlir" "$BENCH_DIR/lsp-split-197.mlir")
+  corpus=$repo/../shared/corpus/third-party
+  for f in "$corpus"/T06-heir-openfhe-lenet/lenet.mlir \
+           "$corpus"/T16-ttmlir-ttnn-canonicalizer/layout_to_creation_ops_canonicalizer.mlir; do
+    [ -f "$f" ] && small_files+=("$f")
+  done
 fi
 
 make_tmp
@@ -165,6 +227,61 @@ def main():
             out["hover2_ms"] = (time.monotonic() - t0) * 1000
             res = msg.get("result")
             out["hover"] = "null" if res is None else "markdown"
+        elif scenario == "latency":
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            runs = int(os.environ.get("LATENCY_RUNS", "20"))
+            # Opened under LATENCY_RUNS / 4 names (at least 3): the median
+            # open, then requests on the last one.
+            opens = []
+            for n in range(max(3, runs // 4)):
+                uri = "file:///latency-%d/%s" % (n, os.path.basename(path))
+                body = json.dumps({"jsonrpc": "2.0",
+                                   "method": "textDocument/didOpen",
+                                   "params": {"textDocument": {
+                                       "uri": uri, "languageId": "mlir",
+                                       "version": 1, "text": text}}}).encode()
+                frame = b"Content-Length: %d\r\n\r\n" % len(body)
+                t0 = time.monotonic()
+                proc.stdin.write(frame + body)
+                proc.stdin.flush()
+                while True:
+                    msg = json.loads(read())
+                    if (msg.get("method") == "textDocument/publishDiagnostics"
+                            and msg["params"]["uri"] == uri):
+                        break
+                opens.append((time.monotonic() - t0) * 1000)
+            opens.sort()
+            out["open_ms"] = opens[len(opens) // 2]
+            out["diagnostics"] = len(msg["params"]["diagnostics"])
+            # A value in the last chunk: the last `%name` before the last
+            # `return` (ASCII files: columns are the same in both servers).
+            at = text.rfind("%", 0, text.rfind("return")) + 1
+            line = text.count("\n", 0, at)
+            col = at - (text.rfind("\n", 0, at) + 1)
+            pos = {"textDocument": {"uri": uri},
+                   "position": {"line": line, "character": col}}
+            # Completion at the start of the line of that value.
+            start = {"textDocument": {"uri": uri},
+                     "position": {"line": line, "character": 2}}
+            for method, params in (
+                    ("textDocument/hover", pos),
+                    ("textDocument/definition", pos),
+                    ("textDocument/references",
+                     dict(pos, context={"includeDeclaration": True})),
+                    ("textDocument/documentSymbol",
+                     {"textDocument": {"uri": uri}}),
+                    ("textDocument/completion", start)):
+                times = []
+                for _ in range(runs):
+                    t0 = time.monotonic()
+                    msg, _ = request(method, params)
+                    times.append((time.monotonic() - t0) * 1000)
+                times.sort()
+                out[method.split("/")[1] + "_ms"] = times[len(times) // 2]
+                res = msg.get("result")
+                if not res or (isinstance(res, dict) and not res.get("items", res)):
+                    out[method.split("/")[1] + "_ms"] = "empty"
         request("shutdown", None)
         notify("exit", None)
         proc.stdin.close()
@@ -193,9 +310,10 @@ run_lsp() {
 field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("-" if v is None else (("%.3f" % v) if isinstance(v, float) else v))' "$j" "$1"; }
 up_cmd=(bash -c "ulimit -v $((UPSTREAM_MEM_GB << 20)); exec \"$MLIR_LSP\"")
 
-rows=() summary=()
+rows=() summary=() hover_rows=() latency_rows=()
 row() { rows+=("$(printf '%-22s %-24s %-16s %9s %11s %12s  %s' "$@")"); }
 
+if [ "$big" = 1 ]; then
 for f in "$m256" ${m4g:+"$m4g"}; do
   name=$(basename "$f")
   run_lsp ours convert "$f" "$MLIRSCOPE_LSP"
@@ -222,7 +340,6 @@ row "didOpen+documentSymbol" "$name" mlir-lsp-server "$u_s" "$u_rss" - "$u_st"
 summary+=("$(printf '%-22s %-24s %10s %10s' didOpen+documentSymbol "$name" \
   "$(ratio "$u_s" "$o_s")" "$(ratio "$u_rss" "$o_rss")")")
 
-hover_rows=()
 hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$name" mlirscope-lsp "$o_h1" "$o_h2" "$o_hv")")
 hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$name" mlir-lsp-server "$u_h1" "$u_h2" "$u_hv")")
 if [ -n "$m4g" ]; then
@@ -230,11 +347,38 @@ if [ -n "$m4g" ]; then
   hover_rows+=("$(printf '%-24s %-16s %12s %12s  %s' "$(basename "$m4g") (view)" \
     mlirscope-lsp "$(field hover1_ms)" "$(field hover2_ms)" "$(field hover)")")
 fi
+fi
+
+# --- Small files: open-to-diagnostics and request latency ----------------------
+latency_fields=(open_ms hover_ms definition_ms references_ms documentSymbol_ms completion_ms)
+for f in ${small_files[@]+"${small_files[@]}"}; do
+  name=$(basename "$f")
+  [ "${#name}" -gt 24 ] && name=${name:0:21}...
+  run_lsp ours latency "$f" env LATENCY_RUNS="$LATENCY_RUNS" "$MLIRSCOPE_LSP"
+  ours_j=$j ours_rss=$rss
+  run_lsp upstream latency "$f" env LATENCY_RUNS="$LATENCY_RUNS" "${up_cmd[@]}"
+  up_j=$j up_rss=$rss
+  for who in ours up; do
+    if [ "$who" = ours ]; then j=$ours_j server=mlirscope-lsp r=$ours_rss
+    else j=$up_j server=mlir-lsp-server r=$up_rss; fi
+    vals=()
+    for k in "${latency_fields[@]}"; do vals+=("$(field "$k")"); done
+    latency_rows+=("$(printf '%-24s %-16s %8s %8s %8s %8s %8s %8s %8s  %s' "$name" "$server" \
+      "${vals[@]}" "$r" "$(field status)")")
+  done
+  vals=()
+  for k in "${latency_fields[@]}"; do
+    j=$up_j; u=$(field "$k"); j=$ours_j; o=$(field "$k")
+    vals+=("$(ratio "$u" "$o")")
+  done
+  latency_rows+=("$(printf '%-24s %-16s %8s %8s %8s %8s %8s %8s' "$name" speed-up "${vals[@]}")")
+done
 
 echo
 echo "mlirscope-lsp:   $MLIRSCOPE_LSP"
 echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} GiB)"
 echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
+if [ "$big" = 1 ]; then
 echo
 printf '%-22s %-24s %-16s %9s %11s %12s  %s\n' request file server wall_s peak_rss_MB reply_bytes status
 for r in "${rows[@]}"; do echo "$r"; done
@@ -246,3 +390,11 @@ echo " '>' marks a lower bound: upstream failed or hit its limit first)"
 echo
 printf '%-24s %-16s %12s %12s  %s\n' hover server first_ms cached_ms result
 for r in "${hover_rows[@]}"; do echo "$r"; done
+fi
+if [ "$small" = 1 ]; then
+echo
+echo "small files: open = didOpen to publishDiagnostics; requests: median of $LATENCY_RUNS, ms"
+printf '%-24s %-16s %8s %8s %8s %8s %8s %8s %8s  %s\n' file server open hover def refs symbols complete rss_MB status
+for r in ${latency_rows[@]+"${latency_rows[@]}"}; do echo "$r"; done
+echo "(speed-up = upstream / ours; 'empty': the server answered nothing there)"
+fi

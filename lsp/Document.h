@@ -72,20 +72,65 @@ struct Document {
   bool sourceTried = false;
   std::vector<ResourceUse> uses;
   std::vector<ResourceEntry> entries;
-  TextSpan metadata; ///< the `{-# ... #-}` block, empty when none
+  /// The `{-# ... #-}` blocks (a split file may have one per chunk), in
+  /// order.
+  std::vector<TextSpan> metadata;
 
-  /// MLIR's parse of the IR, one per `// -----` chunk (as mlir-opt
-  /// --split-input-file). Each chunk's buffer is a prefix of the text (up to
-  /// the metadata block when nothing but whitespace follows it, else all of
-  /// it) with everything outside the chunk, and the metadata block, blanked
-  /// out, so its offsets are the document's. Only chunks MLIR parsed are
-  /// kept.
+  /// The context of the document's IR, one per document as upstream's:
+  /// what one document's parse puts in a context shows in another's
+  /// (a resource key already taken is renamed `key_1`).
+  std::unique_ptr<mlir::MLIRContext> context;
+
+  /// One `// -----` chunk of the text (the whole text when there is no
+  /// marker), split as upstream's mlir-lsp-server does: on each occurrence
+  /// of the marker. MLIR parses each chunk on its own, from a buffer holding
+  /// the chunk's text alone (its metadata blocks blanked out, or cut off
+  /// when they end it), so a file costs one copy of its IR however many
+  /// chunks it has. Offsets in the buffer plus `begin` are the document's.
   struct Chunk {
+    TextSpan span; ///< the chunk's text in the document
     llvm::SourceMgr sourceMgr;
     mlir::AsmParserState asmState;
+    /// The parsed IR; null when MLIR could not parse the chunk (then
+    /// `asmState` is empty too, as upstream clears it).
     std::unique_ptr<mlir::Block> ir;
+    /// Nested deeper than MLIR's parser may recurse (NestingLimit.h): MLIR
+    /// never sees it, not even for completion.
+    bool tooDeep = false;
+    /// The buffer's first byte.
+    const char *bufferStart() const {
+      return sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())
+          ->getBufferStart();
+    }
+    const char *bufferEnd() const {
+      return sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())
+          ->getBufferEnd();
+    }
+    /// The document offset of a location in the buffer.
+    uint64_t offsetOf(llvm::SMLoc loc) const {
+      return span.begin + (loc.getPointer() - bufferStart());
+    }
+    TextSpan spanOf(llvm::SMRange range) const {
+      return {offsetOf(range.Start), offsetOf(range.End)};
+    }
+    /// The buffer location of a document offset in the chunk (clamped to
+    /// the buffer).
+    llvm::SMLoc locOf(uint64_t offset) const {
+      uint64_t rel = offset < span.begin ? 0 : offset - span.begin;
+      rel = std::min<uint64_t>(rel, bufferEnd() - bufferStart());
+      return llvm::SMLoc::getFromPointer(bufferStart() + rel);
+    }
   };
+  /// Every chunk, in order of their text.
   std::vector<std::unique_ptr<Chunk>> chunks;
+  /// The chunks by buffer address, to map an SMLoc back (offsetOf).
+  std::vector<std::pair<const char *, const Chunk *>> chunksByBuffer;
+
+  /// The chunk whose text holds `offset` (the last one starting at or
+  /// before it).
+  Chunk &chunkAt(uint64_t offset) const;
+  /// The chunk whose buffer holds `loc`, or null.
+  const Chunk *chunkOf(llvm::SMLoc loc) const;
 
   const mlir::AsmParserState::OperationDefinition *
   getOpDef(mlir::Operation *op) const {
@@ -106,7 +151,8 @@ struct Document {
   llvm::lsp::Range rangeOf(TextSpan span) const {
     return {positionOf(span.begin), positionOf(span.end)};
   }
-  /// Offset of an SMLoc into the parsed buffer.
+  /// Offset of an SMLoc in one of the chunks' buffers (0 when it is in
+  /// none).
   uint64_t offsetOf(llvm::SMLoc loc) const;
   TextSpan spanOf(llvm::SMRange range) const {
     return {offsetOf(range.Start), offsetOf(range.End)};
@@ -114,16 +160,21 @@ struct Document {
   llvm::lsp::Range rangeOf(llvm::SMRange range) const {
     return rangeOf(spanOf(range));
   }
-  const Resource *resourceFor(llvm::StringRef key) const {
-    return index ? index->findResource(key) : nullptr;
+  /// The resource `key` names at `offset`: in a split file each chunk
+  /// has its own metadata block (MLIR parses each chunk alone), so the
+  /// entry in the same chunk, else the file's first with that key.
+  const Resource *resourceFor(llvm::StringRef key, uint64_t offset) const;
+  /// Whether two offsets are in the same `// -----` chunk.
+  bool sameChunk(uint64_t a, uint64_t b) const {
+    return &chunkAt(a) == &chunkAt(b);
   }
 };
 
 /// Shared state of the server.
 struct MLIRScopeServer::Impl {
-  mlir::MLIRContext context;
+  /// Every dialect MLIR has; each document's context is made from it.
+  mlir::DialectRegistry registry;
   std::map<std::string, std::unique_ptr<Document>> documents;
-  bool allDialectsLoaded = false;
   uint64_t progressThreshold = 64ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;

@@ -165,56 +165,192 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
   return md;
 }
 
-static std::string opLocation(Document &doc, mlir::Operation *op) {
-  if (const auto *def = doc.getOpDef(op)) {
-    lsp::Position p = doc.positionOf(doc.offsetOf(def->loc.Start));
-    return llvm::formatv("line {0}, column {1}", p.line + 1, p.character + 1);
-  }
-  return "?";
+//===----------------------------------------------------------------------===//
+// The IR: the same text as upstream's mlir-lsp-server
+//===----------------------------------------------------------------------===//
+
+/// Whether `loc` is in `range`, its end included (as upstream).
+static bool contains(llvm::SMRange range, llvm::SMLoc loc) {
+  return range.Start.getPointer() <= loc.getPointer() &&
+         loc.getPointer() <= range.End.getPointer();
 }
 
-static std::string opMarkdown(Document &doc, mlir::Operation *op) {
+/// The definition or use of `def` that holds `loc`, if any.
+static std::optional<llvm::SMRange>
+defOrUseAt(const mlir::AsmParserState::SMDefinition &def, llvm::SMLoc loc) {
+  if (contains(def.loc, loc))
+    return def.loc;
+  for (llvm::SMRange use : def.uses)
+    if (contains(use, loc))
+      return use;
+  return std::nullopt;
+}
+
+/// The N of `%x#N` when `loc` is in the name `%x` or on the `#`; nullopt
+/// elsewhere (on the digits too, as upstream: it reads from `loc` on).
+static std::optional<unsigned> resultNumberAt(llvm::SMLoc loc) {
+  const char *p = loc.getPointer();
+  while (llvm::isAlnum(*p) || llvm::StringRef("%$._-").contains(*p))
+    ++p;
+  if (*p != '#')
+    return std::nullopt;
+  const char *digits = ++p;
+  while (llvm::isDigit(*p))
+    ++p;
+  unsigned n;
+  if (llvm::StringRef(digits, p - digits).consumeInteger(10, n))
+    return std::nullopt;
+  return n;
+}
+
+static unsigned blockNumber(mlir::Block *block) {
+  return std::distance(block->getParent()->begin(), block->getIterator());
+}
+
+/// `^bb2` as written, else `<Block #N>`.
+static void printBlockName(llvm::raw_ostream &os,
+                           const mlir::AsmParserState &state,
+                           mlir::Block *block) {
+  if (const auto *def = state.getBlockDef(block)) {
+    llvm::SMRange r = def->definition.loc;
+    if (r.isValid()) {
+      llvm::StringRef text(r.Start.getPointer(),
+                           r.End.getPointer() - r.Start.getPointer());
+      if (text.starts_with("^")) {
+        os << text;
+        return;
+      }
+    }
+  }
+  os << "<Block #" << blockNumber(block) << ">";
+}
+
+static std::string opHoverText(mlir::Operation *op) {
   std::string md;
   llvm::raw_string_ostream os(md);
-  os << "**op** `" << op->getName() << "`";
-  if (!op->isRegistered())
-    os << " (unregistered)";
-  os << "\n\n";
-  if (auto sym = op->getAttrOfType<mlir::StringAttr>(
-          mlir::SymbolTable::getSymbolAttrName()))
-    os << "- symbol: `@" << sym.getValue() << "`\n";
-  os << "- location: " << opLocation(doc, op) << "\n";
-  os << "- results: " << op->getNumResults()
-     << ", operands: " << op->getNumOperands()
-     << ", regions: " << op->getNumRegions()
-     << ", successors: " << op->getNumSuccessors() << "\n";
-  if (mlir::Operation *parent = op->getParentOp())
-    os << "- parent: `" << parent->getName() << "`\n";
+  os << "\"" << op->getName() << "\"";
+  if (auto symbol = llvm::dyn_cast<mlir::SymbolOpInterface>(op))
+    os << " : " << symbol.getVisibility() << " @" << symbol.getName();
+  os << "\n\nGeneric Form:\n\n```mlir\n";
+  op->print(os, mlir::OpPrintingFlags()
+                    .printGenericOpForm()
+                    .elideLargeElementsAttrs()
+                    .skipRegions());
+  os << "\n```\n";
   return md;
 }
 
-static std::string valueMarkdown(Document &doc, mlir::Value value,
-                                 llvm::StringRef name) {
+static std::string resultHoverText(mlir::Operation *op, unsigned first,
+                                   unsigned end, llvm::SMLoc loc) {
   std::string md;
   llvm::raw_string_ostream os(md);
-  os << "**value** `" << name << "` : `" << value.getType() << "`\n\n";
-  if (auto result = llvm::dyn_cast<mlir::OpResult>(value)) {
-    os << "- result #" << result.getResultNumber() << " of `"
-       << result.getOwner()->getName() << "` ("
-       << opLocation(doc, result.getOwner()) << ")\n";
-  } else if (auto arg = llvm::dyn_cast<mlir::BlockArgument>(value)) {
-    os << "- block argument #" << arg.getArgNumber();
-    if (mlir::Operation *owner = arg.getOwner()->getParentOp())
-      os << " of a block in `" << owner->getName() << "`";
-    os << "\n";
+  os << "Operation: \"" << op->getName() << "\"\n\n";
+  // `%x#N` names one result of the group.
+  if (std::optional<unsigned> n = resultNumberAt(loc); n && first + *n < end) {
+    first += *n;
+    end = first + 1;
   }
-  unsigned uses = std::distance(value.use_begin(), value.use_end());
-  os << "- uses: " << uses << "\n";
+  if (first + 1 == end) {
+    os << "Result #" << first << "\n\nType: `" << op->getResult(first).getType()
+       << "`\n\n";
+    return md;
+  }
+  os << "Result #[" << first << ", " << end - 1 << "]\n\nTypes: ";
+  llvm::interleaveComma(
+      op->getResults().slice(first, end - first), os,
+      [&](mlir::Value v) { os << "`" << v.getType() << "`"; });
   return md;
 }
 
-static bool contains(Document &doc, llvm::SMRange range, uint64_t offset) {
-  return doc.spanOf(range).contains(offset);
+static std::string blockHoverText(const mlir::AsmParserState &state,
+                                  mlir::Block *block) {
+  std::string md;
+  llvm::raw_string_ostream os(md);
+  os << "Operation: \"" << block->getParentOp()->getName() << "\"\n\nBlock #"
+     << blockNumber(block) << "\n\n";
+  auto name = [&](mlir::Block *b) { printBlockName(os, state, b); };
+  if (!block->hasNoPredecessors()) {
+    os << "Predecessors: ";
+    llvm::interleaveComma(block->getPredecessors(), os, name);
+    os << "\n\n";
+  }
+  if (!block->hasNoSuccessors()) {
+    os << "Successors: ";
+    llvm::interleaveComma(block->getSuccessors(), os, name);
+    os << "\n\n";
+  }
+  return md;
+}
+
+static std::string argumentHoverText(const mlir::AsmParserState &state,
+                                     mlir::BlockArgument arg) {
+  std::string md;
+  llvm::raw_string_ostream os(md);
+  os << "Operation: \"" << arg.getOwner()->getParentOp()->getName()
+     << "\"\n\nBlock: ";
+  printBlockName(os, state, arg.getOwner());
+  os << "\n\nArgument #" << arg.getArgNumber() << "\n\nType: `" << arg.getType()
+     << "`\n\n";
+  return md;
+}
+
+template <typename T>
+static std::string aliasHoverText(llvm::StringRef kind, llvm::StringRef name,
+                                  T value) {
+  std::string md;
+  llvm::raw_string_ostream os(md);
+  // Upstream's text, its unbalanced quote included.
+  os << kind << " Alias: \"" << name << "\n\nValue: ```mlir\n"
+     << value << "\n```\n\n";
+  return md;
+}
+
+/// The hover upstream's mlir-lsp-server gives at `offset`: ops (their name
+/// and symbol uses), results, blocks, block arguments, aliases, in this
+/// order.
+static std::optional<lsp::Hover> irHover(Document &doc, uint64_t offset) {
+  Document::Chunk &chunk = doc.chunkAt(offset);
+  if (!chunk.ir ||
+      offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
+    return std::nullopt;
+  const mlir::AsmParserState &state = chunk.asmState;
+  llvm::SMLoc loc = chunk.locOf(offset);
+  auto hover = [&](llvm::SMRange range, std::string text) {
+    lsp::Hover h(doc.rangeOf(chunk.spanOf(range)));
+    h.contents.value = std::move(text);
+    return h;
+  };
+  for (const auto &op : state.getOpDefs()) {
+    if (contains(op.loc, loc))
+      return hover(op.loc, opHoverText(op.op));
+    for (llvm::SMRange use : op.symbolUses)
+      if (contains(use, loc))
+        return hover(use, opHoverText(op.op));
+    for (unsigned i = 0, e = op.resultGroups.size(); i < e; ++i) {
+      const auto &group = op.resultGroups[i];
+      std::optional<llvm::SMRange> at = defOrUseAt(group.definition, loc);
+      if (!at)
+        continue;
+      unsigned end = i + 1 == e ? op.op->getNumResults()
+                                : op.resultGroups[i + 1].startIndex;
+      return hover(*at, resultHoverText(op.op, group.startIndex, end, loc));
+    }
+  }
+  for (const auto &block : state.getBlockDefs()) {
+    if (auto at = defOrUseAt(block.definition, loc))
+      return hover(*at, blockHoverText(state, block.block));
+    for (unsigned i = 0; i < block.arguments.size(); ++i)
+      if (auto at = defOrUseAt(block.arguments[i], loc))
+        return hover(*at,
+                     argumentHoverText(state, block.block->getArgument(i)));
+  }
+  for (const auto &alias : state.getAttributeAliasDefs())
+    if (auto at = defOrUseAt(alias.definition, loc))
+      return hover(*at, aliasHoverText("Attribute", alias.name, alias.value));
+  for (const auto &alias : state.getTypeAliasDefs())
+    if (auto at = defOrUseAt(alias.definition, loc))
+      return hover(*at, aliasHoverText("Type", alias.name, alias.value));
+  return std::nullopt;
 }
 
 llvm::Expected<std::optional<lsp::Hover>>
@@ -231,9 +367,9 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
-      hover.contents.value =
-          blobMarkdown(doc, u.key, doc.resourceFor(u.key), progress,
-                       impl->progressThreshold, impl->recheckFiles, cancel);
+      hover.contents.value = blobMarkdown(
+          doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), progress,
+          impl->progressThreshold, impl->recheckFiles, cancel);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)
@@ -245,92 +381,5 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       return hover;
     }
   // The IR, as MLIR parsed it.
-  for (const auto &chunk : doc.chunks)
-    for (const auto &def : chunk->asmState.getOpDefs()) {
-      if (contains(doc, def.loc, offset)) {
-        lsp::Hover hover(doc.rangeOf(def.loc));
-        hover.contents.value = opMarkdown(doc, def.op);
-        return hover;
-      }
-      for (const auto &group : def.resultGroups) {
-        auto text = [&](llvm::SMRange r) {
-          return llvm::StringRef(r.Start.getPointer(),
-                                 r.End.getPointer() - r.Start.getPointer());
-        };
-        auto valueHover = [&](llvm::SMRange r) -> lsp::Hover {
-          lsp::Hover hover(doc.rangeOf(r));
-          unsigned end = def.op->getNumResults();
-          // The group's values end where the next group starts.
-          for (const auto &other : def.resultGroups)
-            if (other.startIndex > group.startIndex)
-              end = std::min(end, other.startIndex);
-          mlir::Value v = def.op->getResult(group.startIndex);
-          std::string name = text(group.definition.loc).str();
-          if (end - group.startIndex > 1) {
-            // `%x:2` and `%x#1`: pick the result a use names.
-            llvm::StringRef t = text(r);
-            unsigned n = 0;
-            size_t hash = t.find('#');
-            if (hash != llvm::StringRef::npos &&
-                !t.drop_front(hash + 1).getAsInteger(10, n) &&
-                group.startIndex + n < end) {
-              v = def.op->getResult(group.startIndex + n);
-              name = t.str();
-            }
-          }
-          hover.contents.value = valueMarkdown(doc, v, name);
-          return hover;
-        };
-        if (contains(doc, group.definition.loc, offset))
-          return valueHover(group.definition.loc);
-        for (llvm::SMRange use : group.definition.uses)
-          if (contains(doc, use, offset))
-            return valueHover(use);
-      }
-      for (llvm::SMRange use : def.symbolUses)
-        if (contains(doc, use, offset)) {
-          lsp::Hover hover(doc.rangeOf(use));
-          hover.contents.value = opMarkdown(doc, def.op);
-          return hover;
-        }
-    }
-  for (const auto &chunk : doc.chunks)
-    for (const auto &block : chunk->asmState.getBlockDefs()) {
-      for (unsigned i = 0; i < block.arguments.size(); ++i) {
-        const auto &arg = block.arguments[i];
-        auto argHover = [&](llvm::SMRange r) -> lsp::Hover {
-          lsp::Hover hover(doc.rangeOf(r));
-          std::string name(r.Start.getPointer(),
-                           r.End.getPointer() - r.Start.getPointer());
-          hover.contents.value =
-              valueMarkdown(doc, block.block->getArgument(i), name);
-          return hover;
-        };
-        if (i < block.block->getNumArguments()) {
-          if (contains(doc, arg.loc, offset))
-            return argHover(arg.loc);
-          for (llvm::SMRange use : arg.uses)
-            if (contains(doc, use, offset))
-              return argHover(use);
-        }
-      }
-      auto blockHover = [&](llvm::SMRange r) -> lsp::Hover {
-        lsp::Hover hover(doc.rangeOf(r));
-        std::string md;
-        llvm::raw_string_ostream os(md);
-        os << "**block** `"
-           << llvm::StringRef(r.Start.getPointer(),
-                              r.End.getPointer() - r.Start.getPointer())
-           << "`\n\n- arguments: " << block.block->getNumArguments()
-           << "\n- operations: " << block.block->getOperations().size() << "\n";
-        hover.contents.value = md;
-        return hover;
-      };
-      if (contains(doc, block.definition.loc, offset))
-        return blockHover(block.definition.loc);
-      for (llvm::SMRange use : block.definition.uses)
-        if (contains(doc, use, offset))
-          return blockHover(use);
-    }
-  return std::nullopt;
+  return irHover(doc, offset);
 }

@@ -201,6 +201,16 @@ struct LSPServer {
         });
   }
 
+  void onCodeAction(const lsp::CodeActionParams &params,
+                    Callback<std::vector<lsp::CodeAction>> reply) {
+    postRequest<std::vector<lsp::CodeAction>>(
+        params.textDocument.uri, std::move(reply),
+        [this, params](Callback<std::vector<lsp::CodeAction>> reply,
+                       std::atomic<bool> &) {
+          reply(server.getCodeActions(params.textDocument.uri, params.context));
+        });
+  }
+
   void onConvertFromBytecode(const ConvertBytecodeParams &params,
                              Callback<llvm::json::Value> reply);
   void onConvertToBytecode(const ConvertBytecodeParams &params,
@@ -301,20 +311,32 @@ struct LSPServer {
 };
 } // namespace
 
-static llvm::json::Value initializeResult();
+static llvm::json::Value
+initializeResult(const lsp::ClientCapabilities &client);
 
 void LSPServer::onInitialize(const lsp::InitializeParams &params,
                              Callback<llvm::json::Value> reply) {
-  bool progress = params.capabilities.workDoneProgress;
+  lsp::ClientCapabilities client = params.capabilities;
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
-      [this, progress](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
-        workDoneProgress = progress;
-        reply(initializeResult());
+      [this, client](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        workDoneProgress = client.workDoneProgress;
+        reply(initializeResult(client));
       });
 }
 
-static llvm::json::Value initializeResult() {
+/// Upstream mlir-lsp-server's capabilities (ours answer everything it
+/// answers) and more: folding ranges, inlay hints, document symbols also
+/// for clients that only take a flat list.
+static llvm::json::Value
+initializeResult(const lsp::ClientCapabilities &client) {
+  llvm::json::Value codeActions = true;
+  // Clients that take CodeAction literals learn the kinds, as upstream.
+  if (client.codeActionStructure)
+    codeActions = llvm::json::Object{
+        {"codeActionKinds",
+         {lsp::CodeAction::kQuickFix, lsp::CodeAction::kRefactor,
+          lsp::CodeAction::kInfo}}};
   llvm::json::Object caps{
       {"textDocumentSync",
        llvm::json::Object{
@@ -328,8 +350,13 @@ static llvm::json::Value initializeResult() {
       {"documentSymbolProvider", true},
       {"foldingRangeProvider", true},
       {"inlayHintProvider", true},
-      {"completionProvider", llvm::json::Object{{"resolveProvider", false},
-                                                {"triggerCharacters", {"."}}}},
+      {"codeActionProvider", std::move(codeActions)},
+      {"completionProvider",
+       llvm::json::Object{{"allCommitCharacters", {"\t", ";", ",", ".", "="}},
+                          {"resolveProvider", false},
+                          {"triggerCharacters",
+                           {".", "%", "^", "!", "#", "(", ",", "<", ":", "[",
+                            " ", "\"", "/"}}}},
   };
   return llvm::json::Object{
       {"serverInfo",
@@ -362,8 +389,14 @@ void LSPServer::onDocumentDidOpen(
   parse.version = params.textDocument.version;
   parse.text = parked ? std::move(*parked) : params.textDocument.text;
   noteVersion(parse.uri, parse.version);
+  // The debounce is for edits in a row: a newly opened document gets its
+  // diagnostics at once.
   post([this, parse = std::move(parse)]() mutable {
-    schedule(std::move(parse));
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      pending.erase(parse.uri.file().str());
+    }
+    parseNow(std::move(parse));
   });
 }
 
@@ -790,6 +823,7 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   handler.method("textDocument/foldingRange", &s, &LSPServer::onFoldingRange);
   handler.method("textDocument/inlayHint", &s, &LSPServer::onInlayHint);
   handler.method("textDocument/completion", &s, &LSPServer::onCompletion);
+  handler.method("textDocument/codeAction", &s, &LSPServer::onCodeAction);
 
   handler.method("mlir/convertFromBytecode", &s,
                  &LSPServer::onConvertFromBytecode);

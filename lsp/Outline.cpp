@@ -1,4 +1,4 @@
-//===- Outline.cpp - Symbols, folding, inlay hints, completion ------------===//
+//===- Outline.cpp - Symbols, folding ranges, inlay hints -----------------===//
 
 #include "Document.h"
 
@@ -9,8 +9,6 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
-#include <set>
-
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 namespace lsp = llvm::lsp;
@@ -19,35 +17,33 @@ namespace lsp = llvm::lsp;
 // Document symbols
 //===----------------------------------------------------------------------===//
 
-/// Adds the symbols of `op` and below to `out`. Ops without a symbol pass
-/// their nested symbols up.
-static void collectSymbols(Document &doc, mlir::Operation *op,
+/// Adds the symbols of `op` and below to `out`, as upstream's
+/// mlir-lsp-server: a symbol op is a Function (a FunctionOpInterface) or a
+/// Class, a symbol table without a name `<op.name>` (a Namespace); each
+/// holds the symbols nested in it, other ops pass theirs up.
+static void collectSymbols(Document &doc, const Document::Chunk &chunk,
+                           mlir::Operation *op,
                            std::vector<lsp::DocumentSymbol> &out) {
-  std::vector<lsp::DocumentSymbol> children;
-  for (mlir::Region &region : op->getRegions())
-    for (mlir::Block &block : region)
-      for (mlir::Operation &nested : block)
-        collectSymbols(doc, &nested, children);
-  auto sym = op->getAttrOfType<mlir::StringAttr>(
-      mlir::SymbolTable::getSymbolAttrName());
-  const auto *def = doc.getOpDef(op);
-  if (!sym || !def) {
-    for (auto &c : children)
-      out.push_back(std::move(c));
-    return;
+  std::vector<lsp::DocumentSymbol> *children = &out;
+  if (const auto *def = chunk.asmState.getOpDef(op)) {
+    lsp::Range range = doc.rangeOf(chunk.spanOf(def->scopeLoc));
+    lsp::Range selection = doc.rangeOf(chunk.spanOf(def->loc));
+    if (auto symbol = llvm::dyn_cast<mlir::SymbolOpInterface>(op)) {
+      out.emplace_back(symbol.getName(),
+                       llvm::isa<mlir::FunctionOpInterface>(op)
+                           ? lsp::SymbolKind::Function
+                           : lsp::SymbolKind::Class,
+                       range, selection);
+      children = &out.back().children;
+    } else if (op->hasTrait<mlir::OpTrait::SymbolTable>()) {
+      out.emplace_back("<" + op->getName().getStringRef() + ">",
+                       lsp::SymbolKind::Namespace, range, selection);
+      children = &out.back().children;
+    }
   }
-  lsp::SymbolKind kind = lsp::SymbolKind::Variable;
-  if (llvm::isa<mlir::FunctionOpInterface>(op))
-    kind = lsp::SymbolKind::Function;
-  else if (op->hasTrait<mlir::OpTrait::SymbolTable>())
-    kind = lsp::SymbolKind::Module;
-  TextSpan scope = doc.spanOf(def->scopeLoc);
-  TextSpan selection = symbolNameSpan(doc, *def);
-  lsp::DocumentSymbol s(sym.getValue(), kind, doc.rangeOf(scope),
-                        doc.rangeOf(selection));
-  s.detail = op->getName().getStringRef().str();
-  s.children = std::move(children);
-  out.push_back(std::move(s));
+  for (mlir::Region &region : op->getRegions())
+    for (mlir::Operation &nested : region.getOps())
+      collectSymbols(doc, chunk, &nested, *children);
 }
 
 llvm::Expected<std::vector<lsp::DocumentSymbol>>
@@ -57,9 +53,31 @@ MLIRScopeServer::findDocumentSymbols(const lsp::URIForFile &uri) {
     return docOr.takeError();
   Document &doc = **docOr;
   std::vector<lsp::DocumentSymbol> symbols;
-  for (const auto &chunk : doc.chunks)
-    for (mlir::Operation &op : *chunk->ir)
-      collectSymbols(doc, &op, symbols);
+  auto collect = [&](const Document::Chunk &chunk,
+                     std::vector<lsp::DocumentSymbol> &out) {
+    if (chunk.ir)
+      for (mlir::Operation &op : *chunk.ir)
+        collectSymbols(doc, chunk, &op, out);
+  };
+  if (doc.chunks.size() == 1) {
+    collect(*doc.chunks.front(), symbols);
+    return symbols;
+  }
+  // A split file: one `<file-split-N>` per chunk, from the line of the
+  // marker before it to the line of the marker after it (the last one to
+  // the last line but one, as upstream).
+  int lastLine = int(doc.lineStarts.size()) - 2;
+  for (size_t i = 0; i < doc.chunks.size(); ++i) {
+    lsp::Position start(doc.lineOf(doc.chunks[i]->span.begin));
+    lsp::Position end(i + 1 == doc.chunks.size()
+                          ? lastLine
+                          : int(doc.lineOf(doc.chunks[i + 1]->span.begin)));
+    lsp::DocumentSymbol split("<file-split-" + llvm::Twine(i) + ">",
+                              lsp::SymbolKind::Namespace,
+                              lsp::Range(start, end), lsp::Range(start));
+    collect(*doc.chunks[i], split.children);
+    symbols.push_back(std::move(split));
+  }
   return symbols;
 }
 
@@ -82,14 +100,14 @@ MLIRScopeServer::getFoldingRanges(const lsp::URIForFile &uri) {
     for (const auto &def : chunk->asmState.getOpDefs()) {
       if (def.op->getNumRegions() == 0)
         continue;
-      TextSpan scope = doc.spanOf(def.scopeLoc);
+      TextSpan scope = chunk->spanOf(def.scopeLoc);
       int start = doc.lineOf(scope.begin), end = doc.lineOf(scope.end);
       if (end > start)
         ranges.push_back({start, end, "region"});
     }
   }
-  if (doc.metadata.begin != doc.metadata.end)
-    add(doc.metadata, "region");
+  for (TextSpan block : doc.metadata)
+    add(block, "region");
   // Every blob entry, so a long hex string can be folded away.
   for (const ResourceEntry &e : doc.entries)
     add(e.entrySpan, "region");
@@ -117,62 +135,9 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
     if (p < range.start || range.end < p)
       continue;
     lsp::InlayHint hint(lsp::InlayHintKind::Type, p);
-    hint.label = resourceSummary(doc.resourceFor(u.key));
+    hint.label = resourceSummary(doc.resourceFor(u.key, u.keySpan.begin));
     hint.paddingLeft = true;
     hints.push_back(std::move(hint));
   }
   return hints;
-}
-
-//===----------------------------------------------------------------------===//
-// Completion
-//===----------------------------------------------------------------------===//
-
-llvm::Expected<lsp::CompletionList>
-MLIRScopeServer::getCompletion(const lsp::URIForFile &uri, lsp::Position pos) {
-  auto at = impl->getDocumentAt(uri, pos);
-  if (!at)
-    return at.takeError();
-  Document &doc = *at->first;
-  uint64_t begin = at->second;
-  while (begin > 0 &&
-         (llvm::isAlnum(doc.text[begin - 1]) || doc.text[begin - 1] == '_' ||
-          doc.text[begin - 1] == '.'))
-    --begin;
-  llvm::StringRef prefix = llvm::StringRef(doc.text).slice(begin, at->second);
-  if (begin > 0 && (doc.text[begin - 1] == '%' || doc.text[begin - 1] == '^' ||
-                    doc.text[begin - 1] == '@' || doc.text[begin - 1] == '!' ||
-                    doc.text[begin - 1] == '#'))
-    return lsp::CompletionList();
-
-  if (!impl->allDialectsLoaded) {
-    impl->context.loadAllAvailableDialects();
-    impl->allDialectsLoaded = true;
-  }
-  lsp::CompletionList list;
-  std::set<std::string> dialects;
-  for (mlir::Dialect *d : impl->context.getLoadedDialects())
-    dialects.insert(d->getNamespace().str());
-  if (!prefix.contains('.'))
-    for (const std::string &d : dialects)
-      if (llvm::StringRef(d).starts_with(prefix) && !d.empty()) {
-        lsp::CompletionItem item(d, lsp::CompletionItemKind::Module);
-        item.detail = "dialect";
-        list.items.push_back(std::move(item));
-      }
-  if (prefix.contains('.') || !prefix.empty())
-    for (mlir::RegisteredOperationName name :
-         impl->context.getRegisteredOperations()) {
-      llvm::StringRef n = name.getStringRef();
-      if (!n.starts_with(prefix))
-        continue;
-      lsp::CompletionItem item(n, lsp::CompletionItemKind::Function);
-      item.detail = (name.getDialectNamespace() + " operation").str();
-      list.items.push_back(std::move(item));
-    }
-  std::sort(list.items.begin(), list.items.end(),
-            [](const lsp::CompletionItem &a, const lsp::CompletionItem &b) {
-              return a.label < b.label;
-            });
-  return list;
 }

@@ -3,8 +3,9 @@
 #include "Document.h"
 
 #include "mlirscope/FormatError.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/MLIRBridge.h"
 #include "mlirscope/NestingLimit.h"
+#include "mlirscope/Summary.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -12,6 +13,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -191,34 +193,105 @@ lsp::Position Document::positionOf(uint64_t offset) const {
   return lsp::Position(line, units);
 }
 
-uint64_t Document::offsetOf(llvm::SMLoc loc) const {
+const Document::Chunk *Document::chunkOf(llvm::SMLoc loc) const {
   if (!loc.isValid())
-    return 0;
+    return nullptr;
   const char *p = loc.getPointer();
-  for (const auto &c : chunks) {
-    const llvm::MemoryBuffer *buf =
-        c->sourceMgr.getMemoryBuffer(c->sourceMgr.getMainFileID());
-    if (p >= buf->getBufferStart() && p <= buf->getBufferEnd())
-      return p - buf->getBufferStart();
-  }
-  return 0;
+  auto it = std::upper_bound(
+      chunksByBuffer.begin(), chunksByBuffer.end(), p,
+      [](const char *p, const auto &entry) { return p < entry.first; });
+  if (it == chunksByBuffer.begin())
+    return nullptr;
+  const Chunk *chunk = std::prev(it)->second;
+  return p <= chunk->bufferEnd() ? chunk : nullptr;
 }
 
-/// The `// -----` chunks of a text, as [begin, end) offsets.
-static std::vector<TextSpan> splitChunks(llvm::StringRef text) {
+uint64_t Document::offsetOf(llvm::SMLoc loc) const {
+  const Chunk *chunk = chunkOf(loc);
+  return chunk ? chunk->offsetOf(loc) : 0;
+}
+
+Document::Chunk &Document::chunkAt(uint64_t offset) const {
+  auto it = std::upper_bound(chunks.begin(), chunks.end(), offset,
+                             [](uint64_t offset, const auto &chunk) {
+                               return offset < chunk->span.begin;
+                             });
+  return it == chunks.begin() ? *chunks.front() : **std::prev(it);
+}
+
+const Resource *Document::resourceFor(llvm::StringRef key,
+                                      uint64_t offset) const {
+  if (!index)
+    return nullptr;
+  if (chunks.size() > 1)
+    for (const ResourceEntry &e : entries)
+      if (e.key == key && sameChunk(e.keySpan.begin, offset))
+        return &index->resources[e.resource];
+  return index->findResource(key);
+}
+
+/// The first `needle` in `text` at or after `from`, or npos. By memchr on
+/// its first character, which no hex digit is: a model's hex (GBs) is
+/// skipped at memchr's speed, where StringRef::find crawls.
+static size_t findFast(llvm::StringRef text, llvm::StringRef needle,
+                       size_t from) {
+  const char *begin = text.data(), *end = begin + text.size();
+  for (const char *p = begin + std::min(from, text.size());
+       (p = static_cast<const char *>(std::memchr(p, needle[0], end - p))); ++p)
+    if (llvm::StringRef(p, end - p).starts_with(needle))
+      return p - begin;
+  return llvm::StringRef::npos;
+}
+
+/// The `// -----` chunks of a text, as [begin, end) offsets. As upstream's
+/// mlir-lsp-server (and mlir-opt --split-input-file), every occurrence of
+/// the marker splits, and the marker belongs to no chunk; but the metadata
+/// `blocks` are not searched (a model's hex is GBs, and holds no marker).
+static std::vector<TextSpan> splitChunks(llvm::StringRef text,
+                                         const std::vector<TextSpan> &blocks) {
+  static constexpr llvm::StringLiteral marker = "// -----";
   std::vector<TextSpan> spans;
-  uint64_t begin = 0;
-  for (uint64_t line = 0; line < text.size();) {
-    size_t nl = text.find('\n', line);
-    uint64_t end = nl == llvm::StringRef::npos ? text.size() : nl + 1;
-    if (text.slice(line, end).trim() == "// -----") {
-      spans.push_back({begin, line});
-      begin = end;
+  uint64_t begin = 0, from = 0;
+  auto block = blocks.begin();
+  while (true) {
+    while (block != blocks.end() && block->end <= from)
+      ++block;
+    // Search up to the next block, then go on after it.
+    uint64_t limit = block == blocks.end() ? text.size() : block->begin;
+    size_t at = from < limit ? findFast(text.take_front(limit), marker, from)
+                             : llvm::StringRef::npos;
+    if (at == llvm::StringRef::npos) {
+      if (block == blocks.end())
+        break;
+      from = std::max(from, block->end);
+      continue;
     }
-    line = end;
+    spans.push_back({begin, at});
+    begin = from = at + marker.size();
   }
   spans.push_back({begin, text.size()});
   return spans;
+}
+
+/// The `{-# ... #-}` blocks of a text: each opens a line (after blanks),
+/// as MLIR prints them, and ends at the first `#-}` (hex strings and
+/// resource keys cannot hold one).
+static std::vector<TextSpan> findMetadataBlocks(llvm::StringRef text) {
+  std::vector<TextSpan> blocks;
+  for (size_t at = 0;
+       (at = findFast(text, "{-#", at)) != llvm::StringRef::npos;) {
+    size_t lineStart = text.rfind('\n', at);
+    lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+    if (!text.slice(lineStart, at).trim().empty()) {
+      at += 3;
+      continue;
+    }
+    size_t end = findFast(text, "#-}", at + 3);
+    end = end == llvm::StringRef::npos ? text.size() : end + 3;
+    blocks.push_back({at, end});
+    at = end;
+  }
+  return blocks;
 }
 
 //===----------------------------------------------------------------------===//
@@ -234,9 +307,11 @@ static bool isKeyChar(char c) {
 static void scanUses(Document &doc) {
   llvm::StringRef text = doc.text;
   static constexpr llvm::StringLiteral kw = "dense_resource<";
+  auto nextBlock = doc.metadata.begin();
   for (uint64_t i = 0; i < text.size();) {
-    if (doc.metadata.begin != doc.metadata.end && i == doc.metadata.begin) {
-      i = doc.metadata.end;
+    if (nextBlock != doc.metadata.end() && i >= nextBlock->begin) {
+      i = std::max(i, nextBlock->end);
+      ++nextBlock;
       continue;
     }
     char c = text[i];
@@ -323,26 +398,15 @@ static void scanEntries(Document &doc) {
   }
 }
 
-/// The `{-# ... #-}` block when the index could not be built.
-static TextSpan findMetadataLexically(llvm::StringRef text) {
-  size_t b = text.find("{-#");
-  if (b == llvm::StringRef::npos)
-    return {};
-  size_t e = text.find("#-}", b);
-  return {b, e == llvm::StringRef::npos ? text.size() : e + 3};
-}
+//===----------------------------------------------------------------------===//
+// The bridge to MLIR
+//===----------------------------------------------------------------------===//
 
 //===----------------------------------------------------------------------===//
 // MLIRScopeServer
 //===----------------------------------------------------------------------===//
 
-MLIRScopeServer::Impl::Impl() {
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  context.appendDialectRegistry(registry);
-  context.allowUnregisteredDialects();
-  context.disableMultithreading();
-}
+MLIRScopeServer::Impl::Impl() { mlir::registerAllDialects(registry); }
 
 llvm::Expected<Document *>
 MLIRScopeServer::Impl::getDocument(const lsp::URIForFile &uri) {
@@ -394,10 +458,168 @@ static lsp::Diagnostic makeDiag(const Document &doc, TextSpan span,
   return d;
 }
 
+/// Fills `chunk`'s buffer with the text of its span: the metadata blocks in
+/// it blanked out (newlines kept, so lines and columns stay those of the
+/// document), and cut off where only blanks follow the last one, so that a
+/// model's hex is not copied. `block` is the first metadata block not
+/// before the chunk; it is advanced past the chunk's.
+static void fillChunkBuffer(const Document &doc, Document::Chunk &chunk,
+                            std::vector<TextSpan>::const_iterator &block) {
+  TextSpan span = chunk.span;
+  std::vector<TextSpan> blanks;
+  uint64_t end = span.end;
+  for (; block != doc.metadata.end() && block->begin < span.end; ++block) {
+    blanks.push_back(
+        {std::max(block->begin, span.begin), std::min(block->end, span.end)});
+    if (block->end > span.end)
+      break; // it goes on into the next chunk
+  }
+  if (!blanks.empty() &&
+      doc.text.slice(blanks.back().end, span.end).trim().empty()) {
+    end = blanks.back().begin;
+    blanks.pop_back();
+  }
+  std::unique_ptr<llvm::WritableMemoryBuffer> buf =
+      llvm::WritableMemoryBuffer::getNewUninitMemBuffer(end - span.begin,
+                                                        doc.uri.file());
+  char *out = buf->getBufferStart();
+  if (end > span.begin)
+    std::memcpy(out, doc.text.data() + span.begin, end - span.begin);
+  for (TextSpan b : blanks)
+    for (uint64_t i = b.begin; i < b.end; ++i)
+      if (out[i - span.begin] != '\n')
+        out[i - span.begin] = ' ';
+  chunk.sourceMgr.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
+}
+
+/// The range upstream's mlir-lsp-server gives a diagnostic at `loc` in
+/// `chunk`: from the location to the end of the token there (an identifier,
+/// possibly with `$-.`, or a string), and at least two characters.
+static lsp::Range diagnosticRange(const Document &doc, Document::Chunk &chunk,
+                                  mlir::FileLineColLoc loc) {
+  llvm::SMLoc at = chunk.sourceMgr.FindLocForLineAndColumn(
+      chunk.sourceMgr.getMainFileID(), loc.getLine(), loc.getColumn());
+  if (!at.isValid())
+    return lsp::Range(lsp::Position(loc.getLine() - 1,
+                                    loc.getColumn() ? loc.getColumn() - 1 : 0));
+  lsp::Position start = doc.positionOf(chunk.offsetOf(at));
+  llvm::SMRange token = mlir::lsp::convertTokenLocToRange(at, "$-.");
+  lsp::Position end = start;
+  if (token.isValid())
+    end = doc.positionOf(chunk.offsetOf(token.End));
+  if (end.line == start.line)
+    end.character = std::max(end.character, start.character + 2);
+  return lsp::Range(start, end);
+}
+
+/// Where a diagnostic or note at `loc` points: the first file location in
+/// it, in the document when it names the document's file. With `onlyDoc`,
+/// locations in other files do not count.
+static std::optional<lsp::Location> diagnosticLocation(const Document &doc,
+                                                       Document::Chunk &chunk,
+                                                       mlir::Location loc,
+                                                       bool onlyDoc) {
+  std::optional<lsp::Location> found;
+  loc->walk([&](mlir::Location nested) {
+    auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(nested);
+    if (!fileLoc)
+      return mlir::WalkResult::advance();
+    if (fileLoc.getFilename() == doc.uri.file()) {
+      found = lsp::Location(doc.uri, diagnosticRange(doc, chunk, fileLoc));
+      return mlir::WalkResult::interrupt();
+    }
+    if (onlyDoc)
+      return mlir::WalkResult::advance();
+    auto uri =
+        lsp::URIForFile::fromFile(fileLoc.getFilename(), doc.uri.scheme());
+    if (!uri) {
+      llvm::consumeError(uri.takeError());
+      return mlir::WalkResult::advance();
+    }
+    lsp::Position p(fileLoc.getLine() - 1,
+                    fileLoc.getColumn() ? fileLoc.getColumn() - 1 : 0);
+    lsp::Position e = p;
+    e.character += 1;
+    found = lsp::Location(*uri, lsp::Range(p, e));
+    return mlir::WalkResult::interrupt();
+  });
+  return found;
+}
+
+/// MLIR's diagnostic as upstream's mlir-lsp-server reports it: source
+/// "mlir", category "Parse Error", notes as related information.
+static lsp::Diagnostic toLSPDiagnostic(const Document &doc,
+                                       Document::Chunk &chunk,
+                                       mlir::Diagnostic &diag) {
+  lsp::Diagnostic d;
+  d.source = "mlir";
+  d.category = "Parse Error";
+  if (auto where = diagnosticLocation(doc, chunk, diag.getLocation(),
+                                      /*onlyDoc=*/true))
+    d.range = where->range;
+  switch (diag.getSeverity()) {
+  case mlir::DiagnosticSeverity::Warning:
+    d.severity = lsp::DiagnosticSeverity::Warning;
+    break;
+  case mlir::DiagnosticSeverity::Remark:
+    d.severity = lsp::DiagnosticSeverity::Information;
+    break;
+  default:
+    d.severity = lsp::DiagnosticSeverity::Error;
+    break;
+  }
+  d.message = diag.str();
+  std::vector<lsp::DiagnosticRelatedInformation> related;
+  for (mlir::Diagnostic &note : diag.getNotes()) {
+    lsp::Location where;
+    if (auto loc = diagnosticLocation(doc, chunk, note.getLocation(),
+                                      /*onlyDoc=*/false))
+      where = *loc;
+    else
+      where.uri = doc.uri;
+    related.emplace_back(where, note.str());
+  }
+  if (!related.empty())
+    d.relatedInformation = std::move(related);
+  return d;
+}
+
+/// Parses one chunk with MLIR (see Document::Chunk) and adds its
+/// diagnostics.
+static void parseChunk(Document &doc, Document::Chunk &chunk,
+                       std::vector<TextSpan>::const_iterator &block,
+                       mlir::MLIRContext &context,
+                       std::vector<lsp::Diagnostic> &diagnostics) {
+  fillChunkBuffer(doc, chunk, block);
+  llvm::StringRef buffer(chunk.bufferStart(),
+                         chunk.bufferEnd() - chunk.bufferStart());
+  // MLIR's parser recurses per nesting level: deeper text would overflow
+  // the worker's stack (NestingLimit.h). Say so instead of parsing it.
+  if (std::optional<uint64_t> at = findDeepNesting(buffer)) {
+    chunk.tooDeep = true;
+    uint64_t off = chunk.span.begin + *at;
+    diagnostics.push_back(makeDiag(
+        doc, {off, off + 1}, lsp::DiagnosticSeverity::Error,
+        "nested deeper than " + std::to_string(kMaxNesting) +
+            " levels; not parsed (MLIR's parser recurses once per level)"));
+    return;
+  }
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    diagnostics.push_back(toLSPDiagnostic(doc, chunk, diag));
+  });
+  chunk.ir = std::make_unique<mlir::Block>();
+  mlir::ParserConfig config(&context, /*verifyAfterParse=*/true);
+  if (mlir::failed(mlir::parseAsmSourceFile(chunk.sourceMgr, chunk.ir.get(),
+                                            config, &chunk.asmState))) {
+    // As upstream: nothing of a chunk MLIR could not parse is kept.
+    chunk.ir.reset();
+    chunk.asmState = mlir::AsmParserState();
+  }
+}
+
 void MLIRScopeServer::addOrUpdateDocument(
     const lsp::URIForFile &uri, llvm::StringRef text, int64_t version,
     std::vector<lsp::Diagnostic> &diagnostics) {
-  // Drop the old document first: its IR lives in the shared context.
   impl->documents.erase(uri.file().str());
   auto doc = std::make_unique<Document>();
   Document &d = *doc;
@@ -416,13 +638,14 @@ void MLIRScopeServer::addOrUpdateDocument(
       d.lineStarts.push_back(++p - d.text.data());
   d.stats = std::make_unique<StatsCache>();
 
-  // core's index, over the editor's text rather than the file on disk.
-  auto index = indexMapped(d.textFile);
+  // core's index, over the editor's text rather than the file on disk. Its
+  // IR comes from the lexical scan: the server parses each chunk itself
+  // below, and a second parse of the same text would double an open's cost.
+  IndexOptions indexOptions;
+  indexOptions.parseWithMLIR = false;
+  auto index = indexMapped(d.textFile, indexOptions);
   if (index) {
     d.index = std::move(*index);
-    for (const SectionInfo &s : d.index->sections)
-      if (s.name == "metadata")
-        d.metadata = {s.offset, s.offset + s.size};
   } else {
     llvm::handleAllErrors(
         index.takeError(),
@@ -435,94 +658,23 @@ void MLIRScopeServer::addOrUpdateDocument(
           diagnostics.push_back(
               makeDiag(d, {0, 0}, lsp::DiagnosticSeverity::Error, e.message()));
         });
-    d.metadata = findMetadataLexically(d.text);
   }
+  d.metadata = findMetadataBlocks(d.text);
 
-  // MLIR's parse of the IR, chunk by chunk, the metadata block blanked out.
-  // When the block ends the text (as MLIR prints it), MLIR sees only the
-  // text before it: a 512 MiB model costs a copy of its IR, not of its hex.
-  uint64_t irEnd = d.text.size();
-  if (d.metadata.begin != d.metadata.end &&
-      d.text.drop_front(std::min<uint64_t>(d.metadata.end, d.text.size()))
-          .trim()
-          .empty())
-    irEnd = d.metadata.begin;
-  llvm::StringRef irText = d.text.take_front(irEnd);
-  std::vector<TextSpan> chunkSpans = splitChunks(irText);
-  // Each chunk costs a copy of the IR: past 256 MiB of copies, parse the
-  // file whole.
-  if (chunkSpans.size() * irText.size() > (uint64_t(1) << 28))
-    chunkSpans = {{0, irText.size()}};
-  for (TextSpan chunkSpan : chunkSpans) {
-    std::unique_ptr<llvm::WritableMemoryBuffer> buf =
-        llvm::WritableMemoryBuffer::getNewUninitMemBuffer(irText.size(),
-                                                          uri.file());
-    char *ir = buf->getBufferStart();
-    if (!irText.empty())
-      std::memcpy(ir, irText.data(), irText.size());
-    auto blank = [&](uint64_t begin, uint64_t end) {
-      for (uint64_t i = begin; i < end && i < irText.size(); ++i)
-        if (ir[i] != '\n')
-          ir[i] = ' ';
-    };
-    blank(d.metadata.begin, d.metadata.end);
-    blank(0, chunkSpan.begin);
-    blank(chunkSpan.end, irText.size());
-    // MLIR's parser recurses per nesting level: deeper text would overflow
-    // the worker's stack (NestingLimit.h). Say so instead of parsing it.
-    if (std::optional<uint64_t> at = findDeepNesting(
-            llvm::StringRef(ir + chunkSpan.begin,
-                            std::min<uint64_t>(chunkSpan.end, irText.size()) -
-                                chunkSpan.begin))) {
-      uint64_t off = chunkSpan.begin + *at;
-      diagnostics.push_back(makeDiag(
-          d, {off, off + 1}, lsp::DiagnosticSeverity::Error,
-          "nested deeper than " + std::to_string(kMaxNesting) +
-              " levels; not parsed (MLIR's parser recurses once per level)"));
-      continue;
-    }
+  // MLIR's parse of the IR, chunk by chunk, in the document's context.
+  d.context = std::make_unique<mlir::MLIRContext>(
+      impl->registry, mlir::MLIRContext::Threading::DISABLED);
+  d.context->allowUnregisteredDialects();
+  std::vector<TextSpan>::const_iterator block = d.metadata.cbegin();
+  for (TextSpan span : splitChunks(d.text, d.metadata)) {
     auto chunk = std::make_unique<Document::Chunk>();
-    chunk->sourceMgr.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
-    mlir::ScopedDiagnosticHandler handler(
-        &impl->context, [&](mlir::Diagnostic &diag) {
-          if (diag.getSeverity() != mlir::DiagnosticSeverity::Error &&
-              diag.getSeverity() != mlir::DiagnosticSeverity::Warning)
-            return mlir::success();
-          TextSpan span;
-          if (auto loc =
-                  llvm::dyn_cast<mlir::FileLineColLoc>(diag.getLocation())) {
-            // Locations the IR names itself (loc("x.py":1:2)) are not ours.
-            if (loc.getFilename() == uri.file() && loc.getLine() >= 1 &&
-                loc.getLine() <= d.lineStarts.size()) {
-              uint64_t off = d.lineStarts[loc.getLine() - 1] +
-                             (loc.getColumn() ? loc.getColumn() - 1 : 0);
-              off = std::min<uint64_t>(off, d.text.size());
-              uint64_t end = off;
-              if (end < d.text.size() &&
-                  llvm::StringRef("%@^#!").contains(d.text[end]))
-                ++end;
-              while (end < d.text.size() && isKeyChar(d.text[end]))
-                ++end;
-              span = {off, std::max(end, std::min<uint64_t>(off + 1,
-                                                            d.text.size()))};
-            }
-          }
-          diagnostics.push_back(
-              makeDiag(d, span,
-                       diag.getSeverity() == mlir::DiagnosticSeverity::Error
-                           ? lsp::DiagnosticSeverity::Error
-                           : lsp::DiagnosticSeverity::Warning,
-                       diag.str()));
-          diagnostics.back().source = "mlir";
-          diagnostics.back().category = "Parse Error";
-          return mlir::success();
-        });
-    chunk->ir = std::make_unique<mlir::Block>();
-    mlir::ParserConfig config(&impl->context, /*verifyAfterParse=*/true);
-    if (mlir::succeeded(mlir::parseAsmSourceFile(
-            chunk->sourceMgr, chunk->ir.get(), config, &chunk->asmState)))
-      d.chunks.push_back(std::move(chunk));
+    chunk->span = span;
+    parseChunk(d, *chunk, block, *d.context, diagnostics);
+    d.chunks.push_back(std::move(chunk));
   }
+  for (const auto &chunk : d.chunks)
+    d.chunksByBuffer.emplace_back(chunk->bufferStart(), chunk.get());
+  llvm::sort(d.chunksByBuffer, llvm::less_first());
 
   scanUses(d);
   scanEntries(d);
@@ -532,10 +684,13 @@ void MLIRScopeServer::addOrUpdateDocument(
     ModelSummary summary = summarize(*d.index, 0);
     for (const std::string &key : summary.missing)
       for (const ResourceUse &u : d.uses)
-        if (u.key == key)
-          diagnostics.push_back(makeDiag(
-              d, u.attrSpan, lsp::DiagnosticSeverity::Error,
-              "dense_resource '" + key + "' has no blob in this file"));
+        // A model printed with --mlir-elide-resource-strings-if-larger: MLIR
+        // reads the key `__elided__` as a blob left out on purpose.
+        if (key != "__elided__")
+          if (u.key == key)
+            diagnostics.push_back(makeDiag(
+                d, u.attrSpan, lsp::DiagnosticSeverity::Error,
+                "dense_resource '" + key + "' has no blob in this file"));
     for (uint32_t id : summary.sizeMismatches) {
       const Resource &r = d.index->resources[id];
       std::optional<uint64_t> expected =

@@ -23,7 +23,9 @@
 #include <vector>
 
 namespace mlirscope {
+struct MLIRBridge;
 namespace lspserver {
+
 
 /// A folding range (not in llvm/Support/LSP/Protocol.h).
 struct FoldingRange {
@@ -77,6 +79,11 @@ public:
   getInlayHints(const llvm::lsp::URIForFile &uri, llvm::lsp::Range range);
   llvm::Expected<llvm::lsp::CompletionList>
   getCompletion(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
+  /// Quick fixes for the diagnostics in `context` (none for a document
+  /// that is not open, as upstream).
+  std::vector<llvm::lsp::CodeAction>
+  getCodeActions(const llvm::lsp::URIForFile &uri,
+                 const llvm::lsp::CodeActionContext &context);
 
   /// The elided text view of the model at `path` (bytecode or text): the IR
   /// with each blob's data replaced by a one-line summary string.

@@ -1,19 +1,26 @@
 //===- XRefs.cpp - Definitions and references -----------------------------===//
 //
 // Resources (a dense_resource<key> use <-> its entry in the metadata block),
-// SSA values, block arguments, blocks and symbols (from MLIR's
-// AsmParserState).
+// then the IR from MLIR's AsmParserState, answered as upstream's
+// mlir-lsp-server does: SSA values, op names (their results), symbols (the
+// definition is the op), blocks, block arguments, attribute and type
+// aliases.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Document.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 namespace lsp = llvm::lsp;
 
 namespace {
-/// What the cursor is on: a definition and its uses.
+/// The resource the cursor is on: its entries and its uses.
 struct Target {
   std::vector<TextSpan> definitions;
   std::vector<TextSpan> uses;
@@ -23,72 +30,179 @@ struct Target {
 
 static Target findTarget(Document &doc, uint64_t offset) {
   Target t;
-  // Resources.
   std::string key;
-  bool onResource = false;
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       key = u.key;
-      onResource = true;
+      t.found = true;
     }
   for (const ResourceEntry &e : doc.entries)
     if (e.keySpan.contains(offset)) {
       key = e.key;
-      onResource = true;
+      t.found = true;
     }
-  if (onResource) {
-    t.found = true;
-    for (const ResourceEntry &e : doc.entries)
-      if (e.key == key)
-        t.definitions.push_back(e.keySpan);
-    for (const ResourceUse &u : doc.uses)
-      if (u.key == key)
-        t.uses.push_back(u.keySpan);
+  if (!t.found)
     return t;
+  // In a split file a key means the entry of its own chunk (MLIR parses
+  // each chunk alone; the file's first entry when its chunk has none, as
+  // Document::resourceFor), and its uses are those of the chunk.
+  bool entryInChunk = llvm::any_of(doc.entries, [&](const ResourceEntry &e) {
+    return e.key == key && doc.sameChunk(e.keySpan.begin, offset);
+  });
+  for (const ResourceEntry &e : doc.entries)
+    if (e.key == key &&
+        (!entryInChunk || doc.sameChunk(e.keySpan.begin, offset)))
+      t.definitions.push_back(e.keySpan);
+  if (!entryInChunk && t.definitions.size() > 1)
+    t.definitions.resize(1);
+  for (const ResourceUse &u : doc.uses)
+    if (u.key == key && doc.sameChunk(u.keySpan.begin, offset))
+      t.uses.push_back(u.keySpan);
+  return t;
+}
+
+/// Whether `loc` is in `range`, its end included (as upstream).
+static bool contains(llvm::SMRange range, llvm::SMLoc loc) {
+  return range.Start.getPointer() <= loc.getPointer() &&
+         loc.getPointer() <= range.End.getPointer();
+}
+
+static bool isDefOrUse(const mlir::AsmParserState::SMDefinition &def,
+                       llvm::SMLoc loc) {
+  return contains(def.loc, loc) ||
+         llvm::any_of(def.uses,
+                      [&](llvm::SMRange use) { return contains(use, loc); });
+}
+
+namespace {
+/// The IR under a position, as upstream's mlir-lsp-server sees it: the
+/// chunk, the location in its buffer, and what to answer.
+struct IRQuery {
+  Document &doc;
+  Document::Chunk &chunk;
+  llvm::SMLoc loc;
+  std::vector<lsp::Location> locations;
+
+  void add(llvm::SMRange range) {
+    locations.emplace_back(doc.uri, doc.rangeOf(chunk.spanOf(range)));
+  }
+  void addDefAndUses(const mlir::AsmParserState::SMDefinition &def) {
+    add(def.loc);
+    for (llvm::SMRange use : def.uses)
+      add(use);
+  }
+  /// The places in other files an op's location names (a definition in
+  /// the source the IR came from).
+  void addForeignLocations(mlir::Location loc) {
+    llvm::SetVector<mlir::Location> seen;
+    loc->walk([&](mlir::Location nested) {
+      auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(nested);
+      if (!fileLoc || !seen.insert(nested))
+        return mlir::WalkResult::advance();
+      auto uri =
+          lsp::URIForFile::fromFile(fileLoc.getFilename(), doc.uri.scheme());
+      if (!uri) {
+        llvm::consumeError(uri.takeError());
+        return mlir::WalkResult::advance();
+      }
+      if (*uri != doc.uri)
+        locations.emplace_back(
+            *uri, lsp::Range(lsp::Position(
+                      fileLoc.getLine() - 1,
+                      fileLoc.getColumn() ? fileLoc.getColumn() - 1 : 0)));
+      return mlir::WalkResult::advance();
+    });
   }
 
+  void definition();
+  void references();
+};
+} // namespace
+
+static std::optional<IRQuery> irQuery(Document &doc, uint64_t offset) {
+  Document::Chunk &chunk = doc.chunkAt(offset);
+  if (!chunk.ir ||
+      offset > chunk.span.begin + (chunk.bufferEnd() - chunk.bufferStart()))
+    return std::nullopt;
+  return IRQuery{doc, chunk, chunk.locOf(offset), {}};
+}
+
+void IRQuery::definition() {
+  const mlir::AsmParserState &state = chunk.asmState;
+  for (const auto &op : state.getOpDefs()) {
+    if (contains(op.loc, loc))
+      return addForeignLocations(op.op->getLoc());
+    for (const auto &group : op.resultGroups)
+      if (isDefOrUse(group.definition, loc)) {
+        add(group.definition.loc);
+        return addForeignLocations(op.op->getLoc());
+      }
+    // A symbol's definition is its op (its name), as upstream.
+    for (llvm::SMRange use : op.symbolUses)
+      if (contains(use, loc)) {
+        add(op.loc);
+        return addForeignLocations(op.op->getLoc());
+      }
+  }
   auto check = [&](const mlir::AsmParserState::SMDefinition &def) {
-    bool hit = doc.spanOf(def.loc).contains(offset);
-    for (llvm::SMRange use : def.uses)
-      hit = hit || doc.spanOf(use).contains(offset);
-    if (!hit)
+    if (!isDefOrUse(def, loc))
       return false;
-    t.found = true;
-    t.definitions.push_back(doc.spanOf(def.loc));
-    for (llvm::SMRange use : def.uses)
-      t.uses.push_back(doc.spanOf(use));
+    add(def.loc);
     return true;
   };
-  for (const auto &chunk : doc.chunks)
-    for (const auto &op : chunk->asmState.getOpDefs()) {
+  for (const auto &block : state.getBlockDefs()) {
+    if (check(block.definition))
+      return;
+    for (const auto &arg : block.arguments)
+      if (check(arg))
+        return;
+  }
+  for (const auto &alias : state.getAttributeAliasDefs())
+    if (check(alias.definition))
+      return;
+  for (const auto &alias : state.getTypeAliasDefs())
+    if (check(alias.definition))
+      return;
+}
+
+void IRQuery::references() {
+  const mlir::AsmParserState &state = chunk.asmState;
+  for (const auto &op : state.getOpDefs()) {
+    // An op's name stands for its results.
+    if (contains(op.loc, loc)) {
       for (const auto &group : op.resultGroups)
-        if (check(group.definition))
-          return t;
-      // Symbols: the op's name stands for its definition.
-      bool hit = false;
+        addDefAndUses(group.definition);
+      return;
+    }
+    for (const auto &group : op.resultGroups)
+      if (isDefOrUse(group.definition, loc))
+        return addDefAndUses(group.definition);
+    if (llvm::any_of(op.symbolUses,
+                     [&](llvm::SMRange use) { return contains(use, loc); })) {
       for (llvm::SMRange use : op.symbolUses)
-        hit = hit || doc.spanOf(use).contains(offset);
-      TextSpan name = symbolNameSpan(doc, op);
-      if (hit || (!op.symbolUses.empty() && name.contains(offset))) {
-        t.found = true;
-        t.definitions.push_back(name);
-        for (llvm::SMRange use : op.symbolUses) {
-          TextSpan s = doc.spanOf(use);
-          if (s.begin != name.begin)
-            t.uses.push_back(s);
-        }
-        return t;
-      }
+        add(use);
+      return;
     }
-  for (const auto &chunk : doc.chunks)
-    for (const auto &block : chunk->asmState.getBlockDefs()) {
-      if (check(block.definition))
-        return t;
-      for (const auto &arg : block.arguments)
-        if (check(arg))
-          return t;
-    }
-  return t;
+  }
+  auto check = [&](const mlir::AsmParserState::SMDefinition &def) {
+    if (!isDefOrUse(def, loc))
+      return false;
+    addDefAndUses(def);
+    return true;
+  };
+  for (const auto &block : state.getBlockDefs()) {
+    if (check(block.definition))
+      return;
+    for (const auto &arg : block.arguments)
+      if (check(arg))
+        return;
+  }
+  for (const auto &alias : state.getAttributeAliasDefs())
+    if (check(alias.definition))
+      return;
+  for (const auto &alias : state.getTypeAliasDefs())
+    if (check(alias.definition))
+      return;
 }
 
 llvm::Expected<std::vector<lsp::Location>>
@@ -97,10 +211,18 @@ MLIRScopeServer::findDefinition(const lsp::URIForFile &uri, lsp::Position pos) {
   if (!at)
     return at.takeError();
   Document &doc = *at->first;
-  std::vector<lsp::Location> locations;
-  for (TextSpan s : findTarget(doc, at->second).definitions)
-    locations.emplace_back(uri, doc.rangeOf(s));
-  return locations;
+  Target t = findTarget(doc, at->second);
+  if (t.found) {
+    std::vector<lsp::Location> locations;
+    for (TextSpan s : t.definitions)
+      locations.emplace_back(uri, doc.rangeOf(s));
+    return locations;
+  }
+  std::optional<IRQuery> query = irQuery(doc, at->second);
+  if (!query)
+    return std::vector<lsp::Location>();
+  query->definition();
+  return std::move(query->locations);
 }
 
 llvm::Expected<std::vector<lsp::Location>>
@@ -111,11 +233,19 @@ MLIRScopeServer::findReferences(const lsp::URIForFile &uri, lsp::Position pos,
     return at.takeError();
   Document &doc = *at->first;
   Target t = findTarget(doc, at->second);
-  std::vector<lsp::Location> locations;
-  if (includeDeclaration)
-    for (TextSpan s : t.definitions)
+  if (t.found) {
+    std::vector<lsp::Location> locations;
+    if (includeDeclaration)
+      for (TextSpan s : t.definitions)
+        locations.emplace_back(uri, doc.rangeOf(s));
+    for (TextSpan s : t.uses)
       locations.emplace_back(uri, doc.rangeOf(s));
-  for (TextSpan s : t.uses)
-    locations.emplace_back(uri, doc.rangeOf(s));
-  return locations;
+    return locations;
+  }
+  // The IR: as upstream, the definition is always among the references.
+  std::optional<IRQuery> query = irQuery(doc, at->second);
+  if (!query)
+    return std::vector<lsp::Location>();
+  query->references();
+  return std::move(query->locations);
 }

@@ -341,3 +341,184 @@ llvm::DenseSet<uint64_t> AttrTypeReader::locationStrings() {
   }
   return out;
 }
+
+void AttrTypeReader::referencesOf(uint64_t node, std::vector<uint64_t> &out) {
+  using namespace builtin_encoding;
+  out.clear();
+  bool isType = node >= attrs.size();
+  const AttrTypeEntry &e = isType ? types[node - attrs.size()] : attrs[node];
+  if (!e.custom || e.dialect != builtinDialect)
+    return;
+  ByteCursor in = cursorFor(e);
+  uint64_t code, v, n;
+  if (!in.readVarInt(code))
+    return;
+  const uint64_t typeBase = attrs.size();
+  auto attr = [&] {
+    if (in.readVarInt(v))
+      out.push_back(v);
+  };
+  auto type = [&] {
+    if (in.readVarInt(v))
+      out.push_back(typeBase + v);
+  };
+  auto list = [&](bool ofTypes, unsigned perItem = 1) {
+    if (!in.readVarInt(n) || n > in.remaining())
+      return;
+    for (uint64_t i = 0; i < n * perItem; ++i)
+      ofTypes ? type() : attr();
+  };
+  auto shape = [&] {
+    int64_t d;
+    if (!in.readVarInt(n) || n > in.remaining())
+      return;
+    for (uint64_t i = 0; i < n; ++i)
+      in.readSignedVarInt(d);
+  };
+  if (!isType) {
+    switch (code) {
+    case kArrayAttr:
+      list(false);
+      break;
+    case kDictionaryAttr:
+      list(false, 2);
+      break;
+    case kStringAttrWithType:
+      in.readVarInt(v);
+      type();
+      break;
+    case kFlatSymbolRefAttr:
+    case kDistinctAttr:
+    case kFileLineColLoc:
+    case kFileLineColRange:
+      attr();
+      break;
+    case kSymbolRefAttr:
+      attr();
+      list(false);
+      break;
+    case kTypeAttr:
+    case kIntegerAttr:
+    case kFloatAttr:
+    case kDenseResourceElementsAttr:
+    case kDenseArrayAttr:
+    case kDenseIntOrFPElementsAttr:
+    case kDenseStringElementsAttr:
+      type();
+      break;
+    case kCallSiteLoc:
+    case kNameLoc:
+      attr();
+      attr();
+      break;
+    case kFusedLoc:
+      list(false);
+      break;
+    case kFusedLocWithMetadata:
+      list(false);
+      attr();
+      break;
+    case kSparseElementsAttr:
+      type();
+      attr();
+      attr();
+      break;
+    default:
+      break;
+    }
+    return;
+  }
+  switch (code) {
+  case kFunctionType:
+    list(true);
+    list(true);
+    break;
+  case kComplexType:
+  case kUnrankedTensorType:
+  case kUnrankedMemRefType:
+    type();
+    break;
+  case kMemRefType:
+    shape();
+    type();
+    attr();
+    break;
+  case kMemRefTypeWithMemSpace:
+    attr();
+    shape();
+    type();
+    attr();
+    break;
+  case kRankedTensorType:
+  case kVectorType:
+    shape();
+    type();
+    break;
+  case kRankedTensorTypeWithEncoding:
+    attr();
+    shape();
+    type();
+    break;
+  case kTupleType:
+    list(true);
+    break;
+  case kUnrankedMemRefTypeWithMemSpace:
+    attr();
+    type();
+    break;
+  default:
+    break;
+  }
+}
+
+std::optional<uint64_t> AttrTypeReader::findDeepNesting(unsigned limit) {
+  const uint64_t numNodes = attrs.size() + types.size();
+  // Depth of each node's deepest chain of references; 0 = not done yet.
+  std::vector<uint32_t> depth(numNodes, 0);
+  std::vector<uint8_t> onStack(numNodes, 0);
+  struct Frame {
+    uint64_t node;
+    std::vector<uint64_t> refs;
+    size_t next = 0;
+    uint32_t deepest = 0;
+  };
+  std::vector<Frame> stack;
+  std::vector<uint64_t> scratchRefs;
+  for (uint64_t root = 0; root < numNodes; ++root) {
+    if (depth[root])
+      continue;
+    stack.push_back({root, {}, 0, 0});
+    referencesOf(root, stack.back().refs);
+    onStack[root] = 1;
+    while (!stack.empty()) {
+      Frame &f = stack.back();
+      if (f.next < f.refs.size()) {
+        uint64_t child = f.refs[f.next++];
+        if (child >= numNodes || onStack[child])
+          continue; // out of range, or a cycle: counted once
+        if (depth[child]) {
+          f.deepest = std::max(f.deepest, depth[child]);
+          continue;
+        }
+        referencesOf(child, scratchRefs);
+        stack.push_back({child, scratchRefs, 0, 0});
+        onStack[child] = 1;
+        continue;
+      }
+      uint32_t d = f.deepest + 1;
+      uint64_t node = f.node;
+      depth[node] = d;
+      onStack[node] = 0;
+      stack.pop_back();
+      if (d > limit) {
+        const AttrTypeEntry &e = node < attrs.size()
+                                     ? attrs[node]
+                                     : types[node - attrs.size()];
+        return e.begin;
+      }
+      if (!stack.empty())
+        stack.back().deepest = std::max(stack.back().deepest, d);
+    }
+  }
+  return std::nullopt;
+}

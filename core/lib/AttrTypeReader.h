@@ -109,6 +109,13 @@ public:
   /// names.
   llvm::DenseSet<uint64_t> locationStrings();
 
+  /// The first builtin attribute or type (as a file offset) that nests more
+  /// than `limit` levels deep through the builtin entries it references
+  /// (arrays of arrays, dictionaries, element types...), or nullopt. MLIR's
+  /// bytecode reader recurses once per level. Iterative; reference cycles of
+  /// a hostile file count once.
+  std::optional<uint64_t> findDeepNesting(unsigned limit);
+
   /// Whether attribute `idx` belongs to the named dialect.
   bool isDialect(uint64_t idx, llvm::StringRef dialect) const;
 
@@ -131,6 +138,9 @@ private:
   std::string functionText(ByteCursor &in, unsigned depth);
   std::string vhloTypeText(ByteCursor &in, uint64_t code, unsigned depth);
   void locationInto(uint64_t idx, DecodedLocation &out, unsigned depth);
+  /// The attributes (first) and types (second) builtin entry `node` refers
+  /// to; nodes number attributes, then types.
+  void referencesOf(uint64_t node, std::vector<uint64_t> &out);
   /// A count and that many varints.
   std::optional<std::vector<uint64_t>> indexList(ByteCursor &in);
   /// The values of a dense elements blob (`data` is IR bytes of the

@@ -1,6 +1,8 @@
 //===- NestingLimit.cpp - How deep a model may nest for MLIR --------------===//
 
 #include "mlirscope/NestingLimit.h"
+
+#include "AttrTypeReader.h"
 #include "mlirscope/FormatError.h"
 #include "mlirscope/ModelIndex.h"
 
@@ -114,12 +116,25 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
 }
 
 llvm::Error mlirscope::checkNestingForMLIR(const ModelIndex &index) {
+  std::string path = index.file ? index.file->getPath() : "model";
   for (const OpRecord &op : index.ops)
     if (op.depth > kMaxNesting)
       return makeFormatError(
-          index.file ? index.file->getPath() : "model", op.offset,
+          path, op.offset,
           "at most " + llvm::Twine(kMaxNesting) +
               " nested regions (MLIR's reader and printer recurse once per "
               "level)");
+  // Attributes and types nest too (an array of arrays of ...), and MLIR's
+  // bytecode reader recurses through them as well.
+  if (index.attrTypes) {
+    std::lock_guard<std::mutex> guard(index.attrTypes->mutex());
+    if (std::optional<uint64_t> at =
+            index.attrTypes->findDeepNesting(kMaxNesting))
+      return makeFormatError(
+          path, *at,
+          "at most " + llvm::Twine(kMaxNesting) +
+              " levels of nested attributes and types (MLIR's bytecode "
+              "reader recurses once per level)");
+  }
   return llvm::Error::success();
 }

@@ -527,7 +527,7 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
 /// Indexes one chunk's IR (its text without metadata blocks): MLIR's parse,
 /// or the lexical scan when MLIR cannot parse it. Appends to `index`.
 llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
-                       uint32_t chunkId, size_t numChunks,
+                       uint32_t chunkId, size_t numChunks, bool parseWithMLIR,
                        std::vector<std::string> &parseFailures) {
   llvm::StringRef text = index.file->text();
   // The IR without the metadata (a copy of KBs, never of the blobs), and the
@@ -572,7 +572,7 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   size_t firstRef = index.references.size();
 
   std::string diag;
-  const MLIRBridge *bridge = getMLIRBridge(diag);
+  const MLIRBridge *bridge = parseWithMLIR ? getMLIRBridge(diag) : nullptr;
   size_t names = index.opNames.size(), dialects = index.dialects.size(),
          values = index.values.size(), operands = index.operands.size(),
          blocks = index.blocks.size(), successors = index.successors.size(),
@@ -592,7 +592,9 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
     index.references.resize(firstRef);
     chunk.approximate = true;
     index.opCountsApproximate = true;
-    if (!bridge) {
+    if (!parseWithMLIR) {
+      // Asked for: nothing to report.
+    } else if (!bridge) {
       // Every chunk fails alike; say it once.
       if (parseFailures.empty())
         index.warnings.push_back("MLIR's parser is not available (" + diag +
@@ -661,7 +663,8 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file,
       continue;
     }
     if (llvm::Error e =
-            indexChunk(*index, layouts[c], c, layouts.size(), parseFailures))
+            indexChunk(*index, layouts[c], c, layouts.size(),
+                       options.parseWithMLIR, parseFailures))
       return std::move(e);
   }
   // One warning, not one per chunk: a split test file of an unlinked

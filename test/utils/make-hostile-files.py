@@ -65,6 +65,30 @@ def with_one_op(ir):
         ir=ir)
 
 
+def deep_attributes(levels):
+    """builtin.module {a = [[[...]]]}: attribute 0 is the op's location
+    (UnknownLoc), 1 the dictionary, 2 the name "a", 3.. the arrays."""
+    entries = [varint(15), varint(1) + varint(1) + varint(2) + varint(3),
+               varint(2) + varint(2)]
+    for i in range(levels):
+        last = i == levels - 1
+        entries.append(varint(0) + (varint(0) if last
+                                    else varint(1) + varint(3 + i + 1)))
+    data = b"".join(entries)
+    offsets = varint(len(entries)) + varint(0) + varint(0) + \
+        varint(len(entries)) + b"".join(varint(len(e) << 1 | 1)
+                                        for e in entries)
+    return minimal(
+        strings=strings("builtin", "module", "a"),
+        dialects=section(1, varint(1) + varint(0) + varint(1) + varint(0) +
+                         varint(1) + varint(1)),
+        attrtype=section(2, data),
+        offsets=section(3, offsets),
+        # One op: name 0, attributes only, location 0, dictionary 1.
+        ir=section(4, varint(1 << 1) + varint(0) + bytes([0x01]) +
+                   varint(0) + varint(1)))
+
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 files = {
@@ -94,6 +118,9 @@ files = {
                    (varint(0) + bytes([0x10]) + varint(0) + varint(1 << 1) +
                     varint(1) + varint(0) + varint(1 << 1)) * 100000 +
                    varint(0) + bytes([0x00]) + varint(0))),
+    # An ArrayAttr nested 100,000 deep (each array holds the next), as the
+    # one attribute of a module: MLIR's bytecode reader recurses per level.
+    "deep-attributes.mlirbc": deep_attributes(100000),
     # Counts of 2^60 in each table a reader might size up front.
     "huge-dialect-count.mlirbc": minimal(
         dialects=section(1, varint(1 << 60) + varint(0))),

@@ -33,6 +33,7 @@ int runStrip(llvm::ArrayRef<const char *> args);
 int runAttach(llvm::ArrayRef<const char *> args);
 int runDiff(llvm::ArrayRef<const char *> args);
 int runConvert(llvm::ArrayRef<const char *> args);
+int runGraph(llvm::ArrayRef<const char *> args);
 
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,

@@ -38,7 +38,10 @@ static void printUsage(llvm::raw_ostream &os) {
         "                           removed, changed (max/mean abs diff)\n"
         "  convert IN -o OUT        text <-> bytecode (any version 0-6), "
         "blobs\n"
-        "                           streamed, IR through MLIR\n\n"
+        "                           streamed, IR through MLIR\n"
+        "  graph FILE --format json|dot|svg -o OUT\n"
+        "                           the model as a laid-out graph of\n"
+        "                           grouped ops\n\n"
         "OPTIONS:\n"
         "  --chunk N    for a text file split by `// -----` lines: the Nth\n"
         "               module (inspect, stats, extract, set, replace)\n"
@@ -107,6 +110,8 @@ static int dispatch(llvm::StringRef cmd, llvm::ArrayRef<const char *> rest) {
     return runDiff(rest);
   if (cmd == "convert")
     return runConvert(rest);
+  if (cmd == "graph")
+    return runGraph(rest);
   return -1;
 }
 

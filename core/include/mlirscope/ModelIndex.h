@@ -320,6 +320,10 @@ struct IndexOptions {
   /// For a split text file: index only this chunk (0-based); its offsets
   /// stay those of the whole file. Out of range is an error.
   std::optional<uint32_t> chunk;
+  /// Parse each chunk's IR with MLIR (exact op counts and references, op
+  /// details). False: the lexical scan only, without a warning, for callers
+  /// that parse the IR themselves (the language server).
+  bool parseWithMLIR = true;
 };
 
 /// Indexes the file at `path`, choosing bytecode or text by its first bytes.

@@ -1,0 +1,253 @@
+//===- GraphView.cpp - A laid-out view of one group of the graph ---------===//
+
+#include "mlirscope/GraphView.h"
+#include "mlirscope/OpDetails.h"
+
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlirscope;
+
+std::shared_ptr<const LayoutResult> ViewLayoutCache::find(uint64_t key) {
+  std::lock_guard<std::mutex> guard(lock);
+  auto it = results.find(key);
+  return it == results.end() ? nullptr : it->second;
+}
+
+void ViewLayoutCache::insert(uint64_t key,
+                             std::shared_ptr<const LayoutResult> result) {
+  std::lock_guard<std::mutex> guard(lock);
+  results[key] = std::move(result);
+}
+
+size_t ViewLayoutCache::size() {
+  std::lock_guard<std::mutex> guard(lock);
+  return results.size();
+}
+
+namespace {
+
+/// Text metrics of the views: a monospace estimate, so layouts do not
+/// depend on a font.
+constexpr double kCharWidth = 7, kLineHeight = 16, kPadding = 8;
+/// Room above an expanded group's children for its label.
+constexpr double kHeader = 24;
+/// Levels a view opens at most (nested regions of a hostile file).
+constexpr unsigned kMaxDepth = 64;
+
+double textWidth(llvm::StringRef s) { return kCharWidth * double(s.size()); }
+
+std::string formatCount(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3)
+    s.insert(size_t(i), ",");
+  return s;
+}
+
+/// A laid-out group: its nodes relative to its own top-left corner.
+struct Laid {
+  std::vector<ViewNode> nodes;
+  std::vector<ViewEdge> edges;
+  double width = 0, height = 0;
+  uint64_t crossings = 0;
+};
+
+class ViewBuilder {
+public:
+  ViewBuilder(const ModelGraph &graph, const ViewOptions &options)
+      : graph(graph), index(graph.model()), options(options) {}
+
+  llvm::Expected<Laid> layGroup(uint32_t group, unsigned depth);
+
+private:
+  ViewNode opNode(uint32_t op);
+  ViewNode groupNode(uint32_t group, uint32_t repeats);
+
+  const ModelGraph &graph;
+  const ModelIndex &index;
+  const ViewOptions &options;
+};
+
+ViewNode ViewBuilder::opNode(uint32_t op) {
+  ViewNode n;
+  n.ref = {false, op};
+  n.label = index.getOpName(index.ops[op]).str();
+  OpDetails d = getOpDetails(index, op);
+  n.detail = llvm::join(d.resultTypes, ", ");
+  // A weight: an attribute naming a resource blob.
+  for (auto &[name, value] : d.attributes) {
+    llvm::StringRef v = value;
+    if (!v.consume_front("dense_resource<"))
+      continue;
+    n.weight = v.take_until([](char c) { return c == '>'; }).str();
+    break;
+  }
+  if (!n.weight.empty())
+    n.label += " " + n.weight;
+  if (n.detail.size() > 60)
+    n.detail = n.detail.substr(0, 57) + "...";
+  n.width = std::max(textWidth(n.label), textWidth(n.detail)) + 2 * kPadding;
+  n.width = std::max(n.width, 60.0);
+  n.height = 2 * kLineHeight + kPadding;
+  return n;
+}
+
+ViewNode ViewBuilder::groupNode(uint32_t group, uint32_t repeats) {
+  const GraphGroup &g = graph.group(group);
+  ViewNode n;
+  n.ref = {true, group};
+  n.label = g.label;
+  n.repeats = repeats;
+  if (repeats > 1)
+    n.label += " x " + std::to_string(repeats);
+  n.detail = formatCount(g.numOps) + (g.numOps == 1 ? " op" : " ops");
+  if (repeats > 1)
+    n.detail += " each";
+  n.width = std::max(textWidth(n.label), textWidth(n.detail)) + 2 * kPadding;
+  n.width = std::max(n.width, 80.0);
+  n.height = 2 * kLineHeight + kPadding;
+  return n;
+}
+
+llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
+  const GraphGroup &g = graph.group(group);
+  // Visible children: a run of consecutive repeats is its first member.
+  std::vector<ViewNode> nodes;
+  std::vector<uint32_t> visibleOf(g.children.size());
+  std::vector<Laid> inner;
+  std::vector<int32_t> innerOf;
+  for (size_t i = 0; i < g.children.size(); ++i) {
+    const GraphNodeRef &c = g.children[i];
+    if (c.isGroup && options.foldRepeats && i > 0 &&
+        g.children[i - 1].isGroup &&
+        graph.group(c.id).repeatClass != kNone &&
+        graph.group(c.id).repeatClass ==
+            graph.group(g.children[i - 1].id).repeatClass) {
+      visibleOf[i] = visibleOf[i - 1];
+      ++nodes[visibleOf[i]].repeats;
+      continue;
+    }
+    visibleOf[i] = nodes.size();
+    nodes.push_back(c.isGroup ? groupNode(c.id, 1) : opNode(c.id));
+    innerOf.push_back(-1);
+  }
+  // Labels of folded runs, and open groups laid out inside their boxes.
+  for (size_t v = 0; v < nodes.size(); ++v) {
+    ViewNode &n = nodes[v];
+    if (!n.ref.isGroup)
+      continue;
+    if (n.repeats > 1)
+      n = groupNode(n.ref.id, n.repeats);
+    bool open = depth + 1 < kMaxDepth && n.repeats == 1 && options.expand &&
+                options.expand(n.ref.id, depth);
+    if (!open)
+      continue;
+    auto laid = layGroup(n.ref.id, depth + 1);
+    if (!laid)
+      return laid.takeError();
+    n.expanded = true;
+    n.width = std::max(laid->width + 2 * kPadding,
+                       textWidth(n.label) + 2 * kPadding);
+    n.height = laid->height + kHeader + kPadding;
+    innerOf[v] = inner.size();
+    inner.push_back(std::move(*laid));
+  }
+
+  // Edges between visible children.
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> counts;
+  std::map<GraphNodeRef, uint32_t> position;
+  for (size_t i = 0; i < g.children.size(); ++i)
+    position[g.children[i]] = visibleOf[i];
+  for (const GraphEdge &e : graph.childEdges(group)) {
+    uint32_t a = position[e.from], b = position[e.to];
+    if (a != b)
+      counts[{a, b}] += e.count;
+  }
+  LayoutGraph lg;
+  for (const ViewNode &n : nodes)
+    lg.nodes.push_back({n.width, n.height});
+  for (auto &[pair, count] : counts)
+    lg.edges.push_back({pair.first, pair.second});
+
+  // The layout of this group depends only on its children's sizes and
+  // edges: reuse it when they are unchanged.
+  llvm::hash_code key = llvm::hash_combine(group, options.foldRepeats);
+  for (const LayoutSize &s : lg.nodes)
+    key = llvm::hash_combine(key, llvm::bit_cast<uint64_t>(s.width),
+                             llvm::bit_cast<uint64_t>(s.height));
+  for (const LayoutEdge &e : lg.edges)
+    key = llvm::hash_combine(key, e.from, e.to);
+  std::shared_ptr<const LayoutResult> result =
+      options.cache ? options.cache->find(key) : nullptr;
+  if (!result) {
+    auto laid = layoutGraph(lg, options.layout);
+    if (!laid)
+      return laid.takeError();
+    result = std::make_shared<const LayoutResult>(std::move(*laid));
+    if (options.cache)
+      options.cache->insert(key, result);
+  }
+
+  Laid out;
+  out.width = result->bounds.maxX - result->bounds.minX;
+  out.height = result->bounds.maxY - result->bounds.minY;
+  out.crossings = result->crossings;
+  double ox = -result->bounds.minX, oy = -result->bounds.minY;
+  std::vector<uint32_t> finalIndex(nodes.size());
+  for (size_t v = 0; v < nodes.size(); ++v) {
+    ViewNode n = nodes[v];
+    n.x = result->centers[v].x - n.width / 2 + ox;
+    n.y = result->centers[v].y - n.height / 2 + oy;
+    finalIndex[v] = out.nodes.size();
+    out.nodes.push_back(n);
+    if (innerOf[v] < 0)
+      continue;
+    // The open group's content, moved into its box.
+    Laid &in = inner[innerOf[v]];
+    uint32_t base = out.nodes.size();
+    double ix = n.x + kPadding, iy = n.y + kHeader;
+    for (ViewNode c : in.nodes) {
+      c.x += ix;
+      c.y += iy;
+      c.container = c.container == kNone ? finalIndex[v] : c.container + base;
+      out.nodes.push_back(std::move(c));
+    }
+    for (ViewEdge e : in.edges) {
+      e.from += base;
+      e.to += base;
+      for (LayoutPoint &p : e.points)
+        p.x += ix, p.y += iy;
+      out.edges.push_back(std::move(e));
+    }
+    out.crossings += in.crossings;
+  }
+  for (size_t e = 0; e < lg.edges.size(); ++e) {
+    ViewEdge ve;
+    ve.from = finalIndex[lg.edges[e].from];
+    ve.to = finalIndex[lg.edges[e].to];
+    ve.count = counts[{lg.edges[e].from, lg.edges[e].to}];
+    for (LayoutPoint p : result->edgePolyline(e))
+      ve.points.push_back({p.x + ox, p.y + oy});
+    out.edges.push_back(std::move(ve));
+  }
+  return std::move(out);
+}
+
+} // namespace
+
+llvm::Expected<GraphView> mlirscope::layoutView(const ModelGraph &graph,
+                                                uint32_t group,
+                                                const ViewOptions &options) {
+  ViewBuilder builder(graph, options);
+  auto laid = builder.layGroup(group, 0);
+  if (!laid)
+    return laid.takeError();
+  GraphView view;
+  view.group = group;
+  view.nodes = std::move(laid->nodes);
+  view.edges = std::move(laid->edges);
+  view.bounds = {0, 0, laid->width, laid->height};
+  view.crossings = laid->crossings;
+  return std::move(view);
+}

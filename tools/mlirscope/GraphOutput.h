@@ -1,0 +1,22 @@
+//===- GraphOutput.h - A laid-out view as JSON, DOT or SVG ------*- C++ -*-===//
+
+#ifndef MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
+#define MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
+
+#include "mlirscope/GraphView.h"
+
+#include <string>
+
+namespace mlirscope::cli {
+
+/// The view with positions (docs/graph-json.md).
+std::string graphToJson(const ModelGraph &graph, const GraphView &view);
+/// Graphviz DOT: expanded groups as clusters, positions left to Graphviz.
+std::string graphToDot(const ModelGraph &graph, const GraphView &view);
+/// A self-contained SVG drawn from the view's own layout.
+std::string graphToSvg(const ModelGraph &graph, const GraphView &view,
+                       llvm::StringRef title);
+
+} // namespace mlirscope::cli
+
+#endif // MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
