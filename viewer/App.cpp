@@ -20,7 +20,14 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <sys/resource.h>
+
 namespace mlirscope::view {
+
+std::chrono::steady_clock::time_point processStart() {
+  static const auto start = std::chrono::steady_clock::now();
+  return start;
+}
 
 namespace {
 
@@ -87,7 +94,7 @@ uint32_t App::resolveOp(const ModelIndex &index, const std::string &spec) {
 bool App::busy() const {
   if (doc && (doc->loading() || doc->saving()))
     return true;
-  return models.searching() || tensors.busy() || bool(afterSave);
+  return models.searching() || tensors.busy() || graph.busy() || bool(afterSave);
 }
 
 void App::setStatus(const std::string &message, bool error) {
@@ -106,6 +113,7 @@ void App::doOpen(const std::string &path) {
   tensors.closeAll();
   models.reset();
   details.reset();
+  graph.reset();
   opSelection = ~0u;
   doc = std::make_unique<Document>(path);
   prefs.addRecent(path);
@@ -121,6 +129,7 @@ void App::closeFile(std::function<void()> then) {
     tensors.closeAll();
     models.reset();
     details.reset();
+    graph.reset();
     doc.reset();
     opSelection = ~0u;
     if (window)
@@ -165,9 +174,11 @@ void App::openResource(uint32_t r) {
   focus(Focus::Tensor);
 }
 
-void App::selectOp(uint32_t op) {
+void App::selectOp(uint32_t op, bool fromGraph) {
   opSelection = op;
-  focus(Focus::Details);
+  if (!fromGraph)
+    graph.reveal(op);
+  focus(Focus::Graph);
 }
 
 void App::undo() {
@@ -479,11 +490,25 @@ void App::frame() {
   ImGui::BeginChild("right", ImVec2(0, 0), false);
   Focus f = takeFocus();
   if (ImGui::BeginTabBar("right", ImGuiTabBarFlags_Reorderable)) {
-    if (ImGui::BeginTabItem("Op details", nullptr,
-                            f == Focus::Details ? ImGuiTabItemFlags_SetSelected : 0)) {
-      ImGui::BeginChild("details");
-      details.draw(*this);
+    if (ImGui::BeginTabItem("Graph", nullptr,
+                            f == Focus::Graph || f == Focus::Details
+                                ? ImGuiTabItemFlags_SetSelected
+                                : 0)) {
+      // The canvas, and the selected op's details beside it.
+      bool showDetails = doc && doc->index() && opSelection < doc->index()->ops.size();
+      float side = showDetails ? std::max(ImGui::GetFontSize() * 18,
+                                          ImGui::GetContentRegionAvail().x * 0.3f)
+                               : 0.f;
+      ImGui::BeginChild("canvas", ImVec2(-side, 0), false,
+                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      graph.draw(*this);
       ImGui::EndChild();
+      if (showDetails) {
+        ImGui::SameLine();
+        ImGui::BeginChild("details", ImVec2(0, 0), true);
+        details.draw(*this);
+        ImGui::EndChild();
+      }
       ImGui::EndTabItem();
     }
     tensors.drawTabs(*this, f == Focus::Tensor);
@@ -538,6 +563,14 @@ int App::run() {
     pendingStartup = false;
   int frames = 0, screenshotFrames = 0;
   std::vector<double> frameMs;
+  // --bench-frames: when the model, its graph and the first frame drawing
+  // it were ready, from process start.
+  double indexedAt = 0, graphAt = 0;
+  auto sinceStart = [] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                     processStart())
+        .count();
+  };
   while (!glfwWindowShouldClose(window) && !quitting) {
     bool animate = script || !opts.screenshot.empty() || opts.benchFrames || busy() ||
                    browser.isOpen();
@@ -572,7 +605,23 @@ int App::run() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++frames;
+    if (benchRemaining > 0) {
+      benchMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      if (--benchRemaining == 0) {
+        std::sort(benchMs.begin(), benchMs.end());
+        printf("bench %s: %zu frames, cpu ms per frame: median %.2f  p95 %.2f  max %.2f\n",
+               benchLabel.c_str(), benchMs.size(), benchMs[benchMs.size() / 2],
+               benchMs[benchMs.size() * 95 / 100], benchMs.back());
+        fflush(stdout);
+      }
+    }
     if (opts.benchFrames) {
+      if (!indexedAt && doc && doc->index())
+        indexedAt = sinceStart();
+      if (!graphAt && graph.view()) {
+        glFinish();
+        graphAt = sinceStart();
+      }
       frameMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       if (int(frameMs.size()) >= opts.benchFrames && !busy())
         quitting = true;
@@ -596,6 +645,13 @@ int App::run() {
     std::sort(sorted.begin(), sorted.end());
     printf("frames: %zu  cpu ms per frame: median %.2f  p95 %.2f  max %.2f\n", sorted.size(),
            sorted[sorted.size() / 2], sorted[sorted.size() * 95 / 100], sorted.back());
+    printf("from process start: model indexed %.0f ms, first frame with its graph %.0f ms\n",
+           indexedAt, graphAt);
+    if (const GraphView *v = graph.view())
+      printf("graph view: %zu nodes, %zu edges\n", v->nodes.size(), v->edges.size());
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    printf("peak RSS: %.0f MB\n", double(usage.ru_maxrss) / 1024);
   }
   prefs.save();
   if (script && script->exitCode())

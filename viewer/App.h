@@ -12,11 +12,13 @@
 
 #include "Document.h"
 #include "FileBrowser.h"
+#include "GraphCanvas.h"
 #include "ModelPanel.h"
 #include "NodeDetails.h"
 #include "Settings.h"
 #include "TensorInspector.h"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,6 +30,9 @@ struct ImFont;
 namespace mlirscope::view {
 
 class Script;
+
+/// When the process started (the first call, made early in main).
+std::chrono::steady_clock::time_point processStart();
 
 struct Options {
   std::string file, resource, op;
@@ -53,7 +58,9 @@ public:
   /// Closes the model (asking about unsaved edits), then runs `then`.
   void closeFile(std::function<void()> then = {});
   void openResource(uint32_t resource);
-  void selectOp(uint32_t op);
+  /// Selects op `op`: its details show, and the graph opens its groups
+  /// and centres it (unless the click came from the graph itself).
+  void selectOp(uint32_t op, bool fromGraph = false);
   void undo();
   void redo();
   void save();
@@ -61,6 +68,13 @@ public:
   void setStatus(const std::string &message, bool error = false);
   void requestScreenshot(const std::string &path) { screenshotPath = path; }
   void quit();
+  /// Times the next `frames` frames (CPU time to build each) and prints
+  /// median / p95 / max, labelled `label`.
+  void benchFrames(int frames, std::string label) {
+    benchRemaining = frames;
+    benchLabel = std::move(label);
+    benchMs.clear();
+  }
   void resize(int width, int height);
   /// The op a `--op` spec names: `#N` or `N` (op index), `@symbol` or a
   /// symbol, else the first op of that name. ~0u when none.
@@ -75,6 +89,7 @@ public:
   ModelPanel &modelPanel() { return models; }
   TensorInspector &inspector() { return tensors; }
   NodeDetails &nodeDetails() { return details; }
+  GraphCanvas &graphCanvas() { return graph; }
   FileBrowser &fileBrowser() { return browser; }
   uint32_t selectedOp() const { return opSelection; }
   ImFont *monoFont() const { return mono; }
@@ -111,6 +126,7 @@ private:
   ModelPanel models;
   TensorInspector tensors;
   NodeDetails details;
+  GraphCanvas graph;
   FileBrowser browser;
   std::unique_ptr<Script> script;
   uint32_t opSelection = ~0u;
@@ -126,6 +142,9 @@ private:
   std::string iniPath;
   int exitCode = 0;
   bool pendingStartup = true;
+  int benchRemaining = 0;
+  std::string benchLabel;
+  std::vector<double> benchMs;
   friend class Script;
 };
 

@@ -163,6 +163,32 @@ bool Script::run(App &app, const std::string &line) {
     }
     app.openResource(w[n].second);
     startWait();
+  } else if (cmd == "graph-click") {
+    // Clicks the first graph node with this label.
+    if (!app.graphCanvas().click(app, rest))
+      report("no graph node '" + rest + "'");
+    app.focus(App::Focus::Graph);
+    startWait();
+  } else if (cmd == "expand" || cmd == "collapse") {
+    const ModelGraph *g = app.graphCanvas().graph();
+    uint32_t group = g ? g->findGroup(rest) : kNone;
+    if (group == kNone) {
+      report("no group '" + rest + "'");
+      return true;
+    }
+    app.graphCanvas().setExpanded(group, cmd == "expand");
+    startWait();
+  } else if (cmd == "expand-all") {
+    app.graphCanvas().expandAll();
+    startWait();
+  } else if (cmd == "bench") {
+    app.benchFrames(std::max(1, atoi(rest.c_str())), "frames");
+    waitFrames = std::max(1, atoi(rest.c_str())) + 1;
+  } else if (cmd == "fit") {
+    app.graphCanvas().fit();
+  } else if (cmd == "graph") {
+    app.focus(App::Focus::Graph);
+    startWait();
   } else if (cmd == "resource") {
     uint32_t r = doc ? doc->findResource(rest) : ~0u;
     if (r == ~0u) {
@@ -308,6 +334,26 @@ void Script::dump(App &app) {
     printf("op: #%u %s%s\n", app.selectedOp(), index.getOpName(op).str().c_str(),
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
   }
+  if (const GraphView *v = app.graphCanvas().view()) {
+    size_t groups = 0, weights = 0, folded = 0;
+    for (const ViewNode &n : v->nodes) {
+      groups += n.ref.isGroup;
+      weights += !n.weight.empty();
+      folded += n.repeats > 1;
+    }
+    printf("graph: %zu nodes (%zu groups, %zu folded, %zu weights), %zu edges, %zu open\n",
+           v->nodes.size(), groups, folded, weights, v->edges.size(),
+           app.graphCanvas().expandedCount());
+    printf("graph timing: grouping %.1f ms, last layout %.1f ms, %zu nodes drawn\n",
+           app.graphCanvas().buildMs(), app.graphCanvas().layoutMs(),
+           app.graphCanvas().nodesDrawn());
+    for (size_t i = 0; i < v->nodes.size() && i < 40; ++i) {
+      const ViewNode &n = v->nodes[i];
+      printf("node: %s%s%s%s\n", n.label.c_str(),
+             n.repeats > 1 ? (" (" + std::to_string(n.repeats) + " folded)").c_str() : "",
+             n.expanded ? " (open)" : "", n.weight.empty() ? "" : (" weight " + n.weight).c_str());
+    }
+  }
   TensorInspector &ti = app.inspector();
   if (TensorTab *tab = ti.currentTab(); tab && tab->view) {
     const BlobView &v = *tab->view;
@@ -324,7 +370,8 @@ void Script::dump(App &app) {
              formatDouble(tab->stats->max).c_str(), formatDouble(tab->stats->mean).c_str(),
              (unsigned long long)tab->stats->nans);
     if (tab->full)
-      printf("heatmap: %ux%u cells\n", tab->full->map.height, tab->full->map.width);
+      printf("heatmap: %ux%u cells (pooled in %.0f ms)\n", tab->full->map.height,
+             tab->full->map.width, tab->lastPoolMs);
     if (tab->tile)
       printf("heatmap tile: rows %llu+%llu cols %llu+%llu, %ux%u cells\n",
              (unsigned long long)tab->tile->map.row0, (unsigned long long)tab->tile->map.rows,

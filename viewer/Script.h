@@ -14,6 +14,8 @@
 //   select R,C R2,C2      set R,C VALUE         fill VALUE   scale FACTOR
 //   undo   redo   save   saveas PATH   export PATH   replace NPY
 //   zoom R0 C0 ROWS COLS  browse DIR            close
+//   graph                 graph-click LABEL     expand PATH   collapse PATH   fit
+//   expand-all            bench N (time the next N frames)
 //   answer save|discard|cancel                  size W H
 //   screenshot PATH       dump                  value R,C    quit
 //   kill                  (SIGKILL itself: a crash with unsaved edits)

@@ -239,6 +239,7 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
   }
   std::string *errorOut = &tab.heatError;
   (void)errorOut;
+  tab.heatStartedAt = ImGui::GetTime();
   tab.heatJob = Job::start("heatmap of " + tab.key, [=](Job &job) mutable {
     if (auto e = checkUnchanged(*index->file)) {
       llvm::consumeError(std::move(e));
@@ -313,6 +314,7 @@ void TensorInspector::pollJobs(App &app, TensorTab &tab) {
   }
   if (tab.heatJob && tab.heatJob->finished()) {
     tab.heatJob.reset();
+    tab.lastPoolMs = (ImGui::GetTime() - tab.heatStartedAt) * 1000;
     if (*tab.heatResult) {
       TensorTab::Pooled p;
       p.map = std::move(**tab.heatResult);

@@ -71,6 +71,8 @@ struct TensorTab {
   double viewRow0 = 0, viewCol0 = 0, viewRows = 0, viewCols = 0;
   double lastViewChange = 0;
   bool tileWanted = false;
+  /// When the running pool started; how long the last one took (ms).
+  double heatStartedAt = 0, lastPoolMs = 0;
 };
 
 class TensorInspector {

@@ -26,6 +26,7 @@ static const char kUsage[] =
     "  --bench-frames N   run N frames and print CPU time per frame\n";
 
 int main(int argc, char **argv) {
+  mlirscope::view::processStart();
   mlirscope::view::Options options;
   bool configGiven = false;
   for (int i = 1; i < argc; ++i) {
