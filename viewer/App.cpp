@@ -443,6 +443,7 @@ void App::frame() {
       }
     }
   }
+  graph.poll(*this);
   if (afterSave && doc && !doc->saving()) {
     auto cont = std::move(afterSave);
     afterSave = nullptr;

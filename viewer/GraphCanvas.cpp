@@ -533,7 +533,6 @@ void GraphCanvas::drawCanvas(App &app) {
 }
 
 void GraphCanvas::draw(App &app) {
-  poll(app);
   Document *doc = app.document();
   if (!doc || !doc->index()) {
     ImGui::TextDisabled("Open a model to see its graph.");

@@ -30,6 +30,9 @@ class App;
 class GraphCanvas {
 public:
   void draw(App &app);
+  /// Picks up finished jobs and starts pending ones; called every frame,
+  /// whether or not the canvas is on screen.
+  void poll(App &app);
   void reset();
   bool busy() const { return bool(buildJob) || bool(layoutJob) || relayoutWanted; }
 
@@ -59,7 +62,6 @@ public:
 private:
   void startBuild(App &app);
   void startLayout(App &app);
-  void poll(App &app);
   void drawCanvas(App &app);
   void drawMinimap(App &app, const struct CanvasFrame &f);
   int hitTest(double wx, double wy) const;

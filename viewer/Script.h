@@ -51,7 +51,7 @@ private:
   void dump(App &app);
   std::vector<std::string> lines;
   size_t next = 0;
-  int waitFrames = 0;
+  int waitFrames = 3; // warm-up: ImGui settles its layout over the first frames
   bool waitIdle = false;
   double waitStart = 0;
   bool failed = false;
