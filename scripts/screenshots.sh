@@ -34,9 +34,13 @@ PY
 cat > "$WORK/shots.script" <<SCRIPT
 open llama.mlirbc
 search q_proj
-hit 4
+graph
+graph-click layer_0
+graph-click attn
+graph-click q_proj
+graph-click model.layers.0.self_attn.q_proj.weight
 frames 3
-screenshot $OUT/viewer-model.png
+screenshot $OUT/viewer-graph.png
 weight 0
 set 2,3 0.75
 select 5,1 7,4

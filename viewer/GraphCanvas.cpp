@@ -249,8 +249,21 @@ void GraphCanvas::poll(App &app) {
       if (before)
         for (size_t i = 0; i < laidOut->nodes.size(); ++i)
           if (laidOut->nodes[i].ref == *anchor) {
-            camX += laidOut->nodes[i].x - before->x;
-            camY += laidOut->nodes[i].y - before->y;
+            const ViewNode &n = laidOut->nodes[i];
+            camX += n.x - before->x;
+            camY += n.y - before->y;
+            // The group grew from its corner: bring all of it into view,
+            // centred when it fits at this zoom, else from its top-left.
+            double margin = 24 / zoom;
+            double halfW = canvasW / 2 / zoom, halfH = canvasH / 2 / zoom;
+            if (n.width * zoom < canvasW - 48)
+              camX = n.x + n.width / 2;
+            else
+              camX = n.x - margin + halfW;
+            if (n.height * zoom < canvasH - 48)
+              camY = n.y + n.height / 2;
+            else
+              camY = n.y - margin + halfH;
             selectedNode = int(i);
             break;
           }
@@ -334,6 +347,8 @@ void GraphCanvas::drawCanvas(App &app) {
   f.size = ImGui::GetContentRegionAvail();
   if (f.size.x < 50 || f.size.y < 50)
     return;
+  canvasW = f.size.x;
+  canvasH = f.size.y;
   if (fitWanted) {
     fitWanted = false;
     double bw = std::max(1.0, v.bounds.maxX - v.bounds.minX);

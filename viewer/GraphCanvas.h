@@ -89,6 +89,8 @@ private:
   std::optional<GraphNodeRef> anchor;
   std::optional<uint32_t> centreOnOp;
   int selectedNode = -1;
+  /// The canvas size in pixels at the last frame (for re-centring).
+  float canvasW = 800, canvasH = 600;
   double lastFrameMs = 0, lastBuildMs = 0, lastLayoutMs = 0;
   std::chrono::steady_clock::time_point jobStart;
   size_t drawnNodes = 0;
