@@ -148,6 +148,7 @@ void GraphCanvas::expandAll() {
     return;
   for (uint32_t g = 0; g < modelGraph->groups().size(); ++g)
     expanded.insert(g);
+  foldRepeats = false; // folded runs cannot be open
   relayoutWanted = true;
   fitWanted = true;
 }

@@ -192,9 +192,41 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
             uint64_t n = std::min(kChunk, out.cols - c);
             buffer.resize(n * esize);
             read(rowBase + out.col0 + c, n, buffer.data());
-            for (uint64_t k = 0; k < n; ++k)
-              row[(c + k) / out.colsPerCell].add(
-                  elementToDouble(dtype, buffer.data() + k * esize));
+            // Cell by cell over the chunk, so the inner loop has no division.
+            for (uint64_t k = 0; k < n;) {
+              uint64_t cell = (c + k) / out.colsPerCell;
+              uint64_t end = std::min(n, (cell + 1) * out.colsPerCell - c);
+              Cell &into = row[cell];
+              if (dtype == DType::F32) {
+                // The common case, without a per-element dtype switch.
+                const uint8_t *p = buffer.data() + k * 4;
+                double lo = into.min, hi = into.max, sum = 0, am = into.absMax;
+                uint64_t finite = 0;
+                for (uint64_t e = k; e < end; ++e, p += 4) {
+                  float v;
+                  std::memcpy(&v, p, 4);
+                  if (std::isfinite(v)) {
+                    double d = v;
+                    lo = d < lo ? d : lo;
+                    hi = d > hi ? d : hi;
+                    am = std::fabs(d) > am ? std::fabs(d) : am;
+                    sum += d;
+                    ++finite;
+                  } else {
+                    into.add(v);
+                  }
+                }
+                into.min = lo;
+                into.max = hi;
+                into.absMax = am;
+                into.sum += sum;
+                into.count += finite;
+              } else {
+                for (uint64_t e = k; e < end; ++e)
+                  into.add(elementToDouble(dtype, buffer.data() + e * esize));
+              }
+              k = end;
+            }
           }
         } else {
           buffer.resize(esize);
