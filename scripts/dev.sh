@@ -27,7 +27,7 @@ PACKAGES=(
   nlohmann-json3-dev libgtest-dev python3-numpy
 )
 # The fuzz targets (test/fuzz, scripts/fuzz.sh): clang with libFuzzer.
-TEST_PACKAGES=(clang-22 libclang-rt-22-dev)
+TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema)
 
 phase() { echo "==> $*"; }
 
