@@ -218,10 +218,21 @@ AttrTypeReader::readAPFloat(ByteCursor &in, const ElementType &type) {
 // Types
 //===----------------------------------------------------------------------===//
 
+bool AttrTypeReader::spend(unsigned depth) {
+  // Each top-level request may print this many entries: a hostile file can
+  // make a DAG whose every entry names the next one twice, 2^depth prints.
+  if (depth == 0)
+    printBudget = kPrintBudget;
+  if (printBudget == 0)
+    return false;
+  --printBudget;
+  return true;
+}
+
 std::string AttrTypeReader::typeText(uint64_t idx, unsigned depth) {
   if (idx >= types.size())
     return "<type " + std::to_string(idx) + ">";
-  if (depth > kMaxAttrTypeDepth)
+  if (depth > kMaxAttrTypeDepth || !spend(depth))
     return "...";
   const AttrTypeEntry &e = types[idx];
   ByteCursor in = cursorFor(e);
@@ -448,7 +459,7 @@ std::string AttrTypeReader::attrText(uint64_t idx, unsigned depth,
                                      bool mayElideType) {
   if (idx >= attrs.size())
     return "<attr " + std::to_string(idx) + ">";
-  if (depth > kMaxAttrTypeDepth)
+  if (depth > kMaxAttrTypeDepth || !spend(depth))
     return "...";
   const AttrTypeEntry &e = attrs[idx];
   ByteCursor in = cursorFor(e);
@@ -647,8 +658,13 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
   case kNameLoc:
   case kUnknownLoc:
   case kFileLineColRange:
-    // A location used as an attribute (fused metadata, say).
-    return "loc(" + location(idx).text + ")";
+  {
+    // A location used as an attribute (fused metadata, say). The depth goes
+    // on: a location may hold attributes that hold locations.
+    DecodedLocation loc;
+    locationInto(idx, loc, depth + 1);
+    return "loc(" + loc.text + ")";
+  }
   case kDenseResourceElementsAttr: {
     if (!in.readVarInt(a) || !in.readVarInt(b))
       return "";
@@ -883,8 +899,8 @@ DecodedLocation AttrTypeReader::location(uint64_t idx) {
 
 void AttrTypeReader::locationInto(uint64_t idx, DecodedLocation &out,
                                   unsigned depth) {
-  if (idx >= attrs.size() || depth > kMaxAttrTypeDepth) {
-    out.text += "?";
+  if (idx >= attrs.size() || depth > kMaxAttrTypeDepth || !spend(depth)) {
+    out.text += "...";
     return;
   }
   const AttrTypeEntry &e = attrs[idx];
@@ -984,7 +1000,10 @@ void AttrTypeReader::locationInto(uint64_t idx, DecodedLocation &out,
     return;
   }
   default:
-    break;
+    // Not a location: print it as an attribute.
+    out.text += attrText(idx, depth + 1);
+    return;
   }
-  out.text += attrText(idx, depth + 1);
+  // A location whose fields do not decode; attrText would come back here.
+  out.text += opaque(e, '#');
 }
