@@ -23,6 +23,7 @@
 #include "ByteCursor.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <mutex>
@@ -151,6 +152,14 @@ private:
   std::string elementsText(const DecodedType &type, const uint8_t *data,
                            uint64_t size, bool packedBools);
   std::string opaque(const AttrTypeEntry &e, char sigil) const;
+  /// What typeText and attrText share: depth and budget, text entries, the
+  /// code, opaque when `decode` cannot.
+  std::string
+  entryText(const AttrTypeEntry &e, char sigil, unsigned depth,
+            llvm::function_ref<std::string(ByteCursor &, uint64_t)> decode);
+  std::string arrayText(ByteCursor &in, unsigned depth, bool mayElideType);
+  std::string numberText(ByteCursor &in, unsigned depth, bool isFloat,
+                         bool mayElideType, bool boolKeywords);
   /// Counts an entry printed by the current top-level request (depth 0
   /// starts one); false once its budget is spent.
   bool spend(unsigned depth);
