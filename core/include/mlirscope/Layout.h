@@ -104,9 +104,12 @@ struct LayoutResult {
   std::vector<double> layerY;
   /// Edge e's polyline is edgePoints[edgePointBegin[e] .. edgePointBegin[e+1]):
   /// it starts at the middle of its source's bottom side and ends at the
-  /// middle of its target's top side, through one point per layer between
-  /// them. A reversed edge is drawn from its source's top side up to its
-  /// target's bottom side; a self-loop goes around its node's right side.
+  /// middle of its target's top side, through a point on each layer line in
+  /// between (the dummy node's), except inside vertical runs, where only
+  /// the run's ends are kept. A reversed edge is drawn from its source's top
+  /// side up to its target's bottom side; a self-loop goes around its
+  /// node's right side. Edges from one node share their points down to
+  /// where they branch off (bundled).
   std::vector<uint32_t> edgePointBegin;
   std::vector<LayoutPoint> edgePoints;
   /// Indices of the edges reversed to break cycles, ascending.
