@@ -19,7 +19,9 @@
 # Part 1, every tool at 1k, 2k and 5k nodes; part 2, ours alone at 10k,
 # 100k and 500k. Ours reads the same JSON file as dagre and prints its
 # in-process layout time ("layout ms", best of 5); dot and dagre run once,
-# killed after LAYOUT_TIMEOUT s (">N" in the table). "x dot" / "x dagre" are
+# killed after LAYOUT_TIMEOUT s (">N" in the table; "crashed" when the tool
+# died, e.g. dot's segfault and dagre's "Maximum call stack size exceeded" on
+# the deep transformer graphs). "x dot" / "x dagre" are
 # their time over ours: dot's process wall (its start-up is ~20 ms) and
 # dagre's in-process dagre.layout() time (Node's own start-up excluded),
 # both over our in-process layout time ("ours wl" is our process wall,
@@ -29,13 +31,14 @@
 #   MLIRSCOPE_BUILD_DIR  build directory (build); mlirscope-layout-bench is
 #                        built there if missing
 #   BENCH_DIR            where the graphs go         (/tmp/mlirscope-bench)
-#   LAYOUT_TIMEOUT       per dot/dagre run, s        (120)
+#   LAYOUT_TIMEOUT       per dot/dagre run, s        (300; dot needs ~200 s for
+#                        the 1k-op transformer)
 #   SIZES                part 1 sizes                (1000 2000 5000)
 #   BIG_SIZES            part 2 sizes                (10000 100000 500000)
 #   NODE                 node binary                 (node)
 : "${REPEAT:=3}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-LAYOUT_TIMEOUT=${LAYOUT_TIMEOUT:-120}
+LAYOUT_TIMEOUT=${LAYOUT_TIMEOUT:-300}
 SIZES=${SIZES:-1000 2000 5000}
 BIG_SIZES=${BIG_SIZES:-10000 100000 500000}
 NODE=${NODE:-node}
@@ -73,7 +76,7 @@ mkdir -p "$GRAPHS" || die "cannot create $GRAPHS"
 # key=value from our layout line.
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" "$2" | head -1; }
 # a / b with one decimal, '-' when either is missing; a lower bound stays one.
-div() { ratio "$1" "$2"; }
+div() { case "$1 $2" in *crashed*) echo - ;; *) ratio "$1" "$2" ;; esac; }
 # crossings a / b with two decimals.
 cross_ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
@@ -106,12 +109,14 @@ for shape in random transformer; do
     REPEAT=1 TIMEOUT=$LAYOUT_TIMEOUT measure cold dot dot -Tplain "$base.dot" -o "$tmp/dot.plain"
     d_wall=$r_wall d_rss=$r_rss d_cross=-
     [ "$r_status" = ok ] && d_cross=$("$BENCH_TOOL" crossings-dot "$tmp/dot.plain")
+    [ "$r_status" = failed ] && d_wall=crashed d_rss=-
 
     # dagre, once.
     rm -f "$tmp/dagre.json"
     REPEAT=1 TIMEOUT=$LAYOUT_TIMEOUT measure cold dagre "$NODE" "$NODE_DIR/dagre-layout.js" \
       "$base.json" "$tmp/dagre.json"
     g_wall=$r_wall g_rss=$r_rss g_cross=- g_ms=$r_wall
+    [ "$r_status" = failed ] && g_wall=crashed g_ms=crashed g_rss=-
     if [ "$r_status" = ok ]; then
       g_cross=$("$BENCH_TOOL" crossings-dagre "$tmp/dagre.json")
       g_ms=$(ms_to_s "$(sed -n 's/^{"ms":\([0-9.]*\),.*/\1/p' "$tmp/dagre.json")")
