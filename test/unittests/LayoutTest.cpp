@@ -367,6 +367,24 @@ TEST(LayoutTest, OneValueWithManyFarUsers) {
   EXPECT_LT(result.dummyNodes, uint64_t(n));
 }
 
+TEST(LayoutTest, TooManyDummiesIsAnError) {
+  // Every op of a chain also feeds the last op: one long edge per op, each
+  // with its own chain, n^2 / 2 dummies in all.
+  constexpr uint32_t n = 3000;
+  LayoutGraph graph = nodesOfSize(n);
+  for (uint32_t v = 1; v < n; ++v)
+    graph.edges.push_back({v - 1, v});
+  for (uint32_t v = 0; v + 2 < n; ++v)
+    graph.edges.push_back({v, n - 1});
+  LayoutOptions options;
+  options.maxDummyNodes = 1'000'000;
+  llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "graph too large to lay out: its long edges need 4495501 dummy "
+            "nodes (at most 1000000)");
+}
+
 TEST(LayoutTest, DiamondLattice) {
   constexpr uint32_t k = 40;
   LayoutGraph graph = nodesOfSize(k * k);

@@ -82,6 +82,12 @@ struct LayoutOptions {
   /// the caps above it makes the result depend on the machine's speed, so
   /// callers that need the same output every time leave it 0.
   double sweepDeadlineMs = 0;
+  /// Refuse graphs whose long edges would need more dummy nodes than this
+  /// (~100 bytes each) rather than run out of memory: a node read by every
+  /// op of a model costs one chain, but many long edges into one node cost
+  /// one chain each (a 30k-op chain whose every op also feeds the last op
+  /// needs 450M). The 500k-op transformer needs 1.2M.
+  uint64_t maxDummyNodes = 20'000'000;
   /// Set from any thread to cancel; checked about every 0.1 ms of work.
   const std::atomic<bool> *cancel = nullptr;
   /// Called on the calling thread at each phase and within long phases, with
@@ -132,8 +138,9 @@ struct LayoutResult {
 };
 
 /// Lays `graph` out. Fails when an edge names a node that does not exist, a
-/// size is negative or not finite, a separation is negative, or when
-/// cancelled (std::errc::operation_canceled). The same graph and options
+/// size is negative or not finite, a separation is negative, when more than
+/// maxDummyNodes dummies would be needed (std::errc::value_too_large), or
+/// when cancelled (std::errc::operation_canceled). The same graph and options
 /// give a bitwise identical result, unless sweepDeadlineMs is set.
 llvm::Expected<LayoutResult> layoutGraph(const LayoutGraph &graph,
                                          const LayoutOptions &options = {});
