@@ -119,7 +119,8 @@ llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
   if (!work.poll())
     return cancelledError();
   LayeredGraph g;
-  if (llvm::Error err = buildLayeredGraph(graph, g, work))
+  if (llvm::Error err =
+          buildLayeredGraph(graph, options.maxDummyNodes, g, work))
     return std::move(err);
 
   LayoutResult result;

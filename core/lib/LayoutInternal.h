@@ -101,10 +101,10 @@ struct LayeredGraph {
 };
 
 /// Breaks cycles, assigns layers and adds the dummy chains; fills everything
-/// but the order. Fails only when cancelled or when the layered graph would
-/// exceed 2^32 nodes.
-llvm::Error buildLayeredGraph(const LayoutGraph &graph, LayeredGraph &g,
-                              WorkTracker &work);
+/// but the order. Fails only when cancelled or when more than `maxDummies`
+/// dummies (or 2^32 nodes in all) would be needed.
+llvm::Error buildLayeredGraph(const LayoutGraph &graph, uint64_t maxDummies,
+                              LayeredGraph &g, WorkTracker &work);
 
 /// Orders every layer: DFS order, then barycenter sweeps within the options'
 /// budgets, keeping the best order seen. Returns false when cancelled.

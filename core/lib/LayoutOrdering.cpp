@@ -158,19 +158,25 @@ public:
   }
 
 private:
-  /// Pairs (x in a, y in b) with x > y: the crossings between the edges
-  /// of two nodes whose neighbor positions are a and b, a's node on the
-  /// left. Both sorted.
-  static uint64_t crossingsBetween(llvm::ArrayRef<uint32_t> a,
-                                   llvm::ArrayRef<uint32_t> b) {
-    uint64_t count = 0;
-    size_t i = 0;
+  /// For the edges of two neighbor nodes whose neighbor positions are a
+  /// and b (sorted): the crossings with a's node on the left (pairs x in a,
+  /// y in b with x > y) and with it on the right (x < y), in one merge.
+  static std::pair<uint64_t, uint64_t>
+  crossingsBetween(llvm::ArrayRef<uint32_t> a, llvm::ArrayRef<uint32_t> b) {
+    uint64_t leftFirst = 0, ties = 0;
+    size_t below = 0, atMost = 0;
     for (uint32_t y : b) {
-      while (i < a.size() && a[i] <= y)
-        ++i;
-      count += a.size() - i;
+      while (below < a.size() && a[below] < y)
+        ++below;
+      if (atMost < below)
+        atMost = below;
+      while (atMost < a.size() && a[atMost] <= y)
+        ++atMost;
+      leftFirst += a.size() - atMost;
+      ties += atMost - below;
     }
-    return count;
+    uint64_t rightFirst = uint64_t(a.size()) * b.size() - leftFirst - ties;
+    return {leftFirst, rightFirst};
   }
 
   bool transposeLayer(uint32_t l, WorkTracker &work) {
@@ -205,12 +211,10 @@ private:
       swapped = false;
       for (uint32_t k = 0; k + 1 < size; ++k) {
         uint32_t a = slots[k], b = slots[k + 1];
-        uint64_t kept = crossingsBetween(side(a, 0), side(b, 0)) +
-                        crossingsBetween(side(a, 1), side(b, 1));
-        if (kept == 0)
-          continue;
-        uint64_t flipped = crossingsBetween(side(b, 0), side(a, 0)) +
-                           crossingsBetween(side(b, 1), side(a, 1));
+        auto [upKept, upFlipped] = crossingsBetween(side(a, 0), side(b, 0));
+        auto [downKept, downFlipped] =
+            crossingsBetween(side(a, 1), side(b, 1));
+        uint64_t kept = upKept + downKept, flipped = upFlipped + downFlipped;
         if (flipped < kept) {
           std::swap(slots[k], slots[k + 1]);
           swapped = true;
@@ -335,7 +339,10 @@ bool layout::orderLayers(LayeredGraph &g, const LayoutOptions &options,
   Sweeper sweeper(g);
   while (sweeps < options.maxSweeps && crossings > 0 &&
          withoutGain < std::max(1u, options.sweepsWithoutGain)) {
-    if (options.sweepWorkLimit && spent + sweepCost > options.sweepWorkLimit)
+    // The first sweep always runs: it is linear, and it removes most of the
+    // crossings a graph will ever lose.
+    if (sweeps > 0 && options.sweepWorkLimit &&
+        spent + sweepCost > options.sweepWorkLimit)
       break;
     if (options.sweepDeadlineMs > 0 &&
         std::chrono::duration<double, std::milli>(
