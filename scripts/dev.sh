@@ -25,6 +25,11 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   cmake ninja-build ccache g++ python3
   nlohmann-json3-dev libgtest-dev python3-numpy
+  # The viewer (viewer/, built by default): GLFW, Dear ImGui 1.86 (with its
+  # font rasterizer from libstb), a TTF font; its tests run it on Xvfb with
+  # Mesa's software OpenGL.
+  libglfw3-dev libimgui-dev libstb-dev fonts-dejavu-core
+  xvfb xauth libgl1-mesa-dri
 )
 # The fuzz targets (test/fuzz, scripts/fuzz.sh): clang with libFuzzer.
 TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema)

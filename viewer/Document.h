@@ -1,0 +1,114 @@
+//===- Document.h - One open model and its unsaved edits --------*- C++ -*-===//
+//
+// The viewer's handle on a model file: core's index (built on a worker),
+// its summary, the edit overlay, and the jobs that save or export. It holds
+// no ImGui state. Every read of blob bytes for display goes through
+// readElements() (the file through BlobView, then the overlay).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_VIEWER_DOCUMENT_H
+#define MLIRSCOPE_VIEWER_DOCUMENT_H
+
+#include "EditStack.h"
+#include "Job.h"
+
+#include "mlirscope/BlobStats.h"
+#include "mlirscope/BlobView.h"
+#include "mlirscope/ModelIndex.h"
+#include "mlirscope/Summary.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlirscope::view {
+
+class Document {
+public:
+  /// Starts indexing `path` on a worker.
+  explicit Document(std::string path);
+
+  const std::string &path() const { return filePath; }
+  /// Called once per frame: picks up finished jobs. Returns a message for
+  /// the status line when something completed ("saved X"), else "".
+  std::string poll();
+
+  bool loading() const { return bool(loadJob); }
+  const std::shared_ptr<Job> &activeJob() const {
+    return loadJob ? loadJob : saveJob;
+  }
+  /// Indexing or the last save failed: one line, as the CLI prints it.
+  const std::string &error() const { return loadError; }
+  /// Null until indexed.
+  const std::shared_ptr<ModelIndex> &index() const { return modelIndex; }
+  const ModelSummary &summary() const { return modelSummary; }
+  /// Bumped whenever the index is replaced (after a save): views of the old
+  /// one must be made again.
+  unsigned generation() const { return indexGeneration; }
+  StatsCache &statsCache() { return *stats; }
+
+  /// The typed view of resource `r`, or the reason there is none.
+  llvm::Expected<BlobView> view(uint32_t r) const;
+  /// Index of the resource with `key` (first match), or kNone.
+  uint32_t findResource(llvm::StringRef key) const;
+
+  /// Elements [first, first + count) of `view` with unsaved edits applied.
+  /// Returns false when reading faulted (the file shrank on disk).
+  bool readElements(const BlobView &view, uint64_t first, uint64_t count,
+                    uint8_t *out) const;
+
+  // Edits. Each returns "" or a one-line reason it was refused.
+  EditStack &edits() { return editStack; }
+  bool dirty() const { return editStack.dirty(); }
+  /// One element from text ("rejected unless representable").
+  std::string setElement(uint32_t r, uint64_t flat, llvm::StringRef text);
+  /// The same value into every element of `runs` (flat [begin, end) runs).
+  std::string fill(uint32_t r,
+                   const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+                   llvm::StringRef text);
+  /// Every element of `runs` multiplied by `factor` (rounded for integers).
+  std::string scale(uint32_t r,
+                    const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+                    double factor);
+  /// The whole blob from a .npy of the same dtype and shape.
+  std::string replaceFromNpy(uint32_t r, const std::string &npyPath);
+
+  // Jobs.
+  /// Writes blob `r` (with unsaved edits) to a .npy file.
+  void exportNpy(uint32_t r, const std::string &outPath);
+  /// Writes every unsaved edit into the file in place (journaled), then
+  /// indexes it again.
+  void save();
+  /// Copies the model to `outPath` with the edits applied, then continues
+  /// with that file.
+  void saveAs(const std::string &outPath);
+  bool saving() const { return bool(saveJob); }
+
+private:
+  void startLoad(std::string path);
+  std::string filePath;
+  std::shared_ptr<ModelIndex> modelIndex;
+  ModelSummary modelSummary;
+  unsigned indexGeneration = 0;
+  std::string loadError;
+  std::unique_ptr<StatsCache> stats = std::make_unique<StatsCache>();
+  EditStack editStack;
+
+  struct LoadResult {
+    std::shared_ptr<ModelIndex> index;
+    ModelSummary summary;
+    std::string error;
+    std::string message;
+    std::string newPath;
+    bool clearEdits = false;
+  };
+  std::shared_ptr<Job> loadJob, saveJob;
+  std::shared_ptr<LoadResult> loadResult, saveResult;
+};
+
+} // namespace mlirscope::view
+
+#endif

@@ -1,0 +1,67 @@
+//===- ModelPanel.h - Summary, functions, ops, resources, search -*- C++ -*-===//
+
+#ifndef MLIRSCOPE_VIEWER_MODELPANEL_H
+#define MLIRSCOPE_VIEWER_MODELPANEL_H
+
+#include "Job.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlirscope::view {
+
+class App;
+
+class ModelPanel {
+public:
+  void draw(App &app);
+  /// Which list is shown: 0 functions, 1 ops, 2 resources.
+  void showList(int which) { pendingList = which; }
+  int currentList() const { return list; }
+  void setFilter(const std::string &text);
+  /// Runs a search (op name, symbol, location scope, resource key; a
+  /// regular expression when `regex`) on a worker.
+  void search(App &app, const std::string &text, bool regex);
+  bool searching() const { return bool(searchJob); }
+  /// Rows the current list shows after filtering.
+  size_t visibleRows() const { return rows.size(); }
+  struct Hit {
+    bool isResource = false;
+    uint32_t index = 0;
+    std::string text;
+  };
+  const std::vector<Hit> &searchHits() const { return hits; }
+  void reset();
+
+private:
+  void drawSummary(App &app);
+  void drawFunctions(App &app);
+  void drawOps(App &app);
+  void drawResources(App &app);
+  void drawSearch(App &app);
+  void refilter(App &app);
+
+  int list = 2, pendingList = 2;
+  char filter[256] = "";
+  char searchText[256] = "";
+  bool searchRegex = false;
+  std::string appliedFilter;
+  int appliedList = -1;
+  unsigned appliedGeneration = ~0u;
+  int sortColumn = -1;
+  bool sortAscending = true;
+  bool resort = true;
+  std::vector<uint32_t> rows;           ///< filtered, sorted
+  std::vector<uint32_t> functionOps;    ///< ops with a symbol
+  std::vector<uint64_t> functionSizes;  ///< ops under each (same order)
+  std::shared_ptr<Job> searchJob;
+  std::shared_ptr<std::vector<Hit>> searchResult;
+  std::vector<Hit> hits;
+  std::string searchError;
+};
+
+} // namespace mlirscope::view
+
+#endif

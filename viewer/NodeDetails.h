@@ -1,0 +1,44 @@
+//===- NodeDetails.h - One op: location, types, attributes, uses -*- C++ -*-===//
+
+#ifndef MLIRSCOPE_VIEWER_NODEDETAILS_H
+#define MLIRSCOPE_VIEWER_NODEDETAILS_H
+
+#include "mlirscope/OpDetails.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlirscope::view {
+
+class App;
+
+class NodeDetails {
+public:
+  void draw(App &app);
+  void reset() { shownOp = ~0u; }
+  /// The weights (dense_resource keys, resource indices) of the op shown.
+  const std::vector<std::pair<std::string, uint32_t>> &weights() const {
+    return resources;
+  }
+
+private:
+  void refresh(App &app, uint32_t op);
+  uint32_t shownOp = ~0u;
+  unsigned shownGeneration = ~0u;
+  OpDetails details;
+  struct Operand {
+    uint32_t value, definingOp;
+    std::string type, label;
+  };
+  std::vector<Operand> operands;
+  std::vector<std::string> resultTypes;
+  /// Per result: ops using it.
+  std::vector<std::vector<uint32_t>> users;
+  /// dense_resource keys its attributes reference, with resource indices.
+  std::vector<std::pair<std::string, uint32_t>> resources;
+};
+
+} // namespace mlirscope::view
+
+#endif

@@ -1,0 +1,138 @@
+//===- TensorInspector.h - Any blob: stats, values, heatmap, edits -*- C++ -*-===//
+//
+// One tab per open tensor. The value table reads only the cells on screen
+// (64-bit row and column positions of its own, so a 2^40-row tensor scrolls
+// like a small one); statistics and heatmap pooling run as Jobs. Edits go
+// through Document (the overlay), never straight to the file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_VIEWER_TENSORINSPECTOR_H
+#define MLIRSCOPE_VIEWER_TENSORINSPECTOR_H
+
+#include "EditStack.h"
+#include "Job.h"
+
+#include "mlirscope/BlobStats.h"
+#include "mlirscope/BlobView.h"
+#include "mlirscope/Heatmap.h"
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlirscope::view {
+
+class App;
+
+struct TensorTab {
+  uint32_t resource = ~0u;
+  std::string key;
+  unsigned generation = ~0u;
+  std::optional<BlobView> view;
+  std::string viewError;
+  /// The drawn slice: rows along rowAxis, columns along colAxis (-1: one).
+  int rowAxis = -1, colAxis = -1;
+  std::vector<int64_t> fixed;
+  int mode = 0; ///< 0 values, 1 heatmap
+  int pendingMode = -1;
+
+  // Statistics (of the file's bytes).
+  std::shared_ptr<Job> statsJob;
+  std::shared_ptr<std::optional<BlobStats>> statsResult;
+  std::shared_ptr<std::string> statsErrorSlot;
+  std::optional<BlobStats> stats;
+  std::string statsError;
+
+  // Value table: our own 64-bit scroll position and selection.
+  uint64_t topRow = 0, leftCol = 0;
+  uint64_t anchorRow = 0, anchorCol = 0, cursorRow = 0, cursorCol = 0;
+  bool editing = false, focusEdit = false, scrollToCursor = false;
+  char editBuffer[128] = "";
+  std::string editError;
+
+  // Heatmap: the whole slice, and the zoomed-in tile re-pooled on zoom.
+  struct Pooled {
+    Heatmap map;
+    unsigned texture = 0;
+    int stat = -1;
+  };
+  std::shared_ptr<Job> heatJob;
+  std::shared_ptr<std::optional<Heatmap>> heatResult;
+  bool heatIsTile = false;
+  std::optional<Pooled> full, tile;
+  std::string heatKey; ///< what `full` was pooled for
+  std::string heatError;
+  int stat = 0; ///< 0 mean, 1 min, 2 max, 3 abs-max
+  /// The visible rectangle in slice coordinates.
+  double viewRow0 = 0, viewCol0 = 0, viewRows = 0, viewCols = 0;
+  double lastViewChange = 0;
+  bool tileWanted = false;
+  /// When the running pool started; how long the last one took (ms).
+  double heatStartedAt = 0, lastPoolMs = 0;
+};
+
+class TensorInspector {
+public:
+  ~TensorInspector();
+  /// Opens (or brings forward) the tab of resource `r`.
+  void open(App &app, uint32_t r);
+  /// Emits one tab item per open tensor into the current tab bar.
+  void drawTabs(App &app, bool focusCurrent);
+  void closeAll();
+  uint32_t currentResource() const {
+    return current ? current->resource : ~0u;
+  }
+  TensorTab *currentTab() { return current; }
+  bool busy() const;
+
+  // The actions the UI performs, for scripts as well.
+  void setAxes(App &app, int rowAxis, int colAxis);
+  void setFixed(App &app, int axis, int64_t index);
+  void showMode(int mode) {
+    if (current)
+      current->pendingMode = mode;
+  }
+  void setStat(int stat);
+  /// Scrolls so (row, col) of the slice is at the top left and selects it.
+  void gotoCell(uint64_t row, uint64_t col);
+  void select(uint64_t r0, uint64_t c0, uint64_t r1, uint64_t c1);
+  /// Types `text` into cell (row, col); "" or why it was refused.
+  std::string commitCell(App &app, uint64_t row, uint64_t col,
+                         const std::string &text);
+  std::string fillSelection(App &app, const std::string &text);
+  std::string scaleSelection(App &app, double factor);
+  /// Flat index of slice cell (row, col) of the current tab.
+  uint64_t flatIndex(const TensorTab &tab, uint64_t row, uint64_t col) const;
+  uint64_t sliceRows(const TensorTab &tab) const;
+  uint64_t sliceCols(const TensorTab &tab) const;
+  /// The current value of a flat element (with unsaved edits), formatted.
+  std::string valueAt(App &app, uint64_t flat, bool precise);
+  /// Zooms the heatmap to a rectangle of the slice (re-pooled).
+  void zoomHeatmap(double row0, double col0, double rows, double cols);
+
+private:
+  void drawTab(App &app, TensorTab &tab);
+  void drawHeader(App &app, TensorTab &tab);
+  void drawStats(App &app, TensorTab &tab);
+  void drawTable(App &app, TensorTab &tab);
+  void drawHeatmap(App &app, TensorTab &tab);
+  void drawEditTools(App &app, TensorTab &tab);
+  void startStats(App &app, TensorTab &tab);
+  void startPool(App &app, TensorTab &tab, bool tile);
+  void pollJobs(App &app, TensorTab &tab);
+  void upload(TensorTab::Pooled &p, int stat);
+  bool refreshView(App &app, TensorTab &tab);
+  std::vector<std::pair<uint64_t, uint64_t>> selectionRuns(const TensorTab &tab) const;
+
+  std::list<TensorTab> tabs;
+  TensorTab *current = nullptr;
+  TensorTab *pendingFocus = nullptr;
+};
+
+} // namespace mlirscope::view
+
+#endif
