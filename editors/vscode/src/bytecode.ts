@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 
-import { BYTECODE_SCHEME, ServerManager } from './client';
+import type { ServerManager } from './client';
+import { BYTECODE_SCHEME } from './constants';
 
 /** VS Code syncs no document over 50 MiB to extensions or servers. */
 export const SYNC_LIMIT = 50 * 1024 * 1024;
@@ -35,7 +36,7 @@ interface CachedView {
   text: Uint8Array;
 }
 
-class ElidedViewFS implements vscode.FileSystemProvider {
+export class ElidedViewFS implements vscode.FileSystemProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   /** The converted text per source path, valid while the file's mtime and size stay. */

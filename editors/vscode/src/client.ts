@@ -8,7 +8,8 @@ import {
 import { stripStatistics } from './hover';
 import { Lookup, Resolved, resolveServerPath, resolveToolPath } from './paths';
 
-export const BYTECODE_SCHEME = 'mlir.bytecode-mlir';
+import { BYTECODE_SCHEME } from './constants';
+export { BYTECODE_SCHEME };
 
 export function fsLookup(): Lookup {
   return {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 
 import { viewUri } from './bytecode';
-import { BYTECODE_SCHEME } from './client';
+import { BYTECODE_SCHEME } from './constants';
 
 /** The model the active tab shows: a text editor's document, or the uri of a tab VS Code did not open as one. */
 export function activeModelUri(): vscode.Uri | undefined {
