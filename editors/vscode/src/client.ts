@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
-  LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
+  LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
 
 import { stripStatistics } from './hover';
@@ -73,8 +73,8 @@ export class ServerManager implements vscode.Disposable {
     this.server = this.resolveServer();
     this.output.appendLine(`mlirscope-lsp: ${this.server.path} (${this.server.source})`);
     const serverOptions: ServerOptions = {
-      run: { command: this.server.path, args: ['--log=error'], transport: TransportKind.stdio },
-      debug: { command: this.server.path, args: ['--log=verbose'], transport: TransportKind.stdio },
+      run: { command: this.server.path, args: ['--log=error'] },
+      debug: { command: this.server.path, args: ['--log=verbose'] },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [

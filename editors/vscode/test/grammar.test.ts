@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 
-const root = path.resolve(__dirname, '..');
+const root = process.env.MLIRSCOPE_EXTENSION_DIR ?? path.resolve(__dirname, '..');
 
 async function loadGrammar(): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));

@@ -2,13 +2,15 @@
 // runs them with node:test. Exit code: node --test's.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist-test');
-fs.rmSync(outdir, { recursive: true, force: true });
+// The bundles go to a temporary directory (tests may run side by side); the
+// packages they leave external resolve through NODE_PATH.
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlirscope-ext-test-'));
 const tests = fs.readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
 await esbuild.build({
   entryPoints: tests.map((f) => path.join(root, 'test', f)),
@@ -22,5 +24,8 @@ await esbuild.build({
   logLevel: 'warning',
 });
 const files = fs.readdirSync(outdir).map((f) => path.join(outdir, f));
-const r = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', ...files], {
+  stdio: 'inherit', env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), MLIRSCOPE_EXTENSION_DIR: root },
+});
+fs.rmSync(outdir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
