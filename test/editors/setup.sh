@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the editor tests need, once (cached: nothing is done when the
 # installed packages are newer than their lock files):
-#   - Debian: chromium (the browser playwright drives), neovim, and the tools
+#   - Debian: chromium (the browser playwright drives), neovim, emacs-nox and
+#     elpa-eglot (Emacs 28 has no eglot built in), and the tools
 #     code-server's native modules build with (build-essential pkg-config
 #     python3 libkrb5-dev);
 #   - npm: the extension's packages (editors/vscode: esbuild, vsce,
@@ -16,7 +17,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 missing=()
-for pkg in chromium neovim build-essential pkg-config python3 libkrb5-dev nodejs; do
+for pkg in chromium neovim emacs-nox elpa-eglot build-essential pkg-config python3 libkrb5-dev nodejs; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # Node and npm may come from elsewhere than Debian (the project's machines).
