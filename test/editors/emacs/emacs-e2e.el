@@ -30,7 +30,7 @@
                           (list lsp)))
             ;; eglot as `M-x eglot' starts it, then a hover on the key of a
             ;; dense_resource through eglot's connection.
-            (let* ((server (eglot '(mlir-mode) (cons 'transient default-directory) 'eglot-lsp-server
+            (let* ((server (eglot '(mlir-mode) (or (project-current) (cons 'transient default-directory)) 'eglot-lsp-server
                                   (list lsp) "mlir"))
                    (_ (goto-char (point-min)))
                    (_ (search-forward "dense_resource<layer0.w"))
