@@ -41,6 +41,8 @@ export class ElidedViewFS implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
   /** The converted text per source path, valid while the file's mtime and size stay. */
   private readonly views = new Map<string, CachedView>();
+  /** Conversions under way: a stat and a read of the same file share one. */
+  private readonly pending = new Map<string, Promise<CachedView>>();
 
   constructor(private readonly manager: ServerManager) {}
 
@@ -49,6 +51,16 @@ export class ElidedViewFS implements vscode.FileSystemProvider {
     const st = await vscode.workspace.fs.stat(file);
     const cached = this.views.get(file.fsPath);
     if (cached && cached.mtime === st.mtime && cached.size === st.size) return cached;
+    const key = `${file.fsPath}\0${st.mtime}\0${st.size}`;
+    let p = this.pending.get(key);
+    if (!p) {
+      p = this.convert(file, st).finally(() => this.pending.delete(key));
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+
+  private async convert(file: vscode.Uri, st: vscode.FileStat): Promise<CachedView> {
     const client = await this.manager.ready();
     if (!client) throw vscode.FileSystemError.Unavailable('mlirscope-lsp is not running');
     let output: string;

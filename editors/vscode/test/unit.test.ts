@@ -132,6 +132,18 @@ test('reading: the server converts once per file version; stat gives the size of
   assert.deepEqual(sent[0], { method: 'mlir/convertFromBytecode', params: { uri: `file://${bc}` } });
 });
 
+test('reading: a stat and a read at the same time share one conversion', async () => {
+  const { sent, manager } = fakeManager(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    return { output: 'module {}\n' };
+  });
+  const provider = new ElidedViewFS(manager);
+  const uri = vscode.Uri.file(bc).with({ scheme: 'mlir.bytecode-mlir' });
+  const [st, data] = await Promise.all([provider.stat(uri), provider.readFile(uri)]);
+  assert.equal(st.size, data.length);
+  assert.equal(sent.length, 1);
+});
+
 test('reading: a view over the sync limit is refused with a message', async () => {
   const { manager } = fakeManager(() => ({ output: 'x'.repeat(SYNC_LIMIT + 1) }));
   calls.errors.length = 0;
