@@ -356,6 +356,24 @@ try {
   await box.waitFor({ state: 'visible' });
   await box.fill('');
   await page.keyboard.press('Enter');
+
+  // Export as .npy: the save dialog (VS Code's simple one in a browser)
+  // proposes KEY.npy beside the model; the CLI writes it.
+  const npy = path.join(ws, 'layer0.weight.npy');
+  await page.locator('.pane-body .monaco-list-row', { hasText: 'layer0.weight' }).first().click({ button: 'right' });
+  await page.locator('.monaco-menu .action-label', { hasText: 'Export resource as .npy' }).first().click();
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  const exported = await retry('the .npy written', async () => {
+    if (!fs.existsSync(npy)) throw new Error('no file');
+    return fs.readFileSync(npy);
+  }, { tries: 20, wait: 500 }).catch(() => undefined);
+  check('Model view: export as .npy writes the blob (f32, 4x8)',
+        exported && exported.subarray(0, 6).toString('latin1') === '\x93NUMPY' &&
+        /'descr': '<f4'/.test(exported.toString('latin1', 0, 128)) && /\(4, 8\)/.test(exported.toString('latin1', 0, 128)) &&
+        exported.length === exported.readUInt16LE(8) + 10 + 4 * 32,
+        exported ? exported.toString('latin1', 0, 100) : 'not written');
 } catch (e) {
   check('text model scenario', false, e.message);
   await shot('text-failure');
