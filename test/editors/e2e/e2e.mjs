@@ -265,6 +265,19 @@ async function hoverToken(key, expect, tries = 8) {
   }, { tries, wait: 1000 });
 }
 
+/** Right-clicks `row` and runs the context menu's `action`, retried (menus open with an animation). */
+async function contextMenu(row, action, after) {
+  await retry(`context menu ${action}`, async () => {
+    await page.keyboard.press('Escape');
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: action }).first();
+    await item.waitFor({ state: 'visible', timeout: 3000 });
+    await sleep(200);
+    await item.click();
+    await after();
+  }, { tries: 4 });
+}
+
 async function cursorLine() {
   const t = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
   return Number(t.match(/Ln (\d+)/)[1]);
@@ -329,10 +342,9 @@ try {
     return l;
   }).catch((e) => e.message);
   check('Model view: a resource jumps to its entry', at === entry2, `${at}, entry on ${entry2}`);
-  await page.locator('.pane-body .monaco-list-row', { hasText: 'layer2.weight' }).first().click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Show uses' }).first().click();
   const peek = page.locator('.peekview-widget, .zone-widget', { hasText: /dense_resource<layer2\.weight>|reference/ }).first();
-  const peeked = await peek.waitFor({ timeout: 10000 }).then(() => true, () => false);
+  const peeked = await contextMenu(page.locator('.pane-body .monaco-list-row', { hasText: 'layer2.weight' }).first(), 'Show uses',
+                                   () => peek.waitFor({ timeout: 8000 })).then(() => true, () => false);
   check('Model view: "Show uses" lists the dense_resource uses', peeked);
   await shot('model-view-uses');
   await page.keyboard.press('Escape');
@@ -360,9 +372,8 @@ try {
   // Export as .npy: the save dialog (VS Code's simple one in a browser)
   // proposes KEY.npy beside the model; the CLI writes it.
   const npy = path.join(ws, 'layer0.weight.npy');
-  await page.locator('.pane-body .monaco-list-row', { hasText: 'layer0.weight' }).first().click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Export resource as .npy' }).first().click();
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await contextMenu(page.locator('.pane-body .monaco-list-row', { hasText: 'layer0.weight' }).first(), 'Export resource as .npy',
+                    () => page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5000 }));
   await sleep(300);
   await page.keyboard.press('Enter');
   const exported = await retry('the .npy written', async () => {
