@@ -302,13 +302,17 @@ try {
   // Go to definition: the cursor lands on the blob's entry.
   await page.keyboard.press('Escape');
   await page.locator('.editor-instance .view-lines span span', { hasText: /^layer0\.weight$/ }).first().click();
-  const before = await cursorLine();
-  await runCommand('Go to Definition');
-  const after = await retry('cursor moved', async () => {
+  const useLine = textLines.findIndex((l) => l.includes('dense_resource<layer0.weight>')) + 1;
+  await retry('cursor on the use', async () => {
     const l = await cursorLine();
-    if (l === before) throw new Error(`still on line ${l}`);
-    return l;
+    if (l !== useLine) throw new Error(`line ${l}`);
   });
+  await runCommand('Go to Definition');
+  const after = await retry('cursor at the entry', async () => {
+    const l = await cursorLine();
+    if (l !== entryLine) throw new Error(`line ${l}`);
+    return l;
+  }).catch(async () => cursorLine());
   check('text model: go to definition moves the cursor to the resource entry', after === entryLine,
         `line ${after}, entry on ${entryLine}`);
   await shot('text-definition');
@@ -436,6 +440,8 @@ try {
   fs.readSync(fd, magic, 0, 4, 0);
   fs.closeSync(fd);
   check('saved file is bytecode', magic.toString('latin1') === 'ML\xefR', magic.toString('hex'));
+  const again = await hoverToken('layer1.weight', /dtype|changed on disk/, 8).catch((e) => e.message);
+  check('after the save, hover reads the weights from the new file', /dtype: f32/.test(again) && !/changed on disk/.test(again), again);
   await shot('bytecode-saved');
 
   // A save the server refuses: the file stays, the user is told why.
