@@ -17,7 +17,8 @@
 #   chain N, star N the stress shapes (one path; one node with N-1 users)
 #
 # Part 1, every tool at 1k, 2k and 5k nodes; part 2, ours alone at 10k,
-# 100k and 500k. Ours reads the same JSON file as dagre and prints its
+# 100k and 500k ("lay s": in-process layout time, "wall s" and RSS: process,
+# graph generation included; each the best of REPEAT (3) runs). Ours reads the same JSON file as dagre and prints its
 # in-process layout time ("layout ms", best of 5); dot and dagre run once,
 # killed after LAYOUT_TIMEOUT s (">N" in the table; "crashed" when the tool
 # died, e.g. dot's segfault and dagre's "Maximum call stack size exceeded" on
@@ -33,14 +34,14 @@
 #   BENCH_DIR            where the graphs go         (/tmp/mlirscope-bench)
 #   LAYOUT_TIMEOUT       per dot/dagre run, s        (300; dot needs ~200 s for
 #                        the 1k-op transformer)
-#   SIZES                part 1 sizes                (1000 2000 5000)
-#   BIG_SIZES            part 2 sizes                (10000 100000 500000)
+#   SIZES                part 1 sizes, "" skips it   (1000 2000 5000)
+#   BIG_SIZES            part 2 sizes, "" for none   (10000 100000 500000)
 #   NODE                 node binary                 (node)
 : "${REPEAT:=3}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LAYOUT_TIMEOUT=${LAYOUT_TIMEOUT:-300}
-SIZES=${SIZES:-1000 2000 5000}
-BIG_SIZES=${BIG_SIZES:-10000 100000 500000}
+SIZES=${SIZES-1000 2000 5000}
+BIG_SIZES=${BIG_SIZES-10000 100000 500000}
 NODE=${NODE:-node}
 BENCH_TOOL=$build/bin/mlirscope-layout-bench
 NODE_DIR=$repo/bench/layout-node
@@ -136,16 +137,26 @@ printf '\n## Part 2: ours alone, graphs generated in-process\n\n'
 printf '| %-20s | %7s | %7s | %8s | %7s | %6s | %6s | %9s | %7s | %6s | %-17s |\n' \
   graph nodes edges dummies "lay s" "wall s" "RSS MB" crossings layers sweeps target
 printf '|%s|\n' "----------------------|---------|---------|----------|---------|--------|--------|-----------|---------|--------|-------------------"
+# After each run (the untimed warm-up writes nothing): keep its line.
+keep_ours() {
+  [ -f "$tmp/ours" ] && cat "$tmp/ours" >>"$tmp/ours.all"
+  rm -f "$tmp/ours"
+}
 runs=()
 for n in $BIG_SIZES; do runs+=("transformer $n" "random $n"); done
 runs+=("chain 100000" "star 10001")
 for run in "${runs[@]}"; do
   # shellcheck disable=SC2086
   set -- $run
-  REPEAT=1 TIMEOUT=$LAYOUT_TIMEOUT MEASURE_STDOUT=$tmp/ours measure warm ours \
-    "$BENCH_TOOL" layout "$1" "$2" 1
+  # Best of REPEAT processes for wall and RSS; the layout time is the best
+  # of the lines they printed.
+  : >"$tmp/ours.all"
+  rm -f "$tmp/ours"
+  TIMEOUT=$LAYOUT_TIMEOUT MEASURE_STDOUT=$tmp/ours MEASURE_AFTER=keep_ours \
+    measure warm ours "$BENCH_TOOL" layout "$1" "$2" 1
   [ "$r_status" = ok ] || { printf '| %-20s | %s\n' "$run" "$r_status"; continue; }
-  lay=$(ms_to_s "$(field layout_ms "$tmp/ours")")
+  lay=$(ms_to_s "$(sed -n 's/^layout_ms=\([0-9.]*\) .*/\1/p' "$tmp/ours.all" | sort -g | head -1)")
+  tail -1 "$tmp/ours.all" >"$tmp/ours"
   target=
   if [ "$1" = transformer ]; then
     case $2 in

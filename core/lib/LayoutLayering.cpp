@@ -199,8 +199,7 @@ llvm::Error layout::buildLayeredGraph(const LayoutGraph &graph,
         std::make_error_code(std::errc::value_too_large),
         "graph too large to lay out: its long edges need " +
             llvm::Twine(total - n) + " dummy nodes (at most " +
-            llvm::Twine(std::min<uint64_t>(maxDummies, kNone - 1 - n)) +
-            ")");
+            llvm::Twine(std::min<uint64_t>(maxDummies, kNone - 1 - n)) + ")");
   uint32_t nodeCount = total;
   g.layer.resize(nodeCount);
   for (uint32_t v = 0; v < n; ++v)

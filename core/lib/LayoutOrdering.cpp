@@ -4,10 +4,12 @@
 //
 // The initial order is a DFS preorder from the sources (trees come out
 // planar, as in Graphviz's init_order). Each sweep then fixes one layer and
-// sorts the next by the barycenter of each node's neighbors in it; nodes
-// without neighbors there keep their slots. A sweep costs O(V + E) plus the
-// per-layer sorts, and the crossings after it O(E log V) (Barth, Juenger and
-// Mutzel's accumulator tree, here a Fenwick tree). The best order seen wins.
+// sorts the next by the barycenter of each node's neighbors in it (nodes
+// without neighbors there keep their slots), then swaps neighbors in each
+// layer while that removes crossings (transpose). A sweep costs O(V + E)
+// plus the per-layer sorts, and the crossings after it O(E log V) (Barth,
+// Juenger and Mutzel's accumulator tree, here a Fenwick tree). The best
+// order seen wins.
 //
 //===----------------------------------------------------------------------===//
 
@@ -199,9 +201,9 @@ private:
       }
     }
     auto side = [&](uint32_t k, unsigned which) {
-      return llvm::ArrayRef<uint32_t>(positions)
-          .slice(begin[2 * k + which],
-                 begin[2 * k + which + 1] - begin[2 * k + which]);
+      return llvm::ArrayRef<uint32_t>(positions).slice(
+          begin[2 * k + which],
+          begin[2 * k + which + 1] - begin[2 * k + which]);
     };
     slots.resize(size);
     for (uint32_t k = 0; k < size; ++k)
@@ -212,8 +214,7 @@ private:
       for (uint32_t k = 0; k + 1 < size; ++k) {
         uint32_t a = slots[k], b = slots[k + 1];
         auto [upKept, upFlipped] = crossingsBetween(side(a, 0), side(b, 0));
-        auto [downKept, downFlipped] =
-            crossingsBetween(side(a, 1), side(b, 1));
+        auto [downKept, downFlipped] = crossingsBetween(side(a, 1), side(b, 1));
         uint64_t kept = upKept + downKept, flipped = upFlipped + downFlipped;
         if (flipped < kept) {
           std::swap(slots[k], slots[k + 1]);

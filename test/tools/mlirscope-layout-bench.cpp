@@ -1,4 +1,5 @@
-//===- mlirscope-layout-bench.cpp - Graphs and crossings for bench/layout.sh ===//
+//===- mlirscope-layout-bench.cpp - Graphs and crossings for bench/layout.sh
+//===//
 //
 // Part of the mlirscope project.
 //
@@ -106,8 +107,8 @@ LayoutGraph transformer(uint32_t n, uint32_t seed) {
     uint32_t v = chain(linear(h), 2);
     uint32_t kt = op({k});
     uint32_t scores = op({q, kt}), scaled = op({scores}), masked = op({scaled});
-    uint32_t max = op({masked}), shifted = op({masked, max}),
-             e = op({shifted}), sum = op({e}), probs = op({e, sum});
+    uint32_t max = op({masked}), shifted = op({masked, max}), e = op({shifted}),
+             sum = op({e}), probs = op({e, sum});
     uint32_t ctx = chain(op({probs, v}), 3);
     uint32_t attn = chain(linear(ctx), 2);
     uint32_t x1 = op({x, attn});
@@ -205,8 +206,8 @@ LayoutGraph readJsonGraph(llvm::StringRef path) {
   }
   for (const llvm::json::Value &edge : *root->getArray("edges")) {
     const llvm::json::Array &ends = *edge.getAsArray();
-    graph.edges.push_back({uint32_t(*ends[0].getAsInteger()),
-                           uint32_t(*ends[1].getAsInteger())});
+    graph.edges.push_back(
+        {uint32_t(*ends[0].getAsInteger()), uint32_t(*ends[1].getAsInteger())});
   }
   return graph;
 }
@@ -347,12 +348,11 @@ int layOut(const LayoutGraph &graph, int sweeps) {
       if (phase == last)
         return;
       last = phase.str();
-      llvm::errs() << llvm::format(
-          "%8.1f ms %s\n",
-          std::chrono::duration<double, std::milli>(
-              std::chrono::steady_clock::now() - start)
-              .count(),
-          last.c_str());
+      llvm::errs() << llvm::format("%8.1f ms %s\n",
+                                   std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count(),
+                                   last.c_str());
     };
   }
   llvm::Expected<LayoutResult> result = layoutGraph(graph, options);

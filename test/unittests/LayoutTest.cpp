@@ -73,7 +73,8 @@ LayoutGraph randomGraph(uint32_t n, uint32_t edges, uint32_t seed) {
   return graph;
 }
 
-LayoutResult layOut(const LayoutGraph &graph, const LayoutOptions &options = {}) {
+LayoutResult layOut(const LayoutGraph &graph,
+                    const LayoutOptions &options = {}) {
   llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
   if (!result) {
     ADD_FAILURE() << llvm::toString(result.takeError());
@@ -217,8 +218,8 @@ bool bitwiseEqual(const LayoutResult &a, const LayoutResult &b) {
   return same(a.centers, b.centers) && same(a.layers, b.layers) &&
          same(a.layerY, b.layerY) && same(a.edgePointBegin, b.edgePointBegin) &&
          same(a.edgePoints, b.edgePoints) &&
-         same(a.reversedEdges, b.reversedEdges) &&
-         a.crossings == b.crossings && a.sweeps == b.sweeps &&
+         same(a.reversedEdges, b.reversedEdges) && a.crossings == b.crossings &&
+         a.sweeps == b.sweeps &&
          std::memcmp(&a.bounds, &b.bounds, sizeof(a.bounds)) == 0;
 }
 
@@ -278,7 +279,8 @@ TEST(LayoutTest, CrossingsMatchBruteForce) {
 
 TEST(LayoutTest, CompleteBipartiteCrossings) {
   // Any two-layer drawing of K(m,n) has C(m,2) * C(n,2) crossings.
-  for (auto [m, k] : {std::pair(2u, 2u), std::pair(3u, 3u), std::pair(2u, 5u)}) {
+  for (auto [m, k] :
+       {std::pair(2u, 2u), std::pair(3u, 3u), std::pair(2u, 5u)}) {
     LayoutGraph graph = nodesOfSize(m + k);
     for (uint32_t a = 0; a < m; ++a)
       for (uint32_t b = 0; b < k; ++b)
@@ -411,7 +413,8 @@ TEST(LayoutTest, CyclesAreBrokenByDfsOrder) {
 
 TEST(LayoutTest, SelfLoopsAndParallelEdges) {
   LayoutGraph graph = nodesOfSize(3);
-  graph.edges = {{0, 0}, {0, 1}, {0, 1}, {1, 0}, {1, 1}, {0, 2}, {0, 2}, {2, 2}};
+  graph.edges = {{0, 0}, {0, 1}, {0, 1}, {1, 0},
+                 {1, 1}, {0, 2}, {0, 2}, {2, 2}};
   LayoutResult result = layOut(graph);
   checkInvariants(graph, result);
   EXPECT_EQ(result.reversedEdges, (std::vector<uint32_t>{3}));

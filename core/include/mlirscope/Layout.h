@@ -4,15 +4,17 @@
 // flat 500k-op model lays out in seconds:
 //
 //   1. cycles broken by reversing the back edges of a DFS in node order;
-//   2. longest-path layering (edges point down), sources then pulled down
-//      next to their first user (constants sit by the op that reads them);
+//   2. longest-path layering (edges point down), then nodes with more out-
+//      than in-edges pulled down next to their successors (constants sit by
+//      the op that reads them);
 //   3. long edges cut into dummy nodes, one chain per source shared by all
 //      of its long out-edges (a value with 10,000 far users costs one chain);
-//   4. crossing reduction: barycenter sweeps from a DFS order, bounded by a
-//      sweep count and a work budget (deterministic) and by an optional
-//      deadline (not deterministic);
+//   4. crossing reduction: barycenter sweeps from a DFS order, each followed
+//      by adjacent swaps, bounded by a sweep count and a work budget
+//      (deterministic) and by an optional deadline (not deterministic);
 //   5. Brandes-Koepf coordinates (four alignments, balanced), honouring node
-//      widths; layers stacked by their tallest node;
+//      widths, dummy chains kept straight; layers stacked by their tallest
+//      node;
 //   6. every edge a polyline through its dummies, in its original direction.
 //
 // The layout knows nothing of MLIR: nodes are dense indices with a size.
@@ -148,8 +150,8 @@ llvm::Expected<LayoutResult> layoutGraph(const LayoutGraph &graph,
 /// Crossings between the segments joining two adjacent layers, each given as
 /// (position in the upper layer, position in the lower layer). Segments that
 /// share an end do not cross. O(S log S); reorders `segments`.
-uint64_t countBilayerCrossings(
-    std::vector<std::pair<uint32_t, uint32_t>> &segments);
+uint64_t
+countBilayerCrossings(std::vector<std::pair<uint32_t, uint32_t>> &segments);
 
 /// Edge crossings of any layered drawing, e.g. one made by another tool.
 /// Nodes sit on the horizontal lines `layerY` (each node is put on the line
