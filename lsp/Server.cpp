@@ -235,6 +235,9 @@ const Resource *Document::resourceFor(llvm::StringRef key,
 /// skipped at memchr's speed, where StringRef::find crawls.
 static size_t findFast(llvm::StringRef text, llvm::StringRef needle,
                        size_t from) {
+  // An empty document has no data pointer to hand memchr.
+  if (text.empty() || needle.empty())
+    return llvm::StringRef::npos;
   const char *begin = text.data(), *end = begin + text.size();
   for (const char *p = begin + std::min(from, text.size());
        (p = static_cast<const char *>(std::memchr(p, needle[0], end - p))); ++p)

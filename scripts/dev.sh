@@ -32,7 +32,7 @@ PACKAGES=(
   xvfb xauth libgl1-mesa-dri
 )
 # The fuzz targets (test/fuzz, scripts/fuzz.sh): clang with libFuzzer.
-TEST_PACKAGES=(clang-22 libclang-rt-22-dev)
+TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema)
 
 phase() { echo "==> $*"; }
 
@@ -88,6 +88,15 @@ install_e2e_deps() {
   fi
   phase "installing npm packages in test/lsp/e2e"
   npm ci --prefix "$dir" --no-audit --no-fund
+}
+
+# What the editor tests (test/editors) need: chromium, neovim, Node 24 and
+# code-server, playwright-core, the VS Code extension's npm packages
+# (test/editors/setup.sh; cached, so a second run does nothing). The first run
+# takes a few minutes: code-server builds VS Code's native modules.
+install_editor_deps() {
+  phase "checking the editor tests' packages (test/editors/setup.sh)"
+  "$ROOT/test/editors/setup.sh"
 }
 
 configure() {
@@ -184,6 +193,7 @@ case "$1" in
   test)
     install_deps "${TEST_PACKAGES[@]}"
     install_e2e_deps
+    install_editor_deps
     configure "$BUILD_DIR"
     build "$BUILD_DIR"
     run_tests "$BUILD_DIR" release

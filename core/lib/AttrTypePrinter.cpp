@@ -218,26 +218,44 @@ AttrTypeReader::readAPFloat(ByteCursor &in, const ElementType &type) {
 // Types
 //===----------------------------------------------------------------------===//
 
+bool AttrTypeReader::spend(unsigned depth) {
+  // Each top-level request may print this many entries: a hostile file can
+  // make a DAG whose every entry names the next one twice, 2^depth prints.
+  if (depth == 0)
+    printBudget = kPrintBudget;
+  if (printBudget == 0)
+    return false;
+  --printBudget;
+  return true;
+}
+
 std::string AttrTypeReader::typeText(uint64_t idx, unsigned depth) {
   if (idx >= types.size())
     return "<type " + std::to_string(idx) + ">";
-  if (depth > kMaxAttrTypeDepth)
+  return entryText(types[idx], '!', depth,
+                   [&](ByteCursor &in, uint64_t code) -> std::string {
+                     if (types[idx].dialect == builtinDialect)
+                       return builtinTypeText(in, code, depth);
+                     if (types[idx].dialect == vhloDialect)
+                       return vhloTypeText(in, code, depth);
+                     return "";
+                   });
+}
+
+std::string AttrTypeReader::entryText(
+    const AttrTypeEntry &e, char sigil, unsigned depth,
+    llvm::function_ref<std::string(ByteCursor &, uint64_t)> decode) {
+  if (depth > kMaxAttrTypeDepth || !spend(depth))
     return "...";
-  const AttrTypeEntry &e = types[idx];
   ByteCursor in = cursorFor(e);
+  // An entry the dialect wrote as text, or could not: its assembly.
   if (!e.custom) {
     llvm::StringRef text;
-    return in.readCString(text) ? text.str() : opaque(e, '!');
+    return in.readCString(text) ? text.str() : opaque(e, sigil);
   }
   uint64_t code;
-  if (!in.readVarInt(code))
-    return opaque(e, '!');
-  std::string s;
-  if (e.dialect == builtinDialect)
-    s = builtinTypeText(in, code, depth);
-  else if (e.dialect == vhloDialect)
-    s = vhloTypeText(in, code, depth);
-  return s.empty() ? opaque(e, '!') : s;
+  std::string s = in.readVarInt(code) ? decode(in, code) : "";
+  return s.empty() ? opaque(e, sigil) : s;
 }
 
 std::optional<std::vector<std::string>>
@@ -448,23 +466,58 @@ std::string AttrTypeReader::attrText(uint64_t idx, unsigned depth,
                                      bool mayElideType) {
   if (idx >= attrs.size())
     return "<attr " + std::to_string(idx) + ">";
-  if (depth > kMaxAttrTypeDepth)
-    return "...";
-  const AttrTypeEntry &e = attrs[idx];
-  ByteCursor in = cursorFor(e);
-  if (!e.custom) {
-    llvm::StringRef text;
-    return in.readCString(text) ? text.str() : opaque(e, '#');
+  return entryText(attrs[idx], '#', depth,
+                   [&](ByteCursor &in, uint64_t code) -> std::string {
+                     if (attrs[idx].dialect == builtinDialect)
+                       return builtinAttrText(in, code, idx, depth,
+                                              mayElideType);
+                     if (attrs[idx].dialect == vhloDialect)
+                       return vhloAttrText(in, code, depth);
+                     return "";
+                   });
+}
+
+std::string AttrTypeReader::arrayText(ByteCursor &in, unsigned depth,
+                                      bool mayElideType) {
+  auto elts = indexList(in);
+  if (!elts)
+    return "";
+  std::vector<std::string> parts;
+  for (uint64_t x : *elts)
+    parts.push_back(attrText(x, depth + 1, mayElideType));
+  return "[" + llvm::join(parts, ", ") + "]";
+}
+
+std::string AttrTypeReader::numberText(ByteCursor &in, unsigned depth,
+                                       bool isFloat, bool mayElideType,
+                                       bool boolKeywords) {
+  // Builtin IntegerAttr/FloatAttr and VHLO's copies: a type, then the value
+  // at that type's width.
+  uint64_t typeIdx;
+  if (!in.readVarInt(typeIdx))
+    return "";
+  const DecodedType *t = decodeType(typeIdx, depth + 1);
+  if (!t || t->shaped)
+    return "";
+  const ElementType &elt = t->element;
+  std::optional<std::string> v;
+  if (isFloat) {
+    v = readAPFloat(in, elt);
+    // An f64 may go without its type (not when printed as hex bits).
+    if (v && mayElideType && elt.name == "f64" &&
+        !llvm::StringRef(*v).starts_with("0x"))
+      return *v;
+  } else {
+    unsigned width = elt.kind == ElementType::Kind::Index ? 64 : elt.width;
+    v = readAPInt(in, width, isSignedInt(elt));
+    // i1 prints as a keyword, and without its type.
+    if (v && boolKeywords && elt.kind == ElementType::Kind::Integer &&
+        width == 1 && elt.signedness == ElementType::Signedness::Signless)
+      return *v == "0" ? "false" : "true";
+    if (v && mayElideType && elt.name == "i64")
+      return *v;
   }
-  uint64_t code;
-  if (!in.readVarInt(code))
-    return opaque(e, '#');
-  std::string s;
-  if (e.dialect == builtinDialect)
-    s = builtinAttrText(in, code, idx, depth, mayElideType);
-  else if (e.dialect == vhloDialect)
-    s = vhloAttrText(in, code, depth);
-  return s.empty() ? opaque(e, '#') : s;
+  return v ? *v + " : " + typeText(typeIdx, depth + 1) : "";
 }
 
 std::optional<std::vector<uint64_t>> AttrTypeReader::indexList(ByteCursor &in) {
@@ -557,17 +610,10 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
                                             bool mayElideType) {
   uint64_t a, b;
   switch (code) {
-  case kArrayAttr: {
-    auto elts = indexList(in);
-    if (!elts)
-      return "";
+  case kArrayAttr:
     // Elements of an array print without an i64 or f64 type, as MLIR's
     // AttrTypeElision::May has it.
-    std::vector<std::string> parts;
-    for (uint64_t x : *elts)
-      parts.push_back(attrText(x, depth + 1, /*mayElideType=*/true));
-    return "[" + llvm::join(parts, ", ") + "]";
-  }
+    return arrayText(in, depth, /*mayElideType=*/true);
   case kDictionaryAttr: {
     uint64_t n;
     if (!in.readVarInt(n) || n > in.remaining())
@@ -611,35 +657,11 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
     return in.readVarInt(a) ? typeText(a, depth + 1) : "";
   case kUnitAttr:
     return "unit";
-  case kIntegerAttr: {
-    if (!in.readVarInt(a))
-      return "";
-    const DecodedType *t = decodeType(a, depth + 1);
-    if (!t || t->shaped)
-      return "";
-    const ElementType &elt = t->element;
-    unsigned width = elt.kind == ElementType::Kind::Index ? 64 : elt.width;
-    auto v = readAPInt(in, width, isSignedInt(elt));
-    if (!v)
-      return "";
-    // i1 prints as a keyword, and without its type.
-    if (elt.kind == ElementType::Kind::Integer && width == 1 &&
-        elt.signedness == ElementType::Signedness::Signless)
-      return *v == "0" ? "false" : "true";
-    if (mayElideType && elt.name == "i64")
-      return *v;
-    return *v + " : " + typeText(a, depth + 1);
-  }
-  case kFloatAttr: {
-    if (!in.readVarInt(a))
-      return "";
-    const DecodedType *t = decodeType(a, depth + 1);
-    auto v = t && !t->shaped ? readAPFloat(in, t->element) : std::nullopt;
-    if (v && mayElideType && t->element.name == "f64" &&
-        !llvm::StringRef(*v).starts_with("0x"))
-      return *v;
-    return v ? *v + " : " + typeText(a, depth + 1) : "";
-  }
+  case kIntegerAttr:
+    return numberText(in, depth, /*isFloat=*/false, mayElideType,
+                      /*boolKeywords=*/true);
+  case kFloatAttr:
+    return numberText(in, depth, /*isFloat=*/true, mayElideType, false);
   case kCallSiteLoc:
   case kFileLineColLoc:
   case kFusedLoc:
@@ -647,8 +669,13 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
   case kNameLoc:
   case kUnknownLoc:
   case kFileLineColRange:
-    // A location used as an attribute (fused metadata, say).
-    return "loc(" + location(idx).text + ")";
+  {
+    // A location used as an attribute (fused metadata, say). The depth goes
+    // on: a location may hold attributes that hold locations.
+    DecodedLocation loc;
+    locationInto(idx, loc, depth + 1);
+    return "loc(" + loc.text + ")";
+  }
   case kDenseResourceElementsAttr: {
     if (!in.readVarInt(a) || !in.readVarInt(b))
       return "";
@@ -720,15 +747,8 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
   // StableHLO gives them when it reads the file), enums as their names.
   uint64_t a, b;
   switch (code) {
-  case vhlo::kArrayV1Attr: {
-    auto elts = indexList(in);
-    if (!elts)
-      return "";
-    std::vector<std::string> parts;
-    for (uint64_t x : *elts)
-      parts.push_back(attrText(x, depth + 1));
-    return "[" + llvm::join(parts, ", ") + "]";
-  }
+  case vhlo::kArrayV1Attr:
+    return arrayText(in, depth, /*mayElideType=*/false);
   case vhlo::kBooleanV1Attr:
     return in.readVarInt(a) ? (a ? "true" : "false") : "";
   case 3:  // ComparisonDirectionV1
@@ -833,24 +853,10 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
     }
     return "{" + llvm::join(parts, ", ") + "}";
   }
-  case vhlo::kFloatV1Attr: {
-    if (!in.readVarInt(a))
-      return "";
-    const DecodedType *t = decodeType(a, depth + 1);
-    auto v = t && !t->shaped ? readAPFloat(in, t->element) : std::nullopt;
-    return v ? *v + " : " + typeText(a, depth + 1) : "";
-  }
-  case vhlo::kIntegerV1Attr: {
-    if (!in.readVarInt(a))
-      return "";
-    const DecodedType *t = decodeType(a, depth + 1);
-    if (!t || t->shaped)
-      return "";
-    unsigned width =
-        t->element.kind == ElementType::Kind::Index ? 64 : t->element.width;
-    auto v = readAPInt(in, width, isSignedInt(t->element));
-    return v ? *v + " : " + typeText(a, depth + 1) : "";
-  }
+  case vhlo::kFloatV1Attr:
+    return numberText(in, depth, /*isFloat=*/true, false, false);
+  case vhlo::kIntegerV1Attr:
+    return numberText(in, depth, /*isFloat=*/false, false, false);
   case vhlo::kStringV1Attr:
     return in.readVarInt(a) && a < strings.size() ? quoted(strings[a]) : "";
   case vhlo::kTensorV1Attr: {
@@ -883,8 +889,8 @@ DecodedLocation AttrTypeReader::location(uint64_t idx) {
 
 void AttrTypeReader::locationInto(uint64_t idx, DecodedLocation &out,
                                   unsigned depth) {
-  if (idx >= attrs.size() || depth > kMaxAttrTypeDepth) {
-    out.text += "?";
+  if (idx >= attrs.size() || depth > kMaxAttrTypeDepth || !spend(depth)) {
+    out.text += "...";
     return;
   }
   const AttrTypeEntry &e = attrs[idx];
@@ -984,7 +990,10 @@ void AttrTypeReader::locationInto(uint64_t idx, DecodedLocation &out,
     return;
   }
   default:
-    break;
+    // Not a location: print it as an attribute.
+    out.text += attrText(idx, depth + 1);
+    return;
   }
-  out.text += attrText(idx, depth + 1);
+  // A location whose fields do not decode; attrText would come back here.
+  out.text += opaque(e, '#');
 }

@@ -471,23 +471,30 @@ void AttrTypeReader::referencesOf(uint64_t node, std::vector<uint64_t> &out) {
   }
 }
 
-std::optional<uint64_t> AttrTypeReader::findDeepNesting(unsigned limit) {
+std::optional<std::pair<uint64_t, bool>>
+AttrTypeReader::findDeepNesting(unsigned limit, uint64_t maxExpanded) {
   const uint64_t numNodes = attrs.size() + types.size();
   // Depth of each node's deepest chain of references; 0 = not done yet.
   std::vector<uint32_t> depth(numNodes, 0);
+  // Entries it prints as, every use of a shared entry counted (saturating).
+  std::vector<uint64_t> expanded(numNodes, 0);
   std::vector<uint8_t> onStack(numNodes, 0);
   struct Frame {
     uint64_t node;
     std::vector<uint64_t> refs;
     size_t next = 0;
     uint32_t deepest = 0;
+    uint64_t size = 1;
+  };
+  auto add = [](uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
   };
   std::vector<Frame> stack;
   std::vector<uint64_t> scratchRefs;
   for (uint64_t root = 0; root < numNodes; ++root) {
     if (depth[root])
       continue;
-    stack.push_back({root, {}, 0, 0});
+    stack.push_back({root, {}, 0, 0, 1});
     referencesOf(root, stack.back().refs);
     onStack[root] = 1;
     while (!stack.empty()) {
@@ -498,26 +505,30 @@ std::optional<uint64_t> AttrTypeReader::findDeepNesting(unsigned limit) {
           continue; // out of range, or a cycle: counted once
         if (depth[child]) {
           f.deepest = std::max(f.deepest, depth[child]);
+          f.size = add(f.size, expanded[child]);
           continue;
         }
         referencesOf(child, scratchRefs);
-        stack.push_back({child, scratchRefs, 0, 0});
+        stack.push_back({child, scratchRefs, 0, 0, 1});
         onStack[child] = 1;
         continue;
       }
       uint32_t d = f.deepest + 1;
-      uint64_t node = f.node;
+      uint64_t node = f.node, size = f.size;
       depth[node] = d;
+      expanded[node] = size;
       onStack[node] = 0;
       stack.pop_back();
-      if (d > limit) {
+      if (d > limit || size > maxExpanded) {
         const AttrTypeEntry &e = node < attrs.size()
                                      ? attrs[node]
                                      : types[node - attrs.size()];
-        return e.begin;
+        return std::make_pair(e.begin, d > limit);
       }
-      if (!stack.empty())
+      if (!stack.empty()) {
         stack.back().deepest = std::max(stack.back().deepest, d);
+        stack.back().size = add(stack.back().size, size);
+      }
     }
   }
   return std::nullopt;

@@ -23,6 +23,7 @@
 #include "ByteCursor.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <mutex>
@@ -109,12 +110,15 @@ public:
   /// names.
   llvm::DenseSet<uint64_t> locationStrings();
 
-  /// The first builtin attribute or type (as a file offset) that nests more
-  /// than `limit` levels deep through the builtin entries it references
-  /// (arrays of arrays, dictionaries, element types...), or nullopt. MLIR's
-  /// bytecode reader recurses once per level. Iterative; reference cycles of
-  /// a hostile file count once.
-  std::optional<uint64_t> findDeepNesting(unsigned limit);
+  /// The first builtin attribute or type (its file offset, and true if too
+  /// deep) that nests more than `limit` levels deep through the builtin
+  /// entries it references (arrays of arrays, dictionaries, element
+  /// types...), or that expands to more than `maxExpanded` entries when
+  /// every use of a shared entry is printed; nullopt when there is none.
+  /// MLIR's bytecode reader recurses once per level, its printer writes
+  /// every use. Iterative; reference cycles of a hostile file count once.
+  std::optional<std::pair<uint64_t, bool>>
+  findDeepNesting(unsigned limit, uint64_t maxExpanded);
 
   /// Whether attribute `idx` belongs to the named dialect.
   bool isDialect(uint64_t idx, llvm::StringRef dialect) const;
@@ -148,6 +152,19 @@ private:
   std::string elementsText(const DecodedType &type, const uint8_t *data,
                            uint64_t size, bool packedBools);
   std::string opaque(const AttrTypeEntry &e, char sigil) const;
+  /// What typeText and attrText share: depth and budget, text entries, the
+  /// code, opaque when `decode` cannot.
+  std::string
+  entryText(const AttrTypeEntry &e, char sigil, unsigned depth,
+            llvm::function_ref<std::string(ByteCursor &, uint64_t)> decode);
+  std::string arrayText(ByteCursor &in, unsigned depth, bool mayElideType);
+  std::string numberText(ByteCursor &in, unsigned depth, bool isFloat,
+                         bool mayElideType, bool boolKeywords);
+  /// Counts an entry printed by the current top-level request (depth 0
+  /// starts one); false once its budget is spent.
+  bool spend(unsigned depth);
+  static constexpr uint64_t kPrintBudget = 20000;
+  uint64_t printBudget = kPrintBudget;
   /// An integer of `width` bits as the bytecode stores APInts, printed.
   std::optional<std::string> readAPInt(ByteCursor &in, unsigned width,
                                        bool isSigned);

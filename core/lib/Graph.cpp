@@ -131,12 +131,23 @@ uint32_t ModelGraph::findGroup(llvm::StringRef path) const {
   llvm::SmallVector<llvm::StringRef, 8> parts;
   path.split(parts, '/', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef part : parts) {
+    // Chunks are not part of a path: look through them.
     uint32_t next = kNone;
-    for (const GraphNodeRef &c : groupList[g].children)
-      if (c.isGroup && groupList[c.id].label == part) {
-        next = c.id;
-        break;
+    std::vector<uint32_t> within{g};
+    while (!within.empty() && next == kNone) {
+      uint32_t w = within.back();
+      within.pop_back();
+      for (const GraphNodeRef &c : groupList[w].children) {
+        if (!c.isGroup)
+          continue;
+        if (groupList[c.id].label == part) {
+          next = c.id;
+          break;
+        }
+        if (groupList[c.id].kind == GraphGroup::Kind::Chunk)
+          within.push_back(c.id);
       }
+    }
     if (next == kNone)
       return kNone;
     g = next;

@@ -45,6 +45,19 @@ std::string formatCount(uint64_t n) {
   return s;
 }
 
+/// Runs of repeats fold only where the labels say so too (layer_0, layer_1):
+/// q_proj, k_proj and v_proj share a structure but are not a sequence.
+bool sameButNumbers(llvm::StringRef a, llvm::StringRef b) {
+  auto strip = [](llvm::StringRef s) {
+    std::string out;
+    for (char c : s)
+      if (!llvm::isDigit(c))
+        out += c;
+    return out;
+  };
+  return strip(a) == strip(b);
+}
+
 /// A laid-out group: its nodes relative to its own top-left corner.
 struct Laid {
   std::vector<ViewNode> nodes;
@@ -117,17 +130,22 @@ llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
   std::vector<uint32_t> visibleOf(g.children.size());
   std::vector<Laid> inner;
   std::vector<int32_t> innerOf;
+  std::vector<uint32_t> lastOfRun;
   for (size_t i = 0; i < g.children.size(); ++i) {
     const GraphNodeRef &c = g.children[i];
     if (c.isGroup && options.foldRepeats && i > 0 &&
         g.children[i - 1].isGroup &&
         graph.group(c.id).repeatClass != kNone &&
         graph.group(c.id).repeatClass ==
-            graph.group(g.children[i - 1].id).repeatClass) {
+            graph.group(g.children[i - 1].id).repeatClass &&
+        sameButNumbers(graph.group(c.id).label,
+                       graph.group(g.children[i - 1].id).label)) {
       visibleOf[i] = visibleOf[i - 1];
       ++nodes[visibleOf[i]].repeats;
+      lastOfRun[visibleOf[i]] = c.id;
       continue;
     }
+    lastOfRun.push_back(c.isGroup ? c.id : kNone);
     visibleOf[i] = nodes.size();
     nodes.push_back(c.isGroup ? groupNode(c.id, 1) : opNode(c.id));
     innerOf.push_back(-1);
@@ -137,8 +155,13 @@ llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
     ViewNode &n = nodes[v];
     if (!n.ref.isGroup)
       continue;
-    if (n.repeats > 1)
+    if (n.repeats > 1) {
       n = groupNode(n.ref.id, n.repeats);
+      n.label = graph.group(n.ref.id).label + ".." +
+                graph.group(lastOfRun[v]).label + " x " +
+                std::to_string(n.repeats);
+      n.width = std::max(n.width, textWidth(n.label) + 2 * kPadding);
+    }
     bool open = depth + 1 < kMaxDepth && n.repeats == 1 && options.expand &&
                 options.expand(n.ref.id, depth);
     if (!open)

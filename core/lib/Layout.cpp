@@ -107,8 +107,8 @@ void drawEdge(const LayeredGraph &g, const LayoutGraph &graph,
 
 } // namespace
 
-llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
-                                                    const LayoutOptions &options) {
+llvm::Expected<LayoutResult>
+mlirscope::layoutGraph(const LayoutGraph &graph, const LayoutOptions &options) {
   if (llvm::Error err = validate(graph, options))
     return std::move(err);
   WorkTracker work(options);
@@ -119,17 +119,20 @@ llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
   if (!work.poll())
     return cancelledError();
   LayeredGraph g;
-  if (llvm::Error err = buildLayeredGraph(graph, g, work))
+  if (llvm::Error err =
+          buildLayeredGraph(graph, options.maxDummyNodes, g, work))
     return std::move(err);
 
   LayoutResult result;
   work.report(0.1, "ordering");
-  if (!work.poll() || !orderLayers(g, options, work, result.crossings, result.sweeps))
+  if (!work.poll() ||
+      !orderLayers(g, options, work, result.crossings, result.sweeps))
     return cancelledError();
 
   work.report(0.7, "coordinates");
   std::vector<double> x;
-  if (!work.poll() || !assignCoordinates(g, graph, options, work, x, result.layerY))
+  if (!work.poll() ||
+      !assignCoordinates(g, graph, options, work, x, result.layerY))
     return cancelledError();
 
   work.report(0.95, "edges");
@@ -159,7 +162,8 @@ llvm::Expected<LayoutResult> mlirscope::layoutGraph(const LayoutGraph &graph,
   // run that starts at d.
   std::vector<uint32_t> runEnd(g.nodeCount() - n);
   for (uint32_t d = g.nodeCount(); d-- > n;) {
-    bool chainGoesOn = d + 1 < g.nodeCount() && g.layer[d + 1] == g.layer[d] + 1 &&
+    bool chainGoesOn = d + 1 < g.nodeCount() &&
+                       g.layer[d + 1] == g.layer[d] + 1 &&
                        g.preds(d + 1).size() == 1 && g.preds(d + 1)[0] == d;
     runEnd[d - n] = chainGoesOn && x[d + 1] == x[d] ? runEnd[d + 1 - n] : d;
   }
@@ -232,9 +236,8 @@ uint64_t mlirscope::countDrawingCrossings(
     if (items[top].line > items[bottom].line)
       std::swap(top, bottom);
     uint32_t la = items[top].line, lb = items[bottom].line;
-    llvm::ArrayRef<LayoutPoint> path =
-        edgePoints.slice(edgePointBegin[e],
-                         edgePointBegin[e + 1] - edgePointBegin[e]);
+    llvm::ArrayRef<LayoutPoint> path = edgePoints.slice(
+        edgePointBegin[e], edgePointBegin[e + 1] - edgePointBegin[e]);
     bool backwards = path.size() >= 2 && path.front().y > path.back().y;
     auto point = [&](size_t i) {
       return backwards ? path[path.size() - 1 - i] : path[i];
@@ -293,8 +296,7 @@ uint64_t mlirscope::countDrawingCrossings(
         segments.push_back({p.line, rank[chain[i]], rank[chain[i + 1]]});
     }
   std::sort(segments.begin(), segments.end());
-  segments.erase(std::unique(segments.begin(), segments.end()),
-                 segments.end());
+  segments.erase(std::unique(segments.begin(), segments.end()), segments.end());
   uint64_t crossings = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   for (size_t i = 0; i < segments.size();) {

@@ -20,6 +20,7 @@
 
 #include "LayoutInternal.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
@@ -97,6 +98,24 @@ private:
         }
         k0 = k1;
       }
+    }
+    // A dummy chain that hands edges out on its way down keeps its dummies
+    // for itself: a branch to a real node never aligns with a dummy that
+    // goes on, or the chain would bend at every branch (and every edge
+    // through it would carry all those bends).
+    for (uint32_t u = g.realCount; u < g.nodeCount(); ++u) {
+      llvm::ArrayRef<uint32_t> succs = g.succs(u);
+      if (llvm::none_of(succs, [&](uint32_t w) { return g.isDummy(w); }))
+        continue;
+      for (uint32_t w : succs)
+        if (!g.isDummy(w)) {
+          llvm::ArrayRef<uint32_t> preds = g.preds(w);
+          const uint32_t *it = std::lower_bound(
+              preds.begin(), preds.end(), u,
+              [&](uint32_t a, uint32_t b) { return g.pos[a] < g.pos[b]; });
+          assert(it != preds.end() && *it == u);
+          mark(g.predBegin[w] + (it - preds.begin()), u, w);
+        }
     }
   }
 

@@ -85,26 +85,31 @@ struct LayeredGraph {
   uint32_t nodeCount() const { return layer.size(); }
   bool isDummy(uint32_t v) const { return v >= realCount; }
   llvm::ArrayRef<uint32_t> succs(uint32_t v) const {
-    return llvm::ArrayRef<uint32_t>(succ).slice(succBegin[v],
-                                                succBegin[v + 1] - succBegin[v]);
+    return slice(succ, succBegin, v);
   }
   llvm::ArrayRef<uint32_t> preds(uint32_t v) const {
-    return llvm::ArrayRef<uint32_t>(pred).slice(predBegin[v],
-                                                predBegin[v + 1] - predBegin[v]);
+    return slice(pred, predBegin, v);
   }
   llvm::ArrayRef<uint32_t> layerNodes(uint32_t l) const {
-    return llvm::ArrayRef<uint32_t>(order).slice(layerBegin[l],
-                                                 layerBegin[l + 1] -
-                                                     layerBegin[l]);
+    return slice(order, layerBegin, l);
   }
   size_t layeredEdgeCount() const { return succ.size(); }
+
+private:
+  /// Item k's part of a CSR array: items[begin[k] .. begin[k + 1]).
+  static llvm::ArrayRef<uint32_t> slice(const std::vector<uint32_t> &items,
+                                        const std::vector<uint32_t> &begin,
+                                        uint32_t k) {
+    return llvm::ArrayRef<uint32_t>(items).slice(begin[k],
+                                                 begin[k + 1] - begin[k]);
+  }
 };
 
 /// Breaks cycles, assigns layers and adds the dummy chains; fills everything
-/// but the order. Fails only when cancelled or when the layered graph would
-/// exceed 2^32 nodes.
-llvm::Error buildLayeredGraph(const LayoutGraph &graph, LayeredGraph &g,
-                              WorkTracker &work);
+/// but the order. Fails only when cancelled or when more than `maxDummies`
+/// dummies (or 2^32 nodes in all) would be needed.
+llvm::Error buildLayeredGraph(const LayoutGraph &graph, uint64_t maxDummies,
+                              LayeredGraph &g, WorkTracker &work);
 
 /// Orders every layer: DFS order, then barycenter sweeps within the options'
 /// budgets, keeping the best order seen. Returns false when cancelled.

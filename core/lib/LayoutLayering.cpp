@@ -11,6 +11,7 @@
 #include "LayoutInternal.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Twine.h"
 
 #include <algorithm>
 #include <cassert>
@@ -91,7 +92,8 @@ llvm::Error cancelledError() {
 } // namespace
 
 llvm::Error layout::buildLayeredGraph(const LayoutGraph &graph,
-                                      LayeredGraph &g, WorkTracker &work) {
+                                      uint64_t maxDummies, LayeredGraph &g,
+                                      WorkTracker &work) {
   uint32_t n = graph.nodes.size();
   size_t edgeCount = graph.edges.size();
   g.realCount = n;
@@ -191,12 +193,13 @@ llvm::Error layout::buildLayeredGraph(const LayoutGraph &graph,
       continue;
     g.trunkStart[v] = total;
     total += span[v] - 1;
-    if (total >= kNone)
-      return llvm::createStringError(
-          std::make_error_code(std::errc::value_too_large),
-          "graph too large to lay out: more than 2^32 nodes once long edges "
-          "are cut into layers");
   }
+  if (total - n > maxDummies || total >= kNone)
+    return llvm::createStringError(
+        std::make_error_code(std::errc::value_too_large),
+        "graph too large to lay out: its long edges need " +
+            llvm::Twine(total - n) + " dummy nodes (at most " +
+            llvm::Twine(std::min<uint64_t>(maxDummies, kNone - 1 - n)) + ")");
   uint32_t nodeCount = total;
   g.layer.resize(nodeCount);
   for (uint32_t v = 0; v < n; ++v)

@@ -128,13 +128,24 @@ llvm::Error mlirscope::checkNestingForMLIR(const ModelIndex &index) {
   // bytecode reader recurses through them as well.
   if (index.attrTypes) {
     std::lock_guard<std::mutex> guard(index.attrTypes->mutex());
-    if (std::optional<uint64_t> at =
-            index.attrTypes->findDeepNesting(kMaxNesting))
+    // A DAG of attributes that share entries prints each use: 60 arrays
+    // each holding the next twice print 2^60 entries.
+    constexpr uint64_t kMaxExpanded = 1u << 24;
+    if (auto found = index.attrTypes->findDeepNesting(kMaxNesting,
+                                                      kMaxExpanded)) {
+      if (found->second)
+        return makeFormatError(
+            path, found->first,
+            "at most " + llvm::Twine(kMaxNesting) +
+                " levels of nested attributes and types (MLIR's bytecode "
+                "reader recurses once per level)");
       return makeFormatError(
-          path, *at,
-          "at most " + llvm::Twine(kMaxNesting) +
-              " levels of nested attributes and types (MLIR's bytecode "
-              "reader recurses once per level)");
+          path, found->first,
+          "attributes and types that print as at most " +
+              llvm::Twine(kMaxExpanded) +
+              " entries (this one names shared entries so often that MLIR's "
+              "printer would write more)");
+    }
   }
   return llvm::Error::success();
 }

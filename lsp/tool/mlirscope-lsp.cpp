@@ -43,6 +43,11 @@ int main(int argc, char **argv) {
                      "messages delimited by `// -----` lines, with // comment "
                      "support")),
       llvm::cl::init(JSONStreamStyle::Standard), llvm::cl::Hidden};
+  // Language clients (vscode-languageclient's stdio transport) pass this;
+  // stdin/stdout is the only transport there is.
+  llvm::cl::opt<bool> stdio{
+      "stdio", llvm::cl::desc("Speak LSP on stdin/stdout (the default)"),
+      llvm::cl::init(true)};
   llvm::cl::opt<bool> litTest{
       "lit-test",
       llvm::cl::desc("Abbreviation for -input-style=delimited -pretty "

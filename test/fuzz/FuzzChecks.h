@@ -14,7 +14,10 @@
 #include "mlirscope/BlobStats.h"
 #include "mlirscope/BlobView.h"
 #include "mlirscope/FormatError.h"
+#include "mlirscope/GraphView.h"
 #include "mlirscope/ModelIndex.h"
+#include "mlirscope/NestingLimit.h"
+#include "mlirscope/OpDetails.h"
 #include "mlirscope/Summary.h"
 
 #include "llvm/Support/Error.h"
@@ -141,10 +144,37 @@ inline void checkIndex(const ModelIndex &index) {
 /// What a user can ask of an index: its summary, and each blob's view,
 /// elements and statistics. Blob bytes are read here, so an ASan build
 /// catches any view that reaches past the buffer.
+/// Op details, the nesting check, grouping and the collapsed view: they
+/// decode the attribute and type tables a hostile file may fill with
+/// anything (cycles, wrong codes, counts past the entry).
+inline void exerciseGraph(const ModelIndex &index) {
+  for (uint32_t i = 0; i < index.ops.size() && i < 64; ++i) {
+    OpDetails d = getOpDetails(index, i);
+    for (uint32_t b : d.successors)
+      require(b < index.blocks.size(), "successor names no block");
+  }
+  llvm::consumeError(checkNestingForMLIR(index));
+  if (index.ops.size() > 4096)
+    return;
+  auto graph = ModelGraph::build(index);
+  if (!graph)
+    fail("grouping failed without a cancel: " +
+         llvm::toString(graph.takeError()));
+  uint32_t ops = 0;
+  for (const GraphNodeRef &c : graph->group(ModelGraph::kRoot).children)
+    ops += c.isGroup ? graph->group(c.id).numOps : 1;
+  require(ops == index.ops.size(), "grouping lost or doubled ops");
+  auto view = layoutView(*graph, ModelGraph::kRoot);
+  if (!view)
+    fail("layout failed without a cancel: " +
+         llvm::toString(view.takeError()));
+}
+
 inline void exerciseIndex(const ModelIndex &index) {
   checkIndex(index);
   ModelSummary summary = summarize(index);
   (void)summary;
+  exerciseGraph(index);
   for (const Resource &r : index.resources) {
     if (r.kind != ResourceKind::Blob)
       continue;

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -23,6 +24,7 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <tuple>
 
 using namespace mlirscope;
@@ -71,17 +73,14 @@ LayoutGraph randomGraph(uint32_t n, uint32_t edges, uint32_t seed) {
   return graph;
 }
 
-LayoutResult layOut(const LayoutGraph &graph, const LayoutOptions &options = {}) {
+LayoutResult layOut(const LayoutGraph &graph,
+                    const LayoutOptions &options = {}) {
   llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
   if (!result) {
     ADD_FAILURE() << llvm::toString(result.takeError());
     return {};
   }
   return std::move(*result);
-}
-
-bool near(double a, double b) {
-  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
 }
 
 /// The x of a polyline where it meets the line y (it must).
@@ -219,8 +218,8 @@ bool bitwiseEqual(const LayoutResult &a, const LayoutResult &b) {
   return same(a.centers, b.centers) && same(a.layers, b.layers) &&
          same(a.layerY, b.layerY) && same(a.edgePointBegin, b.edgePointBegin) &&
          same(a.edgePoints, b.edgePoints) &&
-         same(a.reversedEdges, b.reversedEdges) &&
-         a.crossings == b.crossings && a.sweeps == b.sweeps &&
+         same(a.reversedEdges, b.reversedEdges) && a.crossings == b.crossings &&
+         a.sweeps == b.sweeps &&
          std::memcmp(&a.bounds, &b.bounds, sizeof(a.bounds)) == 0;
 }
 
@@ -244,7 +243,7 @@ TEST(LayoutTest, OneNode) {
 
 TEST(LayoutTest, RandomDagsKeepInvariants) {
   for (uint32_t n : {2u, 3u, 5u, 10u, 30u, 100u, 300u, 1000u, 3000u})
-    for (uint32_t seed = 1; seed <= (n <= 300 ? 8u : 2u); ++seed) {
+    for (uint32_t seed = 1; seed <= (n <= 300 ? 8u : 1u); ++seed) {
       SCOPED_TRACE("n = " + std::to_string(n) + ", seed " +
                    std::to_string(seed));
       LayoutGraph graph = randomDag(n, seed);
@@ -280,7 +279,8 @@ TEST(LayoutTest, CrossingsMatchBruteForce) {
 
 TEST(LayoutTest, CompleteBipartiteCrossings) {
   // Any two-layer drawing of K(m,n) has C(m,2) * C(n,2) crossings.
-  for (auto [m, k] : {std::pair(2u, 2u), std::pair(3u, 3u), std::pair(2u, 5u)}) {
+  for (auto [m, k] :
+       {std::pair(2u, 2u), std::pair(3u, 3u), std::pair(2u, 5u)}) {
     LayoutGraph graph = nodesOfSize(m + k);
     for (uint32_t a = 0; a < m; ++a)
       for (uint32_t b = 0; b < k; ++b)
@@ -355,9 +355,9 @@ TEST(LayoutTest, WideStar) {
 }
 
 TEST(LayoutTest, OneValueWithManyFarUsers) {
-  // Node 0 feeds every op of a 1,000-op chain: one shared dummy chain, not
+  // Node 0 feeds every op of a 600-op chain: one shared dummy chain, not
   // one per edge.
-  constexpr uint32_t n = 1001;
+  constexpr uint32_t n = 601;
   LayoutGraph graph = nodesOfSize(n);
   graph.edges.push_back({1, 0}); // node 0 sits under node 1
   for (uint32_t v = 2; v < n; ++v) {
@@ -367,6 +367,24 @@ TEST(LayoutTest, OneValueWithManyFarUsers) {
   LayoutResult result = layOut(graph);
   checkInvariants(graph, result);
   EXPECT_LT(result.dummyNodes, uint64_t(n));
+}
+
+TEST(LayoutTest, TooManyDummiesIsAnError) {
+  // Every op of a chain also feeds the last op: one long edge per op, each
+  // with its own chain, n^2 / 2 dummies in all.
+  constexpr uint32_t n = 3000;
+  LayoutGraph graph = nodesOfSize(n);
+  for (uint32_t v = 1; v < n; ++v)
+    graph.edges.push_back({v - 1, v});
+  for (uint32_t v = 0; v + 2 < n; ++v)
+    graph.edges.push_back({v, n - 1});
+  LayoutOptions options;
+  options.maxDummyNodes = 1'000'000;
+  llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "graph too large to lay out: its long edges need 4495501 dummy "
+            "nodes (at most 1000000)");
 }
 
 TEST(LayoutTest, DiamondLattice) {
@@ -395,7 +413,8 @@ TEST(LayoutTest, CyclesAreBrokenByDfsOrder) {
 
 TEST(LayoutTest, SelfLoopsAndParallelEdges) {
   LayoutGraph graph = nodesOfSize(3);
-  graph.edges = {{0, 0}, {0, 1}, {0, 1}, {1, 0}, {1, 1}, {0, 2}, {0, 2}, {2, 2}};
+  graph.edges = {{0, 0}, {0, 1}, {0, 1}, {1, 0},
+                 {1, 1}, {0, 2}, {0, 2}, {2, 2}};
   LayoutResult result = layOut(graph);
   checkInvariants(graph, result);
   EXPECT_EQ(result.reversedEdges, (std::vector<uint32_t>{3}));
@@ -420,7 +439,7 @@ TEST(LayoutTest, ZeroSizesAndSeparations) {
 }
 
 TEST(LayoutTest, SameInputSameOutput) {
-  for (uint32_t seed = 1; seed <= 4; ++seed) {
+  for (uint32_t seed = 1; seed <= 2; ++seed) {
     LayoutGraph graph = randomGraph(300, 700, seed);
     LayoutResult first = layOut(graph), second = layOut(graph);
     EXPECT_TRUE(bitwiseEqual(first, second)) << "seed " << seed;
@@ -438,7 +457,7 @@ TEST(LayoutTest, SweepBudgets) {
   EXPECT_LE(swept.crossings, initial.crossings);
   LayoutOptions tight;
   tight.sweepWorkLimit = 1;
-  EXPECT_EQ(layOut(graph, tight).sweeps, 0u);
+  EXPECT_EQ(layOut(graph, tight).sweeps, 1u);
 }
 
 TEST(LayoutTest, InvalidInput) {
@@ -477,7 +496,7 @@ TEST(LayoutTest, CancelBeforeStart) {
 }
 
 TEST(LayoutTest, CancelDuringEachPhase) {
-  LayoutGraph graph = randomDag(20'000, 2);
+  LayoutGraph graph = randomDag(5'000, 2);
   for (llvm::StringRef phase : {"ordering", "coordinates", "edges"}) {
     std::atomic<bool> cancel{false};
     LayoutOptions options;
@@ -491,6 +510,38 @@ TEST(LayoutTest, CancelDuringEachPhase) {
     EXPECT_EQ(errorCode(result.takeError()),
               std::make_error_code(std::errc::operation_canceled));
   }
+}
+
+TEST(LayoutTest, CancelFromAnotherThreadIsQuick) {
+  // Sweeps without end, so the layout is surely still running when the
+  // other thread cancels it.
+  LayoutGraph graph = randomDag(20'000, 3);
+  std::atomic<bool> cancel{false}, ordering{false};
+  LayoutOptions options;
+  options.maxSweeps = 100'000;
+  options.sweepsWithoutGain = 100'000;
+  options.sweepWorkLimit = 0;
+  options.cancel = &cancel;
+  options.progress = [&](double, llvm::StringRef phase) {
+    if (phase == "ordering")
+      ordering = true;
+  };
+  std::chrono::steady_clock::time_point cancelledAt;
+  std::thread canceller([&] {
+    while (!ordering)
+      std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    cancelledAt = std::chrono::steady_clock::now();
+    cancel = true;
+  });
+  llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
+  auto returnedAt = std::chrono::steady_clock::now();
+  canceller.join();
+  ASSERT_FALSE(result);
+  EXPECT_EQ(errorCode(result.takeError()),
+            std::make_error_code(std::errc::operation_canceled));
+  // ~0.1 ms in a release build; generous for sanitizers and busy machines.
+  EXPECT_LT(returnedAt - cancelledAt, std::chrono::milliseconds(500));
 }
 
 TEST(LayoutTest, ProgressGoesForward) {

@@ -65,15 +65,17 @@ def with_one_op(ir):
         ir=ir)
 
 
-def deep_attributes(levels):
+def deep_attributes(levels, fanout=1):
     """builtin.module {a = [[[...]]]}: attribute 0 is the op's location
-    (UnknownLoc), 1 the dictionary, 2 the name "a", 3.. the arrays."""
+    (UnknownLoc), 1 the dictionary, 2 the name "a", 3.. the arrays, each
+    holding the next `fanout` times."""
     entries = [varint(15), varint(1) + varint(1) + varint(2) + varint(3),
                varint(2) + varint(2)]
     for i in range(levels):
         last = i == levels - 1
         entries.append(varint(0) + (varint(0) if last
-                                    else varint(1) + varint(3 + i + 1)))
+                                    else varint(fanout) +
+                                    varint(3 + i + 1) * fanout))
     data = b"".join(entries)
     offsets = varint(len(entries)) + varint(0) + varint(0) + \
         varint(len(entries)) + b"".join(varint(len(e) << 1 | 1)
@@ -121,6 +123,9 @@ files = {
     # An ArrayAttr nested 100,000 deep (each array holds the next), as the
     # one attribute of a module: MLIR's bytecode reader recurses per level.
     "deep-attributes.mlirbc": deep_attributes(100000),
+    # 60 arrays each holding the next one twice: 2^60 elements printed in
+    # full, unless printing keeps to a budget.
+    "doubling-attributes.mlirbc": deep_attributes(60, fanout=2),
     # Counts of 2^60 in each table a reader might size up front.
     "huge-dialect-count.mlirbc": minimal(
         dialects=section(1, varint(1 << 60) + varint(0))),

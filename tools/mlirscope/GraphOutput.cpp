@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 using namespace mlirscope;
 using namespace mlirscope::cli;
 
@@ -171,7 +173,10 @@ std::string mlirscope::cli::graphToSvg(const ModelGraph &graph,
   std::string out;
   llvm::raw_string_ostream os(out);
   double margin = 20;
-  double w = view.bounds.maxX - view.bounds.minX + 2 * margin;
+  // Wide enough for the title too (about 7.5 units a bold character).
+  double w = std::max(view.bounds.maxX - view.bounds.minX,
+                      7.5 * double(title.size())) +
+             2 * margin;
   double h = view.bounds.maxY - view.bounds.minY + 2 * margin + 24;
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
      << llvm::format("<svg xmlns=\"http://www.w3.org/2000/svg\" "
@@ -229,5 +234,39 @@ std::string mlirscope::cli::graphToSvg(const ModelGraph &graph,
   }
   os << "</g>\n</svg>\n";
   (void)graph;
+  return out;
+}
+
+std::string mlirscope::cli::graphToTree(const ModelGraph &graph,
+                                        uint32_t group, unsigned depth) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  // Repeat classes numbered in order of appearance, for stable output.
+  std::map<uint32_t, unsigned> classNumber;
+  std::vector<std::pair<uint32_t, unsigned>> stack{{group, 0}};
+  while (!stack.empty()) {
+    auto [g, level] = stack.back();
+    stack.pop_back();
+    const GraphGroup &gr = graph.group(g);
+    unsigned directOps = 0;
+    for (const GraphNodeRef &c : gr.children)
+      directOps += !c.isGroup;
+    os.indent(2 * level) << (gr.label.empty() ? "(model)" : gr.label) << "  ["
+                         << kindName(gr.kind) << ", " << gr.numOps << " ops";
+    if (directOps)
+      os << ", " << directOps << " directly";
+    os << "]";
+    if (gr.repeatClass != kNone) {
+      auto [it, inserted] =
+          classNumber.try_emplace(gr.repeatClass, classNumber.size() + 1);
+      os << "  repeat #" << it->second;
+    }
+    os << "\n";
+    if (level >= depth)
+      continue;
+    for (size_t i = gr.children.size(); i-- > 0;)
+      if (gr.children[i].isGroup)
+        stack.push_back({gr.children[i].id, level + 1});
+  }
   return out;
 }

@@ -112,7 +112,8 @@ public:
   /// The groups from the root down to `group` (root excluded), e.g. for a
   /// breadcrumb or `--group a/b/c`.
   std::vector<uint32_t> pathTo(uint32_t group) const;
-  /// The group at a `/`-separated path of labels below the root, or kNone.
+  /// The group at a `/`-separated path of labels below the root (chunks
+  /// are looked through), or kNone.
   uint32_t findGroup(llvm::StringRef path) const;
   /// The Region group of the function named `name`, or kNone.
   uint32_t findFunction(llvm::StringRef name) const;

@@ -4,15 +4,17 @@
 // flat 500k-op model lays out in seconds:
 //
 //   1. cycles broken by reversing the back edges of a DFS in node order;
-//   2. longest-path layering (edges point down), sources then pulled down
-//      next to their first user (constants sit by the op that reads them);
+//   2. longest-path layering (edges point down), then nodes with more out-
+//      than in-edges pulled down next to their successors (constants sit by
+//      the op that reads them);
 //   3. long edges cut into dummy nodes, one chain per source shared by all
 //      of its long out-edges (a value with 10,000 far users costs one chain);
-//   4. crossing reduction: barycenter sweeps from a DFS order, bounded by a
-//      sweep count and a work budget (deterministic) and by an optional
-//      deadline (not deterministic);
+//   4. crossing reduction: barycenter sweeps from a DFS order, each followed
+//      by adjacent swaps, bounded by a sweep count and a work budget
+//      (deterministic) and by an optional deadline (not deterministic);
 //   5. Brandes-Koepf coordinates (four alignments, balanced), honouring node
-//      widths; layers stacked by their tallest node;
+//      widths, dummy chains kept straight; layers stacked by their tallest
+//      node;
 //   6. every edge a polyline through its dummies, in its original direction.
 //
 // The layout knows nothing of MLIR: nodes are dense indices with a size.
@@ -65,20 +67,29 @@ struct LayoutOptions {
   double edgeSeparation = 10;
   /// Vertical gap between the tallest nodes of two consecutive layers.
   double layerSeparation = 40;
-  /// Barycenter sweeps (one down or one up pass each); 0 keeps the initial
-  /// DFS order.
-  unsigned maxSweeps = 24;
+  /// Crossing-reduction sweeps (one down or one up pass each: barycenter
+  /// sort, then adjacent swaps); 0 keeps the initial DFS order. Most of the
+  /// gain comes from the first few.
+  unsigned maxSweeps = 8;
   /// Sweeps stop early after this many in a row that did not lower the
   /// crossing count.
-  unsigned sweepsWithoutGain = 4;
-  /// Deterministic cap on the crossing-reduction work, in visited nodes and
-  /// edges of the layered graph (about 10 ns each); 0 = no cap. The default
-  /// lets a 100k-node graph have a handful of sweeps.
-  uint64_t sweepWorkLimit = 20'000'000;
+  unsigned sweepsWithoutGain = 2;
+  /// Deterministic cap on the crossing-reduction work, in units of about
+  /// 10-20 ns (a sweep costs 4 per node and 6 per edge of the layered graph,
+  /// dummies included); 0 = no cap. The first sweep is never cut. The
+  /// default allows 3 sweeps on a 100k-op model, 1 at 500k ops, all 8
+  /// below ~25k.
+  uint64_t sweepWorkLimit = 12'000'000;
   /// Wall-clock cap on crossing reduction in milliseconds; 0 = none. Unlike
   /// the caps above it makes the result depend on the machine's speed, so
   /// callers that need the same output every time leave it 0.
   double sweepDeadlineMs = 0;
+  /// Refuse graphs whose long edges would need more dummy nodes than this
+  /// (~100 bytes each) rather than run out of memory: a node read by every
+  /// op of a model costs one chain, but many long edges into one node cost
+  /// one chain each (a 30k-op chain whose every op also feeds the last op
+  /// needs 450M). The 500k-op transformer needs 1.2M.
+  uint64_t maxDummyNodes = 20'000'000;
   /// Set from any thread to cancel; checked about every 0.1 ms of work.
   const std::atomic<bool> *cancel = nullptr;
   /// Called on the calling thread at each phase and within long phases, with
@@ -101,9 +112,12 @@ struct LayoutResult {
   std::vector<double> layerY;
   /// Edge e's polyline is edgePoints[edgePointBegin[e] .. edgePointBegin[e+1]):
   /// it starts at the middle of its source's bottom side and ends at the
-  /// middle of its target's top side, through one point per layer between
-  /// them. A reversed edge is drawn from its source's top side up to its
-  /// target's bottom side; a self-loop goes around its node's right side.
+  /// middle of its target's top side, through a point on each layer line in
+  /// between (the dummy node's), except inside vertical runs, where only
+  /// the run's ends are kept. A reversed edge is drawn from its source's top
+  /// side up to its target's bottom side; a self-loop goes around its
+  /// node's right side. Edges from one node share their points down to
+  /// where they branch off (bundled).
   std::vector<uint32_t> edgePointBegin;
   std::vector<LayoutPoint> edgePoints;
   /// Indices of the edges reversed to break cycles, ascending.
@@ -126,8 +140,9 @@ struct LayoutResult {
 };
 
 /// Lays `graph` out. Fails when an edge names a node that does not exist, a
-/// size is negative or not finite, a separation is negative, or when
-/// cancelled (std::errc::operation_canceled). The same graph and options
+/// size is negative or not finite, a separation is negative, when more than
+/// maxDummyNodes dummies would be needed (std::errc::value_too_large), or
+/// when cancelled (std::errc::operation_canceled). The same graph and options
 /// give a bitwise identical result, unless sweepDeadlineMs is set.
 llvm::Expected<LayoutResult> layoutGraph(const LayoutGraph &graph,
                                          const LayoutOptions &options = {});
@@ -135,8 +150,8 @@ llvm::Expected<LayoutResult> layoutGraph(const LayoutGraph &graph,
 /// Crossings between the segments joining two adjacent layers, each given as
 /// (position in the upper layer, position in the lower layer). Segments that
 /// share an end do not cross. O(S log S); reorders `segments`.
-uint64_t countBilayerCrossings(
-    std::vector<std::pair<uint32_t, uint32_t>> &segments);
+uint64_t
+countBilayerCrossings(std::vector<std::pair<uint32_t, uint32_t>> &segments);
 
 /// Edge crossings of any layered drawing, e.g. one made by another tool.
 /// Nodes sit on the horizontal lines `layerY` (each node is put on the line

@@ -1,0 +1,233 @@
+// The Explorer's "Model" view: the active model's summary and its resources
+// (sortable by size, filterable); a resource jumps to its entry and lists its uses.
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+import { viewUri } from './bytecode';
+import { BYTECODE_SCHEME, ServerManager } from './client';
+import { modelSummary } from './cli';
+import { activeModelUri, isSynced } from './large-files';
+import {
+  ModelSummary, ResourceInfo, SortOrder, arrangeResources, findResourceEntry, humanBytes, nextSortOrder, shortType,
+} from './resources';
+
+export type ModelNode =
+  | { kind: 'group'; id: 'summary' | 'resources' | 'ops' }
+  | { kind: 'line'; label: string; description?: string; tooltip?: string }
+  | { kind: 'resource'; resource: ResourceInfo }
+  | { kind: 'message'; label: string };
+
+export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ModelNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  readonly tree: vscode.TreeView<ModelNode>;
+  /** The model file shown (a `file:` uri). */
+  model: vscode.Uri | undefined;
+  summary: ModelSummary | undefined;
+  error: string | undefined;
+  order: SortOrder = 'size';
+  filter = '';
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly manager: ServerManager) {
+    this.tree = vscode.window.createTreeView('mlirscope.model', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.tree,
+      vscode.window.onDidChangeActiveTextEditor(() => void this.follow()),
+      vscode.window.tabGroups.onDidChangeTabs(() => void this.follow()),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (this.model && d.uri.fsPath === this.model.fsPath) void this.refresh();
+      }),
+    );
+    void this.follow();
+  }
+
+  /** Shows the model of the active tab, if it shows one. */
+  private async follow() {
+    const uri = activeModelUri();
+    if (!uri || uri.scheme === 'untitled') return;
+    const file = uri.with({ scheme: 'file' });
+    if (this.model && this.model.fsPath === file.fsPath) return;
+    this.model = file;
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.model) return;
+    this.error = undefined;
+    try {
+      this.summary = await modelSummary(this.manager, this.model.fsPath);
+    } catch (e) {
+      this.summary = undefined;
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+    this.updateTitle();
+    this.emitter.fire(undefined);
+  }
+
+  private updateTitle() {
+    const name = this.model ? path.basename(this.model.fsPath) : '';
+    this.tree.description = `${name}${this.filter ? ` · filter "${this.filter}"` : ''} · by ${this.order}`;
+  }
+
+  setOrder(order: SortOrder) {
+    this.order = order;
+    this.updateTitle();
+    this.emitter.fire(undefined);
+  }
+
+  cycleOrder() {
+    this.setOrder(nextSortOrder[this.order]);
+  }
+
+  async askFilter() {
+    const value = await vscode.window.showInputBox({
+      prompt: 'Show resources whose key contains (empty: all)', value: this.filter,
+    });
+    if (value === undefined) return;
+    this.filter = value;
+    this.updateTitle();
+    this.emitter.fire(undefined);
+  }
+
+  visibleResources(): ResourceInfo[] {
+    return this.summary ? arrangeResources(this.summary.resources.all, this.order, this.filter) : [];
+  }
+
+  getTreeItem(node: ModelNode): vscode.TreeItem {
+    const s = this.summary;
+    switch (node.kind) {
+      case 'group': {
+        if (node.id === 'summary') {
+          const item = new vscode.TreeItem('Summary', vscode.TreeItemCollapsibleState.Expanded);
+          item.id = 'summary';
+          return item;
+        }
+        if (node.id === 'ops') {
+          const item = new vscode.TreeItem(`ops: ${s?.ops.total ?? 0}${s?.ops.approximate ? ' (approximate)' : ''}`,
+                                           vscode.TreeItemCollapsibleState.Collapsed);
+          item.id = 'ops';
+          return item;
+        }
+        const shown = this.visibleResources().length;
+        const total = s?.resources.count ?? 0;
+        const item = new vscode.TreeItem(`Resources: ${total} (${humanBytes(s?.resources.bytes ?? 0)})`,
+                                         vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'resources';
+        item.description = shown !== total ? `${shown} shown` : undefined;
+        return item;
+      }
+      case 'line': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        return item;
+      }
+      case 'message':
+        return new vscode.TreeItem(node.label);
+      case 'resource': {
+        const r = node.resource;
+        const item = new vscode.TreeItem(r.key);
+        item.id = `resource:${r.chunk ?? 0}:${r.key}`;
+        item.description = `${shortType(r)} · ${humanBytes(r.bytes)}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${r.key}**\n\n- type: \`${r.type ?? '?'}\`\n- bytes: ${r.bytes} (${humanBytes(r.bytes)})\n` +
+            `- file offset: ${r.offset}\n- uses: ${r.references}` + (r.chunk ? `\n- chunk: ${r.chunk}` : ''));
+        item.contextValue = 'resource';
+        item.iconPath = new vscode.ThemeIcon(r.references === 0 ? 'circle-slash' : 'symbol-array');
+        item.command = { command: 'mlirscope.model.goToEntry', title: 'Go to entry', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  getChildren(node?: ModelNode): ModelNode[] {
+    if (!node) {
+      if (!this.model) return [{ kind: 'message', label: 'Open a .mlir or .mlirbc model.' }];
+      if (this.error) return [{ kind: 'message', label: `No summary: ${this.error}` }];
+      if (!this.summary) return [{ kind: 'message', label: 'Reading the model...' }];
+      return [{ kind: 'group', id: 'summary' }, { kind: 'group', id: 'resources' }];
+    }
+    const s = this.summary;
+    if (!s || node.kind !== 'group') return [];
+    if (node.id === 'resources') return this.visibleResources().map((resource) => ({ kind: 'resource', resource }));
+    if (node.id === 'ops')
+      return Object.entries(s.ops.by_name).sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => ({ kind: 'line', label: name, description: String(n) }));
+    const format = s.format === 'bytecode'
+      ? `bytecode v${s.bytecode_version}${s.producer ? `, producer "${s.producer}"` : ''}` : 'text';
+    const pct = s.file_bytes ? ((100 * s.blob_bytes) / s.file_bytes).toFixed(1) : '0';
+    const lines: ModelNode[] = [
+      { kind: 'line', label: 'format', description: format },
+      { kind: 'line', label: 'size', description: `${humanBytes(s.file_bytes)}: IR ${humanBytes(s.ir_bytes)}, blobs ${humanBytes(s.blob_bytes)} (${pct}%)` },
+      { kind: 'line', label: 'dialects', description: s.dialects.join(', ') },
+      { kind: 'group', id: 'ops' },
+      { kind: 'line', label: 'symbols', description: s.symbols.map((x) => '@' + x.name).join(', ') || 'none' },
+    ];
+    if (s.chunks_in_file > 1) lines.push({ kind: 'line', label: 'chunks', description: String(s.chunks_in_file) });
+    if (s.resources.missing.length)
+      lines.push({ kind: 'line', label: 'missing', description: s.resources.missing.join(', ') });
+    if (s.resources.unreferenced.length)
+      lines.push({ kind: 'line', label: 'unreferenced', description: s.resources.unreferenced.join(', ') });
+    return lines;
+  }
+
+  /** The document that shows the model: open already, or opened now (the elided view when VS Code cannot sync the text). */
+  async modelDocument(): Promise<vscode.TextDocument | undefined> {
+    if (!this.model) return undefined;
+    const candidates = [this.model, viewUri(this.model)].map((u) => u.toString());
+    const open = vscode.workspace.textDocuments.find((d) => candidates.includes(d.uri.toString()));
+    if (open) return open;
+    const target = this.summary?.format === 'text' && isSynced(this.model) ? this.model : viewUri(this.model);
+    try {
+      return await vscode.workspace.openTextDocument(target);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The position of a resource's entry in the model's document. */
+  async entryLocation(r: ResourceInfo): Promise<vscode.Location | undefined> {
+    const doc = await this.modelDocument();
+    if (!doc) return undefined;
+    const text = doc.getText();
+    let chunkStart = 0;
+    if (r.chunk && r.chunk > 1 && doc.uri.scheme !== BYTECODE_SCHEME) {
+      const marker = /^\/\/ -----/gm;
+      for (let i = 1; i < r.chunk; i++) {
+        if (!marker.exec(text)) break;
+        chunkStart = marker.lastIndex;
+      }
+    }
+    const at = findResourceEntry(text, r.key, chunkStart);
+    if (at < 0) return undefined;
+    const start = doc.positionAt(at);
+    return new vscode.Location(doc.uri, new vscode.Range(start, start.translate(0, r.key.length)));
+  }
+
+  async goToEntry(node: ModelNode) {
+    if (node.kind !== 'resource') return;
+    const loc = await this.entryLocation(node.resource);
+    if (!loc) {
+      void vscode.window.showWarningMessage(`mlirscope: no entry for '${node.resource.key}' in the open model`);
+      return;
+    }
+    const editor = await vscode.window.showTextDocument(loc.uri, { selection: loc.range, preview: false });
+    editor.revealRange(loc.range, vscode.TextEditorRevealType.InCenter);
+  }
+
+  async showUses(node: ModelNode) {
+    if (node.kind !== 'resource') return;
+    const loc = await this.entryLocation(node.resource);
+    if (!loc) return;
+    const all = (await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeReferenceProvider', loc.uri, loc.range.start)) ?? [];
+    const uses = all.filter((l) => !l.range.isEqual(loc.range));
+    await vscode.commands.executeCommand('editor.action.showReferences', loc.uri, loc.range.start, uses);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,103 @@
+// The Model view's data: `mlirscope inspect --summary --json` (docs/inspect-json.md)
+// and the logic the view applies to it. No `vscode` import: unit-tested directly.
+
+export interface ResourceInfo {
+  group: string;
+  dialect_group: boolean;
+  key: string;
+  kind: 'blob' | 'bool' | 'string';
+  bytes: number;
+  offset: number;
+  alignment: number;
+  references: number;
+  dtype?: string | null;
+  type?: string;
+  shape?: (number | null)[];
+  elements?: number;
+  chunk?: number;
+}
+
+export interface ModelSummary {
+  schema_version: number;
+  file: string;
+  format: 'bytecode' | 'text';
+  bytecode_version: number | null;
+  producer: string | null;
+  file_bytes: number;
+  blob_bytes: number;
+  ir_bytes: number;
+  dialects: string[];
+  ops: { total: number; approximate: boolean; by_name: Record<string, number> };
+  symbols: { name: string; op: string }[];
+  references: number;
+  elided_references: number;
+  chunks_in_file: number;
+  resources: {
+    count: number;
+    bytes: number;
+    by_dtype: Record<string, { resources: number; elements: number; bytes: number }>;
+    all: ResourceInfo[];
+    unreferenced: string[];
+    missing: string[];
+    size_mismatches: string[];
+  };
+  warnings: string[];
+}
+
+export type SortOrder = 'size' | 'name' | 'file';
+
+export const nextSortOrder: Record<SortOrder, SortOrder> = { size: 'name', name: 'file', file: 'size' };
+
+/** The resources to list: those whose key contains `filter` (case-insensitive), sorted. */
+export function arrangeResources(all: ResourceInfo[], order: SortOrder, filter: string): ResourceInfo[] {
+  const needle = filter.trim().toLowerCase();
+  const kept = needle ? all.filter((r) => r.key.toLowerCase().includes(needle)) : all.slice();
+  if (order === 'size') kept.sort((a, b) => b.bytes - a.bytes || a.key.localeCompare(b.key));
+  else if (order === 'name') kept.sort((a, b) => a.key.localeCompare(b.key));
+  else kept.sort((a, b) => a.offset - b.offset);
+  return kept;
+}
+
+const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** 1536 -> "1.5 KiB", as the CLI prints sizes. */
+export function humanBytes(n: number): string {
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** "f32[4x4]" as the summary prints a blob's type. */
+export function shortType(r: ResourceInfo): string {
+  const dtype = r.dtype ?? (r.kind === 'blob' ? 'untyped' : r.kind);
+  if (!r.shape) return dtype;
+  return `${dtype}[${r.shape.map((d) => (d === null ? '?' : String(d))).join('x')}]`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The character offset of `key`'s entry in the document's `{-# ... #-}` block
+ * (`key: "0x..."` in a text model, `key: "mlirscope-elided: ..."` in an
+ * elided view; a key may be quoted), or -1. With several blocks (split files)
+ * `chunkStart` picks the one after that offset.
+ */
+export function findResourceEntry(text: string, key: string, chunkStart = 0): number {
+  let from = text.indexOf('{-#', chunkStart);
+  const re = new RegExp(`^[ \\t]*("${escapeRegExp(key)}"|${escapeRegExp(key)})[ \\t]*:`, 'mg');
+  while (from >= 0) {
+    const end = text.indexOf('#-}', from);
+    re.lastIndex = from;
+    const m = re.exec(text);
+    if (m && (end < 0 || m.index < end)) return m.index + (m[0].length - m[0].trimStart().length);
+    if (end < 0) break;
+    from = text.indexOf('{-#', end);
+  }
+  return -1;
+}
