@@ -172,8 +172,10 @@ bool GraphCanvas::click(App &app, const std::string &label) {
     return false;
   for (size_t i = 0; i < laidOut->nodes.size(); ++i) {
     const ViewNode &n = laidOut->nodes[i];
-    // A folded run is labelled "layer_0 × 80": its first group's label.
-    bool folded = n.repeats > 1 && n.label.rfind(label + " ", 0) == 0;
+    // A folded run ("layer_0..layer_79 x 80") answers to its first group's
+    // own label.
+    bool folded = n.repeats > 1 && n.ref.isGroup && modelGraph &&
+                  modelGraph->group(n.ref.id).label == label;
     if (n.label != label && n.weight != label && !folded)
       continue;
     selectedNode = int(i);
