@@ -147,71 +147,55 @@ std::string AttrTypeReader::opaque(const AttrTypeEntry &e, char sigil) const {
          std::to_string(e.end - e.begin) + " bytes>";
 }
 
-std::optional<std::string> AttrTypeReader::readAPInt(ByteCursor &in,
-                                                     unsigned width,
-                                                     bool isSigned) {
+std::optional<llvm::APInt> AttrTypeReader::readAPIntBits(ByteCursor &in,
+                                                         unsigned width) {
   // DialectWriter::writeAPIntWithKnownWidth: a byte up to 8 bits, a signed
   // varint of the zero-extended value up to 64, else 64-bit words.
-  llvm::APInt v;
   if (width <= 8) {
     uint8_t b;
     if (!in.readByte(b))
       return std::nullopt;
-    v = llvm::APInt(std::max(width, 1u), b, /*isSigned=*/false,
-                    /*implicitTrunc=*/true);
-  } else if (width <= 64) {
+    return llvm::APInt(std::max(width, 1u), b, /*isSigned=*/false,
+                       /*implicitTrunc=*/true);
+  }
+  if (width <= 64) {
     int64_t s;
     if (!in.readSignedVarInt(s))
       return std::nullopt;
-    v = llvm::APInt(width, uint64_t(s), /*isSigned=*/false,
-                    /*implicitTrunc=*/true);
-  } else {
-    uint64_t numWords;
-    if (!in.readVarInt(numWords) || numWords > (width + 63) / 64)
-      return std::nullopt;
-    llvm::SmallVector<uint64_t, 4> words;
-    for (uint64_t i = 0; i < numWords; ++i) {
-      int64_t w;
-      if (!in.readSignedVarInt(w))
-        return std::nullopt;
-      words.push_back(uint64_t(w));
-    }
-    v = llvm::APInt(width, words);
+    return llvm::APInt(width, uint64_t(s), /*isSigned=*/false,
+                       /*implicitTrunc=*/true);
   }
-  return intText(v, isSigned);
+  uint64_t numWords;
+  if (!in.readVarInt(numWords) || numWords > (width + 63) / 64)
+    return std::nullopt;
+  llvm::SmallVector<uint64_t, 4> words;
+  for (uint64_t i = 0; i < numWords; ++i) {
+    int64_t w;
+    if (!in.readSignedVarInt(w))
+      return std::nullopt;
+    words.push_back(uint64_t(w));
+  }
+  return llvm::APInt(width, words);
+}
+
+std::optional<std::string> AttrTypeReader::readAPInt(ByteCursor &in,
+                                                     unsigned width,
+                                                     bool isSigned) {
+  std::optional<llvm::APInt> v = readAPIntBits(in, width);
+  return v ? std::optional<std::string>(intText(*v, isSigned)) : std::nullopt;
 }
 
 std::optional<std::string>
 AttrTypeReader::readAPFloat(ByteCursor &in, const ElementType &type) {
+  // An APFloat is written as the APInt of its bits.
   const llvm::fltSemantics *sem = semanticsOf(type);
   if (!sem)
     return std::nullopt;
-  unsigned width = llvm::APFloat::getSizeInBits(*sem);
-  llvm::APInt bits;
-  if (width <= 8) {
-    uint8_t b;
-    if (!in.readByte(b))
-      return std::nullopt;
-    bits = llvm::APInt(width, b, false, /*implicitTrunc=*/true);
-  } else if (width <= 64) {
-    int64_t s;
-    if (!in.readSignedVarInt(s))
-      return std::nullopt;
-    bits = llvm::APInt(width, uint64_t(s), false, /*implicitTrunc=*/true);
-  } else {
-    uint64_t numWords;
-    if (!in.readVarInt(numWords) || numWords > 2)
-      return std::nullopt;
-    llvm::SmallVector<uint64_t, 2> words;
-    for (uint64_t i = 0; i < numWords; ++i) {
-      int64_t w;
-      if (!in.readSignedVarInt(w))
-        return std::nullopt;
-      words.push_back(uint64_t(w));
-    }
-    bits = llvm::APInt(width, words);
-  }
-  return floatText(llvm::APFloat(*sem, bits));
+  std::optional<llvm::APInt> bits =
+      readAPIntBits(in, llvm::APFloat::getSizeInBits(*sem));
+  if (!bits)
+    return std::nullopt;
+  return floatText(llvm::APFloat(*sem, *bits));
 }
 
 //===----------------------------------------------------------------------===//

@@ -22,6 +22,7 @@
 
 #include "ByteCursor.h"
 
+#include "llvm/ADT/APInt.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
@@ -165,6 +166,8 @@ private:
   bool spend(unsigned depth);
   static constexpr uint64_t kPrintBudget = 20000;
   uint64_t printBudget = kPrintBudget;
+  /// An APInt of `width` bits as the bytecode stores them.
+  std::optional<llvm::APInt> readAPIntBits(ByteCursor &in, unsigned width);
   /// An integer of `width` bits as the bytecode stores APInts, printed.
   std::optional<std::string> readAPInt(ByteCursor &in, unsigned width,
                                        bool isSigned);
