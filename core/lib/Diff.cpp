@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace mlirscope;
@@ -83,6 +84,11 @@ struct HoleProbe {
   /// blocks). False when unsure (no SEEK_DATA, not a file).
   bool isHole(uint64_t offset, uint64_t size) const {
     if (fd < 0 || !size)
+      return false;
+    // Past the end of a file truncated under us is no hole: reading it must
+    // fault (FaultGuard) so the change is reported, not taken for zeros.
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || offset + size > uint64_t(st.st_size))
       return false;
     off_t data = ::lseek(fd, off_t(offset), SEEK_DATA);
     if (data < 0)
