@@ -128,14 +128,17 @@ bool isSignedInt(const ElementType &t) {
          t.signedness != ElementType::Signedness::Unsigned;
 }
 
-/// Reads `n` bytes little-endian into an APInt of `width` bits.
+/// Reads `n` bytes little-endian into an APInt of `width` bits. Built in
+/// whole bytes first: an i2 or f4 element is stored in a byte, and an APInt
+/// cannot be shifted by more than its width.
 llvm::APInt littleEndian(const uint8_t *p, uint64_t n, unsigned width) {
-  llvm::APInt v(std::max(width, 1u), 0);
+  unsigned bits = std::max<unsigned>(unsigned(n) * 8, std::max(width, 1u));
+  llvm::APInt v(bits, 0);
   for (uint64_t i = n; i-- > 0;) {
     v <<= 8;
-    v |= llvm::APInt(v.getBitWidth(), p[i]);
+    v |= llvm::APInt(bits, p[i]);
   }
-  return v;
+  return v.trunc(std::max(width, 1u));
 }
 
 } // namespace
