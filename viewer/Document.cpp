@@ -60,26 +60,13 @@ std::string writeEdits(const ModelIndex &index,
       if (a.npy) {
         const Resource &r = index.resources[a.replacedResource];
         uint64_t bytes = r.size;
-        uint64_t span = r.isHexText ? 2 * bytes : bytes;
         const uint8_t *src = a.npy->data() + a.npyDataOffset;
-        auto produce = [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
-          if (!r.isHexText) {
-            std::memcpy(buf.data(), src + at, buf.size());
-          } else {
-            static const char digits[] = "0123456789ABCDEF";
-            for (size_t i = 0; i < buf.size(); ++i) {
-              uint8_t b = src[(at + i) / 2];
-              buf[i] = uint8_t(digits[(at + i) % 2 ? (b & 0xf) : (b >> 4)]);
-            }
-          }
-          return llvm::Error::success();
-        };
         uint64_t before = done;
         auto progress = [&](uint64_t d, uint64_t t) {
           // writeRegion counts the journal and the write: 2 * span.
           return job.progress(before + (t ? d * bytes / t : 0), total);
         };
-        if (auto e = editor->writeRegion(r.dataOffset, span, produce, progress)) {
+        if (auto e = editor->writeBlob(r, llvm::ArrayRef<uint8_t>(src, bytes), progress)) {
           error = errorText(std::move(e));
           return;
         }

@@ -286,6 +286,28 @@ llvm::Error InPlaceEditor::write(uint64_t offset,
                      });
 }
 
+llvm::Error InPlaceEditor::writeBlob(const Resource &r,
+                                     llvm::ArrayRef<uint8_t> data,
+                                     const ProgressFn &progress) {
+  uint64_t span = r.isHexText ? 2 * data.size() : data.size();
+  return writeRegion(
+      r.dataOffset, span,
+      [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
+        if (!r.isHexText) {
+          std::memcpy(buf.data(), data.data() + at, buf.size());
+        } else {
+          // `at` counts hex digits.
+          static const char digits[] = "0123456789ABCDEF";
+          for (size_t i = 0; i < buf.size(); ++i) {
+            uint8_t b = data[(at + i) / 2];
+            buf[i] = uint8_t(digits[(at + i) % 2 ? (b & 0xf) : (b >> 4)]);
+          }
+        }
+        return llvm::Error::success();
+      },
+      progress);
+}
+
 llvm::Error InPlaceEditor::writeRegion(
     uint64_t offset, uint64_t size,
     llvm::function_ref<llvm::Error(uint64_t, llvm::MutableArrayRef<uint8_t>)>

@@ -266,22 +266,8 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
   const uint8_t *src = (*npyFile)->data() + header->dataOffset;
   const Resource &r = t->view->getResource();
   Progress progress("replace " + r.key);
-  uint64_t span = r.isHexText ? 2 * bytes : bytes;
-  auto produce = [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
-    if (!r.isHexText) {
-      std::memcpy(buf.data(), src + at, buf.size());
-    } else {
-      // `at` counts hex digits; chunks are even-sized.
-      static const char digits[] = "0123456789ABCDEF";
-      for (size_t i = 0; i < buf.size(); ++i) {
-        uint8_t b = src[(at + i) / 2];
-        buf[i] = uint8_t(digits[(at + i) % 2 ? (b & 0xf) : (b >> 4)]);
-      }
-    }
-    return llvm::Error::success();
-  };
-  if (auto e = editor->writeRegion(r.dataOffset, span, produce,
-                                   progress.callback())) {
+  if (auto e = editor->writeBlob(r, llvm::ArrayRef<uint8_t>(src, bytes),
+                                 progress.callback())) {
     llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
                  << "\n";
     return kBadInput;

@@ -64,6 +64,11 @@ public:
                   produce,
               const ProgressFn &progress = {});
 
+  /// Rewrites the blob of resource `r` from its start with the raw bytes
+  /// `data` (hex-encoded for a text file) under one journal.
+  llvm::Error writeBlob(const Resource &r, llvm::ArrayRef<uint8_t> data,
+                        const ProgressFn &progress = {});
+
 private:
   InPlaceEditor() = default;
   std::string path;
