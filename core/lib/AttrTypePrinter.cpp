@@ -475,6 +475,29 @@ std::string AttrTypeReader::arrayText(ByteCursor &in, unsigned depth,
   return "[" + llvm::join(parts, ", ") + "]";
 }
 
+std::string AttrTypeReader::dictionaryText(ByteCursor &in, unsigned depth,
+                                           bool builtin) {
+  // Builtin dictionaries name entries with StringAttrs and print a unit
+  // value as the bare name; VHLO's keys are attributes of any kind.
+  uint64_t n, a, b;
+  if (!in.readVarInt(n) || n > in.remaining())
+    return "";
+  std::vector<std::string> parts;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!in.readVarInt(a) || !in.readVarInt(b))
+      return "";
+    auto name = stringAttr(a);
+    if (!name && builtin)
+      return "";
+    std::string key = !name                    ? attrText(a, depth + 1)
+                      : isBareIdentifier(*name) ? name->str()
+                                                : quoted(*name);
+    std::string value = attrText(b, depth + 1);
+    parts.push_back(builtin && value == "unit" ? key : key + " = " + value);
+  }
+  return "{" + llvm::join(parts, ", ") + "}";
+}
+
 std::string AttrTypeReader::numberText(ByteCursor &in, unsigned depth,
                                        bool isFloat, bool mayElideType,
                                        bool boolKeywords) {
@@ -601,23 +624,8 @@ std::string AttrTypeReader::builtinAttrText(ByteCursor &in, uint64_t code,
     // Elements of an array print without an i64 or f64 type, as MLIR's
     // AttrTypeElision::May has it.
     return arrayText(in, depth, /*mayElideType=*/true);
-  case kDictionaryAttr: {
-    uint64_t n;
-    if (!in.readVarInt(n) || n > in.remaining())
-      return "";
-    std::vector<std::string> parts;
-    for (uint64_t i = 0; i < n; ++i) {
-      if (!in.readVarInt(a) || !in.readVarInt(b))
-        return "";
-      auto name = stringAttr(a);
-      if (!name)
-        return "";
-      std::string key = isBareIdentifier(*name) ? name->str() : quoted(*name);
-      std::string value = attrText(b, depth + 1);
-      parts.push_back(value == "unit" ? key : key + " = " + value);
-    }
-    return "{" + llvm::join(parts, ", ") + "}";
-  }
+  case kDictionaryAttr:
+    return dictionaryText(in, depth, /*builtin=*/true);
   case kStringAttr:
     if (!in.readVarInt(a) || a >= strings.size())
       return "";
@@ -732,7 +740,7 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
                                          unsigned depth) {
   // VHLO attributes print as the builtin attributes they copy (the form
   // StableHLO gives them when it reads the file), enums as their names.
-  uint64_t a, b;
+  uint64_t a;
   switch (code) {
   case vhlo::kArrayV1Attr:
     return arrayText(in, depth, /*mayElideType=*/false);
@@ -824,22 +832,8 @@ std::string AttrTypeReader::vhloAttrText(ByteCursor &in, uint64_t code,
            ", ulps = " + std::to_string(ulps) +
            ", mode = " + attrText(a, depth + 1) + ">";
   }
-  case vhlo::kDictionaryV1Attr: {
-    uint64_t n;
-    if (!in.readVarInt(n) || n > in.remaining())
-      return "";
-    std::vector<std::string> parts;
-    for (uint64_t i = 0; i < n; ++i) {
-      if (!in.readVarInt(a) || !in.readVarInt(b))
-        return "";
-      auto name = stringAttr(a);
-      std::string key = !name                    ? attrText(a, depth + 1)
-                        : isBareIdentifier(*name) ? name->str()
-                                                  : quoted(*name);
-      parts.push_back(key + " = " + attrText(b, depth + 1));
-    }
-    return "{" + llvm::join(parts, ", ") + "}";
-  }
+  case vhlo::kDictionaryV1Attr:
+    return dictionaryText(in, depth, /*builtin=*/false);
   case vhlo::kFloatV1Attr:
     return numberText(in, depth, /*isFloat=*/true, false, false);
   case vhlo::kIntegerV1Attr:

@@ -159,6 +159,7 @@ private:
   entryText(const AttrTypeEntry &e, char sigil, unsigned depth,
             llvm::function_ref<std::string(ByteCursor &, uint64_t)> decode);
   std::string arrayText(ByteCursor &in, unsigned depth, bool mayElideType);
+  std::string dictionaryText(ByteCursor &in, unsigned depth, bool builtin);
   std::string numberText(ByteCursor &in, unsigned depth, bool isFloat,
                          bool mayElideType, bool boolKeywords);
   /// Counts an entry printed by the current top-level request (depth 0
