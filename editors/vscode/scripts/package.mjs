@@ -14,7 +14,7 @@ const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'mlirscope-vsix-'));
 try {
   for (const f of ['package.json', 'README.md', 'LICENSE', 'language-configuration.json', '.vscodeignore',
                    'esbuild.mjs', 'tsconfig.json', 'syntaxes', 'src'])
-    fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true });
+    fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true, dereference: true });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'));
   const step = (cmd, args) => {
     const r = spawnSync(cmd, args, { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
