@@ -18,3 +18,16 @@ export function stripStatistics(markdown: string): string {
   }
   return end === markdown.length ? markdown : markdown.slice(0, end) + '\n';
 }
+
+/** The key of a blob's hover (`**dense_resource** `KEY``), or undefined for other hovers. */
+export function blobHoverKey(markdown: string): string | undefined {
+  const m = /^\*\*dense_resource\*\* `([^`\n]+)`/.exec(markdown);
+  return m ? m[1] : undefined;
+}
+
+/** The hover's links to the resource commands, with `args` as their JSON argument. */
+export function blobHoverLinks(args: object): string {
+  const a = encodeURIComponent(JSON.stringify([args]));
+  return `\n\n[Preview tensor](command:mlirscope.previewTensor?${a} "Statistics, histogram and heatmap") · ` +
+    `[Export .npy](command:mlirscope.exportNpy?${a})\n`;
+}
