@@ -60,6 +60,7 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   #heatmap { image-rendering: pixelated; border: 1px solid var(--vscode-panel-border); display: block; margin-top: 4px; }
   #legend { width: 256px; height: 10px; image-rendering: pixelated; vertical-align: middle; }
   #legend-box { margin-top: 6px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+  [hidden] { display: none !important; }
   .swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid var(--vscode-panel-border); margin-right: 3px; vertical-align: middle; }
   #cell, #heatmap-caption { color: var(--vscode-descriptionForeground); min-height: 1.4em; }
 </style></head>
@@ -67,6 +68,7 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
 <h2 id="key">${esc(title)}</h2>
 <div id="meta"></div>
 <div id="status" class="busy">Computing the preview...</div>
+<div id="content" hidden>
 <div class="top">
   <table><tbody id="stats"></tbody></table>
   <figure>
@@ -85,6 +87,7 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   <span><span class="swatch" id="key-empty"></span>no finite value</span>
 </div>
 <div id="cell"></div>
+</div>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;
 }

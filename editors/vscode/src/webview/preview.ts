@@ -257,6 +257,7 @@ function render(p: TensorPreview, file: string) {
   renderControls(p);
   renderHeatmap(p);
   setStatus('', '');
+  $('content').hidden = false;
   document.body.dataset.ready = 'true';
 }
 
