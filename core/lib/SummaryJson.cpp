@@ -64,8 +64,7 @@ static Value resourceJson(const ModelIndex &index, const Resource &r) {
   return j;
 }
 
-Value mlirscope::summaryToJson(const ModelIndex &index,
-                               const ModelSummary &s) {
+Value mlirscope::summaryToJson(const ModelIndex &index, const ModelSummary &s) {
   bool bytecode = s.format == "bytecode";
   Object counts;
   for (auto &[name, count] : s.opCounts)
@@ -76,8 +75,8 @@ Value mlirscope::summaryToJson(const ModelIndex &index,
   Object byDType;
   for (auto &[dtype, t] : s.byDType)
     byDType[keyOf(dtype)] = Object{{"resources", t.resources},
-                            {"elements", t.elements},
-                            {"bytes", t.bytes}};
+                                   {"elements", t.elements},
+                                   {"bytes", t.bytes}};
   Array all;
   for (const Resource &r : index.resources)
     all.push_back(resourceJson(index, r));
@@ -92,9 +91,8 @@ Value mlirscope::summaryToJson(const ModelIndex &index,
     mismatch.push_back(str(index.resources[i].key));
   Object inlineByDType;
   for (auto &[dtype, t] : s.inlineByDType)
-    inlineByDType[keyOf(dtype)] = Object{{"tensors", t.resources},
-                                  {"elements", t.elements},
-                                  {"bytes", t.bytes}};
+    inlineByDType[keyOf(dtype)] = Object{
+        {"tensors", t.resources}, {"elements", t.elements}, {"bytes", t.bytes}};
   Array largestInline;
   for (uint32_t i : s.largestInline) {
     const InlineTensor &t = index.inlineTensors[i];
@@ -126,7 +124,8 @@ Value mlirscope::summaryToJson(const ModelIndex &index,
       {"schema_version", 2},
       {"file", str(s.path)},
       {"format", s.format},
-      {"bytecode_version", bytecode ? Value(s.bytecodeVersion) : Value(nullptr)},
+      {"bytecode_version",
+       bytecode ? Value(s.bytecodeVersion) : Value(nullptr)},
       {"producer", bytecode ? str(s.producer) : Value(nullptr)},
       {"file_bytes", s.fileSize},
       {"ir_bytes", s.irBytes},

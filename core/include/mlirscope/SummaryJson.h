@@ -1,4 +1,5 @@
-//===- SummaryJson.h - A model summary as JSON -------------------*- C++ -*-===//
+//===- SummaryJson.h - A model summary as JSON -------------------*- C++
+//-*-===//
 //
 // The machine-readable summary (schema 2, docs/inspect-json.md): what
 // `mlirscope inspect --summary --json` prints and what the language server's
