@@ -171,7 +171,8 @@ export class ServerManager implements vscode.Disposable {
     const client = await this.ready();
     if (!client) throw new Error('mlirscope-lsp is not running');
     try {
-      return await client.sendRequest<R>(method, params, token);
+      // No `undefined` token: the client would send [params, null] as positional params.
+      return await (token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params));
     } catch (e) {
       if ((e as { code?: number }).code === -32601) this.lacks.add(method);
       throw e;

@@ -67,7 +67,8 @@ export function statusView(mode: FileMode, status: FileStatus | undefined): Stat
   if (mode === 'not-synced' || mode === 'none' || !status) return { ...MODE_TEXT[mode], error: false };
   const m = MODE_TEXT[mode];
   const base = m.text.replace(/^\$\([\w~-]+\)\s*/, '');
-  const detail = `${status.detail ? status.detail + '\n' : ''}server: ${status.mode} document, ${status.state}\n`;
+  const kind = ['text', 'bytecode', 'disk'].includes(status.mode) ? `${status.mode} document` : 'document';
+  const detail = `${status.detail ? status.detail + '\n' : ''}server: ${kind}, ${status.state}\n`;
   switch (status.state) {
     case 'parsing':
       return { text: `$(sync~spin) ${base} · parsing`, tooltip: `mlirscope-lsp is indexing this model\n${detail}${m.tooltip}`, error: false };

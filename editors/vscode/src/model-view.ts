@@ -78,6 +78,7 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
       if (this.model !== model) return;
       this.summary = undefined;
       this.error = e instanceof Error ? e.message : String(e);
+      this.manager.output.appendLine(`Model view: no summary of ${model.fsPath}: ${this.error}`);
     }
     this.updateTitle();
     this.emitter.fire(undefined);

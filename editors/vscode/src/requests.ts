@@ -37,42 +37,60 @@ export class Cancelled extends Error {
 let tokenCounter = 0;
 
 /**
- * Sends `method` with a fresh workDoneToken; the server's `$/progress` on it
- * drives a notification whose Cancel button cancels the request (and so does
- * `outer`, e.g. a newer request superseding this one). Rejects with
- * `Cancelled` when cancelled, with the server's error otherwise.
+ * Sends `method` with a fresh workDoneToken. When it takes longer than
+ * `notifyAfterMs`, a notification shows the server's `$/progress` on that
+ * token, and its Cancel button cancels the request (a quick request shows
+ * nothing). `outer` cancels it too (e.g. a newer request superseding this
+ * one). Rejects with `Cancelled` when cancelled, with the server's error
+ * otherwise.
  */
 export async function requestWithProgress<R>(client: RequestClient, method: string, params: object, title: string,
-                                             outer?: vscode.CancellationToken): Promise<R> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (progress, token) => {
-      const source = new vscode.CancellationTokenSource();
-      const subs = [token.onCancellationRequested(() => source.cancel())];
-      if (outer) subs.push(outer.onCancellationRequested(() => source.cancel()));
-      const workDoneToken = `mlirscope-${process.pid}-${++tokenCounter}`;
-      let done = 0;
-      subs.push(client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-        if (v.kind === 'end') return;
-        const pct = typeof v.percentage === 'number' ? Math.max(done, Math.min(100, v.percentage)) : undefined;
-        progress.report({ message: v.message, increment: pct === undefined ? undefined : pct - done });
-        if (pct !== undefined) done = pct;
-      }));
-      try {
-        if (outer?.isCancellationRequested) throw new Cancelled();
-        const result = await client.sendRequest<R>(method, { ...params, workDoneToken }, source.token);
-        // The client turns a cancelled request's error into a default value
-        // (undefined) when the token was cancelled.
-        if (source.token.isCancellationRequested) throw new Cancelled();
-        return result;
-      } catch (e) {
-        if (e instanceof Cancelled || source.token.isCancellationRequested || errorCode(e) === REQUEST_CANCELLED ||
-            e instanceof vscode.CancellationError)
-          throw new Cancelled();
-        throw e;
-      } finally {
-        for (const s of subs) s.dispose();
-        source.dispose();
-      }
-    });
+                                             outer?: vscode.CancellationToken, notifyAfterMs = 400): Promise<R> {
+  const source = new vscode.CancellationTokenSource();
+  const subs: vscode.Disposable[] = [];
+  if (outer) subs.push(outer.onCancellationRequested(() => source.cancel()));
+  const workDoneToken = `mlirscope-${process.pid}-${++tokenCounter}`;
+  // The last progress seen, replayed into the notification when it appears.
+  let last: { message?: string; percentage?: number } = {};
+  let report: ((v: { message?: string; percentage?: number }) => void) | undefined;
+  subs.push(client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+    if (v.kind === 'end') return;
+    last = { message: v.message ?? last.message, percentage: v.percentage ?? last.percentage };
+    report?.(last);
+  }));
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((r) => (settle = r));
+  const timer = setTimeout(() => {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        subs.push(token.onCancellationRequested(() => source.cancel()));
+        let done = 0;
+        report = (v) => {
+          const pct = typeof v.percentage === 'number' ? Math.max(done, Math.min(100, v.percentage)) : undefined;
+          progress.report({ message: v.message, increment: pct === undefined ? undefined : pct - done });
+          if (pct !== undefined) done = pct;
+        };
+        if (last.message !== undefined || last.percentage !== undefined) report(last);
+        return settled;
+      });
+  }, notifyAfterMs);
+  try {
+    if (outer?.isCancellationRequested) throw new Cancelled();
+    const result = await client.sendRequest<R>(method, { ...params, workDoneToken }, source.token);
+    // vscode-languageclient turns a cancelled request's error into a default
+    // value (undefined) when its token was cancelled.
+    if (source.token.isCancellationRequested) throw new Cancelled();
+    return result;
+  } catch (e) {
+    if (e instanceof Cancelled || source.token.isCancellationRequested || errorCode(e) === REQUEST_CANCELLED ||
+        e instanceof vscode.CancellationError)
+      throw new Cancelled();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    settle();
+    for (const s of subs) s.dispose();
+    source.dispose();
+  }
 }

@@ -44,14 +44,14 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   .label { color: var(--vscode-descriptionForeground); margin-right: 4px; }
   #status.busy { color: var(--vscode-descriptionForeground); }
   #status.error { color: var(--vscode-errorForeground); }
-  .top { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+  .top { display: flex; gap: 24px; align-items: flex-start; }
   table { border-collapse: collapse; }
   th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 12px 1px 0; }
   td.num, .num { font-family: var(--vscode-editor-font-family); font-variant-numeric: tabular-nums; text-align: right; }
   td.warn { color: var(--vscode-editorWarning-foreground); }
-  figure { margin: 0; }
+  figure { margin: 0; flex: 1; min-width: 160px; max-width: 480px; }
   figcaption { color: var(--vscode-descriptionForeground); display: flex; justify-content: space-between; gap: 12px; }
-  #histogram { width: 400px; height: 120px; display: block; border-bottom: 1px solid var(--vscode-panel-border); }
+  #histogram { width: 100%; height: 150px; display: block; border-bottom: 1px solid var(--vscode-panel-border); }
   #histogram .bar { fill: var(--vscode-charts-blue, #3794ff); }
   #controls { display: flex; flex-wrap: wrap; gap: 8px 20px; margin: 16px 0 8px; align-items: center; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground);

@@ -141,6 +141,9 @@ test('status bar: the server\'s state on the tab\'s kind; its detail in the tool
   assert.equal(err.error, true);
   assert.match(err.tooltip, /expected operation name/);
   assert.match(statusView('disk-view', status('indexed', 'disk')).text, /from disk · read-only · indexed/);
+  // A mode the protocol does not know (garbage from a server) is not shown.
+  const odd = statusView('text', { ...status('parsing', 'text'), mode: '\u0018\u0000' as FileStatus['mode'] });
+  assert.match(odd.tooltip, /server: document, parsing/);
 });
 
 test('status bar: without the server\'s word, the client\'s inference; "not synced" stays the client\'s', () => {
@@ -205,21 +208,27 @@ function fakeClient(reply: (params: any, token: vscode.CancellationToken, progre
 test('a long request: a fresh workDoneToken; its $/progress becomes the notification\'s increments', async () => {
   progress.reports.length = 0;
   const { client, sent, handlers } = fakeClient(async (_p, _t, report) => {
+    await new Promise((r) => setTimeout(r, 20)); // the notification is up
     report({ kind: 'begin', title: 'x', percentage: 0 });
     report({ kind: 'report', percentage: 40 });
     report({ kind: 'report', percentage: 100, message: 'done' });
     report({ kind: 'end' });
     return { path: '/o.npy', bytes: 42 };
   });
-  const r = await requestWithProgress<{ bytes: number }>(client, 'mlirscope/exportResource', { uri: 'u', key: 'w' }, 'Exporting');
+  const r = await requestWithProgress<{ bytes: number }>(client, 'mlirscope/exportResource', { uri: 'u', key: 'w' }, 'Exporting',
+                                                         undefined, 0);
   assert.equal(r.bytes, 42);
   assert.match(sent[0].params.workDoneToken, /^mlirscope-\d+-\d+$/);
   assert.equal(sent[0].params.key, 'w');
   assert.deepEqual(progress.reports.map((p) => p.increment), [0, 40, 60]);
   assert.equal(handlers.size, 0, 'the progress handler is removed');
+  // A quick request shows no notification at all.
+  const titles = progress.titles.length;
   const again = fakeClient(async () => ({}));
-  await requestWithProgress(again.client, 'm', {}, 't');
+  await requestWithProgress(again.client, 'm', {}, 't', undefined, 50);
   assert.notEqual(again.sent[0].params.workDoneToken, sent[0].params.workDoneToken);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(progress.titles.length, titles);
 });
 
 test('Cancel in the notification cancels the request\'s token; the caller gets Cancelled', async () => {
@@ -231,8 +240,8 @@ test('Cancel in the notification cancels the request\'s token; the caller gets C
       token.onCancellationRequested(() => reject(Object.assign(new Error('cancelled'), { code: -32800 })));
     });
   });
-  const pending = requestWithProgress(client, 'mlirscope/tensorPreview', {}, 'Preview');
-  await new Promise((r) => setImmediate(r));
+  const pending = requestWithProgress(client, 'mlirscope/tensorPreview', {}, 'Preview', undefined, 0);
+  await new Promise((r) => setTimeout(r, 10));
   progress.cancel!();
   await assert.rejects(pending, Cancelled);
   assert.equal(seen!.isCancellationRequested, true);

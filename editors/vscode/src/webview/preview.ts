@@ -20,6 +20,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const SVG = 'http://www.w3.org/2000/svg';
 
 let slice: SliceChoice | undefined;
+let shown: TensorPreview | undefined;
 let pending: ReturnType<typeof setTimeout> | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -205,8 +206,9 @@ function renderHeatmap(p: TensorPreview) {
   const img = ctx.createImageData(h.width, h.height);
   img.data.set(heatmapRGBA(h));
   ctx.putImageData(img, 0, 0);
-  // Shown scaled up without smoothing, the longer side at most 512 px.
-  const scale = Math.max(1, Math.min(512 / h.width, 512 / h.height, 64));
+  // Shown scaled up without smoothing: at most 512 px a side and the page's width.
+  const room = Math.max(128, Math.min(512, document.body.clientWidth - 8));
+  const scale = Math.max(1, Math.min(room / h.width, 512 / h.height, 64));
   canvas.style.width = `${Math.round(h.width * scale)}px`;
   canvas.style.height = `${Math.round(h.height * scale)}px`;
   const rows = h.rowAxis >= 0 ? p.shape[h.rowAxis] : 1;
@@ -249,6 +251,7 @@ function renderHeatmap(p: TensorPreview) {
 }
 
 function render(p: TensorPreview, file: string) {
+  shown = p;
   const h = p.heatmap;
   slice = normalizeSlice(p.shape, h ? { rowAxis: h.rowAxis, colAxis: h.colAxis, fixed: h.fixed } : undefined);
   renderMeta(p, file);
@@ -266,5 +269,8 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   if (m.type === 'preview') render(m.preview, m.file);
   else if (m.type === 'busy') setStatus(m.what, 'busy');
   else if (m.type === 'error') setStatus(m.message, 'error');
+});
+window.addEventListener('resize', () => {
+  if (shown) renderHeatmap(shown);
 });
 vscode.postMessage({ type: 'ready' });
