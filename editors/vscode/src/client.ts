@@ -47,8 +47,8 @@ export class ServerManager implements vscode.Disposable {
   private readonly fileStatusEmitter = new vscode.EventEmitter<FileStatus>();
   readonly onDidChangeFileStatus = this.fileStatusEmitter.event;
   /**
-   * The running server follows docs/lsp-protocol.md (it sent a fileStatus):
-   * it honours hoverStatistics itself, so hovers are not cut here.
+   * The running server speaks mlirscope-lsp's protocol extensions (it sent a
+   * fileStatus): it honours hoverStatistics itself, so hovers are not cut here.
    */
   speaksMlirscope = false;
   /** Requests the running server answered with MethodNotFound (upstream's server, an older mlirscope-lsp). */

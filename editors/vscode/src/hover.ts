@@ -1,4 +1,5 @@
-// mlirscope.hover.statistics = false: a weight's hover without its statistics.
+// Blob hovers: without their statistics (mlirscope.hoverStatistics = false,
+// for a server that does not honour it), and their links to the resource commands.
 // No `vscode` import: unit-tested directly.
 
 /**

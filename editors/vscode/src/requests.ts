@@ -1,6 +1,6 @@
-// mlirscope-lsp's own requests (docs/lsp-protocol.md): long ones with a
-// progress notification whose Cancel cancels the request, and the tests of
-// a server's error that decide between it and a fallback.
+// mlirscope-lsp's own requests (its protocol extensions, lsp/README.md): long
+// ones with a progress notification whose Cancel cancels the request, and the
+// tests of a server's error that decide between it and a fallback.
 import * as vscode from 'vscode';
 import { WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageserver-protocol';
 

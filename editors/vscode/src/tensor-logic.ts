@@ -1,7 +1,8 @@
 // The tensor preview's data (the reply of `mlirscope/tensorPreview`,
-// docs/lsp-protocol.md) and what is computed from it: decoding, the heatmap's
-// colours, axis choices. No `vscode` and no DOM: bundled into both the
-// extension and the webview's script, and unit-tested directly.
+// the protocol extensions in lsp/README.md) and what is computed from it:
+// decoding, the heatmap's colours, axis choices. No `vscode` and no DOM:
+// bundled into both the extension and the webview's script, and unit-tested
+// directly.
 
 export interface TensorStats {
   count: number;

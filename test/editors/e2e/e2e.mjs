@@ -205,6 +205,24 @@ try {
   check('text model: hover shows statistics (min/max/mean/std, histogram)', /min[\s\S]*max[\s\S]*mean[\s\S]*std/.test(hover) && /histogram/.test(hover), hover);
   check('text model: hover links to the tensor preview', /Preview tensor/.test(hover), hover);
   keepImage(await shot('text-hover'), 'vscode-hover.png');
+
+  // mlirscope.hoverStatistics off (the settings file edited, as the
+  // Settings editor does): the server is told and leaves the statistics
+  // out; the client cuts nothing from a server that honours the setting.
+  const userSettings = path.join(out, 'user-data/User/settings.json');
+  const before = fs.readFileSync(userSettings, 'utf8');
+  fs.writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(before), 'mlirscope.hoverStatistics': false }, null, 2));
+  const plain = await retry('a hover without statistics', async () => {
+    const h = await wb.hoverToken('layer1.weight', /dtype/, 4);
+    if (/min/.test(h)) throw new Error(h);
+    return h;
+  }, { tries: 6 }).catch((e) => e.message);
+  check('hoverStatistics off: the hover keeps dtype and shape, without statistics',
+        /dtype: f32, shape: 4x8/.test(plain) && !/min|histogram/.test(plain), plain);
+  fs.writeFileSync(userSettings, before);
+  const again = await retry('statistics back', async () => wb.hoverToken('layer1.weight', /min/, 4), { tries: 6 })
+    .catch((e) => e.message);
+  check('hoverStatistics on again: statistics are back', /min[\s\S]*max/.test(again), again);
   const status = await wb.waitStatus(/MLIR text · indexed/);
   check('status bar: the server\'s state of a text model (MLIR text · indexed)', /MLIR text · indexed/.test(status), status);
 
@@ -237,6 +255,9 @@ try {
         listed.join(' | '));
   const summaryRows = (await page.locator('.pane-body .monaco-list-row', { hasText: /format|size/ }).allInnerTexts()).join(' | ');
   check('Model view shows the summary (format, IR vs. blob bytes)', /text/.test(summaryRows) && /blobs/.test(summaryRows), summaryRows);
+  // The mouse off the view's title (its tooltip would cover the summary).
+  await page.mouse.move(900, 750);
+  await sleep(400);
   keepImage(await shot('model-view'), 'vscode-model-view.png');
 
   // A resource jumps to its entry; its context menu lists its uses.
