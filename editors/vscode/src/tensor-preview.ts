@@ -44,6 +44,8 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   .label { color: var(--vscode-descriptionForeground); margin-right: 4px; }
   #status.busy { color: var(--vscode-descriptionForeground); }
   #status.error { color: var(--vscode-errorForeground); }
+  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none;
+           padding: 2px 10px; cursor: pointer; }
   .top { display: flex; gap: 24px; align-items: flex-start; }
   table { border-collapse: collapse; }
   th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 12px 1px 0; }
@@ -131,6 +133,8 @@ export class TensorPreviewPanel implements vscode.Disposable {
           else void this.load();
         } else if (m.type === 'slice' && m.slice) {
           void this.load(m.slice);
+        } else if (m.type === 'retry') {
+          void this.load();
         }
       }),
     );

@@ -14,7 +14,8 @@
 // command palette (the slider picks another slice), a 4 GiB sparse .mlirbc
 // (opens as elided IR, hover works, an edit saved writes bytecode whose IR
 // changed and whose blobs did not, checked with `mlirscope diff`; an invalid
-// edit is refused and the file left as it was), a 60 MiB text model VS Code
+// edit is refused and the file left as it was; the preview of a 1 GiB weight
+// cancelled from its notification, then retried), a 60 MiB text model VS Code
 // does not sync (the extension offers the server's disk route; hover works
 // there).
 //
@@ -445,6 +446,27 @@ try {
   check('a failed save leaves the file as it was', fs.statSync(bcModel).mtimeMs === mtime1 && fs.statSync(bcModel).size === before);
   await shot('bytecode-failed-save');
   await wb.runCommand('File: Revert File').catch(() => undefined);
+
+  // A preview of a 1 GiB weight takes over a second: its notification's
+  // Cancel stops it (the page says so and offers Retry, which completes).
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'layer3.weight' }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await pick.click();
+  const toast = page.locator('.notification-toast', { hasText: 'preview of layer3.weight' }).first();
+  const cancelled = await toast.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 8000 }).then(() => true, (e) => e.message);
+  check('1 GiB preview: the progress notification has a Cancel button', cancelled === true, cancelled);
+  const stopped = await wb.webviewFrame('status', 10000, 'Cancelled').then(() => true, (e) => e.message);
+  check('1 GiB preview: Cancel cancels the request (the page says "Cancelled.")', stopped === true, stopped);
+  await shot('bytecode-preview-cancelled');
+  const frame = await wb.webviewFrame('status', 5000, 'Cancelled');
+  await frame.locator('#retry').click();
+  const done = await wb.webviewFrame('heatmap', 30000).then(readPreview).catch((e) => ({ error: e.message }));
+  check('1 GiB preview: Retry completes it (256x256 cells of 64x64, all zeros: holes)',
+        done.width === 256 && done.height === 256 && done.stats?.zeros?.raw === String(16384 * 16384) &&
+        /64×64/.test(done.caption), JSON.stringify({ ...done, pixels: undefined }));
+  await shot('bytecode-preview');
+  await closeAllEditors();
 } catch (e) {
   check('.mlirbc scenario', false, e.message);
   await shot('bytecode-failure');

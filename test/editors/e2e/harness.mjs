@@ -271,15 +271,18 @@ export class Workbench {
   }
 
   /**
-   * The frame of a webview whose document has an element `#${id}` and
-   * `body[data-ready]` (webviews are iframes in iframes); waits for it.
+   * The frame of a webview whose document has an element `#${id}` whose text
+   * matches `text` (a regexp source), or else `body[data-ready]` (webviews
+   * are iframes in iframes); waits for it.
    */
-  async webviewFrame(id, timeoutMs = 20000) {
+  async webviewFrame(id, timeoutMs = 20000, text = undefined) {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       for (const f of this.page.frames()) {
-        const ok = await f.evaluate((i) => !!document.getElementById(i) && document.body.dataset.ready === 'true', id)
-          .catch(() => false);
+        const ok = await f.evaluate(([i, t]) => {
+          const e = document.getElementById(i);
+          return !!e && (t ? new RegExp(t).test(e.textContent) : document.body.dataset.ready === 'true');
+        }, [id, text]).catch(() => false);
         if (ok) return f;
       }
       await sleep(200);

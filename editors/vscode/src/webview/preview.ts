@@ -44,6 +44,13 @@ function setStatus(text: string, kind: 'busy' | 'error' | '') {
   const s = $('status');
   s.textContent = text;
   s.className = kind;
+  if (kind === 'error') {
+    // Cancelled or failed: the same request again on demand.
+    const again = el('button', 'Retry');
+    again.id = 'retry';
+    again.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+    s.append(' ', again);
+  }
 }
 
 function renderMeta(p: TensorPreview, file: string) {
