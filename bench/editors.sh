@@ -20,7 +20,8 @@
 #   UPSTREAM_MEM_GB  address-space limit (ulimit -v) for upstream (12)
 #   HOVERS           weights hovered per model (20; at most its layers)
 #   SKIP_100G=1      leave the 100 GiB model out
-# Needs test/editors/setup.sh's code-server, Node 24 and chromium.
+# Needs test/editors/setup.sh's code-server, Node 24 and chromium. Screenshots
+# of each model's last hover are left in $BENCH_DIR/editors-run/screenshots.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MLIRSCOPE_LSP=${MLIRSCOPE_LSP:-$build/bin/mlirscope-lsp}
@@ -48,5 +49,5 @@ note "packaging the extension"
 node "$repo/editors/vscode/scripts/package.mjs" "$tmp/ext.vsix" >/dev/null || die "cannot package the extension"
 note "page cache: warm (the models are sparse: their blobs are holes)"
 node "$repo/bench/editors.mjs" --vsix "$tmp/ext.vsix" --lsp "$MLIRSCOPE_LSP" --cli "$MLIRSCOPE" \
-  --upstream "$MLIR_LSP" --upstream-mem-gb "$UPSTREAM_MEM_GB" --out "$tmp/run" \
+  --upstream "$MLIR_LSP" --upstream-mem-gb "$UPSTREAM_MEM_GB" --out "$BENCH_DIR/editors-run" \
   --models "$models" --hovers "$HOVERS" --timeout "$TIMEOUT"

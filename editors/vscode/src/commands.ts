@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ServerManager } from './client';
 import { runCli } from './cli';
 import { activeModelUri, openFromDisk } from './large-files';
-import { serverDocument } from './model-documents';
+import { withModelUri } from './model-documents';
 import { ModelNode, ModelView } from './model-view';
 import { Cancelled, METHOD_NOT_FOUND, errorCode, errorMessage, requestWithProgress } from './requests';
 import { ResourceInfo, humanBytes, shortType, summaryMarkdown } from './resources';
@@ -126,12 +126,12 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
       let bytes: number | undefined;
       if (!manager.lacks.has(EXPORT_METHOD)) {
         const client = await manager.ready();
-        const doc = client && await serverDocument(r.model);
-        if (!client || !doc) throw new Error(client ? `cannot open ${r.model.fsPath}` : 'mlirscope-lsp is not running');
-        const params: Record<string, unknown> = { uri: doc.uri.toString(), key: r.key, path: target.fsPath, format: 'npy' };
+        if (!client) throw new Error('mlirscope-lsp is not running');
+        const params: Record<string, unknown> = { key: r.key, path: target.fsPath, format: 'npy' };
         if (r.chunk) params.chunk = r.chunk;
         try {
-          bytes = (await requestWithProgress<{ path: string; bytes: number }>(client, EXPORT_METHOD, params, title)).bytes;
+          bytes = (await withModelUri(manager, r.model, (uri) => requestWithProgress<{ path: string; bytes: number }>(
+            client, EXPORT_METHOD, { uri, ...params }, title))).bytes;
         } catch (e) {
           if (errorCode(e) !== METHOD_NOT_FOUND) throw e;
           manager.lacks.add(EXPORT_METHOD);

@@ -1,10 +1,13 @@
 // Which document the server holds for a model file: the text itself when VS
-// Code syncs it, else its elided view (`mlir.bytecode-mlir:`). Requests about
-// a model (summary, preview, export) name that document's uri.
+// Code syncs it, else its elided view (`mlir.bytecode-mlir:`); and the uri
+// requests about the model (summary, preview, export) name it by.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 
 import { SYNC_LIMIT, isBytecodeFile, viewUri } from './bytecode';
+import type { ServerManager } from './client';
+import { BYTECODE_SCHEME } from './constants';
+import { INVALID_PARAMS, errorCode } from './requests';
 
 /** The open document showing `model` (a `file:` uri): the text, or its elided view. */
 export function openModelDocument(model: vscode.Uri): vscode.TextDocument | undefined {
@@ -31,5 +34,30 @@ export async function serverDocument(model: vscode.Uri): Promise<vscode.TextDocu
     return await vscode.workspace.openTextDocument(modelDocumentUri(model));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Runs `send` (an mlirscope request about `model`) with the uri the server
+ * holds the model under. A synced text is its document's uri. An elided view
+ * (`mlir.bytecode-mlir:`) is named by the file's uri: the server holds the
+ * model itself under it from `mlir/convertFromBytecode`, while the view's
+ * own document is the elided text, whose entries are not blobs. A server
+ * that no longer holds it (restarted since) is asked to convert it again,
+ * once.
+ */
+export async function withModelUri<R>(manager: ServerManager, model: vscode.Uri,
+                                      send: (uri: string) => Promise<R>): Promise<R> {
+  const doc = await serverDocument(model);
+  if (!doc) throw new Error(`cannot open ${model.fsPath}`);
+  if (doc.uri.scheme !== BYTECODE_SCHEME) return send(doc.uri.toString());
+  const fileUri = model.with({ scheme: 'file' }).toString();
+  try {
+    return await send(fileUri);
+  } catch (e) {
+    const client = errorCode(e) === INVALID_PARAMS ? await manager.ready() : undefined;
+    if (!client) throw e;
+    await client.sendRequest('mlir/convertFromBytecode', { uri: fileUri });
+    return send(fileUri);
   }
 }

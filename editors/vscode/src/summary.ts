@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 
 import { ServerManager } from './client';
 import { modelSummary as cliSummary } from './cli';
-import { serverDocument } from './model-documents';
+import { withModelUri } from './model-documents';
 import { METHOD_NOT_FOUND, errorCode } from './requests';
 import { ModelSummary } from './resources';
 
@@ -22,15 +22,14 @@ export interface SummaryResult {
 
 export async function modelSummary(manager: ServerManager, model: vscode.Uri): Promise<SummaryResult> {
   if (!manager.lacks.has(SUMMARY_METHOD)) {
-    const doc = await serverDocument(model);
-    if (!doc) throw new Error(`cannot open ${model.fsPath}`);
     try {
-      const summary = await manager.request<ModelSummary>(SUMMARY_METHOD, { uri: doc.uri.toString() });
-      return { summary, source: 'server', uri: doc.uri.toString() };
+      return await withModelUri(manager, model, async (uri) => ({
+        summary: await manager.request<ModelSummary>(SUMMARY_METHOD, { uri }), source: 'server', uri,
+      }));
     } catch (e) {
       if (errorCode(e) !== METHOD_NOT_FOUND) throw e;
       manager.output.appendLine(`${SUMMARY_METHOD}: not supported by the server; using the mlirscope command line`);
     }
   }
-  return { summary: await cliSummary(manager, model.fsPath), source: 'cli' };
+  return { summary: await cliSummary(manager, model.fsPath), source: 'cli' as const };
 }

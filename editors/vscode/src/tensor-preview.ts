@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 
 import { ServerManager } from './client';
-import { serverDocument } from './model-documents';
+import { withModelUri } from './model-documents';
 import { Cancelled, errorMessage, requestWithProgress } from './requests';
 import { SliceChoice, TensorPreview, normalizeSlice } from './tensor-logic';
 
@@ -155,11 +155,9 @@ export class TensorPreviewPanel implements vscode.Disposable {
     try {
       const client = await this.manager.ready();
       if (!client) throw new Error('mlirscope-lsp is not running');
-      const doc = await serverDocument(this.target.model);
-      if (!doc) throw new Error(`cannot open ${this.target.model.fsPath}`);
-      const reply = await requestWithProgress<TensorPreview>(
-        client, PREVIEW_METHOD, previewParams(doc.uri.toString(), this.target, this.slice),
-        `mlirscope: preview of ${this.target.key}`, mine.token);
+      const reply = await withModelUri(this.manager, this.target.model, (uri) => requestWithProgress<TensorPreview>(
+        client, PREVIEW_METHOD, previewParams(uri, this.target, this.slice),
+        `mlirscope: preview of ${this.target.key}`, mine.token));
       if (this.inflight !== mine) return;
       this.last = reply;
       this.post();

@@ -321,3 +321,32 @@ test('summary: other server errors are reported, not hidden behind the CLI', asy
   await assert.rejects(modelSummary(manager as any, vscode.Uri.file(modelPath)), /not open in the server/);
   assert.equal(fs.existsSync(path.join(tmp, 'cli-args')), false);
 });
+
+test('an elided view is named by its file\'s uri; a server that lost it converts it again, once', async () => {
+  const { withModelUri } = await import('../src/model-documents');
+  const { workspace } = await import('./vscode-mock');
+  const bcPath = path.join(tmp, 'v.mlirbc');
+  fs.writeFileSync(bcPath, Buffer.from([0x4d, 0x4c, 0xef, 0x52, 6, 0]));
+  const model = vscode.Uri.file(bcPath);
+  workspace.textDocuments.push({ uri: model.with({ scheme: 'mlir.bytecode-mlir' }) as any });
+  const sent: { method: string; params: any }[] = [];
+  let held = false;
+  const manager = { ready: async () => ({ sendRequest: async (method: string, params: any) => {
+    sent.push({ method, params });
+    held = true;
+  } }) };
+  const asked: string[] = [];
+  const r = await withModelUri(manager as any, model, async (uri) => {
+    asked.push(uri);
+    if (!held) throw Object.assign(new Error('document is not open'), { code: INVALID_PARAMS });
+    return 'ok';
+  });
+  assert.equal(r, 'ok');
+  assert.deepEqual(asked, [`file://${bcPath}`, `file://${bcPath}`]);
+  assert.deepEqual(sent, [{ method: 'mlir/convertFromBytecode', params: { uri: `file://${bcPath}` } }]);
+  // Other errors, and a second refusal, reach the caller.
+  await assert.rejects(withModelUri(manager as any, model, async () => {
+    throw Object.assign(new Error("no resource 'x'"), { code: INVALID_PARAMS });
+  }), /no resource 'x'/);
+  workspace.textDocuments.length = 0;
+});
