@@ -4,7 +4,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-import { ServerManager } from './client';
+import { ServerManager, hoverStatistics } from './client';
 import { runCli } from './cli';
 import { activeModelUri, openFromDisk } from './large-files';
 import { withModelUri } from './model-documents';
@@ -167,6 +167,13 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
     } catch (e) {
       fail('mlirscope-view', e);
     }
+  });
+
+  add('mlirscope.toggleHoverStatistics', async () => {
+    // The change reaches the server through onDidChangeConfiguration (extension.ts).
+    const on = !hoverStatistics();
+    await vscode.workspace.getConfiguration('mlirscope').update('hoverStatistics', on, vscode.ConfigurationTarget.Global);
+    void vscode.window.setStatusBarMessage(`mlirscope: statistics in hovers ${on ? 'on' : 'off'}`, 3000);
   });
 
   add('mlirscope.model.refresh', () => view.refresh());
