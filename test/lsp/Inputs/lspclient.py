@@ -15,9 +15,9 @@ import time
 
 class Client:
     def __init__(self, argv, init_options=None, capabilities=None):
+        # stderr goes to the test's: a sanitizer's report shows in lit.
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.PIPE)
         self.inbox = queue.Queue()
         self.notifications = []
         self.next_id = 0
