@@ -44,8 +44,10 @@ static llvm::Error checkFile(const BlobJob &job, bool recheckFiles) {
 
 /// The axes drawn by default: the last two (rank 1: one row; rank 0: one
 /// cell), and checks of what the client chose.
-static llvm::Error chooseAxes(const PreviewRequest &request, int rank,
+static llvm::Error chooseAxes(const PreviewRequest &request,
+                              llvm::ArrayRef<int64_t> shape,
                               HeatmapRequest &out) {
+  int rank = int(shape.size());
   out.rowAxis = rank >= 2 ? rank - 2 : -1;
   out.colAxis = rank >= 1 ? rank - 1 : -1;
   if (request.rowAxis)
@@ -64,6 +66,11 @@ static llvm::Error chooseAxes(const PreviewRequest &request, int rank,
     return bad("rowAxis and colAxis must differ");
   if (!request.fixed.empty() && int(request.fixed.size()) != rank)
     return bad("fixed needs one index per axis");
+  for (int i = 0; i < int(request.fixed.size()); ++i)
+    if (i != out.rowAxis && i != out.colAxis &&
+        (request.fixed[i] < 0 || request.fixed[i] >= shape[i]))
+      return bad("fixed[" + llvm::Twine(i) +
+                 "] = " + llvm::Twine(request.fixed[i]) + " is out of range");
   out.fixed = request.fixed;
   if (out.fixed.empty())
     out.fixed.assign(rank, 0);
@@ -102,8 +109,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
       return;
     }
     view.emplace(*v);
-    if (llvm::Error e =
-            chooseAxes(request, int(view->getShape().size()), pool)) {
+    if (llvm::Error e = chooseAxes(request, view->getShape(), pool)) {
       error = std::move(e);
       return;
     }

@@ -747,7 +747,8 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
   if (bytecode)
     status.version = index.bytecodeVersion;
   status.fileBytes = summary.fileSize;
-  status.blobBytes = summary.blobBytes;
+  // Decoded weight bytes (a text file's hex takes twice as many).
+  status.blobBytes = summary.resourceBytes;
   status.resources = index.resources.size();
   std::string detail =
       bytecode ? "bytecode v" + std::to_string(index.bytecodeVersion) : "text";
@@ -755,13 +756,15 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
     detail += ", " + std::to_string(index.chunks.size()) + " chunks";
   detail += ", " + std::to_string(index.resources.size()) +
             (index.resources.size() == 1 ? " resource" : " resources") + ", " +
-            humanBytes(summary.blobBytes) + " weights";
+            humanBytes(summary.resourceBytes) + " weights";
   status.detail = std::move(detail);
 }
 
 llvm::StringRef MLIRScopeServer::getMode(const lsp::URIForFile &uri) {
   auto held = impl->models.find(uri.uri().str());
-  return held == impl->models.end() ? "text" : held->second.mode;
+  if (held == impl->models.end())
+    return "text";
+  return held->second.mode;
 }
 
 FileStatus MLIRScopeServer::getFileStatus(const lsp::URIForFile &uri) {
