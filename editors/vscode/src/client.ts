@@ -47,7 +47,7 @@ export class ServerManager implements vscode.Disposable {
   private readonly fileStatusEmitter = new vscode.EventEmitter<FileStatus>();
   readonly onDidChangeFileStatus = this.fileStatusEmitter.event;
   /**
-   * The running server speaks mlirscope-lsp's protocol extensions (it sent a
+   * The running server speaks docs/lsp-extensions.md (it sent a
    * fileStatus): it honours hoverStatistics itself, so hovers are not cut here.
    */
   speaksMlirscope = false;

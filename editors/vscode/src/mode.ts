@@ -36,7 +36,7 @@ export const MODE_TEXT: Record<FileMode, { text: string; tooltip: string }> = {
   none: { text: '', tooltip: '' },
 };
 
-/** `mlirscope/fileStatus` (mlirscope-lsp's protocol extensions): what the server says of a document. */
+/** `mlirscope/fileStatus` (docs/lsp-extensions.md): what the server says of a document. */
 export interface FileStatus {
   uri: string;
   state: 'parsing' | 'indexed' | 'error';

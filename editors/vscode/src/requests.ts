@@ -1,4 +1,4 @@
-// mlirscope-lsp's own requests (its protocol extensions, lsp/README.md): long
+// mlirscope-lsp's own requests (docs/lsp-extensions.md): long
 // ones with a progress notification whose Cancel cancels the request, and the
 // tests of a server's error that decide between it and a fallback.
 import * as vscode from 'vscode';

@@ -52,10 +52,12 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    // A .mlirbc's status may come under the file's uri (its conversion) or the view's (its document).
-    const serverStatus = uri && this.mode !== 'not-synced'
-      ? this.manager.fileStatus.get(uri.toString()) ?? this.manager.fileStatus.get(uri.with({ scheme: 'file' }).toString())
-      : undefined;
+    // An elided view's model is held under the file's uri (the extension
+    // converts it so): its status, when there is one, is the model's; the
+    // view's own document is only its elided text.
+    const candidates = !uri || this.mode === 'not-synced' ? []
+      : uri.scheme === BYTECODE_SCHEME ? [uri.with({ scheme: 'file' }), uri] : [uri];
+    const serverStatus = candidates.map((u) => this.manager.fileStatus.get(u.toString())).find((st) => st);
     const view = statusView(this.mode, serverStatus);
     let { text, tooltip } = view;
     this.item.command = this.mode === 'not-synced' ? 'mlirscope.openFromDisk' : view.error ? 'workbench.actions.view.problems' : undefined;

@@ -1,5 +1,5 @@
 // The tensor preview's data (the reply of `mlirscope/tensorPreview`,
-// the protocol extensions in lsp/README.md) and what is computed from it:
+// docs/lsp-extensions.md) and what is computed from it:
 // decoding, the heatmap's colours, axis choices. No `vscode` and no DOM:
 // bundled into both the extension and the webview's script, and unit-tested
 // directly.
