@@ -146,10 +146,13 @@ struct FileStatusParams {
 };
 llvm::json::Value toJSON(const FileStatusParams &p) {
   const FileStatus &s = p.status;
+  // An error's detail may quote bytes of a malformed file.
+  std::string detail =
+      llvm::json::isUTF8(s.detail) ? s.detail : llvm::json::fixUTF8(s.detail);
   llvm::json::Object o{{"uri", p.uri.uri()},
                        {"state", s.state},
                        {"mode", s.mode},
-                       {"detail", s.detail}};
+                       {"detail", std::move(detail)}};
   if (s.fileBytes)
     o["fileBytes"] = *s.fileBytes;
   if (s.blobBytes)
@@ -701,6 +704,8 @@ void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
       path, [&] { return server.openModel(uri, path, mode, status); });
   if (!text) {
     std::string message = llvm::toString(text.takeError());
+    if (!llvm::json::isUTF8(message))
+      message = llvm::json::fixUTF8(message);
     FileStatus failed;
     failed.state = "error";
     failed.mode = mode.str();
@@ -710,6 +715,10 @@ void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
         message, lsp::ErrorCode::RequestFailed));
   }
   sendFileStatus({uri, status});
+  // A key that is not UTF-8 cannot travel in JSON (nor show in an editor):
+  // its bytes become U+FFFD.
+  if (!llvm::json::isUTF8(*text))
+    *text = llvm::json::fixUTF8(*text);
   reply(llvm::json::Object{{"output", std::move(*text)}});
 }
 
