@@ -11,8 +11,8 @@
 #include "Document.h"
 
 #include "mlirscope/Convert.h"
-#include "mlirscope/NestingLimit.h"
 #include "mlirscope/MLIRBridge.h"
+#include "mlirscope/NestingLimit.h"
 #include "mlirscope/Rewrite.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -113,11 +113,9 @@ indexBytes(llvm::StringRef name, llvm::StringRef bytes) {
                               bytes.size()))));
 }
 
-llvm::Expected<std::string> MLIRScopeServer::elidedView(llvm::StringRef path) {
-  auto indexOr = indexFile(path);
-  if (!indexOr)
-    return indexOr.takeError();
-  const ModelIndex &index = **indexOr;
+/// The elided text view of `index` (a model read from `path`).
+static llvm::Expected<std::string> elidedView(const ModelIndex &index,
+                                              llvm::StringRef path) {
   if (index.format == ModelIndex::Format::Bytecode)
     if (llvm::Error e = checkNestingForMLIR(index))
       return std::move(e);
@@ -207,6 +205,23 @@ llvm::Expected<std::string> MLIRScopeServer::elidedView(llvm::StringRef path) {
     text += std::string(dialectGroups.empty() ? "" : ",\n") +
             "  external_resources: {\n" + externalGroups + "\n  }";
   text += "\n#-}\n";
+  return text;
+}
+
+llvm::Expected<std::string>
+MLIRScopeServer::openModel(const llvm::lsp::URIForFile &uri,
+                           llvm::StringRef path, llvm::StringRef mode,
+                           FileStatus &status) {
+  status.mode = mode.str();
+  auto indexOr = indexFile(path);
+  if (!indexOr)
+    return indexOr.takeError();
+  std::shared_ptr<ModelIndex> index = std::move(*indexOr);
+  auto text = elidedView(*index, path);
+  if (!text)
+    return text.takeError();
+  impl->models[uri.uri().str()] = {index, mode.str()};
+  status = getFileStatus(uri);
   return text;
 }
 

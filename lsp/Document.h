@@ -64,11 +64,14 @@ struct Document {
   std::vector<uint64_t> lineStarts;
 
   /// core's index of the text (null when the text cannot be indexed).
-  std::unique_ptr<ModelIndex> index;
-  std::unique_ptr<StatsCache> stats;
+  /// Shared with blob jobs running off the worker thread (BlobJob).
+  std::shared_ptr<ModelIndex> index;
+  /// Why `index` is null: core's one-line error.
+  std::string indexError;
+  std::shared_ptr<StatsCache> stats;
   /// For an elided view (see Bytecode.cpp): the model on disk it was made
   /// from, indexed on first use.
-  std::unique_ptr<ModelIndex> source;
+  std::shared_ptr<ModelIndex> source;
   bool sourceTried = false;
   std::vector<ResourceUse> uses;
   std::vector<ResourceEntry> entries;
@@ -175,6 +178,17 @@ struct MLIRScopeServer::Impl {
   /// Every dialect MLIR has; each document's context is made from it.
   mlir::DialectRegistry registry;
   std::map<std::string, std::unique_ptr<Document>> documents;
+  /// A model read from disk for a bytecode view (`mlir/convertFromBytecode`)
+  /// or a from-disk document (`mlirscope/openFile`), by the URI it is shown
+  /// under (URIForFile::uri()).
+  struct HeldModel {
+    std::shared_ptr<ModelIndex> index;
+    std::string mode; ///< "bytecode" or "disk"
+  };
+  std::map<std::string, HeldModel> models;
+  /// Statistics of blobs in files on disk (keyed by file identity).
+  std::shared_ptr<StatsCache> diskStats = std::make_shared<StatsCache>();
+  bool hoverStatistics = true;
   uint64_t progressThreshold = 64ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;
@@ -196,8 +210,6 @@ bool isElided(const Resource &resource);
 /// or null.
 const ModelIndex *getSourceModel(Document &doc);
 
-/// An InvalidParams error reply.
-llvm::Error invalidParams(const llvm::Twine &message);
 
 /// "f32[4x4]" (or the type's spelling when its element type is not known).
 std::string shortType(const Resource &resource);

@@ -40,7 +40,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
                                 const Resource *r,
                                 const ProgressCallback &progress,
                                 uint64_t kProgressBytes, bool recheckFiles,
-                                std::atomic<bool> *cancel) {
+                                bool statistics, std::atomic<bool> *cancel) {
   std::string md;
   llvm::raw_string_ostream os(md);
   os << "**dense_resource** `" << key << "`\n\n";
@@ -83,6 +83,11 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
     if (auto expected = expectedBlobSize(*r->type);
         expected && *expected != r->size)
       os << "\n**size mismatch:** the type needs " << *expected << " bytes\n";
+
+  // `hoverStatistics` off: what the index knows, and not a byte of the blob
+  // (a model on disk is not even stat'ed again).
+  if (!statistics)
+    return md;
 
   // A model on disk (an elided view's source) may have changed since it was
   // indexed: reading its mapping past a new end would raise SIGBUS.
@@ -367,9 +372,10 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
-      hover.contents.value = blobMarkdown(
-          doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), progress,
-          impl->progressThreshold, impl->recheckFiles, cancel);
+      hover.contents.value =
+          blobMarkdown(doc, u.key, doc.resourceFor(u.key, u.keySpan.begin),
+                       progress, impl->progressThreshold, impl->recheckFiles,
+                       impl->hoverStatistics, cancel);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)
@@ -377,7 +383,8 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       lsp::Hover hover(doc.rangeOf(e.keySpan));
       hover.contents.value =
           blobMarkdown(doc, e.key, &doc.index->resources[e.resource], progress,
-                       impl->progressThreshold, impl->recheckFiles, cancel);
+                       impl->progressThreshold, impl->recheckFiles,
+                       impl->hoverStatistics, cancel);
       return hover;
     }
   // The IR, as MLIR parsed it.

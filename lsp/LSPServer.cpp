@@ -1,8 +1,9 @@
 //===- LSPServer.cpp - JSON-RPC <-> MLIRScopeServer -----------------------===//
 
 #include "LSPServer.h"
-#include "mlirscope/FaultGuard.h"
+#include "BlobJobs.h"
 #include "Server.h"
+#include "mlirscope/FaultGuard.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
@@ -11,10 +12,12 @@
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/LSP/Transport.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -47,14 +50,120 @@ bool fromJSON(const llvm::json::Value &value, ConvertBytecodeParams &result,
          o.mapOptional("output", result.output);
 }
 
-/// `mlirscope/openFile`.
+/// `mlirscope/openFile`: `uri`, the URI the client shows the model under
+/// (default: the path's file: URI), is what fileStatus and mlirscope/summary
+/// know it by.
 struct OpenFileParams {
   std::string path;
+  std::optional<lsp::URIForFile> uri;
 };
 bool fromJSON(const llvm::json::Value &value, OpenFileParams &result,
               llvm::json::Path path) {
   llvm::json::ObjectMapper o(value, path);
-  return o && o.map("path", result.path);
+  return o && o.map("path", result.path) && o.mapOptional("uri", result.uri);
+}
+
+/// `initialize`, with mlirscope's `initializationOptions` (LLVM's
+/// InitializeParams drops them).
+struct InitializeWithOptions {
+  lsp::InitializeParams base;
+  std::optional<bool> hoverStatistics;
+};
+bool fromJSON(const llvm::json::Value &value, InitializeWithOptions &result,
+              llvm::json::Path path) {
+  if (!lsp::fromJSON(value, result.base, path))
+    return false;
+  if (const llvm::json::Object *o = value.getAsObject())
+    if (const llvm::json::Object *options =
+            o->getObject("initializationOptions"))
+      result.hoverStatistics = options->getBoolean("hoverStatistics");
+  return true;
+}
+
+/// `workspace/didChangeConfiguration`: `settings.mlirscope.*`.
+struct ConfigurationParams {
+  std::optional<bool> hoverStatistics;
+};
+bool fromJSON(const llvm::json::Value &value, ConfigurationParams &result,
+              llvm::json::Path) {
+  if (const llvm::json::Object *o = value.getAsObject())
+    if (const llvm::json::Object *settings = o->getObject("settings"))
+      if (const llvm::json::Object *ours = settings->getObject("mlirscope"))
+        result.hoverStatistics = ours->getBoolean("hoverStatistics");
+  return true;
+}
+
+/// `mlirscope/summary`.
+struct SummaryParams {
+  lsp::URIForFile uri;
+  std::optional<int64_t> chunk;
+};
+bool fromJSON(const llvm::json::Value &value, SummaryParams &result,
+              llvm::json::Path path) {
+  llvm::json::ObjectMapper o(value, path);
+  return o && o.map("uri", result.uri) && o.mapOptional("chunk", result.chunk);
+}
+
+/// `mlirscope/tensorPreview` and `mlirscope/exportResource`.
+struct BlobParams {
+  lsp::URIForFile uri;
+  std::string key;
+  std::optional<int64_t> chunk, rowAxis, colAxis, maxCells, bins;
+  std::optional<std::vector<int64_t>> fixed;
+  std::optional<std::string> path, format;
+  /// A string or a number, as the client chose.
+  std::optional<llvm::json::Value> workDoneToken;
+};
+bool fromJSON(const llvm::json::Value &value, BlobParams &result,
+              llvm::json::Path path) {
+  llvm::json::ObjectMapper o(value, path);
+  if (!o || !o.map("uri", result.uri) || !o.map("key", result.key) ||
+      !o.mapOptional("chunk", result.chunk) ||
+      !o.mapOptional("rowAxis", result.rowAxis) ||
+      !o.mapOptional("colAxis", result.colAxis) ||
+      !o.mapOptional("maxCells", result.maxCells) ||
+      !o.mapOptional("bins", result.bins) ||
+      !o.mapOptional("fixed", result.fixed) ||
+      !o.mapOptional("path", result.path) ||
+      !o.mapOptional("format", result.format))
+    return false;
+  if (const llvm::json::Value *token =
+          value.getAsObject()->get("workDoneToken")) {
+    if (token->kind() != llvm::json::Value::String &&
+        token->kind() != llvm::json::Value::Number) {
+      path.field("workDoneToken").report("expected a string or a number");
+      return false;
+    }
+    result.workDoneToken = *token;
+  }
+  return true;
+}
+
+/// `mlirscope/fileStatus`.
+struct FileStatusParams {
+  lsp::URIForFile uri;
+  FileStatus status;
+};
+llvm::json::Value toJSON(const FileStatusParams &p) {
+  const FileStatus &s = p.status;
+  // An error's detail may quote bytes of a malformed file.
+  std::string detail =
+      llvm::json::isUTF8(s.detail) ? s.detail : llvm::json::fixUTF8(s.detail);
+  llvm::json::Object o{{"uri", p.uri.uri()},
+                       {"state", s.state},
+                       {"mode", s.mode},
+                       {"detail", std::move(detail)}};
+  if (s.fileBytes)
+    o["fileBytes"] = *s.fileBytes;
+  if (s.blobBytes)
+    o["blobBytes"] = *s.blobBytes;
+  if (s.resources)
+    o["resources"] = *s.resources;
+  if (s.format)
+    o["format"] = *s.format;
+  if (s.version)
+    o["version"] = *s.version;
+  return o;
 }
 
 /// `textDocument/foldingRange`.
@@ -69,7 +178,7 @@ bool fromJSON(const llvm::json::Value &value, FoldingRangeParams &result,
 
 /// `$/progress` with a WorkDoneProgress value.
 struct ProgressParams {
-  std::string token;
+  llvm::json::Value token = nullptr;
   llvm::json::Object value;
 };
 llvm::json::Value toJSON(const ProgressParams &p) {
@@ -135,8 +244,15 @@ struct LSPServer {
   LSPServer(MLIRScopeServer &server, const LSPServerOptions &options)
       : server(server), options(options) {}
 
-  void onInitialize(const lsp::InitializeParams &params,
+  void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
+  void onDidChangeConfiguration(const ConfigurationParams &params) {
+    if (!params.hoverStatistics)
+      return;
+    post([this, on = *params.hoverStatistics] {
+      server.setHoverStatistics(on);
+    });
+  }
   void onInitialized(const lsp::InitializedParams &) {}
   void onShutdown(const lsp::NoParams &, Callback<std::nullptr_t> reply) {
     postRequest<std::nullptr_t>(
@@ -215,6 +331,22 @@ struct LSPServer {
                              Callback<llvm::json::Value> reply);
   void onConvertToBytecode(const ConvertBytecodeParams &params,
                            Callback<llvm::json::Value> reply);
+  /// Worker: indexes the model at `path` for `uri`, holds it, and replies
+  /// its elided view; fileStatus before and after.
+  void openModel(const lsp::URIForFile &uri, const std::string &path,
+                 llvm::StringRef mode, Callback<llvm::json::Value> reply);
+  void onSummary(const SummaryParams &params,
+                 Callback<llvm::json::Value> reply);
+  void onTensorPreview(const BlobParams &params,
+                       Callback<llvm::json::Value> reply);
+  void onExportResource(const BlobParams &params,
+                        Callback<llvm::json::Value> reply);
+  /// Worker: runs `fn` on a thread of its own (see BlobJobs.h). In sync
+  /// mode the worker counts as busy until it ends.
+  void runJob(llvm::unique_function<void()> fn);
+  /// `$/progress` on the client's token from a job: begin now, a report
+  /// for each new percent, end when the returned object goes.
+  struct JobProgressReporter;
   void onOpenFile(const OpenFileParams &params,
                   Callback<llvm::json::Value> reply);
   void convertToBytecode(const ConvertBytecodeParams &params,
@@ -289,6 +421,7 @@ struct LSPServer {
   LSPServerOptions options;
   OutgoingNotification<lsp::PublishDiagnosticsParams> publishDiagnostics;
   OutgoingNotification<ProgressParams> sendProgress;
+  OutgoingNotification<FileStatusParams> sendFileStatus;
   lsp::OutgoingRequest<CreateProgressParams> createProgress;
   /// Worker only.
   bool workDoneProgress = false;
@@ -301,6 +434,11 @@ struct LSPServer {
   std::condition_variable wake, idle;
   std::deque<llvm::unique_function<void()>> tasks;
   bool busy = false, stopping = false;
+  /// Threads of blob jobs (runJob), those that ended to be joined, and how
+  /// many still run.
+  std::list<std::thread> jobs;
+  std::vector<std::thread::id> endedJobs;
+  unsigned jobsRunning = 0;
   /// Parses waiting for their due time, by file path.
   std::map<std::string, PendingParse> pending;
   /// The version of each open document in the latest didOpen/didChange the
@@ -314,13 +452,17 @@ struct LSPServer {
 static llvm::json::Value
 initializeResult(const lsp::ClientCapabilities &client);
 
-void LSPServer::onInitialize(const lsp::InitializeParams &params,
+void LSPServer::onInitialize(const InitializeWithOptions &params,
                              Callback<llvm::json::Value> reply) {
-  lsp::ClientCapabilities client = params.capabilities;
+  lsp::ClientCapabilities client = params.base.capabilities;
+  std::optional<bool> hoverStatistics = params.hoverStatistics;
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
-      [this, client](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+      [this, client, hoverStatistics](Callback<llvm::json::Value> reply,
+                                      std::atomic<bool> &) {
         workDoneProgress = client.workDoneProgress;
+        if (hoverStatistics)
+          server.setHoverStatistics(*hoverStatistics);
         reply(initializeResult(client));
       });
 }
@@ -520,11 +662,6 @@ static llvm::Expected<T> guarded(llvm::StringRef path,
   return std::move(*result);
 }
 
-static llvm::Expected<std::string> guardedElidedView(MLIRScopeServer &server,
-                                                     llvm::StringRef path) {
-  return guarded<std::string>(path, [&] { return server.elidedView(path); });
-}
-
 /// convertToBytecode under the guard. After a fault the save refused to
 /// commit (AtomicFile), so `out` is still what it was: left alone, it may be
 /// the user's model itself.
@@ -548,13 +685,41 @@ void LSPServer::onConvertFromBytecode(const ConvertBytecodeParams &params,
   std::string path = params.uri.file().str();
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
-      [this, path](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
-        auto text = guardedElidedView(server, path);
-        if (!text)
-          return reply(llvm::make_error<lsp::LSPError>(
-              llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
-        reply(llvm::json::Object{{"output", std::move(*text)}});
+      [this, uri = params.uri, path](Callback<llvm::json::Value> reply,
+                                     std::atomic<bool> &) {
+        openModel(uri, path, "bytecode", std::move(reply));
       });
+}
+
+void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
+                          llvm::StringRef mode,
+                          Callback<llvm::json::Value> reply) {
+  FileStatus parsing;
+  parsing.state = "parsing";
+  parsing.mode = mode.str();
+  parsing.detail = "indexing " + path;
+  sendFileStatus({uri, parsing});
+  FileStatus status;
+  auto text = guarded<std::string>(
+      path, [&] { return server.openModel(uri, path, mode, status); });
+  if (!text) {
+    std::string message = llvm::toString(text.takeError());
+    if (!llvm::json::isUTF8(message))
+      message = llvm::json::fixUTF8(message);
+    FileStatus failed;
+    failed.state = "error";
+    failed.mode = mode.str();
+    failed.detail = message;
+    sendFileStatus({uri, failed});
+    return reply(llvm::make_error<lsp::LSPError>(
+        message, lsp::ErrorCode::RequestFailed));
+  }
+  sendFileStatus({uri, status});
+  // A key that is not UTF-8 cannot travel in JSON (nor show in an editor):
+  // its bytes become U+FFFD.
+  if (!llvm::json::isUTF8(*text))
+    *text = llvm::json::fixUTF8(*text);
+  reply(llvm::json::Object{{"output", std::move(*text)}});
 }
 
 void LSPServer::onConvertToBytecode(const ConvertBytecodeParams &params,
@@ -616,15 +781,194 @@ void LSPServer::convertToBytecode(const ConvertBytecodeParams &params,
 void LSPServer::onOpenFile(const OpenFileParams &params,
                            Callback<llvm::json::Value> reply) {
   std::string path = params.path;
+  std::optional<lsp::URIForFile> uri = params.uri;
+  if (!uri) {
+    llvm::SmallString<256> absolute(path);
+    llvm::sys::fs::make_absolute(absolute);
+    auto fromPath = lsp::URIForFile::fromFile(absolute);
+    if (!fromPath)
+      return reply(llvm::make_error<lsp::LSPError>(
+          llvm::toString(fromPath.takeError()), lsp::ErrorCode::InvalidParams));
+    uri = *fromPath;
+  }
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
-      [this, path](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
-        auto text = guardedElidedView(server, path);
-        if (!text)
-          return reply(llvm::make_error<lsp::LSPError>(
-              llvm::toString(text.takeError()), lsp::ErrorCode::RequestFailed));
-        reply(llvm::json::Object{{"output", std::move(*text)}});
+      [this, path, uri = *uri](Callback<llvm::json::Value> reply,
+                               std::atomic<bool> &) {
+        openModel(uri, path, "disk", std::move(reply));
       });
+}
+
+//===----------------------------------------------------------------------===//
+// Summary, tensor preview, export
+//===----------------------------------------------------------------------===//
+
+/// A chunk number from the client (1-based, as `--chunk`).
+static llvm::Expected<std::optional<uint32_t>>
+chunkParam(std::optional<int64_t> chunk) {
+  if (!chunk)
+    return std::nullopt;
+  if (*chunk < 1 || *chunk > UINT32_MAX)
+    return invalidParams("chunk numbers start at 1");
+  return uint32_t(*chunk);
+}
+
+void LSPServer::onSummary(const SummaryParams &params,
+                          Callback<llvm::json::Value> reply) {
+  postRequest<llvm::json::Value>(
+      params.uri, std::move(reply),
+      [this, params](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        auto chunk = chunkParam(params.chunk);
+        if (!chunk)
+          return reply(chunk.takeError());
+        // A from-disk model may shrink while its IR is read.
+        std::optional<llvm::Expected<llvm::json::Value>> result;
+        if (runGuarded([&] {
+              result.emplace(server.getSummary(params.uri, *chunk));
+            })) {
+          if (!*result)
+            llvm::consumeError(result->takeError());
+          return reply(llvm::make_error<lsp::LSPError>(
+              params.uri.file().str() +
+                  ": changed on disk while it was read; reopen it",
+              lsp::ErrorCode::RequestFailed));
+        }
+        reply(std::move(*result));
+      });
+}
+
+struct LSPServer::JobProgressReporter {
+  JobProgressReporter(LSPServer &lsp, std::optional<llvm::json::Value> token,
+                      std::string title)
+      : lsp(lsp), token(std::move(token)) {
+    if (this->token)
+      lsp.sendProgress({*this->token, llvm::json::Object{{"kind", "begin"},
+                                                         {"title", title},
+                                                         {"cancellable", true},
+                                                         {"percentage", 0}}});
+  }
+  ~JobProgressReporter() {
+    if (token)
+      lsp.sendProgress({*token, llvm::json::Object{{"kind", "end"}}});
+  }
+  /// Called on the job's thread only.
+  JobProgress callback() {
+    if (!token)
+      return {};
+    return [this](double fraction) {
+      int percent = int(std::clamp(fraction, 0.0, 1.0) * 100);
+      if (percent <= last)
+        return;
+      last = percent;
+      lsp.sendProgress({*token, llvm::json::Object{{"kind", "report"},
+                                                   {"percentage", percent}}});
+    };
+  }
+  LSPServer &lsp;
+  std::optional<llvm::json::Value> token;
+  int last = 0;
+};
+
+void LSPServer::onTensorPreview(const BlobParams &params,
+                                Callback<llvm::json::Value> reply) {
+  postRequest<llvm::json::Value>(
+      params.uri, std::move(reply),
+      [this, params](Callback<llvm::json::Value> reply,
+                     std::atomic<bool> &cancel) {
+        auto chunk = chunkParam(params.chunk);
+        if (!chunk)
+          return reply(chunk.takeError());
+        PreviewRequest request;
+        if (params.rowAxis)
+          request.rowAxis =
+              int(std::clamp<int64_t>(*params.rowAxis, -2, 1 << 20));
+        if (params.colAxis)
+          request.colAxis =
+              int(std::clamp<int64_t>(*params.colAxis, -2, 1 << 20));
+        if (params.fixed)
+          request.fixed = *params.fixed;
+        request.maxCells = unsigned(
+            std::clamp<int64_t>(params.maxCells.value_or(256), 1, 2048));
+        request.bins =
+            unsigned(std::clamp<int64_t>(params.bins.value_or(64), 1, 4096));
+        auto job = server.findBlob(params.uri, params.key, *chunk);
+        if (!job)
+          return reply(job.takeError());
+        bool recheck = server.getRecheckFiles();
+        runJob([this, job = std::move(*job), request, recheck,
+                token = params.workDoneToken, reply = std::move(reply),
+                cancel = &cancel]() mutable {
+          std::optional<llvm::Expected<llvm::json::Value>> result;
+          {
+            JobProgressReporter progress(*this, token,
+                                         "preview of " + job.resource->key);
+            result.emplace(previewTensor(job, request, recheck,
+                                         progress.callback(), cancel));
+          }
+          reply(std::move(*result));
+        });
+      });
+}
+
+void LSPServer::onExportResource(const BlobParams &params,
+                                 Callback<llvm::json::Value> reply) {
+  postRequest<llvm::json::Value>(
+      params.uri, std::move(reply),
+      [this, params](Callback<llvm::json::Value> reply,
+                     std::atomic<bool> &cancel) {
+        auto chunk = chunkParam(params.chunk);
+        if (!chunk)
+          return reply(chunk.takeError());
+        if (!options.allowFileOutput)
+          return reply(invalidParams("this server does not write files"));
+        if (!params.path || !llvm::sys::path::is_absolute(*params.path))
+          return reply(invalidParams("path must be an absolute path"));
+        if (params.format && *params.format != "npy")
+          return reply(invalidParams("format must be \"npy\""));
+        auto job = server.findBlob(params.uri, params.key, *chunk);
+        if (!job)
+          return reply(job.takeError());
+        bool recheck = server.getRecheckFiles();
+        runJob([this, job = std::move(*job), path = *params.path, recheck,
+                token = params.workDoneToken, reply = std::move(reply),
+                cancel = &cancel]() mutable {
+          std::optional<llvm::Expected<uint64_t>> bytes;
+          {
+            JobProgressReporter progress(*this, token,
+                                         "export of " + job.resource->key);
+            bytes.emplace(
+                exportTensor(job, path, recheck, progress.callback(), cancel));
+          }
+          if (!*bytes)
+            return reply(bytes->takeError());
+          // Written and renamed: a cancel that came too late to stop it gets
+          // the result (the file is there), not RequestCancelled.
+          cancel->store(false);
+          reply(llvm::json::Object{{"path", path}, {"bytes", **bytes}});
+        });
+      });
+}
+
+void LSPServer::runJob(llvm::unique_function<void()> fn) {
+  std::lock_guard<std::mutex> lock(mutex);
+  // Threads that ended are joined here (at once: they only had to exit).
+  for (std::thread::id id : endedJobs)
+    for (auto it = jobs.begin(); it != jobs.end(); ++it)
+      if (it->get_id() == id) {
+        it->join();
+        jobs.erase(it);
+        break;
+      }
+  endedJobs.clear();
+  ++jobsRunning;
+  jobs.emplace_back([this, fn = std::move(fn)]() mutable {
+    fn();
+    fn = nullptr; // its captures (the reply, the index) go before idle
+    std::lock_guard<std::mutex> lock(mutex);
+    endedJobs.push_back(std::this_thread::get_id());
+    --jobsRunning;
+    idle.notify_all();
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -636,7 +980,7 @@ void LSPServer::post(llvm::unique_function<void()> task) {
   tasks.push_back(std::move(task));
   wake.notify_all();
   if (options.sync)
-    idle.wait(lock, [&] { return tasks.empty() && !busy; });
+    idle.wait(lock, [&] { return tasks.empty() && !busy && jobsRunning == 0; });
 }
 
 template <typename T>
@@ -738,6 +1082,16 @@ void LSPServer::stop() {
   }
   if (worker.joinable())
     worker.join();
+  // What is still in flight now runs on a job thread: cancel and join it.
+  std::list<std::thread> running;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto &[id, flag] : inFlight)
+      flag->store(true);
+    running = std::move(jobs);
+  }
+  for (std::thread &t : running)
+    t.join();
 }
 
 void LSPServer::schedule(PendingParse parse) {
@@ -750,9 +1104,15 @@ void LSPServer::schedule(PendingParse parse) {
 }
 
 void LSPServer::parseNow(PendingParse parse) {
+  FileStatus parsing;
+  parsing.state = "parsing";
+  parsing.mode = server.getMode(parse.uri).str();
+  parsing.detail = "indexing " + parse.uri.file().str();
+  sendFileStatus({parse.uri, parsing});
   lsp::PublishDiagnosticsParams diags(parse.uri, parse.version);
   server.addOrUpdateDocument(parse.uri, parse.text, parse.version,
                              diags.diagnostics);
+  sendFileStatus({parse.uri, server.getFileStatus(parse.uri)});
   std::string().swap(parse.text);
   bool latest;
   {
@@ -829,6 +1189,11 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
                  &LSPServer::onConvertFromBytecode);
   handler.method("mlir/convertToBytecode", &s, &LSPServer::onConvertToBytecode);
   handler.method("mlirscope/openFile", &s, &LSPServer::onOpenFile);
+  handler.method("mlirscope/summary", &s, &LSPServer::onSummary);
+  handler.method("mlirscope/tensorPreview", &s, &LSPServer::onTensorPreview);
+  handler.method("mlirscope/exportResource", &s, &LSPServer::onExportResource);
+  handler.notification("workspace/didChangeConfiguration", &s,
+                       &LSPServer::onDidChangeConfiguration);
 
   // Replies to input that was not JSON-RPC (made up by the input filter).
   handler.method(kParseErrorMethod, &s, &LSPServer::onParseError);
@@ -838,6 +1203,8 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
       handler.outgoingNotification<lsp::PublishDiagnosticsParams>(
           "textDocument/publishDiagnostics");
   s.sendProgress = handler.outgoingNotification<ProgressParams>("$/progress");
+  s.sendFileStatus =
+      handler.outgoingNotification<FileStatusParams>("mlirscope/fileStatus");
   s.createProgress =
       handler.outgoingRequest<CreateProgressParams, std::nullptr_t>(
           "window/workDoneProgress/create",

@@ -6,6 +6,7 @@
 #include "mlirscope/MLIRBridge.h"
 #include "mlirscope/NestingLimit.h"
 #include "mlirscope/Summary.h"
+#include "mlirscope/SummaryJson.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -18,6 +19,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cstring>
+#include <set>
 
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
@@ -442,6 +444,12 @@ void MLIRScopeServer::setRecheckFiles(bool recheck) {
   impl->recheckFiles = recheck;
 }
 
+bool MLIRScopeServer::getRecheckFiles() const { return impl->recheckFiles; }
+
+void MLIRScopeServer::setHoverStatistics(bool on) {
+  impl->hoverStatistics = on;
+}
+
 std::optional<std::string>
 MLIRScopeServer::getDocumentText(const lsp::URIForFile &uri) {
   auto it = impl->documents.find(uri.file().str());
@@ -639,7 +647,7 @@ void MLIRScopeServer::addOrUpdateDocument(
     for (const char *p = d.text.data(), *end = p + d.text.size();
          (p = static_cast<const char *>(std::memchr(p, '\n', end - p)));)
       d.lineStarts.push_back(++p - d.text.data());
-  d.stats = std::make_unique<StatsCache>();
+  d.stats = std::make_shared<StatsCache>();
 
   // core's index, over the editor's text rather than the file on disk. Its
   // IR comes from the lexical scan: the server parses each chunk itself
@@ -653,11 +661,14 @@ void MLIRScopeServer::addOrUpdateDocument(
     llvm::handleAllErrors(
         index.takeError(),
         [&](const FormatError &e) {
+          llvm::raw_string_ostream os(d.indexError);
+          e.log(os);
           diagnostics.push_back(makeDiag(d, {e.getOffset(), e.getOffset() + 1},
                                          lsp::DiagnosticSeverity::Error,
                                          "expected " + e.getExpected()));
         },
         [&](const llvm::ErrorInfoBase &e) {
+          d.indexError = e.message();
           diagnostics.push_back(
               makeDiag(d, {0, 0}, lsp::DiagnosticSeverity::Error, e.message()));
         });
@@ -714,10 +725,183 @@ void MLIRScopeServer::addOrUpdateDocument(
 
 std::optional<int64_t>
 MLIRScopeServer::removeDocument(const lsp::URIForFile &uri) {
+  impl->models.erase(uri.uri().str());
   auto it = impl->documents.find(uri.file().str());
   if (it == impl->documents.end())
     return std::nullopt;
   int64_t version = it->second->version;
   impl->documents.erase(it);
   return version;
+}
+
+//===----------------------------------------------------------------------===//
+// File status, summary, blobs of a document
+//===----------------------------------------------------------------------===//
+
+/// Fills what `status` says about a model indexed without error.
+static void describeModel(const ModelIndex &index, FileStatus &status) {
+  ModelSummary summary = summarize(index, 0);
+  bool bytecode = index.format == ModelIndex::Format::Bytecode;
+  status.state = "indexed";
+  status.format = bytecode ? "bytecode" : "text";
+  if (bytecode)
+    status.version = index.bytecodeVersion;
+  status.fileBytes = summary.fileSize;
+  // Decoded weight bytes (a text file's hex takes twice as many).
+  status.blobBytes = summary.resourceBytes;
+  status.resources = index.resources.size();
+  std::string detail =
+      bytecode ? "bytecode v" + std::to_string(index.bytecodeVersion) : "text";
+  if (index.isSplit())
+    detail += ", " + std::to_string(index.chunks.size()) + " chunks";
+  detail += ", " + std::to_string(index.resources.size()) +
+            (index.resources.size() == 1 ? " resource" : " resources") + ", " +
+            humanBytes(summary.resourceBytes) + " weights";
+  status.detail = std::move(detail);
+}
+
+llvm::StringRef MLIRScopeServer::getMode(const lsp::URIForFile &uri) {
+  auto held = impl->models.find(uri.uri().str());
+  if (held == impl->models.end())
+    return "text";
+  return held->second.mode;
+}
+
+FileStatus MLIRScopeServer::getFileStatus(const lsp::URIForFile &uri) {
+  FileStatus status;
+  auto held = impl->models.find(uri.uri().str());
+  if (held != impl->models.end()) {
+    status.mode = held->second.mode;
+    describeModel(*held->second.index, status);
+    return status;
+  }
+  status.mode = "text";
+  auto it = impl->documents.find(uri.file().str());
+  if (it == impl->documents.end()) {
+    status.state = "error";
+    status.detail = "document is not open: " + uri.uri().str();
+    return status;
+  }
+  const Document &doc = *it->second;
+  if (!doc.index) {
+    status.state = "error";
+    status.detail = doc.indexError;
+    return status;
+  }
+  describeModel(*doc.index, status);
+  return status;
+}
+
+/// The one-line text of an index error (consumed).
+static std::string errorText(llvm::Error e) {
+  std::string text = llvm::toString(std::move(e));
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+llvm::Expected<llvm::json::Value>
+MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
+                            std::optional<uint32_t> chunk) {
+  IndexOptions options;
+  if (chunk) {
+    if (*chunk == 0)
+      return invalidParams("chunk numbers start at 1");
+    options.chunk = *chunk - 1;
+  }
+  std::shared_ptr<ModelIndex> index;
+  auto held = impl->models.find(uri.uri().str());
+  if (held != impl->models.end()) {
+    // The model's own file, indexed as the CLI indexes it; again only to
+    // look at one chunk.
+    index = held->second.index;
+    if (chunk) {
+      auto one = indexFile(index->file->getPath(), options);
+      if (!one)
+        return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
+                                               lsp::ErrorCode::RequestFailed);
+      index = std::move(*one);
+    }
+  } else {
+    auto doc = impl->getDocument(uri);
+    if (!doc)
+      return doc.takeError();
+    // The buffer as the editor has it, indexed as the CLI indexes a file
+    // (with MLIR's parse: the document's own index has only the lexical
+    // scan's op counts).
+    auto one = indexMapped((*doc)->textFile, options);
+    if (!one)
+      return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
+                                             lsp::ErrorCode::RequestFailed);
+    index = std::move(*one);
+  }
+  return summaryToJson(*index, summarize(*index, 10));
+}
+
+/// The blob `key` of `index` (in 0-based `chunk` of a split text).
+static llvm::Expected<const Resource *> findKey(const ModelIndex &index,
+                                                llvm::StringRef key,
+                                                std::optional<uint32_t> chunk,
+                                                llvm::StringRef uri) {
+  const Resource *found = nullptr;
+  std::set<uint32_t> chunks;
+  for (const Resource &r : index.resources) {
+    if (r.key != key || (chunk && r.chunk != *chunk))
+      continue;
+    chunks.insert(r.chunk);
+    // A later entry for a key replaces an earlier one, as MLIR reads it.
+    if (!found || found->chunk == r.chunk)
+      found = &r;
+  }
+  if (!found)
+    return invalidParams("no resource '" + key + "' in " + uri +
+                         (chunk ? " chunk " + std::to_string(*chunk + 1) : ""));
+  if (chunks.size() > 1)
+    return invalidParams("resource '" + key + "' is in " +
+                         std::to_string(chunks.size()) + " chunks of " + uri +
+                         "; choose one with chunk");
+  if (found->kind != ResourceKind::Blob)
+    return invalidParams("resource '" + key + "' is not a blob");
+  return found;
+}
+
+llvm::Expected<BlobJob>
+MLIRScopeServer::findBlob(const lsp::URIForFile &uri, llvm::StringRef key,
+                          std::optional<uint32_t> chunk) {
+  if (chunk && *chunk == 0)
+    return invalidParams("chunk numbers start at 1");
+  std::optional<uint32_t> chunk0;
+  if (chunk)
+    chunk0 = *chunk - 1;
+  BlobJob job;
+  auto held = impl->models.find(uri.uri().str());
+  if (held != impl->models.end()) {
+    job.index = held->second.index;
+    job.onDisk = true;
+    job.stats = impl->diskStats;
+  } else {
+    auto doc = impl->getDocument(uri);
+    if (!doc)
+      return doc.takeError();
+    Document &d = **doc;
+    if (!d.index)
+      return llvm::make_error<lsp::LSPError>(d.indexError,
+                                             lsp::ErrorCode::RequestFailed);
+    job.index = d.index;
+    job.stats = d.stats;
+    // An elided view: the blob is in the model the view was made from.
+    auto r = findKey(*d.index, key, chunk0, uri.uri());
+    if (r && isElided(**r) && getSourceModel(d)) {
+      job.index = d.source;
+      job.onDisk = true;
+      job.stats = impl->diskStats;
+      chunk0.reset();
+    } else if (!r) {
+      return r.takeError();
+    }
+  }
+  auto r = findKey(*job.index, key, chunk0, uri.uri());
+  if (!r)
+    return r.takeError();
+  job.resource = *r;
+  return job;
 }

@@ -12,6 +12,8 @@
 #ifndef MLIRSCOPE_LSP_SERVER_H
 #define MLIRSCOPE_LSP_SERVER_H
 
+#include "mlirscope/ModelIndex.h"
+
 #include "llvm/Support/Error.h"
 #include "llvm/Support/LSP/Protocol.h"
 
@@ -24,8 +26,8 @@
 
 namespace mlirscope {
 struct MLIRBridge;
+class StatsCache;
 namespace lspserver {
-
 
 /// A folding range (not in llvm/Support/LSP/Protocol.h).
 struct FoldingRange {
@@ -33,6 +35,32 @@ struct FoldingRange {
   std::string kind; ///< "region", "comment", "imports", or empty.
 };
 llvm::json::Value toJSON(const FoldingRange &range);
+
+/// What `mlirscope/fileStatus` says about a document (see
+/// docs/lsp-extensions.md).
+struct FileStatus {
+  std::string state; ///< "parsing", "indexed" or "error"
+  std::string mode;  ///< "text", "bytecode" or "disk"
+  /// One line for a status bar; for "error" the error itself.
+  std::string detail;
+  std::optional<uint64_t> fileBytes, blobBytes, resources, version;
+  std::optional<std::string> format; ///< "text" or "bytecode"
+};
+
+/// One blob to read off the worker thread: what it needs, owned, so that the
+/// document may change or close meanwhile.
+struct BlobJob {
+  std::shared_ptr<const ModelIndex> index;
+  const Resource *resource = nullptr;
+  /// Statistics already computed for this file (never shared across files
+  /// whose identity could repeat: an editor's buffer gets its own).
+  std::shared_ptr<StatsCache> stats;
+  /// A model on disk: stat it again before reading (FaultGuard.h).
+  bool onDisk = false;
+};
+
+/// An InvalidParams error reply.
+llvm::Error invalidParams(const llvm::Twine &message);
 
 /// Progress of a long job: (title, bytes done, bytes total).
 using ProgressCallback =
@@ -50,13 +78,23 @@ public:
   /// file is unchanged since it was indexed (default; see FaultGuard.h).
   /// Off only for tests of the SIGBUS guard behind that check.
   void setRecheckFiles(bool recheck);
+  bool getRecheckFiles() const;
+  /// Whether hovers on blobs compute statistics (reading the blob's bytes);
+  /// off, they show type, size and offset only (`hoverStatistics`).
+  void setHoverStatistics(bool on);
 
   /// Adds or replaces a document and returns its diagnostics.
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
                            llvm::StringRef text, int64_t version,
                            std::vector<llvm::lsp::Diagnostic> &diagnostics);
-  /// Removes a document; returns its version, or nullopt if it was not open.
+  /// Removes a document (and the model held for its URI, see openModel);
+  /// returns its version, or nullopt if it was not open.
   std::optional<int64_t> removeDocument(const llvm::lsp::URIForFile &uri);
+  /// The file status of `uri` once indexed: the model held for it if any
+  /// (mode "bytecode" or "disk"), else its open text ("text").
+  FileStatus getFileStatus(const llvm::lsp::URIForFile &uri);
+  /// The mode of `uri`: that of the model held for it, else "text".
+  llvm::StringRef getMode(const llvm::lsp::URIForFile &uri);
 
   /// Queries on an open document. They fail (InvalidParams) for documents
   /// that are not open and for positions outside the document. A hover's
@@ -85,9 +123,26 @@ public:
   getCodeActions(const llvm::lsp::URIForFile &uri,
                  const llvm::lsp::CodeActionContext &context);
 
-  /// The elided text view of the model at `path` (bytecode or text): the IR
-  /// with each blob's data replaced by a one-line summary string.
-  llvm::Expected<std::string> elidedView(llvm::StringRef path);
+  /// Indexes the model at `path` (bytecode or text), holds it for `uri` (a
+  /// bytecode view, mode "bytecode", or a from-disk document, "disk") and
+  /// returns its elided text view: the IR with each blob's data replaced by
+  /// a one-line summary string. `status` describes the model.
+  llvm::Expected<std::string> openModel(const llvm::lsp::URIForFile &uri,
+                                        llvm::StringRef path,
+                                        llvm::StringRef mode,
+                                        FileStatus &status);
+  /// `mlirscope/summary`: what `mlirscope inspect --summary --json` prints
+  /// for the model held for `uri` (its file), else for the open text of
+  /// `uri`; `chunk` is 1-based as `--chunk`. InvalidParams for an unknown
+  /// URI.
+  llvm::Expected<llvm::json::Value> getSummary(const llvm::lsp::URIForFile &uri,
+                                               std::optional<uint32_t> chunk);
+  /// The blob `key` (in `chunk`, 1-based, of a split text) of the model held
+  /// for `uri` or of its open text (an elided entry: of the model on disk
+  /// the text was made from).
+  llvm::Expected<BlobJob> findBlob(const llvm::lsp::URIForFile &uri,
+                                   llvm::StringRef key,
+                                   std::optional<uint32_t> chunk);
   /// Converts the elided text `text` back to bytecode, taking each blob from
   /// the bytecode model at `sourcePath` by key, and writes it to `outPath`.
   llvm::Error convertToBytecode(llvm::StringRef sourcePath,

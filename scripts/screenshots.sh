@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Makes the README's screenshots of mlirscope-view (docs/images/viewer-*.png)
-# the way the tests drive it: a generated transformer, a --script of UI
-# actions, on its own Xvfb display with Mesa's software OpenGL.
+# Makes the README's screenshots the way the tests drive the programs:
+#   - mlirscope-view (docs/images/viewer-*.png): a generated transformer, a
+#     --script of UI actions, on its own Xvfb display with Mesa's software
+#     OpenGL;
+#   - with --vscode, the VS Code extension instead (docs/images/vscode-*.png:
+#     the hover, the Model view, the tensor preview): the end-to-end test in
+#     code-server (test/editors/e2e/e2e.mjs --images), which needs
+#     test/editors/setup.sh's packages.
 #
-#   scripts/screenshots.sh            (after scripts/dev.sh example)
+#   scripts/screenshots.sh [--vscode]   (after scripts/dev.sh example)
 #
 # MLIRSCOPE_BUILD_DIR picks the build (default ./build).
 set -euo pipefail
@@ -14,6 +19,16 @@ OUT="$ROOT/docs/images"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
+
+if [ "${1:-}" = --vscode ]; then
+  node "$ROOT/editors/vscode/scripts/package.mjs" "$WORK/ext.vsix"
+  # The test's pass/fail lines are printed; the pictures are taken on the way.
+  node "$ROOT/test/editors/e2e/e2e.mjs" --vsix "$WORK/ext.vsix" \
+    --lsp "$BUILD_DIR/bin/mlirscope-lsp" --cli "$BUILD_DIR/bin/mlirscope" \
+    --genmodel "$BUILD_DIR/bin/mlirscope-genmodel" --out "$WORK/run" --images "$OUT"
+  ls -l "$OUT"/vscode-*.png
+  exit 0
+fi
 # Debian's python3 (python3-numpy is installed by scripts/dev.sh).
 PYTHON="${PYTHON:-/usr/bin/python3}"
 

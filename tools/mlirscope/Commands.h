@@ -40,9 +40,6 @@ void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
 /// Every op with its details (`inspect --ops`), as text or JSON lines.
 void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
-/// The JSON form documented in docs/inspect-json.md.
-void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
-                      llvm::raw_ostream &os);
 
 /// When a mapped file shrank since `faultsBefore` (FaultGuard.h), prints
 /// the one-line error of command `cmd` and returns true: what was read holds

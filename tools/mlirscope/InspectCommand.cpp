@@ -3,6 +3,7 @@
 #include "Commands.h"
 
 #include "mlirscope/FormatError.h"
+#include "mlirscope/SummaryJson.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"

@@ -5,7 +5,8 @@ import {
   LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
 
-import { stripStatistics } from './hover';
+import { blobHoverKey, blobHoverLinks, stripStatistics } from './hover';
+import { FileStatus } from './mode';
 import { Lookup, Resolved, resolveServerPath, resolveToolPath } from './paths';
 
 import { BYTECODE_SCHEME } from './constants';
@@ -26,6 +27,11 @@ export function fsLookup(): Lookup {
   };
 }
 
+/** mlirscope.hoverStatistics: statistics in a weight's hover. */
+export function hoverStatistics(): boolean {
+  return vscode.workspace.getConfiguration('mlirscope').get<boolean>('hoverStatistics', true);
+}
+
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
 
 export class ServerManager implements vscode.Disposable {
@@ -36,6 +42,17 @@ export class ServerManager implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateEmitter.event;
   private starting: Promise<LanguageClient | undefined> | undefined;
+  /** The last `mlirscope/fileStatus` per document uri (as the server names it). */
+  readonly fileStatus = new Map<string, FileStatus>();
+  private readonly fileStatusEmitter = new vscode.EventEmitter<FileStatus>();
+  readonly onDidChangeFileStatus = this.fileStatusEmitter.event;
+  /**
+   * The running server speaks docs/lsp-extensions.md (it sent a
+   * fileStatus): it honours hoverStatistics itself, so hovers are not cut here.
+   */
+  speaksMlirscope = false;
+  /** Requests the running server answered with MethodNotFound (upstream's server, an older mlirscope-lsp). */
+  readonly lacks = new Set<string>();
 
   constructor(private readonly context: vscode.ExtensionContext,
               readonly output: vscode.OutputChannel) {}
@@ -82,20 +99,39 @@ export class ServerManager implements vscode.Disposable {
         { scheme: 'untitled', language: 'mlir' },
         { scheme: BYTECODE_SCHEME },
       ],
+      initializationOptions: { hoverStatistics: hoverStatistics() },
       outputChannel: this.output,
       traceOutputChannel: vscode.window.createOutputChannel('mlirscope trace'),
       middleware: {
         provideHover: async (document, position, token, next) => {
           const hover = await next(document, position, token);
-          if (!hover || vscode.workspace.getConfiguration('mlirscope').get<boolean>('hover.statistics', true))
-            return hover;
-          hover.contents = hover.contents.map((c) =>
-            c instanceof vscode.MarkdownString ? new vscode.MarkdownString(stripStatistics(c.value)) : c);
+          if (!hover) return hover;
+          // A server that does not know hoverStatistics (upstream's, an
+          // older mlirscope-lsp) still prints statistics: cut them here.
+          const cut = !this.speaksMlirscope && !hoverStatistics();
+          hover.contents = hover.contents.map((c) => {
+            if (!(c instanceof vscode.MarkdownString)) return c;
+            const text = cut ? stripStatistics(c.value) : c.value;
+            const key = blobHoverKey(text);
+            if (!key || !text.includes('file offset')) return cut ? new vscode.MarkdownString(text) : c;
+            const md = new vscode.MarkdownString(text + blobHoverLinks({ model: document.uri.toString(), key }));
+            md.isTrusted = { enabledCommands: ['mlirscope.previewTensor', 'mlirscope.exportNpy'] };
+            return md;
+          });
           return hover;
         },
       },
     };
     const client = new LanguageClient('mlirscope', 'mlirscope-lsp', serverOptions, clientOptions);
+    this.fileStatus.clear();
+    this.lacks.clear();
+    this.speaksMlirscope = false;
+    client.onNotification('mlirscope/fileStatus', (status: FileStatus) => {
+      if (this.client !== client || !status || typeof status.uri !== 'string') return;
+      this.speaksMlirscope = true;
+      this.fileStatus.set(status.uri, status);
+      this.fileStatusEmitter.fire(status);
+    });
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.setState('running');
       else if (e.newState === State.Starting) this.setState('starting');
@@ -119,6 +155,30 @@ export class ServerManager implements vscode.Disposable {
     }
   }
 
+  /** Tells the running server a setting it follows changed (workspace/didChangeConfiguration). */
+  notifyConfiguration(): void {
+    if (!this.client || this.state !== 'running') return;
+    void this.client.sendNotification('workspace/didChangeConfiguration',
+                                      { settings: { mlirscope: { hoverStatistics: hoverStatistics() } } })
+      .catch((e) => this.output.appendLine(`didChangeConfiguration: ${e}`));
+  }
+
+  /**
+   * Sends an mlirscope request; a MethodNotFound reply is remembered (the
+   * caller falls back, and later calls skip the server).
+   */
+  async request<R>(method: string, params: object, token?: vscode.CancellationToken): Promise<R> {
+    const client = await this.ready();
+    if (!client) throw new Error('mlirscope-lsp is not running');
+    try {
+      // No `undefined` token: the client would send [params, null] as positional params.
+      return await (token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params));
+    } catch (e) {
+      if ((e as { code?: number }).code === -32601) this.lacks.add(method);
+      throw e;
+    }
+  }
+
   async restart(): Promise<void> {
     const old = this.client;
     this.client = undefined;
@@ -136,5 +196,6 @@ export class ServerManager implements vscode.Disposable {
   async dispose(): Promise<void> {
     if (this.client) await this.client.stop(2000).catch(() => undefined);
     this.stateEmitter.dispose();
+    this.fileStatusEmitter.dispose();
   }
 }

@@ -1,45 +1,95 @@
-// Commands: summary, export as .npy, open in mlirscope-view, open from disk.
+// Commands: tensor preview, summary, export as .npy, open in mlirscope-view,
+// open from disk, restart.
 import { spawn } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-import { ServerManager } from './client';
-import { modelSummary, runCli } from './cli';
+import { ServerManager, hoverStatistics } from './client';
+import { runCli } from './cli';
 import { activeModelUri, openFromDisk } from './large-files';
+import { withModelUri } from './model-documents';
 import { ModelNode, ModelView } from './model-view';
-import { ResourceInfo, humanBytes, shortType } from './resources';
+import { Cancelled, METHOD_NOT_FOUND, errorCode, errorMessage, requestWithProgress } from './requests';
+import { ResourceInfo, humanBytes, shortType, summaryMarkdown } from './resources';
+import { modelSummary } from './summary';
+import { TensorPreviewPanel } from './tensor-preview';
 
+export const EXPORT_METHOD = 'mlirscope/exportResource';
+export const SUMMARY_SCHEME = 'mlirscope-summary';
+
+/** The model file (`file:`) of the active tab, else the Model view's. */
 function currentModel(view: ModelView): vscode.Uri | undefined {
   const uri = activeModelUri();
-  if (uri && uri.scheme !== 'untitled') return uri.with({ scheme: 'file' });
+  if (uri && uri.scheme !== 'untitled') return uri.with({ scheme: 'file', query: '', fragment: '' });
   return view.model;
 }
 
-async function pickResource(manager: ServerManager, model: vscode.Uri, node?: ModelNode): Promise<ResourceInfo | undefined> {
-  if (node && node.kind === 'resource') return node.resource;
-  const summary = await modelSummary(manager, model.fsPath);
+/** What the resource commands are given: a Model view node, or a hover link's `{ model, key, chunk }`. */
+type ResourceArg = ModelNode | { model: string; key: string; chunk?: number } | undefined;
+
+async function resolveResource(manager: ServerManager, view: ModelView, arg: ResourceArg):
+    Promise<{ model: vscode.Uri; key: string; chunk?: number; bytes?: number } | undefined> {
+  if (arg && 'kind' in arg && arg.kind === 'resource' && view.model)
+    return { model: view.model, key: arg.resource.key, chunk: arg.resource.chunk, bytes: arg.resource.bytes };
+  if (arg && 'key' in arg && typeof arg.model === 'string')
+    return { model: vscode.Uri.parse(arg.model).with({ scheme: 'file', query: '', fragment: '' }), key: arg.key, chunk: arg.chunk };
+  const model = currentModel(view);
+  if (!model) {
+    void vscode.window.showInformationMessage('mlirscope: open a .mlir or .mlirbc model first');
+    return undefined;
+  }
+  const { summary } = await modelSummary(manager, model);
   const blobs = summary.resources.all.filter((r) => r.kind === 'blob').sort((a, b) => b.bytes - a.bytes);
+  if (!blobs.length) {
+    void vscode.window.showInformationMessage(`mlirscope: ${path.basename(model.fsPath)} has no blobs`);
+    return undefined;
+  }
   const pick = await vscode.window.showQuickPick(
-    blobs.map((r) => ({ label: r.key, description: `${shortType(r)} · ${humanBytes(r.bytes)}`, r })),
+    blobs.map((r: ResourceInfo) => ({ label: r.key, description: `${shortType(r)} · ${humanBytes(r.bytes)}`, r })),
     { title: 'Resource', matchOnDescription: true });
-  return pick?.r;
+  return pick && { model, key: pick.r.key, chunk: pick.r.chunk, bytes: pick.r.bytes };
+}
+
+/** The summary pages (`mlirscope-summary:/NAME.md?MODEL`): read-only, made from the model's summary. */
+class SummaryPages implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  constructor(private readonly manager: ServerManager) {}
+  /** A page shown again is made again (the model may have changed). */
+  refresh(uri: vscode.Uri) {
+    this.emitter.fire(uri);
+  }
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const model = vscode.Uri.parse(decodeURIComponent(uri.query));
+    try {
+      const { summary, source } = await modelSummary(this.manager, model);
+      return summaryMarkdown(summary, path.basename(model.fsPath)) +
+        (source === 'cli' ? '\n_(from the saved file, by the mlirscope command line)_\n' : '');
+    } catch (e) {
+      return `# ${path.basename(model.fsPath)}\n\nNo summary: ${errorMessage(e)}\n`;
+    }
+  }
 }
 
 export function registerCommands(context: vscode.ExtensionContext, manager: ServerManager, view: ModelView) {
   const add = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   const fail = (what: string, e: unknown) =>
-    void vscode.window.showErrorMessage(`mlirscope: ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`mlirscope: ${what}: ${errorMessage(e)}`);
 
   add('mlirscope.restartServer', () => manager.restart());
 
+  const pages = new SummaryPages(manager);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, pages));
   add('mlirscope.showSummary', async (arg?: vscode.Uri) => {
     const model = arg instanceof vscode.Uri ? arg.with({ scheme: 'file' }) : currentModel(view);
     if (!model) return void vscode.window.showInformationMessage('mlirscope: open a .mlir or .mlirbc model first');
+    const page = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${path.basename(model.fsPath)} summary.md`,
+                                   query: encodeURIComponent(model.toString()) });
     try {
-      const text = await runCli(manager, ['inspect', '--summary', model.fsPath]);
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }),
-                                           { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      pages.refresh(page);
+      const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(page), 'markdown');
+      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     } catch (e) {
       fail('summary', e);
     }
@@ -54,38 +104,62 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
     if (model) await openFromDisk(model);
   });
 
-  add('mlirscope.exportNpy', async (node?: ModelNode) => {
-    const model = node ? view.model : currentModel(view);
-    if (!model) return;
+  add('mlirscope.previewTensor', async (arg?: ResourceArg) => {
     try {
-      const r = await pickResource(manager, model, node);
-      if (!r) return;
-      const target = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(path.dirname(model.fsPath), `${r.key.replace(/[^\w.-]/g, '_')}.npy`)),
-        filters: { numpy: ['npy'] },
-      });
-      if (!target) return;
-      const summary = await modelSummary(manager, model.fsPath);
-      const args = ['extract', model.fsPath, r.key, '-o', target.fsPath];
-      if (summary.chunks_in_file > 1 && r.chunk) args.push('--chunk', String(r.chunk));
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exporting ${r.key} (${humanBytes(r.bytes)})` },
-        () => runCli(manager, args));
-      void vscode.window.showInformationMessage(`mlirscope: wrote ${target.fsPath}`);
+      const r = await resolveResource(manager, view, arg);
+      if (r) TensorPreviewPanel.show(context, manager, r);
     } catch (e) {
-      fail('export', e);
+      fail('preview', e);
     }
   });
 
-  add('mlirscope.openInViewer', async (node?: ModelNode) => {
-    const model = node ? view.model : currentModel(view);
+  add('mlirscope.exportNpy', async (arg?: ResourceArg) => {
+    try {
+      const r = await resolveResource(manager, view, arg);
+      if (!r) return;
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(path.dirname(r.model.fsPath), `${r.key.replace(/[^\w.-]/g, '_')}.npy`)),
+        filters: { numpy: ['npy'] },
+      });
+      if (!target) return;
+      const title = `mlirscope: exporting ${r.key}${r.bytes !== undefined ? ` (${humanBytes(r.bytes)})` : ''}`;
+      let bytes: number | undefined;
+      if (!manager.lacks.has(EXPORT_METHOD)) {
+        const client = await manager.ready();
+        if (!client) throw new Error('mlirscope-lsp is not running');
+        const params: Record<string, unknown> = { key: r.key, path: target.fsPath, format: 'npy' };
+        if (r.chunk) params.chunk = r.chunk;
+        try {
+          bytes = (await withModelUri(manager, r.model, (uri) => requestWithProgress<{ path: string; bytes: number }>(
+            client, EXPORT_METHOD, { uri, ...params }, title))).bytes;
+        } catch (e) {
+          if (errorCode(e) !== METHOD_NOT_FOUND) throw e;
+          manager.lacks.add(EXPORT_METHOD);
+        }
+      }
+      if (bytes === undefined) {
+        // A server without the request: the command line reads the saved file.
+        const args = ['extract', r.model.fsPath, r.key, '-o', target.fsPath];
+        if (r.chunk) args.push('--chunk', String(r.chunk));
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => runCli(manager, args));
+      }
+      void vscode.window.showInformationMessage(
+        `mlirscope: wrote ${target.fsPath}${bytes !== undefined ? ` (${humanBytes(bytes)})` : ''}`);
+    } catch (e) {
+      if (!(e instanceof Cancelled)) fail('export', e);
+    }
+  });
+
+  add('mlirscope.openInViewer', async (arg?: ResourceArg) => {
+    const r = arg ? await resolveResource(manager, view, arg) : undefined;
+    const model = r?.model ?? currentModel(view);
     if (!model) return;
     const viewer = manager.resolveTool('mlirscope-view');
     if (viewer.source === 'not found')
       return void vscode.window.showErrorMessage(
         'mlirscope: mlirscope-view is not installed here (not beside the server, not on PATH); set "mlirscope.viewerPath".');
     const args = [model.fsPath];
-    if (node && node.kind === 'resource') args.push('--resource', node.resource.key);
+    if (r) args.push('--resource', r.key);
     try {
       const child = spawn(viewer.path, args, { detached: true, stdio: 'ignore' });
       child.on('error', (e) => fail('mlirscope-view', e));
@@ -93,6 +167,13 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
     } catch (e) {
       fail('mlirscope-view', e);
     }
+  });
+
+  add('mlirscope.toggleHoverStatistics', async () => {
+    // The change reaches the server through onDidChangeConfiguration (extension.ts).
+    const on = !hoverStatistics();
+    await vscode.workspace.getConfiguration('mlirscope').update('hoverStatistics', on, vscode.ConfigurationTarget.Global);
+    void vscode.window.setStatusBarMessage(`mlirscope: statistics in hovers ${on ? 'on' : 'off'}`, 3000);
   });
 
   add('mlirscope.model.refresh', () => view.refresh());

@@ -1,7 +1,10 @@
 // mlirscope for VS Code: a thin client of mlirscope-lsp. One file per feature:
-// client.ts (server lifecycle), bytecode.ts (.mlirbc as elided IR),
-// large-files.ts (files VS Code will not sync), status.ts, model-view.ts,
-// commands.ts, conflicts.ts.
+// client.ts (server lifecycle, file status, hover links), bytecode.ts
+// (.mlirbc as elided IR), large-files.ts (files VS Code will not sync),
+// status.ts, model-view.ts, summary.ts, tensor-preview.ts (with its page in
+// webview/), requests.ts (progress and cancellation), commands.ts,
+// conflicts.ts. Files named *-logic.ts, mode.ts, paths.ts and resources.ts
+// import no `vscode` and are unit-tested directly.
 import * as vscode from 'vscode';
 
 import { registerBytecode } from './bytecode';
@@ -27,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext) {
   registerCommands(context, manager, view);
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (e) => {
+    if (e.affectsConfiguration('mlirscope.hoverStatistics')) manager?.notifyConfiguration();
     if (e.affectsConfiguration('mlirscope.serverPath') || e.affectsConfiguration('mlir.server_path')) {
       const restart = 'Restart';
       if (await vscode.window.showInformationMessage('mlirscope: the server path changed.', restart) === restart)

@@ -1,4 +1,5 @@
-// mlirscope.hover.statistics = false: a weight's hover without its statistics.
+// Blob hovers: without their statistics (mlirscope.hoverStatistics = false,
+// for a server that does not honour it), and their links to the resource commands.
 // No `vscode` import: unit-tested directly.
 
 /**
@@ -17,4 +18,17 @@ export function stripStatistics(markdown: string): string {
     if (at >= 0 && at < end) end = at;
   }
   return end === markdown.length ? markdown : markdown.slice(0, end) + '\n';
+}
+
+/** The key of a blob's hover (`**dense_resource** `KEY``), or undefined for other hovers. */
+export function blobHoverKey(markdown: string): string | undefined {
+  const m = /^\*\*dense_resource\*\* `([^`\n]+)`/.exec(markdown);
+  return m ? m[1] : undefined;
+}
+
+/** The hover's links to the resource commands, with `args` as their JSON argument. */
+export function blobHoverLinks(args: object): string {
+  const a = encodeURIComponent(JSON.stringify([args]));
+  return `\n\n[Preview tensor](command:mlirscope.previewTensor?${a} "Statistics, histogram and heatmap") · ` +
+    `[Export .npy](command:mlirscope.exportNpy?${a})\n`;
 }

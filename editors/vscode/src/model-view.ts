@@ -3,13 +3,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-import { viewUri } from './bytecode';
 import { BYTECODE_SCHEME, ServerManager } from './client';
-import { modelSummary } from './cli';
-import { activeModelUri, isSynced } from './large-files';
+import { activeModelUri } from './large-files';
+import { openModelDocument, serverDocument } from './model-documents';
 import {
   ModelSummary, ResourceInfo, SortOrder, arrangeResources, findResourceEntry, humanBytes, nextSortOrder, shortType,
 } from './resources';
+import { modelSummary } from './summary';
 
 export type ModelNode =
   | { kind: 'group'; id: 'summary' | 'resources' | 'ops' }
@@ -24,6 +24,8 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
   /** The model file shown (a `file:` uri). */
   model: vscode.Uri | undefined;
   summary: ModelSummary | undefined;
+  /** Where the summary came from: the server (of the document as edited) or the CLI (the saved file). */
+  source: 'server' | 'cli' | undefined;
   error: string | undefined;
   order: SortOrder = 'size';
   filter = '';
@@ -36,7 +38,12 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
       vscode.window.onDidChangeActiveTextEditor(() => void this.follow()),
       vscode.window.tabGroups.onDidChangeTabs(() => void this.follow()),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (this.model && d.uri.fsPath === this.model.fsPath) void this.refresh();
+        if (this.model && d.uri.fsPath === this.model.fsPath && this.source !== 'server') void this.refresh();
+      }),
+      // The server re-indexed the model's document (an edit, a save): its summary follows.
+      manager.onDidChangeFileStatus((st) => {
+        if (st.state === 'indexed' && this.model && openModelDocument(this.model)?.uri.toString() === st.uri)
+          this.scheduleRefresh();
       }),
     );
     void this.follow();
@@ -52,14 +59,26 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
     await this.refresh();
   }
 
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private scheduleRefresh() {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 300);
+  }
+
   async refresh(): Promise<void> {
     if (!this.model) return;
+    const model = this.model;
     this.error = undefined;
     try {
-      this.summary = await modelSummary(this.manager, this.model.fsPath);
+      const r = await modelSummary(this.manager, model);
+      if (this.model !== model) return;
+      this.summary = r.summary;
+      this.source = r.source;
     } catch (e) {
+      if (this.model !== model) return;
       this.summary = undefined;
       this.error = e instanceof Error ? e.message : String(e);
+      this.manager.output.appendLine(`Model view: no summary of ${model.fsPath}: ${this.error}`);
     }
     this.updateTitle();
     this.emitter.fire(undefined);
@@ -174,16 +193,7 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
 
   /** The document that shows the model: open already, or opened now (the elided view when VS Code cannot sync the text). */
   async modelDocument(): Promise<vscode.TextDocument | undefined> {
-    if (!this.model) return undefined;
-    const candidates = [this.model, viewUri(this.model)].map((u) => u.toString());
-    const open = vscode.workspace.textDocuments.find((d) => candidates.includes(d.uri.toString()));
-    if (open) return open;
-    const target = this.summary?.format === 'text' && isSynced(this.model) ? this.model : viewUri(this.model);
-    try {
-      return await vscode.workspace.openTextDocument(target);
-    } catch {
-      return undefined;
-    }
+    return this.model && serverDocument(this.model);
   }
 
   /** The position of a resource's entry in the model's document. */
@@ -227,6 +237,7 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
     this.emitter.dispose();
   }

@@ -101,3 +101,44 @@ export function findResourceEntry(text: string, key: string, chunkStart = 0): nu
   }
   return -1;
 }
+
+/** The summary as a Markdown page (the "Show model summary" command). */
+export function summaryMarkdown(s: ModelSummary, name: string): string {
+  const format = s.format === 'bytecode'
+    ? `bytecode v${s.bytecode_version}${s.producer ? `, producer "${s.producer}"` : ''}` : 'text';
+  const pct = s.file_bytes ? ((100 * s.blob_bytes) / s.file_bytes).toFixed(1) : '0';
+  const lines = [
+    `# ${name}`,
+    '',
+    `- format: ${format}`,
+    `- size: ${humanBytes(s.file_bytes)} (${s.file_bytes} bytes): IR ${humanBytes(s.ir_bytes)}, blobs ${humanBytes(s.blob_bytes)} (${pct}%)`,
+    `- dialects: ${s.dialects.join(', ') || 'none'}`,
+    `- ops: ${s.ops.total}${s.ops.approximate ? ' (approximate)' : ''}`,
+    `- symbols: ${s.symbols.map((x) => '@' + x.name).join(', ') || 'none'}`,
+  ];
+  if (s.chunks_in_file > 1) lines.push(`- chunks: ${s.chunks_in_file}`);
+  lines.push('', `## Resources: ${s.resources.count} (${humanBytes(s.resources.bytes)})`, '');
+  const dtypes = Object.entries(s.resources.by_dtype).sort((a, b) => b[1].bytes - a[1].bytes);
+  if (dtypes.length) {
+    lines.push('| dtype | resources | elements | bytes |', '|---|---:|---:|---:|');
+    for (const [d, v] of dtypes) lines.push(`| ${d} | ${v.resources} | ${v.elements} | ${humanBytes(v.bytes)} |`);
+    lines.push('');
+  }
+  const all = arrangeResources(s.resources.all, 'size', '');
+  if (all.length) {
+    lines.push('| key | type | bytes | offset | uses |', '|---|---|---:|---:|---:|');
+    for (const r of all)
+      lines.push(`| \`${r.key}\` | ${shortType(r)} | ${humanBytes(r.bytes)} | ${r.offset} | ${r.references} |`);
+    lines.push('');
+  }
+  for (const [label, keys] of [['missing', s.resources.missing], ['unreferenced', s.resources.unreferenced],
+                               ['size mismatches', s.resources.size_mismatches]] as const)
+    if (keys.length) lines.push(`- ${label}: ${keys.map((k) => `\`${k}\``).join(', ')}`);
+  const ops = Object.entries(s.ops.by_name).sort((a, b) => b[1] - a[1]);
+  if (ops.length) {
+    lines.push('', '## Ops', '', '| op | count |', '|---|---:|');
+    for (const [op, n] of ops) lines.push(`| ${op} | ${n} |`);
+  }
+  if (s.warnings.length) lines.push('', '## Warnings', '', ...s.warnings.map((w) => `- ${w}`));
+  return lines.join('\n') + '\n';
+}

@@ -1,10 +1,13 @@
-// The status bar: the server's state and the active model's mode.
+// The status bar: the server's state and the active model's, as the server
+// reports it (`mlirscope/fileStatus`: parsing, indexed, error; its detail in
+// the tooltip), else as the client infers it from the tab (a file VS Code
+// never synced has nothing from the server).
 import * as vscode from 'vscode';
 
 import { isBytecodeFile } from './bytecode';
 import { BYTECODE_SCHEME, ServerManager } from './client';
 import { activeModelUri, isSynced } from './large-files';
-import { FileMode, MODE_TEXT, modeOf } from './mode';
+import { FileMode, modeOf, statusView } from './mode';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mlirscope.status', vscode.StatusBarAlignment.Right, 100);
@@ -16,6 +19,10 @@ export class StatusBar implements vscode.Disposable {
     this.item.name = 'mlirscope';
     this.disposables.push(
       manager.onDidChangeState(() => this.update()),
+      manager.onDidChangeFileStatus((st) => {
+        const uri = activeModelUri();
+        if (uri && (uri.toString() === st.uri || uri.with({ scheme: 'file' }).toString() === st.uri)) this.update();
+      }),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       vscode.workspace.onDidOpenTextDocument(() => this.update()),
@@ -45,9 +52,16 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    let { text, tooltip } = MODE_TEXT[this.mode];
-    this.item.command = this.mode === 'not-synced' ? 'mlirscope.openFromDisk' : undefined;
-    this.item.backgroundColor = undefined;
+    // An elided view's model is held under the file's uri (the extension
+    // converts it so): its status, when there is one, is the model's; the
+    // view's own document is only its elided text.
+    const candidates = !uri || this.mode === 'not-synced' ? []
+      : uri.scheme === BYTECODE_SCHEME ? [uri.with({ scheme: 'file' }), uri] : [uri];
+    const serverStatus = candidates.map((u) => this.manager.fileStatus.get(u.toString())).find((st) => st);
+    const view = statusView(this.mode, serverStatus);
+    let { text, tooltip } = view;
+    this.item.command = this.mode === 'not-synced' ? 'mlirscope.openFromDisk' : view.error ? 'workbench.actions.view.problems' : undefined;
+    this.item.backgroundColor = view.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     if (state === 'starting') {
       text = `$(sync~spin) ${text || 'mlirscope'}`;
       tooltip += '\nmlirscope-lsp is starting';

