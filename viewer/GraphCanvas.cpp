@@ -117,6 +117,8 @@ void GraphCanvas::startLayout(App &app) {
     options.expand = [&open](uint32_t group, unsigned) { return open.count(group) > 0; };
     options.cache = layoutCache.get();
     options.foldRepeats = fold;
+    // A run stays folded except around the members the user opened.
+    options.unfold = [&open](uint32_t group) { return open.count(group) > 0; };
     options.layout.cancel = job.cancelFlag();
     options.layout.progress = [&job](double f, llvm::StringRef) {
       job.progress(uint64_t(f * 1000), 1000);
@@ -148,7 +150,6 @@ void GraphCanvas::expandAll() {
     return;
   for (uint32_t g = 0; g < modelGraph->groups().size(); ++g)
     expanded.insert(g);
-  foldRepeats = false; // folded runs cannot be open
   relayoutWanted = true;
   fitWanted = true;
 }
@@ -156,10 +157,7 @@ void GraphCanvas::expandAll() {
 void GraphCanvas::reveal(uint32_t op) {
   if (!modelGraph || op >= modelGraph->model().ops.size())
     return;
-  // An op inside a repeat cannot be shown folded.
-  for (uint32_t g = modelGraph->parentGroupOf(op); g != kNone; g = modelGraph->group(g).parent)
-    if (modelGraph->group(g).repeatClass != kNone)
-      foldRepeats = false;
+  // Opened groups split out of their runs; the rest stay folded.
   for (uint32_t g = modelGraph->parentGroupOf(op); g != kNone;
        g = modelGraph->group(g).parent)
     expanded.insert(g);
@@ -182,7 +180,6 @@ bool GraphCanvas::click(App &app, const std::string &label) {
     if (n.ref.isGroup) {
       anchor = n.ref;
       if (n.repeats > 1) {
-        foldRepeats = false;
         setExpanded(n.ref.id, true);
       } else {
         toggle(n.ref.id);
@@ -402,9 +399,8 @@ void GraphCanvas::drawCanvas(App &app) {
         // Collapsed: open it. Open: a click on its header closes it.
         bool onHeader = f.worldY(io.MousePos.y) < n.y + 24;
         if (n.repeats > 1) {
-          // A folded run opens unfolded, the clicked layer open.
+          // A folded run splits around its first member, opened.
           anchor = n.ref;
-          foldRepeats = false;
           setExpanded(n.ref.id, true);
         } else if (!n.expanded || onHeader) {
           anchor = n.ref;

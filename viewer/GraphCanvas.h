@@ -72,8 +72,8 @@ private:
   std::shared_ptr<ViewLayoutCache> cache;
   std::shared_ptr<const GraphView> laidOut;
   std::set<uint32_t> expanded;
-  /// Fold runs of repeated groups ("layer_0 x 80"). Core folds all runs or
-  /// none, and a folded run cannot be opened, so opening one unfolds them.
+  /// Fold runs of repeated groups ("layer_0..layer_79 x 80"). An open
+  /// group stands out of its run, which stays folded around it.
   bool foldRepeats = true;
   std::shared_ptr<Job> buildJob, layoutJob;
   std::shared_ptr<std::optional<ModelGraph>> buildResult;

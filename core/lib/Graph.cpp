@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
@@ -42,6 +43,22 @@ private:
   std::vector<std::vector<std::string>> scopes;
   std::vector<std::string> scratch;
 };
+
+/// Runs of repeats fold only where the labels say so too (layer_0, layer_1):
+/// q_proj, k_proj and v_proj share a structure but are not a sequence.
+bool sameButNumbers(llvm::StringRef a, llvm::StringRef b) {
+  size_t i = 0, j = 0;
+  for (;; ++i, ++j) {
+    while (i < a.size() && llvm::isDigit(a[i]))
+      ++i;
+    while (j < b.size() && llvm::isDigit(b[j]))
+      ++j;
+    if (i == a.size() || j == b.size())
+      return i == a.size() && j == b.size();
+    if (a[i] != b[j])
+      return false;
+  }
+}
 
 std::string regionLabel(const ModelIndex &index, uint32_t op) {
   std::string label = index.getOpName(index.ops[op]).str();
@@ -269,8 +286,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     }
   }
 
-  // Scope groups with a single child dissolve into it; then oversized
-  // groups are cut into chunks.
+  // Scope groups with a single child dissolve into it.
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<GraphNodeRef> kept;
     for (GraphNodeRef c : groups[g].children) {
@@ -281,26 +297,18 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     }
     groups[g].children = std::move(kept);
   }
-  for (size_t g = 0; g < groups.size(); ++g) {
-    if (groups[g].children.size() <= options.maxChildren)
-      continue;
-    std::vector<GraphNodeRef> all = std::move(groups[g].children);
-    groups[g].children.clear();
-    for (size_t begin = 0; begin < all.size(); begin += options.maxChildren) {
-      size_t end = std::min(all.size(), begin + size_t(options.maxChildren));
-      GraphGroup chunk;
-      chunk.kind = GraphGroup::Kind::Chunk;
-      chunk.label = std::to_string(begin) + "-" + std::to_string(end - 1);
-      chunk.parent = g;
-      chunk.children.assign(all.begin() + begin, all.begin() + end);
-      uint32_t id = groups.size();
-      groups[g].children.push_back({true, id});
-      groups.push_back(std::move(chunk));
-    }
-  }
+  graph.compact();
+  graph.findRepeats(options);
+  if (graph.chunk(options.maxChildren))
+    graph.compact();
+  return std::move(graph);
+}
 
-  // Keep only the groups reachable from the root, renumbered in pre-order;
-  // parents and op parents follow the children lists.
+void ModelGraph::compact() {
+  // Keep only the groups reachable from the root, renumbered in pre-order
+  // (children after their parent); parents and op parents follow the
+  // children lists.
+  std::vector<GraphGroup> &groups = groupList;
   std::vector<uint32_t> newId(groups.size(), kNone);
   std::vector<uint32_t> order;
   {
@@ -316,32 +324,37 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
           stack.push_back(ch[i].id);
     }
   }
-  std::vector<GraphGroup> compact;
-  compact.reserve(order.size());
+  std::vector<GraphGroup> compacted;
+  compacted.reserve(order.size());
   for (uint32_t g : order) {
     GraphGroup gr = std::move(groups[g]);
     for (GraphNodeRef &c : gr.children)
       if (c.isGroup)
         c.id = newId[c.id];
-    compact.push_back(std::move(gr));
+    if (gr.repeatClass != kNone)
+      gr.repeatClass = newId[gr.repeatClass];
+    compacted.push_back(std::move(gr));
   }
-  for (uint32_t g = 0; g < compact.size(); ++g)
-    for (const GraphNodeRef &c : compact[g].children) {
+  for (uint32_t g = 0; g < compacted.size(); ++g)
+    for (const GraphNodeRef &c : compacted[g].children) {
       if (c.isGroup)
-        compact[c.id].parent = g;
+        compacted[c.id].parent = g;
       else
-        graph.opParent[c.id] = g;
+        opParent[c.id] = g;
     }
-  compact[kRoot].parent = kNone;
-  groups = std::move(compact);
-  graph.regionGroups.clear();
+  compacted[kRoot].parent = kNone;
+  groups = std::move(compacted);
+  regionGroups.clear();
   for (uint32_t g = 0; g < groups.size(); ++g)
     if (groups[g].op != kNone) {
-      graph.regionGroups.push_back({groups[g].op, g});
-      graph.opParent[groups[g].op] = groups[g].parent;
+      regionGroups.push_back({groups[g].op, g});
+      opParent[groups[g].op] = groups[g].parent;
     }
-  std::sort(graph.regionGroups.begin(), graph.regionGroups.end());
+  std::sort(regionGroups.begin(), regionGroups.end());
+}
 
+void ModelGraph::findRepeats(const GraphOptions &options) {
+  std::vector<GraphGroup> &groups = groupList;
   // Op counts and structural signatures, bottom-up (children have larger
   // ids in pre-order).
   std::vector<uint64_t> signature(groups.size(), 0);
@@ -350,14 +363,14 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     gr.numOps = gr.op != kNone ? 1 : 0;
     llvm::hash_code h = llvm::hash_value(uint8_t(gr.kind));
     if (gr.op != kNone)
-      h = llvm::hash_combine(h, index.ops[gr.op].name);
+      h = llvm::hash_combine(h, index->ops[gr.op].name);
     for (const GraphNodeRef &c : gr.children) {
       if (c.isGroup) {
         gr.numOps += groups[c.id].numOps;
         h = llvm::hash_combine(h, 1, signature[c.id]);
       } else {
         ++gr.numOps;
-        h = llvm::hash_combine(h, 0, index.ops[c.id].name);
+        h = llvm::hash_combine(h, 0, index->ops[c.id].name);
       }
     }
     signature[g] = h;
@@ -382,7 +395,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
         for (uint32_t i = 0; i < ch.size(); ++i)
           position[(uint64_t(ch[i].isGroup) << 32) | ch[i].id] = i;
         std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> shape;
-        for (const GraphEdge &e : graph.childEdges(m))
+        for (const GraphEdge &e : childEdges(m))
           shape.emplace_back(
               position[(uint64_t(e.from.isGroup) << 32) | e.from.id],
               position[(uint64_t(e.to.isGroup) << 32) | e.to.id], e.count);
@@ -398,8 +411,68 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
         if (classSize[groups[m].repeatClass] < 2)
           groups[m].repeatClass = kNone;
     }
+    // Runs: consecutive members of one class named as a sequence.
+    const auto &ch = groups[g].children;
+    for (uint32_t i = 0; i < ch.size();) {
+      uint32_t end = i + 1;
+      if (ch[i].isGroup && groups[ch[i].id].repeatClass != kNone)
+        while (end < ch.size() && ch[end].isGroup &&
+               groups[ch[end].id].repeatClass ==
+                   groups[ch[i].id].repeatClass &&
+               sameButNumbers(groups[ch[end].id].label,
+                              groups[ch[i].id].label))
+          ++end;
+      if (end - i >= 2)
+        groups[g].runs.push_back({i, end});
+      i = end;
+    }
     if (options.progress && g % 4096 == 0)
       options.progress(0.5 + 0.5 * double(g) / double(groups.size()));
   }
-  return std::move(graph);
+}
+
+bool ModelGraph::chunk(uint32_t maxChildren) {
+  std::vector<GraphGroup> &groups = groupList;
+  bool any = false;
+  size_t numGroups = groups.size();
+  for (size_t g = 0; g < numGroups; ++g) {
+    // Units: a run, or one child.
+    std::vector<std::pair<uint32_t, uint32_t>> units;
+    {
+      const GraphGroup &gr = groups[g];
+      size_t r = 0;
+      for (uint32_t i = 0; i < gr.children.size();) {
+        uint32_t end = i + 1;
+        if (r < gr.runs.size() && gr.runs[r].first == i)
+          end = gr.runs[r++].second;
+        units.push_back({i, end});
+        i = end;
+      }
+    }
+    if (units.size() <= std::max(maxChildren, 1u))
+      continue;
+    any = true;
+    std::vector<GraphNodeRef> all = std::move(groups[g].children);
+    std::vector<std::pair<uint32_t, uint32_t>> runs =
+        std::move(groups[g].runs);
+    groups[g].children.clear();
+    groups[g].runs.clear();
+    size_t r = 0;
+    for (size_t u = 0; u < units.size(); u += maxChildren) {
+      uint32_t begin = units[u].first;
+      uint32_t end = units[std::min(units.size(), u + maxChildren) - 1].second;
+      GraphGroup piece;
+      piece.kind = GraphGroup::Kind::Chunk;
+      piece.label = std::to_string(begin) + "-" + std::to_string(end - 1);
+      piece.parent = g;
+      piece.children.assign(all.begin() + begin, all.begin() + end);
+      for (; r < runs.size() && runs[r].second <= end; ++r)
+        piece.runs.push_back({runs[r].first - begin, runs[r].second - begin});
+      for (const GraphNodeRef &c : piece.children)
+        piece.numOps += c.isGroup ? groups[c.id].numOps : 1;
+      groups[g].children.push_back({true, uint32_t(groups.size())});
+      groups.push_back(std::move(piece));
+    }
+  }
+  return any;
 }

@@ -45,19 +45,6 @@ std::string formatCount(uint64_t n) {
   return s;
 }
 
-/// Runs of repeats fold only where the labels say so too (layer_0, layer_1):
-/// q_proj, k_proj and v_proj share a structure but are not a sequence.
-bool sameButNumbers(llvm::StringRef a, llvm::StringRef b) {
-  auto strip = [](llvm::StringRef s) {
-    std::string out;
-    for (char c : s)
-      if (!llvm::isDigit(c))
-        out += c;
-    return out;
-  };
-  return strip(a) == strip(b);
-}
-
 /// A laid-out group: its nodes relative to its own top-left corner.
 struct Laid {
   std::vector<ViewNode> nodes;
@@ -125,30 +112,43 @@ ViewNode ViewBuilder::groupNode(uint32_t group, uint32_t repeats) {
 
 llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
   const GraphGroup &g = graph.group(group);
-  // Visible children: a run of consecutive repeats is its first member.
+  // Visible children: a folded run, or a piece of one between the members
+  // it is split around, is its first member with a repeat count.
   std::vector<ViewNode> nodes;
   std::vector<uint32_t> visibleOf(g.children.size());
   std::vector<Laid> inner;
   std::vector<int32_t> innerOf;
   std::vector<uint32_t> lastOfRun;
-  for (size_t i = 0; i < g.children.size(); ++i) {
+  auto addVisible = [&](size_t i) {
     const GraphNodeRef &c = g.children[i];
-    if (c.isGroup && options.foldRepeats && i > 0 &&
-        g.children[i - 1].isGroup &&
-        graph.group(c.id).repeatClass != kNone &&
-        graph.group(c.id).repeatClass ==
-            graph.group(g.children[i - 1].id).repeatClass &&
-        sameButNumbers(graph.group(c.id).label,
-                       graph.group(g.children[i - 1].id).label)) {
-      visibleOf[i] = visibleOf[i - 1];
-      ++nodes[visibleOf[i]].repeats;
-      lastOfRun[visibleOf[i]] = c.id;
-      continue;
-    }
     lastOfRun.push_back(c.isGroup ? c.id : kNone);
     visibleOf[i] = nodes.size();
     nodes.push_back(c.isGroup ? groupNode(c.id, 1) : opNode(c.id));
     innerOf.push_back(-1);
+  };
+  size_t nextRun = 0;
+  for (size_t i = 0; i < g.children.size();) {
+    if (!options.foldRepeats || nextRun >= g.runs.size() ||
+        g.runs[nextRun].first != i) {
+      addVisible(i++);
+      continue;
+    }
+    size_t end = g.runs[nextRun++].second;
+    bool inPiece = false;
+    for (; i < end; ++i) {
+      uint32_t member = g.children[i].id;
+      if (options.unfold && options.unfold(member)) {
+        addVisible(i);
+        inPiece = false;
+      } else if (inPiece) {
+        visibleOf[i] = visibleOf[i - 1];
+        ++nodes[visibleOf[i]].repeats;
+        lastOfRun[visibleOf[i]] = member;
+      } else {
+        addVisible(i);
+        inPiece = true;
+      }
+    }
   }
   // Labels of folded runs, and open groups laid out inside their boxes.
   for (size_t v = 0; v < nodes.size(); ++v) {
