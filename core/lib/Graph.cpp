@@ -93,16 +93,17 @@ std::optional<GraphNodeRef> ModelGraph::childHolding(uint32_t group,
 }
 
 std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
-  std::map<std::pair<GraphNodeRef, GraphNodeRef>, uint32_t> counts;
   const ModelIndex &m = *index;
-  // Every op under the group, with the child of `group` it sits in.
-  std::vector<std::pair<uint32_t, GraphNodeRef>> under;
-  std::vector<std::pair<uint32_t, GraphNodeRef>> stack;
-  for (const GraphNodeRef &c : groupList[group].children) {
-    if (c.isGroup)
-      stack.push_back({c.id, c});
+  const auto &children = groupList[group].children;
+  // Every op under the group, with the position of the child of `group` it
+  // sits in. An operand's owner outside that set is outside the group.
+  std::vector<std::pair<uint32_t, uint32_t>> under;
+  std::vector<std::pair<uint32_t, uint32_t>> stack;
+  for (uint32_t i = 0; i < children.size(); ++i) {
+    if (children[i].isGroup)
+      stack.push_back({children[i].id, i});
     else
-      under.push_back({c.id, c});
+      under.push_back({children[i].id, i});
   }
   while (!stack.empty()) {
     auto [g, top] = stack.back();
@@ -117,6 +118,28 @@ std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
         under.push_back({c.id, top});
     }
   }
+  // Op -> child position: a dense table when the group holds much of the
+  // model (the views a user opens first), a hash map for the small groups
+  // repeat detection asks about by the thousand.
+  bool dense = under.size() * 16 > m.ops.size();
+  std::vector<uint32_t> table;
+  llvm::DenseMap<uint32_t, uint32_t> map;
+  if (dense) {
+    table.assign(m.ops.size(), kNone);
+    for (auto [op, top] : under)
+      table[op] = top;
+  } else {
+    map.reserve(under.size());
+    for (auto [op, top] : under)
+      map[op] = top;
+  }
+  auto topOf = [&](uint32_t op) -> uint32_t {
+    if (dense)
+      return op < table.size() ? table[op] : kNone;
+    auto it = map.find(op);
+    return it == map.end() ? kNone : it->second;
+  };
+  std::vector<uint64_t> pairs;
   for (auto [op, to] : under) {
     const OpRecord &rec = m.ops[op];
     for (uint32_t i = 0; i < rec.numOperands; ++i) {
@@ -124,14 +147,39 @@ std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
       if (v >= m.values.size() ||
           m.values[v].kind != ValueRecord::Kind::OpResult)
         continue;
-      std::optional<GraphNodeRef> from = childHolding(group, m.values[v].owner);
-      if (from && !(*from == to))
-        ++counts[{*from, to}];
+      uint32_t from = topOf(m.values[v].owner);
+      if (from != kNone && from != to)
+        pairs.push_back((uint64_t(from) << 32) | to);
     }
   }
+  // Sorted by (from, to) as GraphNodeRefs compare: ops before groups, then
+  // by id.
+  std::vector<uint32_t> rank(children.size());
+  {
+    std::vector<uint32_t> order(children.size());
+    for (uint32_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return children[a] < children[b];
+    });
+    for (uint32_t r = 0; r < order.size(); ++r)
+      rank[order[r]] = r;
+  }
+  for (uint64_t &p : pairs)
+    p = (uint64_t(rank[p >> 32]) << 32) | rank[uint32_t(p)];
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<uint32_t> byRank(children.size());
+  for (uint32_t i = 0; i < children.size(); ++i)
+    byRank[rank[i]] = i;
   std::vector<GraphEdge> edges;
-  for (auto &[pair, count] : counts)
-    edges.push_back({pair.first, pair.second, count});
+  for (size_t i = 0; i < pairs.size();) {
+    size_t j = i;
+    while (j < pairs.size() && pairs[j] == pairs[i])
+      ++j;
+    edges.push_back({children[byRank[pairs[i] >> 32]],
+                     children[byRank[uint32_t(pairs[i])]], uint32_t(j - i)});
+    i = j;
+  }
   return edges;
 }
 
