@@ -334,6 +334,8 @@ void Script::dump(App &app) {
     printf("op: #%u %s%s\n", app.selectedOp(), index.getOpName(op).str().c_str(),
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
   }
+  if (!app.graphCanvas().error().empty())
+    printf("graph error: %s\n", app.graphCanvas().error().c_str());
   if (const GraphView *v = app.graphCanvas().view()) {
     size_t groups = 0, weights = 0, folded = 0;
     for (const ViewNode &n : v->nodes) {

@@ -7,6 +7,8 @@
 #include "llvm/ADT/bit.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
+
 using namespace mlirscope;
 
 std::shared_ptr<const LayoutResult> ViewLayoutCache::find(uint64_t key) {
@@ -43,6 +45,102 @@ std::string formatCount(uint64_t n) {
   for (int i = int(s.size()) - 3; i > 0; i -= 3)
     s.insert(size_t(i), ",");
   return s;
+}
+
+/// Lays out `lg`; when it falls apart into many unconnected pieces (a
+/// module's functions, a flat list of ops MLIR could not parse), each is laid
+/// out alone and the pieces are packed in rows, in program order, so the
+/// view is roughly as wide as it is tall instead of one long layer of 231
+/// functions. The result's `layers` and `layerY` stay empty then.
+llvm::Expected<LayoutResult> layoutPacked(const LayoutGraph &lg,
+                                          const LayoutOptions &options) {
+  constexpr size_t kMinPieces = 8;
+  const size_t n = lg.nodes.size();
+  std::vector<uint32_t> root(n);
+  for (uint32_t i = 0; i < n; ++i)
+    root[i] = i;
+  auto find = [&](uint32_t x) {
+    while (root[x] != x)
+      x = root[x] = root[root[x]];
+    return x;
+  };
+  for (const LayoutEdge &e : lg.edges)
+    if (e.from < n && e.to < n)
+      root[find(e.from)] = find(e.to);
+  // Pieces numbered by their first node.
+  std::vector<uint32_t> pieceOf(n), pieceOfRoot(n, kNone);
+  size_t numPieces = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t r = find(i);
+    if (pieceOfRoot[r] == kNone)
+      pieceOfRoot[r] = numPieces++;
+    pieceOf[i] = pieceOfRoot[r];
+  }
+  if (numPieces < kMinPieces)
+    return layoutGraph(lg, options);
+
+  std::vector<LayoutGraph> pieces(numPieces);
+  std::vector<uint32_t> local(n);
+  std::vector<std::vector<uint32_t>> nodesOf(numPieces), edgesOf(numPieces);
+  for (uint32_t i = 0; i < n; ++i) {
+    local[i] = pieces[pieceOf[i]].nodes.size();
+    pieces[pieceOf[i]].nodes.push_back(lg.nodes[i]);
+    nodesOf[pieceOf[i]].push_back(i);
+  }
+  for (uint32_t e = 0; e < lg.edges.size(); ++e) {
+    const LayoutEdge &edge = lg.edges[e];
+    uint32_t p = pieceOf[edge.from];
+    pieces[p].edges.push_back({local[edge.from], local[edge.to]});
+    edgesOf[p].push_back(e);
+  }
+  std::vector<LayoutResult> laid;
+  laid.reserve(numPieces);
+  double area = 0, widest = 0;
+  for (const LayoutGraph &piece : pieces) {
+    auto r = layoutGraph(piece, options);
+    if (!r)
+      return r.takeError();
+    double w = r->bounds.maxX - r->bounds.minX,
+           h = r->bounds.maxY - r->bounds.minY;
+    area += (w + options.nodeSeparation) * (h + options.layerSeparation);
+    widest = std::max(widest, w);
+    laid.push_back(std::move(*r));
+  }
+  // Rows about 1.6 times as wide as the whole is tall.
+  double rowWidth = std::max(widest, std::sqrt(area * 1.6));
+  LayoutResult out;
+  out.centers.resize(n);
+  std::vector<std::vector<LayoutPoint>> polylines(lg.edges.size());
+  double x = 0, y = 0, rowHeight = 0;
+  for (size_t p = 0; p < numPieces; ++p) {
+    const LayoutResult &r = laid[p];
+    double w = r.bounds.maxX - r.bounds.minX,
+           h = r.bounds.maxY - r.bounds.minY;
+    if (x > 0 && x + w > rowWidth) {
+      x = 0;
+      y += rowHeight + options.layerSeparation;
+      rowHeight = 0;
+    }
+    double dx = x - r.bounds.minX, dy = y - r.bounds.minY;
+    for (size_t i = 0; i < nodesOf[p].size(); ++i)
+      out.centers[nodesOf[p][i]] = {r.centers[i].x + dx, r.centers[i].y + dy};
+    for (size_t e = 0; e < edgesOf[p].size(); ++e)
+      for (LayoutPoint q : r.edgePolyline(e))
+        polylines[edgesOf[p][e]].push_back({q.x + dx, q.y + dy});
+    out.crossings += r.crossings;
+    out.dummyNodes += r.dummyNodes;
+    out.sweeps = std::max(out.sweeps, r.sweeps);
+    out.bounds.maxX = std::max(out.bounds.maxX, x + w);
+    out.bounds.maxY = std::max(out.bounds.maxY, y + h);
+    x += w + 2 * options.nodeSeparation;
+    rowHeight = std::max(rowHeight, h);
+  }
+  for (const std::vector<LayoutPoint> &line : polylines) {
+    out.edgePointBegin.push_back(out.edgePoints.size());
+    out.edgePoints.insert(out.edgePoints.end(), line.begin(), line.end());
+  }
+  out.edgePointBegin.push_back(out.edgePoints.size());
+  return std::move(out);
 }
 
 /// A laid-out group: its nodes relative to its own top-left corner.
@@ -204,7 +302,7 @@ llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
   std::shared_ptr<const LayoutResult> result =
       options.cache ? options.cache->find(key) : nullptr;
   if (!result) {
-    auto laid = layoutGraph(lg, options.layout);
+    auto laid = layoutPacked(lg, options.layout);
     if (!laid)
       return laid.takeError();
     result = std::make_shared<const LayoutResult>(std::move(*laid));
