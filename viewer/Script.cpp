@@ -178,6 +178,13 @@ bool Script::run(App &app, const std::string &line) {
     }
     app.graphCanvas().setExpanded(group, cmd == "expand");
     startWait();
+  } else if (cmd == "layout-graphs") {
+    std::string result = app.graphCanvas().writeLayoutGraphs(rest);
+    if (result.rfind("error: ", 0) == 0)
+      report(result.substr(7));
+    else
+      printf("layout graphs: %s\n", result.c_str());
+    fflush(stdout);
   } else if (cmd == "expand-all") {
     app.graphCanvas().expandAll();
     startWait();

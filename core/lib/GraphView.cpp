@@ -310,6 +310,9 @@ llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
       options.cache->insert(key, result);
   }
 
+  if (options.inspect)
+    options.inspect(group, lg, *result);
+
   Laid out;
   out.width = result->bounds.maxX - result->bounds.minX;
   out.height = result->bounds.maxY - result->bounds.minY;

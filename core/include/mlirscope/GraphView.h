@@ -88,6 +88,13 @@ struct ViewOptions {
   LayoutOptions layout;
   /// Optional: layouts of groups from earlier views.
   ViewLayoutCache *cache = nullptr;
+  /// Optional: called with each group's graph (its visible children and the
+  /// edges between them) and its layout, as the view is put together; for
+  /// tools that compare layouts (bench/viewer.sh gives the same graphs to
+  /// Graphviz dot).
+  std::function<void(uint32_t group, const LayoutGraph &graph,
+                     const LayoutResult &layout)>
+      inspect;
 };
 
 /// Lays out the children of `group` (and of every group `expand` opens).
