@@ -6,7 +6,8 @@
 #   2. a 100-layer transformer opened completely (~10k ops drawn, zoomed out):
 #      frame CPU time;
 #   3. a 16384 x 16384 f32 weight (1 GiB): time to the first pooled heatmap,
-#      frame CPU time while the value table scrolls far into it.
+#      frame CPU time while the value table scrolls far into it;
+#   4. the views of 1 and 2 laid out by Graphviz dot: time and crossings.
 # Printed, not a test. Netron and Model Explorer cannot be run here; see the
 # viewer issue for what they publish.
 : "${REPEAT:=1}"
@@ -65,3 +66,47 @@ bench 30
 quit
 SCRIPT
 run --script "$work/heat.script" | grep -E '^(heatmap|bench|stats)'
+
+# 4. The viewer's layouts against Graphviz dot: each view above, every group
+# in it as the graph core's layout gets (its visible children, sized, and
+# the edges between them), given to dot as one digraph per group. Crossings
+# of dot's drawings are counted by the counter core's layout reports with
+# (countDrawingCrossings); time is dot's process wall for all the groups of
+# a view against core's in-process layout time summed over them.
+LAYOUT_BENCH=$build/bin/mlirscope-layout-bench
+if ! command -v dot >/dev/null; then
+  note "4. skipped: Graphviz dot is missing (apt-get install graphviz)"
+elif [ ! -x "$LAYOUT_BENCH" ]; then
+  note "4. skipped: no $LAYOUT_BENCH (ninja -C $build mlirscope-layout-bench)"
+else
+  note "4. the viewer's layouts and Graphviz dot ($(dot -V 2>&1 | head -1))"
+  printf '| %-34s | %6s | %7s | %7s | %9s | %9s | %9s | %9s |\n' view groups nodes edges \
+    "core ms" "core X" "dot s" "dot X"
+  printf '|%s|\n' "------------------------------------|--------|---------|---------|-----------|-----------|-----------|-----------"
+  view_vs_dot() { # NAME SCRIPT-LINES...
+    local name=$1
+    shift
+    printf '%s\n' "$@" "layout-graphs $work/view.dot" quit > "$work/dot.script"
+    local line
+    line=$(run --script "$work/dot.script" | sed -n 's/^layout graphs: //p')
+    [ -n "$line" ] || { note "$name: the viewer wrote no graphs"; return; }
+    local groups nodes edges ours_ms ours_x
+    read -r groups nodes edges ours_ms ours_x < <(echo "$line" |
+      sed 's/\([0-9.]*\) groups, \([0-9]*\) nodes, \([0-9]*\) edges; core.s layout \([0-9.]*\) ms, \([0-9]*\) crossings/\1 \2 \3 \4 \5/')
+    local t0 t1 dot_s dot_x
+    t0=$(date +%s.%N)
+    # With several graphs dot writes all but the first to stdout, -o or not.
+    if timeout "${LAYOUT_TIMEOUT:-300}" dot -Tplain "$work/view.dot" >"$work/view.plain" 2>/dev/null; then
+      t1=$(date +%s.%N)
+      dot_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+      dot_x=$("$LAYOUT_BENCH" crossings-dot-all "$work/view.plain" | sed -n 's/.*crossings=//p')
+    else
+      dot_s=">${LAYOUT_TIMEOUT:-300}" dot_x=-
+    fi
+    printf '| %-34s | %6s | %7s | %7s | %9s | %9s | %9s | %9s |\n' "$name" "$groups" "$nodes" \
+      "$edges" "$ours_ms" "$ours_x" "$dot_s" "$dot_x"
+  }
+  view_vs_dot "1,000 layers, as opened" "open $big" graph
+  view_vs_dot "1,000 layers, layer_0 open" "open $big" graph "graph-click layer_0"
+  view_vs_dot "100 layers, every group open" "open $BENCH_DIR/viewer-100l.mlirbc" graph expand-all
+fi

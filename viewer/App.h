@@ -143,6 +143,8 @@ private:
   int exitCode = 0;
   bool pendingStartup = true;
   int benchRemaining = 0;
+  /// When the window, GL and fonts were ready, from process start.
+  double windowReadyMs = 0;
   std::string benchLabel;
   std::vector<double> benchMs;
   friend class Script;

@@ -88,6 +88,15 @@ std::string formatElement(DType dtype, const uint8_t *p, bool precise) {
     return formatFloat(load(float()), d32);
   case DType::F64:
     return formatFloat(load(double()), d64);
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU:
+    return formatFloat(float8ToFloat(dtype, p[0]), dtype == DType::F8E8M0FNU ? 9 : 4);
   case DType::C64:
   case DType::C128: {
     double re = dtype == DType::C64 ? load(float()) : load(double());

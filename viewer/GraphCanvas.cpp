@@ -117,6 +117,8 @@ void GraphCanvas::startLayout(App &app) {
     options.expand = [&open](uint32_t group, unsigned) { return open.count(group) > 0; };
     options.cache = layoutCache.get();
     options.foldRepeats = fold;
+    // A run stays folded except around the members the user opened.
+    options.unfold = [&open](uint32_t group) { return open.count(group) > 0; };
     options.layout.cancel = job.cancelFlag();
     options.layout.progress = [&job](double f, llvm::StringRef) {
       job.progress(uint64_t(f * 1000), 1000);
@@ -148,18 +150,67 @@ void GraphCanvas::expandAll() {
     return;
   for (uint32_t g = 0; g < modelGraph->groups().size(); ++g)
     expanded.insert(g);
-  foldRepeats = false; // folded runs cannot be open
   relayoutWanted = true;
   fitWanted = true;
+}
+
+std::string GraphCanvas::writeLayoutGraphs(const std::string &dotPath) {
+  if (!modelGraph)
+    return "error: no graph";
+  FILE *out = fopen(dotPath.c_str(), "w");
+  if (!out)
+    return "error: cannot write " + dotPath;
+  size_t groups = 0, nodes = 0, edges = 0;
+  uint64_t crossings = 0;
+  double ms = 0;
+  ViewOptions options;
+  options.foldRepeats = foldRepeats;
+  options.expand = [this](uint32_t group, unsigned) { return expanded.count(group) > 0; };
+  options.unfold = [this](uint32_t group) { return expanded.count(group) > 0; };
+  options.inspect = [&](uint32_t group, const LayoutGraph &lg, const LayoutResult &laid) {
+    ++groups;
+    nodes += lg.nodes.size();
+    edges += lg.edges.size();
+    crossings += laid.crossings;
+    double best = 1e300;
+    for (int i = 0; i < 3; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto again = layoutGraph(lg, options.layout);
+      best = std::min(best, std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - t0)
+                                .count());
+      if (!again)
+        llvm::consumeError(again.takeError());
+    }
+    ms += best;
+    // Sizes in inches (72 points), separations as core's.
+    fprintf(out, "digraph g%u {\n  nodesep=%.4f;\n  ranksep=%.4f;\n"
+                 "  node [shape=box, fixedsize=true, label=\"\"];\n",
+            group, options.layout.nodeSeparation / 72, options.layout.layerSeparation / 72);
+    for (size_t v = 0; v < lg.nodes.size(); ++v)
+      fprintf(out, "  n%zu [width=%.4f, height=%.4f];\n", v, lg.nodes[v].width / 72,
+              lg.nodes[v].height / 72);
+    for (const LayoutEdge &e : lg.edges)
+      fprintf(out, "  n%u -> n%u;\n", e.from, e.to);
+    fprintf(out, "}\n");
+  };
+  auto v = layoutView(*modelGraph, ModelGraph::kRoot, options);
+  bool ok = fclose(out) == 0;
+  if (!v)
+    return "error: " + llvm::toString(v.takeError());
+  if (!ok)
+    return "error: cannot write " + dotPath;
+  char line[256];
+  snprintf(line, sizeof line,
+           "%zu groups, %zu nodes, %zu edges; core's layout %.2f ms, %llu crossings", groups,
+           nodes, edges, ms, (unsigned long long)crossings);
+  return line;
 }
 
 void GraphCanvas::reveal(uint32_t op) {
   if (!modelGraph || op >= modelGraph->model().ops.size())
     return;
-  // An op inside a repeat cannot be shown folded.
-  for (uint32_t g = modelGraph->parentGroupOf(op); g != kNone; g = modelGraph->group(g).parent)
-    if (modelGraph->group(g).repeatClass != kNone)
-      foldRepeats = false;
+  // Opened groups split out of their runs; the rest stay folded.
   for (uint32_t g = modelGraph->parentGroupOf(op); g != kNone;
        g = modelGraph->group(g).parent)
     expanded.insert(g);
@@ -182,7 +233,6 @@ bool GraphCanvas::click(App &app, const std::string &label) {
     if (n.ref.isGroup) {
       anchor = n.ref;
       if (n.repeats > 1) {
-        foldRepeats = false;
         setExpanded(n.ref.id, true);
       } else {
         toggle(n.ref.id);
@@ -402,9 +452,8 @@ void GraphCanvas::drawCanvas(App &app) {
         // Collapsed: open it. Open: a click on its header closes it.
         bool onHeader = f.worldY(io.MousePos.y) < n.y + 24;
         if (n.repeats > 1) {
-          // A folded run opens unfolded, the clicked layer open.
+          // A folded run splits around its first member, opened.
           anchor = n.ref;
-          foldRepeats = false;
           setExpanded(n.ref.id, true);
         } else if (!n.expanded || onHeader) {
           anchor = n.ref;

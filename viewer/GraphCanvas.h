@@ -54,6 +54,12 @@ public:
   const std::string &error() const { return problem; }
   /// Opens every group (for benchmarks: the whole model laid out).
   void expandAll();
+  /// For benchmarks, on the UI thread: lays out the current view again and
+  /// writes each group's graph to `dotPath` (one digraph per group, sizes and
+  /// separations as core's layout uses them) for Graphviz dot; returns a
+  /// line with the groups, nodes, edges, core's layout time (the best of 3
+  /// per group) and crossings, or an error.
+  std::string writeLayoutGraphs(const std::string &dotPath);
   /// How long the last grouping and layout took, in ms.
   double buildMs() const { return lastBuildMs; }
   double layoutMs() const { return lastLayoutMs; }
@@ -72,8 +78,8 @@ private:
   std::shared_ptr<ViewLayoutCache> cache;
   std::shared_ptr<const GraphView> laidOut;
   std::set<uint32_t> expanded;
-  /// Fold runs of repeated groups ("layer_0 x 80"). Core folds all runs or
-  /// none, and a folded run cannot be opened, so opening one unfolds them.
+  /// Fold runs of repeated groups ("layer_0..layer_79 x 80"). An open
+  /// group stands out of its run, which stays folded around it.
   bool foldRepeats = true;
   std::shared_ptr<Job> buildJob, layoutJob;
   std::shared_ptr<std::optional<ModelGraph>> buildResult;

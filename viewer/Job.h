@@ -31,6 +31,8 @@ public:
       work(*j);
       j->isFinished.store(true, std::memory_order_release);
       --running();
+      if (void (*wake)() = wakeUp().load())
+        wake();
     });
     return job;
   }
@@ -63,6 +65,14 @@ public:
   static std::atomic<int> &running() {
     static std::atomic<int> count{0};
     return count;
+  }
+
+  /// Called on the worker when any job finishes (the app wakes its event
+  /// loop, which sleeps while jobs run instead of drawing frames that would
+  /// take the workers' cores).
+  static std::atomic<void (*)()> &wakeUp() {
+    static std::atomic<void (*)()> hook{nullptr};
+    return hook;
   }
 
 private:

@@ -178,6 +178,13 @@ bool Script::run(App &app, const std::string &line) {
     }
     app.graphCanvas().setExpanded(group, cmd == "expand");
     startWait();
+  } else if (cmd == "layout-graphs") {
+    std::string result = app.graphCanvas().writeLayoutGraphs(rest);
+    if (result.rfind("error: ", 0) == 0)
+      report(result.substr(7));
+    else
+      printf("layout graphs: %s\n", result.c_str());
+    fflush(stdout);
   } else if (cmd == "expand-all") {
     app.graphCanvas().expandAll();
     startWait();
@@ -334,6 +341,8 @@ void Script::dump(App &app) {
     printf("op: #%u %s%s\n", app.selectedOp(), index.getOpName(op).str().c_str(),
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
   }
+  if (!app.graphCanvas().error().empty())
+    printf("graph error: %s\n", app.graphCanvas().error().c_str());
   if (const GraphView *v = app.graphCanvas().view()) {
     size_t groups = 0, weights = 0, folded = 0;
     for (const ViewNode &n : v->nodes) {

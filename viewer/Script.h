@@ -16,6 +16,7 @@
 //   zoom R0 C0 ROWS COLS  browse DIR            close
 //   graph                 graph-click LABEL     expand PATH   collapse PATH   fit
 //   expand-all            bench N (time the next N frames)
+//   layout-graphs FILE    (each group of the view as a digraph, for dot)
 //   answer save|discard|cancel                  size W H
 //   screenshot PATH       dump                  value R,C    quit
 //   kill                  (SIGKILL itself: a crash with unsaved edits)

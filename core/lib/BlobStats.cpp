@@ -85,6 +85,10 @@ struct Partial {
   }
 };
 
+constexpr bool isFloat8Kernel(DType d) {
+  return d >= DType::F8E5M2 && d <= DType::F8E8M0FNU;
+}
+
 /// Converts element `i` of a block of raw little-endian storage to double.
 template <DType D>
 inline double element(const uint8_t *p, uint64_t i) {
@@ -100,6 +104,8 @@ inline double element(const uint8_t *p, uint64_t i) {
     uint16_t v;
     std::memcpy(&v, p + 2 * i, 2);
     return D == DType::F16 ? halfToFloat(v) : bfloat16ToFloat(v);
+  } else if constexpr (isFloat8Kernel(D)) {
+    return float8ToFloat(D, p[i]);
   } else if constexpr (D == DType::C64) {
     float v[2];
     std::memcpy(v, p + 8 * i, 8);
@@ -563,6 +569,22 @@ std::pair<FoldFn, HistFn> kernelsFor(DType d) {
     return kernels<DType::C64>();
   case DType::C128:
     return kernels<DType::C128>();
+  case DType::F8E5M2:
+    return kernels<DType::F8E5M2>();
+  case DType::F8E4M3:
+    return kernels<DType::F8E4M3>();
+  case DType::F8E4M3FN:
+    return kernels<DType::F8E4M3FN>();
+  case DType::F8E5M2FNUZ:
+    return kernels<DType::F8E5M2FNUZ>();
+  case DType::F8E4M3FNUZ:
+    return kernels<DType::F8E4M3FNUZ>();
+  case DType::F8E4M3B11FNUZ:
+    return kernels<DType::F8E4M3B11FNUZ>();
+  case DType::F8E3M4:
+    return kernels<DType::F8E3M4>();
+  case DType::F8E8M0FNU:
+    return kernels<DType::F8E8M0FNU>();
   case DType::Unsupported:
     break;
   }

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlirscope;
 
@@ -45,6 +46,10 @@ DType mlirscope::dtypeFor(const ElementType &t) {
       return DType::F32;
     if (t.name == "f64")
       return DType::F64;
+    for (unsigned d = unsigned(DType::F8E5M2); d <= unsigned(DType::F8E8M0FNU);
+         ++d)
+      if (t.name == dtypeName(DType(d)))
+        return DType(d);
     return DType::Unsupported;
   case K::Complex:
     if (t.name == "complex<f32>")
@@ -63,6 +68,14 @@ unsigned mlirscope::dtypeSize(DType d) {
   case DType::Bool:
   case DType::I8:
   case DType::U8:
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU:
     return 1;
   case DType::I16:
   case DType::U16:
@@ -90,20 +103,111 @@ const char *mlirscope::dtypeName(DType d) {
   static const char *names[] = {"i1",  "i8",  "i16", "i32",          "i64",
                                 "ui8", "ui16", "ui32", "ui64",        "f16",
                                 "bf16", "f32", "f64", "complex<f32>",
-                                "complex<f64>", "unsupported"};
+                                "complex<f64>", "f8E5M2", "f8E4M3", "f8E4M3FN",
+                                "f8E5M2FNUZ", "f8E4M3FNUZ", "f8E4M3B11FNUZ",
+                                "f8E3M4", "f8E8M0FNU", "unsupported"};
+  static_assert(sizeof names / sizeof *names == unsigned(DType::Unsupported) + 1);
   return names[unsigned(d)];
 }
 
 const char *mlirscope::dtypeNumpy(DType d) {
   static const char *names[] = {"|b1", "|i1", "<i2", "<i4", "<i8", "|u1",
                                 "<u2", "<u4", "<u8", "<f2", "",    "<f4",
-                                "<f8", "<c8", "<c16", ""};
+                                "<f8", "<c8", "<c16", "",    "",    "",
+                                "",    "",    "",    "",    "",    ""};
+  static_assert(sizeof names / sizeof *names == unsigned(DType::Unsupported) + 1);
   return names[unsigned(d)];
 }
 
 bool mlirscope::isFloat(DType d) {
   return d == DType::F16 || d == DType::BF16 || d == DType::F32 ||
-         d == DType::F64;
+         d == DType::F64 || isFloat8(d);
+}
+bool mlirscope::isFloat8(DType d) {
+  return d >= DType::F8E5M2 && d <= DType::F8E8M0FNU;
+}
+
+namespace {
+
+/// How a one-byte float spends its bits and its special values.
+struct Float8Format {
+  unsigned exponentBits, mantissaBits;
+  int bias;
+  enum Specials : uint8_t {
+    IEEE, ///< all-ones exponent: Inf (mantissa 0) or NaN
+    FN,   ///< no Inf; NaN only with all-ones exponent and mantissa
+    FNUZ, ///< no Inf, no -0: 0x80 is the only NaN
+    E8M0, ///< unsigned bare exponent; 0xFF is NaN, no zero
+  } specials;
+};
+
+Float8Format float8Format(DType d) {
+  switch (d) {
+  case DType::F8E5M2:
+    return {5, 2, 15, Float8Format::IEEE};
+  case DType::F8E4M3:
+    return {4, 3, 7, Float8Format::IEEE};
+  case DType::F8E4M3FN:
+    return {4, 3, 7, Float8Format::FN};
+  case DType::F8E5M2FNUZ:
+    return {5, 2, 16, Float8Format::FNUZ};
+  case DType::F8E4M3FNUZ:
+    return {4, 3, 8, Float8Format::FNUZ};
+  case DType::F8E4M3B11FNUZ:
+    return {4, 3, 11, Float8Format::FNUZ};
+  case DType::F8E3M4:
+    return {3, 4, 3, Float8Format::IEEE};
+  default:
+    return {8, 0, 127, Float8Format::E8M0};
+  }
+}
+
+float decodeFloat8(Float8Format f, uint8_t bits) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  if (f.specials == Float8Format::E8M0)
+    return bits == 0xff ? nan : std::ldexp(1.0f, int(bits) - f.bias);
+  bool negative = bits & 0x80;
+  unsigned exponentMax = (1u << f.exponentBits) - 1;
+  unsigned mantissaMax = (1u << f.mantissaBits) - 1;
+  unsigned exponent = (bits >> f.mantissaBits) & exponentMax;
+  unsigned mantissa = bits & mantissaMax;
+  if (f.specials == Float8Format::FNUZ && bits == 0x80)
+    return nan;
+  if (f.specials == Float8Format::IEEE && exponent == exponentMax)
+    return mantissa ? nan
+                    : (negative ? -std::numeric_limits<float>::infinity()
+                                : std::numeric_limits<float>::infinity());
+  if (f.specials == Float8Format::FN && exponent == exponentMax &&
+      mantissa == mantissaMax)
+    return nan;
+  // Subnormals have the smallest normal exponent and no implicit bit.
+  float v = exponent == 0
+                ? std::ldexp(float(mantissa), 1 - f.bias - int(f.mantissaBits))
+                : std::ldexp(float(mantissa | (1u << f.mantissaBits)),
+                             int(exponent) - f.bias - int(f.mantissaBits));
+  return negative ? -v : v;
+}
+
+/// Every value of every f8 type, decoded once: stats and heatmaps read
+/// billions of elements.
+struct Float8Tables {
+  float values[unsigned(DType::F8E8M0FNU) - unsigned(DType::F8E5M2) + 1][256];
+  Float8Tables() {
+    for (unsigned d = unsigned(DType::F8E5M2); d <= unsigned(DType::F8E8M0FNU);
+         ++d)
+      for (unsigned b = 0; b < 256; ++b)
+        values[d - unsigned(DType::F8E5M2)][b] =
+            decodeFloat8(float8Format(DType(d)), uint8_t(b));
+  }
+};
+
+} // namespace
+
+float mlirscope::float8ToFloat(DType d, uint8_t bits) {
+  static const Float8Tables tables;
+  if (!isFloat8(d))
+    return std::numeric_limits<float>::quiet_NaN();
+  return tables.values[unsigned(d) - unsigned(DType::F8E5M2)][bits];
 }
 bool mlirscope::isComplex(DType d) {
   return d == DType::C64 || d == DType::C128;
@@ -299,6 +403,15 @@ double BlobView::getDouble(uint64_t flat) const {
   case DType::C64:
   case DType::C128:
     return getComplex(flat).real();
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU:
+    return float8ToFloat(dtype, load<uint8_t>(*this, flat));
   case DType::Unsupported:
     return 0;
   }
@@ -336,6 +449,16 @@ std::string BlobView::format(uint64_t flat) const {
     return formatFloat(getDouble(flat), 5);
   case DType::F32:
     return formatFloat(getDouble(flat), 9);
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU:
+    // At most 5 significant bits; f8E8M0FNU reaches 2^127 (39 digits).
+    return formatFloat(getDouble(flat), dtype == DType::F8E8M0FNU ? 9 : 4);
   case DType::F64:
     return formatFloat(getDouble(flat), 17);
   case DType::C64:

@@ -16,6 +16,7 @@
 
 #include "Failpoint.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cerrno>
@@ -438,6 +439,28 @@ static std::optional<double> parseDouble(llvm::StringRef text,
   return v;
 }
 
+/// APFloat's semantics of a one-byte float type.
+static const llvm::fltSemantics &float8Semantics(DType d) {
+  switch (d) {
+  case DType::F8E5M2:
+    return llvm::APFloat::Float8E5M2();
+  case DType::F8E4M3:
+    return llvm::APFloat::Float8E4M3();
+  case DType::F8E4M3FN:
+    return llvm::APFloat::Float8E4M3FN();
+  case DType::F8E5M2FNUZ:
+    return llvm::APFloat::Float8E5M2FNUZ();
+  case DType::F8E4M3FNUZ:
+    return llvm::APFloat::Float8E4M3FNUZ();
+  case DType::F8E4M3B11FNUZ:
+    return llvm::APFloat::Float8E4M3B11FNUZ();
+  case DType::F8E3M4:
+    return llvm::APFloat::Float8E3M4();
+  default:
+    return llvm::APFloat::Float8E8M0FNU();
+  }
+}
+
 llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
                                                               llvm::StringRef text) {
   text = text.trim();
@@ -546,6 +569,35 @@ llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
     if (std::isfinite(f) && (bits & 0x7fff) == inf)
       return notRepresentable(text, d, "out of range");
     return bytesOf(bits);
+  }
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU: {
+    bool overflow = false;
+    std::optional<double> v = parseDouble(text, &overflow);
+    if (!v)
+      return notRepresentable(text, d, "not a number");
+    if (overflow)
+      return notRepresentable(text, d, "out of range");
+    // Rounded to nearest, ties to even, as f16 and bf16 are; what the type
+    // cannot hold at all (too large, Inf where it has none, a negative or
+    // zero f8E8M0FNU) is refused.
+    llvm::APFloat f(*v);
+    bool losesInfo = false;
+    llvm::APFloat::opStatus status = f.convert(
+        float8Semantics(d), llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    if ((status & llvm::APFloat::opOverflow) ||
+        (f.isNaN() && !std::isnan(*v)) ||
+        (f.isInfinity() != std::isinf(*v)))
+      return notRepresentable(text, d, "out of range");
+    if (d == DType::F8E8M0FNU && (*v <= 0 || f.isZero()))
+      return notRepresentable(text, d, "only powers of two above zero");
+    return std::vector<uint8_t>{uint8_t(f.bitcastToAPInt().getZExtValue())};
   }
   case DType::C64:
   case DType::C128: {

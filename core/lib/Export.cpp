@@ -44,6 +44,11 @@ const char *mlirscope::safetensorsDType(DType d) {
     return "F32";
   case DType::F64:
     return "F64";
+  // safetensors' F8_E4M3 is float8_e4m3fn (no Inf), as in PyTorch.
+  case DType::F8E4M3FN:
+    return "F8_E4M3";
+  case DType::F8E5M2:
+    return "F8_E5M2";
   default:
     return "";
   }

@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
@@ -43,6 +44,22 @@ private:
   std::vector<std::string> scratch;
 };
 
+/// Runs of repeats fold only where the labels say so too (layer_0, layer_1):
+/// q_proj, k_proj and v_proj share a structure but are not a sequence.
+bool sameButNumbers(llvm::StringRef a, llvm::StringRef b) {
+  size_t i = 0, j = 0;
+  for (;; ++i, ++j) {
+    while (i < a.size() && llvm::isDigit(a[i]))
+      ++i;
+    while (j < b.size() && llvm::isDigit(b[j]))
+      ++j;
+    if (i == a.size() || j == b.size())
+      return i == a.size() && j == b.size();
+    if (a[i] != b[j])
+      return false;
+  }
+}
+
 std::string regionLabel(const ModelIndex &index, uint32_t op) {
   std::string label = index.getOpName(index.ops[op]).str();
   if (!index.ops[op].symbol.empty())
@@ -76,16 +93,17 @@ std::optional<GraphNodeRef> ModelGraph::childHolding(uint32_t group,
 }
 
 std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
-  std::map<std::pair<GraphNodeRef, GraphNodeRef>, uint32_t> counts;
   const ModelIndex &m = *index;
-  // Every op under the group, with the child of `group` it sits in.
-  std::vector<std::pair<uint32_t, GraphNodeRef>> under;
-  std::vector<std::pair<uint32_t, GraphNodeRef>> stack;
-  for (const GraphNodeRef &c : groupList[group].children) {
-    if (c.isGroup)
-      stack.push_back({c.id, c});
+  const auto &children = groupList[group].children;
+  // Every op under the group, with the position of the child of `group` it
+  // sits in. An operand's owner outside that set is outside the group.
+  std::vector<std::pair<uint32_t, uint32_t>> under;
+  std::vector<std::pair<uint32_t, uint32_t>> stack;
+  for (uint32_t i = 0; i < children.size(); ++i) {
+    if (children[i].isGroup)
+      stack.push_back({children[i].id, i});
     else
-      under.push_back({c.id, c});
+      under.push_back({children[i].id, i});
   }
   while (!stack.empty()) {
     auto [g, top] = stack.back();
@@ -100,6 +118,28 @@ std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
         under.push_back({c.id, top});
     }
   }
+  // Op -> child position: a dense table when the group holds much of the
+  // model (the views a user opens first), a hash map for the small groups
+  // repeat detection asks about by the thousand.
+  bool dense = under.size() * 16 > m.ops.size();
+  std::vector<uint32_t> table;
+  llvm::DenseMap<uint32_t, uint32_t> map;
+  if (dense) {
+    table.assign(m.ops.size(), kNone);
+    for (auto [op, top] : under)
+      table[op] = top;
+  } else {
+    map.reserve(under.size());
+    for (auto [op, top] : under)
+      map[op] = top;
+  }
+  auto topOf = [&](uint32_t op) -> uint32_t {
+    if (dense)
+      return op < table.size() ? table[op] : kNone;
+    auto it = map.find(op);
+    return it == map.end() ? kNone : it->second;
+  };
+  std::vector<uint64_t> pairs;
   for (auto [op, to] : under) {
     const OpRecord &rec = m.ops[op];
     for (uint32_t i = 0; i < rec.numOperands; ++i) {
@@ -107,14 +147,39 @@ std::vector<GraphEdge> ModelGraph::childEdges(uint32_t group) const {
       if (v >= m.values.size() ||
           m.values[v].kind != ValueRecord::Kind::OpResult)
         continue;
-      std::optional<GraphNodeRef> from = childHolding(group, m.values[v].owner);
-      if (from && !(*from == to))
-        ++counts[{*from, to}];
+      uint32_t from = topOf(m.values[v].owner);
+      if (from != kNone && from != to)
+        pairs.push_back((uint64_t(from) << 32) | to);
     }
   }
+  // Sorted by (from, to) as GraphNodeRefs compare: ops before groups, then
+  // by id.
+  std::vector<uint32_t> rank(children.size());
+  {
+    std::vector<uint32_t> order(children.size());
+    for (uint32_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return children[a] < children[b];
+    });
+    for (uint32_t r = 0; r < order.size(); ++r)
+      rank[order[r]] = r;
+  }
+  for (uint64_t &p : pairs)
+    p = (uint64_t(rank[p >> 32]) << 32) | rank[uint32_t(p)];
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<uint32_t> byRank(children.size());
+  for (uint32_t i = 0; i < children.size(); ++i)
+    byRank[rank[i]] = i;
   std::vector<GraphEdge> edges;
-  for (auto &[pair, count] : counts)
-    edges.push_back({pair.first, pair.second, count});
+  for (size_t i = 0; i < pairs.size();) {
+    size_t j = i;
+    while (j < pairs.size() && pairs[j] == pairs[i])
+      ++j;
+    edges.push_back({children[byRank[pairs[i] >> 32]],
+                     children[byRank[uint32_t(pairs[i])]], uint32_t(j - i)});
+    i = j;
+  }
   return edges;
 }
 
@@ -269,8 +334,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     }
   }
 
-  // Scope groups with a single child dissolve into it; then oversized
-  // groups are cut into chunks.
+  // Scope groups with a single child dissolve into it.
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<GraphNodeRef> kept;
     for (GraphNodeRef c : groups[g].children) {
@@ -281,26 +345,18 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     }
     groups[g].children = std::move(kept);
   }
-  for (size_t g = 0; g < groups.size(); ++g) {
-    if (groups[g].children.size() <= options.maxChildren)
-      continue;
-    std::vector<GraphNodeRef> all = std::move(groups[g].children);
-    groups[g].children.clear();
-    for (size_t begin = 0; begin < all.size(); begin += options.maxChildren) {
-      size_t end = std::min(all.size(), begin + size_t(options.maxChildren));
-      GraphGroup chunk;
-      chunk.kind = GraphGroup::Kind::Chunk;
-      chunk.label = std::to_string(begin) + "-" + std::to_string(end - 1);
-      chunk.parent = g;
-      chunk.children.assign(all.begin() + begin, all.begin() + end);
-      uint32_t id = groups.size();
-      groups[g].children.push_back({true, id});
-      groups.push_back(std::move(chunk));
-    }
-  }
+  graph.compact();
+  graph.findRepeats(options);
+  if (graph.chunk(options.maxChildren))
+    graph.compact();
+  return std::move(graph);
+}
 
-  // Keep only the groups reachable from the root, renumbered in pre-order;
-  // parents and op parents follow the children lists.
+void ModelGraph::compact() {
+  // Keep only the groups reachable from the root, renumbered in pre-order
+  // (children after their parent); parents and op parents follow the
+  // children lists.
+  std::vector<GraphGroup> &groups = groupList;
   std::vector<uint32_t> newId(groups.size(), kNone);
   std::vector<uint32_t> order;
   {
@@ -316,32 +372,37 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
           stack.push_back(ch[i].id);
     }
   }
-  std::vector<GraphGroup> compact;
-  compact.reserve(order.size());
+  std::vector<GraphGroup> compacted;
+  compacted.reserve(order.size());
   for (uint32_t g : order) {
     GraphGroup gr = std::move(groups[g]);
     for (GraphNodeRef &c : gr.children)
       if (c.isGroup)
         c.id = newId[c.id];
-    compact.push_back(std::move(gr));
+    if (gr.repeatClass != kNone)
+      gr.repeatClass = newId[gr.repeatClass];
+    compacted.push_back(std::move(gr));
   }
-  for (uint32_t g = 0; g < compact.size(); ++g)
-    for (const GraphNodeRef &c : compact[g].children) {
+  for (uint32_t g = 0; g < compacted.size(); ++g)
+    for (const GraphNodeRef &c : compacted[g].children) {
       if (c.isGroup)
-        compact[c.id].parent = g;
+        compacted[c.id].parent = g;
       else
-        graph.opParent[c.id] = g;
+        opParent[c.id] = g;
     }
-  compact[kRoot].parent = kNone;
-  groups = std::move(compact);
-  graph.regionGroups.clear();
+  compacted[kRoot].parent = kNone;
+  groups = std::move(compacted);
+  regionGroups.clear();
   for (uint32_t g = 0; g < groups.size(); ++g)
     if (groups[g].op != kNone) {
-      graph.regionGroups.push_back({groups[g].op, g});
-      graph.opParent[groups[g].op] = groups[g].parent;
+      regionGroups.push_back({groups[g].op, g});
+      opParent[groups[g].op] = groups[g].parent;
     }
-  std::sort(graph.regionGroups.begin(), graph.regionGroups.end());
+  std::sort(regionGroups.begin(), regionGroups.end());
+}
 
+void ModelGraph::findRepeats(const GraphOptions &options) {
+  std::vector<GraphGroup> &groups = groupList;
   // Op counts and structural signatures, bottom-up (children have larger
   // ids in pre-order).
   std::vector<uint64_t> signature(groups.size(), 0);
@@ -350,14 +411,14 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     gr.numOps = gr.op != kNone ? 1 : 0;
     llvm::hash_code h = llvm::hash_value(uint8_t(gr.kind));
     if (gr.op != kNone)
-      h = llvm::hash_combine(h, index.ops[gr.op].name);
+      h = llvm::hash_combine(h, index->ops[gr.op].name);
     for (const GraphNodeRef &c : gr.children) {
       if (c.isGroup) {
         gr.numOps += groups[c.id].numOps;
         h = llvm::hash_combine(h, 1, signature[c.id]);
       } else {
         ++gr.numOps;
-        h = llvm::hash_combine(h, 0, index.ops[c.id].name);
+        h = llvm::hash_combine(h, 0, index->ops[c.id].name);
       }
     }
     signature[g] = h;
@@ -382,7 +443,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
         for (uint32_t i = 0; i < ch.size(); ++i)
           position[(uint64_t(ch[i].isGroup) << 32) | ch[i].id] = i;
         std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> shape;
-        for (const GraphEdge &e : graph.childEdges(m))
+        for (const GraphEdge &e : childEdges(m))
           shape.emplace_back(
               position[(uint64_t(e.from.isGroup) << 32) | e.from.id],
               position[(uint64_t(e.to.isGroup) << 32) | e.to.id], e.count);
@@ -398,8 +459,68 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
         if (classSize[groups[m].repeatClass] < 2)
           groups[m].repeatClass = kNone;
     }
+    // Runs: consecutive members of one class named as a sequence.
+    const auto &ch = groups[g].children;
+    for (uint32_t i = 0; i < ch.size();) {
+      uint32_t end = i + 1;
+      if (ch[i].isGroup && groups[ch[i].id].repeatClass != kNone)
+        while (end < ch.size() && ch[end].isGroup &&
+               groups[ch[end].id].repeatClass ==
+                   groups[ch[i].id].repeatClass &&
+               sameButNumbers(groups[ch[end].id].label,
+                              groups[ch[i].id].label))
+          ++end;
+      if (end - i >= 2)
+        groups[g].runs.push_back({i, end});
+      i = end;
+    }
     if (options.progress && g % 4096 == 0)
       options.progress(0.5 + 0.5 * double(g) / double(groups.size()));
   }
-  return std::move(graph);
+}
+
+bool ModelGraph::chunk(uint32_t maxChildren) {
+  std::vector<GraphGroup> &groups = groupList;
+  bool any = false;
+  size_t numGroups = groups.size();
+  for (size_t g = 0; g < numGroups; ++g) {
+    // Units: a run, or one child.
+    std::vector<std::pair<uint32_t, uint32_t>> units;
+    {
+      const GraphGroup &gr = groups[g];
+      size_t r = 0;
+      for (uint32_t i = 0; i < gr.children.size();) {
+        uint32_t end = i + 1;
+        if (r < gr.runs.size() && gr.runs[r].first == i)
+          end = gr.runs[r++].second;
+        units.push_back({i, end});
+        i = end;
+      }
+    }
+    if (units.size() <= std::max(maxChildren, 1u))
+      continue;
+    any = true;
+    std::vector<GraphNodeRef> all = std::move(groups[g].children);
+    std::vector<std::pair<uint32_t, uint32_t>> runs =
+        std::move(groups[g].runs);
+    groups[g].children.clear();
+    groups[g].runs.clear();
+    size_t r = 0;
+    for (size_t u = 0; u < units.size(); u += maxChildren) {
+      uint32_t begin = units[u].first;
+      uint32_t end = units[std::min(units.size(), u + maxChildren) - 1].second;
+      GraphGroup piece;
+      piece.kind = GraphGroup::Kind::Chunk;
+      piece.label = std::to_string(begin) + "-" + std::to_string(end - 1);
+      piece.parent = g;
+      piece.children.assign(all.begin() + begin, all.begin() + end);
+      for (; r < runs.size() && runs[r].second <= end; ++r)
+        piece.runs.push_back({runs[r].first - begin, runs[r].second - begin});
+      for (const GraphNodeRef &c : piece.children)
+        piece.numOps += c.isGroup ? groups[c.id].numOps : 1;
+      groups[g].children.push_back({true, uint32_t(groups.size())});
+      groups.push_back(std::move(piece));
+    }
+  }
+  return any;
 }

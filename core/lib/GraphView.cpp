@@ -7,6 +7,8 @@
 #include "llvm/ADT/bit.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
+
 using namespace mlirscope;
 
 std::shared_ptr<const LayoutResult> ViewLayoutCache::find(uint64_t key) {
@@ -45,17 +47,100 @@ std::string formatCount(uint64_t n) {
   return s;
 }
 
-/// Runs of repeats fold only where the labels say so too (layer_0, layer_1):
-/// q_proj, k_proj and v_proj share a structure but are not a sequence.
-bool sameButNumbers(llvm::StringRef a, llvm::StringRef b) {
-  auto strip = [](llvm::StringRef s) {
-    std::string out;
-    for (char c : s)
-      if (!llvm::isDigit(c))
-        out += c;
-    return out;
+/// Lays out `lg`; when it falls apart into many unconnected pieces (a
+/// module's functions, a flat list of ops MLIR could not parse), each is laid
+/// out alone and the pieces are packed in rows, in program order, so the
+/// view is roughly as wide as it is tall instead of one long layer of 231
+/// functions. The result's `layers` and `layerY` stay empty then.
+llvm::Expected<LayoutResult> layoutPacked(const LayoutGraph &lg,
+                                          const LayoutOptions &options) {
+  constexpr size_t kMinPieces = 8;
+  const size_t n = lg.nodes.size();
+  std::vector<uint32_t> root(n);
+  for (uint32_t i = 0; i < n; ++i)
+    root[i] = i;
+  auto find = [&](uint32_t x) {
+    while (root[x] != x)
+      x = root[x] = root[root[x]];
+    return x;
   };
-  return strip(a) == strip(b);
+  for (const LayoutEdge &e : lg.edges)
+    if (e.from < n && e.to < n)
+      root[find(e.from)] = find(e.to);
+  // Pieces numbered by their first node.
+  std::vector<uint32_t> pieceOf(n), pieceOfRoot(n, kNone);
+  size_t numPieces = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t r = find(i);
+    if (pieceOfRoot[r] == kNone)
+      pieceOfRoot[r] = numPieces++;
+    pieceOf[i] = pieceOfRoot[r];
+  }
+  if (numPieces < kMinPieces)
+    return layoutGraph(lg, options);
+
+  std::vector<LayoutGraph> pieces(numPieces);
+  std::vector<uint32_t> local(n);
+  std::vector<std::vector<uint32_t>> nodesOf(numPieces), edgesOf(numPieces);
+  for (uint32_t i = 0; i < n; ++i) {
+    local[i] = pieces[pieceOf[i]].nodes.size();
+    pieces[pieceOf[i]].nodes.push_back(lg.nodes[i]);
+    nodesOf[pieceOf[i]].push_back(i);
+  }
+  for (uint32_t e = 0; e < lg.edges.size(); ++e) {
+    const LayoutEdge &edge = lg.edges[e];
+    uint32_t p = pieceOf[edge.from];
+    pieces[p].edges.push_back({local[edge.from], local[edge.to]});
+    edgesOf[p].push_back(e);
+  }
+  std::vector<LayoutResult> laid;
+  laid.reserve(numPieces);
+  double area = 0, widest = 0;
+  for (const LayoutGraph &piece : pieces) {
+    auto r = layoutGraph(piece, options);
+    if (!r)
+      return r.takeError();
+    double w = r->bounds.maxX - r->bounds.minX,
+           h = r->bounds.maxY - r->bounds.minY;
+    area += (w + options.nodeSeparation) * (h + options.layerSeparation);
+    widest = std::max(widest, w);
+    laid.push_back(std::move(*r));
+  }
+  // Rows about 1.6 times as wide as the whole is tall.
+  double rowWidth = std::max(widest, std::sqrt(area * 1.6));
+  LayoutResult out;
+  out.centers.resize(n);
+  std::vector<std::vector<LayoutPoint>> polylines(lg.edges.size());
+  double x = 0, y = 0, rowHeight = 0;
+  for (size_t p = 0; p < numPieces; ++p) {
+    const LayoutResult &r = laid[p];
+    double w = r.bounds.maxX - r.bounds.minX,
+           h = r.bounds.maxY - r.bounds.minY;
+    if (x > 0 && x + w > rowWidth) {
+      x = 0;
+      y += rowHeight + options.layerSeparation;
+      rowHeight = 0;
+    }
+    double dx = x - r.bounds.minX, dy = y - r.bounds.minY;
+    for (size_t i = 0; i < nodesOf[p].size(); ++i)
+      out.centers[nodesOf[p][i]] = {r.centers[i].x + dx, r.centers[i].y + dy};
+    for (size_t e = 0; e < edgesOf[p].size(); ++e)
+      for (LayoutPoint q : r.edgePolyline(e))
+        polylines[edgesOf[p][e]].push_back({q.x + dx, q.y + dy});
+    out.crossings += r.crossings;
+    out.dummyNodes += r.dummyNodes;
+    out.sweeps = std::max(out.sweeps, r.sweeps);
+    out.bounds.maxX = std::max(out.bounds.maxX, x + w);
+    out.bounds.maxY = std::max(out.bounds.maxY, y + h);
+    x += w + 2 * options.nodeSeparation;
+    rowHeight = std::max(rowHeight, h);
+  }
+  for (const std::vector<LayoutPoint> &line : polylines) {
+    out.edgePointBegin.push_back(out.edgePoints.size());
+    out.edgePoints.insert(out.edgePoints.end(), line.begin(), line.end());
+  }
+  out.edgePointBegin.push_back(out.edgePoints.size());
+  return std::move(out);
 }
 
 /// A laid-out group: its nodes relative to its own top-left corner.
@@ -125,30 +210,43 @@ ViewNode ViewBuilder::groupNode(uint32_t group, uint32_t repeats) {
 
 llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
   const GraphGroup &g = graph.group(group);
-  // Visible children: a run of consecutive repeats is its first member.
+  // Visible children: a folded run, or a piece of one between the members
+  // it is split around, is its first member with a repeat count.
   std::vector<ViewNode> nodes;
   std::vector<uint32_t> visibleOf(g.children.size());
   std::vector<Laid> inner;
   std::vector<int32_t> innerOf;
   std::vector<uint32_t> lastOfRun;
-  for (size_t i = 0; i < g.children.size(); ++i) {
+  auto addVisible = [&](size_t i) {
     const GraphNodeRef &c = g.children[i];
-    if (c.isGroup && options.foldRepeats && i > 0 &&
-        g.children[i - 1].isGroup &&
-        graph.group(c.id).repeatClass != kNone &&
-        graph.group(c.id).repeatClass ==
-            graph.group(g.children[i - 1].id).repeatClass &&
-        sameButNumbers(graph.group(c.id).label,
-                       graph.group(g.children[i - 1].id).label)) {
-      visibleOf[i] = visibleOf[i - 1];
-      ++nodes[visibleOf[i]].repeats;
-      lastOfRun[visibleOf[i]] = c.id;
-      continue;
-    }
     lastOfRun.push_back(c.isGroup ? c.id : kNone);
     visibleOf[i] = nodes.size();
     nodes.push_back(c.isGroup ? groupNode(c.id, 1) : opNode(c.id));
     innerOf.push_back(-1);
+  };
+  size_t nextRun = 0;
+  for (size_t i = 0; i < g.children.size();) {
+    if (!options.foldRepeats || nextRun >= g.runs.size() ||
+        g.runs[nextRun].first != i) {
+      addVisible(i++);
+      continue;
+    }
+    size_t end = g.runs[nextRun++].second;
+    bool inPiece = false;
+    for (; i < end; ++i) {
+      uint32_t member = g.children[i].id;
+      if (options.unfold && options.unfold(member)) {
+        addVisible(i);
+        inPiece = false;
+      } else if (inPiece) {
+        visibleOf[i] = visibleOf[i - 1];
+        ++nodes[visibleOf[i]].repeats;
+        lastOfRun[visibleOf[i]] = member;
+      } else {
+        addVisible(i);
+        inPiece = true;
+      }
+    }
   }
   // Labels of folded runs, and open groups laid out inside their boxes.
   for (size_t v = 0; v < nodes.size(); ++v) {
@@ -204,13 +302,16 @@ llvm::Expected<Laid> ViewBuilder::layGroup(uint32_t group, unsigned depth) {
   std::shared_ptr<const LayoutResult> result =
       options.cache ? options.cache->find(key) : nullptr;
   if (!result) {
-    auto laid = layoutGraph(lg, options.layout);
+    auto laid = layoutPacked(lg, options.layout);
     if (!laid)
       return laid.takeError();
     result = std::make_shared<const LayoutResult>(std::move(*laid));
     if (options.cache)
       options.cache->insert(key, result);
   }
+
+  if (options.inspect)
+    options.inspect(group, lg, *result);
 
   Laid out;
   out.width = result->bounds.maxX - result->bounds.minX;

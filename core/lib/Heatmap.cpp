@@ -53,6 +53,15 @@ double elementToDouble(DType dtype, const uint8_t *p) {
     std::memcpy(&im, p + 4, 4);
     return std::hypot(double(re), double(im));
   }
+  case DType::F8E5M2:
+  case DType::F8E4M3:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E4M3B11FNUZ:
+  case DType::F8E3M4:
+  case DType::F8E8M0FNU:
+    return float8ToFloat(dtype, p[0]);
   case DType::C128: {
     double re, im;
     std::memcpy(&re, p, 8);

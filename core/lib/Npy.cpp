@@ -11,8 +11,11 @@
 using namespace mlirscope;
 
 std::string mlirscope::npyDescrFor(DType dtype) {
+  // numpy has no bfloat16 or f8: their bits, as unsigned integers.
   if (dtype == DType::BF16)
     return "<u2";
+  if (isFloat8(dtype))
+    return "|u1";
   return dtypeNumpy(dtype);
 }
 

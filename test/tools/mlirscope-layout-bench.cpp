@@ -12,6 +12,7 @@
 //   mlirscope-layout-bench layout-json FILE [SWEEPS]
 //   mlirscope-layout-bench svg SHAPE N SEED OUT     (our layout, to look at)
 //   mlirscope-layout-bench crossings-dot PLAIN      (dot -Tplain output)
+//   mlirscope-layout-bench crossings-dot-all PLAIN  (of several graphs: the sum)
 //   mlirscope-layout-bench crossings-dagre JSON     (bench/layout-node output)
 //
 // SHAPE: random (layers of ~20 nodes, edges mostly to the next layer, some
@@ -240,10 +241,12 @@ struct Drawing {
 
 /// dot -Tplain: `node NAME X Y ...` and `edge TAIL HEAD N X1 Y1 ...`, in
 /// inches with y up; names are nI.
-Drawing readDotPlain(llvm::StringRef path) {
+/// Each drawing in dot -Tplain output (one per graph of the input, each
+/// ending with `stop`).
+std::vector<Drawing> readDotPlainAll(llvm::StringRef path) {
   auto buffer = readFile(path);
   std::istringstream in(buffer->getBuffer().str());
-  Drawing drawing;
+  std::vector<Drawing> drawings(1);
   auto index = [](const std::string &name) {
     if (name.size() < 2 || name[0] != 'n')
       fail("unexpected node name " + name);
@@ -254,7 +257,10 @@ Drawing readDotPlain(llvm::StringRef path) {
     std::istringstream words(line);
     std::string kind;
     words >> kind;
-    if (kind == "node") {
+    Drawing &drawing = drawings.back();
+    if (kind == "stop") {
+      drawings.emplace_back();
+    } else if (kind == "node") {
       std::string name;
       double x, y;
       words >> name >> x >> y;
@@ -275,7 +281,13 @@ Drawing readDotPlain(llvm::StringRef path) {
       drawing.edgePointBegin.push_back(drawing.edgePoints.size());
     }
   }
-  return drawing;
+  if (drawings.size() > 1 && drawings.back().centers.empty())
+    drawings.pop_back();
+  return drawings;
+}
+
+Drawing readDotPlain(llvm::StringRef path) {
+  return readDotPlainAll(path).front();
 }
 
 /// bench/layout-node/dagre-layout.js's output: nodes [[x, y]...] in input
@@ -419,6 +431,15 @@ int main(int argc, char **argv) {
                   args.size() == 3 ? int(number(2)) : -1);
   if (command == "crossings-dot" && args.size() == 2) {
     llvm::outs() << readDotPlain(args[1]).crossings() << "\n";
+    return 0;
+  }
+  if (command == "crossings-dot-all" && args.size() == 2) {
+    uint64_t sum = 0;
+    std::vector<Drawing> drawings = readDotPlainAll(args[1]);
+    for (const Drawing &d : drawings)
+      sum += d.crossings();
+    llvm::outs() << "graphs=" << drawings.size() << " crossings=" << sum
+                 << "\n";
     return 0;
   }
   if (command == "crossings-dagre" && args.size() == 2) {

@@ -32,6 +32,12 @@ enum class DType : uint8_t {
   F16, BF16, F32, F64,
   C64,  ///< complex<f32>
   C128, ///< complex<f64>
+  /// One-byte floats (APFloat's Float8* semantics): e.g. f8E4M3FN has 4
+  /// exponent bits, 3 mantissa bits and only NaN where IEEE has Inf; FNUZ
+  /// kinds have no negative zero (0x80 is their NaN); f8E8M0FNU is a bare
+  /// exponent (a scale).
+  F8E5M2, F8E4M3, F8E4M3FN, F8E5M2FNUZ, F8E4M3FNUZ, F8E4M3B11FNUZ, F8E3M4,
+  F8E8M0FNU,
   Unsupported,
 };
 
@@ -45,12 +51,17 @@ const char *dtypeName(DType dtype);
 const char *dtypeNumpy(DType dtype);
 bool isFloat(DType dtype);
 bool isComplex(DType dtype);
+/// One of the one-byte float types.
+bool isFloat8(DType dtype);
 
 /// Converts IEEE half / bfloat16 bits to float.
 float halfToFloat(uint16_t bits);
 float bfloat16ToFloat(uint16_t bits);
 uint16_t floatToHalf(float value);
 uint16_t floatToBFloat16(float value);
+/// Converts the bits of a one-byte float of type `dtype` (isFloat8) to
+/// float, exactly (every f8 value is a float).
+float float8ToFloat(DType dtype, uint8_t bits);
 
 /// A typed view of one blob. Cheap to copy; valid while the index lives.
 class BlobView {

@@ -10,11 +10,14 @@
 //     CallSiteLoc chains: OpDetails.h's locationScope), minus the scope the
 //     region's op is in itself;
 //   - a group with a single child is replaced by that child;
-//   - a group with more than `maxChildren` children is split into
-//     consecutive chunks (program order, which is topological for SSA);
 //   - sibling groups with the same structure (op names and edge shape, not
-//     names or weights) share a repeat class: transformer layers 0..N-1, so
-//     a view can fold them into "layer x 80".
+//     names or weights) share a repeat class: transformer layers 0..N-1;
+//     consecutive ones whose labels differ only in digits form a run, which
+//     a view folds into "layer_0..layer_79 x 80";
+//   - a group with more than `maxChildren` children, a run counting as one,
+//     is split into consecutive chunks (program order, which is topological
+//     for SSA). Runs are found first so that 1,000 layers fold into one
+//     node instead of being cut into chunks of layers.
 //
 // Edges between the children of any group are summarized on demand (a count
 // per pair), so a collapsed view is a small graph. Building costs O(ops *
@@ -67,6 +70,11 @@ struct GraphGroup {
   uint32_t numOps = 0;
   /// Groups of one class have the same structure; kNone when unique.
   uint32_t repeatClass = kNone;
+  /// Runs of children a view may fold into one node: consecutive groups of
+  /// one repeat class whose labels differ only in digits (layer_0, layer_1;
+  /// not q_proj, k_proj), as [begin, end) positions in `children`, in
+  /// order, each at least two long.
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
 };
 
 /// Edges between two children of a group: `count` use-def edges from ops
@@ -77,7 +85,8 @@ struct GraphEdge {
 };
 
 struct GraphOptions {
-  /// Children of one group before it is cut into chunks.
+  /// Children of one group (a run counting as one) before it is cut into
+  /// chunks.
   uint32_t maxChildren = 1000;
   /// Group by location scopes (otherwise only by regions).
   bool scopes = true;
@@ -119,6 +128,14 @@ public:
   uint32_t findFunction(llvm::StringRef name) const;
 
 private:
+  /// Renumbers the groups reachable from the root in pre-order.
+  void compact();
+  /// Op counts, repeat classes and runs.
+  void findRepeats(const GraphOptions &options);
+  /// Cuts groups of more than `maxChildren` units into chunks; true when
+  /// any was cut (the new groups are not in pre-order yet).
+  bool chunk(uint32_t maxChildren);
+
   const ModelIndex *index = nullptr;
   std::vector<GraphGroup> groupList;
   std::vector<uint32_t> opParent;

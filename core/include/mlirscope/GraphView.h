@@ -2,7 +2,8 @@
 //
 // What a viewer or `mlirscope graph` draws: the children of one group, each a
 // box (an op, or a group collapsed or expanded with its own children inside),
-// runs of repeated sibling groups folded into one ("layer x 80"), and the
+// runs of repeated sibling groups folded into one ("layer x 80", or split
+// around the members a user opened), and the
 // summarized edges between them as polylines. Every group is laid out on its
 // own (Layout.h) and cached by the sizes of its children, so expanding one
 // group re-lays out that group and its ancestors, never its siblings.
@@ -76,11 +77,24 @@ struct ViewOptions {
   /// Whether to draw `group`, `depth` levels below the view's root, open.
   /// Default: everything collapsed.
   std::function<bool(uint32_t group, unsigned depth)> expand;
-  /// Fold runs of consecutive sibling groups of one repeat class.
+  /// Fold runs of repeats (ModelGraph's `GraphGroup::runs`) into one node.
   bool foldRepeats = true;
+  /// Which members of a folded run stand on their own, so that `expand`
+  /// can open them: the run splits around each into folded pieces
+  /// ("layer_0..layer_2 x 3", layer_3 open, "layer_4..layer_79 x 76"), and
+  /// the view stays as small as the user's attention. Default: none (a
+  /// folded run never opens).
+  std::function<bool(uint32_t group)> unfold;
   LayoutOptions layout;
   /// Optional: layouts of groups from earlier views.
   ViewLayoutCache *cache = nullptr;
+  /// Optional: called with each group's graph (its visible children and the
+  /// edges between them) and its layout, as the view is put together; for
+  /// tools that compare layouts (bench/viewer.sh gives the same graphs to
+  /// Graphviz dot).
+  std::function<void(uint32_t group, const LayoutGraph &graph,
+                     const LayoutResult &layout)>
+      inspect;
 };
 
 /// Lays out the children of `group` (and of every group `expand` opens).
