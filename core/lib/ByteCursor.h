@@ -64,25 +64,33 @@ public:
 
   /// MLIR's prefix varint: the number of trailing zeros of the first byte is
   /// the number of extra bytes; a zero first byte means 8 extra bytes.
+  /// Indexing is mostly varints, so the common cases stay inline and branch
+  /// little: one-byte values, and any value with 8 bytes of window left
+  /// (one unaligned load and a shift); the failure text is built out of line.
   bool readVarInt(uint64_t &out, const char *what = "a varint") {
-    uint64_t at = pos;
-    if (pos >= limit)
-      return fail(llvm::Twine(what) + " before the end of the " + windowName);
+    if (__builtin_expect(pos >= limit, 0))
+      return failVarIntAtEnd(what);
     uint8_t first = base[pos];
-    unsigned extra = first == 0 ? 8 : __builtin_ctz(first);
-    if (limit - pos < extra + 1)
-      return err->fail(at, llvm::Twine(what) + " (varint of " +
-                                llvm::Twine(extra + 1) +
-                                " bytes runs past the end of the " + windowName + ")");
-    if (first == 0) {
-      uint64_t v = 0;
-      std::memcpy(&v, base + pos + 1, 8); // little-endian hosts only
-      out = v;
-    } else {
-      uint64_t v = 0;
-      std::memcpy(&v, base + pos, extra + 1);
-      out = v >> (extra + 1);
+    if (__builtin_expect(first & 1, 1)) {
+      out = first >> 1;
+      ++pos;
+      return true;
     }
+    unsigned extra = first == 0 ? 8 : __builtin_ctz(first);
+    if (__builtin_expect(limit - pos < extra + 1, 0))
+      return failVarIntPastEnd(what, extra);
+    uint64_t v = 0;
+    if (first == 0) {
+      std::memcpy(&v, base + pos + 1, 8); // little-endian hosts only
+    } else if (limit - pos >= 8) {
+      std::memcpy(&v, base + pos, 8);
+      // Bytes 0..extra hold the value (extra <= 7); the rest is cut off.
+      v = (v & (~uint64_t(0) >> (8 * (7 - extra)))) >> (extra + 1);
+    } else {
+      std::memcpy(&v, base + pos, extra + 1);
+      v >>= extra + 1;
+    }
+    out = v;
     pos += extra + 1;
     return true;
   }
@@ -153,6 +161,16 @@ public:
   }
 
 private:
+  [[gnu::cold, gnu::noinline]] bool failVarIntAtEnd(const char *what) const {
+    return fail(llvm::Twine(what) + " before the end of the " + windowName);
+  }
+  [[gnu::cold, gnu::noinline]] bool failVarIntPastEnd(const char *what,
+                                                      unsigned extra) const {
+    return err->fail(pos, llvm::Twine(what) + " (varint of " +
+                              llvm::Twine(extra + 1) +
+                              " bytes runs past the end of the " + windowName +
+                              ")");
+  }
   const uint8_t *base;
   uint64_t pos, start, limit;
   ReadFailure *err;

@@ -59,6 +59,12 @@ public:
   /// Asks the kernel to start reading the given range in the background, so
   /// scattered small reads that follow overlap their disk latency.
   void prefetch(uint64_t offset, uint64_t size) const;
+  /// Maps the given range's pages in now, in one call, for a range about to
+  /// be read from end to end (the IR of a bytecode file): page by page, each
+  /// fault costs a trip through the kernel (a quarter of indexing a 20 MiB
+  /// IR section on a virtual machine). Falls back to prefetch() on kernels
+  /// before 5.14; errors (a file truncated meanwhile) are left to the reads.
+  void populate(uint64_t offset, uint64_t size) const;
 
 private:
   MappedFile() = default;
