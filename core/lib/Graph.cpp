@@ -26,7 +26,7 @@ public:
       uint32_t loc = index.opEncodings[op].location;
       auto [it, inserted] = byLocation.try_emplace(loc, scopes.size());
       if (inserted)
-        scopes.push_back(getOpDetails(index, op).scope);
+        scopes.push_back(getOpScope(index, op));
       return scopes[it->second];
     }
     if (op < index.textDetails.size()) {

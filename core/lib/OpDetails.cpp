@@ -52,6 +52,20 @@ std::string mlirscope::getValueType(const ModelIndex &index, uint32_t value) {
   return index.attrTypes->typeText(t);
 }
 
+std::vector<std::string> mlirscope::getOpScope(const ModelIndex &index,
+                                              uint32_t op) {
+  if (index.format == ModelIndex::Format::Text)
+    return op < index.textDetails.size()
+               ? locationScope(index.textDetails[op].names)
+               : std::vector<std::string>();
+  if (!index.attrTypes || op >= index.opEncodings.size() ||
+      index.opEncodings[op].location == kNone)
+    return {};
+  AttrTypeReader &reader = *index.attrTypes;
+  std::lock_guard<std::mutex> guard(reader.mutex());
+  return locationScope(reader.location(index.opEncodings[op].location).names);
+}
+
 OpDetails mlirscope::getOpDetails(const ModelIndex &index, uint32_t op) {
   OpDetails d;
   if (op >= index.ops.size())

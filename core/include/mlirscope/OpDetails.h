@@ -39,6 +39,10 @@ struct OpDetails {
 /// The details of op `op`. Thread-safe; decoding is cached per entry.
 OpDetails getOpDetails(const ModelIndex &index, uint32_t op);
 
+/// getOpDetails(index, op).scope alone: grouping asks it of every op, and
+/// the rest of the details (types and attributes printed) cost ten times more.
+std::vector<std::string> getOpScope(const ModelIndex &index, uint32_t op);
+
 /// The type of value `value` as MLIR prints it, or "" when unknown.
 std::string getValueType(const ModelIndex &index, uint32_t value);
 
