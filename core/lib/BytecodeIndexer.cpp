@@ -147,6 +147,10 @@ private:
   bool readDialects();
   bool readProperties();
   bool readResources();
+  /// A well-formed blob header of the entry at [begin, begin + size): its
+  /// alignment and where its data starts. False for anything else.
+  bool readBlobHeader(uint64_t begin, uint64_t size, uint64_t &alignment,
+                      uint64_t &dataAt);
   bool readResourceGroup(ByteCursor &offsets, ByteCursor &data,
                          llvm::StringRef group, bool isDialect,
                          uint64_t groupId);
@@ -436,6 +440,30 @@ bool BytecodeIndexer::readProperties() {
   return true;
 }
 
+bool BytecodeIndexer::readBlobHeader(uint64_t begin, uint64_t size,
+                                     uint64_t &alignment, uint64_t &dataAt) {
+  // Two varints and the padding of alignments up to 64, read with pread.
+  uint8_t buf[96];
+  size_t want = size_t(std::min<uint64_t>(size, sizeof(buf)));
+  size_t n = file->readAt(begin, buf, want);
+  if (n != want)
+    return false;
+  ReadFailure ignored;
+  ByteCursor in(buf, 0, n, ignored);
+  uint64_t blobSize;
+  if (!in.readVarInt(alignment) || !in.readVarInt(blobSize) || alignment == 0 ||
+      (alignment & (alignment - 1)) || alignment > (1ull << 32))
+    return false;
+  uint64_t pos = begin + in.offset();
+  for (; pos % alignment; ++pos)
+    if (pos - begin >= n || buf[pos - begin] != 0xCB)
+      return false;
+  if (blobSize != begin + size - pos)
+    return false;
+  dataAt = pos;
+  return true;
+}
+
 bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
                                         llvm::StringRef group, bool isDialect,
                                         uint64_t groupId) {
@@ -471,7 +499,12 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
     r.isDialectGroup = isDialect;
     r.key = key.str();
     r.kind = static_cast<ResourceKind>(kind);
-    if (r.kind == ResourceKind::Blob) {
+    if (r.kind == ResourceKind::Blob &&
+        readBlobHeader(entry.begin(), size, r.alignment, r.dataOffset)) {
+      r.size = entry.end() - r.dataOffset;
+    } else if (r.kind == ResourceKind::Blob) {
+      // Through the mapping, for the exact error (readBlobHeader only knows
+      // well-formed headers).
       uint64_t alignment, blobSize;
       if (!entry.readVarInt(alignment, "a blob alignment") ||
           !entry.readVarInt(blobSize, "a blob size") ||
@@ -511,10 +544,8 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
 
 /// Each blob entry starts with its alignment and size, so locating N blobs
 /// reads N places spread over the file: on a cold cache that is N serial disk
-/// reads. Announcing them all first lets the kernel overlap those reads; then
-/// each entry's first page is mapped with one call rather than a page fault
-/// (a fault costs several times a system call on a virtual machine, and a
-/// model has an entry per weight).
+/// reads. Announcing them all first lets the kernel overlap those reads (the
+/// headers are then read with pread: readBlobHeader).
 static void prefetchResourceEntries(const MappedFile &file, uint64_t oBegin,
                                     uint64_t oEnd, uint64_t dBegin,
                                     uint64_t dEnd) {
@@ -544,8 +575,6 @@ static void prefetchResourceEntries(const MappedFile &file, uint64_t oBegin,
     ok = in.readVarInt(key) && group();
   for (auto [at, size] : entries)
     file.prefetch(at, size);
-  for (auto [at, size] : entries)
-    file.populate(at, size);
 }
 
 bool BytecodeIndexer::readResources() {

@@ -87,7 +87,7 @@ MappedFile::open(llvm::StringRef path) {
     std::lock_guard<std::mutex> lock(mappingsMutex);
     mappings().push_back(f.get());
   }
-  ::close(fd);
+  f->fd = fd;
   return std::move(f);
 }
 
@@ -106,6 +106,8 @@ std::unique_ptr<MappedFile> MappedFile::copyOf(llvm::StringRef name,
 }
 
 MappedFile::~MappedFile() {
+  if (fd >= 0)
+    ::close(fd);
   if (base && onHeap)
     std::free(const_cast<uint8_t *>(base));
   else if (base) {
@@ -135,6 +137,26 @@ void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
 
 void MappedFile::prefetch(uint64_t offset, uint64_t size) const {
   advise(offset, size, MADV_WILLNEED);
+}
+
+size_t MappedFile::readAt(uint64_t offset, uint8_t *out, size_t n) const {
+  if (offset >= length)
+    return 0;
+  n = size_t(std::min<uint64_t>(n, length - offset));
+  if (onHeap) {
+    std::memcpy(out, base + offset, n);
+    return n;
+  }
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, out + got, n - got, off_t(offset + got));
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    got += size_t(r);
+  }
+  return got;
 }
 
 void MappedFile::populate(uint64_t offset, uint64_t size) const {

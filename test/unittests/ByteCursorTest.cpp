@@ -42,6 +42,24 @@ TEST(ByteCursorTest, VarIntRoundTripsEveryWidth) {
   }
 }
 
+// With 8 bytes of window left a varint is read with one 8-byte load and
+// masked: the bytes after it must not leak into its value or position.
+TEST(ByteCursorTest, VarIntIgnoresTheBytesAfterIt) {
+  for (uint64_t v : {uint64_t(0), uint64_t(127), uint64_t(128), uint64_t(16384),
+                     uint64_t(1) << 35, (uint64_t(1) << 49) - 1,
+                     (uint64_t(1) << 56) - 1, uint64_t(1) << 56, ~uint64_t(0)}) {
+    std::vector<uint8_t> bytes = encode(v);
+    size_t width = bytes.size();
+    bytes.insert(bytes.end(), 9, 0xFF);
+    ReadFailure failure;
+    ByteCursor in(bytes.data(), 0, bytes.size(), failure);
+    uint64_t got = 0;
+    ASSERT_TRUE(in.readVarInt(got)) << v;
+    EXPECT_EQ(got, v);
+    EXPECT_EQ(in.offset(), width) << v;
+  }
+}
+
 TEST(ByteCursorTest, SignedVarIntIsZigZag) {
   // zigzag: 0 -> 0, -1 -> 1, 1 -> 2, -2 -> 3.
   std::vector<uint8_t> bytes;
