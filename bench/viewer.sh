@@ -3,8 +3,8 @@
 #   1. a 100 GB sparse 1,000-layer transformer: time from process start to the
 #      first frame showing its (collapsed) graph, peak RSS, frame CPU time;
 #      then one layer opened: the re-layout time and the frame after it;
-#   2. a 100-layer transformer opened completely (~10k ops drawn, zoomed out):
-#      frame CPU time;
+#   2. a 100-layer and a 250-layer transformer opened completely (~20k and
+#      ~50k boxes drawn, zoomed out): frame CPU time;
 #   3. a 16384 x 16384 f32 weight (1 GiB): time to the first pooled heatmap,
 #      frame CPU time while the value table scrolls far into it;
 #   4. the views of 1 and 2 laid out by Graphviz dot: time and crossings.
@@ -50,6 +50,11 @@ bench 30
 quit
 SCRIPT
 run --script "$work/all.script" | grep -E '^(graph|bench)'
+
+gen viewer-250l.mlirbc 1 --model transformer --layers 250 || exit 1
+note "2b. viewer-250l.mlirbc, every group open (~50k boxes)"
+sed "s|viewer-100l.mlirbc|viewer-250l.mlirbc|" "$work/all.script" > "$work/all250.script"
+run --script "$work/all250.script" | grep -E '^(graph|bench)'
 
 gen viewer-1gib.mlirbc 1073741824 --model weights --layers 1 --shape 16384x16384 || exit 1
 note "3. a 16384 x 16384 f32 weight"
