@@ -68,8 +68,10 @@ public:
   /// little: one-byte values, and any value with 8 bytes of window left
   /// (one unaligned load and a shift); the failure text is built out of line.
   bool readVarInt(uint64_t &out, const char *what = "a varint") {
-    if (__builtin_expect(pos >= limit, 0))
-      return failVarIntAtEnd(what);
+    if (__builtin_expect(pos >= limit, 0)) {
+      failVarIntAtEnd(what);
+      return false;
+    }
     uint8_t first = base[pos];
     if (__builtin_expect(first & 1, 1)) {
       out = first >> 1;
@@ -77,8 +79,10 @@ public:
       return true;
     }
     unsigned extra = first == 0 ? 8 : __builtin_ctz(first);
-    if (__builtin_expect(limit - pos < extra + 1, 0))
-      return failVarIntPastEnd(what, extra);
+    if (__builtin_expect(limit - pos < extra + 1, 0)) {
+      failVarIntPastEnd(what, extra);
+      return false;
+    }
     uint64_t v = 0;
     if (first == 0) {
       std::memcpy(&v, base + pos + 1, 8); // little-endian hosts only
@@ -161,15 +165,15 @@ public:
   }
 
 private:
-  [[gnu::cold, gnu::noinline]] bool failVarIntAtEnd(const char *what) const {
-    return fail(llvm::Twine(what) + " before the end of the " + windowName);
+  // Out of line, and void so the caller's `return false` stays visible to
+  // the compiler (a bool from here left `out` "maybe uninitialized" to it).
+  [[gnu::cold, gnu::noinline]] void failVarIntAtEnd(const char *what) const {
+    fail(llvm::Twine(what) + " before the end of the " + windowName);
   }
-  [[gnu::cold, gnu::noinline]] bool failVarIntPastEnd(const char *what,
+  [[gnu::cold, gnu::noinline]] void failVarIntPastEnd(const char *what,
                                                       unsigned extra) const {
-    return err->fail(pos, llvm::Twine(what) + " (varint of " +
-                              llvm::Twine(extra + 1) +
-                              " bytes runs past the end of the " + windowName +
-                              ")");
+    err->fail(pos, llvm::Twine(what) + " (varint of " + llvm::Twine(extra + 1) +
+                       " bytes runs past the end of the " + windowName + ")");
   }
   const uint8_t *base;
   uint64_t pos, start, limit;
