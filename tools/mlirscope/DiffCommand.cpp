@@ -50,7 +50,14 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
   }
   Progress progress("diff");
   uint64_t faultsBefore = faultCount();
-  auto d = diffModels(*idx[0], *idx[1], progress.callback());
+  // Stop at the first fault: a file truncated under us would otherwise fault
+  // once per page for the rest of its blobs (millions of signals for GBs).
+  auto d = diffModels(*idx[0], *idx[1],
+                      [&, report = progress.callback()](uint64_t done,
+                                                        uint64_t total) {
+                        return faultCount() == faultsBefore &&
+                               report(done, total);
+                      });
   if (reportFileChanged("diff", faultsBefore)) {
     llvm::consumeError(d.takeError());
     return kBadInput;
