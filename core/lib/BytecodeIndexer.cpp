@@ -552,7 +552,6 @@ static void prefetchResourceEntries(const MappedFile &file, uint64_t oBegin,
   ReadFailure ignored;
   ByteCursor in(file.data(), oBegin, oEnd, ignored);
   uint64_t pos = dBegin;
-  std::vector<std::pair<uint64_t, uint64_t>> entries;
   auto group = [&] {
     uint64_t count, key, size;
     uint8_t kind;
@@ -562,19 +561,20 @@ static void prefetchResourceEntries(const MappedFile &file, uint64_t oBegin,
       if (!in.readVarInt(key) || !in.readVarInt(size) || !in.readByte(kind) ||
           size > dEnd - pos)
         return false;
-      entries.push_back({pos, std::min<uint64_t>(size, 32)});
+      file.prefetch(pos, std::min<uint64_t>(size, 32));
       pos += size;
     }
     return true;
   };
   uint64_t numExternal, key;
-  bool ok = in.readVarInt(numExternal);
-  for (uint64_t i = 0; ok && i < numExternal; ++i)
-    ok = in.readVarInt(key) && group();
-  while (ok && !in.empty())
-    ok = in.readVarInt(key) && group();
-  for (auto [at, size] : entries)
-    file.prefetch(at, size);
+  if (!in.readVarInt(numExternal))
+    return;
+  for (uint64_t i = 0; i < numExternal; ++i)
+    if (!in.readVarInt(key) || !group())
+      return;
+  while (!in.empty())
+    if (!in.readVarInt(key) || !group())
+      return;
 }
 
 bool BytecodeIndexer::readResources() {

@@ -121,14 +121,15 @@ MappedFile::~MappedFile() {
   }
 }
 
-void MappedFile::advise(uint64_t offset, uint64_t size, int advice) const {
+bool MappedFile::advise(uint64_t offset, uint64_t size, int advice) const {
   if (!base || onHeap || offset >= length)
-    return;
+    return true;
   uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
   uint64_t begin = offset & ~(page - 1);
   uint64_t end = std::min(length, offset + size);
-  if (end > begin)
-    ::madvise(const_cast<uint8_t *>(base) + begin, end - begin, advice);
+  return end <= begin ||
+         ::madvise(const_cast<uint8_t *>(base) + begin, end - begin,
+                   advice) == 0;
 }
 
 void MappedFile::dropPages(uint64_t offset, uint64_t size) const {
@@ -163,14 +164,6 @@ void MappedFile::populate(uint64_t offset, uint64_t size) const {
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22 // Linux 5.14; glibc 2.36's headers lack it
 #endif
-  if (!base || onHeap || offset >= length)
-    return;
-  uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-  uint64_t begin = offset & ~(page - 1);
-  uint64_t end = std::min(length, offset + size);
-  if (end > begin &&
-      ::madvise(const_cast<uint8_t *>(base) + begin, end - begin,
-                MADV_POPULATE_READ) != 0 &&
-      errno == EINVAL)
+  if (!advise(offset, size, MADV_POPULATE_READ) && errno == EINVAL)
     advise(offset, size, MADV_WILLNEED);
 }

@@ -75,8 +75,9 @@ public:
 
 private:
   MappedFile() = default;
-  /// madvise over the pages covering [offset, offset + size).
-  void advise(uint64_t offset, uint64_t size, int advice) const;
+  /// madvise over the pages covering [offset, offset + size); false when
+  /// madvise refused (errno says why).
+  bool advise(uint64_t offset, uint64_t size, int advice) const;
   std::string path;
   const uint8_t *base = nullptr;
   uint64_t length = 0;
