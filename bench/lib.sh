@@ -50,7 +50,7 @@ need_time() {
   fi
 }
 
-# need_built TARGET...: mlirscope / mlirscope-genmodel / MLIRScopeMLIRParser;
+# need_built TARGET...: mlirscope / mlirscope-genmodel / MLIRScopeMLIRBridgePlugin;
 # builds the missing ones in $build if it is a ninja build directory, else dies.
 need_built() {
   local tool bin
@@ -58,7 +58,7 @@ need_built() {
     case $tool in
       mlirscope) bin=$MLIRSCOPE ;;
       mlirscope-genmodel) bin=$GENMODEL ;;
-      MLIRScopeMLIRParser) bin=$(dirname "$MLIRSCOPE")/../lib/libMLIRScopeMLIRParser.so ;;
+      MLIRScopeMLIRBridgePlugin) bin=$(dirname "$MLIRSCOPE")/../lib/libMLIRScopeMLIRBridgePlugin.so ;;
       *) die "need_built: unknown target $tool" ;;
     esac
     { [ -x "$bin" ] || [ -f "$bin" ]; } && continue

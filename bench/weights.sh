@@ -43,7 +43,7 @@
 #   MLIRSCOPE_BUILD_DIR  build directory, absolute or relative to the repo
 #                        root                       (build)
 #   MLIRSCOPE            mlirscope binary           ($MLIRSCOPE_BUILD_DIR/bin/mlirscope;
-#                        `convert` needs lib/libMLIRScopeMLIRParser.so next to bin/)
+#                        `convert` needs lib/libMLIRScopeMLIRBridgePlugin.so next to bin/)
 #   GENMODEL             generator binary           ($MLIRSCOPE_BUILD_DIR/bin/mlirscope-genmodel)
 #   MLIR_OPT             mlir-opt binary            (/usr/lib/llvm-22/bin/mlir-opt)
 #   TIMEOUT              per-command timeout, s     (300)
@@ -65,7 +65,7 @@ PARTS=${PARTS:-rewrite convert edit}
 # --- Tools -------------------------------------------------------------------
 need_time
 need_built mlirscope mlirscope-genmodel
-case " $PARTS " in *" convert "*) need_built MLIRScopeMLIRParser ;; esac
+case " $PARTS " in *" convert "*) need_built MLIRScopeMLIRBridgePlugin ;; esac
 [ -x "$MLIR_OPT" ] || note "no mlir-opt at $MLIR_OPT: its rows will say 'failed'"
 
 GiB=$((1 << 30))

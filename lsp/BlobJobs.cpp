@@ -2,10 +2,10 @@
 
 #include "BlobJobs.h"
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/Export.h"
-#include "mlirscope/FaultGuard.h"
-#include "mlirscope/Heatmap.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/Export.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Blob/Heatmap.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/Endian.h"
@@ -212,7 +212,7 @@ llvm::Expected<uint64_t> lspserver::exportTensor(const BlobJob &job,
     }
     // Called after each 64 MiB and once more before the rename: a cancel
     // seen there leaves only the temporary, which AtomicFile removes.
-    ProgressFn onProgress = [&](uint64_t done, uint64_t total) {
+    Progress onProgress = [&](uint64_t done, uint64_t total) {
       if (progress)
         progress(total ? double(done) / double(total) : 1);
       return !(cancel && cancel->load());

@@ -10,10 +10,11 @@
 
 #include "Document.h"
 
-#include "mlirscope/Convert.h"
-#include "mlirscope/MLIRBridge.h"
-#include "mlirscope/NestingLimit.h"
-#include "mlirscope/Rewrite.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Edit/Convert.h"
+#include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Edit/Rewrite.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

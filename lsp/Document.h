@@ -14,8 +14,8 @@
 
 #include "Server.h"
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/ModelIndex.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Index/Index.h"
 
 #include "mlir/AsmParser/AsmParserState.h"
 #include "mlir/IR/Block.h"

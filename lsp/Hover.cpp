@@ -1,10 +1,10 @@
 //===- Hover.cpp - Hover: blobs as summaries, ops, values, blocks ---------===//
 
 #include "Document.h"
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Support/FaultGuard.h"
 
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Index/Summary.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/SymbolTable.h"

@@ -3,7 +3,7 @@
 #include "LSPServer.h"
 #include "BlobJobs.h"
 #include "Server.h"
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"

@@ -2,11 +2,12 @@
 
 #include "Document.h"
 
-#include "mlirscope/FormatError.h"
-#include "mlirscope/MLIRBridge.h"
-#include "mlirscope/NestingLimit.h"
-#include "mlirscope/Summary.h"
-#include "mlirscope/SummaryJson.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Index/Summary.h"
+#include "mlirscope/Index/SummaryJson.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"

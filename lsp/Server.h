@@ -12,7 +12,7 @@
 #ifndef MLIRSCOPE_LSP_SERVER_H
 #define MLIRSCOPE_LSP_SERVER_H
 
-#include "mlirscope/ModelIndex.h"
+#include "mlirscope/Index/Index.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/LSP/Protocol.h"

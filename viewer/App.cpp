@@ -6,8 +6,8 @@
 #include "Png.h"
 #include "Script.h"
 
-#include "mlirscope/FaultGuard.h"
-#include "mlirscope/Version.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Version.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>

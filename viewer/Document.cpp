@@ -2,12 +2,13 @@
 
 #include "Document.h"
 
-#include "mlirscope/AtomicFile.h"
-#include "mlirscope/Editor.h"
-#include "mlirscope/Export.h"
-#include "mlirscope/FaultGuard.h"
-#include "mlirscope/Heatmap.h"
-#include "mlirscope/Npy.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Edit/Editor.h"
+#include "mlirscope/Blob/Export.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Blob/Heatmap.h"
+#include "mlirscope/Blob/Npy.h"
 
 #include <cmath>
 #include <cstring>

@@ -13,10 +13,10 @@
 #include "EditStack.h"
 #include "Job.h"
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/BlobView.h"
-#include "mlirscope/ModelIndex.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/Summary.h"
 
 #include <memory>
 #include <mutex>

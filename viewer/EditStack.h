@@ -12,7 +12,7 @@
 #ifndef MLIRSCOPE_VIEWER_EDITSTACK_H
 #define MLIRSCOPE_VIEWER_EDITSTACK_H
 
-#include "mlirscope/MappedFile.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <cstdint>
 #include <memory>

@@ -2,7 +2,7 @@
 
 #include "Format.h"
 
-#include "mlirscope/Heatmap.h"
+#include "mlirscope/Blob/Heatmap.h"
 
 #include <cinttypes>
 #include <cmath>

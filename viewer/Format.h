@@ -3,7 +3,7 @@
 #ifndef MLIRSCOPE_VIEWER_FORMAT_H
 #define MLIRSCOPE_VIEWER_FORMAT_H
 
-#include "mlirscope/BlobView.h"
+#include "mlirscope/Blob/BlobView.h"
 
 #include <cstdint>
 #include <string>

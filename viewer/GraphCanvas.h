@@ -14,8 +14,8 @@
 
 #include "Job.h"
 
-#include "mlirscope/Graph.h"
-#include "mlirscope/GraphView.h"
+#include "mlirscope/Graph/Graph.h"
+#include "mlirscope/Graph/GraphView.h"
 
 #include <chrono>
 #include <memory>

@@ -5,7 +5,7 @@
 #include "App.h"
 #include "Format.h"
 
-#include "mlirscope/OpDetails.h"
+#include "mlirscope/Index/OpDetails.h"
 
 #include "llvm/Support/Regex.h"
 

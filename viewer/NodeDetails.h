@@ -3,7 +3,7 @@
 #ifndef MLIRSCOPE_VIEWER_NODEDETAILS_H
 #define MLIRSCOPE_VIEWER_NODEDETAILS_H
 
-#include "mlirscope/OpDetails.h"
+#include "mlirscope/Index/OpDetails.h"
 
 #include <cstdint>
 #include <string>

@@ -5,7 +5,7 @@
 #include "App.h"
 #include "Format.h"
 
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>

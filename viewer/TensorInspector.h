@@ -13,9 +13,9 @@
 #include "EditStack.h"
 #include "Job.h"
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Heatmap.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/Heatmap.h"
 
 #include <cstdint>
 #include <list>

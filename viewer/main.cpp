@@ -2,7 +2,7 @@
 
 #include "App.h"
 
-#include "mlirscope/Version.h"
+#include "mlirscope/Support/Version.h"
 
 #include <cstdio>
 #include <cstdlib>

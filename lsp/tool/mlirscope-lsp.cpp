@@ -10,8 +10,8 @@
 #include "../MessageInput.h"
 #include "../Server.h"
 
-#include "mlirscope/FaultGuard.h"
-#include "mlirscope/MLIRBridge.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Text/MLIRBridge.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzChecks.h"
+#include "mlirscope/Bytecode/BytecodeIndexer.h"
 
 using namespace mlirscope;
 

@@ -11,14 +11,14 @@
 #ifndef MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
 #define MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/BlobView.h"
-#include "mlirscope/FormatError.h"
-#include "mlirscope/GraphView.h"
-#include "mlirscope/ModelIndex.h"
-#include "mlirscope/NestingLimit.h"
-#include "mlirscope/OpDetails.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Graph/GraphView.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Index/OpDetails.h"
+#include "mlirscope/Index/Summary.h"
 
 #include "llvm/Support/Error.h"
 

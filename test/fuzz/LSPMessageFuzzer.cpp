@@ -15,7 +15,7 @@
 #include "MessageInput.h"
 #include "Server.h"
 
-#include "mlirscope/MLIRBridge.h"
+#include "mlirscope/Text/MLIRBridge.h"
 
 #include "llvm/Support/LSP/Logging.h"
 #include "llvm/Support/LSP/Protocol.h"

@@ -11,8 +11,8 @@
 
 #include "FuzzChecks.h"
 
-#include "mlirscope/Npy.h"
-#include "mlirscope/TypeText.h"
+#include "mlirscope/Blob/Npy.h"
+#include "mlirscope/Model/TypeText.h"
 
 using namespace mlirscope;
 

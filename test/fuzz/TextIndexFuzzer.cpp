@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzChecks.h"
+#include "mlirscope/Text/TextIndexer.h"
 
 #include <cstdlib>
 

@@ -12,9 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/FormatError.h"
-#include "mlirscope/ModelIndex.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/Summary.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"

@@ -22,7 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Layout.h"
+#include "mlirscope/Layout/Layout.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"

@@ -1,8 +1,9 @@
 //===- BlobTest.cpp - Element conversions, checksums, the stats cache -----===//
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Hash.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Support/Hash.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 //===- ByteCursorTest.cpp - Bounds-checked bytecode primitives ------------===//
 
-#include "ByteCursor.h"
+#include "mlirscope/Bytecode/ByteCursor.h"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Editor.h"
-#include "mlirscope/ModelIndex.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Edit/Editor.h"
+#include "mlirscope/Support/Journal.h"
+#include "mlirscope/Index/Index.h"
 
 #include <gtest/gtest.h>
 

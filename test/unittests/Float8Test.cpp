@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Editor.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Edit/Editor.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"

@@ -1,6 +1,7 @@
 //===- HeatmapTest.cpp - Pooling a blob's 2-D slice into cells ------------===//
 
-#include "mlirscope/Heatmap.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Blob/Heatmap.h"
 
 #include <gtest/gtest.h>
 

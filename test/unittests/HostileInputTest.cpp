@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/FormatError.h"
-#include "mlirscope/NestingLimit.h"
-#include "mlirscope/Npy.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Blob/Npy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 //===- IndexTest.cpp - Indexing in-memory models --------------------------===//
 
-#include "mlirscope/FormatError.h"
-#include "mlirscope/ModelIndex.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/Summary.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Layout.h"
+#include "mlirscope/Layout/Layout.h"
 
 #include "gtest/gtest.h"
 

@@ -1,6 +1,6 @@
 //===- MappedFileTest.cpp - Reads through and beside the mapping ----------===//
 
-#include "mlirscope/MappedFile.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"

@@ -7,8 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/ModelIndex.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Text/TextIndexer.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/Summary.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 //===- TypeTextTest.cpp - Builtin types from their spelling ---------------===//
 
-#include "mlirscope/Summary.h"
-#include "mlirscope/TypeText.h"
+#include "mlirscope/Index/Summary.h"
+#include "mlirscope/Model/TypeText.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Version.h"
+#include "mlirscope/Support/Version.h"
 
 #include "gtest/gtest.h"
 

@@ -2,7 +2,8 @@
 
 #include "Commands.h"
 
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 using namespace mlirscope;
 using namespace mlirscope::cli;

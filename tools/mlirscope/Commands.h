@@ -9,8 +9,8 @@
 #ifndef MLIRSCOPE_TOOLS_COMMANDS_H
 #define MLIRSCOPE_TOOLS_COMMANDS_H
 
-#include "mlirscope/BlobView.h"
-#include "mlirscope/Summary.h"
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Index/Summary.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"

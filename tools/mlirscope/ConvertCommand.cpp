@@ -1,9 +1,9 @@
 //===- ConvertCommand.cpp - `mlirscope convert` ---------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/Convert.h"
+#include "mlirscope/Edit/Convert.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -53,8 +53,8 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
   std::unique_ptr<ModelIndex> index = openModel(in);
   if (!index)
     return kBadInput;
-  Progress progress("convert");
-  ProgressFn onProgress = progress.callback();
+  ProgressLine progress("convert");
+  mlirscope::Progress onProgress = progress.callback();
   llvm::Error e = index->format == ModelIndex::Format::Text
                       ? convertTextToBytecode(*index, out, version, onProgress)
                       : convertBytecodeToText(*index, out, onProgress);

@@ -1,10 +1,10 @@
 //===- DiffCommand.cpp - `mlirscope diff` ---------------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/Diff.h"
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Blob/Diff.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,7 +48,7 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
     if (!idx[i])
       return kBadInput;
   }
-  Progress progress("diff");
+  ProgressLine progress("diff");
   uint64_t faultsBefore = faultCount();
   // Stop at the first fault: a file truncated under us would otherwise fault
   // once per page for the rest of its blobs (millions of signals for GBs).

@@ -5,14 +5,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/Convert.h"
-#include "mlirscope/Editor.h"
-#include "mlirscope/Npy.h"
-#include "mlirscope/Rewrite.h"
-#include "mlirscope/Summary.h"
-#include "mlirscope/TypeText.h"
+#include "mlirscope/Edit/Convert.h"
+#include "mlirscope/Edit/Editor.h"
+#include "mlirscope/Blob/Npy.h"
+#include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Index/Summary.h"
+#include "mlirscope/Model/TypeText.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -157,8 +157,8 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
              (parsed->element.kind == ElementType::Kind::Complex ? 2 : 1));
   ExternalBlob data{npyPath.str(), header->dataOffset, have, alignment,
                     nullptr};
-  Progress progress("replace " + key.str());
-  ProgressFn onProgress = progress.callback();
+  ProgressLine progress("replace " + key.str());
+  mlirscope::Progress onProgress = progress.callback();
   llvm::Error e = llvm::Error::success();
   if (r->type && r->type->text == parsed->text) {
     // Same type: no IR change, only the blob moves in.
@@ -265,7 +265,7 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
   }
   const uint8_t *src = (*npyFile)->data() + header->dataOffset;
   const Resource &r = t->view->getResource();
-  Progress progress("replace " + r.key);
+  ProgressLine progress("replace " + r.key);
   if (auto e = editor->writeBlob(r, llvm::ArrayRef<uint8_t>(src, bytes),
                                  progress.callback())) {
     llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))

@@ -1,9 +1,9 @@
 //===- ExtractCommand.cpp - `mlirscope extract` ---------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/Export.h"
+#include "mlirscope/Blob/Export.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -58,8 +58,8 @@ int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
-  Progress progress("extract");
-  ProgressFn onProgress = progress.callback();
+  ProgressLine progress("extract");
+  mlirscope::Progress onProgress = progress.callback();
   if (all) {
     std::vector<std::string> skipped;
     if (auto e = exportSafetensors(index, out, skipped, onProgress)) {

@@ -8,10 +8,10 @@
 
 #include "Commands.h"
 #include "GraphOutput.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/AtomicFile.h"
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -119,7 +119,7 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
   graphInterrupted = false;
   auto oldHandler = std::signal(SIGINT, [](int) { graphInterrupted = true; });
   graphOptions.cancel = &graphInterrupted;
-  Progress progress("graph");
+  ProgressLine progress("graph");
   graphOptions.progress = [&](double f) { progress.update(f * 500, 1000); };
   auto graph = ModelGraph::build(*index, graphOptions);
   if (!graph) {

@@ -3,7 +3,7 @@
 #ifndef MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
 #define MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
 
-#include "mlirscope/GraphView.h"
+#include "mlirscope/Graph/GraphView.h"
 
 #include <string>
 

@@ -2,8 +2,8 @@
 
 #include "Commands.h"
 
-#include "mlirscope/FormatError.h"
-#include "mlirscope/SummaryJson.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Index/SummaryJson.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"

@@ -8,7 +8,7 @@
 
 #include "Commands.h"
 
-#include "mlirscope/OpDetails.h"
+#include "mlirscope/Index/OpDetails.h"
 
 #include "llvm/ADT/StringExtras.h"
 

@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/Rewrite.h"
+#include "mlirscope/Edit/Rewrite.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -107,7 +107,7 @@ int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
   auto index = openForOutput("rewrite", args, usage, out, rc);
   if (!index)
     return rc;
-  Progress progress("rewrite");
+  ProgressLine progress("rewrite");
   return report("rewrite", rewriteBytecode(*index, out, RewritePlan(),
                                            progress.callback()));
 }
@@ -125,7 +125,7 @@ int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
   auto index = openForOutput("strip", args, usage, out, rc);
   if (!index)
     return rc;
-  Progress progress("strip (checksums)");
+  ProgressLine progress("strip (checksums)");
   auto plan = planStrip(*index, progress.callback());
   if (!plan)
     return report("strip", plan.takeError());
@@ -155,11 +155,11 @@ int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {
   std::unique_ptr<ModelIndex> big = openModel(a->weightsFrom);
   if (!big)
     return kBadInput;
-  Progress progress("attach (checksums)");
+  ProgressLine progress("attach (checksums)");
   auto plan = planAttach(*small, *big, progress.callback());
   if (!plan)
     return report("attach", plan.takeError());
-  Progress copying("attach");
+  ProgressLine copying("attach");
   return report("attach",
                 rewriteBytecode(*small, a->out, *plan, copying.callback()));
 }

@@ -1,10 +1,10 @@
 //===- StatsCommand.cpp - `mlirscope stats` -------------------------------===//
 
 #include "Commands.h"
-#include "Progress.h"
+#include "ProgressLine.h"
 
-#include "mlirscope/BlobStats.h"
-#include "mlirscope/FaultGuard.h"
+#include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -113,7 +113,7 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
       rc = kBadInput;
       continue;
     }
-    Progress progress("stats " + r->key);
+    ProgressLine progress("stats " + r->key);
     opts.progress = progress.callback();
     uint64_t faultsBefore = faultCount();
     auto stats = computeStats(*view, opts);

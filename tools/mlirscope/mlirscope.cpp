@@ -7,8 +7,8 @@
 
 #include "Commands.h"
 
-#include "mlirscope/FaultGuard.h"
-#include "mlirscope/Version.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Version.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Config/llvm-config.h"

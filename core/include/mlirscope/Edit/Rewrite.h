@@ -1,0 +1,91 @@
+//===- Rewrite.h - Fast rewrites of bytecode files --------------*- C++ -*-===//
+//
+// Writes a new bytecode file from an indexed one without an MLIRContext: the
+// header and every IR section are copied as they are (only alignment padding
+// is recomputed), the resource sections are re-emitted, and blob bytes move
+// with copy_file_range, holes of sparse inputs kept as holes. The result is
+// committed atomically (AtomicFile).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_EDIT_REWRITE_H
+#define MLIRSCOPE_EDIT_REWRITE_H
+
+#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Support/Progress.h"
+#include "mlirscope/Model/ModelIndex.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlirscope {
+
+/// Bytes of a blob that come from some file (another model, an .npy).
+struct ExternalBlob {
+  std::string path;
+  uint64_t offset = 0, size = 0;
+  uint64_t alignment = 1;
+  /// Set for blobs held as hex digits in a text file: `offset` is the first
+  /// digit, `size` the decoded size, and the bytes are decoded while copying.
+  std::shared_ptr<MappedFile> hexText;
+};
+
+struct RewritePlan {
+  /// Dialect blobs to write as declarations only (key kept, no data).
+  llvm::StringSet<> declareOnly;
+  /// Dialect resources (blobs or declarations) whose data comes from
+  /// elsewhere.
+  llvm::StringMap<ExternalBlob> replace;
+  /// External groups to leave out.
+  llvm::StringSet<> dropGroups;
+  /// String entries to add, as one new external group.
+  std::string newGroup;
+  std::vector<std::pair<std::string, std::string>> newStrings;
+};
+
+/// Writes `index`'s file, changed by `plan`, to `outPath`.
+llvm::Error rewriteBytecode(const ModelIndex &index, llvm::StringRef outPath,
+                            const RewritePlan &plan,
+                            const Progress &progress = {});
+
+/// Appends MLIR's prefix-varint encoding of `value` to `out`.
+void appendVarInt(std::string &out, uint64_t value);
+
+/// The external group `mlirscope strip` records stripped blobs in, and the
+/// format of each entry: "bytes=N align=A xxh64=HEX".
+inline constexpr const char *kStrippedGroup = "mlirscope.stripped";
+struct StrippedBlob {
+  uint64_t bytes = 0, alignment = 1, checksum = 0;
+};
+std::string formatStrippedBlob(const StrippedBlob &blob);
+std::optional<StrippedBlob> parseStrippedBlob(llvm::StringRef text);
+
+/// XXH64 of a blob's data bytes (hex-decoded for text files), read in chunks
+/// whose pages are released as it goes.
+llvm::Expected<uint64_t> checksumBlob(const ModelIndex &index,
+                                      const Resource &resource,
+                                      const Progress &progress = {},
+                                      uint64_t doneBefore = 0,
+                                      uint64_t total = 0);
+
+/// Plans `mlirscope strip`: every dialect blob becomes a declaration, and a
+/// marker with its size, alignment and checksum goes to kStrippedGroup.
+llvm::Expected<RewritePlan> planStrip(const ModelIndex &index,
+                                      const Progress &progress = {});
+
+/// Plans `mlirscope attach`: every stripped blob of `stripped` gets its bytes
+/// back from `weights`, which must hold a blob of the same key, size and
+/// checksum.
+llvm::Expected<RewritePlan> planAttach(const ModelIndex &stripped,
+                                       const ModelIndex &weights,
+                                       const Progress &progress = {});
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_EDIT_REWRITE_H

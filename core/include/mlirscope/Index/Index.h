@@ -1,0 +1,29 @@
+//===- Index.h - Opening a model file ---------------------------*- C++ -*-===//
+//
+// The entry points every front-end opens a model with: a path (or a mapped
+// file) in, the index out. Picks the indexer by the file's first bytes and
+// rolls back an unfinished in-place edit first (Support/Journal.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLIRSCOPE_INDEX_INDEX_H
+#define MLIRSCOPE_INDEX_INDEX_H
+
+#include "mlirscope/Model/ModelIndex.h"
+
+namespace mlirscope {
+
+/// Indexes the file at `path`, choosing bytecode or text by its first bytes.
+/// Errors are FormatError (malformed content) or file-system errors.
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexFile(llvm::StringRef path, const IndexOptions &options = {});
+
+/// Indexes an already mapped file, choosing bytecode or text by its first
+/// bytes.
+llvm::Expected<std::unique_ptr<ModelIndex>>
+indexMapped(std::shared_ptr<MappedFile> file,
+            const IndexOptions &options = {});
+
+} // namespace mlirscope
+
+#endif // MLIRSCOPE_INDEX_INDEX_H

@@ -1,0 +1,777 @@
+//===- BlobStats.cpp - Streaming statistics over one blob -----------------===//
+//
+// Work is split into blocks of kBlockElements; worker threads take blocks from
+// an atomic counter and fold each into a partial result; partials merge with
+// Chan et al.'s parallel variance formula. The calling thread works too and is
+// the one that reports progress, so callbacks never run on a worker.
+//
+// The per-block kernel assumes finite values and uses several independent
+// accumulators so the compiler can keep them in vector registers; if a block's
+// sum comes out non-finite (a NaN or Inf in it), the block is redone by a
+// careful kernel that classifies every element. The fast kernel's sums are of
+// deviations from a pivot, per chunk of kChunkElements (see addChunk), and
+// means are kept relative to a base value of the blob (see Partial), so a
+// mean large against the spread costs no precision. f32, the common case, has
+// hand-vectorized kernels chosen at run time from the CPU (AVX-512, AVX2,
+// portable vector code); see "F32 fast kernel" below.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/Blob/BlobStats.h"
+
+#include "llvm/ADT/Twine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <thread>
+
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
+    (defined(__GNUC__) || defined(__clang__))
+#define MLIRSCOPE_STATS_X86 1
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's AVX-512 intrinsics warn about their own _mm512_undefined_ps()
+// (GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
+#else
+#define MLIRSCOPE_STATS_X86 0
+#endif
+
+using namespace mlirscope;
+
+namespace {
+
+constexpr uint64_t kBlockElements = 1 << 18;
+/// The fast kernels' unit of one-pass sums (see addChunk).
+constexpr uint64_t kChunkElements = 2048;
+constexpr unsigned kLanes = 8;
+
+/// Moments of part of a blob. `mean` is relative to the blob's base value (a
+/// finite element of it, see baseOf), so merges subtract means of the order of
+/// the spread rather than of the values: a large common offset (a mean of 1e12
+/// with a spread of 1) costs no precision.
+struct Partial {
+  uint64_t n = 0; // finite elements
+  double mean = 0, m2 = 0; // mean - base; sum of squared deviations
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  uint64_t zeros = 0, nans = 0, posInfs = 0, negInfs = 0;
+
+  void merge(const Partial &o) {
+    if (o.n) {
+      uint64_t n2 = n + o.n;
+      double delta = o.mean - mean;
+      mean += delta * double(o.n) / double(n2);
+      m2 += o.m2 + delta * delta * double(n) * double(o.n) / double(n2);
+      n = n2;
+    }
+    min = std::min(min, o.min);
+    max = std::max(max, o.max);
+    zeros += o.zeros;
+    nans += o.nans;
+    posInfs += o.posInfs;
+    negInfs += o.negInfs;
+  }
+};
+
+constexpr bool isFloat8Kernel(DType d) {
+  return d >= DType::F8E5M2 && d <= DType::F8E8M0FNU;
+}
+
+/// Converts element `i` of a block of raw little-endian storage to double.
+template <DType D>
+inline double element(const uint8_t *p, uint64_t i) {
+  if constexpr (D == DType::F32) {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  } else if constexpr (D == DType::F64) {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  } else if constexpr (D == DType::F16 || D == DType::BF16) {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return D == DType::F16 ? halfToFloat(v) : bfloat16ToFloat(v);
+  } else if constexpr (isFloat8Kernel(D)) {
+    return float8ToFloat(D, p[i]);
+  } else if constexpr (D == DType::C64) {
+    float v[2];
+    std::memcpy(v, p + 8 * i, 8);
+    return std::hypot(double(v[0]), double(v[1]));
+  } else if constexpr (D == DType::C128) {
+    double v[2];
+    std::memcpy(v, p + 16 * i, 16);
+    return std::hypot(v[0], v[1]);
+  } else if constexpr (D == DType::Bool) {
+    return p[i] ? 1.0 : 0.0;
+  } else if constexpr (D == DType::I8) {
+    return double(int8_t(p[i]));
+  } else if constexpr (D == DType::U8) {
+    return double(p[i]);
+  } else if constexpr (D == DType::I16) {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  } else if constexpr (D == DType::U16) {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  } else if constexpr (D == DType::I32) {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  } else if constexpr (D == DType::U32) {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  } else if constexpr (D == DType::I64) {
+    int64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return double(v);
+  } else {
+    uint64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return double(v);
+  }
+}
+
+/// Folds one chunk into `block` from the sums of its elements' deviations from
+/// `pivot` (one of them): `s` (sum) and `q` (sum of squares); `offset` is
+/// pivot - base. Returns false if the sums say the chunk held a NaN or an
+/// infinity.
+///
+/// The chunk's sum of squared deviations from its mean is the one-pass
+/// q - s^2/n, which loses precision as the pivot strays from the mean (by
+/// n * (mean - pivot)^2 / m2 at most n + 1 when the pivot is a data point).
+/// Chunks are small, kChunkElements, so that stays a few digits of double's
+/// sixteen, however large the mean is against the spread; the chunks merge
+/// with Chan's formula.
+bool addChunk(Partial &block, uint64_t n, double offset, double s, double q) {
+  if (!std::isfinite(s) || !std::isfinite(q) || !std::isfinite(offset))
+    return false;
+  Partial chunk;
+  chunk.n = n;
+  double shift = s / double(n);
+  chunk.mean = offset + shift;
+  chunk.m2 = std::max(0.0, q - s * shift);
+  block.merge(chunk);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// F32 fast kernel
+//
+// The common case (f32 weights) gets kernels written for the vector unit. A
+// kernel takes one chunk (at most kChunkElements, so 32-bit lane counters
+// cannot overflow) and adds to an F32Sums: min, max and the zero count in f32
+// lanes (exact), sum and sum of squares of the deviations from the chunk's
+// pivot in f64 lanes (every f32 converts exactly), several independent
+// accumulators to hide the adds' latency. One kernel per
+// instruction set (AVX-512, AVX2+FMA, portable), chosen once at run time from
+// the CPU, so the build needs no -march. The environment variable
+// MLIRSCOPE_STATS_KERNEL=portable|avx2|avx512 forces one (for testing; an
+// instruction set the CPU lacks falls back to the best it has).
+//===----------------------------------------------------------------------===//
+
+struct F32Sums {
+  double sum = 0, sq = 0; // of v - pivot
+  float min = std::numeric_limits<float>::infinity();
+  float max = -std::numeric_limits<float>::infinity();
+  uint64_t zeros = 0;
+
+  void add(float v, double pivot) {
+    double d = double(v) - pivot;
+    sum += d;
+    sq += d * d;
+    min = v < min ? v : min;
+    max = v > max ? v : max;
+    zeros += v == 0.0f;
+  }
+};
+
+/// Elements [i, n) one at a time (the tails of the vector kernels).
+void f32Tail(const uint8_t *p, uint64_t i, uint64_t n, double pivot,
+             F32Sums &r) {
+  for (; i < n; ++i) {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    r.add(v, pivot);
+  }
+}
+
+/// Portable kernel: GCC/Clang vector extensions, which the compiler lowers to
+/// the baseline vector instructions (SSE2 on x86-64, NEON on AArch64).
+void f32SumsPortable(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+#if defined(__GNUC__) || defined(__clang__)
+  typedef float F4 __attribute__((vector_size(16)));
+  typedef int32_t I4 __attribute__((vector_size(16)));
+  typedef double D2 __attribute__((vector_size(16)));
+  // blend(m, a, b): a where m is set, else b.
+  auto blend = [](I4 m, F4 a, F4 b) {
+    return F4((m & I4(a)) | (~m & I4(b)));
+  };
+  const D2 piv = {pivot, pivot};
+  const F4 zero = {0, 0, 0, 0};
+  D2 s0 = {0, 0}, s1 = s0, s2 = s0, s3 = s0;
+  D2 q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  F4 mn0 = {r.min, r.min, r.min, r.min}, mn1 = mn0;
+  F4 mx0 = {r.max, r.max, r.max, r.max}, mx1 = mx0;
+  I4 z0 = {0, 0, 0, 0}, z1 = z0; // count down: -1 per zero
+  uint64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    F4 a, b;
+    std::memcpy(&a, p + 4 * i, 16);
+    std::memcpy(&b, p + 4 * i + 16, 16);
+    mn0 = blend(a < mn0, a, mn0);
+    mn1 = blend(b < mn1, b, mn1);
+    mx0 = blend(a > mx0, a, mx0);
+    mx1 = blend(b > mx1, b, mx1);
+    z0 += a == zero;
+    z1 += b == zero;
+    D2 d0 = D2{a[0], a[1]} - piv, d1 = D2{a[2], a[3]} - piv;
+    D2 d2 = D2{b[0], b[1]} - piv, d3 = D2{b[2], b[3]} - piv;
+    s0 += d0;
+    s1 += d1;
+    s2 += d2;
+    s3 += d3;
+    q0 += d0 * d0;
+    q1 += d1 * d1;
+    q2 += d2 * d2;
+    q3 += d3 * d3;
+  }
+  D2 s = (s0 + s1) + (s2 + s3), q = (q0 + q1) + (q2 + q3);
+  I4 z = z0 + z1;
+  r.sum += s[0] + s[1];
+  r.sq += q[0] + q[1];
+  for (unsigned l = 0; l < 4; ++l) {
+    r.min = std::min({r.min, mn0[l], mn1[l]});
+    r.max = std::max({r.max, mx0[l], mx1[l]});
+    r.zeros += uint64_t(-int64_t(z[l]));
+  }
+#else
+  uint64_t i = 0;
+#endif
+  f32Tail(p, i, n, pivot, r);
+}
+
+#if MLIRSCOPE_STATS_X86
+__attribute__((target("avx2,fma"))) void
+f32SumsAVX2(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+  const float *f = reinterpret_cast<const float *>(p);
+  const __m256d piv = _mm256_set1_pd(pivot);
+  const __m256 zero = _mm256_setzero_ps();
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m256d q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  __m256 mn0 = _mm256_set1_ps(r.min), mn1 = mn0;
+  __m256 mx0 = _mm256_set1_ps(r.max), mx1 = mx0;
+  __m256i z0 = _mm256_setzero_si256(), z1 = z0; // count down: -1 per zero
+  uint64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 a = _mm256_loadu_ps(f + i), b = _mm256_loadu_ps(f + i + 8);
+    mn0 = _mm256_min_ps(a, mn0);
+    mn1 = _mm256_min_ps(b, mn1);
+    mx0 = _mm256_max_ps(a, mx0);
+    mx1 = _mm256_max_ps(b, mx1);
+    z0 = _mm256_add_epi32(
+        z0, _mm256_castps_si256(_mm256_cmp_ps(a, zero, _CMP_EQ_OQ)));
+    z1 = _mm256_add_epi32(
+        z1, _mm256_castps_si256(_mm256_cmp_ps(b, zero, _CMP_EQ_OQ)));
+    // Converting from memory (an L1 hit) saves the shuffles of extracting
+    // the high halves of a and b.
+    __m256d d0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i)), piv);
+    __m256d d1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 4)), piv);
+    __m256d d2 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 8)), piv);
+    __m256d d3 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(f + i + 12)), piv);
+    s0 = _mm256_add_pd(s0, d0);
+    s1 = _mm256_add_pd(s1, d1);
+    s2 = _mm256_add_pd(s2, d2);
+    s3 = _mm256_add_pd(s3, d3);
+    q0 = _mm256_fmadd_pd(d0, d0, q0);
+    q1 = _mm256_fmadd_pd(d1, d1, q1);
+    q2 = _mm256_fmadd_pd(d2, d2, q2);
+    q3 = _mm256_fmadd_pd(d3, d3, q3);
+  }
+  alignas(32) double sv[4], qv[4];
+  alignas(32) float mnv[8], mxv[8];
+  alignas(32) int32_t zv[8];
+  _mm256_store_pd(sv, _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
+  _mm256_store_pd(qv, _mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
+  _mm256_store_ps(mnv, _mm256_min_ps(mn0, mn1));
+  _mm256_store_ps(mxv, _mm256_max_ps(mx0, mx1));
+  _mm256_store_si256(reinterpret_cast<__m256i *>(zv), _mm256_add_epi32(z0, z1));
+  for (unsigned l = 0; l < 4; ++l) {
+    r.sum += sv[l];
+    r.sq += qv[l];
+  }
+  for (unsigned l = 0; l < 8; ++l) {
+    r.min = std::min(r.min, mnv[l]);
+    r.max = std::max(r.max, mxv[l]);
+    r.zeros += uint64_t(-int64_t(zv[l]));
+  }
+  f32Tail(p, i, n, pivot, r);
+}
+
+__attribute__((target("avx512f"))) void
+f32SumsAVX512(const uint8_t *p, uint64_t n, double pivot, F32Sums &r) {
+  const float *f = reinterpret_cast<const float *>(p);
+  const __m512d piv = _mm512_set1_pd(pivot);
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512i one = _mm512_set1_epi32(1);
+  __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m512d q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+  __m512 mn0 = _mm512_set1_ps(r.min), mn1 = mn0;
+  __m512 mx0 = _mm512_set1_ps(r.max), mx1 = mx0;
+  __m512i z0 = _mm512_setzero_si512(), z1 = z0;
+  uint64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 a = _mm512_loadu_ps(f + i), b = _mm512_loadu_ps(f + i + 16);
+    mn0 = _mm512_min_ps(a, mn0);
+    mn1 = _mm512_min_ps(b, mn1);
+    mx0 = _mm512_max_ps(a, mx0);
+    mx1 = _mm512_max_ps(b, mx1);
+    z0 = _mm512_mask_add_epi32(z0, _mm512_cmp_ps_mask(a, zero, _CMP_EQ_OQ),
+                               z0, one);
+    z1 = _mm512_mask_add_epi32(z1, _mm512_cmp_ps_mask(b, zero, _CMP_EQ_OQ),
+                               z1, one);
+    __m512d d0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i)), piv);
+    __m512d d1 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 8)), piv);
+    __m512d d2 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 16)), piv);
+    __m512d d3 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(f + i + 24)), piv);
+    s0 = _mm512_add_pd(s0, d0);
+    s1 = _mm512_add_pd(s1, d1);
+    s2 = _mm512_add_pd(s2, d2);
+    s3 = _mm512_add_pd(s3, d3);
+    q0 = _mm512_fmadd_pd(d0, d0, q0);
+    q1 = _mm512_fmadd_pd(d1, d1, q1);
+    q2 = _mm512_fmadd_pd(d2, d2, q2);
+    q3 = _mm512_fmadd_pd(d3, d3, q3);
+  }
+  alignas(64) double sv[8], qv[8];
+  alignas(64) float mnv[16], mxv[16];
+  alignas(64) int32_t zv[16];
+  _mm512_store_pd(sv, _mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3)));
+  _mm512_store_pd(qv, _mm512_add_pd(_mm512_add_pd(q0, q1), _mm512_add_pd(q2, q3)));
+  _mm512_store_ps(mnv, _mm512_min_ps(mn0, mn1));
+  _mm512_store_ps(mxv, _mm512_max_ps(mx0, mx1));
+  _mm512_store_si512(zv, _mm512_add_epi32(z0, z1));
+  for (unsigned l = 0; l < 8; ++l) {
+    r.sum += sv[l];
+    r.sq += qv[l];
+  }
+  for (unsigned l = 0; l < 16; ++l) {
+    r.min = std::min(r.min, mnv[l]);
+    r.max = std::max(r.max, mxv[l]);
+    r.zeros += uint32_t(zv[l]);
+  }
+  f32Tail(p, i, n, pivot, r);
+}
+#endif // MLIRSCOPE_STATS_X86
+
+using F32SumsFn = void (*)(const uint8_t *, uint64_t, double, F32Sums &);
+
+F32SumsFn chooseF32Sums() {
+  const char *want = std::getenv("MLIRSCOPE_STATS_KERNEL");
+  std::string_view w = want ? want : "";
+#if MLIRSCOPE_STATS_X86
+  __builtin_cpu_init();
+  bool avx512 = __builtin_cpu_supports("avx512f");
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx512 && w != "avx2" && w != "portable")
+    return &f32SumsAVX512;
+  if (avx2 && w != "portable")
+    return &f32SumsAVX2;
+#endif
+  (void)w;
+  return &f32SumsPortable;
+}
+
+bool fastBlockF32(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  static const F32SumsFn sums = chooseF32Sums();
+  Partial block;
+  F32Sums r; // min, max and zeros run over the whole block
+  for (uint64_t c = 0; c < n; c += kChunkElements) {
+    uint64_t m = std::min(kChunkElements, n - c);
+    float pivot;
+    std::memcpy(&pivot, p + 4 * c, 4);
+    r.sum = r.sq = 0;
+    sums(p + 4 * c, m, pivot, r);
+    if (!addChunk(block, m, double(pivot) - base, r.sum, r.sq))
+      return false;
+  }
+  block.min = r.min;
+  block.max = r.max;
+  block.zeros = r.zeros;
+  out = block;
+  return true;
+}
+
+/// Fast kernel: assumes every element is finite. Returns false if that turned
+/// out wrong (the caller then uses the careful kernel).
+template <DType D>
+bool fastBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  Partial block;
+  double mn[kLanes], mx[kLanes];
+  uint64_t zeros[kLanes] = {};
+  for (unsigned l = 0; l < kLanes; ++l) {
+    mn[l] = std::numeric_limits<double>::infinity();
+    mx[l] = -std::numeric_limits<double>::infinity();
+  }
+  // Sums of up to 16-bit integers are exact in double over a chunk: no pivot
+  // needed, and none saves a subtraction per element.
+  constexpr bool exactSums = D == DType::Bool || D == DType::I8 ||
+                             D == DType::U8 || D == DType::I16 ||
+                             D == DType::U16;
+  for (uint64_t c = 0; c < n; c += kChunkElements) {
+    const uint64_t end = std::min(n, c + kChunkElements);
+    const double pivot = exactSums ? 0.0 : element<D>(p, c);
+    double sum[kLanes] = {}, sq[kLanes] = {};
+    uint64_t i = c;
+    for (; i + kLanes <= end; i += kLanes) {
+      for (unsigned l = 0; l < kLanes; ++l) {
+        double v = element<D>(p, i + l);
+        double d = v - pivot;
+        sum[l] += d;
+        sq[l] += d * d;
+        mn[l] = v < mn[l] ? v : mn[l];
+        mx[l] = v > mx[l] ? v : mx[l];
+        zeros[l] += v == 0.0;
+      }
+    }
+    for (; i < end; ++i) {
+      double v = element<D>(p, i);
+      double d = v - pivot;
+      sum[0] += d;
+      sq[0] += d * d;
+      mn[0] = v < mn[0] ? v : mn[0];
+      mx[0] = v > mx[0] ? v : mx[0];
+      zeros[0] += v == 0.0;
+    }
+    double s = 0, q = 0;
+    for (unsigned l = 0; l < kLanes; ++l) {
+      s += sum[l];
+      q += sq[l];
+    }
+    if (!addChunk(block, end - c, pivot - base, s, q))
+      return false;
+  }
+  for (unsigned l = 0; l < kLanes; ++l) {
+    block.min = std::min(block.min, mn[l]);
+    block.max = std::max(block.max, mx[l]);
+    block.zeros += zeros[l];
+  }
+  out = block;
+  return true;
+}
+
+/// Careful kernel: classifies every element.
+template <DType D>
+void carefulBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  out = Partial();
+  for (uint64_t i = 0; i < n; ++i) {
+    double v = element<D>(p, i);
+    if (std::isnan(v)) {
+      ++out.nans;
+      continue;
+    }
+    if (std::isinf(v)) {
+      ++(v > 0 ? out.posInfs : out.negInfs);
+      continue;
+    }
+    out.zeros += v == 0.0;
+    out.min = std::min(out.min, v);
+    out.max = std::max(out.max, v);
+    ++out.n;
+    double x = v - base;
+    double delta = x - out.mean;
+    out.mean += delta / double(out.n);
+    out.m2 += delta * (x - out.mean);
+  }
+}
+
+template <DType D>
+void foldBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
+  Partial block;
+  bool fast;
+  if constexpr (D == DType::F32)
+    fast = fastBlockF32(p, n, base, block);
+  else
+    fast = fastBlock<D>(p, n, base, block);
+  if (!fast)
+    carefulBlock<D>(p, n, base, block);
+  out.merge(block);
+}
+
+template <DType D>
+void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
+                    unsigned bins, std::vector<uint64_t> &hist) {
+  for (uint64_t i = 0; i < n; ++i) {
+    double v = element<D>(p, i);
+    if (!std::isfinite(v))
+      continue;
+    // `lo` and `scale` are of halves (computeStats); clamp in double, so a
+    // rounding past the last bin never reaches the conversion.
+    double pos = (v * 0.5 - lo) * scale;
+    size_t b = pos >= double(bins) ? bins - 1 : pos > 0 ? size_t(pos) : 0;
+    ++hist[b];
+  }
+}
+
+using FoldFn = void (*)(const uint8_t *, uint64_t, double, Partial &);
+using HistFn = void (*)(const uint8_t *, uint64_t, double, double, unsigned,
+                        std::vector<uint64_t> &);
+
+template <DType D>
+std::pair<FoldFn, HistFn> kernels() {
+  return {&foldBlock<D>, &histogramBlock<D>};
+}
+
+std::pair<FoldFn, HistFn> kernelsFor(DType d) {
+  switch (d) {
+  case DType::Bool:
+    return kernels<DType::Bool>();
+  case DType::I8:
+    return kernels<DType::I8>();
+  case DType::I16:
+    return kernels<DType::I16>();
+  case DType::I32:
+    return kernels<DType::I32>();
+  case DType::I64:
+    return kernels<DType::I64>();
+  case DType::U8:
+    return kernels<DType::U8>();
+  case DType::U16:
+    return kernels<DType::U16>();
+  case DType::U32:
+    return kernels<DType::U32>();
+  case DType::U64:
+    return kernels<DType::U64>();
+  case DType::F16:
+    return kernels<DType::F16>();
+  case DType::BF16:
+    return kernels<DType::BF16>();
+  case DType::F32:
+    return kernels<DType::F32>();
+  case DType::F64:
+    return kernels<DType::F64>();
+  case DType::C64:
+    return kernels<DType::C64>();
+  case DType::C128:
+    return kernels<DType::C128>();
+  case DType::F8E5M2:
+    return kernels<DType::F8E5M2>();
+  case DType::F8E4M3:
+    return kernels<DType::F8E4M3>();
+  case DType::F8E4M3FN:
+    return kernels<DType::F8E4M3FN>();
+  case DType::F8E5M2FNUZ:
+    return kernels<DType::F8E5M2FNUZ>();
+  case DType::F8E4M3FNUZ:
+    return kernels<DType::F8E4M3FNUZ>();
+  case DType::F8E4M3B11FNUZ:
+    return kernels<DType::F8E4M3B11FNUZ>();
+  case DType::F8E3M4:
+    return kernels<DType::F8E3M4>();
+  case DType::F8E8M0FNU:
+    return kernels<DType::F8E8M0FNU>();
+  case DType::Unsupported:
+    break;
+  }
+  return {nullptr, nullptr};
+}
+
+/// Runs `work(first, count, scratch)` over all blocks on `threads` threads,
+/// reporting progress from the calling thread. Returns false if cancelled.
+template <typename Work>
+bool forEachBlock(const BlobView &view, const StatsOptions &opts,
+                  unsigned threads, uint64_t passes, uint64_t pass,
+                  Work &&work) {
+  const uint64_t total = view.size();
+  const uint64_t numBlocks = (total + kBlockElements - 1) / kBlockElements;
+  const uint64_t esz = dtypeSize(view.getDType());
+  std::atomic<uint64_t> next{0}, doneBlocks{0};
+  std::atomic<bool> stop{false};
+  auto cancelled = [&] {
+    return stop.load(std::memory_order_relaxed) ||
+           (opts.cancel && opts.cancel->load(std::memory_order_relaxed));
+  };
+  // Takes the next block and works on it; false when none is left.
+  auto runNextBlock = [&](unsigned id, std::vector<uint8_t> &scratch) {
+    uint64_t b = next.fetch_add(1);
+    if (b >= numBlocks)
+      return false;
+    uint64_t first = b * kBlockElements;
+    uint64_t count = std::min(kBlockElements, total - first);
+    const uint8_t *p;
+    if (view.isRaw()) {
+      p = view.rawBytes().data() + first * esz;
+    } else {
+      scratch.resize(count * esz);
+      view.readBytes(first, count, scratch.data());
+      p = scratch.data();
+    }
+    work(id, p, count);
+    // The block's pages stay in the page cache but leave this process, so
+    // a pass over 100 GB does not show up as 100 GB of RSS.
+    view.releaseElements(first, count);
+    doneBlocks.fetch_add(1);
+    return true;
+  };
+  auto worker = [&](unsigned id) {
+    std::vector<uint8_t> scratch;
+    while (!cancelled() && runNextBlock(id, scratch)) {
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(worker, t);
+  // The calling thread works in slices so it can report progress between
+  // blocks.
+  const uint64_t bytesTotal = view.sizeInBytes() * passes;
+  uint64_t lastReport = 0;
+  std::vector<uint8_t> scratch;
+  while (!cancelled() && runNextBlock(0u, scratch)) {
+    uint64_t bytesDone =
+        view.sizeInBytes() * pass +
+        std::min(total, doneBlocks.load() * kBlockElements) * esz;
+    if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
+      lastReport = bytesDone;
+      if (!opts.progress(bytesDone, bytesTotal))
+        stop = true;
+    }
+  }
+  for (std::thread &t : pool)
+    t.join();
+  return !cancelled();
+}
+
+/// The base value means are kept relative to (see Partial): the median of the
+/// finite values among the blob's first 64 elements (robust to an outlier
+/// there), else 0. The nearer the base is to the mean, the fewer digits the
+/// final base + (mean - base) loses.
+double baseOf(const BlobView &view) {
+  const bool complex =
+      view.getDType() == DType::C64 || view.getDType() == DType::C128;
+  double sample[64];
+  unsigned n = 0;
+  for (uint64_t i = 0; i < std::min<uint64_t>(view.size(), 64); ++i) {
+    double v;
+    if (complex) {
+      std::complex<double> c = view.getComplex(i);
+      v = std::hypot(c.real(), c.imag()); // as element<D>
+    } else {
+      v = view.getDouble(i);
+    }
+    if (std::isfinite(v))
+      sample[n++] = v;
+  }
+  if (n == 0)
+    return 0;
+  std::nth_element(sample, sample + n / 2, sample + n);
+  return sample[n / 2];
+}
+
+llvm::Error cancelledError() {
+  return llvm::createStringError(std::make_error_code(std::errc::operation_canceled),
+                                 "cancelled");
+}
+
+} // namespace
+
+llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
+                                                  const StatsOptions &opts) {
+  auto [fold, hist] = kernelsFor(view.getDType());
+  BlobStats stats;
+  stats.count = view.size();
+  for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, view.size());
+       ++i)
+    stats.first.push_back(view.format(i));
+
+  unsigned threads = opts.threads ? opts.threads
+                                  : std::max(1u, std::thread::hardware_concurrency());
+  // Small blobs are not worth a thread.
+  uint64_t numBlocks = (view.size() + kBlockElements - 1) / kBlockElements;
+  threads = unsigned(std::max<uint64_t>(1, std::min<uint64_t>(threads, numBlocks)));
+  uint64_t passes = opts.bins ? 2 : 1;
+
+  const double base = baseOf(view);
+  std::vector<Partial> partials(threads);
+  if (!forEachBlock(view, opts, threads, passes, 0,
+                    [&](unsigned id, const uint8_t *p, uint64_t n) {
+                      fold(p, n, base, partials[id]);
+                    }))
+    return cancelledError();
+  Partial all;
+  for (const Partial &p : partials)
+    all.merge(p);
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  stats.finite = all.n;
+  stats.zeros = all.zeros;
+  stats.nans = all.nans;
+  stats.posInfs = all.posInfs;
+  stats.negInfs = all.negInfs;
+  stats.min = all.n ? all.min : nan;
+  stats.max = all.n ? all.max : nan;
+  stats.mean = all.n ? base + all.mean : nan;
+  stats.stddev = all.n ? std::sqrt(all.m2 / double(all.n)) : nan;
+
+  if (opts.bins && all.n) {
+    std::vector<std::vector<uint64_t>> hists(
+        threads, std::vector<uint64_t>(opts.bins, 0));
+    // In halves: max - min of finite doubles can overflow (-1e308 to
+    // 1e308); half of each cannot.
+    double lo = all.min * 0.5, width = all.max * 0.5 - all.min * 0.5;
+    double scale = width > 0 ? double(opts.bins) / width : 0;
+    if (!forEachBlock(view, opts, threads, passes, 1,
+                      [&](unsigned id, const uint8_t *p, uint64_t n) {
+                        hist(p, n, lo, scale, opts.bins, hists[id]);
+                      }))
+      return cancelledError();
+    stats.histogram.assign(opts.bins, 0);
+    for (auto &h : hists)
+      for (unsigned b = 0; b < opts.bins; ++b)
+        stats.histogram[b] += h[b];
+  }
+  return stats;
+}
+
+llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
+                                          const BlobView &view,
+                                          const StatsOptions &options) {
+  const Resource &r = view.getResource();
+  std::string key;
+  if (index.file)
+    key = index.file->getPath() + '\0' + std::to_string(index.file->getInode()) +
+          '\0' + std::to_string(index.file->getMTimeNs()) + '\0' +
+          std::to_string(index.file->size());
+  key += '\0' + r.group + '\0' + r.key + '\0' + std::to_string(options.bins);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = entries.find(key);
+    if (it != entries.end())
+      return it->second;
+  }
+  auto stats = computeStats(view, options);
+  if (!stats)
+    return stats.takeError();
+  std::lock_guard<std::mutex> lock(mutex);
+  entries[key] = *stats;
+  return stats;
+}
+
+void StatsCache::clear() {
+  std::lock_guard<std::mutex> lock(mutex);
+  entries.clear();
+}

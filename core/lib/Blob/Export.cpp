@@ -1,0 +1,192 @@
+//===- Export.cpp - Blobs out to .npy and .safetensors --------------------===//
+
+#include "mlirscope/Blob/Export.h"
+#include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Blob/Npy.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlirscope;
+
+const char *mlirscope::safetensorsDType(DType d) {
+  switch (d) {
+  case DType::Bool:
+    return "BOOL";
+  case DType::I8:
+    return "I8";
+  case DType::I16:
+    return "I16";
+  case DType::I32:
+    return "I32";
+  case DType::I64:
+    return "I64";
+  case DType::U8:
+    return "U8";
+  case DType::U16:
+    return "U16";
+  case DType::U32:
+    return "U32";
+  case DType::U64:
+    return "U64";
+  case DType::F16:
+    return "F16";
+  case DType::BF16:
+    return "BF16";
+  case DType::F32:
+    return "F32";
+  case DType::F64:
+    return "F64";
+  // safetensors' F8_E4M3 is float8_e4m3fn (no Inf), as in PyTorch.
+  case DType::F8E4M3FN:
+    return "F8_E4M3";
+  case DType::F8E5M2:
+    return "F8_E5M2";
+  default:
+    return "";
+  }
+}
+
+/// Opens the model file again for kernel copies, checking it is still the
+/// file that was indexed.
+static llvm::Expected<int> reopenSource(const ModelIndex &index) {
+  const std::string &path = index.file->getPath();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                   "%s: cannot open: %s", path.c_str(),
+                                   std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_ino != index.file->getInode() ||
+      uint64_t(st.st_size) != index.file->size()) {
+    ::close(fd);
+    noteFaultReported(); // this says what a fault reading it would mean
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: the file changed since it was indexed",
+                                   path.c_str());
+  }
+  return fd;
+}
+
+llvm::Error mlirscope::appendBlob(const ModelIndex &index,
+                                  const BlobView &view, AtomicFile &out,
+                                  const Progress &progress,
+                                  uint64_t doneBefore, uint64_t total) {
+  const uint64_t bytes = view.sizeInBytes();
+  const uint64_t chunk = 64ull << 20;
+  int srcFd = -1;
+  if (view.isRaw()) {
+    auto fd = reopenSource(index);
+    if (!fd)
+      return fd.takeError();
+    srcFd = *fd;
+  }
+  std::vector<uint8_t> buf;
+  const unsigned esz = dtypeSize(view.getDType());
+  llvm::Error err = llvm::Error::success();
+  for (uint64_t done = 0; done < bytes && !err;) {
+    uint64_t n = std::min(chunk, bytes - done);
+    if (srcFd >= 0) {
+      err = out.copyFrom(srcFd, view.getResource().dataOffset + done, n);
+    } else {
+      buf.resize(size_t(n));
+      view.readBytes(done / esz, n / esz, buf.data());
+      err = out.write(buf);
+    }
+    done += n;
+    if (!err && progress && !progress(doneBefore + done, total))
+      err = llvm::createStringError(
+          std::make_error_code(std::errc::operation_canceled), "cancelled");
+  }
+  if (srcFd >= 0)
+    ::close(srcFd);
+  return err;
+}
+
+llvm::Error mlirscope::exportNpy(const ModelIndex &index, const BlobView &view,
+                                 llvm::StringRef outPath,
+                                 const Progress &progress) {
+  auto out = AtomicFile::create(outPath);
+  if (!out)
+    return out.takeError();
+  if (auto e = out->write(
+          makeNpyHeader(npyDescrFor(view.getDType()), view.getShape())))
+    return e;
+  if (auto e = appendBlob(index, view, *out, progress, 0, view.sizeInBytes()))
+    return e;
+  return out->commit();
+}
+
+llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
+                                         llvm::StringRef outPath,
+                                         std::vector<std::string> &skipped,
+                                         const Progress &progress) {
+  std::vector<BlobView> views;
+  llvm::json::Object header;
+  uint64_t offset = 0;
+  for (const Resource &r : index.resources) {
+    if (r.kind != ResourceKind::Blob)
+      continue;
+    auto view = BlobView::get(index, r);
+    if (!view) {
+      skipped.push_back(r.key + ": " + llvm::toString(view.takeError()));
+      continue;
+    }
+    const char *dtype = safetensorsDType(view->getDType());
+    if (!*dtype) {
+      skipped.push_back(r.key + ": safetensors has no " +
+                        dtypeName(view->getDType()));
+      continue;
+    }
+    if (r.key == "__metadata__") {
+      skipped.push_back(r.key + ": the name safetensors reserves for its "
+                                "metadata");
+      continue;
+    }
+    if (header.find(r.key) != header.end()) {
+      skipped.push_back(r.key + ": a second resource with this key");
+      continue;
+    }
+    llvm::json::Array shape;
+    for (int64_t d : view->getShape())
+      shape.push_back(d);
+    header[r.key] = llvm::json::Object{
+        {"dtype", dtype},
+        {"shape", std::move(shape)},
+        {"data_offsets",
+         llvm::json::Array{offset, offset + view->sizeInBytes()}}};
+    offset += view->sizeInBytes();
+    views.push_back(*view);
+  }
+  header["__metadata__"] = llvm::json::Object{
+      {"format", "pt"}, {"source", index.file->getPath()}};
+  std::string json;
+  llvm::raw_string_ostream os(json);
+  os << llvm::json::Value(std::move(header));
+  os.flush();
+  json.append((8 - json.size() % 8) % 8, ' ');
+  uint64_t n = json.size();
+  std::string prefix(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    prefix[i] = char((n >> (8 * i)) & 0xff);
+
+  auto out = AtomicFile::create(outPath);
+  if (!out)
+    return out.takeError();
+  if (auto e = out->write(prefix + json))
+    return e;
+  uint64_t done = 0;
+  for (const BlobView &v : views) {
+    if (auto e = appendBlob(index, v, *out, progress, done, offset))
+      return e;
+    done += v.sizeInBytes();
+  }
+  return out->commit();
+}

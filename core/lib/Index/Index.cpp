@@ -1,0 +1,37 @@
+//===- Index.cpp - Opening a model file -----------------------------------===//
+
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Bytecode/BytecodeIndexer.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Support/Journal.h"
+#include "mlirscope/Text/TextIndexer.h"
+
+using namespace mlirscope;
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
+  // A journal left by an edit that crashed means the file may hold a partial
+  // write: roll it back before anyone reads the file.
+  if (auto recovered = recoverJournal(path); !recovered)
+    return recovered.takeError();
+  auto fileOr = MappedFile::open(path);
+  if (!fileOr)
+    return fileOr.takeError();
+  return indexMapped(std::move(*fileOr), options);
+}
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexMapped(std::shared_ptr<MappedFile> file,
+                       const IndexOptions &options) {
+  llvm::StringRef text = file->text();
+  if (text.starts_with("ML\xEFR")) {
+    // A bytecode file is one module.
+    if (options.chunk && *options.chunk != 0)
+      return makeFormatError(file->getPath(), 0,
+                             "chunk 1: a bytecode file is one module");
+    return indexBytecode(std::move(file));
+  }
+  // Anything else must be MLIR text; a binary file fails in the text indexer
+  // with the offset of its first byte that is not text.
+  return indexText(std::move(file), options);
+}

@@ -1,0 +1,690 @@
+//===- TextIndexer.cpp - Index of MLIR text files with blobs left on disk -===//
+//
+// A text model is IR (KBs) and `{-# dialect_resources ... #-}` metadata
+// blocks holding hex blobs (GBs); a file may hold several modules separated
+// by `// -----` lines (what `mlir-opt --split-input-file` reads), each with
+// its own blocks. One lexical pass finds the chunks and scans every metadata
+// block: for each blob only its quotes are located, its hex is never decoded.
+// Each chunk's IR, without its metadata, goes through MLIR's own parser
+// (MLIRBridge.h: a plugin, so that tools reading only bytecode never load
+// libMLIR.so), so op counts and dense_resource references are exactly MLIR's.
+// If that parse fails (custom syntax of a dialect that is not linked), a
+// lexical scan of that chunk gives approximate counts instead of an error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Text/TextIndexer.h"
+#include "mlirscope/Model/TypeText.h"
+
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <tuple>
+
+using namespace mlirscope;
+
+namespace {
+
+/// Lexical scanner over the metadata block `{-# ... #-}`.
+class MetadataScanner {
+public:
+  MetadataScanner(const MappedFile &file, ModelIndex &index, uint64_t begin)
+      : file(file), text(file.text()), index(index), pos(begin) {}
+
+  /// Scans from `{-#` to `#-}`; on success `pos` is just past `#-}`.
+  bool scan();
+  uint64_t position() const { return pos; }
+  std::optional<std::pair<uint64_t, std::string>> error;
+
+private:
+  bool fail(const llvm::Twine &what) {
+    if (!error)
+      error = {pos, what.str()};
+    return false;
+  }
+  void skipSpace() {
+    while (pos < text.size()) {
+      char c = text[pos];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        ++pos;
+      } else if (c == '/' && pos + 1 < text.size() && text[pos + 1] == '/') {
+        size_t nl = text.find('\n', pos);
+        pos = nl == llvm::StringRef::npos ? text.size() : nl + 1;
+      } else {
+        break;
+      }
+    }
+  }
+  bool expect(llvm::StringRef tok) {
+    skipSpace();
+    if (!text.substr(pos).starts_with(tok))
+      return fail("'" + tok + "'");
+    pos += tok.size();
+    return true;
+  }
+  bool peek(char c) {
+    skipSpace();
+    return pos < text.size() && text[pos] == c;
+  }
+  bool identifier(std::string &out);
+  bool stringLiteral(uint64_t &begin, uint64_t &end);
+  bool entryGroup(llvm::StringRef group, bool isDialect);
+
+  const MappedFile &file;
+  llvm::StringRef text;
+  ModelIndex &index;
+  uint64_t pos;
+};
+
+bool MetadataScanner::identifier(std::string &out) {
+  skipSpace();
+  if (pos < text.size() && text[pos] == '"') {
+    uint64_t b, e;
+    if (!stringLiteral(b, e))
+      return false;
+    out = text.slice(b, e).str();
+    return true;
+  }
+  uint64_t start = pos;
+  while (pos < text.size() &&
+         (std::isalnum((unsigned char)text[pos]) || text[pos] == '_' ||
+          text[pos] == '.' || text[pos] == '$' || text[pos] == '-'))
+    ++pos;
+  if (start == pos)
+    return fail("a key");
+  out = text.slice(start, pos).str();
+  return true;
+}
+
+bool MetadataScanner::stringLiteral(uint64_t &begin, uint64_t &end) {
+  skipSpace();
+  if (pos >= text.size() || text[pos] != '"')
+    return fail("a string");
+  begin = ++pos;
+  // Hex blobs have no escapes, so a memchr finds their end at memory speed;
+  // strings with escapes fall back to a careful scan.
+  const char *base = text.data();
+  while (true) {
+    const void *q = std::memchr(base + pos, '"', text.size() - pos);
+    if (!q) {
+      pos = text.size();
+      return fail("a closing '\"'");
+    }
+    uint64_t qpos = static_cast<const char *>(q) - base;
+    // Count the backslashes right before the quote.
+    uint64_t bs = 0;
+    while (qpos - bs > begin && base[qpos - bs - 1] == '\\')
+      ++bs;
+    pos = qpos + 1;
+    if (bs % 2 == 0) {
+      end = qpos;
+      return true;
+    }
+  }
+}
+
+bool MetadataScanner::entryGroup(llvm::StringRef group, bool isDialect) {
+  if (!expect("{"))
+    return false;
+  while (!peek('}')) {
+    std::string key;
+    uint64_t keyAt = pos;
+    if (!identifier(key) || !expect(":"))
+      return false;
+    (void)keyAt;
+    skipSpace();
+    Resource r;
+    r.group = group.str();
+    r.isDialectGroup = isDialect;
+    r.key = key;
+    if (peek('"')) {
+      uint64_t b, e;
+      if (!stringLiteral(b, e))
+        return false;
+      llvm::StringRef s = text.slice(b, e);
+      if (s.starts_with("0x")) {
+        r.kind = ResourceKind::Blob;
+        r.isHexText = true;
+        r.textOffset = b;
+        r.textSize = e - b;
+        uint64_t hexDigits = e - b - 2;
+        if (hexDigits < 8 || hexDigits % 2) {
+          pos = b;
+          return fail("a hex blob with an 8-digit alignment prefix and an "
+                      "even number of digits for key '" + key + "'");
+        }
+        uint32_t alignment = 0;
+        for (int i = 0; i < 4; ++i) {
+          unsigned byte;
+          if (s.substr(2 + 2 * i, 2).getAsInteger(16, byte)) {
+            pos = b + 2 + 2 * i;
+            return fail("hex digits of the blob alignment for key '" + key +
+                        "'");
+          }
+          alignment |= byte << (8 * i);
+        }
+        r.alignment = alignment ? alignment : 1;
+        r.dataOffset = b + 10;
+        r.size = (hexDigits - 8) / 2;
+        // The blob's pages were touched only by memchr; give them back.
+        file.dropPages(b, e - b);
+      } else {
+        r.kind = ResourceKind::String;
+        r.textOffset = r.dataOffset = b;
+        r.textSize = r.size = e - b;
+        r.value = s.str();
+      }
+    } else {
+      std::string word;
+      if (!identifier(word))
+        return false;
+      if (word != "true" && word != "false") {
+        return fail("a string, 'true' or 'false' as the value of '" + key +
+                    "'");
+      }
+      r.kind = ResourceKind::Bool;
+      r.value = word;
+    }
+    index.resources.push_back(std::move(r));
+    if (!peek(','))
+      break;
+    ++pos;
+  }
+  return expect("}");
+}
+
+bool MetadataScanner::scan() {
+  if (!expect("{-#"))
+    return false;
+  while (!peek('#')) {
+    std::string section;
+    if (!identifier(section) || !expect(":") || !expect("{"))
+      return false;
+    bool isDialect = section == "dialect_resources";
+    if (!isDialect && section != "external_resources") {
+      pos -= 1;
+      return fail("'dialect_resources' or 'external_resources'");
+    }
+    while (!peek('}')) {
+      std::string group;
+      if (!identifier(group) || !expect(":") ||
+          !entryGroup(group, isDialect))
+        return false;
+      if (!peek(','))
+        break;
+      ++pos;
+    }
+    if (!expect("}"))
+      return false;
+    if (!peek(','))
+      break;
+    ++pos;
+  }
+  return expect("#-}");
+}
+
+/// MLIR's split marker (`mlir::kDefaultSplitMarker`).
+constexpr llvm::StringLiteral kSplitMarker = "// -----";
+
+/// True if a split marker begins at `p`, by the rule of MLIR's
+/// `splitAndProcessBuffer`: the text is cut at every "// ---", and a cut
+/// counts when "--" and then one more character that is not '0' follow
+/// before the next cut (a marker at the very end of the file is not one).
+bool isSplitMarkerAt(llvm::StringRef text, uint64_t p) {
+  if (!text.substr(p).starts_with(kSplitMarker))
+    return false;
+  uint64_t after = p + kSplitMarker.size();
+  if (after >= text.size())
+    return false;
+  // "// -----// ---" leaves nothing between the cuts.
+  if (text.substr(after).starts_with(kSplitMarker.drop_back(2)))
+    return false;
+  return text[after] != '0';
+}
+
+/// One chunk's extent and the metadata blocks inside it.
+struct ChunkLayout {
+  uint64_t begin = 0, end = 0;
+  uint32_t line = 1; ///< 1-based line of `begin`
+  std::vector<std::pair<uint64_t, uint64_t>> metadata; ///< [begin, end)
+  std::vector<uint32_t> metadataEndLines; ///< line at each block's end
+};
+
+/// Finds the chunks of a text file and scans every `{-# #-}` block in them,
+/// in one pass: IR is read byte by byte (it is small), blobs are skipped by
+/// the metadata scanner at memchr speed. Resources are appended to `index`,
+/// tagged with their chunk. Split markers are recognized in IR and comments
+/// (MLIR cuts the raw text, so a marker inside a comment splits too), not
+/// inside metadata blocks, where MLIR's cut would break the block anyway.
+llvm::Error scanLayout(const MappedFile &file, ModelIndex &index,
+                       std::vector<ChunkLayout> &chunks) {
+  llvm::StringRef text = file.text();
+  uint64_t n = text.size(), i = 0;
+  // Lines are counted as the scan goes (chunks report where they begin);
+  // blobs are skipped, as hex holds no newlines.
+  uint32_t line = 1;
+  chunks.push_back({0, n, 1, {}, {}});
+  auto split = [&](uint64_t at) {
+    chunks.back().end = at;
+    chunks.push_back({at + kSplitMarker.size(), n, line, {}, {}});
+  };
+  while (i < n) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      ++i;
+    } else if (c == '"') {
+      // MLIR strings do not span lines; an unterminated one ends at the
+      // newline (the parser reports it).
+      for (++i; i < n && text[i] != '"' && text[i] != '\n'; ++i)
+        if (text[i] == '\\' && i + 1 < n && text[i + 1] != '\n')
+          ++i;
+      if (i < n && text[i] == '"')
+        ++i;
+    } else if (c == '/' && i + 1 < n && text[i + 1] == '/') {
+      size_t nl = text.find('\n', i);
+      uint64_t lineEnd = nl == llvm::StringRef::npos ? n : nl;
+      // A comment may hold several markers ("// ----- // -----").
+      uint64_t p = i;
+      while (p < lineEnd) {
+        if (isSplitMarkerAt(text, p)) {
+          split(p);
+          p += kSplitMarker.size();
+        } else {
+          ++p;
+        }
+      }
+      i = lineEnd;
+    } else if (c == '{' && text.substr(i, 3) == "{-#") {
+      uint32_t chunk = chunks.size() - 1;
+      size_t first = index.resources.size();
+      MetadataScanner scanner(file, index, i);
+      if (!scanner.scan())
+        return makeFormatError(file.getPath(), scanner.error->first,
+                               scanner.error->second);
+      uint64_t gap = i;
+      for (size_t r = first; r < index.resources.size(); ++r) {
+        Resource &res = index.resources[r];
+        res.chunk = chunk;
+        if (res.isHexText) {
+          line += text.slice(gap, res.textOffset).count('\n');
+          gap = res.textOffset + res.textSize;
+        }
+      }
+      line += text.slice(gap, scanner.position()).count('\n');
+      chunks.back().metadata.push_back({i, scanner.position()});
+      chunks.back().metadataEndLines.push_back(line);
+      i = scanner.position();
+    } else {
+      ++i;
+    }
+  }
+  return llvm::Error::success();
+}
+
+/// MLIR reads every metadata block of a chunk in order, a later entry for a
+/// key replacing an earlier one: keep the last entry per (chunk, group, key).
+void dropReplacedEntries(ModelIndex &index) {
+  std::map<std::tuple<uint32_t, std::string, std::string>, size_t> last;
+  for (size_t i = 0; i < index.resources.size(); ++i) {
+    const Resource &r = index.resources[i];
+    last[{r.chunk, r.group, r.key}] = i;
+  }
+  if (last.size() == index.resources.size())
+    return;
+  std::vector<Resource> kept;
+  for (size_t i = 0; i < index.resources.size(); ++i) {
+    Resource &r = index.resources[i];
+    if (last[{r.chunk, r.group, r.key}] != i) {
+      index.warnings.push_back("resource '" + r.key + "' at offset " +
+                               std::to_string(r.textOffset) +
+                               " is defined again later; the later entry "
+                               "is used, as MLIR does");
+      continue;
+    }
+    kept.push_back(std::move(r));
+  }
+  index.resources = std::move(kept);
+}
+
+/// The part of `line` before its `//` comment, ignoring `//` inside string
+/// literals.
+llvm::StringRef codeOf(llvm::StringRef line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') {
+      for (++i; i < line.size() && line[i] != '"'; ++i)
+        if (line[i] == '\\')
+          ++i;
+    } else if (line[i] == '/' && i + 1 < line.size() && line[i + 1] == '/') {
+      return line.take_front(i);
+    }
+  }
+  return line;
+}
+
+/// Offsets of `needle` in `code` outside string literals.
+std::vector<size_t> findOutsideStrings(llvm::StringRef code,
+                                       llvm::StringRef needle) {
+  std::vector<size_t> found;
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (code[i] == '"') {
+      for (++i; i < code.size() && code[i] != '"'; ++i)
+        if (code[i] == '\\')
+          ++i;
+    } else if (code.substr(i).starts_with(needle)) {
+      found.push_back(i);
+      i += needle.size() - 1;
+    }
+  }
+  return found;
+}
+
+/// Counts ops lexically: the first dotted name of each statement. Used only
+/// when MLIR cannot parse the IR; results are marked approximate. Comments
+/// and string literals are not code: a `dense_resource<...>` in a CHECK line
+/// or a string is not a reference.
+void indexLexically(ModelIndex &index, llvm::StringRef ir,
+                    const std::function<uint64_t(uint64_t)> &toFileOffset) {
+  llvm::StringMap<uint32_t> nameIds;
+  for (uint32_t i = 0; i < index.opNames.size(); ++i)
+    nameIds.try_emplace(index.opNames[i].name, i);
+  llvm::StringSet<> dialects;
+  for (const std::string &d : index.dialects)
+    dialects.insert(d);
+  size_t firstOp = index.ops.size();
+  int64_t depth = 0;
+  unsigned topLevelOps = 0;
+  bool topLevelModule = false;
+  uint64_t lineStart = 0;
+  auto isNameChar = [](char c) {
+    return std::isalnum((unsigned char)c) || c == '_' || c == '.' || c == '$';
+  };
+  while (lineStart < ir.size()) {
+    size_t nl = ir.find('\n', lineStart);
+    uint64_t lineEnd = nl == llvm::StringRef::npos ? ir.size() : nl;
+    llvm::StringRef line = codeOf(ir.slice(lineStart, lineEnd));
+    uint64_t at = lineStart;
+    lineStart = lineEnd + 1;
+
+    // dense_resource references in the line's code.
+    for (size_t p : findOutsideStrings(line, "dense_resource<")) {
+      size_t kb = p + 15, ke = line.find('>', kb);
+      if (ke == llvm::StringRef::npos)
+        break;
+      ResourceReference ref;
+      ref.key = line.slice(kb, ke).trim().trim('"').str();
+      ref.offset = toFileOffset(at + p);
+      llvm::StringRef rest = line.drop_front(ke + 1).ltrim();
+      if (rest.consume_front(":")) {
+        rest = rest.ltrim();
+        // The type runs to its matching '>'.
+        int depth = 0;
+        size_t i = 0;
+        for (; i < rest.size(); ++i) {
+          if (rest[i] == '<')
+            ++depth;
+          else if (rest[i] == '>' && --depth == 0) {
+            ++i;
+            break;
+          }
+        }
+        ref.type = parseShapedTypeText(rest.take_front(i));
+      }
+      index.references.push_back(std::move(ref));
+    }
+
+    // Brace depth at the start of the line tells top-level ops apart.
+    int64_t lineDepth = depth;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '"') {
+        for (++i; i < line.size() && line[i] != '"'; ++i)
+          if (line[i] == '\\')
+            ++i;
+      } else if (line[i] == '{') {
+        ++depth;
+      } else if (line[i] == '}') {
+        --depth;
+      }
+    }
+
+    llvm::StringRef s = line.ltrim();
+    if (s.empty())
+      continue;
+    // Skip result names: `%a, %b:2 = `.
+    if (s.starts_with("%")) {
+      size_t eq = s.find('=');
+      if (eq == llvm::StringRef::npos)
+        continue;
+      s = s.drop_front(eq + 1).ltrim();
+    }
+    bool quoted = s.consume_front("\"");
+    size_t n = 0;
+    while (n < s.size() && isNameChar(s[n]))
+      ++n;
+    llvm::StringRef name = s.take_front(n);
+    // Ops printed without their dialect prefix in the common cases.
+    if (name == "module")
+      name = "builtin.module";
+    else if (name == "return")
+      name = "func.return";
+    if (!name.contains('.') || name.starts_with(".") || name.ends_with("."))
+      continue;
+    if (quoted && (n >= s.size() || s[n] != '"'))
+      continue;
+    auto [it, inserted] = nameIds.try_emplace(name, index.opNames.size());
+    if (inserted) {
+      OpName op;
+      op.name = name.str();
+      op.dialect = name.split('.').first.str();
+      if (dialects.insert(op.dialect).second)
+        index.dialects.push_back(op.dialect);
+      index.opNames.push_back(std::move(op));
+    }
+    if (lineDepth <= 0) {
+      ++topLevelOps;
+      topLevelModule = name == "builtin.module";
+    }
+    OpRecord rec;
+    rec.name = it->second;
+    rec.offset = toFileOffset(at + (line.size() - line.ltrim().size()));
+    size_t sym = s.find('@');
+    if (sym != llvm::StringRef::npos) {
+      size_t e = sym + 1;
+      while (e < s.size() && isNameChar(s[e]))
+        ++e;
+      rec.symbol = s.slice(sym + 1, e).str();
+    }
+    index.ops.push_back(std::move(rec));
+  }
+  // Like MLIR's parse, a chunk that is not one module gets an implicit one
+  // around it.
+  if (topLevelOps != 1 || !topLevelModule) {
+    auto [it, inserted] =
+        nameIds.try_emplace("builtin.module", index.opNames.size());
+    if (inserted) {
+      index.opNames.push_back(OpName{"builtin", "builtin.module", {}});
+      if (dialects.insert("builtin").second)
+        index.dialects.push_back("builtin");
+    }
+    OpRecord module;
+    module.name = it->second;
+    module.numRegions = module.numBlocks = 1;
+    module.offset = toFileOffset(0);
+    index.ops.insert(index.ops.begin() + firstOp, module);
+  }
+}
+
+/// Indexes one chunk's IR (its text without metadata blocks): MLIR's parse,
+/// or the lexical scan when MLIR cannot parse it. Appends to `index`.
+llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
+                       uint32_t chunkId, size_t numChunks, bool parseWithMLIR,
+                       std::vector<std::string> &parseFailures) {
+  llvm::StringRef text = index.file->text();
+  // The IR without the metadata (a copy of KBs, never of the blobs), and the
+  // map from its offsets back to the file's.
+  std::string ir;
+  std::vector<uint64_t> irBegins, fileBegins;
+  std::vector<uint32_t> fileLines;
+  uint64_t pos = layout.begin;
+  auto addSegment = [&](uint64_t b, uint64_t e, uint32_t line) {
+    if (b >= e)
+      return;
+    irBegins.push_back(ir.size());
+    fileBegins.push_back(b);
+    fileLines.push_back(line);
+    ir.append(text.data() + b, e - b);
+  };
+  uint32_t line = layout.line;
+  for (size_t m = 0; m < layout.metadata.size(); ++m) {
+    auto [b, e] = layout.metadata[m];
+    addSegment(pos, b, line);
+    pos = e;
+    line = layout.metadataEndLines[m];
+  }
+  addSegment(pos, layout.end, line);
+  IROffsetMap map{irBegins.data(), fileBegins.data(), irBegins.size(),
+                  fileLines.data(), index.file->getPath().c_str()};
+  auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
+  // Binary content is not MLIR text: reject it with the first offending byte.
+  for (uint64_t i = 0; i < ir.size(); ++i) {
+    unsigned char c = ir[i];
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
+      return makeFormatError(index.file->getPath(), toFileOffset(i),
+                             "MLIR text or bytecode (found byte 0x" +
+                                 llvm::utohexstr(c) + ")");
+  }
+
+  TextChunk chunk;
+  chunk.begin = layout.begin;
+  chunk.end = layout.end;
+  chunk.line = layout.line;
+  chunk.firstOp = index.ops.size();
+  size_t firstRef = index.references.size();
+
+  std::string diag;
+  const MLIRBridge *bridge = parseWithMLIR ? getMLIRBridge(diag) : nullptr;
+  size_t names = index.opNames.size(), dialects = index.dialects.size(),
+         values = index.values.size(), operands = index.operands.size(),
+         blocks = index.blocks.size(), successors = index.successors.size(),
+         typeNames = index.typeNames.size(),
+         details = index.textDetails.size();
+  if (!bridge || !bridge->parseIR(index, ir.data(), ir.size(), map, diag)) {
+    // Drop what a failed parse may have added, then count lexically.
+    index.opNames.resize(names);
+    index.dialects.resize(dialects);
+    index.ops.resize(chunk.firstOp);
+    index.values.resize(values);
+    index.operands.resize(operands);
+    index.blocks.resize(blocks);
+    index.successors.resize(successors);
+    index.typeNames.resize(typeNames);
+    index.textDetails.resize(details);
+    index.references.resize(firstRef);
+    chunk.approximate = true;
+    index.opCountsApproximate = true;
+    if (!parseWithMLIR) {
+      // Asked for: nothing to report.
+    } else if (!bridge) {
+      // Every chunk fails alike; say it once.
+      if (parseFailures.empty())
+        index.warnings.push_back("MLIR's parser is not available (" + diag +
+                                 "); op counts come from a lexical scan");
+      parseFailures.push_back("");
+    } else {
+      parseFailures.push_back(
+        numChunks == 1 ? diag
+                       : "chunk " + std::to_string(chunkId + 1) + " (line " +
+                             std::to_string(layout.line) + "): " + diag);
+    }
+    indexLexically(index, ir, toFileOffset);
+    // Lexically counted ops have no details; keep the table parallel.
+    index.textDetails.resize(index.ops.size());
+  }
+  for (size_t r = firstRef; r < index.references.size(); ++r)
+    index.references[r].chunk = chunkId;
+  chunk.numOps = index.ops.size() - chunk.firstOp;
+  index.chunks.push_back(chunk);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexText(std::shared_ptr<MappedFile> file,
+                     const IndexOptions &options) {
+  auto index = std::make_unique<ModelIndex>();
+  index->format = ModelIndex::Format::Text;
+  index->file = file;
+
+  std::vector<ChunkLayout> layouts;
+  if (llvm::Error e = scanLayout(*file, *index, layouts))
+    return std::move(e);
+  if (options.chunk && *options.chunk >= layouts.size())
+    return makeFormatError(file->getPath(), 0,
+                           "a chunk number from 1 to " +
+                               std::to_string(layouts.size()) +
+                               " (the file has " +
+                               std::to_string(layouts.size()) + " chunk" +
+                               (layouts.size() == 1 ? "" : "s") + ")");
+  dropReplacedEntries(*index);
+
+  // Byte accounting: metadata blocks versus the IR around them.
+  uint64_t pos = 0;
+  for (const ChunkLayout &c : layouts)
+    for (auto [b, e] : c.metadata) {
+      if (b > pos)
+        index->sections.push_back({"IR", pos, b - pos});
+      index->sections.push_back({"metadata", b, e - b});
+      pos = e;
+    }
+  if (pos < file->size() || index->sections.empty())
+    index->sections.push_back({"IR", pos, file->size() - pos});
+
+  std::vector<std::string> parseFailures;
+  for (uint32_t c = 0; c < layouts.size(); ++c) {
+    if (options.chunk && c != *options.chunk) {
+      // Only the extent of a chunk that was not asked for.
+      TextChunk skipped;
+      skipped.begin = layouts[c].begin;
+      skipped.end = layouts[c].end;
+      skipped.line = layouts[c].line;
+      skipped.firstOp = index->ops.size();
+      index->chunks.push_back(skipped);
+      continue;
+    }
+    if (llvm::Error e =
+            indexChunk(*index, layouts[c], c, layouts.size(),
+                       options.parseWithMLIR, parseFailures))
+      return std::move(e);
+  }
+  // One warning, not one per chunk: a split test file of an unlinked
+  // dialect fails the same way in each of its hundreds of chunks.
+  if (!parseFailures.empty() && parseFailures[0].empty())
+    ; // No parser at all: said once already.
+  else if (parseFailures.size() == 1 && layouts.size() == 1)
+    index->warnings.push_back("MLIR could not parse the IR (" +
+                              parseFailures[0] +
+                              "); op counts come from a lexical scan");
+  else if (!parseFailures.empty())
+    index->warnings.push_back(
+        "MLIR could not parse " + std::to_string(parseFailures.size()) +
+        " of " + std::to_string(layouts.size()) + " chunks (first: " +
+        parseFailures[0] + "); their op counts come from a lexical scan");
+  index->selectedChunk = options.chunk;
+  if (options.chunk)
+    llvm::erase_if(index->resources, [&](const Resource &r) {
+      return r.chunk != *options.chunk;
+    });
+  index->linkReferences();
+  return std::move(index);
+}

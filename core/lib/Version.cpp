@@ -1,9 +1,0 @@
-//===- Version.cpp - mlirscope version string -----------------------------===//
-//
-// Part of the mlirscope project.
-//
-//===----------------------------------------------------------------------===//
-
-#include "mlirscope/Version.h"
-
-const char *mlirscope::getVersionString() { return "0.1.0"; }
