@@ -25,6 +25,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Third-party MLIR files that sit beside the repository (shared/corpus). Tests
 # that use them fail, rather than skip, when the corpus is missing.
 config.substitutions.append(("%corpus", config.mlirscope_corpus_dir))
+# The source tree and the build's libraries (scripts/check-layers.py).
+config.substitutions.append(("%mlirscope_src", config.mlirscope_src_root))
+config.substitutions.append(
+    ("%mlirscope_libs", os.path.join(config.mlirscope_obj_root, "lib")))
 # How a memory limit can be set on the tools: an address-space rlimit, or
 # (ASan reserves terabytes of address space) ASan's own allocation limits.
 config.substitutions.append(
