@@ -116,12 +116,13 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
     StatsOptions options;
     options.bins = request.bins;
     options.firstValues = 8; // the cache serves hovers too
-    options.cancel = cancel;
+    options.progress = Progress(cancel);
     if (progress)
-      options.progress = [&](uint64_t done, uint64_t total) {
-        progress(total ? 0.7 * double(done) / double(total) : 0.7);
-        return true;
-      };
+      options.progress = Progress(
+          [&](uint64_t done, uint64_t total) {
+            progress(total ? 0.7 * double(done) / double(total) : 0.7);
+          },
+          cancel);
     auto s = job.stats->get(index, *view, options);
     if (!s) {
       error = failed(llvm::toString(s.takeError()));
@@ -129,12 +130,13 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
     }
     stats = std::move(*s);
     pool.maxCells = request.maxCells;
-    pool.cancel = cancel;
+    pool.progress = Progress(cancel);
     if (progress)
-      pool.progress = [&](uint64_t done, uint64_t total) {
-        progress(0.7 + (total ? 0.3 * double(done) / double(total) : 0.3));
-        return true;
-      };
+      pool.progress = Progress(
+          [&](uint64_t done, uint64_t total) {
+            progress(0.7 + (total ? 0.3 * double(done) / double(total) : 0.3));
+          },
+          cancel);
     auto h = poolHeatmap(*view, pool);
     if (!h) {
       error = failed(llvm::toString(h.takeError()));

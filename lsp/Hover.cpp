@@ -111,7 +111,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
   StatsOptions options;
   options.bins = 8;
   options.firstValues = 8;
-  options.cancel = cancel;
+  options.progress = Progress(cancel);
   bool withProgress = false;
   bool faulted = runGuarded([&] {
     auto v = BlobView::get(*index, *r);
@@ -123,10 +123,11 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
     withProgress = progress && view->sizeInBytes() > kProgressBytes;
     if (withProgress) {
       std::string title = ("statistics of " + key).str();
-      options.progress = [&, title](uint64_t done, uint64_t total) {
-        progress(title, done, total);
-        return true;
-      };
+      options.progress = Progress(
+          [&, title](uint64_t done, uint64_t total) {
+            progress(title, done, total);
+          },
+          cancel);
       progress(title, 0, view->sizeInBytes());
     }
     auto computed = doc.stats->get(*index, *view, options);

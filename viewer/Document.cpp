@@ -250,7 +250,7 @@ std::string Document::scale(uint32_t r,
     if (!readElements(*v, b, e - b, range.oldBytes.data()))
       return describeFault() + ": the file changed on disk; reopen it";
     for (uint64_t i = 0; i < e - b; ++i) {
-      double x = elementToDouble(dtype, range.oldBytes.data() + i * esize) * factor;
+      double x = heatmapValue(dtype, range.oldBytes.data() + i * esize) * factor;
       char buf[48];
       if (isFloat(dtype))
         snprintf(buf, sizeof buf, "%.17g", x);

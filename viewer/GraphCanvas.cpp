@@ -91,8 +91,7 @@ void GraphCanvas::startBuild(App &app) {
   jobStart = std::chrono::steady_clock::now();
   buildJob = Job::start("grouping the graph", [model, result, error](Job &job) {
     GraphOptions options;
-    options.cancel = job.cancelFlag();
-    options.progress = [&job](double f) { job.progress(uint64_t(f * 1000), 1000); };
+    options.progress = job.reporter();
     auto g = ModelGraph::build(*model, options);
     if (!g)
       *error = llvm::toString(g.takeError());
@@ -119,10 +118,7 @@ void GraphCanvas::startLayout(App &app) {
     options.foldRepeats = fold;
     // A run stays folded except around the members the user opened.
     options.unfold = [&open](uint32_t group) { return open.count(group) > 0; };
-    options.layout.cancel = job.cancelFlag();
-    options.layout.progress = [&job](double f, llvm::StringRef) {
-      job.progress(uint64_t(f * 1000), 1000);
-    };
+    options.layout.progress = job.reporter();
     auto v = layoutView(*graph, ModelGraph::kRoot, options);
     if (!v)
       *error = llvm::toString(v.takeError());

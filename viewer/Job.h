@@ -10,6 +10,8 @@
 #ifndef MLIRSCOPE_VIEWER_JOB_H
 #define MLIRSCOPE_VIEWER_JOB_H
 
+#include "mlirscope/Support/Progress.h"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -59,6 +61,11 @@ public:
   }
   /// The address core's options take for cancellation.
   std::atomic<bool> *cancelFlag() { return &cancel; }
+  /// This job as core's progress: reports into the job, cancelled with it.
+  mlirscope::Progress reporter() {
+    return mlirscope::Progress(
+        [this](uint64_t d, uint64_t t) { return progress(d, t); }, &cancel);
+  }
 
   /// Jobs started and not finished, in the whole process (scripts wait for
   /// zero).

@@ -180,8 +180,7 @@ void TensorInspector::startStats(App &app, TensorTab &tab) {
     bool faulted = runGuarded([&] {
       StatsOptions options;
       options.bins = 64;
-      options.progress = [&job](uint64_t d, uint64_t t) { return job.progress(d, t); };
-      options.cancel = job.cancelFlag();
+      options.progress = job.reporter();
       auto s = cache->get(*index, view, options);
       if (!s)
         *error = llvm::toString(s.takeError());
@@ -245,8 +244,7 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
       llvm::consumeError(std::move(e));
       return;
     }
-    req.progress = [&job](uint64_t d, uint64_t t) { return job.progress(d, t); };
-    req.cancel = job.cancelFlag();
+    req.progress = job.reporter();
     bool faulted = runGuarded([&] {
       auto h = poolHeatmap(view, req);
       if (h)
@@ -763,7 +761,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
           }
         } else {
           std::string text = formatElement(dtype, p, false);
-          double x = elementToDouble(dtype, p);
+          double x = heatmapValue(dtype, p);
           ImVec4 color = std::isnan(x)   ? ImVec4(1, 0.4f, 1, 1)
                          : std::isinf(x) ? ImVec4(0.3f, 1, 0.3f, 1)
                                          : ImVec4(1, 1, 1, 1);

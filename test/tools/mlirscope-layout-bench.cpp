@@ -356,7 +356,7 @@ int layOut(const LayoutGraph &graph, int sweeps) {
   // MLIRSCOPE_LAYOUT_PHASES=1: when each phase starts, on stderr.
   if (std::getenv("MLIRSCOPE_LAYOUT_PHASES")) {
     options.progress = [start, last = std::string()](
-                           double, llvm::StringRef phase) mutable {
+                           uint64_t, uint64_t, llvm::StringRef phase) mutable {
       if (phase == last)
         return;
       last = phase.str();

@@ -107,7 +107,7 @@ TEST(BlobTest, StatsCacheAnswersTheSecondTimeWithoutRecomputing) {
   EXPECT_DOUBLE_EQ(first->mean, 2.5);
   // A cancelled computation would fail; a cached answer does not compute.
   std::atomic<bool> cancel{true};
-  opts.cancel = &cancel;
+  opts.progress = opts.progress.withCancel(&cancel);
   auto second = cache.get(*index, *view, opts);
   ASSERT_TRUE(bool(second));
   EXPECT_DOUBLE_EQ(second->max, 4.0);

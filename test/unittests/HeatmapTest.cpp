@@ -154,7 +154,7 @@ TEST(HeatmapTest, RejectsBadAxesAndHonoursCancel) {
   llvm::consumeError(e.takeError());
   req.colAxis = 1;
   std::atomic<bool> cancel{true};
-  req.cancel = &cancel;
+  req.progress = Progress(&cancel);
   e = poolHeatmap(*view, req);
   ASSERT_FALSE(bool(e));
   EXPECT_EQ(llvm::toString(e.takeError()), "cancelled");

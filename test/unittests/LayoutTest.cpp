@@ -488,7 +488,7 @@ std::error_code errorCode(llvm::Error err) {
 TEST(LayoutTest, CancelBeforeStart) {
   std::atomic<bool> cancel{true};
   LayoutOptions options;
-  options.cancel = &cancel;
+  options.progress = Progress(&cancel);
   llvm::Expected<LayoutResult> result = layoutGraph(randomDag(100, 1), options);
   ASSERT_FALSE(result);
   EXPECT_EQ(errorCode(result.takeError()),
@@ -500,11 +500,12 @@ TEST(LayoutTest, CancelDuringEachPhase) {
   for (llvm::StringRef phase : {"ordering", "coordinates", "edges"}) {
     std::atomic<bool> cancel{false};
     LayoutOptions options;
-    options.cancel = &cancel;
-    options.progress = [&](double, llvm::StringRef now) {
-      if (now == phase)
-        cancel = true;
-    };
+    options.progress = Progress(
+        [&](uint64_t, uint64_t, llvm::StringRef now) {
+          if (now == phase)
+            cancel = true;
+        },
+        &cancel);
     llvm::Expected<LayoutResult> result = layoutGraph(graph, options);
     ASSERT_FALSE(result) << phase.str();
     EXPECT_EQ(errorCode(result.takeError()),
@@ -521,11 +522,12 @@ TEST(LayoutTest, CancelFromAnotherThreadIsQuick) {
   options.maxSweeps = 100'000;
   options.sweepsWithoutGain = 100'000;
   options.sweepWorkLimit = 0;
-  options.cancel = &cancel;
-  options.progress = [&](double, llvm::StringRef phase) {
-    if (phase == "ordering")
-      ordering = true;
-  };
+  options.progress = Progress(
+      [&](uint64_t, uint64_t, llvm::StringRef phase) {
+        if (phase == "ordering")
+          ordering = true;
+      },
+      &cancel);
   std::chrono::steady_clock::time_point cancelledAt;
   std::thread canceller([&] {
     while (!ordering)
@@ -547,8 +549,9 @@ TEST(LayoutTest, CancelFromAnotherThreadIsQuick) {
 TEST(LayoutTest, ProgressGoesForward) {
   std::vector<std::pair<double, std::string>> reports;
   LayoutOptions options;
-  options.progress = [&](double fraction, llvm::StringRef phase) {
-    reports.push_back({fraction, phase.str()});
+  options.progress = [&](uint64_t done, uint64_t total,
+                         llvm::StringRef phase) {
+    reports.push_back({double(done) / double(total), phase.str()});
   };
   layOut(randomDag(3000, 4), options);
   ASSERT_FALSE(reports.empty());

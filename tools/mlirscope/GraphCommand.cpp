@@ -118,9 +118,13 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
   auto groupStart = std::chrono::steady_clock::now();
   graphInterrupted = false;
   auto oldHandler = std::signal(SIGINT, [](int) { graphInterrupted = true; });
-  graphOptions.cancel = &graphInterrupted;
   ProgressLine progress("graph");
-  graphOptions.progress = [&](double f) { progress.update(f * 500, 1000); };
+  // Grouping is the first half of the line, layout the second.
+  graphOptions.progress = mlirscope::Progress(
+      [&](uint64_t done, uint64_t total) {
+        return progress.update(total ? 500 * done / total : 0, 1000);
+      },
+      &graphInterrupted);
   auto graph = ModelGraph::build(*index, graphOptions);
   if (!graph) {
     std::signal(SIGINT, oldHandler);
@@ -174,10 +178,11 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
   view.expand = [&](uint32_t, unsigned depth) {
     return all || depth < levels;
   };
-  view.layout.cancel = &graphInterrupted;
-  view.layout.progress = [&](double f, llvm::StringRef) {
-    progress.update(500 + uint64_t(f * 500), 1000);
-  };
+  view.layout.progress = mlirscope::Progress(
+      [&](uint64_t done, uint64_t total) {
+        return progress.update(500 + (total ? 500 * done / total : 0), 1000);
+      },
+      &graphInterrupted);
   auto layoutStart = std::chrono::steady_clock::now();
   auto laid = layoutView(*graph, root, view);
   double layoutSeconds = since(layoutStart);

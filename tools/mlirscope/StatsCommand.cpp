@@ -102,7 +102,6 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
 
   interrupted = false;
   auto oldHandler = std::signal(SIGINT, [](int) { interrupted = true; });
-  opts.cancel = &interrupted;
   nlohmann::json out = nlohmann::json::array();
   int rc = kOk;
   for (const Resource *r : selected) {
@@ -114,7 +113,7 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
       continue;
     }
     ProgressLine progress("stats " + r->key);
-    opts.progress = progress.callback();
+    opts.progress = progress.callback().withCancel(&interrupted);
     uint64_t faultsBefore = faultCount();
     auto stats = computeStats(*view, opts);
     if (reportFileChanged("stats", faultsBefore)) {

@@ -86,7 +86,13 @@ struct Partial {
 };
 
 constexpr bool isFloat8Kernel(DType d) {
-  return d >= DType::F8E5M2 && d <= DType::F8E8M0FNU;
+  switch (d) {
+#define FLOAT8_DTYPE(Name, ...) case DType::Name:
+#include "mlirscope/Blob/DTypes.def"
+    return true;
+  default:
+    return false;
+  }
 }
 
 /// Converts element `i` of a block of raw little-endian storage to double.
@@ -539,52 +545,10 @@ std::pair<FoldFn, HistFn> kernels() {
 
 std::pair<FoldFn, HistFn> kernelsFor(DType d) {
   switch (d) {
-  case DType::Bool:
-    return kernels<DType::Bool>();
-  case DType::I8:
-    return kernels<DType::I8>();
-  case DType::I16:
-    return kernels<DType::I16>();
-  case DType::I32:
-    return kernels<DType::I32>();
-  case DType::I64:
-    return kernels<DType::I64>();
-  case DType::U8:
-    return kernels<DType::U8>();
-  case DType::U16:
-    return kernels<DType::U16>();
-  case DType::U32:
-    return kernels<DType::U32>();
-  case DType::U64:
-    return kernels<DType::U64>();
-  case DType::F16:
-    return kernels<DType::F16>();
-  case DType::BF16:
-    return kernels<DType::BF16>();
-  case DType::F32:
-    return kernels<DType::F32>();
-  case DType::F64:
-    return kernels<DType::F64>();
-  case DType::C64:
-    return kernels<DType::C64>();
-  case DType::C128:
-    return kernels<DType::C128>();
-  case DType::F8E5M2:
-    return kernels<DType::F8E5M2>();
-  case DType::F8E4M3:
-    return kernels<DType::F8E4M3>();
-  case DType::F8E4M3FN:
-    return kernels<DType::F8E4M3FN>();
-  case DType::F8E5M2FNUZ:
-    return kernels<DType::F8E5M2FNUZ>();
-  case DType::F8E4M3FNUZ:
-    return kernels<DType::F8E4M3FNUZ>();
-  case DType::F8E4M3B11FNUZ:
-    return kernels<DType::F8E4M3B11FNUZ>();
-  case DType::F8E3M4:
-    return kernels<DType::F8E3M4>();
-  case DType::F8E8M0FNU:
-    return kernels<DType::F8E8M0FNU>();
+#define DTYPE(Name, ...)                                                       \
+  case DType::Name:                                                            \
+    return kernels<DType::Name>();
+#include "mlirscope/Blob/DTypes.def"
   case DType::Unsupported:
     break;
   }
@@ -604,7 +568,7 @@ bool forEachBlock(const BlobView &view, const StatsOptions &opts,
   std::atomic<bool> stop{false};
   auto cancelled = [&] {
     return stop.load(std::memory_order_relaxed) ||
-           (opts.cancel && opts.cancel->load(std::memory_order_relaxed));
+           opts.progress.isCancelled();
   };
   // Takes the next block and works on it; false when none is left.
   auto runNextBlock = [&](unsigned id, std::vector<uint8_t> &scratch) {
@@ -682,10 +646,7 @@ double baseOf(const BlobView &view) {
   return sample[n / 2];
 }
 
-llvm::Error cancelledError() {
-  return llvm::createStringError(std::make_error_code(std::errc::operation_canceled),
-                                 "cancelled");
-}
+
 
 } // namespace
 

@@ -2,7 +2,6 @@
 
 #include "mlirscope/Blob/Heatmap.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,64 +13,14 @@
 
 namespace mlirscope {
 
-double elementToDouble(DType dtype, const uint8_t *p) {
-  auto load = [p](auto zero) {
-    decltype(zero) v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  };
-  switch (dtype) {
-  case DType::Bool:
-    return p[0] ? 1.0 : 0.0;
-  case DType::I8:
-    return load(int8_t());
-  case DType::I16:
-    return load(int16_t());
-  case DType::I32:
-    return load(int32_t());
-  case DType::I64:
-    return double(load(int64_t()));
-  case DType::U8:
-    return p[0];
-  case DType::U16:
-    return load(uint16_t());
-  case DType::U32:
-    return load(uint32_t());
-  case DType::U64:
-    return double(load(uint64_t()));
-  case DType::F16:
-    return halfToFloat(load(uint16_t()));
-  case DType::BF16:
-    return bfloat16ToFloat(load(uint16_t()));
-  case DType::F32:
-    return load(float());
-  case DType::F64:
-    return load(double());
-  case DType::C64: {
-    float re, im;
-    std::memcpy(&re, p, 4);
-    std::memcpy(&im, p + 4, 4);
-    return std::hypot(double(re), double(im));
+double heatmapValue(DType dtype, const uint8_t *p) {
+  if (dtype == DType::Unsupported)
+    return std::numeric_limits<double>::quiet_NaN();
+  if (isComplex(dtype)) {
+    std::complex<double> c = decodeComplexElement(dtype, p);
+    return std::hypot(c.real(), c.imag());
   }
-  case DType::F8E5M2:
-  case DType::F8E4M3:
-  case DType::F8E4M3FN:
-  case DType::F8E5M2FNUZ:
-  case DType::F8E4M3FNUZ:
-  case DType::F8E4M3B11FNUZ:
-  case DType::F8E3M4:
-  case DType::F8E8M0FNU:
-    return float8ToFloat(dtype, p[0]);
-  case DType::C128: {
-    double re, im;
-    std::memcpy(&re, p, 8);
-    std::memcpy(&im, p + 8, 8);
-    return std::hypot(re, im);
-  }
-  case DType::Unsupported:
-    break;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
+  return decodeElement(dtype, p);
 }
 
 namespace {
@@ -172,7 +121,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
   std::atomic<bool> stop{false};
   auto cancelled = [&] {
     return stop.load(std::memory_order_relaxed) ||
-           (req.cancel && req.cancel->load(std::memory_order_relaxed));
+           req.progress.isCancelled();
   };
 
   auto read = [&](uint64_t first, uint64_t count, uint8_t *to) {
@@ -232,7 +181,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
                 into.count += finite;
               } else {
                 for (uint64_t e = k; e < end; ++e)
-                  into.add(elementToDouble(dtype, buffer.data() + e * esize));
+                  into.add(heatmapValue(dtype, buffer.data() + e * esize));
               }
               k = end;
             }
@@ -241,7 +190,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
           buffer.resize(esize);
           for (uint64_t c = 0; c < out.cols; ++c) {
             read(rowBase + (out.col0 + c) * colStride, 1, buffer.data());
-            row[c / out.colsPerCell].add(elementToDouble(dtype, buffer.data()));
+            row[c / out.colsPerCell].add(heatmapValue(dtype, buffer.data()));
           }
         }
         done.fetch_add(out.cols, std::memory_order_relaxed);
@@ -290,7 +239,7 @@ llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
   for (std::thread &t : pool_)
     t.join();
   if (cancelled())
-    return bad("cancelled");
+    return cancelledError();
 
   double lo = INFINITY, hi = -INFINITY, am = -INFINITY;
   for (size_t k = 0; k < cells; ++k) {

@@ -18,6 +18,7 @@
 
 #include "mlirscope/Bytecode/AttrTypeReader.h"
 #include "mlirscope/Bytecode/ByteCursor.h"
+#include "mlirscope/Bytecode/Encoding.h"
 #include "mlirscope/Bytecode/VhloBytecode.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -27,49 +28,9 @@
 #include <algorithm>
 
 using namespace mlirscope;
+using namespace mlirscope::bytecode;
 
 namespace {
-
-// Section IDs and op encoding bits, as in mlir/Bytecode/Encoding.h.
-enum SectionID : uint8_t {
-  kString = 0,
-  kDialect = 1,
-  kAttrType = 2,
-  kAttrTypeOffset = 3,
-  kIR = 4,
-  kResource = 5,
-  kResourceOffset = 6,
-  kDialectVersions = 7,
-  kProperties = 8,
-  kNumSections = 9,
-};
-
-const char *sectionName(unsigned id) {
-  static const char *names[] = {"string",     "dialect",         "attr/type",
-                                "attr/type offset", "IR",        "resource",
-                                "resource offset",  "dialect versions",
-                                "properties"};
-  return id < kNumSections ? names[id] : "unknown";
-}
-
-enum OpMask : uint8_t {
-  kHasAttrs = 1 << 0,
-  kHasResults = 1 << 1,
-  kHasOperands = 1 << 2,
-  kHasSuccessors = 1 << 3,
-  kHasInlineRegions = 1 << 4,
-  kHasUseListOrders = 1 << 5,
-  kHasProperties = 1 << 6,
-};
-
-enum Version : uint64_t {
-  kDialectVersioning = 1,
-  kLazyLoading = 2,
-  kUseListOrdering = 3,
-  kElideUnknownBlockArgLocation = 4,
-  kNativePropertiesEncoding = 5,
-  kMaxVersion = 6,
-};
 
 /// One region-list being read: the regions of one op (or the top level).
 struct Frame {
@@ -231,13 +192,13 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
   uint64_t at = in.offset();
   if (!in.readByte(idAndAlign, "a section ID"))
     return false;
-  id = idAndAlign & 0x7f;
+  id = idAndAlign & ~kSectionAlignedBit;
   if (id >= kNumSections)
     return failure.fail(at, "a section ID below 9, got " +
                                 llvm::Twine(unsigned(id)));
   if (!in.readVarInt(length, "a section length"))
     return false;
-  if (idAndAlign & 0x80) {
+  if (idAndAlign & kSectionAlignedBit) {
     uint64_t alignment;
     if (!in.readVarInt(alignment, "a section alignment") ||
         !in.alignTo(alignment))

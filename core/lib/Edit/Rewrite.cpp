@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Bytecode/Encoding.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Support/Hash.h"
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 using namespace mlirscope;
+using namespace mlirscope::bytecode;
 
 void mlirscope::appendVarInt(std::string &out, uint64_t v) {
   for (unsigned n = 1; n <= 8; ++n) {
@@ -272,7 +274,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
           fd = otherFds[x.path] = *opened;
         }
         oe.source = OutEntry::Source::Blob;
-        oe.kind = 0;
+        oe.kind = kBlobEntry;
         oe.fd = fd;
         oe.dataOffset = x.offset;
         oe.dataSize = x.size;
@@ -304,7 +306,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     for (auto &[key, value] : plan.newStrings) {
       OutEntry oe;
       oe.keyString = internString(key);
-      oe.kind = 2;
+      oe.kind = kStringEntry;
       oe.source = OutEntry::Source::String;
       oe.valueString = internString(value);
       oe.entrySize = varIntSize(oe.valueString);
@@ -372,7 +374,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   auto writeSectionHeader = [&](uint8_t id, uint64_t length,
                                 uint64_t alignment) -> llvm::Error {
     std::string h;
-    h += char(id | (alignment ? 0x80 : 0));
+    h += char(id | (alignment ? kSectionAlignedBit : 0));
     appendVarInt(h, length);
     if (alignment) {
       appendVarInt(h, alignment);
@@ -456,12 +458,13 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   if (auto e = out.write(bytesAt(0, layout.headerEnd)))
     return fail(std::move(e));
   for (const BytecodeLayout::Section &s : layout.sections) {
-    if (s.id == 6 || s.id == 5) {
-      if (auto e = s.id == 6 ? writeOffsetSection() : writeResourceSection())
+    if (s.id == kResourceOffset || s.id == kResource) {
+      if (auto e = s.id == kResourceOffset ? writeOffsetSection()
+                                           : writeResourceSection())
         return fail(std::move(e));
       continue;
     }
-    if (s.id == 0 && !newStrings.empty()) {
+    if (s.id == kString && !newStrings.empty()) {
       // count, sizes (last string first), data: new strings are appended, so
       // their sizes go in front of the old sizes and their data at the end.
       std::string head;

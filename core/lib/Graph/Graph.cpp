@@ -233,7 +233,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
   graph.index = &index;
   const size_t numOps = index.ops.size();
   auto cancelled = [&] {
-    return options.cancel && options.cancel->load(std::memory_order_relaxed);
+    return options.progress.isCancelled();
   };
 
   // Children of each op, in program order (the index is in pre-order).
@@ -282,9 +282,7 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     Work w = std::move(work.back());
     work.pop_back();
     if (cancelled())
-      return llvm::createStringError(
-          std::make_error_code(std::errc::operation_canceled),
-          "grouping cancelled");
+      return cancelledError();
     // Scope groups under w.group keyed by (parent group, segment).
     std::map<std::pair<uint32_t, std::string>, uint32_t> scopeGroups;
     for (uint32_t op : w.ops) {
@@ -329,8 +327,9 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
         groups[container].children.push_back({false, op});
       }
       graph.opParent[op] = container;
-      if (options.progress && ++done % 65536 == 0)
-        options.progress(0.5 * double(done) / double(numOps ? numOps : 1));
+      if (options.progress && ++done % 65536 == 0 &&
+          !options.progress.report(500 * done / (numOps ? numOps : 1), 1000))
+        return cancelledError();
     }
   }
 
@@ -346,7 +345,8 @@ llvm::Expected<ModelGraph> ModelGraph::build(const ModelIndex &index,
     groups[g].children = std::move(kept);
   }
   graph.compact();
-  graph.findRepeats(options);
+  if (!graph.findRepeats(options))
+    return cancelledError();
   if (graph.chunk(options.maxChildren))
     graph.compact();
   return std::move(graph);
@@ -401,7 +401,7 @@ void ModelGraph::compact() {
   std::sort(regionGroups.begin(), regionGroups.end());
 }
 
-void ModelGraph::findRepeats(const GraphOptions &options) {
+bool ModelGraph::findRepeats(const GraphOptions &options) {
   std::vector<GraphGroup> &groups = groupList;
   // Op counts and structural signatures, bottom-up (children have larger
   // ids in pre-order).
@@ -474,9 +474,11 @@ void ModelGraph::findRepeats(const GraphOptions &options) {
         groups[g].runs.push_back({i, end});
       i = end;
     }
-    if (options.progress && g % 4096 == 0)
-      options.progress(0.5 + 0.5 * double(g) / double(groups.size()));
+    if (options.progress && g % 4096 == 0 &&
+        !options.progress.report(500 + 500 * g / groups.size(), 1000))
+      return false;
   }
+  return true;
 }
 
 bool ModelGraph::chunk(uint32_t maxChildren) {

@@ -31,11 +31,6 @@ llvm::Error invalid(const llvm::Twine &message) {
       std::make_error_code(std::errc::invalid_argument), message);
 }
 
-llvm::Error cancelledError() {
-  return llvm::createStringError(
-      std::make_error_code(std::errc::operation_canceled), "cancelled");
-}
-
 llvm::Error validate(const LayoutGraph &graph, const LayoutOptions &options) {
   auto bad = [](double value) { return !std::isfinite(value) || value < 0; };
   if (bad(options.nodeSeparation) || bad(options.edgeSeparation) ||

@@ -37,14 +37,17 @@ public:
   }
   /// Reads the flag now; false once cancelled.
   bool poll() {
-    if (options.cancel && options.cancel->load(std::memory_order_relaxed))
+    if (options.progress.isCancelled())
       cancelled = true;
     return !cancelled;
   }
   bool isCancelled() const { return cancelled; }
+  /// Reports the fraction of the whole layout done (0..1); a callback that
+  /// says stop cancels like the flag.
   void report(double fraction, llvm::StringRef phase) {
-    if (options.progress)
-      options.progress(fraction, phase);
+    if (options.progress &&
+        !options.progress.report(uint64_t(fraction * 1000), 1000, phase))
+      cancelled = true;
   }
 
 private:

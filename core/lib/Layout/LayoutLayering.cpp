@@ -84,10 +84,6 @@ std::vector<uint32_t> findBackEdges(const LayoutGraph &graph, const Csr &out,
   return back;
 }
 
-llvm::Error cancelledError() {
-  return llvm::createStringError(
-      std::make_error_code(std::errc::operation_canceled), "cancelled");
-}
 
 } // namespace
 

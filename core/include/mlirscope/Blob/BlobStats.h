@@ -11,6 +11,7 @@
 #define MLIRSCOPE_BLOB_BLOBSTATS_H
 
 #include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Support/Progress.h"
 
 #include "llvm/Support/Error.h"
 
@@ -44,11 +45,9 @@ struct StatsOptions {
   unsigned bins = 0;
   /// How many leading elements to format into BlobStats::first.
   unsigned firstValues = 8;
-  /// Called on the calling thread with (bytes done, bytes total) about every
-  /// 64 MiB; returning false cancels.
-  std::function<bool(uint64_t, uint64_t)> progress;
-  /// Set from any thread to cancel.
-  std::atomic<bool> *cancel = nullptr;
+  /// Told (bytes done, bytes total) on the calling thread about every
+  /// 64 MiB; its cancel flag is read by every worker.
+  Progress progress;
 };
 
 /// Computes statistics of `view`. Fails only when cancelled.

@@ -13,6 +13,7 @@
 #define MLIRSCOPE_BLOB_HEATMAP_H
 
 #include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Support/Progress.h"
 
 #include "llvm/Support/Error.h"
 
@@ -38,11 +39,9 @@ struct HeatmapRequest {
   unsigned maxCells = 2048;
   /// Worker threads; 0 = one per core.
   unsigned threads = 0;
-  /// Called on the calling thread with (elements done, elements total)
-  /// about every 50 ms; returning false cancels.
-  std::function<bool(uint64_t, uint64_t)> progress;
-  /// Set from any thread to cancel.
-  std::atomic<bool> *cancel = nullptr;
+  /// Told (elements done, elements total) on the calling thread about every
+  /// 50 ms; its cancel flag is read by every worker.
+  Progress progress;
   /// Reads elements [first, first + count) into `out` instead of
   /// BlobView::readBytes (a viewer showing unsaved edits over the file).
   /// Called from the worker threads.
@@ -73,9 +72,9 @@ struct Heatmap {
 llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
                                     const HeatmapRequest &request);
 
-/// One element as a double, from its raw little-endian bytes in
-/// `dtype` (complex: the magnitude; i1: 0 or 1).
-double elementToDouble(DType dtype, const uint8_t *bytes);
+/// What a heatmap shows for one element, from its raw little-endian bytes:
+/// its value (decodeElement), or a complex number's magnitude.
+double heatmapValue(DType dtype, const uint8_t *bytes);
 
 } // namespace mlirscope
 

@@ -55,12 +55,6 @@ private:
   uint64_t fileSize = 0;
 };
 
-/// Encodes `text` as one element of `dtype` (little-endian). Errors say why a
-/// value is not representable ("300 is not representable as i8: out of
-/// range").
-llvm::Expected<std::vector<uint8_t>> encodeElement(DType dtype,
-                                                   llvm::StringRef text);
-
 /// The bytes to write for raw bytes `data` at byte `byteOffset` of a blob:
 /// the same bytes for bytecode, uppercase hex digits for text blobs.
 struct FileRange {

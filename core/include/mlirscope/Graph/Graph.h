@@ -29,6 +29,7 @@
 #define MLIRSCOPE_GRAPH_GRAPH_H
 
 #include "mlirscope/Model/ModelIndex.h"
+#include "mlirscope/Support/Progress.h"
 
 #include <atomic>
 #include <cstdint>
@@ -90,8 +91,8 @@ struct GraphOptions {
   uint32_t maxChildren = 1000;
   /// Group by location scopes (otherwise only by regions).
   bool scopes = true;
-  const std::atomic<bool> *cancel = nullptr;
-  std::function<void(double fraction)> progress;
+  /// Told how far grouping got, in thousandths of the whole; cancels.
+  Progress progress;
 };
 
 class ModelGraph {
@@ -131,7 +132,8 @@ private:
   /// Renumbers the groups reachable from the root in pre-order.
   void compact();
   /// Op counts, repeat classes and runs.
-  void findRepeats(const GraphOptions &options);
+  /// False when cancelled.
+  bool findRepeats(const GraphOptions &options);
   /// Cuts groups of more than `maxChildren` units into chunks; true when
   /// any was cut (the new groups are not in pre-order yet).
   bool chunk(uint32_t maxChildren);

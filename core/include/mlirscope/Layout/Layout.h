@@ -25,6 +25,8 @@
 #ifndef MLIRSCOPE_LAYOUT_LAYOUT_H
 #define MLIRSCOPE_LAYOUT_LAYOUT_H
 
+#include "mlirscope/Support/Progress.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -90,11 +92,10 @@ struct LayoutOptions {
   /// one chain each (a 30k-op chain whose every op also feeds the last op
   /// needs 450M). The 500k-op transformer needs 1.2M.
   uint64_t maxDummyNodes = 20'000'000;
-  /// Set from any thread to cancel; checked about every 0.1 ms of work.
-  const std::atomic<bool> *cancel = nullptr;
-  /// Called on the calling thread at each phase and within long phases, with
-  /// the fraction of the whole layout done (0..1) and the phase's name.
-  std::function<void(double fraction, llvm::StringRef phase)> progress;
+  /// Told on the calling thread at each phase and within long phases how far
+  /// the whole layout got (in thousandths) and the phase's name; its cancel
+  /// flag is read about every 0.1 ms of work.
+  Progress progress;
 };
 
 struct LayoutBounds {
