@@ -28,7 +28,7 @@ static llvm::json::Value number(double v) {
 }
 
 static llvm::Error changedOnDisk(const ModelIndex &index) {
-  return failed(index.file->getPath() +
+  return failed(index.file->getName() +
                 ": changed on disk while it was read; reopen it");
 }
 

@@ -270,7 +270,7 @@ llvm::Error MLIRScopeServer::convertToBytecode(llvm::StringRef sourcePath,
     const Resource *e = edited.findResource(key);
     if (e && e->isDialectGroup && e->kind == ResourceKind::Blob &&
         e->isHexText) {
-      plan.replace[key] = ExternalBlob{edited.file->getPath(), e->dataOffset,
+      plan.replace[key] = ExternalBlob{edited.file->getName(), e->dataOffset,
                                        e->size, e->alignment, edited.file};
       continue;
     }

@@ -50,7 +50,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
     if (const ModelIndex *source = getSourceModel(doc))
       if (const Resource *original = source->findResource(key);
           original && original->kind == ResourceKind::Blob) {
-        os << "- from: `" << source->file->getPath() << "`\n";
+        os << "- from: `" << source->file->getName() << "`\n";
         index = source;
         r = original;
       }
@@ -139,7 +139,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
       progress("", view->sizeInBytes(), view->sizeInBytes());
   });
   if (faulted) {
-    dropSource(index->file->getPath() +
+    dropSource(index->file->getName() +
                ": changed on disk while it was read; reopen it");
     return md;
   }

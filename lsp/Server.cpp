@@ -816,7 +816,7 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
     // look at one chunk.
     index = held->second.index;
     if (chunk) {
-      auto one = indexFile(index->file->getPath(), options);
+      auto one = indexFile(index->file->getName(), options);
       if (!one)
         return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
                                                lsp::ErrorCode::RequestFailed);

@@ -416,11 +416,16 @@ void Document::saveAs(const std::string &outPath) {
         result->error = errorText(out.takeError());
         return;
       }
-      const MappedFile &in = *index->file;
+      const ByteSource &in = *index->file;
       constexpr uint64_t kChunk = 16u << 20;
       for (uint64_t at = 0; at < in.size(); at += kChunk) {
         uint64_t n = std::min(kChunk, in.size() - at);
-        if (auto e = out->write(llvm::ArrayRef<uint8_t>(in.data() + at, n))) {
+        llvm::Expected<Span> bytes = in.read(at, n);
+        if (!bytes) {
+          result->error = errorText(bytes.takeError());
+          return;
+        }
+        if (auto e = out->write(bytes->bytes())) {
           result->error = errorText(std::move(e));
           return;
         }

@@ -37,7 +37,7 @@ std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef path) {
 std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
                                                  const ModelIndex &index,
                                                  llvm::StringRef key) {
-  const std::string &path = index.file->getPath();
+  const std::string &path = index.file->getName();
   const Resource *r = index.findResource(key);
   if (!r) {
     llvm::errs() << "mlirscope " << cmd << ": " << path << ": no resource '"

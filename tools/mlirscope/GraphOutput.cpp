@@ -106,7 +106,7 @@ std::string mlirscope::cli::graphToJson(const ModelGraph &graph,
   }
   const GraphGroup &root = graph.group(view.group);
   json j = {{"schema_version", 1},
-            {"file", graph.model().file ? graph.model().file->getPath() : ""},
+            {"file", graph.model().file ? graph.model().file->getName() : ""},
             {"group", view.group},
             {"group_label", root.label},
             {"width", view.bounds.maxX - view.bounds.minX},

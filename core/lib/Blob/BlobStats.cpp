@@ -714,7 +714,7 @@ llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
   const Resource &r = view.getResource();
   std::string key;
   if (index.file)
-    key = index.file->getPath() + '\0' + std::to_string(index.file->getInode()) +
+    key = index.file->getName() + '\0' + std::to_string(index.file->getInode()) +
           '\0' + std::to_string(index.file->getMTimeNs()) + '\0' +
           std::to_string(index.file->size());
   key += '\0' + r.group + '\0' + r.key + '\0' + std::to_string(options.bins);

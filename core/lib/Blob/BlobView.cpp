@@ -39,6 +39,11 @@ llvm::Expected<BlobView> BlobView::get(const ModelIndex &index,
   if (r.dataOffset > index.file->size() ||
       span > index.file->size() - r.dataOffset)
     return err("its data lies past the end of the file");
+  // The blob's bytes as one span of the source (for a mapped file, a pointer
+  // into the mapping: nothing is read until an element is).
+  llvm::Expected<Span> bytes = index.file->read(r.dataOffset, span);
+  if (!bytes)
+    return bytes.takeError();
   BlobView v;
   v.resource = &r;
   v.file = index.file.get();
@@ -46,9 +51,10 @@ llvm::Expected<BlobView> BlobView::get(const ModelIndex &index,
   v.shape = r.type->shape;
   v.numElements = *r.type->numElements();
   if (r.isHexText)
-    v.hex = reinterpret_cast<const char *>(index.file->data() + r.dataOffset);
+    v.hex = reinterpret_cast<const char *>(bytes->begin());
   else
-    v.raw = index.file->data() + r.dataOffset;
+    v.raw = bytes->begin();
+  v.span = std::make_shared<Span>(std::move(*bytes));
   return v;
 }
 

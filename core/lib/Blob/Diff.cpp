@@ -1,6 +1,7 @@
 //===- Diff.cpp - Comparing two models ------------------------------------===//
 
 #include "mlirscope/Blob/Diff.h"
+#include "mlirscope/Bytecode/Encoding.h"
 #include "mlirscope/Blob/BlobView.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -45,12 +46,34 @@ static std::string compareOp(const ModelIndex &a, const ModelIndex &b,
   return "";
 }
 
+/// True if `n` bytes at `offsetA` of `a`'s source equal those at `offsetB`
+/// of `b`'s, read through the sources in spans; false when either cannot be
+/// read.
+static bool sameBytes(const ModelIndex &a, uint64_t offsetA,
+                      const ModelIndex &b, uint64_t offsetB, uint64_t n) {
+  constexpr uint64_t kChunk = 64u << 20;
+  for (uint64_t done = 0; done < n;) {
+    uint64_t len = std::min(kChunk, n - done);
+    llvm::Expected<Span> x = a.file->read(offsetA + done, len);
+    llvm::Expected<Span> y = b.file->read(offsetB + done, len);
+    if (!x || !y) {
+      llvm::consumeError(x.takeError());
+      llvm::consumeError(y.takeError());
+      return false;
+    }
+    if (std::memcmp(x->begin(), y->begin(), size_t(len)) != 0)
+      return false;
+    done += len;
+  }
+  return true;
+}
+
 /// True if every non-resource section of two bytecode files is identical.
 static bool irBytesEqual(const ModelIndex &a, const ModelIndex &b) {
   auto ir = [](const ModelIndex &m) {
     std::vector<const BytecodeLayout::Section *> out;
     for (const BytecodeLayout::Section &s : m.layout.sections)
-      if (s.id != 5 && s.id != 6)
+      if (s.id != bytecode::kResource && s.id != bytecode::kResourceOffset)
         out.push_back(&s);
     return out;
   };
@@ -59,9 +82,7 @@ static bool irBytesEqual(const ModelIndex &a, const ModelIndex &b) {
     return false;
   for (size_t i = 0; i < sa.size(); ++i) {
     uint64_t na = sa[i]->end - sa[i]->begin, nb = sb[i]->end - sb[i]->begin;
-    if (sa[i]->id != sb[i]->id || na != nb ||
-        std::memcmp(a.file->data() + sa[i]->begin,
-                    b.file->data() + sb[i]->begin, size_t(na)) != 0)
+    if (sa[i]->id != sb[i]->id || na != nb || !sameBytes(a, sa[i]->begin, b, sb[i]->begin, na))
       return false;
   }
   return true;
@@ -74,7 +95,7 @@ struct HoleProbe {
   int fd = -1;
   explicit HoleProbe(const ModelIndex &m) {
     if (m.file)
-      fd = ::open(m.file->getPath().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+      fd = ::open(m.file->getName().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   }
   ~HoleProbe() {
     if (fd >= 0)
@@ -157,8 +178,7 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       llvm::consumeError(va.takeError());
       llvm::consumeError(vb.takeError());
       bool same = !r.isHexText && !s.isHexText &&
-                  std::memcmp(a.file->data() + r.dataOffset,
-                              b.file->data() + s.dataOffset, r.size) == 0;
+                  sameBytes(a, r.dataOffset, b, s.dataOffset, r.size);
       if (same)
         ++d.unchanged;
       else

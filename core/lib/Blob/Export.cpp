@@ -57,7 +57,7 @@ const char *mlirscope::safetensorsDType(DType d) {
 /// Opens the model file again for kernel copies, checking it is still the
 /// file that was indexed.
 static llvm::Expected<int> reopenSource(const ModelIndex &index) {
-  const std::string &path = index.file->getPath();
+  const std::string &path = index.file->getName();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return llvm::createStringError(std::error_code(errno, std::generic_category()),
@@ -166,7 +166,7 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
     views.push_back(*view);
   }
   header["__metadata__"] = llvm::json::Object{
-      {"format", "pt"}, {"source", index.file->getPath()}};
+      {"format", "pt"}, {"source", index.file->getName()}};
   std::string json;
   llvm::raw_string_ostream os(json);
   os << llvm::json::Value(std::move(header));

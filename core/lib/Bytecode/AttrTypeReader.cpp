@@ -13,7 +13,7 @@
 
 using namespace mlirscope;
 
-AttrTypeReader::AttrTypeReader(std::shared_ptr<MappedFile> file,
+AttrTypeReader::AttrTypeReader(std::shared_ptr<ByteSource> file,
                                std::vector<llvm::StringRef> strings,
                                std::vector<std::string> dialects,
                                std::vector<AttrTypeEntry> attrs,
@@ -313,7 +313,7 @@ std::optional<std::vector<uint64_t>>
 AttrTypeReader::propertyAttrs(uint64_t idx) {
   if (idx >= properties.size())
     return std::nullopt;
-  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
+  ByteCursor in(file->memory(), properties[idx].first, properties[idx].second,
                 scratch);
   std::vector<uint64_t> out;
   while (!in.empty()) {

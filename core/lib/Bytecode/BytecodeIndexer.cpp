@@ -83,7 +83,7 @@ struct ValueScope {
 
 class BytecodeIndexer {
 public:
-  explicit BytecodeIndexer(std::shared_ptr<MappedFile> file)
+  explicit BytecodeIndexer(std::shared_ptr<ByteSource> file)
       : file(std::move(file)), index(std::make_unique<ModelIndex>()) {
     index->format = ModelIndex::Format::Bytecode;
     index->file = this->file;
@@ -93,7 +93,7 @@ public:
     if (!readAll()) {
       if (!failure.failed())
         failure.fail(file->size(), "a well-formed bytecode file");
-      return makeFormatError(file->getPath(), *failure.offset,
+      return makeFormatError(file->getName(), *failure.offset,
                              failure.expected);
     }
     index->linkReferences();
@@ -149,7 +149,7 @@ private:
   /// Guesses the symbol name from a native properties entry.
   std::optional<llvm::StringRef> symbolFromProperties(uint64_t idx);
 
-  std::shared_ptr<MappedFile> file;
+  std::shared_ptr<ByteSource> file;
   std::unique_ptr<ModelIndex> index;
   ReadFailure failure;
   /// Failures while lazily decoding entries are not fatal for the index;
@@ -211,9 +211,9 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
 
 bool BytecodeIndexer::readAll() {
   const uint64_t size = file->size();
-  ByteCursor in(file->data(), 0, size, failure);
+  ByteCursor in(file->memory(), 0, size, failure);
   in.setWindowName("file");
-  if (size < 4 || std::memcmp(file->data(), "ML\xEFR", 4) != 0)
+  if (size < 4 || std::memcmp(file->memory(), "ML\xEFR", 4) != 0)
     return failure.fail(0, "the bytecode magic 'ML\\xEFR'");
   in.skip(4);
   uint64_t version;
@@ -233,7 +233,7 @@ bool BytecodeIndexer::readAll() {
     uint64_t headerAt = in.offset();
     uint8_t id;
     uint64_t alignment = 0;
-    ByteCursor data(file->data(), 0, 0, failure);
+    ByteCursor data(file->memory(), 0, 0, failure);
     if (!readSectionHeader(in, id, data, &alignment))
       return false;
     index->layout.sections.push_back(
@@ -260,7 +260,7 @@ bool BytecodeIndexer::readAll() {
 
 bool BytecodeIndexer::readStrings() {
   auto [begin, end] = *sections[kString];
-  ByteCursor in(file->data(), begin, end, failure);
+  ByteCursor in(file->memory(), begin, end, failure);
   uint64_t count;
   if (!in.readVarInt(count, "the string count"))
     return false;
@@ -282,7 +282,7 @@ bool BytecodeIndexer::readStrings() {
                      llvm::Twine(len));
     dataEnd -= len;
     strings[i] = llvm::StringRef(
-        reinterpret_cast<const char *>(file->data() + dataEnd), len - 1);
+        reinterpret_cast<const char *>(file->memory() + dataEnd), len - 1);
   }
   if (in.offset() != dataEnd)
     return in.fail("string data right after the string sizes");
@@ -292,7 +292,7 @@ bool BytecodeIndexer::readStrings() {
 
 bool BytecodeIndexer::readDialects() {
   auto [begin, end] = *sections[kDialect];
-  ByteCursor in(file->data(), begin, end, failure);
+  ByteCursor in(file->memory(), begin, end, failure);
   uint64_t version = index->bytecodeVersion;
   uint64_t count;
   if (!in.readVarInt(count, "the dialect count"))
@@ -313,7 +313,7 @@ bool BytecodeIndexer::readDialects() {
         return false;
       if (hasVersion) {
         uint8_t id;
-        ByteCursor versionData(file->data(), 0, 0, failure);
+        ByteCursor versionData(file->memory(), 0, 0, failure);
         uint64_t at = in.offset();
         if (!readSectionHeader(in, id, versionData))
           return false;
@@ -382,7 +382,7 @@ bool BytecodeIndexer::readProperties() {
   auto [begin, end] = *sections[kProperties];
   if (begin == end)
     return true;
-  ByteCursor in(file->data(), begin, end, failure);
+  ByteCursor in(file->memory(), begin, end, failure);
   uint64_t count;
   if (!in.readVarInt(count, "the properties count"))
     return false;
@@ -446,7 +446,7 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
     if (kind > 2)
       return offsets.fail("a resource kind of 0 (blob), 1 (bool) or "
                           "2 (string), got " + llvm::Twine(unsigned(kind)));
-    ByteCursor entry(file->data(), 0, 0, failure);
+    ByteCursor entry(file->memory(), 0, 0, failure);
     if (!data.take(size, entry, "resource data"))
       return false;
     layoutGroup.entries.push_back({keyIdx, kind, entry.begin(), size, kNone});
@@ -507,11 +507,11 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
 /// reads N places spread over the file: on a cold cache that is N serial disk
 /// reads. Announcing them all first lets the kernel overlap those reads (the
 /// headers are then read with pread: readBlobHeader).
-static void prefetchResourceEntries(const MappedFile &file, uint64_t oBegin,
+static void prefetchResourceEntries(const ByteSource &file, uint64_t oBegin,
                                     uint64_t oEnd, uint64_t dBegin,
                                     uint64_t dEnd) {
   ReadFailure ignored;
-  ByteCursor in(file.data(), oBegin, oEnd, ignored);
+  ByteCursor in(file.memory(), oBegin, oEnd, ignored);
   uint64_t pos = dBegin;
   auto group = [&] {
     uint64_t count, key, size;
@@ -544,8 +544,8 @@ bool BytecodeIndexer::readResources() {
   auto [dBegin, dEnd] = *sections[kResource];
   auto [oBegin, oEnd] = *sections[kResourceOffset];
   prefetchResourceEntries(*file, oBegin, oEnd, dBegin, dEnd);
-  ByteCursor data(file->data(), dBegin, dEnd, failure);
-  ByteCursor offsets(file->data(), oBegin, oEnd, failure);
+  ByteCursor data(file->memory(), dBegin, dEnd, failure);
+  ByteCursor offsets(file->memory(), oBegin, oEnd, failure);
   uint64_t numExternal;
   if (!offsets.readVarInt(numExternal, "the external resource group count"))
     return false;
@@ -574,7 +574,7 @@ bool BytecodeIndexer::readResources() {
 bool BytecodeIndexer::readAttrTypeOffsets() {
   auto [dBegin, dEnd] = *sections[kAttrType];
   auto [oBegin, oEnd] = *sections[kAttrTypeOffset];
-  ByteCursor in(file->data(), oBegin, oEnd, failure);
+  ByteCursor in(file->memory(), oBegin, oEnd, failure);
   uint64_t numAttrs, numTypes;
   if (!in.readVarInt(numAttrs, "the attribute count") ||
       !in.readVarInt(numTypes, "the type count"))
@@ -669,7 +669,7 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
   // display.
   if (idx >= properties.size())
     return std::nullopt;
-  ByteCursor in(file->data(), properties[idx].first, properties[idx].second,
+  ByteCursor in(file->memory(), properties[idx].first, properties[idx].second,
                 scratch);
   // Strings that name files or scopes in locations are not symbols (they
   // sit among the properties of ops like linalg.generic by coincidence).
@@ -1002,7 +1002,7 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
   child.depth = frame.depth + 1;
   if (isolated && version >= kLazyLoading) {
     uint8_t id;
-    ByteCursor section(file->data(), 0, 0, failure);
+    ByteCursor section(file->memory(), 0, 0, failure);
     uint64_t at = in.offset();
     if (!readSectionHeader(in, id, section))
       return false;
@@ -1027,7 +1027,7 @@ bool BytecodeIndexer::readIR() {
   // copies and fresh pages were a tenth of indexing a 189k-op model). The
   // unused tail is address space only: pages never touched are never mapped.
   index->ops.reserve(index->ops.size() + (end - begin) / 8);
-  cursors.emplace_back(file->data(), begin, end, failure);
+  cursors.emplace_back(file->memory(), begin, end, failure);
   Frame top{0, false, kNone, 0, true};
   top.depth = 0;
   top.inRegion = true;
@@ -1137,6 +1137,6 @@ void BytecodeIndexer::compactValues() {
 } // namespace
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexBytecode(std::shared_ptr<MappedFile> file) {
+mlirscope::indexBytecode(std::shared_ptr<ByteSource> file) {
   return BytecodeIndexer(std::move(file)).run();
 }

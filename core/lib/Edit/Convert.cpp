@@ -2,6 +2,7 @@
 
 #include "mlirscope/Edit/Convert.h"
 #include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Index/NestingLimit.h"
@@ -82,9 +83,9 @@ llvm::Error mlirscope::convertTextToBytecode(const ModelIndex &text,
   std::string bytecode;
   if (!bridge->textToBytecode(ir.data(), ir.size(), version, "mlirscope",
                               bytecode, why))
-    return bridgeError(text.file->getPath(), why);
-  auto intermediate = indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
-      text.file->getPath() + " (IR)",
+    return bridgeError(text.file->getName(), why);
+  auto intermediate = indexMapped(std::shared_ptr<ByteSource>(MappedFile::copyOf(
+      text.file->getName() + " (IR)",
       llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytecode.data()),
                               bytecode.size()))));
   if (!intermediate)
@@ -93,7 +94,7 @@ llvm::Error mlirscope::convertTextToBytecode(const ModelIndex &text,
   for (const Resource &r : text.resources)
     if (r.isDialectGroup && r.kind == ResourceKind::Blob && r.isHexText)
       plan.replace[r.key] =
-          ExternalBlob{text.file->getPath(), r.dataOffset, r.size,
+          ExternalBlob{text.file->getName(), r.dataOffset, r.size,
                        r.alignment, text.file};
   return rewriteBytecode(**intermediate, outPath, plan, progress);
 }
@@ -125,7 +126,7 @@ llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
     return irOnly.takeError();
   std::string text;
   if (!bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
-    return bridgeError(bc.file->getPath(), why);
+    return bridgeError(bc.file->getName(), why);
 
   auto out = AtomicFile::create(outPath);
   if (!out)
@@ -157,7 +158,7 @@ llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
     const uint64_t chunk = 8ull << 20;
     for (uint64_t at = 0; at < r.size;) {
       uint64_t n = std::min(chunk, r.size - at);
-      const uint8_t *src = bc.file->data() + r.dataOffset + at;
+      const uint8_t *src = bc.file->memory() + r.dataOffset + at;
       hex.resize(size_t(2 * n));
       for (uint64_t i = 0; i < n; ++i) {
         hex[2 * i] = digits[src[i] >> 4];
@@ -239,7 +240,7 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
   if (llvm::Error e = checkNestingForMLIR(index))
     return e;
   if (index.format != ModelIndex::Format::Bytecode)
-    return bridgeError(index.file->getPath(), "not a bytecode file");
+    return bridgeError(index.file->getName(), "not a bytecode file");
   std::string why;
   const MLIRBridge *bridge = getMLIRBridge(why);
   if (!bridge)
@@ -260,9 +261,9 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
   if (!bridge->retypeResource((*irOnly)->data(), (*irOnly)->size(),
                               key.str().c_str(), newType.str().c_str(),
                               int64_t(index.bytecodeVersion), bytecode, why))
-    return bridgeError(index.file->getPath(), why);
-  auto intermediate = indexMapped(std::shared_ptr<MappedFile>(MappedFile::copyOf(
-      index.file->getPath() + " (IR)",
+    return bridgeError(index.file->getName(), why);
+  auto intermediate = indexMapped(std::shared_ptr<ByteSource>(MappedFile::copyOf(
+      index.file->getName() + " (IR)",
       llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytecode.data()),
                               bytecode.size()))));
   if (!intermediate)
@@ -270,7 +271,7 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
   RewritePlan plan;
   for (const Resource &r : index.resources)
     if (r.isDialectGroup && r.kind == ResourceKind::Blob)
-      plan.replace[r.key] = ExternalBlob{index.file->getPath(), r.dataOffset,
+      plan.replace[r.key] = ExternalBlob{index.file->getName(), r.dataOffset,
                                          r.size, r.alignment, nullptr};
   plan.replace[key] = data;
   return rewriteBytecode(**intermediate, outPath, plan, progress);

@@ -28,7 +28,7 @@ llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "no file to edit");
   InPlaceEditor ed;
-  ed.path = index.file->getPath();
+  ed.path = index.file->getName();
   struct stat st;
   if (::stat(ed.path.c_str(), &st) != 0)
     return sysError(ed.path + ": cannot stat");

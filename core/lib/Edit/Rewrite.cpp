@@ -92,7 +92,7 @@ struct OutEntry {
   // String: the string index of the value.
   uint64_t valueString = 0;
   // Blob held as hex digits in this mapped text file (fd unused).
-  const MappedFile *hexText = nullptr;
+  const ByteSource *hexText = nullptr;
   // Blob bytes in memory (fd unused).
   const uint8_t *memory = nullptr;
   // Layout, relative to the aligned start of the resource section.
@@ -144,14 +144,14 @@ llvm::Error copyKeepingHoles(int fd, uint64_t offset, uint64_t size,
 }
 
 /// Decodes `size` bytes of hex digits at `offset` of a mapped text file.
-llvm::Error copyHex(const MappedFile &file, uint64_t offset, uint64_t size,
+llvm::Error copyHex(const ByteSource &file, uint64_t offset, uint64_t size,
                     AtomicFile &out, const Progress &progress,
                     uint64_t &done, uint64_t total) {
   if (offset > file.size() || 2 * size > file.size() - offset)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: hex blob past the end of the file",
-                                   file.getPath().c_str());
-  const char *hex = reinterpret_cast<const char *>(file.data() + offset);
+                                   file.getName().c_str());
+  const char *hex = reinterpret_cast<const char *>(file.memory() + offset);
   std::vector<uint8_t> buf;
   const uint64_t chunk = 8ull << 20;
   for (uint64_t at = 0; at < size;) {
@@ -163,7 +163,7 @@ llvm::Error copyHex(const MappedFile &file, uint64_t offset, uint64_t size,
       if (hi == ~0u || lo == ~0u)
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),
-            "%s: offset %llu: expected a hex digit", file.getPath().c_str(),
+            "%s: offset %llu: expected a hex digit", file.getName().c_str(),
             (unsigned long long)(offset + 2 * (at + i)));
       buf[i] = uint8_t(hi << 4 | lo);
     }
@@ -188,10 +188,10 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   if (index.format != ModelIndex::Format::Bytecode)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: not a bytecode file",
-                                   index.file->getPath().c_str());
+                                   index.file->getName().c_str());
   const BytecodeLayout &layout = index.layout;
-  const uint8_t *base = index.file->data();
-  const std::string &srcPath = index.file->getPath();
+  const uint8_t *base = index.file->memory();
+  const std::string &srcPath = index.file->getName();
 
   // Open every file blob bytes come from.
   std::vector<int> fds;
@@ -511,12 +511,12 @@ llvm::Expected<uint64_t> mlirscope::checksumBlob(const ModelIndex &index,
                                                  const Progress &progress,
                                                  uint64_t doneBefore,
                                                  uint64_t total) {
-  const MappedFile &file = *index.file;
+  const ByteSource &file = *index.file;
   uint64_t span = r.isHexText ? 2 * r.size : r.size;
   if (r.dataOffset > file.size() || span > file.size() - r.dataOffset)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "resource '%s' lies past the end of %s",
-                                   r.key.c_str(), file.getPath().c_str());
+                                   r.key.c_str(), file.getName().c_str());
   XXH64 h;
   const uint64_t chunk = 16ull << 20;
   std::vector<uint8_t> buf;
@@ -525,14 +525,14 @@ llvm::Expected<uint64_t> mlirscope::checksumBlob(const ModelIndex &index,
     if (r.isHexText) {
       buf.resize(size_t(n));
       const char *hex =
-          reinterpret_cast<const char *>(file.data() + r.dataOffset) + 2 * done;
+          reinterpret_cast<const char *>(file.memory() + r.dataOffset) + 2 * done;
       for (uint64_t i = 0; i < n; ++i)
         buf[i] = uint8_t((llvm::hexDigitValue(hex[2 * i]) << 4) |
                          (llvm::hexDigitValue(hex[2 * i + 1]) & 0xf));
       h.update(buf.data(), size_t(n));
       file.dropPages(r.dataOffset + 2 * done, 2 * n);
     } else {
-      h.update(file.data() + r.dataOffset + done, size_t(n));
+      h.update(file.memory() + r.dataOffset + done, size_t(n));
       file.dropPages(r.dataOffset + done, n);
     }
     done += n;
@@ -587,7 +587,7 @@ llvm::Expected<RewritePlan> mlirscope::planAttach(const ModelIndex &stripped,
     if (!marker)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(), "%s: malformed marker for '%s': %s",
-          stripped.file->getPath().c_str(), r.key.c_str(), r.value.c_str());
+          stripped.file->getName().c_str(), r.key.c_str(), r.value.c_str());
     const Resource *w = nullptr;
     for (const Resource &c : weights.resources)
       if (c.isDialectGroup && c.kind == ResourceKind::Blob && c.key == r.key)
@@ -595,19 +595,19 @@ llvm::Expected<RewritePlan> mlirscope::planAttach(const ModelIndex &stripped,
     if (!w)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "%s: no blob '%s'",
-                                     weights.file->getPath().c_str(),
+                                     weights.file->getName().c_str(),
                                      r.key.c_str());
     if (w->size != marker->bytes)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: blob '%s' has %llu bytes, the stripped model expects %llu",
-          weights.file->getPath().c_str(), r.key.c_str(),
+          weights.file->getName().c_str(), r.key.c_str(),
           (unsigned long long)w->size, (unsigned long long)marker->bytes);
     if (w->isHexText)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: weights must come from a bytecode file (convert it first)",
-          weights.file->getPath().c_str());
+          weights.file->getName().c_str());
     wanted.emplace_back(w, *marker);
     total += w->size;
   }
@@ -622,9 +622,9 @@ llvm::Expected<RewritePlan> mlirscope::planAttach(const ModelIndex &stripped,
           llvm::inconvertibleErrorCode(),
           "%s: blob '%s' has checksum %016llx, the stripped model expects "
           "%016llx",
-          weights.file->getPath().c_str(), w->key.c_str(),
+          weights.file->getName().c_str(), w->key.c_str(),
           (unsigned long long)*sum, (unsigned long long)marker.checksum);
-    plan.replace[w->key] = ExternalBlob{weights.file->getPath(), w->dataOffset,
+    plan.replace[w->key] = ExternalBlob{weights.file->getName(), w->dataOffset,
                                         w->size, marker.alignment};
   }
   return plan;

@@ -2,6 +2,7 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Bytecode/BytecodeIndexer.h"
+#include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Support/Journal.h"
 #include "mlirscope/Text/TextIndexer.h"
@@ -21,13 +22,18 @@ mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
 }
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexMapped(std::shared_ptr<MappedFile> file,
+mlirscope::indexMapped(std::shared_ptr<ByteSource> file,
                        const IndexOptions &options) {
+  // The indexers walk the IR as one buffer: a source that is not memory
+  // (none yet) will hand them its IR sections instead.
+  if (!file->memory() && file->size())
+    return makeFormatError(file->getName(), 0,
+                           "a model in memory or in a local file");
   llvm::StringRef text = file->text();
   if (text.starts_with("ML\xEFR")) {
     // A bytecode file is one module.
     if (options.chunk && *options.chunk != 0)
-      return makeFormatError(file->getPath(), 0,
+      return makeFormatError(file->getName(), 0,
                              "chunk 1: a bytecode file is one module");
     return indexBytecode(std::move(file));
   }

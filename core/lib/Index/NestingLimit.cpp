@@ -116,7 +116,7 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
 }
 
 llvm::Error mlirscope::checkNestingForMLIR(const ModelIndex &index) {
-  std::string path = index.file ? index.file->getPath() : "model";
+  std::string path = index.file ? index.file->getName() : "model";
   for (const OpRecord &op : index.ops)
     if (op.depth > kMaxNesting)
       return makeFormatError(

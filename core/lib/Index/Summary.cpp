@@ -20,7 +20,7 @@ std::optional<uint64_t> mlirscope::expectedBlobSize(const TensorType &type) {
 
 ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
   ModelSummary s;
-  s.path = index.file ? index.file->getPath() : "";
+  s.path = index.file ? index.file->getName() : "";
   s.format =
       index.format == ModelIndex::Format::Bytecode ? "bytecode" : "text";
   s.bytecodeVersion = index.bytecodeVersion;

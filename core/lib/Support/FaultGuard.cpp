@@ -92,14 +92,16 @@ bool mlirscope::runGuarded(llvm::function_ref<void()> fn) {
   return faults.load() != before;
 }
 
-llvm::Error mlirscope::checkUnchanged(const MappedFile &file) {
-  if (file.isHeapCopy())
+llvm::Error mlirscope::checkUnchanged(const ByteSource &file) {
+  // Only a file can change under a mapping; other sources check their own
+  // versions as they read.
+  if (file.isHeapCopy() || file.fileDescriptor() < 0)
     return llvm::Error::success();
   struct stat st;
-  if (::stat(file.getPath().c_str(), &st) != 0)
+  if (::stat(file.getName().c_str(), &st) != 0)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(), "%s: changed on disk (%s); reopen it",
-        file.getPath().c_str(), std::strerror(errno));
+        file.getName().c_str(), std::strerror(errno));
   int64_t mtime =
       int64_t(st.st_mtim.tv_sec) * 1000000000 + int64_t(st.st_mtim.tv_nsec);
   if (uint64_t(st.st_size) != file.size() || st.st_ino != file.getInode() ||
@@ -107,7 +109,7 @@ llvm::Error mlirscope::checkUnchanged(const MappedFile &file) {
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "%s: changed on disk since it was indexed; reopen it",
-        file.getPath().c_str());
+        file.getName().c_str());
   return llvm::Error::success();
 }
 

@@ -2,6 +2,7 @@
 
 #include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/FormatError.h"
 
 #include "llvm/Support/Errc.h"
 #include "llvm/Support/Error.h"
@@ -35,7 +36,7 @@ bool MappedFile::findMapping(const void *address, std::string &path,
   for (const MappedFile *f : mappings()) {
     auto base = reinterpret_cast<uintptr_t>(f->data());
     if (at >= base && at - base < f->size()) {
-      path = f->getPath();
+      path = f->getName();
       offset = at - base;
       return true;
     }
@@ -68,7 +69,7 @@ MappedFile::open(llvm::StringRef path) {
                                    "%s: not a regular file", p.c_str());
   }
   std::unique_ptr<MappedFile> f(new MappedFile());
-  f->path = p;
+  f->name = p;
   f->length = static_cast<uint64_t>(st.st_size);
   f->mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
                st.st_mtim.tv_nsec;
@@ -94,7 +95,7 @@ MappedFile::open(llvm::StringRef path) {
 std::unique_ptr<MappedFile> MappedFile::copyOf(llvm::StringRef name,
                                                llvm::ArrayRef<uint8_t> bytes) {
   std::unique_ptr<MappedFile> f(new MappedFile());
-  f->path = name.str();
+  f->name = name.str();
   f->length = bytes.size();
   f->onHeap = true;
   if (!bytes.empty()) {
@@ -111,7 +112,7 @@ MappedFile::~MappedFile() {
   if (base && onHeap)
     std::free(const_cast<uint8_t *>(base));
   else if (base) {
-    noteUnmapping(base, length, path);
+    noteUnmapping(base, length, name);
     {
       std::lock_guard<std::mutex> lock(mappingsMutex);
       auto &all = mappings();
@@ -130,6 +131,13 @@ bool MappedFile::advise(uint64_t offset, uint64_t size, int advice) const {
   return end <= begin ||
          ::madvise(const_cast<uint8_t *>(base) + begin, end - begin,
                    advice) == 0;
+}
+
+llvm::Expected<Span> MappedFile::read(uint64_t offset, uint64_t n) const {
+  if (offset > length || n > length - offset)
+    return makeFormatError(name, offset,
+                           llvm::Twine(n) + " bytes, found the end of the file");
+  return Span({base + offset, size_t(n)});
 }
 
 void MappedFile::dropPages(uint64_t offset, uint64_t size) const {

@@ -38,7 +38,7 @@ namespace {
 /// Lexical scanner over the metadata block `{-# ... #-}`.
 class MetadataScanner {
 public:
-  MetadataScanner(const MappedFile &file, ModelIndex &index, uint64_t begin)
+  MetadataScanner(const ByteSource &file, ModelIndex &index, uint64_t begin)
       : file(file), text(file.text()), index(index), pos(begin) {}
 
   /// Scans from `{-#` to `#-}`; on success `pos` is just past `#-}`.
@@ -80,7 +80,7 @@ private:
   bool stringLiteral(uint64_t &begin, uint64_t &end);
   bool entryGroup(llvm::StringRef group, bool isDialect);
 
-  const MappedFile &file;
+  const ByteSource &file;
   llvm::StringRef text;
   ModelIndex &index;
   uint64_t pos;
@@ -266,7 +266,7 @@ struct ChunkLayout {
 /// tagged with their chunk. Split markers are recognized in IR and comments
 /// (MLIR cuts the raw text, so a marker inside a comment splits too), not
 /// inside metadata blocks, where MLIR's cut would break the block anyway.
-llvm::Error scanLayout(const MappedFile &file, ModelIndex &index,
+llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
                        std::vector<ChunkLayout> &chunks) {
   llvm::StringRef text = file.text();
   uint64_t n = text.size(), i = 0;
@@ -310,7 +310,7 @@ llvm::Error scanLayout(const MappedFile &file, ModelIndex &index,
       size_t first = index.resources.size();
       MetadataScanner scanner(file, index, i);
       if (!scanner.scan())
-        return makeFormatError(file.getPath(), scanner.error->first,
+        return makeFormatError(file.getName(), scanner.error->first,
                                scanner.error->second);
       uint64_t gap = i;
       for (size_t r = first; r < index.resources.size(); ++r) {
@@ -553,13 +553,13 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   }
   addSegment(pos, layout.end, line);
   IROffsetMap map{irBegins.data(), fileBegins.data(), irBegins.size(),
-                  fileLines.data(), index.file->getPath().c_str()};
+                  fileLines.data(), index.file->getName().c_str()};
   auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
   // Binary content is not MLIR text: reject it with the first offending byte.
   for (uint64_t i = 0; i < ir.size(); ++i) {
     unsigned char c = ir[i];
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
-      return makeFormatError(index.file->getPath(), toFileOffset(i),
+      return makeFormatError(index.file->getName(), toFileOffset(i),
                              "MLIR text or bytecode (found byte 0x" +
                                  llvm::utohexstr(c) + ")");
   }
@@ -620,7 +620,7 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
 } // namespace
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexText(std::shared_ptr<MappedFile> file,
+mlirscope::indexText(std::shared_ptr<ByteSource> file,
                      const IndexOptions &options) {
   auto index = std::make_unique<ModelIndex>();
   index->format = ModelIndex::Format::Text;
@@ -630,7 +630,7 @@ mlirscope::indexText(std::shared_ptr<MappedFile> file,
   if (llvm::Error e = scanLayout(*file, *index, layouts))
     return std::move(e);
   if (options.chunk && *options.chunk >= layouts.size())
-    return makeFormatError(file->getPath(), 0,
+    return makeFormatError(file->getName(), 0,
                            "a chunk number from 1 to " +
                                std::to_string(layouts.size()) +
                                " (the file has " +

@@ -2,7 +2,7 @@
 //
 // The only place blob bytes are read: a resource plus its element type and
 // shape gives element access, N-d indexing and slices straight from the
-// mapped file. Bytecode blobs are raw little-endian bytes; text blobs are hex
+// model's byte source (Support/ByteSource.h). Bytecode blobs are raw little-endian bytes; text blobs are hex
 // digits, decoded on access.
 //
 //===----------------------------------------------------------------------===//
@@ -71,7 +71,10 @@ public:
 private:
   BlobView() = default;
   const Resource *resource = nullptr;
-  const MappedFile *file = nullptr;
+  /// Where the bytes come from (the index's source) and the span of them
+  /// this view reads; shared by copies of the view.
+  const ByteSource *file = nullptr;
+  std::shared_ptr<const Span> span;
   const uint8_t *raw = nullptr; ///< bytecode: first data byte
   const char *hex = nullptr;    ///< text: first hex digit of the data
   DType dtype = DType::Unsupported;

@@ -59,7 +59,7 @@ struct DecodedLocation {
 
 class AttrTypeReader {
 public:
-  AttrTypeReader(std::shared_ptr<MappedFile> file,
+  AttrTypeReader(std::shared_ptr<ByteSource> file,
                  std::vector<llvm::StringRef> strings,
                  std::vector<std::string> dialects,
                  std::vector<AttrTypeEntry> attrs,
@@ -129,7 +129,7 @@ public:
 
 private:
   ByteCursor cursorFor(const AttrTypeEntry &e) {
-    return ByteCursor(file->data(), e.begin, e.end, scratch);
+    return ByteCursor(file->memory(), e.begin, e.end, scratch);
   }
   std::optional<DecodedType> readShapedType(ByteCursor &in,
                                             llvm::StringRef kind, bool ranked,
@@ -175,7 +175,7 @@ private:
   std::optional<std::string> readAPFloat(ByteCursor &in,
                                          const ElementType &type);
 
-  std::shared_ptr<MappedFile> file;
+  std::shared_ptr<ByteSource> file;
   std::vector<llvm::StringRef> strings;
   std::vector<std::string> dialects;
   std::vector<AttrTypeEntry> attrs, types;

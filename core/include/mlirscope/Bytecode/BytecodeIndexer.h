@@ -14,7 +14,7 @@ namespace mlirscope {
 
 /// Indexes an already mapped bytecode file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexBytecode(std::shared_ptr<MappedFile> file);
+indexBytecode(std::shared_ptr<ByteSource> file);
 
 } // namespace mlirscope
 

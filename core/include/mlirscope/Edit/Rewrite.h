@@ -33,7 +33,7 @@ struct ExternalBlob {
   uint64_t alignment = 1;
   /// Set for blobs held as hex digits in a text file: `offset` is the first
   /// digit, `size` the decoded size, and the bytes are decoded while copying.
-  std::shared_ptr<MappedFile> hexText;
+  std::shared_ptr<ByteSource> hexText;
 };
 
 struct RewritePlan {

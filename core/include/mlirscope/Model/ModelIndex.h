@@ -10,7 +10,7 @@
 #ifndef MLIRSCOPE_MODEL_MODELINDEX_H
 #define MLIRSCOPE_MODEL_MODELINDEX_H
 
-#include "mlirscope/Support/MappedFile.h"
+#include "mlirscope/Support/ByteSource.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -254,7 +254,7 @@ public:
   enum class Format : uint8_t { Bytecode, Text };
 
   Format format = Format::Bytecode;
-  std::shared_ptr<MappedFile> file;
+  std::shared_ptr<ByteSource> file;
   /// Bytecode version and producer string (bytecode only).
   uint64_t bytecodeVersion = 0;
   std::string producer;

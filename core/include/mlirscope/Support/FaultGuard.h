@@ -40,7 +40,7 @@
 #include <string>
 
 namespace mlirscope {
-class MappedFile;
+class ByteSource;
 
 /// Installs the SIGBUS handler (idempotent; runGuarded calls it too).
 void installFaultGuard();
@@ -52,7 +52,7 @@ bool runGuarded(llvm::function_ref<void()> fn);
 
 /// Fails when the file behind `file` is no longer the one that was mapped
 /// (another size, inode or modification time). Heap copies always pass.
-llvm::Error checkUnchanged(const MappedFile &file);
+llvm::Error checkUnchanged(const ByteSource &file);
 
 /// Faults absorbed by guarded regions since the process started.
 uint64_t faultCount();

@@ -15,7 +15,7 @@ namespace mlirscope {
 
 /// Indexes an already mapped text file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexText(std::shared_ptr<MappedFile> file, const IndexOptions &options = {});
+indexText(std::shared_ptr<ByteSource> file, const IndexOptions &options = {});
 
 } // namespace mlirscope
 
