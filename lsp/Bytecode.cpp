@@ -15,6 +15,7 @@
 #include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

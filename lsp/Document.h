@@ -16,6 +16,7 @@
 
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "mlir/AsmParser/AsmParserState.h"
 #include "mlir/IR/Block.h"

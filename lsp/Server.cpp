@@ -8,6 +8,7 @@
 #include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Index/SummaryJson.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"

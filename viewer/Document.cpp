@@ -9,6 +9,7 @@
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Blob/Heatmap.h"
 #include "mlirscope/Blob/Npy.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <cmath>
 #include <cstring>

@@ -19,6 +19,7 @@
 #include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Index/OpDetails.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/Error.h"
 

@@ -15,6 +15,7 @@
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"

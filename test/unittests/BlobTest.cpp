@@ -4,6 +4,7 @@
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Blob/BlobView.h"
 #include "mlirscope/Support/Hash.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <gtest/gtest.h>
 

@@ -2,6 +2,7 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Blob/Heatmap.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <gtest/gtest.h>
 

@@ -3,6 +3,7 @@
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <gtest/gtest.h>
 

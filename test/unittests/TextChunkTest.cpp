@@ -10,6 +10,7 @@
 #include "mlirscope/Text/TextIndexer.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <gtest/gtest.h>
 

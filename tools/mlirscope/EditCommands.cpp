@@ -13,6 +13,7 @@
 #include "mlirscope/Edit/Rewrite.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Model/TypeText.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/raw_ostream.h"
 
