@@ -73,7 +73,7 @@ static bool reportMissingValue(llvm::ArrayRef<const char *> args) {
 int main(int argc, char **argv) {
   std::vector<const char *> args(argv, argv + argc);
   // `mlirscope help` has always meant `mlirscope --help`.
-  if (args.size() == 2 && llvm::StringRef(args[1]) == "help")
+  if (args.size() >= 2 && llvm::StringRef(args[1]) == "help")
     args[1] = "--help";
   // -h, as every command took it before they moved to llvm::cl, which has
   // only --help; an alias of llvm::cl's own option so that it acts the same.
