@@ -40,8 +40,8 @@ bool ChunkParser::parse(cl::Option &option, llvm::StringRef argName,
   return true;
 }
 
-bool mlirscope::cli::reportUnknownOption(
-    llvm::StringRef cmd, const cl::list<std::string> &unknown) {
+bool mlirscope::cli::reportUnknownOption(llvm::StringRef cmd,
+                                         const cl::list<std::string> &unknown) {
   if (unknown.empty())
     return false;
   llvm::StringRef arg = unknown.front();

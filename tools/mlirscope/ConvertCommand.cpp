@@ -11,16 +11,17 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 namespace cl = llvm::cl;
 
-static cl::SubCommand convertSub(
-    "convert", "Text <-> bytecode (any version 0-6), blobs streamed, IR "
+static cl::SubCommand
+    convertSub("convert",
+               "Text <-> bytecode (any version 0-6), blobs streamed, IR "
                "through MLIR");
 
 static cl::opt<std::string> out("o", cl::desc("The output file"),
                                 cl::value_desc("path"), cl::sub(convertSub));
-static cl::opt<unsigned, false, NumberParser> version(
-    "emit-bytecode-version",
-    cl::desc("The bytecode version to write, 0 to 6 (default 6)"),
-    cl::value_desc("version"), cl::init(6), cl::sub(convertSub));
+static cl::opt<unsigned, false, NumberParser>
+    version("emit-bytecode-version",
+            cl::desc("The bytecode version to write, 0 to 6 (default 6)"),
+            cl::value_desc("version"), cl::init(6), cl::sub(convertSub));
 static cl::list<std::string> inputs(cl::Positional, cl::desc("IN"),
                                     cl::sub(convertSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(convertSub));

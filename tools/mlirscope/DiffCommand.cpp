@@ -15,8 +15,9 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 namespace cl = llvm::cl;
 
-static cl::SubCommand diffSub(
-    "diff", "IR equal or where not; blobs added, removed, changed (max/mean "
+static cl::SubCommand
+    diffSub("diff",
+            "IR equal or where not; blobs added, removed, changed (max/mean "
             "abs diff)");
 
 static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),

@@ -29,8 +29,7 @@ struct Target {
 };
 
 std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
-                                 llvm::StringRef key,
-                                 const SplitFiles &split) {
+                                 llvm::StringRef key, const SplitFiles &split) {
   Target t;
   t.index = openModel(cmd, path, split);
   if (!t.index)
@@ -43,8 +42,7 @@ std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
 
 } // namespace
 
-static cl::SubCommand setSub("set",
-                              "One element, in place, crash-safe");
+static cl::SubCommand setSub("set", "One element, in place, crash-safe");
 
 static ChunkOption setChunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                             cl::sub(setSub));

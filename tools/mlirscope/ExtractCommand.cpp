@@ -11,8 +11,9 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 namespace cl = llvm::cl;
 
-static cl::SubCommand extractSub(
-    "extract", "Blobs out as numpy .npy (one) or safetensors (--all) files");
+static cl::SubCommand
+    extractSub("extract",
+               "Blobs out as numpy .npy (one) or safetensors (--all) files");
 
 static cl::opt<std::string> out("o", cl::desc("The output file"),
                                 cl::value_desc("path"), cl::sub(extractSub));
@@ -21,8 +22,7 @@ static cl::opt<bool> all("all",
                          cl::sub(extractSub));
 static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                          cl::sub(extractSub));
-static cl::list<std::string> positional(cl::Positional,
-                                        cl::desc("FILE [KEY]"),
+static cl::list<std::string> positional(cl::Positional, cl::desc("FILE [KEY]"),
                                         cl::sub(extractSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(extractSub));
 

@@ -25,12 +25,11 @@ namespace cl = llvm::cl;
 
 static std::atomic<bool> graphInterrupted{false};
 
-static cl::SubCommand
-    graphSub("graph", "The model as a laid-out graph of grouped ops");
+static cl::SubCommand graphSub("graph",
+                               "The model as a laid-out graph of grouped ops");
 
 static cl::opt<std::string>
-    func("func",
-         cl::desc("Start at this function (default: the whole model)"),
+    func("func", cl::desc("Start at this function (default: the whole model)"),
          cl::value_desc("name"), cl::sub(graphSub));
 static cl::opt<std::string>
     groupPath("group",
@@ -45,8 +44,7 @@ static cl::opt<std::string>
                        "levels open"),
               cl::value_desc("none|all|N"), cl::init("none"),
               cl::sub(graphSub));
-static cl::opt<bool> noScopes("no-scopes",
-                              cl::desc("Group by regions only"),
+static cl::opt<bool> noScopes("no-scopes", cl::desc("Group by regions only"),
                               cl::sub(graphSub));
 static cl::opt<bool> noFold("no-fold", cl::desc("Draw every repeat"),
                             cl::sub(graphSub));
@@ -174,9 +172,9 @@ static int runGraph() {
   std::string title = path;
   for (uint32_t g : graph->pathTo(root))
     title += " / " + graph->group(g).label;
-  std::string text = formatOpt == "json" ? graphToJson(*graph, *laid)
+  std::string text = formatOpt == "json"  ? graphToJson(*graph, *laid)
                      : formatOpt == "dot" ? graphToDot(*graph, *laid)
-                                       : graphToSvg(*graph, *laid, title);
+                                          : graphToSvg(*graph, *laid, title);
   if (out == "-") {
     llvm::outs() << text;
   } else {

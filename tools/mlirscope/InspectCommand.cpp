@@ -12,8 +12,9 @@ using namespace mlirscope;
 using namespace mlirscope::cli;
 namespace cl = llvm::cl;
 
-static cl::SubCommand inspectSub(
-    "inspect", "What the model holds: ops, symbols, resources by dtype, "
+static cl::SubCommand
+    inspectSub("inspect",
+               "What the model holds: ops, symbols, resources by dtype, "
                "largest blobs");
 
 static cl::opt<bool> summaryFlag("summary",
@@ -24,10 +25,10 @@ static cl::opt<bool>
             cl::desc("Every op, one per line, with its location, operand "
                      "and result types, attributes and successors"),
             cl::sub(inspectSub));
-static cl::opt<bool> jsonFlag(
-    "json",
-    cl::desc("Machine-readable output (schema: docs/inspect-json.md)"),
-    cl::sub(inspectSub));
+static cl::opt<bool>
+    jsonFlag("json",
+             cl::desc("Machine-readable output (schema: docs/inspect-json.md)"),
+             cl::sub(inspectSub));
 static cl::opt<unsigned, false, NumberParser>
     top("top", cl::desc("How many of the largest resources to list"),
         cl::value_desc("number"), cl::init(10), cl::sub(inspectSub));

@@ -44,8 +44,8 @@ int report(llvm::StringRef cmd, llvm::Error e) {
 
 } // namespace
 
-static cl::SubCommand
-    rewriteSub("rewrite", "Fast copy (IR copied, blobs kernel-copied)");
+static cl::SubCommand rewriteSub("rewrite",
+                                 "Fast copy (IR copied, blobs kernel-copied)");
 static cl::SubCommand stripSub("strip",
                                "The IR without weights, with checksums");
 static cl::SubCommand attachSub("attach",
@@ -53,16 +53,14 @@ static cl::SubCommand attachSub("attach",
 
 // The three commands' options, each in the commands that take it.
 static cl::opt<std::string> out("o", cl::desc("The output file"),
-                                cl::value_desc("path"),
-                                cl::sub(rewriteSub), cl::sub(stripSub),
-                                cl::sub(attachSub));
+                                cl::value_desc("path"), cl::sub(rewriteSub),
+                                cl::sub(stripSub), cl::sub(attachSub));
 static cl::opt<std::string>
     weightsFrom("weights-from",
                 cl::desc("The bytecode model holding the weights"),
                 cl::value_desc("path"), cl::sub(attachSub));
 static cl::list<std::string> positional(cl::Positional, cl::desc("FILE"),
-                                        cl::sub(rewriteSub),
-                                        cl::sub(stripSub),
+                                        cl::sub(rewriteSub), cl::sub(stripSub),
                                         cl::sub(attachSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(rewriteSub),
                                      cl::sub(stripSub), cl::sub(attachSub));
@@ -71,8 +69,7 @@ static cl::list<std::string> unknown(cl::Sink, cl::sub(rewriteSub),
 /// says what they are; `complete` whether the command's own are there) and
 /// indexes FILE. Null with `rc` set when the command should end.
 static std::unique_ptr<ModelIndex> openForOutput(llvm::StringRef cmd,
-                                                 llvm::StringRef usage,
-                                                 int &rc,
+                                                 llvm::StringRef usage, int &rc,
                                                  bool complete = true) {
   rc = kUsage;
   if (reportUnknownOption(cmd, unknown))

@@ -19,8 +19,9 @@ namespace cl = llvm::cl;
 
 static std::atomic<bool> interrupted{false};
 
-static cl::SubCommand statsSub(
-    "stats", "min/max/mean/std, zeros, NaN, Inf and a histogram of blobs, "
+static cl::SubCommand
+    statsSub("stats",
+             "min/max/mean/std, zeros, NaN, Inf and a histogram of blobs, "
              "streamed from disk");
 
 static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
@@ -33,8 +34,8 @@ static cl::opt<unsigned, false, NumberParser>
             cl::value_desc("number"), cl::sub(statsSub));
 static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                          cl::sub(statsSub));
-static cl::list<std::string> positional(cl::Positional, cl::desc("FILE [KEY...]"),
-                                        cl::sub(statsSub));
+static cl::list<std::string>
+    positional(cl::Positional, cl::desc("FILE [KEY...]"), cl::sub(statsSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(statsSub));
 
 static std::string num(double v) {
@@ -62,8 +63,7 @@ static int runStats() {
   std::string path = positional.front();
   llvm::ArrayRef<std::string> keys = positional;
   keys = keys.drop_front();
-  std::unique_ptr<ModelIndex> model =
-      openModel("stats", path, chunkOf(chunk));
+  std::unique_ptr<ModelIndex> model = openModel("stats", path, chunkOf(chunk));
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;

@@ -34,8 +34,8 @@ static const char overview[] =
 
 // Arguments given without a subcommand: unknown commands and options, which
 // main reports in its own words.
-static cl::list<std::string> topLevelArgs(cl::Sink,
-                                          cl::sub(cl::SubCommand::getTopLevel()));
+static cl::list<std::string>
+    topLevelArgs(cl::Sink, cl::sub(cl::SubCommand::getTopLevel()));
 
 /// The command `name` names, or null.
 static const Command *findCommand(llvm::StringRef name) {
@@ -65,8 +65,8 @@ static bool reportMissingValue(llvm::ArrayRef<const char *> args) {
   llvm::StringRef wants = it->second->ValueStr;
   if (wants.empty() || !llvm::all_of(wants, llvm::isAlpha))
     wants = "value";
-  llvm::errs() << "mlirscope " << args[1] << ": " << args.back()
-               << " needs a " << wants << "\n";
+  llvm::errs() << "mlirscope " << args[1] << ": " << args.back() << " needs a "
+               << wants << "\n";
   return true;
 }
 
