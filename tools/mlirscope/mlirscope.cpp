@@ -55,7 +55,11 @@ static bool reportMissingValue(llvm::ArrayRef<const char *> args) {
   const Command *command = findCommand(args[1]);
   if (!command)
     return false;
-  llvm::StringRef name = llvm::StringRef(args.back()).ltrim('-');
+  llvm::StringRef arg = args.back();
+  llvm::StringRef name = arg.ltrim('-');
+  // Long names take two dashes (LongOptionsUseDoubleDash below).
+  if (name.size() > 1 && !arg.starts_with("--"))
+    return false;
   auto &options = cl::getRegisteredOptions(command->sub);
   auto it = options.find(name);
   if (it == options.end() ||
@@ -95,7 +99,7 @@ int main(int argc, char **argv) {
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
   bool parsed = cl::ParseCommandLineOptions(
-      args.size(), args.data(), chosen ? chosen->overview : overview,
+      static_cast<int>(args.size()), args.data(), chosen ? chosen->overview : overview,
       &errorStream, /*VFS=*/nullptr, /*EnvVar=*/nullptr,
       /*LongOptionsUseDoubleDash=*/true);
   llvm::errs() << errors;
