@@ -13,7 +13,6 @@
 #include "mlirscope/Blob/BlobView.h"
 #include "mlirscope/Index/Summary.h"
 
-#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
