@@ -7,27 +7,80 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
-CommandContext &mlirscope::cli::commandContext() {
-  static CommandContext context;
-  return context;
+const char *const mlirscope::cli::kChunkHelp =
+    "For a text file split by `// -----` lines: the Nth module (1 is the "
+    "first)";
+
+/// The command being parsed, for messages printed while llvm::cl parses: an
+/// option may belong to several subcommands.
+static llvm::StringRef activeCommand() {
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (*sub && sub != &cl::SubCommand::getTopLevel())
+      return sub->getName();
+  return "";
 }
 
-std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef path) {
-  const CommandContext &ctx = commandContext();
+bool NumberParser::parse(cl::Option &option, llvm::StringRef argName,
+                         llvm::StringRef arg, unsigned &value) {
+  if (!arg.getAsInteger(10, value))
+    return false;
+  llvm::errs() << "mlirscope " << activeCommand() << ": --" << argName
+               << " needs a number\n";
+  return true;
+}
+
+bool ChunkParser::parse(cl::Option &option, llvm::StringRef argName,
+                        llvm::StringRef arg, unsigned &value) {
+  if (!arg.getAsInteger(10, value) && value != 0)
+    return false;
+  llvm::errs() << "mlirscope " << activeCommand() << ": --" << argName
+               << " needs a chunk number (1 is the first)\n";
+  return true;
+}
+
+bool mlirscope::cli::reportUnknownOption(llvm::StringRef cmd,
+                                         const cl::list<std::string> &unknown) {
+  if (unknown.empty())
+    return false;
+  llvm::StringRef arg = unknown.front();
+  // Commands that take --chunk define it; to the others it is unknown, but
+  // deserves the reason.
+  if (arg == "--chunk" || arg.starts_with("--chunk="))
+    llvm::errs() << "mlirscope " << cmd << ": --chunk is not supported: " << cmd
+                 << " works on whole files\n";
+  else
+    llvm::errs() << "mlirscope " << cmd << ": unknown option '" << arg
+                 << "' (see mlirscope " << cmd << " --help)\n";
+  return true;
+}
+
+SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
+  SplitFiles split;
+  if (chunk.getNumOccurrences())
+    split.chunk = chunk - 1;
+  split.takesChunk = true;
+  split.whole = whole;
+  return split;
+}
+
+std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
+                                                      llvm::StringRef path,
+                                                      const SplitFiles &split) {
   IndexOptions options;
-  options.chunk = ctx.chunk;
+  options.chunk = split.chunk;
   auto index = indexFile(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
     return nullptr;
   }
-  if ((*index)->isSplit() && !ctx.chunk && !ctx.allowsSplit) {
-    llvm::errs() << "mlirscope " << ctx.name << ": " << path
-                 << ": a split file of " << (*index)->chunks.size()
+  if ((*index)->isSplit() && !split.chunk && !split.whole) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": a split file of "
+                 << (*index)->chunks.size()
                  << " modules (separated by '// -----'); "
-                 << (ctx.takesChunk ? "choose one with --chunk N"
-                                    : ctx.name + " works on one module")
+                 << (split.takesChunk ? "choose one with --chunk N"
+                                      : cmd.str() + " works on one module")
                  << "\n";
     return nullptr;
   }
@@ -51,13 +104,6 @@ std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
     return std::nullopt;
   }
   return *view;
-}
-
-bool mlirscope::cli::wantsHelp(llvm::ArrayRef<const char *> args) {
-  for (const char *a : args)
-    if (llvm::StringRef(a) == "--help" || llvm::StringRef(a) == "-h")
-      return true;
-  return false;
 }
 
 void mlirscope::cli::printFileChanged(llvm::StringRef cmd,

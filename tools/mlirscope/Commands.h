@@ -1,7 +1,8 @@
 //===- Commands.h - mlirscope subcommands -----------------------*- C++ -*-===//
 //
-// Each subcommand is one function taking its own arguments (argv after the
-// subcommand name) and returning the process exit code:
+// Each subcommand is a cl::SubCommand defined, with its options, in its own
+// file; main parses the command line once with llvm::cl and runs the chosen
+// command, whose run function returns the process exit code:
 //   0 success, 1 usage error, 2 bad input (malformed or unreadable file).
 //
 //===----------------------------------------------------------------------===//
@@ -12,7 +13,7 @@
 #include "mlirscope/Blob/BlobView.h"
 #include "mlirscope/Index/Summary.h"
 
-#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -23,17 +24,49 @@ namespace mlirscope::cli {
 
 enum ExitCode : int { kOk = 0, kUsage = 1, kBadInput = 2 };
 
-int runInspect(llvm::ArrayRef<const char *> args);
-int runStats(llvm::ArrayRef<const char *> args);
-int runExtract(llvm::ArrayRef<const char *> args);
-int runSet(llvm::ArrayRef<const char *> args);
-int runReplace(llvm::ArrayRef<const char *> args);
-int runRewrite(llvm::ArrayRef<const char *> args);
-int runStrip(llvm::ArrayRef<const char *> args);
-int runAttach(llvm::ArrayRef<const char *> args);
-int runDiff(llvm::ArrayRef<const char *> args);
-int runConvert(llvm::ArrayRef<const char *> args);
-int runGraph(llvm::ArrayRef<const char *> args);
+/// A subcommand: its cl::SubCommand (which its options name with cl::sub)
+/// and what runs it once llvm::cl has filled them in.
+struct Command {
+  llvm::cl::SubCommand &sub;
+  /// The OVERVIEW of `mlirscope CMD --help`. llvm::cl prints one overview
+  /// for the whole program, so main passes the chosen command's; the
+  /// SubCommand's own description is the one line `mlirscope --help` lists.
+  llvm::StringRef overview;
+  int (*run)();
+};
+
+extern const Command inspectCommand, statsCommand, extractCommand, setCommand,
+    replaceCommand, rewriteCommand, stripCommand, attachCommand, diffCommand,
+    convertCommand, graphCommand;
+
+/// Parses an unsigned option value, reporting anything else as
+/// `mlirscope CMD: --NAME needs a number` (llvm::cl's own report names
+/// neither the command nor what the option wants).
+class NumberParser : public llvm::cl::parser<unsigned> {
+public:
+  using llvm::cl::parser<unsigned>::parser;
+  bool parse(llvm::cl::Option &option, llvm::StringRef argName,
+             llvm::StringRef arg, unsigned &value);
+};
+
+/// `--chunk N`: a NumberParser that also refuses 0, since chunks count from
+/// 1 as `mlir-opt --split-input-file` and the summaries number them.
+class ChunkParser : public NumberParser {
+public:
+  using NumberParser::NumberParser;
+  bool parse(llvm::cl::Option &option, llvm::StringRef argName,
+             llvm::StringRef arg, unsigned &value);
+};
+using ChunkOption = llvm::cl::opt<unsigned, false, ChunkParser>;
+/// The help text of every command's --chunk.
+extern const char *const kChunkHelp;
+
+/// Options llvm::cl does not know go to a cl::Sink list of each command
+/// instead of failing the parse, so that the command can say so in one line
+/// (`mlirscope CMD: unknown option '--x'`; for --chunk, that CMD works on
+/// whole files). Returns true when there was one.
+bool reportUnknownOption(llvm::StringRef cmd,
+                         const llvm::cl::list<std::string> &unknown);
 
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
@@ -48,31 +81,32 @@ bool reportFileChanged(llvm::StringRef cmd, uint64_t faultsBefore);
 /// That one-line error itself, with `consequence` appended.
 void printFileChanged(llvm::StringRef cmd, llvm::StringRef consequence = "");
 
-/// What `main` knows of the running command that opening a model needs.
-struct CommandContext {
-  std::string name;
-  /// `--chunk N` (0-based here), for text files split by `// -----`.
+/// What a command does with a text file split into modules by `// -----`.
+struct SplitFiles {
+  /// `--chunk N`, 0-based here: index only that module.
   std::optional<uint32_t> chunk;
-  /// The command accepts --chunk; inspect also reads whole split files.
-  bool takesChunk = false, allowsSplit = false;
+  /// The command takes --chunk (its refusal of a split file says so).
+  bool takesChunk = false;
+  /// Reads the whole split file (inspect summarizes every chunk).
+  bool whole = false;
 };
-CommandContext &commandContext();
 
-/// Indexes `path`; on failure prints the one-line error
+/// The SplitFiles of a command taking `--chunk N`.
+SplitFiles chunkOf(const ChunkOption &chunk, bool whole = false);
+
+/// Indexes `path` for command `cmd`; on failure prints the one-line error
 /// (`mlirscope: FILE: offset N: expected X`) and returns null. A text file
 /// split by `// -----` holds several modules: with --chunk only that chunk is
 /// indexed; without, commands other than inspect refuse it with one line
 /// (they change or look up one module's resources, and keys may repeat
 /// across chunks).
-std::unique_ptr<ModelIndex> openModel(llvm::StringRef path);
+std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
+                                      const SplitFiles &split = {});
 
 /// The typed view of blob `key`; on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
 std::optional<BlobView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
                                  llvm::StringRef key);
-
-/// True if `--help` or `-h` is among `args`.
-bool wantsHelp(llvm::ArrayRef<const char *> args);
 
 /// "1.5 MiB" style sizes.
 std::string formatBytes(uint64_t bytes);

@@ -9,48 +9,40 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
-int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope convert IN -o OUT [--emit-bytecode-version N]\n\n"
-      "Text to bytecode or bytecode to text (the other format of IN). The IR\n"
-      "goes through MLIR's parser and writer; blobs are streamed between the\n"
-      "files and never decoded into memory all at once. Bytecode output is\n"
-      "version 6 unless --emit-bytecode-version (0-6) says otherwise.\n";
-  std::string in, out;
-  int64_t version = 6;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef a = args[i];
-    if (a == "--help" || a == "-h") {
-      llvm::outs() << usage;
-      return kOk;
-    } else if (a == "-o" && i + 1 < args.size()) {
-      out = args[++i];
-    } else if (a.consume_front("--emit-bytecode-version")) {
-      llvm::StringRef v = a.consume_front("=")  ? a
-                          : i + 1 < args.size() ? llvm::StringRef(args[++i])
-                                                : llvm::StringRef();
-      if (v.getAsInteger(10, version) || version < 0 || version > 6) {
-        llvm::errs() << "mlirscope convert: --emit-bytecode-version takes "
-                        "0 to 6\n";
-        return kUsage;
-      }
-    } else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope convert: unknown option '" << a << "'\n"
-                   << usage;
-      return kUsage;
-    } else if (in.empty()) {
-      in = a.str();
-    } else {
-      llvm::errs() << "mlirscope convert: unexpected argument '" << a << "'\n";
-      return kUsage;
-    }
-  }
-  if (in.empty() || out.empty()) {
-    llvm::errs() << usage;
+static cl::SubCommand
+    convertSub("convert",
+               "Text <-> bytecode (any version 0-6), blobs streamed, IR "
+               "through MLIR");
+
+static cl::opt<std::string> out("o", cl::desc("The output file"),
+                                cl::value_desc("path"), cl::sub(convertSub));
+static cl::opt<unsigned, false, NumberParser>
+    version("emit-bytecode-version",
+            cl::desc("The bytecode version to write, 0 to 6 (default 6)"),
+            cl::value_desc("version"), cl::init(6), cl::sub(convertSub));
+static cl::list<std::string> inputs(cl::Positional, cl::desc("IN"),
+                                    cl::sub(convertSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(convertSub));
+
+static int runConvert() {
+  if (reportUnknownOption("convert", unknown))
+    return kUsage;
+  if (version > 6) {
+    llvm::errs() << "mlirscope convert: --emit-bytecode-version takes 0 to 6\n";
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> index = openModel(in);
+  if (inputs.size() > 1) {
+    llvm::errs() << "mlirscope convert: unexpected argument '" << inputs[1]
+                 << "'\n";
+    return kUsage;
+  }
+  if (inputs.empty() || out.empty()) {
+    llvm::errs() << "mlirscope convert: expected IN -o OUT\n";
+    return kUsage;
+  }
+  std::unique_ptr<ModelIndex> index = openModel("convert", inputs[0]);
   if (!index)
     return kBadInput;
   ProgressLine progress("convert");
@@ -65,3 +57,12 @@ int mlirscope::cli::runConvert(llvm::ArrayRef<const char *> args) {
   }
   return kOk;
 }
+
+const Command mlirscope::cli::convertCommand{
+    convertSub,
+    "Text to bytecode or bytecode to text (the other format of IN). The IR\n"
+    "goes through MLIR's parser and writer; blobs are streamed between the\n"
+    "files and never decoded into memory all at once. Bytecode output is\n"
+    "version 6 unless --emit-bytecode-version (0-6) says otherwise.\n\n"
+    "  mlirscope convert IN -o OUT [--emit-bytecode-version N]\n",
+    runConvert};

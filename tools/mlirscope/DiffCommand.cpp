@@ -13,38 +13,30 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
-int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope diff [--json] A B\n\n"
-      "Compares two models (bytecode or text, in any combination): whether\n"
-      "the IR is the same (same ops, nesting and use-def edges) and where it\n"
-      "first differs, and which blobs were added, removed or changed, with\n"
-      "the max and mean absolute difference of changed ones.\n"
-      "Exit code 0 when they are the same, 3 when they differ.\n";
-  bool json = false;
-  std::vector<std::string> files;
-  for (const char *arg : args) {
-    llvm::StringRef a = arg;
-    if (a == "--help" || a == "-h") {
-      llvm::outs() << usage;
-      return kOk;
-    }
-    if (a == "--json")
-      json = true;
-    else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope diff: unknown option '" << a << "'\n" << usage;
-      return kUsage;
-    } else
-      files.push_back(a.str());
-  }
+static cl::SubCommand
+    diffSub("diff",
+            "IR equal or where not; blobs added, removed, changed (max/mean "
+            "abs diff)");
+
+static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
+                              cl::sub(diffSub));
+static cl::list<std::string> files(cl::Positional, cl::desc("A B"),
+                                   cl::sub(diffSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(diffSub));
+
+static int runDiff() {
+  if (reportUnknownOption("diff", unknown))
+    return kUsage;
   if (files.size() != 2) {
-    llvm::errs() << usage;
+    llvm::errs() << "mlirscope diff: expected A B\n";
     return kUsage;
   }
+  bool json = jsonFlag;
   std::unique_ptr<ModelIndex> idx[2];
   for (int i = 0; i < 2; ++i) {
-    idx[i] = openModel(files[i]);
+    idx[i] = openModel("diff", files[i]);
     if (!idx[i])
       return kBadInput;
   }
@@ -118,3 +110,12 @@ int mlirscope::cli::runDiff(llvm::ArrayRef<const char *> args) {
   }
   return same ? kOk : 3;
 }
+
+const Command mlirscope::cli::diffCommand{
+    diffSub,
+    "Compares two models (bytecode or text, in any combination): whether\n"
+    "the IR is the same (same ops, nesting and use-def edges) and where it\n"
+    "first differs, and which blobs were added, removed or changed, with\n"
+    "the max and mean absolute difference of changed ones.\n"
+    "Exit code 0 when they are the same, 3 when they differ.\n",
+    runDiff};

@@ -19,6 +19,7 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
 namespace {
 
@@ -29,9 +30,9 @@ struct Target {
 };
 
 std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
-                                 llvm::StringRef key) {
+                                 llvm::StringRef key, const SplitFiles &split) {
   Target t;
-  t.index = openModel(path);
+  t.index = openModel(cmd, path, split);
   if (!t.index)
     return std::nullopt;
   t.view = openBlob(cmd, *t.index, key);
@@ -42,22 +43,33 @@ std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
 
 } // namespace
 
-int mlirscope::cli::runSet(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope set FILE KEY INDEX VALUE\n\n"
-      "Sets one element of blob KEY in place. INDEX is \"i,j,k\" (or one flat\n"
-      "index); VALUE is a number, true/false for i1, (re,im) for complex.\n"
-      "The write is guarded by an undo journal (FILE.mlirscope-journal), so\n"
-      "a crash leaves the old or the new content, never a mix.\n";
-  if (wantsHelp(args)) {
-    llvm::outs() << usage;
-    return kOk;
-  }
-  if (args.size() != 4) {
-    llvm::errs() << "mlirscope set: expected FILE KEY INDEX VALUE\n" << usage;
+static cl::SubCommand setSub("set", "One element, in place, crash-safe");
+
+static ChunkOption setChunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
+                            cl::sub(setSub));
+static cl::list<std::string> setPositional(cl::Positional,
+                                           cl::desc("FILE KEY INDEX VALUE"),
+                                           cl::sub(setSub));
+// A VALUE such as -7.5 looks like an option to llvm::cl, which passes it
+// here (with its position) rather than to setPositional.
+static cl::list<std::string> setDashed(cl::Sink, cl::sub(setSub));
+
+static int runSet() {
+  // Both lists in command-line order.
+  std::vector<std::pair<unsigned, llvm::StringRef>> ordered;
+  for (unsigned i = 0; i < setPositional.size(); ++i)
+    ordered.emplace_back(setPositional.getPosition(i), setPositional[i]);
+  for (unsigned i = 0; i < setDashed.size(); ++i)
+    ordered.emplace_back(setDashed.getPosition(i), setDashed[i]);
+  llvm::sort(ordered);
+  if (ordered.size() != 4) {
+    llvm::errs() << "mlirscope set: expected FILE KEY INDEX VALUE\n";
     return kUsage;
   }
-  auto t = openTarget("set", args[0], args[1]);
+  std::string args[4];
+  for (unsigned i = 0; i < 4; ++i)
+    args[i] = ordered[i].second.str();
+  auto t = openTarget("set", args[0], args[1], chunkOf(setChunk));
   if (!t)
     return kBadInput;
   auto flat = t->view->parseIndex(args[2]);
@@ -107,8 +119,8 @@ static std::string elementTypeForNpy(std::string descr) {
 /// blob's type may change (the IR goes through MLIR and must still verify).
 static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                             llvm::StringRef npyPath, llvm::StringRef out,
-                            std::string type) {
-  std::unique_ptr<ModelIndex> index = openModel(path);
+                            std::string type, const SplitFiles &split) {
+  std::unique_ptr<ModelIndex> index = openModel("replace", path, split);
   if (!index)
     return kBadInput;
   const Resource *r = index->findResource(key);
@@ -177,43 +189,43 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
   return kOk;
 }
 
-int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope replace FILE KEY DATA.npy\n"
-      "       mlirscope replace FILE KEY DATA.npy -o OUT [--type TYPE]\n\n"
-      "Replaces blob KEY with the contents of DATA.npy. In place, the dtype\n"
-      "and shape must match the IR's type for KEY (bf16 as uint16 bits), and\n"
-      "the write is guarded by an undo journal. With -o (bytecode models),\n"
-      "a new file is written and the type may change: the npy's dtype and\n"
-      "shape, or --type (e.g. tensor<4x4xbf16>), become the type of the\n"
-      "dense_resource attributes and of the constants producing them; the\n"
-      "IR goes through MLIR and must still verify.\n";
-  if (wantsHelp(args)) {
-    llvm::outs() << usage;
-    return kOk;
-  }
-  std::vector<const char *> positional;
-  std::string out, type;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef a = args[i];
-    if ((a == "-o" || a == "--type") && i + 1 < args.size())
-      (a == "-o" ? out : type) = args[++i];
-    else
-      positional.push_back(args[i]);
-  }
-  if (!type.empty() && out.empty()) {
-    llvm::errs() << "mlirscope replace: --type needs -o OUT\n" << usage;
+static cl::SubCommand
+    replaceSub("replace", "A whole blob from a .npy file: in place, of the "
+                          "same dtype and shape, or into a new file (-o)");
+
+static cl::opt<std::string>
+    replaceOut("o",
+               cl::desc("Write a new file (bytecode models), where the "
+                        "blob's type may change"),
+               cl::value_desc("path"), cl::sub(replaceSub));
+static cl::opt<std::string>
+    replaceType("type",
+                cl::desc("The blob's new type (e.g. tensor<4x4xbf16>; "
+                         "default: the npy's dtype and shape); needs -o"),
+                cl::value_desc("type"), cl::sub(replaceSub));
+static ChunkOption replaceChunk("chunk", cl::desc(kChunkHelp),
+                                cl::value_desc("N"), cl::sub(replaceSub));
+static cl::list<std::string> replacePositional(cl::Positional,
+                                               cl::desc("FILE KEY DATA.npy"),
+                                               cl::sub(replaceSub));
+static cl::list<std::string> replaceUnknown(cl::Sink, cl::sub(replaceSub));
+
+static int runReplace() {
+  if (reportUnknownOption("replace", replaceUnknown))
+    return kUsage;
+  if (!replaceType.empty() && replaceOut.empty()) {
+    llvm::errs() << "mlirscope replace: --type needs -o OUT\n";
     return kUsage;
   }
-  if (positional.size() == 3 && !out.empty())
-    return replaceToNewFile(positional[0], positional[1], positional[2], out,
-                            type);
-  args = positional;
+  llvm::ArrayRef<std::string> args = replacePositional;
   if (args.size() != 3) {
-    llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n" << usage;
+    llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n";
     return kUsage;
   }
-  auto t = openTarget("replace", args[0], args[1]);
+  if (!replaceOut.empty())
+    return replaceToNewFile(args[0], args[1], args[2], replaceOut, replaceType,
+                            chunkOf(replaceChunk));
+  auto t = openTarget("replace", args[0], args[1], chunkOf(replaceChunk));
   if (!t)
     return kBadInput;
   auto npyFile = MappedFile::open(args[2]);
@@ -275,3 +287,24 @@ int mlirscope::cli::runReplace(llvm::ArrayRef<const char *> args) {
   }
   return kOk;
 }
+
+const Command mlirscope::cli::setCommand{
+    setSub,
+    "Sets one element of blob KEY in place. INDEX is \"i,j,k\" (or one flat\n"
+    "index); VALUE is a number, true/false for i1, (re,im) for complex.\n"
+    "The write is guarded by an undo journal (FILE.mlirscope-journal), so\n"
+    "a crash leaves the old or the new content, never a mix.\n",
+    runSet};
+
+const Command mlirscope::cli::replaceCommand{
+    replaceSub,
+    "Replaces blob KEY with the contents of DATA.npy. In place, the dtype\n"
+    "and shape must match the IR's type for KEY (bf16 as uint16 bits), and\n"
+    "the write is guarded by an undo journal. With -o (bytecode models),\n"
+    "a new file is written and the type may change: the npy's dtype and\n"
+    "shape, or --type (e.g. tensor<4x4xbf16>), become the type of the\n"
+    "dense_resource attributes and of the constants producing them; the\n"
+    "IR goes through MLIR and must still verify.\n\n"
+    "  mlirscope replace FILE KEY DATA.npy\n"
+    "  mlirscope replace FILE KEY DATA.npy -o OUT [--type TYPE]\n",
+    runReplace};

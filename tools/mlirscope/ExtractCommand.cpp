@@ -9,52 +9,40 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
-static void printExtractUsage(llvm::raw_ostream &os) {
-  os << "USAGE: mlirscope extract FILE KEY -o OUT.npy\n"
-        "       mlirscope extract FILE --all -o OUT.safetensors\n\n"
-        "Writes one blob as a numpy .npy file (bf16 as its raw uint16 bits),\n"
-        "or every typed blob as a tensor of one .safetensors file. Bytes are\n"
-        "streamed from the model (kernel copies for bytecode); the output is\n"
-        "written to a temporary file and renamed into place.\n";
-}
+static cl::SubCommand
+    extractSub("extract",
+               "Blobs out as numpy .npy (one) or safetensors (--all) files");
 
-int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
-  std::string path, key, out;
-  bool all = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef a = args[i];
-    if (a == "--help" || a == "-h") {
-      printExtractUsage(llvm::outs());
-      return kOk;
-    } else if (a == "-o") {
-      if (i + 1 >= args.size()) {
-        llvm::errs() << "mlirscope extract: -o needs a path\n";
-        return kUsage;
-      }
-      out = args[++i];
-    } else if (a == "--all") {
-      all = true;
-    } else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope extract: unknown option '" << a << "'\n";
-      printExtractUsage(llvm::errs());
-      return kUsage;
-    } else if (path.empty()) {
-      path = a.str();
-    } else if (key.empty()) {
-      key = a.str();
-    } else {
-      llvm::errs() << "mlirscope extract: unexpected argument '" << a << "'\n";
-      return kUsage;
-    }
+static cl::opt<std::string> out("o", cl::desc("The output file"),
+                                cl::value_desc("path"), cl::sub(extractSub));
+static cl::opt<bool> all("all",
+                         cl::desc("Every typed blob, into one .safetensors"),
+                         cl::sub(extractSub));
+static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
+                         cl::sub(extractSub));
+static cl::list<std::string> positional(cl::Positional, cl::desc("FILE [KEY]"),
+                                        cl::sub(extractSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(extractSub));
+
+static int runExtract() {
+  if (reportUnknownOption("extract", unknown))
+    return kUsage;
+  if (positional.size() > 2) {
+    llvm::errs() << "mlirscope extract: unexpected argument '" << positional[2]
+                 << "'\n";
+    return kUsage;
   }
+  std::string path = positional.empty() ? "" : positional[0];
+  std::string key = positional.size() < 2 ? "" : positional[1];
   if (path.empty() || out.empty() || (all == !key.empty())) {
     llvm::errs() << "mlirscope extract: need FILE, either KEY or --all, and "
                     "-o OUT\n";
-    printExtractUsage(llvm::errs());
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> model = openModel(path);
+  std::unique_ptr<ModelIndex> model =
+      openModel("extract", path, chunkOf(chunk));
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
@@ -81,3 +69,13 @@ int mlirscope::cli::runExtract(llvm::ArrayRef<const char *> args) {
   }
   return kOk;
 }
+
+const Command mlirscope::cli::extractCommand{
+    extractSub,
+    "Writes one blob as a numpy .npy file (bf16 as its raw uint16 bits),\n"
+    "or every typed blob as a tensor of one .safetensors file. Bytes are\n"
+    "streamed from the model (kernel copies for bytecode); the output is\n"
+    "written to a temporary file and renamed into place.\n\n"
+    "  mlirscope extract FILE KEY -o OUT.npy\n"
+    "  mlirscope extract FILE --all -o OUT.safetensors\n",
+    runExtract};

@@ -21,76 +21,59 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
 static std::atomic<bool> graphInterrupted{false};
 
-static void printGraphUsage(llvm::raw_ostream &os) {
-  os << "USAGE: mlirscope graph FILE [--func NAME] [--group PATH]\n"
-        "                       [--expand none|all|N] [--no-scopes] "
-        "[--no-fold]\n"
-        "                       --format json|dot|svg -o OUT\n\n"
-        "The model as a laid-out graph. Ops are grouped by regions\n"
-        "(functions, loops) and by the scopes of their locations (JAX\n"
-        "`jit(main)/layer_3/attn`, PyTorch `model.layers.3.self_attn`);\n"
-        "runs of repeated groups fold into one (`layer_3 x 80`).\n\n"
-        "  --func NAME     start at this function (default: the whole model)\n"
-        "  --group PATH    start at this group, `/`-separated labels below the\n"
-        "                  start (e.g. `transformer/layer_3`)\n"
-        "  --expand E      none (the default: children collapsed), all, or N\n"
-        "                  levels open\n"
-        "  --no-scopes     group by regions only\n"
-        "  --no-fold       draw every repeat\n"
-        "  --format F      json (positions; docs/graph-json.md), dot\n"
-        "                  (Graphviz), svg (drawn by mlirscope), tree (the\n"
-        "                  group hierarchy as an outline, --expand levels)\n"
-        "  -o OUT          output file ('-' for stdout)\n";
-}
+static cl::SubCommand graphSub("graph",
+                               "The model as a laid-out graph of grouped ops");
 
-int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
-  std::string path, func, groupPath, format, out, expand = "none";
-  ViewOptions view;
-  GraphOptions graphOptions;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef a = args[i];
-    auto value = [&](std::string &into) {
-      if (i + 1 >= args.size())
-        return false;
-      into = args[++i];
-      return true;
-    };
-    bool ok = true;
-    if (a == "--help" || a == "-h") {
-      printGraphUsage(llvm::outs());
-      return kOk;
-    } else if (a == "--func") {
-      ok = value(func);
-    } else if (a == "--group") {
-      ok = value(groupPath);
-    } else if (a == "--expand") {
-      ok = value(expand);
-    } else if (a == "--format") {
-      ok = value(format);
-    } else if (a == "-o") {
-      ok = value(out);
-    } else if (a == "--no-scopes") {
-      graphOptions.scopes = false;
-    } else if (a == "--no-fold") {
-      view.foldRepeats = false;
-    } else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope graph: unknown option '" << a << "'\n";
-      printGraphUsage(llvm::errs());
-      return kUsage;
-    } else if (path.empty()) {
-      path = a.str();
-    } else {
-      llvm::errs() << "mlirscope graph: only one FILE\n";
-      return kUsage;
-    }
-    if (!ok) {
-      llvm::errs() << "mlirscope graph: " << a << " needs a value\n";
-      return kUsage;
-    }
+static cl::opt<std::string>
+    func("func", cl::desc("Start at this function (default: the whole model)"),
+         cl::value_desc("name"), cl::sub(graphSub));
+static cl::opt<std::string>
+    groupPath("group",
+              cl::desc("Start at this group, `/`-separated labels below the "
+                       "start (e.g. `transformer/layer_3`)"),
+              cl::value_desc("path"), cl::sub(graphSub));
+// Strings rather than enums or numbers with cl::values: a bad value gets
+// graph's one-line message instead of llvm::cl's.
+static cl::opt<std::string>
+    expandOpt("expand",
+              cl::desc("none (the default: children collapsed), all, or N "
+                       "levels open"),
+              cl::value_desc("none|all|N"), cl::init("none"),
+              cl::sub(graphSub));
+static cl::opt<bool> noScopes("no-scopes", cl::desc("Group by regions only"),
+                              cl::sub(graphSub));
+static cl::opt<bool> noFold("no-fold", cl::desc("Draw every repeat"),
+                            cl::sub(graphSub));
+static cl::opt<std::string> formatOpt(
+    "format",
+    cl::desc("json (positions; docs/graph-json.md), dot (Graphviz), svg "
+             "(drawn by mlirscope), tree (the group hierarchy as an outline, "
+             "--expand levels)"),
+    cl::value_desc("json|dot|svg|tree"), cl::sub(graphSub));
+static cl::opt<std::string> out("o",
+                                cl::desc("The output file ('-' for stdout)"),
+                                cl::value_desc("path"), cl::sub(graphSub));
+static cl::list<std::string> files(cl::Positional, cl::desc("FILE"),
+                                   cl::sub(graphSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(graphSub));
+
+static int runGraph() {
+  if (reportUnknownOption("graph", unknown))
+    return kUsage;
+  if (files.size() > 1) {
+    llvm::errs() << "mlirscope graph: only one FILE\n";
+    return kUsage;
   }
+  std::string path = files.empty() ? "" : files[0];
+  const std::string &expand = expandOpt;
+  ViewOptions view;
+  view.foldRepeats = !noFold;
+  GraphOptions graphOptions;
+  graphOptions.scopes = !noScopes;
   unsigned levels = 0;
   bool all = expand == "all";
   if (!all && expand != "none" && llvm::StringRef(expand).getAsInteger(10, levels)) {
@@ -98,16 +81,15 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
     return kUsage;
   }
   if (path.empty() || out.empty() ||
-      (format != "json" && format != "dot" && format != "svg" &&
-       format != "tree")) {
+      (formatOpt != "json" && formatOpt != "dot" && formatOpt != "svg" &&
+       formatOpt != "tree")) {
     llvm::errs() << "mlirscope graph: needs FILE, --format json|dot|svg|tree "
                     "and -o OUT\n";
-    printGraphUsage(llvm::errs());
     return kUsage;
   }
 
   auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<ModelIndex> index = openModel(path);
+  std::unique_ptr<ModelIndex> index = openModel("graph", path);
   if (!index)
     return kBadInput;
   auto since = [](std::chrono::steady_clock::time_point t) {
@@ -156,7 +138,7 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
       return kBadInput;
     }
   }
-  if (format == "tree") {
+  if (formatOpt == "tree") {
     std::signal(SIGINT, oldHandler);
     std::string text =
         graphToTree(*graph, root, all ? ~0u : std::max(levels, 1u));
@@ -195,9 +177,9 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
   std::string title = path;
   for (uint32_t g : graph->pathTo(root))
     title += " / " + graph->group(g).label;
-  std::string text = format == "json" ? graphToJson(*graph, *laid)
-                     : format == "dot" ? graphToDot(*graph, *laid)
-                                       : graphToSvg(*graph, *laid, title);
+  std::string text = formatOpt == "json"  ? graphToJson(*graph, *laid)
+                     : formatOpt == "dot" ? graphToDot(*graph, *laid)
+                                          : graphToSvg(*graph, *laid, title);
   if (out == "-") {
     llvm::outs() << text;
   } else {
@@ -228,3 +210,12 @@ int mlirscope::cli::runGraph(llvm::ArrayRef<const char *> args) {
   }
   return kOk;
 }
+
+const Command mlirscope::cli::graphCommand{
+    graphSub,
+    "The model as a laid-out graph. Ops are grouped by regions\n"
+    "(functions, loops) and by the scopes of their locations (JAX\n"
+    "`jit(main)/layer_3/attn`, PyTorch `model.layers.3.self_attn`);\n"
+    "runs of repeated groups fold into one (`layer_3 x 80`).\n\n"
+    "  mlirscope graph FILE --format json|dot|svg|tree -o OUT\n",
+    runGraph};

@@ -14,43 +14,13 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
 namespace {
 
-struct Args {
-  std::vector<std::string> positional;
-  std::string out, weightsFrom;
-  bool help = false;
-};
-
-/// Parses `-o OUT`, `--weights-from F`, `--help` and positionals.
-std::optional<Args> parseArgs(llvm::StringRef cmd,
-                              llvm::ArrayRef<const char *> args,
-                              bool allowWeightsFrom) {
-  Args a;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef s = args[i];
-    if (s == "--help" || s == "-h") {
-      a.help = true;
-    } else if (s == "-o" || (allowWeightsFrom && s == "--weights-from")) {
-      if (i + 1 >= args.size()) {
-        llvm::errs() << "mlirscope " << cmd << ": " << s << " needs a path\n";
-        return std::nullopt;
-      }
-      (s == "-o" ? a.out : a.weightsFrom) = args[++i];
-    } else if (s.starts_with("-")) {
-      llvm::errs() << "mlirscope " << cmd << ": unknown option '" << s << "'\n";
-      return std::nullopt;
-    } else {
-      a.positional.push_back(s.str());
-    }
-  }
-  return a;
-}
-
 std::unique_ptr<ModelIndex> openBytecode(llvm::StringRef cmd,
                                          llvm::StringRef path, int &rc) {
-  std::unique_ptr<ModelIndex> index = openModel(path);
+  std::unique_ptr<ModelIndex> index = openModel(cmd, path);
   if (!index) {
     rc = kBadInput;
     return nullptr;
@@ -74,37 +44,46 @@ int report(llvm::StringRef cmd, llvm::Error e) {
 
 } // namespace
 
-/// `CMD FILE -o OUT` on a bytecode model: parses the arguments (printing
-/// `usage` for --help or misuse) and indexes FILE. Null with `rc` set when the
-/// command should end.
-static std::unique_ptr<ModelIndex>
-openForOutput(llvm::StringRef cmd, llvm::ArrayRef<const char *> args,
-              const char *usage, std::string &out, int &rc) {
-  auto a = parseArgs(cmd, args, false);
-  if (a && a->help) {
-    llvm::outs() << usage;
-    rc = kOk;
+static cl::SubCommand rewriteSub("rewrite",
+                                 "Fast copy (IR copied, blobs kernel-copied)");
+static cl::SubCommand stripSub("strip",
+                               "The IR without weights, with checksums");
+static cl::SubCommand attachSub("attach",
+                                "Put stripped weights back, verified");
+
+// The three commands' options, each in the commands that take it.
+static cl::opt<std::string> out("o", cl::desc("The output file"),
+                                cl::value_desc("path"), cl::sub(rewriteSub),
+                                cl::sub(stripSub), cl::sub(attachSub));
+static cl::opt<std::string>
+    weightsFrom("weights-from",
+                cl::desc("The bytecode model holding the weights"),
+                cl::value_desc("path"), cl::sub(attachSub));
+static cl::list<std::string> positional(cl::Positional, cl::desc("FILE"),
+                                        cl::sub(rewriteSub), cl::sub(stripSub),
+                                        cl::sub(attachSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(rewriteSub),
+                                     cl::sub(stripSub), cl::sub(attachSub));
+
+/// `CMD FILE -o OUT` on a bytecode model: checks the arguments (`usage`
+/// says what they are; `complete` whether the command's own are there) and
+/// indexes FILE. Null with `rc` set when the command should end.
+static std::unique_ptr<ModelIndex> openForOutput(llvm::StringRef cmd,
+                                                 llvm::StringRef usage, int &rc,
+                                                 bool complete = true) {
+  rc = kUsage;
+  if (reportUnknownOption(cmd, unknown))
+    return nullptr;
+  if (positional.size() != 1 || out.empty() || !complete) {
+    llvm::errs() << "mlirscope " << cmd << ": expected " << usage << "\n";
     return nullptr;
   }
-  if (!a || a->positional.size() != 1 || a->out.empty()) {
-    llvm::errs() << usage;
-    rc = kUsage;
-    return nullptr;
-  }
-  out = a->out;
-  return openBytecode(cmd, a->positional[0], rc);
+  return openBytecode(cmd, positional[0], rc);
 }
 
-int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope rewrite FILE -o OUT\n\n"
-      "Writes a copy of a bytecode model the way every save goes: IR sections\n"
-      "copied as they are, resource sections re-emitted, blob bytes moved by\n"
-      "the kernel (copy_file_range) with holes of sparse files kept, then\n"
-      "fsync, rename, fsync of the directory.\n";
+static int runRewrite() {
   int rc = kOk;
-  std::string out;
-  auto index = openForOutput("rewrite", args, usage, out, rc);
+  auto index = openForOutput("rewrite", "FILE -o OUT", rc);
   if (!index)
     return rc;
   ProgressLine progress("rewrite");
@@ -112,17 +91,9 @@ int mlirscope::cli::runRewrite(llvm::ArrayRef<const char *> args) {
                                            progress.callback()));
 }
 
-int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope strip FILE -o SMALL\n\n"
-      "Writes the model without its weights: every blob becomes a\n"
-      "declaration of its key (the IR keeps its dense_resource types), and\n"
-      "the external resource group 'mlirscope.stripped' records each blob's\n"
-      "size, alignment and XXH64 checksum. The result is a shareable\n"
-      "reproducer that mlir-opt reads; `mlirscope attach` puts weights back.\n";
+static int runStrip() {
   int rc = kOk;
-  std::string out;
-  auto index = openForOutput("strip", args, usage, out, rc);
+  auto index = openForOutput("strip", "FILE -o SMALL", rc);
   if (!index)
     return rc;
   ProgressLine progress("strip (checksums)");
@@ -132,27 +103,13 @@ int mlirscope::cli::runStrip(llvm::ArrayRef<const char *> args) {
   return report("strip", rewriteBytecode(*index, out, *plan));
 }
 
-int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {
-  const char *usage =
-      "USAGE: mlirscope attach SMALL --weights-from BIG -o OUT\n\n"
-      "Puts the weights of a model made by `mlirscope strip` back from a\n"
-      "bytecode model holding them, refusing any blob whose size or\n"
-      "checksum differs from what was stripped.\n";
-  auto a = parseArgs("attach", args, true);
-  if (a && a->help) {
-    llvm::outs() << usage;
-    return kOk;
-  }
-  if (!a || a->positional.size() != 1 || a->out.empty() ||
-      a->weightsFrom.empty()) {
-    llvm::errs() << usage;
-    return kUsage;
-  }
+static int runAttach() {
   int rc = kOk;
-  auto small = openBytecode("attach", a->positional[0], rc);
+  auto small = openForOutput("attach", "SMALL --weights-from BIG -o OUT", rc,
+                             /*complete=*/!weightsFrom.empty());
   if (!small)
     return rc;
-  std::unique_ptr<ModelIndex> big = openModel(a->weightsFrom);
+  std::unique_ptr<ModelIndex> big = openModel("attach", weightsFrom);
   if (!big)
     return kBadInput;
   ProgressLine progress("attach (checksums)");
@@ -161,5 +118,32 @@ int mlirscope::cli::runAttach(llvm::ArrayRef<const char *> args) {
     return report("attach", plan.takeError());
   ProgressLine copying("attach");
   return report("attach",
-                rewriteBytecode(*small, a->out, *plan, copying.callback()));
+                rewriteBytecode(*small, out, *plan, copying.callback()));
 }
+
+const Command mlirscope::cli::rewriteCommand{
+    rewriteSub,
+    "Writes a copy of a bytecode model the way every save goes: IR sections\n"
+    "copied as they are, resource sections re-emitted, blob bytes moved by\n"
+    "the kernel (copy_file_range) with holes of sparse files kept, then\n"
+    "fsync, rename, fsync of the directory.\n\n"
+    "  mlirscope rewrite FILE -o OUT\n",
+    runRewrite};
+
+const Command mlirscope::cli::stripCommand{
+    stripSub,
+    "Writes the model without its weights: every blob becomes a\n"
+    "declaration of its key (the IR keeps its dense_resource types), and\n"
+    "the external resource group 'mlirscope.stripped' records each blob's\n"
+    "size, alignment and XXH64 checksum. The result is a shareable\n"
+    "reproducer that mlir-opt reads; `mlirscope attach` puts weights back.\n\n"
+    "  mlirscope strip FILE -o SMALL\n",
+    runStrip};
+
+const Command mlirscope::cli::attachCommand{
+    attachSub,
+    "Puts the weights of a model made by `mlirscope strip` back from a\n"
+    "bytecode model holding them, refusing any blob whose size or\n"
+    "checksum differs from what was stripped.\n\n"
+    "  mlirscope attach SMALL --weights-from BIG -o OUT\n",
+    runAttach};

@@ -15,18 +15,28 @@
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
+namespace cl = llvm::cl;
 
 static std::atomic<bool> interrupted{false};
 
-static void printStatsUsage(llvm::raw_ostream &os) {
-  os << "USAGE: mlirscope stats [--json] [--bins N] [--threads N] FILE "
-        "[KEY...]\n\n"
-        "Statistics of blobs (all typed blobs when no KEY is given), in one\n"
-        "streaming pass over the file's bytes: min, max, mean, std (over\n"
-        "finite values; complex: over magnitudes), counts of zeros, NaN and\n"
-        "+-Inf, the first values, and with --bins N a histogram.\n"
-        "Progress goes to stderr for work over a second; Ctrl-C cancels.\n";
-}
+static cl::SubCommand
+    statsSub("stats",
+             "min/max/mean/std, zeros, NaN, Inf and a histogram of blobs, "
+             "streamed from disk");
+
+static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
+                              cl::sub(statsSub));
+static cl::opt<unsigned, false, NumberParser>
+    bins("bins", cl::desc("A histogram of this many bins (up to 2^20)"),
+         cl::value_desc("number"), cl::sub(statsSub));
+static cl::opt<unsigned, false, NumberParser>
+    threads("threads", cl::desc("Threads to use (default: one per core)"),
+            cl::value_desc("number"), cl::sub(statsSub));
+static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
+                         cl::sub(statsSub));
+static cl::list<std::string>
+    positional(cl::Positional, cl::desc("FILE [KEY...]"), cl::sub(statsSub));
+static cl::list<std::string> unknown(cl::Sink, cl::sub(statsSub));
 
 static std::string num(double v) {
   std::string s;
@@ -35,51 +45,25 @@ static std::string num(double v) {
   return s;
 }
 
-int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
-  bool json = false;
-  StatsOptions opts;
-  std::string path;
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::StringRef a = args[i];
-    auto number = [&](unsigned &out) {
-      if (i + 1 >= args.size() ||
-          llvm::StringRef(args[i + 1]).getAsInteger(10, out))
-        return false;
-      ++i;
-      return true;
-    };
-    if (a == "--help" || a == "-h") {
-      printStatsUsage(llvm::outs());
-      return kOk;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--bins") {
-      if (!number(opts.bins) || opts.bins > (1u << 20)) {
-        llvm::errs() << "mlirscope stats: --bins needs a number up to 2^20\n";
-        return kUsage;
-      }
-    } else if (a == "--threads") {
-      if (!number(opts.threads)) {
-        llvm::errs() << "mlirscope stats: --threads needs a number\n";
-        return kUsage;
-      }
-    } else if (a.starts_with("-")) {
-      llvm::errs() << "mlirscope stats: unknown option '" << a << "'\n";
-      printStatsUsage(llvm::errs());
-      return kUsage;
-    } else if (path.empty()) {
-      path = a.str();
-    } else {
-      keys.push_back(a.str());
-    }
-  }
-  if (path.empty()) {
-    llvm::errs() << "mlirscope stats: missing FILE\n";
-    printStatsUsage(llvm::errs());
+static int runStats() {
+  if (reportUnknownOption("stats", unknown))
+    return kUsage;
+  if (bins > (1u << 20)) {
+    llvm::errs() << "mlirscope stats: --bins needs a number up to 2^20\n";
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> model = openModel(path);
+  if (positional.empty()) {
+    llvm::errs() << "mlirscope stats: missing FILE\n";
+    return kUsage;
+  }
+  bool json = jsonFlag;
+  StatsOptions opts;
+  opts.bins = bins;
+  opts.threads = threads;
+  std::string path = positional.front();
+  llvm::ArrayRef<std::string> keys = positional;
+  keys = keys.drop_front();
+  std::unique_ptr<ModelIndex> model = openModel("stats", path, chunkOf(chunk));
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
@@ -171,3 +155,12 @@ int mlirscope::cli::runStats(llvm::ArrayRef<const char *> args) {
     llvm::outs() << out.dump(2) << "\n";
   return rc;
 }
+
+const Command mlirscope::cli::statsCommand{
+    statsSub,
+    "Statistics of blobs (all typed blobs when no KEY is given), in one\n"
+    "streaming pass over the file's bytes: min, max, mean, std (over\n"
+    "finite values; complex: over magnitudes), counts of zeros, NaN and\n"
+    "+-Inf, the first values, and with --bins N a histogram.\n"
+    "Progress goes to stderr for work over a second; Ctrl-C cancels.\n",
+    runStats};
