@@ -139,12 +139,13 @@ void expectDetails(const ModelIndex &index, bool propertiesKept = true) {
   d = at(kProps);
   EXPECT_EQ(d.location, "unknown");
   EXPECT_TRUE(d.scope.empty());
-  if (propertiesKept)
+  if (propertiesKept) {
     EXPECT_EQ(d.attributes, (Attrs{{"p", "1 : i64"},
                                    {"q", "\"prop\""},
                                    {"r", "2 : i64"}}));
-  else
+  } else {
     EXPECT_EQ(d.attributes, (Attrs{{"r", "2 : i64"}}));
+  }
 
   d = at(kReturn);
   EXPECT_EQ(d.operandTypes, Strings{"tensor<4xf32>"});
