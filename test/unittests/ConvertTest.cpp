@@ -22,7 +22,8 @@ using namespace mlirscope::testing;
 namespace {
 
 const std::vector<uint8_t> kA = f32Bytes({1, 2, 3, 4});
-const std::vector<uint8_t> kB = {0x00, 0x3c, 0x00, 0x40, 0x00, 0x42, 0xff, 0x7b};
+const std::vector<uint8_t> kB = {0x00, 0x3c, 0x00, 0x40,
+                                 0x00, 0x42, 0xff, 0x7b};
 const std::vector<uint8_t> kC = {1, 0xff, 0x80};
 
 /// Three blobs of other types and alignments, an external group with a
@@ -42,9 +43,15 @@ std::string model() {
          "  }\n"
          "}\n"
          "{-#\n  dialect_resources: {\n    builtin: {\n"
-         "      a: \"" + blobHex(kA, 16) + "\",\n"
-         "      b: \"" + blobHex(kB, 2) + "\",\n"
-         "      \"c key\": \"" + blobHex(kC, 1) + "\"\n"
+         "      a: \"" +
+         blobHex(kA, 16) +
+         "\",\n"
+         "      b: \"" +
+         blobHex(kB, 2) +
+         "\",\n"
+         "      \"c key\": \"" +
+         blobHex(kC, 1) +
+         "\"\n"
          "    }\n  },\n"
          "  external_resources: {\n    notes: {\n"
          "      author: \"unit test\",\n"
@@ -85,11 +92,10 @@ std::vector<uint8_t> dataOf(const ModelIndex &index, const Resource &r) {
 /// from bytecode, which MLIR prints without locations (the bridge's
 /// bytecodeToText), so its ops are at their line in the new file.
 void expectModel(const ModelIndex &index, bool locations = true) {
-  EXPECT_EQ(opNames(index),
-            (std::vector<std::string>{"builtin.module", "func.func",
-                                      "arith.constant", "arith.constant",
-                                      "test.use", "func.return", "func.func",
-                                      "arith.addi", "func.return"}));
+  EXPECT_EQ(opNames(index), (std::vector<std::string>{
+                                "builtin.module", "func.func", "arith.constant",
+                                "arith.constant", "test.use", "func.return",
+                                "func.func", "arith.addi", "func.return"}));
   struct Want {
     const char *key;
     const std::vector<uint8_t> *bytes;
@@ -128,7 +134,8 @@ void expectModel(const ModelIndex &index, bool locations = true) {
     EXPECT_EQ(use.location, "\"uses/c\"");
   } else {
     EXPECT_EQ(use.location,
-              "\"" + index.file->getPath() + "\":5:5"); // line 5 of the new file
+              "\"" + index.file->getPath() +
+                  "\":5:5"); // line 5 of the new file
   }
   EXPECT_EQ(use.attributes,
             (std::vector<std::pair<std::string, std::string>>{
@@ -226,10 +233,10 @@ TEST(ConvertTest, ParseErrorsAreReported) {
   IndexOptions lexical;
   lexical.parseWithMLIR = false;
   auto text = check(indexMapped(
-      MappedFile::copyOf("bad.mlir",
-                         llvm::ArrayRef<uint8_t>(
-                             reinterpret_cast<const uint8_t *>(bad.data()),
-                             bad.size())),
+      MappedFile::copyOf(
+          "bad.mlir",
+          llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bad.data()),
+                                  bad.size())),
       lexical));
   ASSERT_TRUE(text);
   TempDir dir;
@@ -251,14 +258,19 @@ TEST(ConvertTest, ReplaceWithNewType) {
       "  \"test.use\"(%0, %1) : (tensor<4xf32>, tensor<2xi8>) -> ()\n"
       "  return %1 : tensor<2xi8>\n}\n"
       "{-#\n  dialect_resources: {\n    builtin: {\n"
-      "      w: \"" + blobHex(kA, 4) + "\",\n"
-      "      keep: \"" + blobHex({5, 6}, 1) + "\"\n"
+      "      w: \"" +
+      blobHex(kA, 4) +
+      "\",\n"
+      "      keep: \"" +
+      blobHex({5, 6}, 1) +
+      "\"\n"
       "    }\n  }\n#-}\n";
   auto in = bytecodeOf(dir, "in", text, 5);
   ASSERT_TRUE(in);
   // Eight f16 values (16 bytes) from a raw file.
-  std::vector<uint8_t> halves = {0x00, 0x3c, 0x00, 0x40, 0x00, 0x42, 0x00, 0x44,
-                                 0x00, 0x45, 0x00, 0x46, 0x00, 0x47, 0x00, 0x48};
+  std::vector<uint8_t> halves = {0x00, 0x3c, 0x00, 0x40, 0x00, 0x42,
+                                 0x00, 0x44, 0x00, 0x45, 0x00, 0x46,
+                                 0x00, 0x47, 0x00, 0x48};
   writeFile(dir.path("w.bin"), std::string(halves.begin(), halves.end()));
   std::string out = dir.path("out.mlirbc");
   llvm::Error e = replaceWithNewType(
@@ -312,8 +324,8 @@ TEST(ConvertTest, ProgressAndCancel) {
   ASSERT_TRUE(bc);
   uint64_t last = 0, lastTotal = 0;
   std::string out = dir.path("out.mlir");
-  ASSERT_FALSE(bool(convertBytecodeToText(
-      *bc, out, [&](uint64_t done, uint64_t total) {
+  ASSERT_FALSE(
+      bool(convertBytecodeToText(*bc, out, [&](uint64_t done, uint64_t total) {
         EXPECT_GE(done, last);
         last = done;
         lastTotal = total;

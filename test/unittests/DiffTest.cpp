@@ -28,7 +28,8 @@ struct Blob {
 /// func, the constants, return: ops 0, 1, 2.., last), then `extra` IR, then
 /// the blobs. Unranked blobs are attributes of a `test.use` op before the
 /// return.
-std::string model(const std::vector<Blob> &blobs, const std::string &extra = "") {
+std::string model(const std::vector<Blob> &blobs,
+                  const std::string &extra = "") {
   std::string s = "module {\n  func.func @f() -> (";
   std::string results, values;
   unsigned n = 0;
@@ -131,9 +132,9 @@ TEST(DiffTest, ElementsThatBecomeNaNCountButHaveNoDistance) {
 TEST(DiffTest, AddedRemovedAndRetyped) {
   // `a` goes, `c` comes, `b` keeps its 16 bytes as two f64.
   auto a = indexText("a.mlir", model(twoBlobs()));
-  auto b = indexText(
-      "b.mlir", model({{"b", "tensor<2xf64>", f32Bytes({5, 6, 7, 8})},
-                       {"c", "tensor<4xf32>", f32Bytes({1, 2, 3, 4})}}));
+  auto b = indexText("b.mlir",
+                     model({{"b", "tensor<2xf64>", f32Bytes({5, 6, 7, 8})},
+                            {"c", "tensor<4xf32>", f32Bytes({1, 2, 3, 4})}}));
   ASSERT_TRUE(a && b);
   ModelDiff d = diff(*a, *b);
   EXPECT_EQ(d.removed, std::vector<std::string>{"a"});
@@ -167,9 +168,8 @@ TEST(DiffTest, FirstDifferentOp) {
   EXPECT_EQ(d.unchanged, 2u);
 
   // A model that only goes on longer differs where the shorter one ends.
-  auto c = indexText("c.mlir", model(twoBlobs(),
-                                     "  func.func private @g() {\n"
-                                     "    return\n  }\n"));
+  auto c = indexText("c.mlir", model(twoBlobs(), "  func.func private @g() {\n"
+                                                 "    return\n  }\n"));
   ASSERT_TRUE(c);
   ModelDiff longer = diff(*a, *c);
   EXPECT_FALSE(longer.irEqual);
@@ -211,8 +211,9 @@ TEST(DiffTest, BytecodeWithOnlyBlobsChangedHasEqualIRBytes) {
   EXPECT_EQ(d.unchanged, 1u);
 
   // Another IR (an extra function): the IR sections differ.
-  auto c = bytecodeOf(dir, "c", model(twoBlobs(), "  func.func private @g() {\n"
-                                                   "    return\n  }\n"));
+  auto c = bytecodeOf(dir, "c",
+                      model(twoBlobs(), "  func.func private @g() {\n"
+                                        "    return\n  }\n"));
   ASSERT_TRUE(c);
   ModelDiff other = diff(*a, *c);
   EXPECT_FALSE(other.irEqual);

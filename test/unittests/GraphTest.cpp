@@ -39,14 +39,15 @@ std::string layeredModel(const std::vector<Layer> &layers) {
       return l.torch ? " loc(\"" + l.scope + "\")\n"
                      : " loc(\"" + l.scope + "/" + prim + "\")\n";
     };
-    s += "    " + a + " = arith.addf " + x + ", %w : tensor<4xf32>" +
-         loc("add");
+    s +=
+        "    " + a + " = arith.addf " + x + ", %w : tensor<4xf32>" + loc("add");
     s += "    " + m + " = arith.mulf " + a + ", " +
          (l.mulUsesWeight ? std::string("%w") : a) + " : tensor<4xf32>" +
          loc("mul");
     x = m;
   }
-  s += "    return " + x + " : tensor<4xf32>\n  }\n}\n"
+  s += "    return " + x +
+       " : tensor<4xf32>\n  }\n}\n"
        "{-#\n  dialect_resources: {\n    builtin: {\n      w0: \"" +
        blobHex(f32Bytes({1, 2, 3, 4})) + "\"\n    }\n  }\n#-}\n";
   return s;
@@ -92,7 +93,8 @@ uint32_t addOf(unsigned k) { return 3 + 2 * k; }
 } // namespace
 
 TEST(GraphTest, RepeatedLayersFoldIntoOneRun) {
-  auto index = indexText("layers.mlir", layeredModel(numberedLayers(6, "model/layer_")));
+  auto index =
+      indexText("layers.mlir", layeredModel(numberedLayers(6, "model/layer_")));
   ASSERT_TRUE(index);
   ASSERT_EQ(index->ops.size(), 3u + 12u + 1u);
   auto graph = build(*index);
@@ -115,8 +117,9 @@ TEST(GraphTest, RepeatedLayersFoldIntoOneRun) {
   EXPECT_EQ(graph->group(func).kind, GraphGroup::Kind::Region);
   EXPECT_EQ(graph->group(func).op, 1u);
   EXPECT_EQ(graph->group(func).numOps, 15u); // itself and 14 inside
-  EXPECT_EQ(labelsOf(*graph, graph->group(func).children),
-            (std::vector<std::string>{"arith.constant", "model", "func.return"}));
+  EXPECT_EQ(
+      labelsOf(*graph, graph->group(func).children),
+      (std::vector<std::string>{"arith.constant", "model", "func.return"}));
 
   uint32_t model = graph->findGroup("builtin.module/func.func @forward/model");
   ASSERT_NE(model, kNone);
@@ -189,7 +192,8 @@ TEST(GraphTest, PyTorchModulePathsKeepLayerNumbers) {
 TEST(GraphTest, SameStructureWithOtherNamesRepeatsButIsNoRun) {
   // q_proj, k_proj, v_proj: one structure, not a sequence.
   auto index = indexText(
-      "qkv.mlir", layeredModel({{"attn/q_proj"}, {"attn/k_proj"}, {"attn/v_proj"}}));
+      "qkv.mlir",
+      layeredModel({{"attn/q_proj"}, {"attn/k_proj"}, {"attn/v_proj"}}));
   ASSERT_TRUE(index);
   auto graph = build(*index);
   ASSERT_TRUE(bool(graph));
@@ -207,10 +211,10 @@ TEST(GraphTest, SameStructureWithOtherNamesRepeatsButIsNoRun) {
 TEST(GraphTest, DifferentWiringIsNoRepeat) {
   // layer_1 has the same ops as layer_0 and layer_2 but one edge inside
   // instead of two: not a repeat, and it breaks the run.
-  auto index = indexText("wiring.mlir",
-                         layeredModel({{"model/layer_0"},
-                                       {"model/layer_1", /*mulUsesWeight=*/true},
-                                       {"model/layer_2"}}));
+  auto index = indexText(
+      "wiring.mlir", layeredModel({{"model/layer_0"},
+                                   {"model/layer_1", /*mulUsesWeight=*/true},
+                                   {"model/layer_2"}}));
   ASSERT_TRUE(index);
   auto graph = build(*index);
   ASSERT_TRUE(bool(graph));
@@ -226,7 +230,8 @@ TEST(GraphTest, DifferentWiringIsNoRepeat) {
 }
 
 TEST(GraphTest, EdgesBetweenChildrenAreCounted) {
-  auto index = indexText("edges.mlir", layeredModel(numberedLayers(4, "model/layer_")));
+  auto index =
+      indexText("edges.mlir", layeredModel(numberedLayers(4, "model/layer_")));
   ASSERT_TRUE(index);
   auto graph = build(*index);
   ASSERT_TRUE(bool(graph));
@@ -263,7 +268,8 @@ TEST(GraphTest, EdgesBetweenChildrenAreCounted) {
 }
 
 TEST(GraphTest, Lookups) {
-  auto index = indexText("lookups.mlir", layeredModel(numberedLayers(4, "model/layer_")));
+  auto index = indexText("lookups.mlir",
+                         layeredModel(numberedLayers(4, "model/layer_")));
   ASSERT_TRUE(index);
   auto graph = build(*index);
   ASSERT_TRUE(bool(graph));
@@ -278,7 +284,7 @@ TEST(GraphTest, Lookups) {
 
   EXPECT_EQ(graph->parentGroupOf(addOf(2)), layer2);
   EXPECT_EQ(graph->parentGroupOf(addOf(2) + 1), layer2);
-  EXPECT_EQ(graph->parentGroupOf(2), func); // the constant
+  EXPECT_EQ(graph->parentGroupOf(2), func);   // the constant
   EXPECT_EQ(graph->parentGroupOf(1), module); // func's op sits in the module
   EXPECT_EQ(graph->regionGroupOf(1), func);
   EXPECT_EQ(graph->regionGroupOf(0), module);
@@ -307,7 +313,8 @@ TEST(GraphTest, Lookups) {
 }
 
 TEST(GraphTest, WithoutScopesOnlyRegionsGroup) {
-  auto index = indexText("flat.mlir", layeredModel(numberedLayers(3, "model/layer_")));
+  auto index =
+      indexText("flat.mlir", layeredModel(numberedLayers(3, "model/layer_")));
   ASSERT_TRUE(index);
   GraphOptions options;
   options.scopes = false;
@@ -344,7 +351,8 @@ TEST(GraphTest, OversizedGroupsAreCutIntoChunksOfAThousand) {
     labels.push_back(graph->group(c.id).label);
     sizes.push_back(graph->group(c.id).numOps);
   }
-  EXPECT_EQ(labels, (std::vector<std::string>{"0-999", "1000-1999", "2000-2500"}));
+  EXPECT_EQ(labels,
+            (std::vector<std::string>{"0-999", "1000-1999", "2000-2500"}));
   EXPECT_EQ(sizes, (std::vector<uint32_t>{1000, 1000, 501}));
   // Chunks keep program order: the second starts with op 1002 (module,
   // func, then the adds).
@@ -373,7 +381,8 @@ TEST(GraphTest, MaxChildrenCutsSmallGroups) {
 TEST(GraphTest, RunsCountAsOneChildBeforeChunking) {
   // Eight layers and a few other ops under `model`: with at most four
   // children a group, the run is one unit, so nothing is cut.
-  auto index = indexText("deep.mlir", layeredModel(numberedLayers(8, "model/layer_")));
+  auto index =
+      indexText("deep.mlir", layeredModel(numberedLayers(8, "model/layer_")));
   ASSERT_TRUE(index);
   GraphOptions options;
   options.maxChildren = 4;
@@ -389,7 +398,8 @@ TEST(GraphTest, RunsCountAsOneChildBeforeChunking) {
 }
 
 TEST(GraphTest, CancelledBuildFails) {
-  auto index = indexText("cancel.mlir", layeredModel(numberedLayers(2, "model/layer_")));
+  auto index =
+      indexText("cancel.mlir", layeredModel(numberedLayers(2, "model/layer_")));
   ASSERT_TRUE(index);
   std::atomic<bool> cancel{true};
   GraphOptions options;

@@ -34,7 +34,8 @@ std::string layersModel(unsigned n) {
          " : tensor<4xf32> loc(\"" + scope + "/mul\")\n";
     x = m;
   }
-  s += "    return " + x + " : tensor<4xf32>\n  }\n}\n"
+  s += "    return " + x +
+       " : tensor<4xf32>\n  }\n}\n"
        "{-#\n  dialect_resources: {\n    builtin: {\n      w0: \"" +
        blobHex(f32Bytes({1, 2, 3, 4})) + "\"\n    }\n  }\n#-}\n";
   return s;
@@ -108,8 +109,9 @@ TEST_F(GraphViewTest, WithoutFoldingEveryLayerIsANode) {
   ViewOptions options;
   options.foldRepeats = false;
   GraphView v = view(model, options);
-  EXPECT_EQ(labels(v), (std::vector<std::string>{"layer_0", "layer_1", "layer_2",
-                                                 "layer_3", "layer_4"}));
+  EXPECT_EQ(labels(v),
+            (std::vector<std::string>{"layer_0", "layer_1", "layer_2",
+                                      "layer_3", "layer_4"}));
   for (size_t i = 0; i < v.nodes.size(); ++i) {
     EXPECT_EQ(v.nodes[i].ref, (GraphNodeRef{true, layer[i]}));
     EXPECT_EQ(v.nodes[i].detail, "2 ops");
@@ -160,9 +162,9 @@ TEST_F(GraphViewTest, FoldedRunsNeverOpen) {
   options.expand = [](uint32_t, unsigned) { return true; };
   GraphView v = view(func, options);
   // constant, model (open), the folded layers inside it, return.
-  EXPECT_EQ(labels(v), (std::vector<std::string>{"arith.constant w0", "model",
-                                                 "layer_0..layer_4 x 5",
-                                                 "func.return"}));
+  EXPECT_EQ(labels(v),
+            (std::vector<std::string>{"arith.constant w0", "model",
+                                      "layer_0..layer_4 x 5", "func.return"}));
   ASSERT_EQ(v.nodes.size(), 4u);
   EXPECT_TRUE(v.nodes[1].expanded);
   EXPECT_FALSE(v.nodes[2].expanded);

@@ -119,20 +119,17 @@ void expectDetails(const ModelIndex &index, bool propertiesKept = true) {
 
   d = at(kDenseResource);
   EXPECT_EQ(d.location, "\"model.layers.3.self_attn.q_proj\"");
-  EXPECT_EQ(d.scope,
-            (Strings{"model", "layers.3", "self_attn", "q_proj"}));
+  EXPECT_EQ(d.scope, (Strings{"model", "layers.3", "self_attn", "q_proj"}));
   EXPECT_EQ(d.resultTypes, Strings{"tensor<4xf32>"});
   EXPECT_EQ(d.attributes,
             (Attrs{{"value", "dense_resource<blob1> : tensor<4xf32>"}}));
 
   d = at(kMix);
-  EXPECT_EQ(d.location,
-            "\"jit(main)/layer_3/attn/dot_general\"(\"m.py\":9:1)");
+  EXPECT_EQ(d.location, "\"jit(main)/layer_3/attn/dot_general\"(\"m.py\":9:1)");
   EXPECT_EQ(d.scope, (Strings{"jit(main)", "layer_3", "attn"}));
-  EXPECT_EQ(d.operandTypes,
-            (Strings{"tensor<4xf32>", "i32", "tensor<4xf32>"}));
-  EXPECT_EQ(d.resultTypes, (Strings{"tensor<4xf32>", "memref<4x?xf32>",
-                                    "vector<[4]x2xf16>"}));
+  EXPECT_EQ(d.operandTypes, (Strings{"tensor<4xf32>", "i32", "tensor<4xf32>"}));
+  EXPECT_EQ(d.resultTypes,
+            (Strings{"tensor<4xf32>", "memref<4x?xf32>", "vector<[4]x2xf16>"}));
   EXPECT_TRUE(d.attributes.empty());
   EXPECT_EQ(getOpScope(index, kMix), d.scope);
 
@@ -140,9 +137,8 @@ void expectDetails(const ModelIndex &index, bool propertiesKept = true) {
   EXPECT_EQ(d.location, "unknown");
   EXPECT_TRUE(d.scope.empty());
   if (propertiesKept) {
-    EXPECT_EQ(d.attributes, (Attrs{{"p", "1 : i64"},
-                                   {"q", "\"prop\""},
-                                   {"r", "2 : i64"}}));
+    EXPECT_EQ(d.attributes,
+              (Attrs{{"p", "1 : i64"}, {"q", "\"prop\""}, {"r", "2 : i64"}}));
   } else {
     EXPECT_EQ(d.attributes, (Attrs{{"r", "2 : i64"}}));
   }
@@ -194,8 +190,7 @@ TEST(OpDetailsTest, LocationScopeOfPyTorchPaths) {
   // Numbers stay with the part before them.
   EXPECT_EQ(locationScope({"model.layers.3.self_attn.q_proj"}),
             (Strings{"model", "layers.3", "self_attn", "q_proj"}));
-  EXPECT_EQ(locationScope({"layers.0.1.mlp"}),
-            (Strings{"layers.0.1", "mlp"}));
+  EXPECT_EQ(locationScope({"layers.0.1.mlp"}), (Strings{"layers.0.1", "mlp"}));
   // A name with a space is no module path.
   EXPECT_EQ(locationScope({"see x.y"}), Strings{"see x.y"});
   // Call sites concatenate, outermost first; no names, no scope.
@@ -219,7 +214,8 @@ TEST(OpDetailsTest, BytecodeDecodesWhatMLIRPrints) {
   // Version 5 put properties in their own section.
   for (int64_t version : {6, 5, 4, 1}) {
     SCOPED_TRACE("bytecode version " + std::to_string(version));
-    auto index = bytecodeOf(dir, "v" + std::to_string(version), kModel, version);
+    auto index =
+        bytecodeOf(dir, "v" + std::to_string(version), kModel, version);
     ASSERT_TRUE(index);
     EXPECT_EQ(index->bytecodeVersion, uint64_t(version));
     expectDetails(*index, /*propertiesKept=*/version >= 5);

@@ -37,9 +37,15 @@ std::string weightsModel(const std::vector<float> &a = {1, 2, 3, 4},
          "    return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<3xi8>\n"
          "  }\n}\n"
          "{-#\n  dialect_resources: {\n    builtin: {\n"
-         "      a: \"" + blobHex(f32Bytes(a)) + "\",\n"
-         "      b: \"" + blobHex(f32Bytes(b)) + "\",\n"
-         "      bias: \"" + blobHex({7, 8, 9}, 64) + "\"\n"
+         "      a: \"" +
+         blobHex(f32Bytes(a)) +
+         "\",\n"
+         "      b: \"" +
+         blobHex(f32Bytes(b)) +
+         "\",\n"
+         "      bias: \"" +
+         blobHex({7, 8, 9}, 64) +
+         "\"\n"
          "    }\n  }\n#-}\n";
 }
 
@@ -89,7 +95,8 @@ TEST(RewriteTest, VarIntEncoding) {
             std::string("\x80\xff\xff\xff\xff\xff\xff\xff", 8));
   EXPECT_EQ(varInt(uint64_t(1) << 56),
             std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x01", 9));
-  EXPECT_EQ(varInt(~uint64_t(0)), std::string(1, '\0') + std::string(8, '\xff'));
+  EXPECT_EQ(varInt(~uint64_t(0)),
+            std::string(1, '\0') + std::string(8, '\xff'));
 }
 
 TEST(RewriteTest, StrippedBlobMarkers) {
@@ -139,9 +146,9 @@ TEST(RewriteTest, InMemorySourceCopiesBlobsFromMemory) {
   ASSERT_TRUE(onDisk);
   std::string bytes = readFile(dir.path("in.mlirbc"));
   auto in = check(indexMapped(MappedFile::copyOf(
-      "in memory", llvm::ArrayRef<uint8_t>(
-                       reinterpret_cast<const uint8_t *>(bytes.data()),
-                       bytes.size()))));
+      "in memory",
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                              bytes.size()))));
   ASSERT_TRUE(in);
   std::string outPath = dir.path("out.mlirbc");
   ASSERT_FALSE(bool(rewrite(*in, outPath, {})));
@@ -332,8 +339,7 @@ TEST(RewriteTest, HolesStayHoles) {
       "  %0 = arith.constant dense_resource<zeros> : tensor<262144xf32>\n"
       "  return %0 : tensor<262144xf32>\n}\n"
       "{-#\n  dialect_resources: {\n    builtin: {\n      zeros: \"" +
-      blobHex(std::vector<uint8_t>(kBytes, 0), 4096) +
-      "\"\n    }\n  }\n#-}\n";
+      blobHex(std::vector<uint8_t>(kBytes, 0), 4096) + "\"\n    }\n  }\n#-}\n";
   {
     auto made = bytecodeOf(dir, "dense", text);
     ASSERT_TRUE(made);
@@ -395,13 +401,14 @@ TEST(RewriteTest, ProgressAndCancel) {
   uint64_t last = 0, lastTotal = 0;
   unsigned calls = 0;
   std::string outPath = dir.path("out.mlirbc");
-  ASSERT_FALSE(bool(rewrite(*in, outPath, {}, [&](uint64_t done, uint64_t total) {
-    EXPECT_GE(done, last);
-    last = done;
-    lastTotal = total;
-    ++calls;
-    return true;
-  })));
+  ASSERT_FALSE(
+      bool(rewrite(*in, outPath, {}, [&](uint64_t done, uint64_t total) {
+        EXPECT_GE(done, last);
+        last = done;
+        lastTotal = total;
+        ++calls;
+        return true;
+      })));
   EXPECT_GT(calls, 0u);
   EXPECT_EQ(last, lastTotal);
   EXPECT_EQ(lastTotal, 16u + 16u + 3u); // the blob bytes

@@ -67,8 +67,8 @@ inline std::string readFile(const std::string &path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline std::unique_ptr<ModelIndex> check(
-    llvm::Expected<std::unique_ptr<ModelIndex>> index) {
+inline std::unique_ptr<ModelIndex>
+check(llvm::Expected<std::unique_ptr<ModelIndex>> index) {
   if (!index) {
     ADD_FAILURE() << llvm::toString(index.takeError());
     return nullptr;
