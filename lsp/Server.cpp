@@ -3,11 +3,12 @@
 #include "Document.h"
 
 #include "mlirscope/Index/Index.h"
-#include "mlirscope/Support/FormatError.h"
-#include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Index/SummaryJson.h"
+#include "mlirscope/Support/Format.h"
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Text/MLIRBridge.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -43,22 +44,6 @@ llvm::json::Value lspserver::toJSON(const FoldingRange &range) {
   return std::move(o);
 }
 
-std::string lspserver::humanBytes(uint64_t bytes) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = bytes;
-  unsigned u = 0;
-  while (v >= 1024 && u + 1 < std::size(units)) {
-    v /= 1024;
-    ++u;
-  }
-  if (u == 0)
-    return std::to_string(bytes) + " B";
-  std::string s = llvm::formatv("{0:F1}", v).str();
-  if (llvm::StringRef(s).ends_with(".0"))
-    s.resize(s.size() - 2);
-  return s + " " + units[u];
-}
-
 std::string lspserver::shortType(const Resource &r) {
   if (!r.type)
     return "?";
@@ -78,7 +63,7 @@ std::string lspserver::resourceSummary(const Resource *r) {
     return llvm::StringRef(r->value).split(": ").second.str();
   if (r->kind == ResourceKind::String)
     return "string";
-  return shortType(*r) + " " + humanBytes(r->size);
+  return shortType(*r) + " " + formatBytes(r->size, SizeStyle::Short);
 }
 
 //===----------------------------------------------------------------------===//
@@ -757,7 +742,7 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
     detail += ", " + std::to_string(index.chunks.size()) + " chunks";
   detail += ", " + std::to_string(index.resources.size()) +
             (index.resources.size() == 1 ? " resource" : " resources") + ", " +
-            humanBytes(summary.resourceBytes) + " weights";
+            formatBytes(summary.resourceBytes, SizeStyle::Short) + " weights";
   status.detail = std::move(detail);
 }
 
