@@ -2,10 +2,10 @@
 //
 // `mlirscope/tensorPreview` (statistics, histogram and a pooled heatmap) and
 // `mlirscope/exportResource` (.npy) read a whole blob: seconds for a GB. They
-// run on a thread of their own with a BlobJob (everything they need, owned),
-// so MLIRScopeServer, which only the worker thread touches, is not involved
-// and other requests are answered meanwhile. Every read of blob bytes runs
-// under core's fault guard (FaultGuard.h).
+// run on a thread of their own (Scheduler::runJob) with a BlobJob
+// (everything they need, owned), so MLIRScopeServer, which only the worker
+// thread touches, is not involved and other requests are answered meanwhile.
+// Every read of blob bytes runs under core's fault guard (FaultGuard.h).
 //
 //===----------------------------------------------------------------------===//
 

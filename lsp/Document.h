@@ -214,8 +214,6 @@ const ModelIndex *getSourceModel(Document &doc);
 
 /// "f32[4x4]" (or the type's spelling when its element type is not known).
 std::string shortType(const Resource &resource);
-/// "64 B", "16 MiB".
-std::string humanBytes(uint64_t bytes);
 /// "f32[4x4] 64 B", "missing" for a key without data.
 std::string resourceSummary(const Resource *resource);
 

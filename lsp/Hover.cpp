@@ -2,6 +2,7 @@
 
 #include "Document.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 
 #include "mlirscope/Blob/BlobView.h"
 #include "mlirscope/Index/Summary.h"
@@ -72,7 +73,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
       os << ", elements: " << *n;
     os << "\n";
   }
-  os << "- bytes: " << r->size << " (" << humanBytes(r->size)
+  os << "- bytes: " << r->size << " (" << formatBytes(r->size, SizeStyle::Short)
      << "), alignment: " << r->alignment << "\n";
   os << "- file offset: " << r->dataOffset << "\n";
   unsigned uses = 0;

@@ -1,27 +1,30 @@
 //===- LSPServer.cpp - JSON-RPC <-> MLIRScopeServer -----------------------===//
+//
+// Binds each method of the protocol to its handler. A handler decodes its
+// message (Protocol.h), notes what the reading thread must know, and hands
+// the work to the Scheduler (Scheduler.h), which runs it on the worker; the
+// worker alone calls MLIRScopeServer.
+//
+//===----------------------------------------------------------------------===//
 
 #include "LSPServer.h"
 #include "BlobJobs.h"
+#include "MessageContext.h"
+#include "Protocol.h"
+#include "Scheduler.h"
 #include "Server.h"
 #include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/LSP/Logging.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/LSP/Transport.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <list>
-#include <map>
-#include <mutex>
+#include <atomic>
 #include <optional>
-#include <thread>
 
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
@@ -31,225 +34,30 @@ using llvm::lsp::OutgoingNotification;
 namespace lsp = llvm::lsp;
 
 //===----------------------------------------------------------------------===//
-// Parameters of the requests Protocol.h does not have
+// LSPServer: the handlers
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// `mlir/convertFromBytecode`, `mlir/convertToBytecode`: as in upstream's
-/// vscode-mlir, plus `text` (the edited text; the open document's by default)
-/// and `output` (a path to write instead of returning base64).
-struct ConvertBytecodeParams {
-  lsp::URIForFile uri;
-  std::optional<std::string> text;
-  std::optional<std::string> output;
-};
-bool fromJSON(const llvm::json::Value &value, ConvertBytecodeParams &result,
-              llvm::json::Path path) {
-  llvm::json::ObjectMapper o(value, path);
-  return o && o.map("uri", result.uri) && o.mapOptional("text", result.text) &&
-         o.mapOptional("output", result.output);
-}
-
-/// `mlirscope/openFile`: `uri`, the URI the client shows the model under
-/// (default: the path's file: URI), is what fileStatus and mlirscope/summary
-/// know it by.
-struct OpenFileParams {
-  std::string path;
-  std::optional<lsp::URIForFile> uri;
-};
-bool fromJSON(const llvm::json::Value &value, OpenFileParams &result,
-              llvm::json::Path path) {
-  llvm::json::ObjectMapper o(value, path);
-  return o && o.map("path", result.path) && o.mapOptional("uri", result.uri);
-}
-
-/// `initialize`, with mlirscope's `initializationOptions` (LLVM's
-/// InitializeParams drops them).
-struct InitializeWithOptions {
-  lsp::InitializeParams base;
-  std::optional<bool> hoverStatistics;
-};
-bool fromJSON(const llvm::json::Value &value, InitializeWithOptions &result,
-              llvm::json::Path path) {
-  if (!lsp::fromJSON(value, result.base, path))
-    return false;
-  if (const llvm::json::Object *o = value.getAsObject())
-    if (const llvm::json::Object *options =
-            o->getObject("initializationOptions"))
-      result.hoverStatistics = options->getBoolean("hoverStatistics");
-  return true;
-}
-
-/// `workspace/didChangeConfiguration`: `settings.mlirscope.*`.
-struct ConfigurationParams {
-  std::optional<bool> hoverStatistics;
-};
-bool fromJSON(const llvm::json::Value &value, ConfigurationParams &result,
-              llvm::json::Path) {
-  if (const llvm::json::Object *o = value.getAsObject())
-    if (const llvm::json::Object *settings = o->getObject("settings"))
-      if (const llvm::json::Object *ours = settings->getObject("mlirscope"))
-        result.hoverStatistics = ours->getBoolean("hoverStatistics");
-  return true;
-}
-
-/// `mlirscope/summary`.
-struct SummaryParams {
-  lsp::URIForFile uri;
-  std::optional<int64_t> chunk;
-};
-bool fromJSON(const llvm::json::Value &value, SummaryParams &result,
-              llvm::json::Path path) {
-  llvm::json::ObjectMapper o(value, path);
-  return o && o.map("uri", result.uri) && o.mapOptional("chunk", result.chunk);
-}
-
-/// `mlirscope/tensorPreview` and `mlirscope/exportResource`.
-struct BlobParams {
-  lsp::URIForFile uri;
-  std::string key;
-  std::optional<int64_t> chunk, rowAxis, colAxis, maxCells, bins;
-  std::optional<std::vector<int64_t>> fixed;
-  std::optional<std::string> path, format;
-  /// A string or a number, as the client chose.
-  std::optional<llvm::json::Value> workDoneToken;
-};
-bool fromJSON(const llvm::json::Value &value, BlobParams &result,
-              llvm::json::Path path) {
-  llvm::json::ObjectMapper o(value, path);
-  if (!o || !o.map("uri", result.uri) || !o.map("key", result.key) ||
-      !o.mapOptional("chunk", result.chunk) ||
-      !o.mapOptional("rowAxis", result.rowAxis) ||
-      !o.mapOptional("colAxis", result.colAxis) ||
-      !o.mapOptional("maxCells", result.maxCells) ||
-      !o.mapOptional("bins", result.bins) ||
-      !o.mapOptional("fixed", result.fixed) ||
-      !o.mapOptional("path", result.path) ||
-      !o.mapOptional("format", result.format))
-    return false;
-  if (const llvm::json::Value *token =
-          value.getAsObject()->get("workDoneToken")) {
-    if (token->kind() != llvm::json::Value::String &&
-        token->kind() != llvm::json::Value::Number) {
-      path.field("workDoneToken").report("expected a string or a number");
-      return false;
-    }
-    result.workDoneToken = *token;
-  }
-  return true;
-}
-
-/// `mlirscope/fileStatus`.
-struct FileStatusParams {
-  lsp::URIForFile uri;
-  FileStatus status;
-};
-llvm::json::Value toJSON(const FileStatusParams &p) {
-  const FileStatus &s = p.status;
-  // An error's detail may quote bytes of a malformed file.
-  std::string detail =
-      llvm::json::isUTF8(s.detail) ? s.detail : llvm::json::fixUTF8(s.detail);
-  llvm::json::Object o{{"uri", p.uri.uri()},
-                       {"state", s.state},
-                       {"mode", s.mode},
-                       {"detail", std::move(detail)}};
-  if (s.fileBytes)
-    o["fileBytes"] = *s.fileBytes;
-  if (s.blobBytes)
-    o["blobBytes"] = *s.blobBytes;
-  if (s.resources)
-    o["resources"] = *s.resources;
-  if (s.format)
-    o["format"] = *s.format;
-  if (s.version)
-    o["version"] = *s.version;
-  return o;
-}
-
-/// `textDocument/foldingRange`.
-struct FoldingRangeParams {
-  lsp::TextDocumentIdentifier textDocument;
-};
-bool fromJSON(const llvm::json::Value &value, FoldingRangeParams &result,
-              llvm::json::Path path) {
-  llvm::json::ObjectMapper o(value, path);
-  return o && o.map("textDocument", result.textDocument);
-}
-
-/// `$/progress` with a WorkDoneProgress value.
-struct ProgressParams {
-  llvm::json::Value token = nullptr;
-  llvm::json::Object value;
-};
-llvm::json::Value toJSON(const ProgressParams &p) {
-  return llvm::json::Object{{"token", p.token},
-                            {"value", llvm::json::Object(p.value)}};
-}
-
-/// `window/workDoneProgress/create`.
-struct CreateProgressParams {
-  std::string token;
-};
-llvm::json::Value toJSON(const CreateProgressParams &p) {
-  return llvm::json::Object{{"token", p.token}};
-}
-
-/// Parameters that are not looked at.
-struct AnyParams {};
-bool fromJSON(const llvm::json::Value &, AnyParams &, llvm::json::Path) {
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// LSPServer: the protocol layer, its worker thread, debounce, cancellation
-//===----------------------------------------------------------------------===//
-
-/// `$/cancelRequest`.
-struct CancelParams {
-  llvm::json::Value id = nullptr;
-};
-bool fromJSON(const llvm::json::Value &value, CancelParams &result,
-              llvm::json::Path path) {
-  const llvm::json::Object *o = value.getAsObject();
-  if (!o || !o->get("id")) {
-    path.report("expected an object with an id");
-    return false;
-  }
-  result.id = *o->get("id");
-  return true;
-}
-
-/// The key of a request id in LSPServer::inFlight.
-std::string idKey(const llvm::json::Value &id) {
-  return llvm::formatv("{0}", id).str();
-}
-
-using Clock = std::chrono::steady_clock;
-
-/// A document text waiting for its parse (see LSPServer::schedule).
-struct PendingParse {
-  lsp::URIForFile uri;
-  std::string text;
-  int64_t version = 0;
-  Clock::time_point due;
-};
-
 /// The transport thread (JSONTransport::run) calls the handlers below; they
 /// decode, note what the transport thread must know (the latest version of
 /// each document, the cancellation flag of each request) and post a task to
-/// the one worker thread, which alone touches MLIRScopeServer and runs tasks
-/// in the order they came. Replies and notifications go out from the worker
-/// through MessageHandler, which serializes them with its output mutex.
+/// the Scheduler's worker thread, which alone touches MLIRScopeServer and
+/// runs tasks in the order they came. Replies and notifications go out from
+/// the worker through MessageHandler, which serializes them with its output
+/// mutex.
 struct LSPServer {
-  LSPServer(MLIRScopeServer &server, const LSPServerOptions &options)
-      : server(server), options(options) {}
+  LSPServer(MLIRScopeServer &server, MessageContext &context,
+            const LSPServerOptions &options)
+      : server(server), context(context), options(options),
+        scheduler(options.debounceMs, options.sync,
+                  [this](PendingParse parse) { parseNow(std::move(parse)); }) {}
 
   void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
   void onDidChangeConfiguration(const ConfigurationParams &params) {
     if (!params.hoverStatistics)
       return;
-    post([this, on = *params.hoverStatistics] {
+    scheduler.post([this, on = *params.hoverStatistics] {
       server.setHoverStatistics(on);
     });
   }
@@ -259,12 +67,14 @@ struct LSPServer {
         std::nullopt, std::move(reply),
         [this](Callback<std::nullptr_t> reply, std::atomic<bool> &) {
           // Diagnostics still pending go out before the reply.
-          flushAll();
+          scheduler.flushAll();
           shutdownRequestReceived = true;
           reply(nullptr);
         });
   }
-  void onCancelRequest(const CancelParams &params);
+  void onCancelRequest(const CancelParams &params) {
+    scheduler.cancel(params.id);
+  }
 
   void onDocumentDidOpen(const lsp::DidOpenTextDocumentParams &params);
   void onDocumentDidClose(const lsp::DidCloseTextDocumentParams &params);
@@ -341,9 +151,6 @@ struct LSPServer {
                        Callback<llvm::json::Value> reply);
   void onExportResource(const BlobParams &params,
                         Callback<llvm::json::Value> reply);
-  /// Worker: runs `fn` on a thread of its own (see BlobJobs.h). In sync
-  /// mode the worker counts as busy until it ends.
-  void runJob(llvm::unique_function<void()> fn);
   /// `$/progress` on the client's token from a job: begin now, a report
   /// for each new percent, end when the returned object goes.
   struct JobProgressReporter;
@@ -369,26 +176,18 @@ struct LSPServer {
         });
   }
 
-  //===--------------------------------------------------------------------===//
-  // The worker
-  //===--------------------------------------------------------------------===//
-
-  void start() {
-    worker = std::thread([this] { workerLoop(); });
-  }
-  /// Runs what is queued, drops pending parses, and joins the worker.
-  void stop();
-  /// Queues `task` for the worker (transport thread). In sync mode, returns
-  /// once the worker is idle again.
-  void post(llvm::unique_function<void()> task);
-  /// Posts a request: registers its cancellation flag under the current
-  /// request id, parses `document` first if a parse of it is pending, and
-  /// replies RequestCancelled instead of any result once the flag is set
-  /// (also when it was set before the request started).
+  /// Posts a request to the scheduler under the id of the message being
+  /// handled; see Scheduler::postRequest.
   template <typename T>
   void postRequest(
       std::optional<lsp::URIForFile> document, Callback<T> reply,
-      llvm::unique_function<void(Callback<T>, std::atomic<bool> &)> body);
+      llvm::unique_function<void(Callback<T>, std::atomic<bool> &)> body) {
+    std::optional<std::string> file;
+    if (document)
+      file = document->file().str();
+    scheduler.postRequest<T>(context.getRequestId(), std::move(file),
+                             std::move(reply), std::move(body));
+  }
   /// A request on an open document answered by one call of the server.
   template <typename T>
   void query(const lsp::URIForFile &document, Callback<T> reply,
@@ -399,26 +198,14 @@ struct LSPServer {
           reply(fn());
         });
   }
-  void workerLoop();
-  /// Worker: parses `text` now (debounce 0) or at its due time.
-  void schedule(PendingParse parse);
   /// Worker: parses and publishes diagnostics if `parse` is still the latest
   /// version the transport thread has seen.
   void parseNow(PendingParse parse);
-  /// Worker: runs the pending parse of `key` (a file path), if any.
-  void flush(const std::string &key);
-  void flushAll();
-  /// Transport: records the latest version of a document.
-  void noteVersion(const lsp::URIForFile &uri, std::optional<int64_t> version) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (version)
-      latestVersion[uri.file().str()] = *version;
-    else
-      latestVersion.erase(uri.file().str());
-  }
 
   MLIRScopeServer &server;
+  MessageContext &context;
   LSPServerOptions options;
+  Scheduler scheduler;
   OutgoingNotification<lsp::PublishDiagnosticsParams> publishDiagnostics;
   OutgoingNotification<ProgressParams> sendProgress;
   OutgoingNotification<FileStatusParams> sendFileStatus;
@@ -427,25 +214,6 @@ struct LSPServer {
   bool workDoneProgress = false;
   unsigned nextProgressToken = 0;
   std::atomic<bool> shutdownRequestReceived{false};
-
-  std::thread worker;
-  /// Guards everything below.
-  std::mutex mutex;
-  std::condition_variable wake, idle;
-  std::deque<llvm::unique_function<void()>> tasks;
-  bool busy = false, stopping = false;
-  /// Threads of blob jobs (runJob), those that ended to be joined, and how
-  /// many still run.
-  std::list<std::thread> jobs;
-  std::vector<std::thread::id> endedJobs;
-  unsigned jobsRunning = 0;
-  /// Parses waiting for their due time, by file path.
-  std::map<std::string, PendingParse> pending;
-  /// The version of each open document in the latest didOpen/didChange the
-  /// transport thread read: an older parse publishes no diagnostics.
-  std::map<std::string, int64_t> latestVersion;
-  /// Cancellation flags of the requests not yet answered, by idKey.
-  std::map<std::string, std::shared_ptr<std::atomic<bool>>> inFlight;
 };
 } // namespace
 
@@ -506,38 +274,18 @@ initializeResult(const lsp::ClientCapabilities &client) {
       {"capabilities", std::move(caps)}};
 }
 
-static std::optional<std::string> parkedText;
-static std::optional<llvm::json::Value> currentRequestId;
-
-void lspserver::parkDocumentText(std::string text) {
-  parkedText = std::move(text);
-}
-
-std::optional<std::string> lspserver::takeParkedDocumentText() {
-  std::optional<std::string> text = std::move(parkedText);
-  parkedText.reset();
-  return text;
-}
-
-void lspserver::setCurrentRequestId(std::optional<llvm::json::Value> id) {
-  currentRequestId = std::move(id);
-}
-
 void LSPServer::onDocumentDidOpen(
     const lsp::DidOpenTextDocumentParams &params) {
-  std::optional<std::string> parked = takeParkedDocumentText();
+  std::optional<std::string> parked = context.takeParkedText();
   PendingParse parse;
   parse.uri = params.textDocument.uri;
   parse.version = params.textDocument.version;
   parse.text = parked ? std::move(*parked) : params.textDocument.text;
-  noteVersion(parse.uri, parse.version);
+  scheduler.noteVersion(parse.uri.file(), parse.version);
   // The debounce is for edits in a row: a newly opened document gets its
   // diagnostics at once.
-  post([this, parse = std::move(parse)]() mutable {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      pending.erase(parse.uri.file().str());
-    }
+  scheduler.post([this, parse = std::move(parse)]() mutable {
+    scheduler.takePending(parse.uri.file());
     parseNow(std::move(parse));
   });
 }
@@ -545,17 +293,11 @@ void LSPServer::onDocumentDidOpen(
 void LSPServer::onDocumentDidClose(
     const lsp::DidCloseTextDocumentParams &params) {
   lsp::URIForFile uri = params.textDocument.uri;
-  noteVersion(uri, std::nullopt);
-  post([this, uri] {
+  scheduler.noteVersion(uri.file(), std::nullopt);
+  scheduler.post([this, uri] {
     std::optional<int64_t> version;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      auto it = pending.find(uri.file().str());
-      if (it != pending.end()) {
-        version = it->second.version;
-        pending.erase(it);
-      }
-    }
+    if (std::optional<PendingParse> pending = scheduler.takePending(uri.file()))
+      version = pending->version;
     if (std::optional<int64_t> removed = server.removeDocument(uri))
       version = removed;
     if (!version)
@@ -567,24 +309,21 @@ void LSPServer::onDocumentDidClose(
 
 void LSPServer::onDocumentDidChange(
     const lsp::DidChangeTextDocumentParams &params) {
-  // A large full text was parked by the input side (see parkDocumentText).
-  std::optional<std::string> parked = takeParkedDocumentText();
-  noteVersion(params.textDocument.uri, params.textDocument.version);
-  post([this, params, parked = std::move(parked)]() mutable {
+  // A large full text was parked by the input side (see kLargeTextBytes).
+  std::optional<std::string> parked = context.takeParkedText();
+  scheduler.noteVersion(params.textDocument.uri.file(),
+                        params.textDocument.version);
+  scheduler.post([this, params, parked = std::move(parked)]() mutable {
     const lsp::URIForFile &uri = params.textDocument.uri;
     std::optional<std::string> text = std::move(parked);
     bool wasParked = bool(text);
     if (!wasParked) {
       // The base is the pending text if there is one, else the parsed one.
-      std::unique_lock<std::mutex> lock(mutex);
-      auto it = pending.find(uri.file().str());
-      if (it != pending.end()) {
-        text = std::move(it->second.text);
-        pending.erase(it);
-      } else {
-        lock.unlock();
+      if (std::optional<PendingParse> pending =
+              scheduler.takePending(uri.file()))
+        text = std::move(pending->text);
+      else
         text = server.getDocumentText(uri);
-      }
     }
     if (!text) {
       Logger::error("didChange for a document that is not open: {0}",
@@ -601,7 +340,7 @@ void LSPServer::onDocumentDidChange(
     parse.uri = uri;
     parse.version = params.textDocument.version;
     parse.text = std::move(*text);
-    schedule(std::move(parse));
+    scheduler.schedule(std::move(parse));
   });
 }
 
@@ -895,9 +634,10 @@ void LSPServer::onTensorPreview(const BlobParams &params,
         if (!job)
           return reply(job.takeError());
         bool recheck = server.getRecheckFiles();
-        runJob([this, job = std::move(*job), request, recheck,
-                token = params.workDoneToken, reply = std::move(reply),
-                cancel = &cancel]() mutable {
+        scheduler.runJob([this, job = std::move(*job), request, recheck,
+                          token = params.workDoneToken,
+                          reply = std::move(reply),
+                          cancel = &cancel]() mutable {
           std::optional<llvm::Expected<llvm::json::Value>> result;
           {
             JobProgressReporter progress(*this, token,
@@ -929,9 +669,10 @@ void LSPServer::onExportResource(const BlobParams &params,
         if (!job)
           return reply(job.takeError());
         bool recheck = server.getRecheckFiles();
-        runJob([this, job = std::move(*job), path = *params.path, recheck,
-                token = params.workDoneToken, reply = std::move(reply),
-                cancel = &cancel]() mutable {
+        scheduler.runJob([this, job = std::move(*job), path = *params.path,
+                          recheck, token = params.workDoneToken,
+                          reply = std::move(reply),
+                          cancel = &cancel]() mutable {
           std::optional<llvm::Expected<uint64_t>> bytes;
           {
             JobProgressReporter progress(*this, token,
@@ -949,160 +690,6 @@ void LSPServer::onExportResource(const BlobParams &params,
       });
 }
 
-void LSPServer::runJob(llvm::unique_function<void()> fn) {
-  std::lock_guard<std::mutex> lock(mutex);
-  // Threads that ended are joined here (at once: they only had to exit).
-  for (std::thread::id id : endedJobs)
-    for (auto it = jobs.begin(); it != jobs.end(); ++it)
-      if (it->get_id() == id) {
-        it->join();
-        jobs.erase(it);
-        break;
-      }
-  endedJobs.clear();
-  ++jobsRunning;
-  jobs.emplace_back([this, fn = std::move(fn)]() mutable {
-    fn();
-    fn = nullptr; // its captures (the reply, the index) go before idle
-    std::lock_guard<std::mutex> lock(mutex);
-    endedJobs.push_back(std::this_thread::get_id());
-    --jobsRunning;
-    idle.notify_all();
-  });
-}
-
-//===----------------------------------------------------------------------===//
-// The worker
-//===----------------------------------------------------------------------===//
-
-void LSPServer::post(llvm::unique_function<void()> task) {
-  std::unique_lock<std::mutex> lock(mutex);
-  tasks.push_back(std::move(task));
-  wake.notify_all();
-  if (options.sync)
-    idle.wait(lock, [&] { return tasks.empty() && !busy && jobsRunning == 0; });
-}
-
-template <typename T>
-void LSPServer::postRequest(
-    std::optional<lsp::URIForFile> document, Callback<T> reply,
-    llvm::unique_function<void(Callback<T>, std::atomic<bool> &)> body) {
-  std::optional<std::string> key;
-  if (currentRequestId)
-    key = idKey(*currentRequestId);
-  auto flag = std::make_shared<std::atomic<bool>>(false);
-  if (key) {
-    std::lock_guard<std::mutex> lock(mutex);
-    inFlight[*key] = flag;
-  }
-  Callback<T> done = [this, key, flag, reply = std::move(reply)](
-                         llvm::Expected<T> result) mutable {
-    if (key) {
-      std::lock_guard<std::mutex> lock(mutex);
-      auto it = inFlight.find(*key);
-      if (it != inFlight.end() && it->second == flag)
-        inFlight.erase(it);
-    }
-    if (flag->load()) {
-      if (!result)
-        llvm::consumeError(result.takeError());
-      return reply(llvm::make_error<lsp::LSPError>(
-          "request cancelled", lsp::ErrorCode::RequestCancelled));
-    }
-    reply(std::move(result));
-  };
-  post([this, document = std::move(document), flag, done = std::move(done),
-        body = std::move(body)]() mutable {
-    if (flag->load())
-      return done(llvm::make_error<lsp::LSPError>(
-          "request cancelled", lsp::ErrorCode::RequestCancelled));
-    // Requests on a document see its latest version: a parse still waiting
-    // for its debounce runs now.
-    if (document)
-      flush(document->file().str());
-    body(std::move(done), *flag);
-  });
-}
-
-void LSPServer::onCancelRequest(const CancelParams &params) {
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = inFlight.find(idKey(params.id));
-  if (it == inFlight.end()) {
-    Logger::info("$/cancelRequest for {0}: not in flight", params.id);
-    return;
-  }
-  it->second->store(true);
-}
-
-void LSPServer::workerLoop() {
-  std::unique_lock<std::mutex> lock(mutex);
-  while (true) {
-    if (!tasks.empty()) {
-      llvm::unique_function<void()> task = std::move(tasks.front());
-      tasks.pop_front();
-      busy = true;
-      lock.unlock();
-      task();
-      task = nullptr; // its captures go on the worker, before idle
-      lock.lock();
-      busy = false;
-      idle.notify_all();
-      continue;
-    }
-    if (stopping)
-      return; // pending parses are dropped
-    auto next = pending.end();
-    for (auto it = pending.begin(); it != pending.end(); ++it)
-      if (next == pending.end() || it->second.due < next->second.due)
-        next = it;
-    if (next == pending.end()) {
-      wake.wait(lock);
-      continue;
-    }
-    if (Clock::now() < next->second.due) {
-      wake.wait_until(lock, next->second.due);
-      continue;
-    }
-    PendingParse parse = std::move(next->second);
-    pending.erase(next);
-    busy = true;
-    lock.unlock();
-    parseNow(std::move(parse));
-    lock.lock();
-    busy = false;
-    idle.notify_all();
-  }
-}
-
-void LSPServer::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    stopping = true;
-    wake.notify_all();
-  }
-  if (worker.joinable())
-    worker.join();
-  // What is still in flight now runs on a job thread: cancel and join it.
-  std::list<std::thread> running;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (auto &[id, flag] : inFlight)
-      flag->store(true);
-    running = std::move(jobs);
-  }
-  for (std::thread &t : running)
-    t.join();
-}
-
-void LSPServer::schedule(PendingParse parse) {
-  if (options.debounceMs == 0)
-    return parseNow(std::move(parse));
-  parse.due = Clock::now() + std::chrono::milliseconds(options.debounceMs);
-  std::lock_guard<std::mutex> lock(mutex);
-  std::string key = parse.uri.file().str();
-  pending[key] = std::move(parse); // supersedes a pending parse
-}
-
 void LSPServer::parseNow(PendingParse parse) {
   FileStatus parsing;
   parsing.state = "parsing";
@@ -1114,43 +701,11 @@ void LSPServer::parseNow(PendingParse parse) {
                              diags.diagnostics);
   sendFileStatus({parse.uri, server.getFileStatus(parse.uri)});
   std::string().swap(parse.text);
-  bool latest;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = latestVersion.find(parse.uri.file().str());
-    latest = it != latestVersion.end() && it->second == parse.version;
-  }
-  if (latest)
+  if (scheduler.isLatest(parse.uri.file(), parse.version))
     publishDiagnostics(diags);
   else
     Logger::info("not publishing diagnostics of {0} version {1}: outdated",
                  parse.uri.uri(), parse.version);
-}
-
-void LSPServer::flush(const std::string &key) {
-  std::optional<PendingParse> parse;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = pending.find(key);
-    if (it == pending.end())
-      return;
-    parse = std::move(it->second);
-    pending.erase(it);
-  }
-  parseNow(std::move(*parse));
-}
-
-void LSPServer::flushAll() {
-  while (true) {
-    std::string key;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (pending.empty())
-        return;
-      key = pending.begin()->first;
-    }
-    flush(key);
-  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -1159,8 +714,9 @@ void LSPServer::flushAll() {
 
 llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
                                             lsp::JSONTransport &transport,
+                                            MessageContext &context,
                                             const LSPServerOptions &options) {
-  LSPServer s(server, options);
+  LSPServer s(server, context, options);
   lsp::MessageHandler handler(transport);
 
   handler.method("initialize", &s, &LSPServer::onInitialize);
@@ -1213,10 +769,10 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
               llvm::consumeError(r.takeError());
           });
 
-  s.start();
+  s.scheduler.start();
   llvm::Error error = transport.run(handler);
   // What was read before `exit` (or the end of input) is still answered.
-  s.stop();
+  s.scheduler.stop();
   if (error) {
     Logger::error("Transport error: {0}", error);
     llvm::consumeError(std::move(error));

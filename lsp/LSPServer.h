@@ -8,12 +8,7 @@
 #ifndef MLIRSCOPE_LSP_LSPSERVER_H
 #define MLIRSCOPE_LSP_LSPSERVER_H
 
-#include "llvm/ADT/StringRef.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/LogicalResult.h"
-
-#include <optional>
-#include <string>
 
 namespace llvm {
 namespace lsp {
@@ -23,33 +18,8 @@ class JSONTransport;
 
 namespace mlirscope {
 namespace lspserver {
+class MessageContext;
 class MLIRScopeServer;
-
-/// Methods of the requests the input side makes up for input that is not
-/// JSON-RPC (invalid JSON, a message without "jsonrpc": "2.0"), so that it
-/// gets an error reply instead of ending the session.
-inline constexpr llvm::StringLiteral kParseErrorMethod =
-    "$/mlirscope/parseError";
-inline constexpr llvm::StringLiteral kInvalidRequestMethod =
-    "$/mlirscope/invalidRequest";
-
-/// Documents of many MB go around the JSON layer: the input side moves the
-/// text of a `textDocument/didOpen` (or of a full-text `didChange`) larger
-/// than kLargeTextBytes out of the message it has parsed, leaves "" in its
-/// place, and parks it here; the handler of that same message (the next one
-/// handled: messages are read and handled one at a time) takes it back. A
-/// 512 MiB document then costs no second JSON parse, no JSON value and no
-/// copy in the decoded params.
-inline constexpr uint64_t kLargeTextBytes = 1 << 20;
-void parkDocumentText(std::string text);
-/// The parked text, if any (clearing it).
-std::optional<std::string> takeParkedDocumentText();
-
-/// The id of the message about to be handled, which the handler of a
-/// request needs for `$/cancelRequest` and llvm::lsp::MessageHandler does not
-/// pass on: the input side sets it for each message it reads (nullopt for a
-/// notification), as it parks texts above.
-void setCurrentRequestId(std::optional<llvm::json::Value> id);
 
 struct LSPServerOptions {
   /// Delay from a didOpen/didChange to its parse, in milliseconds; a newer
@@ -68,8 +38,10 @@ struct LSPServerOptions {
 /// Runs the server over `transport` until `exit` or the end of input.
 /// Succeeds when `shutdown` came before the end. The calling thread only
 /// reads messages; MLIRScopeServer runs on one worker thread (see README.md).
+/// `context` is the one the transport's input (createMessageInput) fills.
 llvm::LogicalResult runLSPServer(MLIRScopeServer &server,
                                  llvm::lsp::JSONTransport &transport,
+                                 MessageContext &context,
                                  const LSPServerOptions &options = {});
 
 } // namespace lspserver

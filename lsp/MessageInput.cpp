@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "MessageInput.h"
-#include "LSPServer.h"
+#include "MessageContext.h"
+#include "Protocol.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -16,6 +17,10 @@
 #include <cstring>
 
 using namespace llvm::lsp;
+using mlirscope::lspserver::kInvalidRequestMethod;
+using mlirscope::lspserver::kLargeTextBytes;
+using mlirscope::lspserver::kParseErrorMethod;
+using mlirscope::lspserver::MessageContext;
 
 namespace {
 /// Reads messages like JSONTransportInputOverFile, but never lets bad input
@@ -26,8 +31,8 @@ namespace {
 /// `Content-Length:` still counts, so the stream resynchronizes.
 class Input : public JSONTransportInput {
 public:
-  Input(std::FILE *in, JSONStreamStyle style)
-      : JSONTransportInput(style), in(in) {}
+  Input(std::FILE *in, JSONStreamStyle style, MessageContext &context)
+      : JSONTransportInput(style), in(in), context(context) {}
   bool hasError() const final { return ferror(in); }
   bool isEndOfInput() const final { return feof(in); }
 
@@ -105,15 +110,14 @@ private:
     return !out.empty();
   }
 
-  static void normalize(std::string &json) {
+  void normalize(std::string &json) {
     // A parked text belongs to the message handled right after it was read.
-    mlirscope::lspserver::takeParkedDocumentText();
-    mlirscope::lspserver::setCurrentRequestId(std::nullopt);
-    if (json.size() > mlirscope::lspserver::kLargeTextBytes)
+    context.beginMessage();
+    if (json.size() > kLargeTextBytes)
       parkDidOpenText(json);
     auto makeUp = [&](llvm::StringRef method, llvm::json::Value id) {
-      mlirscope::lspserver::takeParkedDocumentText();
-      mlirscope::lspserver::setCurrentRequestId(id);
+      context.takeParkedText();
+      context.setRequestId(id);
       json = llvm::formatv("{0}", llvm::json::Value(
                                       llvm::json::Object{{"jsonrpc", "2.0"},
                                                          {"id", std::move(id)},
@@ -123,7 +127,7 @@ private:
     llvm::Expected<llvm::json::Value> doc = llvm::json::parse(json);
     if (!doc) {
       Logger::error("JSON parse error: {0}", llvm::toString(doc.takeError()));
-      return makeUp(mlirscope::lspserver::kParseErrorMethod, nullptr);
+      return makeUp(kParseErrorMethod, nullptr);
     }
     llvm::json::Object *o = doc->getAsObject();
     llvm::json::Value id = nullptr;
@@ -134,11 +138,11 @@ private:
         (o->get("method") && !o->getString("method")) ||
         (!o->get("method") && !o->get("id"))) {
       Logger::error("not a JSON-RPC 2.0 message");
-      return makeUp(mlirscope::lspserver::kInvalidRequestMethod, std::move(id));
+      return makeUp(kInvalidRequestMethod, std::move(id));
     }
     if (o->get("id") && o->get("method"))
-      mlirscope::lspserver::setCurrentRequestId(id);
-    if (json.size() > mlirscope::lspserver::kLargeTextBytes)
+      context.setRequestId(id);
+    if (json.size() > kLargeTextBytes)
       parkLargeText(*o, json);
   }
 
@@ -330,7 +334,7 @@ private:
       out = llvm::json::fixUTF8(out);
     return out;
   }
-  static void parkDidOpenText(std::string &json) {
+  void parkDidOpenText(std::string &json) {
     llvm::StringRef j = json;
     size_t method = findMember(j, 0, "method");
     if (method == llvm::StringRef::npos ||
@@ -353,13 +357,13 @@ private:
     std::string rest =
         (j.take_front(text) + "\"\"" + j.drop_front(textEnd)).str();
     json = std::move(rest);
-    mlirscope::lspserver::parkDocumentText(std::move(*contents));
+    context.parkText(std::move(*contents));
   }
 
   /// A didOpen, or a didChange with one full-text change, whose text is
-  /// large: the text goes to parkDocumentText and the message is re-written
-  /// without it (see LSPServer.h).
-  static void parkLargeText(llvm::json::Object &o, std::string &json) {
+  /// large: the text is parked in the context and the message is re-written
+  /// without it (see MessageContext.h).
+  void parkLargeText(llvm::json::Object &o, std::string &json) {
     std::optional<llvm::StringRef> method = o.getString("method");
     llvm::json::Object *params = o.getObject("params");
     if (!method || !params)
@@ -376,21 +380,22 @@ private:
           text = change->get("text");
     }
     if (!text || !text->getAsString() ||
-        text->getAsString()->size() <= mlirscope::lspserver::kLargeTextBytes)
+        text->getAsString()->size() <= kLargeTextBytes)
       return;
     // The raw message goes first: it is as large as the text.
     std::string().swap(json);
-    mlirscope::lspserver::parkDocumentText(
-        std::move(*text->getAsString()).str());
+    context.parkText(std::move(*text->getAsString()).str());
     *text = "";
     json = llvm::formatv("{0}", llvm::json::Value(std::move(o))).str();
   }
 
   std::FILE *in;
+  MessageContext &context;
 };
 } // namespace
 
 std::unique_ptr<JSONTransportInput>
-mlirscope::lspserver::createMessageInput(std::FILE *in, JSONStreamStyle style) {
-  return std::make_unique<Input>(in, style);
+mlirscope::lspserver::createMessageInput(std::FILE *in, JSONStreamStyle style,
+                                         MessageContext &context) {
+  return std::make_unique<Input>(in, style, context);
 }

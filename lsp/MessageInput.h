@@ -20,9 +20,15 @@
 namespace mlirscope {
 namespace lspserver {
 
-/// Reads messages from `in` (not owned) in the given style.
+class MessageContext;
+
+/// Reads messages from `in` (not owned) in the given style. What the
+/// handlers need to know of each message beyond its params (its request id,
+/// a large text cut out of it) goes to `context` (not owned), which must be
+/// the one given to runLSPServer.
 std::unique_ptr<llvm::lsp::JSONTransportInput>
-createMessageInput(std::FILE *in, llvm::lsp::JSONStreamStyle style);
+createMessageInput(std::FILE *in, llvm::lsp::JSONStreamStyle style,
+                   MessageContext &context);
 
 } // namespace lspserver
 } // namespace mlirscope

@@ -3,12 +3,14 @@
 #include "Document.h"
 
 #include "mlirscope/Index/Index.h"
-#include "mlirscope/Support/FormatError.h"
-#include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Index/SummaryJson.h"
+#include "mlirscope/Support/Format.h"
+#include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Support/MappedFile.h"
+#include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Text/Split.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -44,22 +46,6 @@ llvm::json::Value lspserver::toJSON(const FoldingRange &range) {
   return std::move(o);
 }
 
-std::string lspserver::humanBytes(uint64_t bytes) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = bytes;
-  unsigned u = 0;
-  while (v >= 1024 && u + 1 < std::size(units)) {
-    v /= 1024;
-    ++u;
-  }
-  if (u == 0)
-    return std::to_string(bytes) + " B";
-  std::string s = llvm::formatv("{0:F1}", v).str();
-  if (llvm::StringRef(s).ends_with(".0"))
-    s.resize(s.size() - 2);
-  return s + " " + units[u];
-}
-
 std::string lspserver::shortType(const Resource &r) {
   if (!r.type)
     return "?";
@@ -79,7 +65,7 @@ std::string lspserver::resourceSummary(const Resource *r) {
     return llvm::StringRef(r->value).split(": ").second.str();
   if (r->kind == ResourceKind::String)
     return "string";
-  return shortType(*r) + " " + humanBytes(r->size);
+  return shortType(*r) + " " + formatBytes(r->size, SizeStyle::Short);
 }
 
 //===----------------------------------------------------------------------===//
@@ -234,135 +220,17 @@ const Resource *Document::resourceFor(llvm::StringRef key,
   return index->findResource(key);
 }
 
-/// The first `needle` in `text` at or after `from`, or npos. By memchr on
-/// its first character, which no hex digit is: a model's hex (GBs) is
-/// skipped at memchr's speed, where StringRef::find crawls.
-static size_t findFast(llvm::StringRef text, llvm::StringRef needle,
-                       size_t from) {
-  // An empty document has no data pointer to hand memchr.
-  if (text.empty() || needle.empty())
-    return llvm::StringRef::npos;
-  const char *begin = text.data(), *end = begin + text.size();
-  for (const char *p = begin + std::min(from, text.size());
-       (p = static_cast<const char *>(std::memchr(p, needle[0], end - p))); ++p)
-    if (llvm::StringRef(p, end - p).starts_with(needle))
-      return p - begin;
-  return llvm::StringRef::npos;
-}
-
-/// The `// -----` chunks of a text, as [begin, end) offsets. As upstream's
-/// mlir-lsp-server (and mlir-opt --split-input-file), every occurrence of
-/// the marker splits, and the marker belongs to no chunk; but the metadata
-/// `blocks` are not searched (a model's hex is GBs, and holds no marker).
-static std::vector<TextSpan> splitChunks(llvm::StringRef text,
-                                         const std::vector<TextSpan> &blocks) {
-  static constexpr llvm::StringLiteral marker = "// -----";
-  std::vector<TextSpan> spans;
-  uint64_t begin = 0, from = 0;
-  auto block = blocks.begin();
-  while (true) {
-    while (block != blocks.end() && block->end <= from)
-      ++block;
-    // Search up to the next block, then go on after it.
-    uint64_t limit = block == blocks.end() ? text.size() : block->begin;
-    size_t at = from < limit ? findFast(text.take_front(limit), marker, from)
-                             : llvm::StringRef::npos;
-    if (at == llvm::StringRef::npos) {
-      if (block == blocks.end())
-        break;
-      from = std::max(from, block->end);
-      continue;
-    }
-    spans.push_back({begin, at});
-    begin = from = at + marker.size();
-  }
-  spans.push_back({begin, text.size()});
-  return spans;
-}
-
-/// The `{-# ... #-}` blocks of a text: each opens a line (after blanks),
-/// as MLIR prints them, and ends at the first `#-}` (hex strings and
-/// resource keys cannot hold one).
-static std::vector<TextSpan> findMetadataBlocks(llvm::StringRef text) {
-  std::vector<TextSpan> blocks;
-  for (size_t at = 0;
-       (at = findFast(text, "{-#", at)) != llvm::StringRef::npos;) {
-    size_t lineStart = text.rfind('\n', at);
-    lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
-    if (!text.slice(lineStart, at).trim().empty()) {
-      at += 3;
-      continue;
-    }
-    size_t end = findFast(text, "#-}", at + 3);
-    end = end == llvm::StringRef::npos ? text.size() : end + 3;
-    blocks.push_back({at, end});
-    at = end;
-  }
-  return blocks;
-}
-
 //===----------------------------------------------------------------------===//
 // Lexical scans of the document
 //===----------------------------------------------------------------------===//
 
-static bool isKeyChar(char c) {
-  return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$' || c == '-';
-}
-
-/// Finds every `dense_resource<key>` outside the metadata block, skipping
-/// comments and string literals.
-static void scanUses(Document &doc) {
-  llvm::StringRef text = doc.text;
-  static constexpr llvm::StringLiteral kw = "dense_resource<";
-  auto nextBlock = doc.metadata.begin();
-  for (uint64_t i = 0; i < text.size();) {
-    if (nextBlock != doc.metadata.end() && i >= nextBlock->begin) {
-      i = std::max(i, nextBlock->end);
-      ++nextBlock;
-      continue;
-    }
-    char c = text[i];
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      size_t nl = text.find('\n', i);
-      i = nl == llvm::StringRef::npos ? text.size() : nl;
-      continue;
-    }
-    if (c == '"') {
-      ++i;
-      while (i < text.size() && text[i] != '"' && text[i] != '\n')
-        i += text[i] == '\\' ? 2 : 1;
-      ++i;
-      continue;
-    }
-    if (!text.substr(i).starts_with(kw) ||
-        (i > 0 && (llvm::isAlnum(text[i - 1]) || text[i - 1] == '_'))) {
-      ++i;
-      continue;
-    }
-    uint64_t k = i + kw.size(), e = k;
-    std::string key;
-    if (k < text.size() && text[k] == '"') {
-      e = k + 1;
-      while (e < text.size() && text[e] != '"' && text[e] != '\n')
-        e += text[e] == '\\' ? 2 : 1;
-      if (e >= text.size() || text[e] != '"') {
-        i = k;
-        continue;
-      }
-      key = text.slice(k + 1, e).str();
-      ++e;
-    } else {
-      while (e < text.size() && isKeyChar(text[e]))
-        ++e;
-      key = text.slice(k, e).str();
-    }
-    uint64_t close = e;
-    if (close < text.size() && text[close] == '>')
-      ++close;
-    if (!key.empty())
-      doc.uses.push_back({key, {k, e}, {i, close}});
-    i = std::max(e, i + 1);
-  }
+/// Finds every `dense_resource<key>` outside the metadata `blocks`,
+/// comments and string literals (core's lexer, Split.h).
+static void scanUses(Document &doc, llvm::ArrayRef<TextRange> blocks) {
+  for (DenseResourceUse &use : findDenseResourceUses(doc.text, blocks))
+    doc.uses.push_back({std::move(use.key),
+                        {use.keyRange.begin, use.keyRange.end},
+                        {use.attrRange.begin, use.attrRange.end}});
 }
 
 /// Finds the key of each text resource entry: the token before the colon
@@ -394,7 +262,7 @@ static void scanEntries(Document &doc) {
         continue;
       --begin;
     } else {
-      while (begin > 0 && isKeyChar(text[begin - 1]))
+      while (begin > 0 && isResourceKeyChar(text[begin - 1]))
         --begin;
     }
     if (begin == end)
@@ -675,16 +543,20 @@ void MLIRScopeServer::addOrUpdateDocument(
               makeDiag(d, {0, 0}, lsp::DiagnosticSeverity::Error, e.message()));
         });
   }
-  d.metadata = findMetadataBlocks(d.text);
+  // The blocks and chunks as upstream's mlir-lsp-server finds them (Split.h).
+  std::vector<TextRange> blocks = findMetadataBlocks(d.text);
+  for (TextRange block : blocks)
+    d.metadata.push_back({block.begin, block.end});
 
   // MLIR's parse of the IR, chunk by chunk, in the document's context.
   d.context = std::make_unique<mlir::MLIRContext>(
       impl->registry, mlir::MLIRContext::Threading::DISABLED);
   d.context->allowUnregisteredDialects();
   std::vector<TextSpan>::const_iterator block = d.metadata.cbegin();
-  for (TextSpan span : splitChunks(d.text, d.metadata)) {
+  for (TextRange range :
+       splitChunks(d.text, blocks, SplitRule::LanguageServer)) {
     auto chunk = std::make_unique<Document::Chunk>();
-    chunk->span = span;
+    chunk->span = {range.begin, range.end};
     parseChunk(d, *chunk, block, *d.context, diagnostics);
     d.chunks.push_back(std::move(chunk));
   }
@@ -692,7 +564,7 @@ void MLIRScopeServer::addOrUpdateDocument(
     d.chunksByBuffer.emplace_back(chunk->bufferStart(), chunk.get());
   llvm::sort(d.chunksByBuffer, llvm::less_first());
 
-  scanUses(d);
+  scanUses(d, blocks);
   scanEntries(d);
 
   // What core's summary finds wrong with the resources.
@@ -758,7 +630,7 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
     detail += ", " + std::to_string(index.chunks.size()) + " chunks";
   detail += ", " + std::to_string(index.resources.size()) +
             (index.resources.size() == 1 ? " resource" : " resources") + ", " +
-            humanBytes(summary.resourceBytes) + " weights";
+            formatBytes(summary.resourceBytes, SizeStyle::Short) + " weights";
   status.detail = std::move(detail);
 }
 

@@ -5,7 +5,7 @@
 // so blob bytes are those the editor sent), MLIR's parse of the IR with an
 // AsmParserState, and a StatsCache. It answers in LSP's value types but knows
 // nothing of JSON-RPC: LSPServer.cpp is the protocol layer. Not thread-safe:
-// LSPServer.cpp calls it from one worker thread only.
+// LSPServer.cpp calls it only from the Scheduler's one worker thread.
 //
 //===----------------------------------------------------------------------===//
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../LSPServer.h"
+#include "../MessageContext.h"
 #include "../MessageInput.h"
 #include "../Server.h"
 
@@ -102,8 +103,10 @@ int main(int argc, char **argv) {
   mlirscope::registerMLIRBridge(mlirscope_mlir_bridge_v1());
 
   llvm::sys::ChangeStdinToBinary();
-  JSONTransport transport(mlirscope::lspserver::createMessageInput(stdin, inputStyle),
-                          llvm::outs(), prettyPrint);
+  mlirscope::lspserver::MessageContext context;
+  JSONTransport transport(
+      mlirscope::lspserver::createMessageInput(stdin, inputStyle, context),
+      llvm::outs(), prettyPrint);
   // The scheme vscode-mlir uses for the text view of a bytecode file.
   URIForFile::registerSupportedScheme("mlir.bytecode-mlir");
 
@@ -116,8 +119,8 @@ int main(int argc, char **argv) {
   mlirscope::lspserver::LSPServerOptions options;
   options.debounceMs = debounceMs;
   options.sync = sync;
-  return llvm::failed(
-             mlirscope::lspserver::runLSPServer(server, transport, options))
+  return llvm::failed(mlirscope::lspserver::runLSPServer(server, transport,
+                                                         context, options))
              ? 1
              : 0;
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LSPServer.h"
+#include "MessageContext.h"
 #include "MessageInput.h"
 #include "Server.h"
 
@@ -43,15 +44,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   {
     llvm::raw_null_ostream out;
-    JSONTransport transport(
-        mlirscope::lspserver::createMessageInput(in, JSONStreamStyle::Standard),
-        out, /*prettyOutput=*/false);
+    // What the input side hands the handlers: fresh for each input, as the
+    // server is.
+    mlirscope::lspserver::MessageContext context;
+    JSONTransport transport(mlirscope::lspserver::createMessageInput(
+                                in, JSONStreamStyle::Standard, context),
+                            out, /*prettyOutput=*/false);
     mlirscope::lspserver::MLIRScopeServer server;
     mlirscope::lspserver::LSPServerOptions options;
     options.debounceMs = 0;
     options.sync = true;
     options.allowFileOutput = false;
-    (void)mlirscope::lspserver::runLSPServer(server, transport, options);
+    (void)mlirscope::lspserver::runLSPServer(server, transport, context,
+                                             options);
   }
   std::fclose(in);
   return 0;

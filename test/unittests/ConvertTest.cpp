@@ -7,6 +7,7 @@
 #include "mlirscope/Edit/Convert.h"
 #include "mlirscope/Index/OpDetails.h"
 #include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -77,11 +78,11 @@ const Resource *dialectResource(const ModelIndex &index, llvm::StringRef key) {
 std::vector<uint8_t> dataOf(const ModelIndex &index, const Resource &r) {
   std::vector<uint8_t> out(size_t(r.size));
   if (!r.isHexText) {
-    std::memcpy(out.data(), index.file->data() + r.dataOffset, out.size());
+    std::memcpy(out.data(), index.file->memory() + r.dataOffset, out.size());
     return out;
   }
   const char *hex =
-      reinterpret_cast<const char *>(index.file->data() + r.dataOffset);
+      reinterpret_cast<const char *>(index.file->memory() + r.dataOffset);
   for (size_t i = 0; i < out.size(); ++i)
     out[i] = uint8_t(llvm::hexDigitValue(hex[2 * i]) << 4 |
                      llvm::hexDigitValue(hex[2 * i + 1]));
@@ -134,7 +135,7 @@ void expectModel(const ModelIndex &index, bool locations = true) {
     EXPECT_EQ(use.location, "\"uses/c\"");
   } else {
     EXPECT_EQ(use.location,
-              "\"" + index.file->getPath() +
+              "\"" + index.file->getName() +
                   "\":5:5"); // line 5 of the new file
   }
   EXPECT_EQ(use.attributes,

@@ -5,6 +5,7 @@
 #include "mlirscope/Blob/Diff.h"
 #include "mlirscope/Edit/Rewrite.h"
 #include "mlirscope/Support/Hash.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include <gtest/gtest.h>
 

@@ -12,6 +12,7 @@
 
 #include "mlirscope/Edit/Convert.h"
 #include "mlirscope/Index/Index.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/FileSystem.h"
 
@@ -133,7 +134,7 @@ inline std::vector<uint8_t> f32Bytes(const std::vector<float> &values) {
 
 /// A resource's data bytes as the file holds them (bytecode only).
 inline std::string blobBytes(const ModelIndex &index, const Resource &r) {
-  return std::string(reinterpret_cast<const char *>(index.file->data()) +
+  return std::string(reinterpret_cast<const char *>(index.file->memory()) +
                          r.dataOffset,
                      size_t(r.size));
 }

@@ -13,11 +13,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Support/FormatError.h"
-#include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Text/TextIndexer.h"
 #include "mlirscope/Model/TypeText.h"
-
+#include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Text/MLIRBridge.h"
+#include "mlirscope/Text/Split.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -233,25 +233,6 @@ bool MetadataScanner::scan() {
   return expect("#-}");
 }
 
-/// MLIR's split marker (`mlir::kDefaultSplitMarker`).
-constexpr llvm::StringLiteral kSplitMarker = "// -----";
-
-/// True if a split marker begins at `p`, by the rule of MLIR's
-/// `splitAndProcessBuffer`: the text is cut at every "// ---", and a cut
-/// counts when "--" and then one more character that is not '0' follow
-/// before the next cut (a marker at the very end of the file is not one).
-bool isSplitMarkerAt(llvm::StringRef text, uint64_t p) {
-  if (!text.substr(p).starts_with(kSplitMarker))
-    return false;
-  uint64_t after = p + kSplitMarker.size();
-  if (after >= text.size())
-    return false;
-  // "// -----// ---" leaves nothing between the cuts.
-  if (text.substr(after).starts_with(kSplitMarker.drop_back(2)))
-    return false;
-  return text[after] != '0';
-}
-
 /// One chunk's extent and the metadata blocks inside it.
 struct ChunkLayout {
   uint64_t begin = 0, end = 0;
@@ -260,12 +241,12 @@ struct ChunkLayout {
   std::vector<uint32_t> metadataEndLines; ///< line at each block's end
 };
 
-/// Finds the chunks of a text file and scans every `{-# #-}` block in them,
-/// in one pass: IR is read byte by byte (it is small), blobs are skipped by
-/// the metadata scanner at memchr speed. Resources are appended to `index`,
-/// tagged with their chunk. Split markers are recognized in IR and comments
-/// (MLIR cuts the raw text, so a marker inside a comment splits too), not
-/// inside metadata blocks, where MLIR's cut would break the block anyway.
+/// Finds the chunks of a text file and scans every `{-# #-}` block in them.
+/// One lexical pass reads the IR byte by byte (it is small) and skips blobs
+/// by the metadata scanner at memchr speed; then the text is cut where
+/// `mlir-opt --split-input-file` cuts it (Split.h), outside the blocks and
+/// outside string literals. Resources are appended to `index`, tagged with
+/// their chunk.
 llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
                        std::vector<ChunkLayout> &chunks) {
   llvm::StringRef text = file.text();
@@ -273,11 +254,17 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
   // Lines are counted as the scan goes (chunks report where they begin);
   // blobs are skipped, as hex holds no newlines.
   uint32_t line = 1;
-  chunks.push_back({0, n, 1, {}, {}});
-  auto split = [&](uint64_t at) {
-    chunks.back().end = at;
-    chunks.push_back({at + kSplitMarker.size(), n, line, {}, {}});
+  struct Block {
+    uint64_t begin, end;
+    uint32_t endLine;
+    size_t firstResource, endResource; ///< into index.resources
   };
+  std::vector<Block> blocks;
+  // Not searched for markers: the blocks (MLIR's cut would break a block
+  // anyway) and the string literals that hold one. MLIR cuts the raw text,
+  // strings included; the index has never cut inside a string (see
+  // TextChunkTest), and keeps to that.
+  std::vector<TextRange> noSplit;
   while (i < n) {
     char c = text[i];
     if (c == '\n') {
@@ -286,27 +273,19 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
     } else if (c == '"') {
       // MLIR strings do not span lines; an unterminated one ends at the
       // newline (the parser reports it).
+      uint64_t begin = i;
       for (++i; i < n && text[i] != '"' && text[i] != '\n'; ++i)
         if (text[i] == '\\' && i + 1 < n && text[i + 1] != '\n')
           ++i;
       if (i < n && text[i] == '"')
         ++i;
+      if (text.slice(begin, i).contains(kSplitMarker))
+        noSplit.push_back({begin, i});
     } else if (c == '/' && i + 1 < n && text[i + 1] == '/') {
+      // A comment, markers included: splitChunks finds them.
       size_t nl = text.find('\n', i);
-      uint64_t lineEnd = nl == llvm::StringRef::npos ? n : nl;
-      // A comment may hold several markers ("// ----- // -----").
-      uint64_t p = i;
-      while (p < lineEnd) {
-        if (isSplitMarkerAt(text, p)) {
-          split(p);
-          p += kSplitMarker.size();
-        } else {
-          ++p;
-        }
-      }
-      i = lineEnd;
+      i = nl == llvm::StringRef::npos ? n : nl;
     } else if (c == '{' && text.substr(i, 3) == "{-#") {
-      uint32_t chunk = chunks.size() - 1;
       size_t first = index.resources.size();
       MetadataScanner scanner(file, index, i);
       if (!scanner.scan())
@@ -314,20 +293,51 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
                                scanner.error->second);
       uint64_t gap = i;
       for (size_t r = first; r < index.resources.size(); ++r) {
-        Resource &res = index.resources[r];
-        res.chunk = chunk;
+        const Resource &res = index.resources[r];
         if (res.isHexText) {
           line += text.slice(gap, res.textOffset).count('\n');
           gap = res.textOffset + res.textSize;
         }
       }
       line += text.slice(gap, scanner.position()).count('\n');
-      chunks.back().metadata.push_back({i, scanner.position()});
-      chunks.back().metadataEndLines.push_back(line);
+      blocks.push_back(
+          {i, scanner.position(), line, first, index.resources.size()});
+      noSplit.push_back({i, scanner.position()});
       i = scanner.position();
     } else {
       ++i;
     }
+  }
+
+  // The chunks, each with the line it begins on (counted in the IR between
+  // blocks: a block's end line is known) and its blocks.
+  uint64_t pos = 0;
+  line = 1;
+  auto block = blocks.begin();
+  for (TextRange range :
+       splitChunks(text, noSplit, SplitRule::SplitInputFile)) {
+    // The line a block ends on is known: its hex is not read again.
+    for (; block != blocks.end() && block->end <= range.begin; ++block) {
+      line = block->endLine;
+      pos = block->end;
+    }
+    line += text.slice(pos, range.begin).count('\n');
+    pos = range.begin;
+    ChunkLayout chunk;
+    chunk.begin = range.begin;
+    chunk.end = range.end;
+    chunk.line = line;
+    chunks.push_back(std::move(chunk));
+  }
+  // A block lies in one chunk: markers are not searched inside it.
+  uint32_t chunkOf = 0;
+  for (const Block &b : blocks) {
+    while (b.begin >= chunks[chunkOf].end && chunkOf + 1 < chunks.size())
+      ++chunkOf;
+    chunks[chunkOf].metadata.push_back({b.begin, b.end});
+    chunks[chunkOf].metadataEndLines.push_back(b.endLine);
+    for (size_t r = b.firstResource; r < b.endResource; ++r)
+      index.resources[r].chunk = chunkOf;
   }
   return llvm::Error::success();
 }
