@@ -10,6 +10,7 @@
 #ifndef MLIRSCOPE_TOOLS_COMMANDS_H
 #define MLIRSCOPE_TOOLS_COMMANDS_H
 
+#include "mlirscope/Support/Format.h"
 #include "mlirscope/Blob/BlobView.h"
 #include "mlirscope/Index/Summary.h"
 
@@ -107,9 +108,6 @@ std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
 /// `mlirscope CMD: FILE: why` and returns nullopt.
 std::optional<BlobView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
                                  llvm::StringRef key);
-
-/// "1.5 MiB" style sizes.
-std::string formatBytes(uint64_t bytes);
 
 } // namespace mlirscope::cli
 

@@ -1,28 +1,12 @@
 //===- SummaryText.cpp - Human-readable `inspect --summary` ---------------===//
 
 #include "Commands.h"
+#include "mlirscope/Support/Format.h"
 
 #include "llvm/Support/Format.h"
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
-
-std::string mlirscope::cli::formatBytes(uint64_t bytes) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = double(bytes);
-  unsigned u = 0;
-  while (v >= 1024 && u + 1 < std::size(units)) {
-    v /= 1024;
-    ++u;
-  }
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  if (u == 0)
-    os << bytes << " B";
-  else
-    os << llvm::format("%.1f ", v) << units[u];
-  return s;
-}
 
 static std::string typeOf(const Resource &r) {
   if (!r.type)
