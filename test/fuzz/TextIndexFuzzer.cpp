@@ -19,7 +19,7 @@ using namespace mlirscope;
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   // Keep the parser plugin away: this target is about mlirscope's own
   // scanning of the text.
-  setenv("MLIRSCOPE_MLIR_PARSER", "/nonexistent/mlirscope-fuzz", 1);
+  setenv("MLIRSCOPE_MLIR_BRIDGE", "/nonexistent/mlirscope-fuzz", 1);
   return 0;
 }
 

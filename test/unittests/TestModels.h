@@ -35,7 +35,7 @@ namespace mlirscope::testing {
 /// asks for it: always the plugin of this build (CMake passes its path), not
 /// whatever the environment names.
 inline const bool kBridgeOfThisBuild = [] {
-  ::setenv("MLIRSCOPE_MLIR_PARSER", MLIRSCOPE_BRIDGE_PLUGIN, 1);
+  ::setenv("MLIRSCOPE_MLIR_BRIDGE", MLIRSCOPE_BRIDGE_PLUGIN, 1);
   return true;
 }();
 

@@ -33,7 +33,7 @@ const MLIRBridge *mlirscope::getMLIRBridge(std::string &why) {
   static const MLIRBridge *plugin = nullptr;
   static std::string error;
   std::call_once(once, [] {
-    const char *env = std::getenv("MLIRSCOPE_MLIR_PARSER");
+    const char *env = std::getenv("MLIRSCOPE_MLIR_BRIDGE");
     std::string path = env && *env
                            ? std::string(env)
                            : executableDir() + "/../lib/libMLIRScopeMLIRBridgePlugin.so";

@@ -83,7 +83,7 @@ struct MLIRBridge {
 void registerMLIRBridge(const MLIRBridge *bridge);
 
 /// The registered bridge or, failing that, the plugin's (loaded once, from
-/// $MLIRSCOPE_MLIR_PARSER or `../lib/libMLIRScopeMLIRBridgePlugin.so` beside the
+/// $MLIRSCOPE_MLIR_BRIDGE or `../lib/libMLIRScopeMLIRBridgePlugin.so` beside the
 /// executable). Null, with `why` set, when neither is available.
 const MLIRBridge *getMLIRBridge(std::string &why);
 
