@@ -221,8 +221,7 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       }
       done += count * esz;
       if (progress && !progress(done, total))
-        return llvm::createStringError(
-            std::make_error_code(std::errc::operation_canceled), "cancelled");
+        return cancelledError();
     }
     if (c.elementsDiffering) {
       c.meanAbs = sumAbs / double(va->size());

@@ -102,8 +102,7 @@ llvm::Error mlirscope::appendBlob(const ModelIndex &index,
     }
     done += n;
     if (!err && progress && !progress(doneBefore + done, total))
-      err = llvm::createStringError(
-          std::make_error_code(std::errc::operation_canceled), "cancelled");
+      err = cancelledError();
   }
   if (srcFd >= 0)
     ::close(srcFd);

@@ -170,8 +170,7 @@ llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
       at += n;
       done += n;
       if (progress && !progress(done, total))
-        return llvm::createStringError(
-            std::make_error_code(std::errc::operation_canceled), "cancelled");
+        return cancelledError();
     }
     return out->write(llvm::StringRef("\""));
   };

@@ -137,8 +137,7 @@ llvm::Error copyKeepingHoles(int fd, uint64_t offset, uint64_t size,
     pos += n;
     done += n;
     if (progress && !progress(done, total))
-      return llvm::createStringError(
-          std::make_error_code(std::errc::operation_canceled), "cancelled");
+      return cancelledError();
   }
   return llvm::Error::success();
 }
@@ -173,8 +172,7 @@ llvm::Error copyHex(const ByteSource &file, uint64_t offset, uint64_t size,
     at += n;
     done += n;
     if (progress && !progress(done, total))
-      return llvm::createStringError(
-          std::make_error_code(std::errc::operation_canceled), "cancelled");
+      return cancelledError();
   }
   return llvm::Error::success();
 }
@@ -537,8 +535,7 @@ llvm::Expected<uint64_t> mlirscope::checksumBlob(const ModelIndex &index,
     }
     done += n;
     if (progress && !progress(doneBefore + done, total ? total : r.size))
-      return llvm::createStringError(
-          std::make_error_code(std::errc::operation_canceled), "cancelled");
+      return cancelledError();
   }
   return h.digest();
 }
