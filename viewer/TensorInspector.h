@@ -115,17 +115,28 @@ public:
   void zoomHeatmap(double row0, double col0, double rows, double cols);
 
 private:
+  // The tabs (TensorInspector.cpp).
   void drawTab(App &app, TensorTab &tab);
   void drawHeader(App &app, TensorTab &tab);
-  void drawStats(App &app, TensorTab &tab);
-  void drawTable(App &app, TensorTab &tab);
-  void drawHeatmap(App &app, TensorTab &tab);
-  void drawEditTools(App &app, TensorTab &tab);
-  void startStats(App &app, TensorTab &tab);
-  void startPool(App &app, TensorTab &tab, bool tile);
-  void pollJobs(App &app, TensorTab &tab);
-  void upload(TensorTab::Pooled &p, int stat);
   bool refreshView(App &app, TensorTab &tab);
+
+  // The value table (TensorTable.cpp).
+  void drawTable(App &app, TensorTab &tab);
+
+  // The heatmap (TensorHeatmap.cpp).
+  void drawHeatmap(App &app, TensorTab &tab);
+  void startPool(App &app, TensorTab &tab, bool tile);
+  void pollHeatmap(TensorTab &tab);
+  void upload(TensorTab::Pooled &p, int stat);
+  void releaseTextures(TensorTab &tab);
+
+  // Statistics and histogram (TensorStats.cpp).
+  void drawStats(App &app, TensorTab &tab);
+  void startStats(App &app, TensorTab &tab);
+  void pollStats(App &app, TensorTab &tab);
+
+  // Edit tools (TensorEdit.cpp).
+  void drawEditTools(App &app, TensorTab &tab);
   std::vector<std::pair<uint64_t, uint64_t>> selectionRuns(const TensorTab &tab) const;
 
   std::list<TensorTab> tabs;
