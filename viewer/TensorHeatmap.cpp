@@ -13,6 +13,8 @@
 
 #include "mlirscope/Support/FaultGuard.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
@@ -23,7 +25,22 @@ namespace mlirscope::view {
 
 namespace {
 
+/// Indexed by HeatmapStat.
 const char *kStatNames[] = {"mean", "min", "max", "abs max"};
+
+const std::vector<float> &valuesOf(const Heatmap &h, HeatmapStat stat) {
+  switch (stat) {
+  case HeatmapStat::Mean:
+    return h.mean;
+  case HeatmapStat::Min:
+    return h.min;
+  case HeatmapStat::Max:
+    return h.max;
+  case HeatmapStat::AbsMax:
+    return h.absMax;
+  }
+  llvm_unreachable("unknown HeatmapStat");
+}
 
 /// Diverging blue-white-red for data around zero (t in [-1, 1]); a
 /// perceptual ramp (dark blue, teal, yellow) for one-signed data (t in
@@ -143,17 +160,16 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
   });
 }
 
-void TensorInspector::upload(TensorTab::Pooled &p, int stat) {
+void TensorInspector::upload(TensorTab::Pooled &p, HeatmapStat stat) {
   const Heatmap &h = p.map;
   if (!h.width || !h.height)
     return;
-  const std::vector<float> &values =
-      stat == 1 ? h.min : stat == 2 ? h.max : stat == 3 ? h.absMax : h.mean;
+  const std::vector<float> &values = valuesOf(h, stat);
   // The colour scale comes from the whole slice (full), so a tile matches.
   double lo = h.lo, hi = h.hi;
   bool symmetric = lo < 0 && hi > 0;
   double absMax = std::max(std::fabs(lo), std::fabs(hi));
-  if (stat == 3) {
+  if (stat == HeatmapStat::AbsMax) {
     symmetric = false;
     lo = 0;
     hi = h.absMaxAll;
@@ -213,9 +229,9 @@ void TensorInspector::pollHeatmap(TensorTab &tab) {
   }
 }
 
-void TensorInspector::setStat(int stat) {
+void TensorInspector::setStat(HeatmapStat stat) {
   if (current)
-    current->stat = std::clamp(stat, 0, 3);
+    current->stat = stat;
 }
 
 void TensorInspector::zoomHeatmap(double row0, double col0, double rows, double cols) {
@@ -236,9 +252,9 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
     startPool(app, tab, false);
   }
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-  int stat = tab.stat;
+  int stat = int(tab.stat);
   if (ImGui::Combo("cell value", &stat, kStatNames, 4))
-    tab.stat = stat;
+    tab.stat = HeatmapStat(stat);
   ImGui::SameLine();
   if (ImGui::SmallButton("fit")) {
     tab.viewRow0 = tab.viewCol0 = 0;
@@ -355,7 +371,7 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
       if (ImGui::IsMouseDoubleClicked(0)) {
         // Show that element in the value table.
         gotoCell(vector ? c : r, vector ? 0 : c);
-        tab.pendingMode = 0;
+        tab.pendingMode = TensorMode::Values;
       }
     }
   }
@@ -397,7 +413,8 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   // Legend.
   const Heatmap &h = tab.full->map;
   double lo = h.lo, hi = h.hi;
-  bool symmetric = lo < 0 && hi > 0 && tab.stat != 3;
+  bool absMaxStat = tab.stat == HeatmapStat::AbsMax;
+  bool symmetric = lo < 0 && hi > 0 && !absMaxStat;
   ImVec2 l0 = ImGui::GetCursorScreenPos();
   float lw = ImGui::GetFontSize() * 20, lh = ImGui::GetFontSize() * 0.8f;
   for (int i = 0; i < 64; ++i) {
@@ -408,8 +425,8 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   }
   ImGui::Dummy(ImVec2(lw, lh));
   double absMax = std::max(std::fabs(lo), std::fabs(hi));
-  std::string left = tab.stat == 3 ? "0" : symmetric ? formatDouble(-absMax) : formatDouble(lo);
-  std::string right = tab.stat == 3 ? formatDouble(h.absMaxAll) : symmetric ? formatDouble(absMax) : formatDouble(hi);
+  std::string left = absMaxStat ? "0" : symmetric ? formatDouble(-absMax) : formatDouble(lo);
+  std::string right = absMaxStat ? formatDouble(h.absMaxAll) : symmetric ? formatDouble(absMax) : formatDouble(hi);
   ImGui::TextDisabled("%s", left.c_str());
   ImGui::SameLine(lw - ImGui::CalcTextSize(right.c_str()).x);
   ImGui::TextDisabled("%s", right.c_str());

@@ -193,17 +193,18 @@ void TensorInspector::drawTab(App &app, TensorTab &tab) {
   if (ImGui::BeginTabBar("views")) {
     const char *names[] = {"Values", "Heatmap"};
     for (int i = 0; i < 2; ++i) {
-      ImGuiTabItemFlags flags = tab.pendingMode == i ? ImGuiTabItemFlags_SetSelected : 0;
+      TensorMode mode = TensorMode(i);
+      ImGuiTabItemFlags flags = tab.pendingMode == mode ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, flags)) {
-        tab.mode = i;
-        if (i == 0)
+        tab.mode = mode;
+        if (mode == TensorMode::Values)
           drawTable(app, tab);
         else
           drawHeatmap(app, tab);
         ImGui::EndTabItem();
       }
     }
-    tab.pendingMode = -1;
+    tab.pendingMode.reset();
     ImGui::EndTabBar();
   }
   ImGui::EndChild();

@@ -28,6 +28,13 @@ namespace mlirscope::view {
 
 class App;
 
+/// What the main area of a tab shows, in the order of its view tabs.
+enum class TensorMode : uint8_t { Values, Heatmap };
+
+/// Which pooled statistic colours a heatmap cell, in the order of the "cell
+/// value" combo.
+enum class HeatmapStat : uint8_t { Mean, Min, Max, AbsMax };
+
 struct TensorTab {
   uint32_t resource = ~0u;
   std::string key;
@@ -37,8 +44,9 @@ struct TensorTab {
   /// The drawn slice: rows along rowAxis, columns along colAxis (-1: one).
   int rowAxis = -1, colAxis = -1;
   std::vector<int64_t> fixed;
-  int mode = 0; ///< 0 values, 1 heatmap
-  int pendingMode = -1;
+  TensorMode mode = TensorMode::Values;
+  /// Selected on the next frame: ImGui only switches tabs while drawing them.
+  std::optional<TensorMode> pendingMode;
 
   // Statistics (of the file's bytes).
   std::shared_ptr<Job> statsJob;
@@ -58,7 +66,8 @@ struct TensorTab {
   struct Pooled {
     Heatmap map;
     unsigned texture = 0;
-    int stat = -1;
+    /// What the texture shows; none until the first upload.
+    std::optional<HeatmapStat> stat;
   };
   std::shared_ptr<Job> heatJob;
   std::shared_ptr<std::optional<Heatmap>> heatResult;
@@ -66,7 +75,7 @@ struct TensorTab {
   std::optional<Pooled> full, tile;
   std::string heatKey; ///< what `full` was pooled for
   std::string heatError;
-  int stat = 0; ///< 0 mean, 1 min, 2 max, 3 abs-max
+  HeatmapStat stat = HeatmapStat::Mean;
   /// The visible rectangle in slice coordinates.
   double viewRow0 = 0, viewCol0 = 0, viewRows = 0, viewCols = 0;
   double lastViewChange = 0;
@@ -92,11 +101,11 @@ public:
   // The actions the UI performs, for scripts as well.
   void setAxes(App &app, int rowAxis, int colAxis);
   void setFixed(App &app, int axis, int64_t index);
-  void showMode(int mode) {
+  void showMode(TensorMode mode) {
     if (current)
       current->pendingMode = mode;
   }
-  void setStat(int stat);
+  void setStat(HeatmapStat stat);
   /// Scrolls so (row, col) of the slice is at the top left and selects it.
   void gotoCell(uint64_t row, uint64_t col);
   void select(uint64_t r0, uint64_t c0, uint64_t r1, uint64_t c1);
@@ -127,7 +136,7 @@ private:
   void drawHeatmap(App &app, TensorTab &tab);
   void startPool(App &app, TensorTab &tab, bool tile);
   void pollHeatmap(TensorTab &tab);
-  void upload(TensorTab::Pooled &p, int stat);
+  void upload(TensorTab::Pooled &p, HeatmapStat stat);
   void releaseTextures(TensorTab &tab);
 
   // Statistics and histogram (TensorStats.cpp).
