@@ -8,7 +8,8 @@
 #include "TensorInspector.h"
 
 #include "App.h"
-#include "Format.h"
+
+#include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
 

@@ -12,6 +12,8 @@
 #include "App.h"
 #include "Format.h"
 
+#include "mlirscope/Support/Format.h"
+
 #include <imgui.h>
 
 #include <algorithm>

@@ -11,6 +11,7 @@
 #include "Format.h"
 
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
 
