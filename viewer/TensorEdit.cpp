@@ -19,8 +19,10 @@ namespace mlirscope::view {
 
 std::vector<std::pair<uint64_t, uint64_t>>
 TensorInspector::selectionRuns(const TensorTab &t) const {
-  uint64_t r0 = std::min(t.anchorRow, t.cursorRow), r1 = std::max(t.anchorRow, t.cursorRow);
-  uint64_t c0 = std::min(t.anchorCol, t.cursorCol), c1 = std::max(t.anchorCol, t.cursorCol);
+  uint64_t r0 = std::min(t.anchorRow, t.cursorRow),
+           r1 = std::max(t.anchorRow, t.cursorRow);
+  uint64_t c0 = std::min(t.anchorCol, t.cursorCol),
+           c1 = std::max(t.anchorCol, t.cursorCol);
   std::vector<std::pair<uint64_t, uint64_t>> runs;
   bool contiguous = t.colAxis == int(t.view->getShape().size()) - 1;
   for (uint64_t r = r0; r <= r1; ++r) {
@@ -49,8 +51,8 @@ std::string TensorInspector::commitCell(App &app, uint64_t row, uint64_t col,
   t.editError = error;
   if (error.empty())
     app.setStatus("set " + t.key + "[" + std::to_string(row) + ", " +
-                  std::to_string(col) + "] = " +
-                  valueAt(app, flatIndex(t, row, col), true));
+                  std::to_string(col) +
+                  "] = " + valueAt(app, flatIndex(t, row, col), true));
   else
     app.setStatus(error, true);
   return error;
@@ -59,8 +61,10 @@ std::string TensorInspector::commitCell(App &app, uint64_t row, uint64_t col,
 std::string TensorInspector::fillSelection(App &app, const std::string &text) {
   if (!current || !current->view)
     return "no tensor open";
-  std::string error = app.document()->fill(current->resource, selectionRuns(*current), text);
-  app.setStatus(error.empty() ? app.document()->edits().actions().back().label : error,
+  std::string error =
+      app.document()->fill(current->resource, selectionRuns(*current), text);
+  app.setStatus(error.empty() ? app.document()->edits().actions().back().label
+                              : error,
                 !error.empty());
   return error;
 }
@@ -70,7 +74,8 @@ std::string TensorInspector::scaleSelection(App &app, double factor) {
     return "no tensor open";
   std::string error =
       app.document()->scale(current->resource, selectionRuns(*current), factor);
-  app.setStatus(error.empty() ? app.document()->edits().actions().back().label : error,
+  app.setStatus(error.empty() ? app.document()->edits().actions().back().label
+                              : error,
                 !error.empty());
   return error;
 }
@@ -78,8 +83,10 @@ std::string TensorInspector::scaleSelection(App &app, double factor) {
 void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
   ImGui::Separator();
   ImGui::TextUnformatted("Edit");
-  uint64_t r0 = std::min(tab.anchorRow, tab.cursorRow), r1 = std::max(tab.anchorRow, tab.cursorRow);
-  uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol), c1 = std::max(tab.anchorCol, tab.cursorCol);
+  uint64_t r0 = std::min(tab.anchorRow, tab.cursorRow),
+           r1 = std::max(tab.anchorRow, tab.cursorRow);
+  uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol),
+           c1 = std::max(tab.anchorCol, tab.cursorCol);
   ImGui::TextDisabled("selection: rows %llu..%llu, cols %llu..%llu (%s cells)",
                       (unsigned long long)r0, (unsigned long long)r1,
                       (unsigned long long)c0, (unsigned long long)c1,
@@ -99,11 +106,12 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
   if (ImGui::Button("Replace from .npy...")) {
     uint32_t r = tab.resource;
     App *a = &app;
-    app.fileBrowser().open("Replace from .npy", app.settings().browserDir, false,
-                           {".npy"}, [a, r](const std::string &path) {
-                             std::string e = a->document()->replaceFromNpy(r, path);
-                             a->setStatus(e.empty() ? "replaced from " + path : e, !e.empty());
-                           });
+    app.fileBrowser().open(
+        "Replace from .npy", app.settings().browserDir, false, {".npy"},
+        [a, r](const std::string &path) {
+          std::string e = a->document()->replaceFromNpy(r, path);
+          a->setStatus(e.empty() ? "replaced from " + path : e, !e.empty());
+        });
   }
   ImGui::SameLine();
   if (ImGui::Button("Export .npy...")) {
@@ -111,11 +119,10 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
     App *a = &app;
     std::string name = tab.key;
     std::replace(name.begin(), name.end(), '/', '_');
-    app.fileBrowser().open("Export .npy", app.settings().browserDir, true, {".npy"},
-                           [a, r](const std::string &path) {
-                             a->document()->exportNpy(r, path);
-                           },
-                           name + ".npy");
+    app.fileBrowser().open(
+        "Export .npy", app.settings().browserDir, true, {".npy"},
+        [a, r](const std::string &path) { a->document()->exportNpy(r, path); },
+        name + ".npy");
   }
   if (!tab.editError.empty())
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tab.editError.c_str());

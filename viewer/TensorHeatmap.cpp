@@ -80,9 +80,10 @@ const ImU32 kPosInfColor = IM_COL32(0, 255, 0, 255);
 const ImU32 kNegInfColor = IM_COL32(0, 255, 255, 255);
 
 std::string heatKeyFor(const TensorTab &tab, const EditStack &edits) {
-  std::string k = std::to_string(tab.generation) + ":" +
-                  std::to_string(edits.touches(tab.resource) ? edits.version() : 0) + ":" +
-                  std::to_string(tab.rowAxis) + "," + std::to_string(tab.colAxis);
+  std::string k =
+      std::to_string(tab.generation) + ":" +
+      std::to_string(edits.touches(tab.resource) ? edits.version() : 0) + ":" +
+      std::to_string(tab.rowAxis) + "," + std::to_string(tab.colAxis);
   for (int64_t f : tab.fixed)
     k += "," + std::to_string(f);
   return k;
@@ -134,13 +135,12 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
       edits->push(a);
     uint32_t r = tab.resource;
     unsigned esize = dtypeSize(view.getDType());
-    req.read = [view, edits, r, esize](uint64_t first, uint64_t count, uint8_t *out) {
+    req.read = [view, edits, r, esize](uint64_t first, uint64_t count,
+                                       uint8_t *out) {
       view.readBytes(first, count, out);
       edits->apply(r, first * esize, count * esize, out);
     };
   }
-  std::string *errorOut = &tab.heatError;
-  (void)errorOut;
   tab.heatStartedAt = ImGui::GetTime();
   tab.heatJob = Job::start("heatmap of " + tab.key, [=](Job &job) mutable {
     if (auto e = checkUnchanged(*index->file)) {
@@ -199,8 +199,8 @@ void TensorInspector::upload(TensorTab::Pooled &p, HeatmapStat stat) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, GLsizei(h.width), GLsizei(h.height), 0,
-               GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, GLsizei(h.width), GLsizei(h.height),
+               0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
   p.stat = stat;
 }
 
@@ -217,14 +217,16 @@ void TensorInspector::pollHeatmap(TensorTab &tab) {
         p.map.hi = tab.full->map.hi;
         p.map.absMaxAll = tab.full->map.absMaxAll;
       }
-      std::optional<TensorTab::Pooled> &slot = tab.heatIsTile ? tab.tile : tab.full;
+      std::optional<TensorTab::Pooled> &slot =
+          tab.heatIsTile ? tab.tile : tab.full;
       if (slot && slot->texture)
         glDeleteTextures(1, &slot->texture);
       slot = std::move(p);
       upload(*slot, tab.stat);
       tab.heatError.clear();
     } else {
-      tab.heatError = "the heatmap could not be pooled (cancelled, or the file changed)";
+      tab.heatError =
+          "the heatmap could not be pooled (cancelled, or the file changed)";
     }
   }
 }
@@ -234,7 +236,8 @@ void TensorInspector::setStat(HeatmapStat stat) {
     current->stat = stat;
 }
 
-void TensorInspector::zoomHeatmap(double row0, double col0, double rows, double cols) {
+void TensorInspector::zoomHeatmap(double row0, double col0, double rows,
+                                  double cols) {
   if (!current)
     return;
   current->viewRow0 = row0;
@@ -269,12 +272,14 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   if (tab.full) {
     const Heatmap &h = tab.full->map;
     ImGui::SameLine();
-    ImGui::TextDisabled("%u x %u cells of %llu x %llu elements", h.height, h.width,
-                        (unsigned long long)h.rowsPerCell, (unsigned long long)h.colsPerCell);
+    ImGui::TextDisabled("%u x %u cells of %llu x %llu elements", h.height,
+                        h.width, (unsigned long long)h.rowsPerCell,
+                        (unsigned long long)h.colsPerCell);
   }
   if (tab.heatJob) {
     ImGui::SameLine();
-    ImGui::ProgressBar(tab.heatJob->fraction(), ImVec2(ImGui::GetFontSize() * 10, 0), "pooling");
+    ImGui::ProgressBar(tab.heatJob->fraction(),
+                       ImVec2(ImGui::GetFontSize() * 10, 0), "pooling");
   }
   if (!tab.heatError.empty())
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tab.heatError.c_str());
@@ -309,7 +314,8 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("heatmap", size);
   ImDrawList *dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(30, 30, 30, 255));
+  dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y),
+                    IM_COL32(30, 30, 30, 255));
   dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
   auto toScreen = [&](double r, double c) {
     return ImVec2(p0.x + float((c - vc0) / vcols * size.x),
@@ -338,7 +344,8 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
     double mc = vc0 + (io.MousePos.x - p0.x) / size.x * vcols;
     if (io.MouseWheel != 0) {
       double f = std::pow(0.8, io.MouseWheel);
-      double nrows = std::clamp(vrows * f, 1.0, sRows), ncols = std::clamp(vcols * f, 1.0, sCols);
+      double nrows = std::clamp(vrows * f, 1.0, sRows),
+             ncols = std::clamp(vcols * f, 1.0, sCols);
       vr0 = mr - (mr - vr0) * (nrows / vrows);
       vc0 = mc - (mc - vc0) * (ncols / vcols);
       vrows = nrows;
@@ -354,19 +361,28 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
               ? *tab.tile
               : *tab.full;
       const Heatmap &h = p.map;
-      uint64_t i = (r - h.row0) / h.rowsPerCell, j = (c - h.col0) / h.colsPerCell;
+      uint64_t i = (r - h.row0) / h.rowsPerCell,
+               j = (c - h.col0) / h.colsPerCell;
       if (i < h.height && j < h.width) {
         size_t k = i * h.width + j;
-        ImGui::SetTooltip("rows %llu..%llu, cols %llu..%llu\nmin %s  max %s\nmean %s  abs max %s%s%s%s",
-                          (unsigned long long)(h.row0 + i * h.rowsPerCell),
-                          (unsigned long long)std::min(h.row0 + h.rows, h.row0 + (i + 1) * h.rowsPerCell) - 1,
-                          (unsigned long long)(h.col0 + j * h.colsPerCell),
-                          (unsigned long long)std::min(h.col0 + h.cols, h.col0 + (j + 1) * h.colsPerCell) - 1,
-                          formatDouble(h.min[k]).c_str(), formatDouble(h.max[k]).c_str(),
-                          formatDouble(h.mean[k]).c_str(), formatDouble(h.absMax[k]).c_str(),
-                          h.flags[k] & Heatmap::HasNaN ? "\nNaN" : "",
-                          h.flags[k] & Heatmap::HasPosInf ? "\n+Inf" : "",
-                          h.flags[k] & Heatmap::HasNegInf ? "\n-Inf" : "");
+        // The last row and column of cells may hold fewer elements.
+        uint64_t firstRow = h.row0 + i * h.rowsPerCell;
+        uint64_t lastRow =
+            std::min(h.row0 + h.rows, firstRow + h.rowsPerCell) - 1;
+        uint64_t firstCol = h.col0 + j * h.colsPerCell;
+        uint64_t lastCol =
+            std::min(h.col0 + h.cols, firstCol + h.colsPerCell) - 1;
+        ImGui::SetTooltip(
+            "rows %llu..%llu, cols %llu..%llu\n"
+            "min %s  max %s\n"
+            "mean %s  abs max %s%s%s%s",
+            (unsigned long long)firstRow, (unsigned long long)lastRow,
+            (unsigned long long)firstCol, (unsigned long long)lastCol,
+            formatDouble(h.min[k]).c_str(), formatDouble(h.max[k]).c_str(),
+            formatDouble(h.mean[k]).c_str(), formatDouble(h.absMax[k]).c_str(),
+            h.flags[k] & Heatmap::HasNaN ? "\nNaN" : "",
+            h.flags[k] & Heatmap::HasPosInf ? "\n+Inf" : "",
+            h.flags[k] & Heatmap::HasNegInf ? "\n-Inf" : "");
       }
       if (ImGui::IsMouseDoubleClicked(0)) {
         // Show that element in the value table.
@@ -399,7 +415,8 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
     tab.lastViewChange = ImGui::GetTime() - 1;
   // Re-pool when the view settled, is zoomed in past the full map's
   // resolution, and no job runs.
-  if (tab.tileWanted && !tab.heatJob && ImGui::GetTime() - tab.lastViewChange > 0.2) {
+  if (tab.tileWanted && !tab.heatJob &&
+      ImGui::GetTime() - tab.lastViewChange > 0.2) {
     tab.tileWanted = false;
     const Heatmap &h = tab.full->map;
     bool coarse = double(h.rowsPerCell) > vrows / size.y * 1.5 ||
@@ -425,8 +442,12 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   }
   ImGui::Dummy(ImVec2(lw, lh));
   double absMax = std::max(std::fabs(lo), std::fabs(hi));
-  std::string left = absMaxStat ? "0" : symmetric ? formatDouble(-absMax) : formatDouble(lo);
-  std::string right = absMaxStat ? formatDouble(h.absMaxAll) : symmetric ? formatDouble(absMax) : formatDouble(hi);
+  std::string left = absMaxStat  ? "0"
+                     : symmetric ? formatDouble(-absMax)
+                                 : formatDouble(lo);
+  std::string right = absMaxStat  ? formatDouble(h.absMaxAll)
+                      : symmetric ? formatDouble(absMax)
+                                  : formatDouble(hi);
   ImGui::TextDisabled("%s", left.c_str());
   ImGui::SameLine(lw - ImGui::CalcTextSize(right.c_str()).x);
   ImGui::TextDisabled("%s", right.c_str());

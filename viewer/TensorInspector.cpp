@@ -22,7 +22,6 @@ namespace mlirscope::view {
 
 TensorInspector::~TensorInspector() { closeAll(); }
 
-
 void TensorInspector::closeAll() {
   for (TensorTab &t : tabs)
     releaseTextures(t);
@@ -64,7 +63,8 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
   if (tab.generation == doc->generation())
     return tab.view.has_value();
   // A new index (first open, or after a save): a new view; the same key.
-  uint32_t r = tab.generation == ~0u ? tab.resource : doc->findResource(tab.key);
+  uint32_t r =
+      tab.generation == ~0u ? tab.resource : doc->findResource(tab.key);
   tab.generation = doc->generation();
   tab.resource = r;
   tab.view.reset();
@@ -114,12 +114,14 @@ void TensorInspector::setAxes(App &app, int rowAxis, int colAxis) {
   if (!current || !current->view)
     return;
   int rank = int(current->view->getShape().size());
-  if (rowAxis >= rank || colAxis >= rank || (rowAxis == colAxis && rowAxis >= 0))
+  if (rowAxis >= rank || colAxis >= rank ||
+      (rowAxis == colAxis && rowAxis >= 0))
     return;
   current->rowAxis = rowAxis;
   current->colAxis = colAxis;
   current->topRow = current->leftCol = 0;
-  current->anchorRow = current->anchorCol = current->cursorRow = current->cursorCol = 0;
+  current->anchorRow = current->anchorCol = current->cursorRow =
+      current->cursorCol = 0;
   current->viewRow0 = current->viewCol0 = 0;
   current->viewRows = double(sliceRows(*current));
   current->viewCols = double(sliceCols(*current));
@@ -131,8 +133,8 @@ void TensorInspector::setFixed(App &app, int axis, int64_t index) {
   if (!current || !current->view || axis < 0 ||
       axis >= int(current->fixed.size()))
     return;
-  current->fixed[size_t(axis)] =
-      std::clamp<int64_t>(index, 0, current->view->getShape()[size_t(axis)] - 1);
+  current->fixed[size_t(axis)] = std::clamp<int64_t>(
+      index, 0, current->view->getShape()[size_t(axis)] - 1);
 }
 
 void TensorInspector::drawHeader(App &app, TensorTab &tab) {
@@ -144,7 +146,8 @@ void TensorInspector::drawHeader(App &app, TensorTab &tab) {
                      describeType(v.getDType(), v.getShape()).c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("%s elements, %s at byte %llu%s, %u reference(s)",
-                      formatCount(v.size()).c_str(), formatBytes(v.sizeInBytes()).c_str(),
+                      formatCount(v.size()).c_str(),
+                      formatBytes(v.sizeInBytes()).c_str(),
                       (unsigned long long)r.dataOffset,
                       r.isHexText ? " (hex text)" : "", r.numReferences);
   if (app.document()->edits().touches(tab.resource)) {
@@ -159,7 +162,8 @@ void TensorInspector::drawHeader(App &app, TensorTab &tab) {
       std::string preview = std::to_string(axis);
       if (ImGui::BeginCombo(label, preview.c_str())) {
         for (int a = 0; a < int(rank); ++a)
-          if (a != other && ImGui::Selectable(std::to_string(a).c_str(), a == axis)) {
+          if (a != other &&
+              ImGui::Selectable(std::to_string(a).c_str(), a == axis)) {
             int rowAxis = label[0] == 'r' ? a : tab.rowAxis;
             int colAxis = label[0] == 'r' ? tab.colAxis : a;
             setAxes(app, rowAxis, colAxis);
@@ -177,7 +181,8 @@ void TensorInspector::drawHeader(App &app, TensorTab &tab) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
       int64_t lo = 0, hi = v.getShape()[a] - 1;
       std::string label = "axis " + std::to_string(a);
-      ImGui::SliderScalar(label.c_str(), ImGuiDataType_S64, &tab.fixed[a], &lo, &hi);
+      ImGui::SliderScalar(label.c_str(), ImGuiDataType_S64, &tab.fixed[a], &lo,
+                          &hi);
     }
   }
 }
@@ -191,12 +196,14 @@ void TensorInspector::drawTab(App &app, TensorTab &tab) {
   drawHeader(app, tab);
   float side = ImGui::GetFontSize() * 19;
   ImGui::BeginChild("main", ImVec2(-side, 0), false,
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+                    ImGuiWindowFlags_NoScrollbar |
+                        ImGuiWindowFlags_NoScrollWithMouse);
   if (ImGui::BeginTabBar("views")) {
     const char *names[] = {"Values", "Heatmap"};
     for (int i = 0; i < 2; ++i) {
       TensorMode mode = TensorMode(i);
-      ImGuiTabItemFlags flags = tab.pendingMode == mode ? ImGuiTabItemFlags_SetSelected : 0;
+      ImGuiTabItemFlags flags =
+          tab.pendingMode == mode ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, flags)) {
         tab.mode = mode;
         if (mode == TensorMode::Values)

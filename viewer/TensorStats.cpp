@@ -1,7 +1,8 @@
 //===- TensorStats.cpp - Statistics and histogram of a tensor tab ---------===//
 //
-// Of the file's bytes as saved (core's StatsCache keys on them), computed by
-// a Job when the tab opens or the index changes.
+// Of the file's bytes as saved, without the unsaved edits: core computes them
+// (through the document's StatsCache) in a Job when the tab opens and after
+// each save.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,10 +64,10 @@ void TensorInspector::pollStats(App &app, TensorTab &tab) {
 }
 
 void TensorInspector::drawStats(App &app, TensorTab &tab) {
-  (void)app;
   ImGui::TextUnformatted("Statistics");
   if (tab.statsJob) {
-    ImGui::ProgressBar(tab.statsJob->fraction(), ImVec2(-ImGui::GetFontSize() * 5, 0));
+    ImGui::ProgressBar(tab.statsJob->fraction(),
+                       ImVec2(-ImGui::GetFontSize() * 5, 0));
     ImGui::SameLine();
     if (ImGui::SmallButton("cancel"))
       tab.statsJob->requestCancel();
@@ -81,7 +82,8 @@ void TensorInspector::drawStats(App &app, TensorTab &tab) {
   }
   const BlobStats &s = *tab.stats;
   if (ImGui::BeginTable("stats", 2, ImGuiTableFlags_SizingFixedFit)) {
-    auto row = [](const char *k, const std::string &v, ImVec4 color = ImVec4(1, 1, 1, 1)) {
+    auto row = [](const char *k, const std::string &v,
+                  ImVec4 color = ImVec4(1, 1, 1, 1)) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextDisabled("%s", k);
@@ -102,15 +104,17 @@ void TensorInspector::drawStats(App &app, TensorTab &tab) {
   if (!s.histogram.empty()) {
     std::vector<float> h(s.histogram.begin(), s.histogram.end());
     float maxCount = *std::max_element(h.begin(), h.end());
-    ImGui::PlotHistogram("##hist", h.data(), int(h.size()), 0, nullptr, 0, maxCount,
-                         ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6));
+    ImGui::PlotHistogram(
+        "##hist", h.data(), int(h.size()), 0, nullptr, 0, maxCount,
+        ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6));
     ImGui::TextDisabled("%s", formatDouble(s.min).c_str());
     ImGui::SameLine(ImGui::GetContentRegionAvail().x -
                     ImGui::CalcTextSize(formatDouble(s.max).c_str()).x);
     ImGui::TextDisabled("%s", formatDouble(s.max).c_str());
   }
   if (app.document()->edits().touches(tab.resource))
-    ImGui::TextWrapped("(of the file as saved: unsaved edits are not included)");
+    ImGui::TextWrapped(
+        "(of the file as saved: unsaved edits are not included)");
 }
 
 } // namespace mlirscope::view

@@ -1,8 +1,8 @@
 //===- TensorTable.cpp - The value table of a tensor tab ------------------===//
 //
-// Reads only the cells on screen, at 64-bit row and column positions of our
-// own (ImGui's scrolling is float pixels, too coarse past 2^24 rows), and
-// shows them with the unsaved edits applied.
+// Reads only the cells on screen and shows them with the unsaved edits
+// applied. The scroll position is ours, in 64-bit rows and columns: ImGui
+// scrolls in float pixels, which cannot reach every row of a 2^40-row tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,7 +34,8 @@ void TensorInspector::gotoCell(uint64_t row, uint64_t col) {
   t.editing = false;
 }
 
-void TensorInspector::select(uint64_t r0, uint64_t c0, uint64_t r1, uint64_t c1) {
+void TensorInspector::select(uint64_t r0, uint64_t c0, uint64_t r1,
+                             uint64_t c1) {
   if (!current || !current->view)
     return;
   TensorTab &t = *current;
@@ -68,15 +69,19 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
   float rowH = ImGui::GetTextLineHeight() + style.CellPadding.y * 2;
   float scrollW = style.ScrollbarSize + style.ItemSpacing.x;
   ImGui::PushFont(app.monoFont());
-  float cellW = ImGui::CalcTextSize(isComplex(dtype) ? "(-0.000000e+00,-0.00000e+00)"
-                                                     : "-0.000000e+00")
-                    .x +
-                style.CellPadding.x * 2;
+  float cellW =
+      ImGui::CalcTextSize(isComplex(dtype) ? "(-0.000000e+00,-0.00000e+00)"
+                                           : "-0.000000e+00")
+          .x +
+      style.CellPadding.x * 2;
   std::string maxLabel = std::to_string(rows - 1);
-  float labelW = ImGui::CalcTextSize(maxLabel.c_str()).x + style.CellPadding.x * 2 + 8;
+  float labelW =
+      ImGui::CalcTextSize(maxLabel.c_str()).x + style.CellPadding.x * 2 + 8;
   ImGui::PopFont();
-  uint64_t visRows = uint64_t(std::max(1.f, (avail.y - rowH * 2 - style.ScrollbarSize) / rowH));
-  uint64_t maxCols = uint64_t(std::max(1.f, (avail.x - labelW - scrollW) / cellW));
+  uint64_t visRows = uint64_t(
+      std::max(1.f, (avail.y - rowH * 2 - style.ScrollbarSize) / rowH));
+  uint64_t maxCols =
+      uint64_t(std::max(1.f, (avail.x - labelW - scrollW) / cellW));
   uint64_t visCols = std::min<uint64_t>({cols, maxCols, 63});
   uint64_t maxTop = rows > visRows ? rows - visRows : 0;
   uint64_t maxLeft = cols > visCols ? cols - visCols : 0;
@@ -129,7 +134,8 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {
       tab.editing = tab.focusEdit = true;
       snprintf(tab.editBuffer, sizeof tab.editBuffer, "%s",
-               valueAt(app, flatIndex(tab, tab.cursorRow, tab.cursorCol), true).c_str());
+               valueAt(app, flatIndex(tab, tab.cursorRow, tab.cursorCol), true)
+                   .c_str());
     }
   }
 
@@ -138,19 +144,25 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
   float tableH = rowH * float(visRows + 1) + 2;
   ImGui::PushFont(app.monoFont());
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
-                          ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
+                          ImGuiTableFlags_SizingFixedFit |
+                          ImGuiTableFlags_NoHostExtendX;
   if (ImGui::BeginTable("values", int(visCols + 1), flags,
                         ImVec2(labelW + cellW * float(visCols), tableH))) {
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, labelW - style.CellPadding.x * 2);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
+                            labelW - style.CellPadding.x * 2);
     for (uint64_t c = 0; c < visCols; ++c)
       ImGui::TableSetupColumn(std::to_string(tab.leftCol + c).c_str(),
-                              ImGuiTableColumnFlags_WidthFixed, cellW - style.CellPadding.x * 2);
+                              ImGuiTableColumnFlags_WidthFixed,
+                              cellW - style.CellPadding.x * 2);
     ImGui::TableHeadersRow();
     // Read the visible cells: the file's bytes, then with unsaved edits.
-    std::vector<uint8_t> file(size_t(visCols) * esize), shown(size_t(visCols) * esize);
+    std::vector<uint8_t> file(size_t(visCols) * esize),
+        shown(size_t(visCols) * esize);
     bool contiguous = tab.colAxis == int(v.getShape().size()) - 1;
-    uint64_t r0 = std::min(tab.anchorRow, tab.cursorRow), r1 = std::max(tab.anchorRow, tab.cursorRow);
-    uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol), c1 = std::max(tab.anchorCol, tab.cursorCol);
+    uint64_t r0 = std::min(tab.anchorRow, tab.cursorRow),
+             r1 = std::max(tab.anchorRow, tab.cursorRow);
+    uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol),
+             c1 = std::max(tab.anchorCol, tab.cursorCol);
     uint32_t res = tab.resource;
     for (uint64_t i = 0; i < visRows && tab.topRow + i < rows; ++i) {
       uint64_t r = tab.topRow + i;
@@ -160,20 +172,23 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
           v.readBytes(flatIndex(tab, r, tab.leftCol), n, file.data());
         } else {
           for (uint64_t c = 0; c < n; ++c)
-            v.readBytes(flatIndex(tab, r, tab.leftCol + c), 1, file.data() + c * esize);
+            v.readBytes(flatIndex(tab, r, tab.leftCol + c), 1,
+                        file.data() + c * esize);
         }
       });
       if (faulted) {
         std::fill(file.begin(), file.end(), 0);
-        app.setStatus(describeFault() + ": the file changed on disk; reopen it", true);
+        app.setStatus(describeFault() + ": the file changed on disk; reopen it",
+                      true);
       }
       shown = file;
       if (contiguous || tab.colAxis < 0) {
-        doc->edits().apply(res, flatIndex(tab, r, tab.leftCol) * esize, n * esize, shown.data());
+        doc->edits().apply(res, flatIndex(tab, r, tab.leftCol) * esize,
+                           n * esize, shown.data());
       } else {
         for (uint64_t c = 0; c < n; ++c)
-          doc->edits().apply(res, flatIndex(tab, r, tab.leftCol + c) * esize, esize,
-                             shown.data() + c * esize);
+          doc->edits().apply(res, flatIndex(tab, r, tab.leftCol + c) * esize,
+                             esize, shown.data() + c * esize);
       }
       ImGui::TableNextRow(0, rowH);
       ImGui::TableNextColumn();
@@ -185,9 +200,11 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
         bool edited = std::memcmp(p, file.data() + c * esize, esize) != 0;
         bool selected = r >= r0 && r <= r1 && col >= c0 && col <= c1;
         if (selected)
-          ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, IM_COL32(60, 90, 160, 200));
+          ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg,
+                                 IM_COL32(60, 90, 160, 200));
         else if (edited)
-          ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, IM_COL32(140, 110, 20, 200));
+          ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg,
+                                 IM_COL32(140, 110, 20, 200));
         ImGui::PushID(int(i * 64 + c));
         if (tab.editing && r == tab.cursorRow && col == tab.cursorCol) {
           if (tab.focusEdit) {
@@ -196,7 +213,8 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
           }
           ImGui::SetNextItemWidth(-1);
           if (ImGui::InputText("##edit", tab.editBuffer, sizeof tab.editBuffer,
-                               ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
+                               ImGuiInputTextFlags_EnterReturnsTrue |
+                                   ImGuiInputTextFlags_AutoSelectAll)) {
             if (commitCell(app, r, col, tab.editBuffer).empty())
               tab.editing = false;
           } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) ||
@@ -211,7 +229,8 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
                          : std::isinf(x) ? ImVec4(0.3f, 1, 0.3f, 1)
                                          : ImVec4(1, 1, 1, 1);
           ImGui::PushStyleColor(ImGuiCol_Text, color);
-          if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_AllowDoubleClick)) {
+          if (ImGui::Selectable(text.c_str(), false,
+                                ImGuiSelectableFlags_AllowDoubleClick)) {
             tab.cursorRow = r;
             tab.cursorCol = col;
             if (!io.KeyShift) {
@@ -226,8 +245,8 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
           }
           ImGui::PopStyleColor();
           if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("[%llu, %llu] flat %llu\n%s%s", (unsigned long long)r,
-                              (unsigned long long)col,
+            ImGui::SetTooltip("[%llu, %llu] flat %llu\n%s%s",
+                              (unsigned long long)r, (unsigned long long)col,
                               (unsigned long long)flatIndex(tab, r, col),
                               formatElement(dtype, p, true).c_str(),
                               edited ? "\n(edited, unsaved)" : "");
@@ -239,11 +258,13 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
   }
   ImGui::PopFont();
   // Wheel over the table scrolls our 64-bit position.
-  ImVec2 tableEnd(tableStart.x + labelW + cellW * float(visCols), tableStart.y + tableH);
+  ImVec2 tableEnd(tableStart.x + labelW + cellW * float(visCols),
+                  tableStart.y + tableH);
   if (ImGui::IsMouseHoveringRect(tableStart, tableEnd) && io.MouseWheel != 0) {
     int64_t step = int64_t(-io.MouseWheel * 3);
     if (io.KeyShift) {
-      tab.leftCol = uint64_t(std::clamp<int64_t>(int64_t(tab.leftCol) + step, 0, int64_t(maxLeft)));
+      tab.leftCol = uint64_t(std::clamp<int64_t>(int64_t(tab.leftCol) + step, 0,
+                                                 int64_t(maxLeft)));
     } else {
       int64_t t = int64_t(tab.topRow) + step;
       tab.topRow = uint64_t(std::clamp<int64_t>(t, 0, int64_t(maxTop)));
@@ -253,12 +274,14 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
   ImGui::SetNextItemWidth(labelW + cellW * float(visCols));
   uint64_t zero = 0;
   if (maxLeft > 0)
-    ImGui::SliderScalar("##cols", ImGuiDataType_U64, &tab.leftCol, &zero, &maxLeft, "column %llu");
+    ImGui::SliderScalar("##cols", ImGuiDataType_U64, &tab.leftCol, &zero,
+                        &maxLeft, "column %llu");
   ImGui::EndGroup();
   if (maxTop > 0) {
     ImGui::SameLine();
     uint64_t inverted = maxTop - std::min(tab.topRow, maxTop);
-    if (ImGui::VSliderScalar("##rows", ImVec2(style.ScrollbarSize * 1.5f, tableH),
+    if (ImGui::VSliderScalar("##rows",
+                             ImVec2(style.ScrollbarSize * 1.5f, tableH),
                              ImGuiDataType_U64, &inverted, &zero, &maxTop, ""))
       tab.topRow = maxTop - inverted;
     if (ImGui::IsItemHovered())
