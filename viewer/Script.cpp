@@ -372,7 +372,8 @@ void Script::dump(App &app) {
            describeType(v.getDType(), v.getShape()).c_str(),
            (unsigned long long)v.getResource().dataOffset);
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
-    printf("view: %s\n", tab->mode == TensorMode::Heatmap ? "heatmap" : "values");
+    printf("view: %s\n",
+           tab->mode == TensorMode::Heatmap ? "heatmap" : "values");
     printf("cursor: %llu,%llu = %s\n", (unsigned long long)tab->cursorRow,
            (unsigned long long)tab->cursorCol,
            ti.valueAt(app, ti.flatIndex(*tab, tab->cursorRow, tab->cursorCol), true).c_str());
