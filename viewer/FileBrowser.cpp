@@ -2,7 +2,7 @@
 
 #include "FileBrowser.h"
 
-#include "Format.h"
+#include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
 

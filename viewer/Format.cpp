@@ -1,38 +1,14 @@
-//===- Format.cpp - Numbers and sizes as the viewer prints them -----------===//
+//===- Format.cpp - Elements as the viewer prints them --------------------===//
 
 #include "Format.h"
 
 #include "mlirscope/Blob/Heatmap.h"
 
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
 namespace mlirscope::view {
-
-std::string formatBytes(uint64_t bytes) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = double(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0)
-    snprintf(buf, sizeof buf, "%" PRIu64 " B", bytes);
-  else
-    snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  return buf;
-}
-
-std::string formatCount(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3)
-    s.insert(size_t(i), ",");
-  return s;
-}
 
 std::string formatDouble(double v) {
   if (std::isnan(v))

@@ -1,4 +1,9 @@
-//===- Format.h - Numbers and sizes as the viewer prints them ---*- C++ -*-===//
+//===- Format.h - Elements as the viewer prints them ------------*- C++ -*-===//
+//
+// Byte sizes and counts come from core (mlirscope/Support/Format.h), as in
+// the CLI and the language server.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef MLIRSCOPE_VIEWER_FORMAT_H
 #define MLIRSCOPE_VIEWER_FORMAT_H
@@ -10,10 +15,6 @@
 
 namespace mlirscope::view {
 
-/// "1.5 GiB".
-std::string formatBytes(uint64_t bytes);
-/// "12,345,678".
-std::string formatCount(uint64_t n);
 /// One element from its raw little-endian bytes: compact for a table cell
 /// (`precise` false: 6 significant digits), or with enough digits to
 /// round-trip (`precise` true, what an edit box starts from). bf16 and f16

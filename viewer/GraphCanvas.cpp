@@ -3,9 +3,9 @@
 #include "GraphCanvas.h"
 
 #include "App.h"
-#include "Format.h"
 
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
 

@@ -3,9 +3,9 @@
 #include "ModelPanel.h"
 
 #include "App.h"
-#include "Format.h"
 
 #include "mlirscope/Index/OpDetails.h"
+#include "mlirscope/Support/Format.h"
 
 #include "llvm/Support/Regex.h"
 

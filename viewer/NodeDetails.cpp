@@ -3,7 +3,8 @@
 #include "NodeDetails.h"
 
 #include "App.h"
-#include "Format.h"
+
+#include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
 

@@ -205,14 +205,16 @@ bool Script::run(App &app, const std::string &line) {
     app.openResource(r);
     startWait();
   } else if (cmd == "view") {
-    ti.showMode(rest == "heatmap" ? 1 : 0);
+    ti.showMode(rest == "heatmap" ? TensorMode::Heatmap : TensorMode::Values);
     if (rest == "heatmap") {
       waitFrames = 2; // the heatmap starts pooling when first drawn
       lines.insert(lines.begin() + long(next), "wait");
     }
   } else if (cmd == "stat") {
-    int s = rest == "min" ? 1 : rest == "max" ? 2 : rest == "absmax" ? 3 : 0;
-    ti.setStat(s);
+    ti.setStat(rest == "min"      ? HeatmapStat::Min
+               : rest == "max"    ? HeatmapStat::Max
+               : rest == "absmax" ? HeatmapStat::AbsMax
+                                  : HeatmapStat::Mean);
   } else if (cmd == "axes") {
     int r, c;
     if (!(args >> r >> c))
@@ -370,7 +372,8 @@ void Script::dump(App &app) {
            describeType(v.getDType(), v.getShape()).c_str(),
            (unsigned long long)v.getResource().dataOffset);
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
-    printf("view: %s\n", tab->mode == 1 ? "heatmap" : "values");
+    printf("view: %s\n",
+           tab->mode == TensorMode::Heatmap ? "heatmap" : "values");
     printf("cursor: %llu,%llu = %s\n", (unsigned long long)tab->cursorRow,
            (unsigned long long)tab->cursorCol,
            ti.valueAt(app, ti.flatIndex(*tab, tab->cursorRow, tab->cursorCol), true).c_str());
