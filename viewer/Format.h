@@ -1,7 +1,9 @@
-//===- Format.h - Elements as the viewer prints them ------------*- C++ -*-===//
+//===- Format.h - Doubles and types as the viewer prints them ---*- C++ -*-===//
 //
-// Byte sizes and counts come from core (mlirscope/Support/Format.h), as in
-// the CLI and the language server.
+// Byte sizes and counts come from core (mlirscope/Support/Format.h), and
+// elements too (formatElement in mlirscope/Blob/DType.h: ElementStyle::Short
+// in a table cell, ElementStyle::Exact where one value is shown in full), as
+// in the CLI and the language server.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,11 +17,6 @@
 
 namespace mlirscope::view {
 
-/// One element from its raw little-endian bytes: compact for a table cell
-/// (`precise` false: 6 significant digits), or with enough digits to
-/// round-trip (`precise` true, what an edit box starts from). bf16 and f16
-/// are shown as the floats they are; complex as "(re,im)"; i1 as true/false.
-std::string formatElement(DType dtype, const uint8_t *bytes, bool precise);
 /// A double with 6 significant digits ("nan", "inf" spelled out).
 std::string formatDouble(double v);
 /// "f32[4096x4096]".

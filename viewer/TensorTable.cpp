@@ -51,7 +51,8 @@ std::string TensorInspector::valueAt(App &app, uint64_t flat, bool precise) {
     return "";
   uint8_t buf[16];
   app.document()->readElements(*current->view, flat, 1, buf);
-  return formatElement(current->view->getDType(), buf, precise);
+  return formatElement(current->view->getDType(), buf,
+                       precise ? ElementStyle::Exact : ElementStyle::Short);
 }
 
 void TensorInspector::drawTable(App &app, TensorTab &tab) {
@@ -223,7 +224,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
             tab.editing = false;
           }
         } else {
-          std::string text = formatElement(dtype, p, false);
+          std::string text = formatElement(dtype, p, ElementStyle::Short);
           double x = heatmapValue(dtype, p);
           ImVec4 color = std::isnan(x)   ? ImVec4(1, 0.4f, 1, 1)
                          : std::isinf(x) ? ImVec4(0.3f, 1, 0.3f, 1)
@@ -240,7 +241,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
             if (ImGui::IsMouseDoubleClicked(0)) {
               tab.editing = tab.focusEdit = true;
               snprintf(tab.editBuffer, sizeof tab.editBuffer, "%s",
-                       formatElement(dtype, p, true).c_str());
+                       formatElement(dtype, p, ElementStyle::Exact).c_str());
             }
           }
           ImGui::PopStyleColor();
@@ -248,7 +249,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
             ImGui::SetTooltip("[%llu, %llu] flat %llu\n%s%s",
                               (unsigned long long)r, (unsigned long long)col,
                               (unsigned long long)flatIndex(tab, r, col),
-                              formatElement(dtype, p, true).c_str(),
+                              formatElement(dtype, p, ElementStyle::Exact).c_str(),
                               edited ? "\n(edited, unsaved)" : "");
         }
         ImGui::PopID();
