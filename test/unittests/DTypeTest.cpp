@@ -1,4 +1,4 @@
-//===- DTypeTest.cpp - One element: decode, format, encode -----------------===//
+//===- DTypeTest.cpp - One element: decode, format, encode ----------------===//
 
 #include "mlirscope/Blob/DType.h"
 
