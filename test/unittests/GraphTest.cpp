@@ -378,6 +378,18 @@ TEST(GraphTest, MaxChildrenCutsSmallGroups) {
             (std::vector<std::string>{"0-3", "4-7", "8-9"}));
 }
 
+TEST(GraphTest, MaxChildrenZeroMeansOneAChunk) {
+  // Used to step through the units by zero, for ever.
+  auto index = indexText("chain.mlir", chainModel(3));
+  ASSERT_TRUE(index);
+  GraphOptions options;
+  options.maxChildren = 0;
+  auto graph = build(*index, options);
+  ASSERT_TRUE(bool(graph));
+  const GraphGroup &f = graph->group(graph->findFunction("chain"));
+  EXPECT_EQ(labelsOf(*graph, f.children).size(), 4u);
+}
+
 TEST(GraphTest, RunsCountAsOneChildBeforeChunking) {
   // Eight layers and a few other ops under `model`: with at most four
   // children a group, the run is one unit, so nothing is cut.

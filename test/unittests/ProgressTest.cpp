@@ -1,4 +1,5 @@
-//===- ProgressTest.cpp - The one progress/cancel type ---------------------===//
+//===- ProgressTest.cpp - The one progress/cancel type
+//---------------------===//
 
 #include "mlirscope/Support/Progress.h"
 

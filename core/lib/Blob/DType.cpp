@@ -138,7 +138,7 @@ struct Float8Format {
 
 Float8Format float8Format(DType d) {
   switch (d) {
-#define FLOAT8_DTYPE(Name, Spelling, Semantics, ExponentBits, MantissaBits,     \
+#define FLOAT8_DTYPE(Name, Spelling, Semantics, ExponentBits, MantissaBits,    \
                      Bias, Specials)                                           \
   case DType::Name:                                                            \
     return {ExponentBits, MantissaBits, Bias, Float8Format::Specials};
@@ -404,8 +404,7 @@ std::string mlirscope::formatElement(DType dtype, const uint8_t *p,
 // Encoding
 //===----------------------------------------------------------------------===//
 
-template <typename T>
-static std::vector<uint8_t> bytesOf(T v) {
+template <typename T> static std::vector<uint8_t> bytesOf(T v) {
   std::vector<uint8_t> out(sizeof(T));
   std::memcpy(out.data(), &v, sizeof(T));
   return out;
@@ -413,10 +412,10 @@ static std::vector<uint8_t> bytesOf(T v) {
 
 static llvm::Error notRepresentable(llvm::StringRef text, DType d,
                                     llvm::StringRef why = "") {
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(), "%s is not representable as %s%s%s",
-      text.str().c_str(), dtypeName(d), why.empty() ? "" : ": ",
-      why.str().c_str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "%s is not representable as %s%s%s",
+                                 text.str().c_str(), dtypeName(d),
+                                 why.empty() ? "" : ": ", why.str().c_str());
 }
 
 /// Parses a real number; `overflow` is set for finite spellings beyond the
@@ -443,7 +442,7 @@ static std::optional<double> parseDouble(llvm::StringRef text,
 /// APFloat's semantics of a one-byte float type.
 static const llvm::fltSemantics &float8Semantics(DType d) {
   switch (d) {
-#define FLOAT8_DTYPE(Name, Spelling, Semantics, ExponentBits, MantissaBits,     \
+#define FLOAT8_DTYPE(Name, Spelling, Semantics, ExponentBits, MantissaBits,    \
                      Bias, Specials)                                           \
   case DType::Name:                                                            \
     return llvm::APFloat::Semantics();
@@ -453,8 +452,8 @@ static const llvm::fltSemantics &float8Semantics(DType d) {
   }
 }
 
-llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
-                                                              llvm::StringRef text) {
+llvm::Expected<std::vector<uint8_t>>
+mlirscope::encodeElement(DType d, llvm::StringRef text) {
   text = text.trim();
   auto intIn = [&](int64_t lo, int64_t hi) -> llvm::Expected<int64_t> {
     int64_t v;
@@ -564,28 +563,27 @@ llvm::Expected<std::vector<uint8_t>> mlirscope::encodeElement(DType d,
   }
 #define FLOAT8_DTYPE(Name, ...) case DType::Name:
 #include "mlirscope/Blob/DTypes.def"
-  {
-    bool overflow = false;
-    std::optional<double> v = parseDouble(text, &overflow);
-    if (!v)
-      return notRepresentable(text, d, "not a number");
-    if (overflow)
-      return notRepresentable(text, d, "out of range");
-    // Rounded to nearest, ties to even, as f16 and bf16 are; what the type
-    // cannot hold at all (too large, Inf where it has none, a negative or
-    // zero f8E8M0FNU) is refused.
-    llvm::APFloat f(*v);
-    bool losesInfo = false;
-    llvm::APFloat::opStatus status = f.convert(
-        float8Semantics(d), llvm::APFloat::rmNearestTiesToEven, &losesInfo);
-    if ((status & llvm::APFloat::opOverflow) ||
-        (f.isNaN() && !std::isnan(*v)) ||
-        (f.isInfinity() != std::isinf(*v)))
-      return notRepresentable(text, d, "out of range");
-    if (d == DType::F8E8M0FNU && (*v <= 0 || f.isZero()))
-      return notRepresentable(text, d, "only powers of two above zero");
-    return std::vector<uint8_t>{uint8_t(f.bitcastToAPInt().getZExtValue())};
-  }
+    {
+      bool overflow = false;
+      std::optional<double> v = parseDouble(text, &overflow);
+      if (!v)
+        return notRepresentable(text, d, "not a number");
+      if (overflow)
+        return notRepresentable(text, d, "out of range");
+      // Rounded to nearest, ties to even, as f16 and bf16 are; what the type
+      // cannot hold at all (too large, Inf where it has none, a negative or
+      // zero f8E8M0FNU) is refused.
+      llvm::APFloat f(*v);
+      bool losesInfo = false;
+      llvm::APFloat::opStatus status = f.convert(
+          float8Semantics(d), llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+      if ((status & llvm::APFloat::opOverflow) ||
+          (f.isNaN() && !std::isnan(*v)) || (f.isInfinity() != std::isinf(*v)))
+        return notRepresentable(text, d, "out of range");
+      if (d == DType::F8E8M0FNU && (*v <= 0 || f.isZero()))
+        return notRepresentable(text, d, "only powers of two above zero");
+      return std::vector<uint8_t>{uint8_t(f.bitcastToAPInt().getZExtValue())};
+    }
   case DType::C64:
   case DType::C128: {
     llvm::StringRef body = text.trim("() ");

@@ -482,6 +482,8 @@ bool ModelGraph::findRepeats(const GraphOptions &options) {
 }
 
 bool ModelGraph::chunk(uint32_t maxChildren) {
+  // A chunk holds at least one unit: 0 would step through the units by 0.
+  maxChildren = std::max(maxChildren, 1u);
   std::vector<GraphGroup> &groups = groupList;
   bool any = false;
   size_t numGroups = groups.size();
@@ -499,7 +501,7 @@ bool ModelGraph::chunk(uint32_t maxChildren) {
         i = end;
       }
     }
-    if (units.size() <= std::max(maxChildren, 1u))
+    if (units.size() <= maxChildren)
       continue;
     any = true;
     std::vector<GraphNodeRef> all = std::move(groups[g].children);

@@ -2,9 +2,9 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Bytecode/BytecodeIndexer.h"
-#include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Support/Journal.h"
+#include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Text/TextIndexer.h"
 
 using namespace mlirscope;

@@ -21,8 +21,7 @@ indexFile(llvm::StringRef path, const IndexOptions &options = {});
 /// Indexes an already mapped file, choosing bytecode or text by its first
 /// bytes.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexMapped(std::shared_ptr<ByteSource> file,
-            const IndexOptions &options = {});
+indexMapped(std::shared_ptr<ByteSource> file, const IndexOptions &options = {});
 
 } // namespace mlirscope
 

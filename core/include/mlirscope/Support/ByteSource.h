@@ -34,7 +34,8 @@ namespace mlirscope {
 class Span {
 public:
   Span() = default;
-  Span(llvm::ArrayRef<uint8_t> bytes, std::shared_ptr<const void> keepAlive = {})
+  Span(llvm::ArrayRef<uint8_t> bytes,
+       std::shared_ptr<const void> keepAlive = {})
       : data(bytes), keepAlive(std::move(keepAlive)) {}
   const uint8_t *begin() const { return data.data(); }
   size_t size() const { return data.size(); }

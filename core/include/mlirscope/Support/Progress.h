@@ -36,11 +36,12 @@ public:
   Progress(std::nullptr_t) {}
   /// From a callable taking (done, total[, phase]) and returning bool (false
   /// cancels) or void (never cancels).
-  template <typename F,
-            typename = std::enable_if_t<
-                !std::is_same_v<std::decay_t<F>, Progress> &&
-                (std::is_invocable_v<F &, uint64_t, uint64_t> ||
-                 std::is_invocable_v<F &, uint64_t, uint64_t, llvm::StringRef>)>>
+  template <
+      typename F,
+      typename = std::enable_if_t<
+          !std::is_same_v<std::decay_t<F>, Progress> &&
+          (std::is_invocable_v<F &, uint64_t, uint64_t> ||
+           std::is_invocable_v<F &, uint64_t, uint64_t, llvm::StringRef>)>>
   Progress(F &&fn, const std::atomic<bool> *cancel = nullptr)
       : callback(wrap(std::forward<F>(fn))), cancelFlag(cancel) {}
   /// Only a cancel flag, set from any thread.
@@ -65,8 +66,7 @@ public:
   }
 
   /// Reports how far the work got; false means stop now.
-  bool report(uint64_t done, uint64_t total,
-              llvm::StringRef phase = {}) const {
+  bool report(uint64_t done, uint64_t total, llvm::StringRef phase = {}) const {
     if (isCancelled())
       return false;
     return !callback || callback(done, total, phase);
@@ -95,7 +95,7 @@ private:
       if constexpr (std::is_void_v<std::invoke_result_t<
                         Fn &, uint64_t, uint64_t, llvm::StringRef>>)
         return [f = Fn(std::forward<F>(fn))](uint64_t d, uint64_t t,
-                                            llvm::StringRef ph) mutable {
+                                             llvm::StringRef ph) mutable {
           f(d, t, ph);
           return true;
         };
@@ -105,13 +105,13 @@ private:
       if constexpr (std::is_void_v<
                         std::invoke_result_t<Fn &, uint64_t, uint64_t>>)
         return [f = Fn(std::forward<F>(fn))](uint64_t d, uint64_t t,
-                                            llvm::StringRef) mutable {
+                                             llvm::StringRef) mutable {
           f(d, t);
           return true;
         };
       else
         return [f = Fn(std::forward<F>(fn))](uint64_t d, uint64_t t,
-                                            llvm::StringRef) mutable {
+                                             llvm::StringRef) mutable {
           return bool(f(d, t));
         };
     }
