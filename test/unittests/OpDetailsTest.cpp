@@ -221,7 +221,7 @@ TEST(OpDetailsTest, BytecodeDecodesWhatMLIRPrints) {
     expectDetails(*index, /*propertiesKept=*/version >= 5);
     // The line and column of the text the bytecode was converted from (the
     // file name is the bridge's buffer name: see ConvertTest).
-    llvm::StringRef loc = getOpDetails(*index, kReturn).location;
-    EXPECT_TRUE(loc.ends_with("\":9:5")) << loc.str();
+    std::string loc = getOpDetails(*index, kReturn).location;
+    EXPECT_TRUE(llvm::StringRef(loc).ends_with("\":9:5")) << loc;
   }
 }
