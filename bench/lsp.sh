@@ -26,6 +26,15 @@
 #                  then the median of LATENCY_RUNS runs of each request
 #                  (hover, definition, references, documentSymbol,
 #                  completion) at a value in the file's last chunk.
+#   many FILE      many small requests on small files (a one-function file
+#                  and the 32-function model): MANY_RUNS didOpens under
+#                  new names (each timed to its publishDiagnostics), then
+#                  MANY_RUNS hovers on a value and MANY_RUNS documentSymbols,
+#                  one at a time (latency: median and p95, ms), then each
+#                  kind again as one burst of MANY_RUNS messages written at
+#                  once (throughput: messages answered per second). The two
+#                  servers alternate, MANY_ROUNDS rounds; each figure is the
+#                  median over the rounds.
 #
 # Environment (see bench/lib.sh): BENCH_DIR, MLIRSCOPE_BUILD_DIR, TIMEOUT,
 # REGENERATE, and:
@@ -35,8 +44,11 @@
 #                    fails instead of driving the machine out of memory (12)
 #   SKIP_4G=1        leave the 4 GiB model out
 #   LSP_SCENARIOS    which parts run: "big" (convert, open, hover), "small"
-#                    (latency); both by default
+#                    (latency), "many" (many small requests); "big small" by
+#                    default
 #   LATENCY_RUNS     runs of each request in the latency scenario (20)
+#   MANY_RUNS        messages of each kind per round in "many" (200)
+#   MANY_ROUNDS      rounds of "many", the servers alternating (3)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MLIRSCOPE_LSP=${MLIRSCOPE_LSP:-$build/bin/mlirscope-lsp}
@@ -44,9 +56,12 @@ MLIR_LSP=${MLIR_LSP:-/usr/lib/llvm-22/bin/mlir-lsp-server}
 UPSTREAM_MEM_GB=${UPSTREAM_MEM_GB:-12}
 LSP_SCENARIOS=${LSP_SCENARIOS:-big small}
 LATENCY_RUNS=${LATENCY_RUNS:-20}
-big=0 small=0
+MANY_RUNS=${MANY_RUNS:-200}
+MANY_ROUNDS=${MANY_ROUNDS:-3}
+big=0 small=0 many=0
 case " $LSP_SCENARIOS " in *" big "*) big=1 ;; esac
 case " $LSP_SCENARIOS " in *" small "*) small=1 ;; esac
+case " $LSP_SCENARIOS " in *" many "*) many=1 ;; esac
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 need_time
@@ -78,9 +93,9 @@ else
 fi
 fi
 
-# The small files of the latency scenario: made here, as text.
-small_files=()
-if [ "$small" = 1 ]; then
+# The small files of the latency and many scenarios: made here, as text.
+small_files=() many_files=()
+if [ "$small" = 1 ] || [ "$many" = 1 ]; then
   "$PYTHON" - "$BENCH_DIR" <<'PY' || die "cannot write the small files"
 import os, sys
 out = sys.argv[1]
@@ -111,10 +126,16 @@ with open(os.path.join(out, "lsp-small-model.mlir"), "w") as f:
             + "}\n\n" + metadata(keys))
 # 197 chunks, each the same function name and resource key (as test files
 # of compilers are written) with its own metadata block.
+# A tiny file: one function and its blob.
+with open(os.path.join(out, "lsp-tiny.mlir"), "w") as f:
+    f.write(func("f0", 0, "w0") + "\n" + metadata(["w0"]))
 chunk = "module {\n" + "".join(func(f"f{k}", k, "w") for k in range(8)) + "}\n\n"
 with open(os.path.join(out, "lsp-split-197.mlir"), "w") as f:
     f.write("\n// -----\n\n".join(chunk + metadata(["w"]) for _ in range(197)))
 PY
+  many_files=("$BENCH_DIR/lsp-tiny.mlir" "$BENCH_DIR/lsp-small-model.mlir")
+fi
+if [ "$small" = 1 ]; then
   small_files=("$BENCH_DIR/lsp-small-model.mlir" "$BENCH_DIR/lsp-split-197.mlir")
   corpus=$repo/../shared/corpus/third-party
   for f in "$corpus"/T06-heir-openfhe-lenet/lenet.mlir \
@@ -133,6 +154,100 @@ fi
 # --- The client ----------------------------------------------------------------
 cat >"$tmp/client.py" <<'PY'
 import json, os, subprocess, sys, time
+
+def frame(obj):
+    body = json.dumps(obj).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+def quantiles(ms):
+    ms = sorted(ms)
+    return ms[len(ms) // 2], ms[min(len(ms) - 1, (len(ms) * 95) // 100)]
+
+def many(path, write, read, out):
+    """Many small messages: one at a time (latency), then in bursts
+    (throughput). Messages are encoded before the clock starts."""
+    runs = int(os.environ.get("MANY_RUNS", "200"))
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+
+    def opens(tag):
+        uris = ["file:///many-%s-%d/%s" % (tag, n, os.path.basename(path))
+                for n in range(runs)]
+        return uris, [frame({"jsonrpc": "2.0",
+                             "method": "textDocument/didOpen",
+                             "params": {"textDocument": {
+                                 "uri": u, "languageId": "mlir",
+                                 "version": 1, "text": text}}})
+                      for u in uris]
+
+    def diagnostics_of(uris):
+        left = set(uris)
+        while left:
+            msg = json.loads(read())
+            if msg.get("method") == "textDocument/publishDiagnostics":
+                left.discard(msg["params"]["uri"])
+
+    # didOpen, one at a time, then a burst.
+    uris, frames = opens("one")
+    times = []
+    for u, fr in zip(uris, frames):
+        t0 = time.monotonic()
+        write.write(fr)
+        write.flush()
+        diagnostics_of([u])
+        times.append((time.monotonic() - t0) * 1000)
+    out["open_p50"], out["open_p95"] = quantiles(times)
+    burst_uris, frames = opens("burst")
+    t0 = time.monotonic()
+    write.write(b"".join(frames))
+    write.flush()
+    diagnostics_of(burst_uris)
+    out["open_rate"] = runs / (time.monotonic() - t0)
+
+    # Requests on the first document: a value before the last `return`.
+    uri = uris[0]
+    at = text.rfind("%", 0, text.rfind("return")) + 1
+    line = text.count("\n", 0, at)
+    col = at - (text.rfind("\n", 0, at) + 1)
+    pos = {"textDocument": {"uri": uri},
+           "position": {"line": line, "character": col}}
+    ids = [100000]
+    for name, method, params in (
+            ("hover", "textDocument/hover", pos),
+            ("symbols", "textDocument/documentSymbol",
+             {"textDocument": {"uri": uri}})):
+        def frames_of(n):
+            fs = []
+            for _ in range(n):
+                ids[0] += 1
+                fs.append((ids[0], frame({"jsonrpc": "2.0", "id": ids[0],
+                                          "method": method,
+                                          "params": params})))
+            return fs
+
+        def replies(want):
+            left = set(want)
+            while left:
+                msg = json.loads(read())
+                if "method" not in msg and msg.get("id") in left:
+                    if msg.get("result") in (None, []):
+                        out["status"] = "empty " + name
+                    left.discard(msg["id"])
+
+        times = []
+        for i, fr in frames_of(runs):
+            t0 = time.monotonic()
+            write.write(fr)
+            write.flush()
+            replies([i])
+            times.append((time.monotonic() - t0) * 1000)
+        out[name + "_p50"], out[name + "_p95"] = quantiles(times)
+        fs = frames_of(runs)
+        t0 = time.monotonic()
+        write.write(b"".join(fr for _, fr in fs))
+        write.flush()
+        replies([i for i, _ in fs])
+        out[name + "_rate"] = runs / (time.monotonic() - t0)
 
 def main():
     timeout = float(sys.argv[1])
@@ -282,6 +397,8 @@ def main():
                 res = msg.get("result")
                 if not res or (isinstance(res, dict) and not res.get("items", res)):
                     out[method.split("/")[1] + "_ms"] = "empty"
+        elif scenario == "many":
+            many(path, proc.stdin, read, out)
         request("shutdown", None)
         notify("exit", None)
         proc.stdin.close()
@@ -374,6 +491,52 @@ for f in ${small_files[@]+"${small_files[@]}"}; do
   latency_rows+=("$(printf '%-24s %-16s %8s %8s %8s %8s %8s %8s' "$name" speed-up "${vals[@]}")")
 done
 
+# --- Many small requests: latency and throughput -------------------------------
+many_fields=(open_p50 open_p95 open_rate hover_p50 hover_p95 hover_rate
+             symbols_p50 symbols_p95 symbols_rate)
+many_rows=()
+# median KEY JSON... -> the median of the field over the runs, or '-'
+median_of() {
+  "$PYTHON" -c '
+import json, sys
+k = sys.argv[1]
+v = sorted(x for x in (json.loads(a).get(k) for a in sys.argv[2:])
+           if isinstance(x, (int, float)))
+print("-" if not v else ("%.3f" % v[len(v) // 2]) if v[0] < 100 else
+      "%.0f" % v[len(v) // 2])' "$@"
+}
+for f in ${many_files[@]+"${many_files[@]}"}; do
+  name=$(basename "$f")
+  ours_runs=() up_runs=() ours_rss=() up_rss=()
+  for ((round = 0; round < MANY_ROUNDS; ++round)); do
+    run_lsp ours many "$f" env MANY_RUNS="$MANY_RUNS" "$MLIRSCOPE_LSP"
+    ours_runs+=("$j") ours_st=$(field status)
+    run_lsp upstream many "$f" env MANY_RUNS="$MANY_RUNS" "${up_cmd[@]}"
+    up_runs+=("$j") up_st=$(field status)
+  done
+  declare -A med=()
+  for who in ours up; do
+    if [ "$who" = ours ]; then runs=("${ours_runs[@]}") server=mlirscope-lsp st=$ours_st
+    else runs=("${up_runs[@]}") server=mlir-lsp-server st=$up_st; fi
+    vals=()
+    for k in "${many_fields[@]}"; do
+      med[$who.$k]=$(median_of "$k" "${runs[@]}")
+      vals+=("${med[$who.$k]}")
+    done
+    many_rows+=("$(printf '%-20s %-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s  %s' "$name" \
+      "$server" "${vals[@]}" "$st")")
+  done
+  vals=()
+  for k in "${many_fields[@]}"; do
+    case $k in
+      *_rate) vals+=("$(ratio "${med[ours.$k]}" "${med[up.$k]}")") ;;
+      *) vals+=("$(ratio "${med[up.$k]}" "${med[ours.$k]}")") ;;
+    esac
+  done
+  many_rows+=("$(printf '%-20s %-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s' "$name" speed-up "${vals[@]}")")
+  unset med
+done
+
 echo
 echo "mlirscope-lsp:   $MLIRSCOPE_LSP"
 echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} GiB)"
@@ -397,4 +560,13 @@ echo "small files: open = didOpen to publishDiagnostics; requests: median of $LA
 printf '%-24s %-16s %8s %8s %8s %8s %8s %8s %8s  %s\n' file server open hover def refs symbols complete rss_MB status
 for r in ${latency_rows[@]+"${latency_rows[@]}"}; do echo "$r"; done
 echo "(speed-up = upstream / ours; 'empty': the server answered nothing there)"
+fi
+if [ "$many" = 1 ]; then
+echo
+echo "many small requests: $MANY_RUNS of each kind, one at a time (p50/p95, ms) and"
+echo "in one burst (msg/s); median of $MANY_ROUNDS rounds, the servers alternating"
+printf '%-20s %-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' file server \
+  open50 open95 open/s hover50 hover95 hover/s sym50 sym95 sym/s status
+for r in ${many_rows[@]+"${many_rows[@]}"}; do echo "$r"; done
+echo "(speed-up = upstream time / ours, or our rate / upstream's)"
 fi

@@ -360,6 +360,24 @@ static std::optional<lsp::Hover> irHover(Document &doc, uint64_t offset) {
   return std::nullopt;
 }
 
+bool MLIRScopeServer::isHoverOnResource(const lsp::URIForFile &uri,
+                                        lsp::Position pos) {
+  auto at = impl->getDocumentAt(uri, pos);
+  if (!at) {
+    llvm::consumeError(at.takeError());
+    return false;
+  }
+  const Document &doc = *at->first;
+  uint64_t offset = at->second;
+  return llvm::any_of(doc.uses,
+                      [&](const ResourceUse &u) {
+                        return u.attrSpan.contains(offset);
+                      }) ||
+         llvm::any_of(doc.entries, [&](const ResourceEntry &e) {
+           return e.keySpan.contains(offset);
+         });
+}
+
 llvm::Expected<std::optional<lsp::Hover>>
 MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
                            const ProgressCallback &progress,

@@ -10,6 +10,7 @@
 #include "LSPServer.h"
 #include "BlobJobs.h"
 #include "MessageContext.h"
+#include "MessageInput.h"
 #include "Protocol.h"
 #include "Scheduler.h"
 #include "Server.h"
@@ -38,13 +39,14 @@ namespace lsp = llvm::lsp;
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// The transport thread (JSONTransport::run) calls the handlers below; they
-/// decode, note what the transport thread must know (the latest version of
+/// The reading thread (dispatchMessages) calls the handlers below; they
+/// decode, note what the reading thread must know (the latest version of
 /// each document, the cancellation flag of each request) and post a task to
 /// the Scheduler's worker thread, which alone touches MLIRScopeServer and
-/// runs tasks in the order they came. Replies and notifications go out from
-/// the worker through MessageHandler, which serializes them with its output
-/// mutex.
+/// runs tasks in the order they came. Small requests answered from a
+/// document's parse are the exception: when the worker is idle, the reading
+/// thread answers them itself (answerHere). Replies and notifications go out
+/// through MessageHandler, which serializes them with its output mutex.
 struct LSPServer {
   LSPServer(MLIRScopeServer &server, MessageContext &context,
             const LSPServerOptions &options)
@@ -121,9 +123,12 @@ struct LSPServer {
   }
   void onCompletion(const lsp::CompletionParams &params,
                     Callback<lsp::CompletionList> reply) {
-    query<lsp::CompletionList>(
-        params.textDocument.uri, std::move(reply), [this, params] {
-          return server.getCompletion(params.textDocument.uri, params.position);
+    // MLIR parses the chunk again, in completion mode: on the worker.
+    postRequest<lsp::CompletionList>(
+        params.textDocument.uri, std::move(reply),
+        [this, params](Callback<lsp::CompletionList> reply,
+                       std::atomic<bool> &) {
+          reply(server.getCompletion(params.textDocument.uri, params.position));
         });
   }
 
@@ -188,15 +193,39 @@ struct LSPServer {
     scheduler.postRequest<T>(context.getRequestId(), std::move(file),
                              std::move(reply), std::move(body));
   }
-  /// A request on an open document answered by one call of the server.
+  /// A request on an open document answered by one call of the server from
+  /// what the document's parse left (no blob read, no parse): on this
+  /// thread when it can be (answerHere), else on the worker.
   template <typename T>
   void query(const lsp::URIForFile &document, Callback<T> reply,
              llvm::unique_function<llvm::Expected<T>()> fn) {
+    if (answerHere<T>(document, reply, fn))
+      return;
     postRequest<T>(
         document, std::move(reply),
         [fn = std::move(fn)](Callback<T> reply, std::atomic<bool> &) mutable {
           reply(fn());
         });
+  }
+  /// Answers a request on `document` on the reading thread, if the worker
+  /// is idle (Scheduler::tryClaim says why the answer then sees every edit
+  /// read before it), the document is small and `cheap` (if given) agrees
+  /// that `fn` reads no blob: handing a small request to the worker and
+  /// waking it costs more than the answer. Returns whether it answered. The
+  /// answer is the worker's (the same server, in the same state); nothing
+  /// could cancel it meanwhile, since `$/cancelRequest` is read by this
+  /// thread, after it.
+  template <typename T>
+  bool answerHere(const lsp::URIForFile &document, Callback<T> &reply,
+                  llvm::function_ref<llvm::Expected<T>()> fn,
+                  llvm::function_ref<bool()> cheap = {}) {
+    if (!scheduler.tryClaim(document.file()))
+      return false;
+    bool here = server.isSmallDocument(document) && (!cheap || cheap());
+    if (here)
+      reply(fn());
+    scheduler.release();
+    return here;
   }
   /// Worker: parses and publishes diagnostics if `parse` is still the latest
   /// version the transport thread has seen.
@@ -346,6 +375,18 @@ void LSPServer::onDocumentDidChange(
 
 void LSPServer::onHover(const lsp::TextDocumentPositionParams &params,
                         Callback<std::optional<lsp::Hover>> reply) {
+  // The IR's hovers come from its parse; a resource's may read its blob
+  // (seconds, with progress and cancellation): that one goes to the worker.
+  if (answerHere<std::optional<lsp::Hover>>(
+          params.textDocument.uri, reply,
+          [&] {
+            return server.findHover(params.textDocument.uri, params.position);
+          },
+          [&] {
+            return !server.isHoverOnResource(params.textDocument.uri,
+                                             params.position);
+          }))
+    return;
   postRequest<std::optional<lsp::Hover>>(
       params.textDocument.uri, std::move(reply),
       [this, params](Callback<std::optional<lsp::Hover>> reply,
@@ -713,10 +754,15 @@ void LSPServer::parseNow(PendingParse parse) {
 //===----------------------------------------------------------------------===//
 
 llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
-                                            lsp::JSONTransport &transport,
+                                            MessageInput &input,
+                                            llvm::raw_ostream &output,
                                             MessageContext &context,
                                             const LSPServerOptions &options) {
   LSPServer s(server, context, options);
+  // Writes only: messages are read and parsed by `input` (dispatchMessages),
+  // never by JSONTransport::run, which would parse each one again.
+  lsp::JSONTransport transport(std::unique_ptr<lsp::JSONTransportInput>(),
+                               output, options.prettyOutput);
   lsp::MessageHandler handler(transport);
 
   handler.method("initialize", &s, &LSPServer::onInitialize);
@@ -770,7 +816,7 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
           });
 
   s.scheduler.start();
-  llvm::Error error = transport.run(handler);
+  llvm::Error error = dispatchMessages(input, handler);
   // What was read before `exit` (or the end of input) is still answered.
   s.scheduler.stop();
   if (error) {

@@ -11,14 +11,13 @@
 #include "llvm/Support/LogicalResult.h"
 
 namespace llvm {
-namespace lsp {
-class JSONTransport;
-} // namespace lsp
+class raw_ostream;
 } // namespace llvm
 
 namespace mlirscope {
 namespace lspserver {
 class MessageContext;
+class MessageInput;
 class MLIRScopeServer;
 
 struct LSPServerOptions {
@@ -33,14 +32,18 @@ struct LSPServerOptions {
   /// names. The fuzz target turns it off: made-up messages must not write
   /// files anywhere.
   bool allowFileOutput = true;
+  /// Pretty-print the JSON written to the client (lit transcripts).
+  bool prettyOutput = false;
 };
 
-/// Runs the server over `transport` until `exit` or the end of input.
-/// Succeeds when `shutdown` came before the end. The calling thread only
-/// reads messages; MLIRScopeServer runs on one worker thread (see README.md).
-/// `context` is the one the transport's input (createMessageInput) fills.
-llvm::LogicalResult runLSPServer(MLIRScopeServer &server,
-                                 llvm::lsp::JSONTransport &transport,
+/// Runs the server on the messages of `input` until `exit` or the end of
+/// input, writing to `output` (through llvm::lsp::JSONTransport). Succeeds
+/// when `shutdown` came before the end. The calling thread reads messages
+/// and answers the requests cheaper than a hand-off; MLIRScopeServer runs
+/// on one worker thread otherwise (see README.md). `context` is the one
+/// `input` (createMessageInput) fills.
+llvm::LogicalResult runLSPServer(MLIRScopeServer &server, MessageInput &input,
+                                 llvm::raw_ostream &output,
                                  MessageContext &context,
                                  const LSPServerOptions &options = {});
 

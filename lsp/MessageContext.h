@@ -6,7 +6,7 @@
 // this object instead: the request id, which `$/cancelRequest` names, and the
 // text of a large document, cut out of the message before any JSON parse.
 // The server's caller owns it and gives it to both. The input side and the
-// handlers run on the same thread (JSONTransport::run reads a message, then
+// handlers run on the same thread (dispatchMessages reads a message, then
 // calls its handler, then reads the next), so it needs no lock.
 //
 //===----------------------------------------------------------------------===//

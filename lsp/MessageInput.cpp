@@ -8,19 +8,21 @@
 #include "MessageContext.h"
 #include "Protocol.h"
 
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/LSP/Logging.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <system_error>
 
 using namespace llvm::lsp;
 using mlirscope::lspserver::kInvalidRequestMethod;
 using mlirscope::lspserver::kLargeTextBytes;
 using mlirscope::lspserver::kParseErrorMethod;
 using mlirscope::lspserver::MessageContext;
+using mlirscope::lspserver::MessageInput;
 
 namespace {
 /// Reads messages like JSONTransportInputOverFile, but never lets bad input
@@ -29,14 +31,27 @@ namespace {
 /// kInvalidRequestMethod (id null unless the message had one), which the
 /// server answers with an error. A header line with junk before
 /// `Content-Length:` still counts, so the stream resynchronizes.
-class Input : public JSONTransportInput {
+class Input : public MessageInput {
 public:
   Input(std::FILE *in, JSONStreamStyle style, MessageContext &context)
-      : JSONTransportInput(style), in(in), context(context) {}
+      : in(in), style(style), context(context) {}
   bool hasError() const final { return ferror(in); }
   bool isEndOfInput() const final { return feof(in); }
 
-  llvm::LogicalResult readDelimitedMessage(std::string &json) final {
+  llvm::LogicalResult read(llvm::json::Value &message) final {
+    if (failed(style == JSONStreamStyle::Delimited ? readDelimitedMessage(raw)
+                                                   : readStandardMessage(raw)))
+      return llvm::failure();
+    message = parseMessage(raw);
+    // The buffer is reused for the next message, unless it was large: a
+    // 512 MiB document must not stay allocated after its message.
+    if (raw.capacity() > kLargeTextBytes)
+      std::string().swap(raw);
+    return llvm::success();
+  }
+
+private:
+  llvm::LogicalResult readDelimitedMessage(std::string &json) {
     json.clear();
     std::string line;
     while (readLine(line)) {
@@ -50,11 +65,10 @@ public:
     }
     if (ferror(in) || llvm::StringRef(json).trim().empty())
       return llvm::failure();
-    normalize(json);
     return llvm::success();
   }
 
-  llvm::LogicalResult readStandardMessage(std::string &json) final {
+  llvm::LogicalResult readStandardMessage(std::string &json) {
     uint64_t length = 0;
     bool sawLength = false;
     std::string line;
@@ -94,11 +108,9 @@ public:
         return llvm::failure();
       clearerr(in);
     }
-    normalize(json);
     return llvm::success();
   }
 
-private:
   bool readLine(std::string &out) {
     out.clear();
     char buf[256];
@@ -110,19 +122,19 @@ private:
     return !out.empty();
   }
 
-  void normalize(std::string &json) {
+  /// The message in `json` (which may be cut, see parkDidOpenText), or the
+  /// made-up call that answers it with an error.
+  llvm::json::Value parseMessage(std::string &json) {
     // A parked text belongs to the message handled right after it was read.
     context.beginMessage();
     if (json.size() > kLargeTextBytes)
       parkDidOpenText(json);
-    auto makeUp = [&](llvm::StringRef method, llvm::json::Value id) {
+    auto makeUp = [&](llvm::StringRef method,
+                      llvm::json::Value id) -> llvm::json::Value {
       context.takeParkedText();
       context.setRequestId(id);
-      json = llvm::formatv("{0}", llvm::json::Value(
-                                      llvm::json::Object{{"jsonrpc", "2.0"},
-                                                         {"id", std::move(id)},
-                                                         {"method", method}}))
-                 .str();
+      return llvm::json::Object{
+          {"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}};
     };
     llvm::Expected<llvm::json::Value> doc = llvm::json::parse(json);
     if (!doc) {
@@ -144,6 +156,7 @@ private:
       context.setRequestId(id);
     if (json.size() > kLargeTextBytes)
       parkLargeText(*o, json);
+    return std::move(*doc);
   }
 
   //===--------------------------------------------------------------------===//
@@ -361,8 +374,8 @@ private:
   }
 
   /// A didOpen, or a didChange with one full-text change, whose text is
-  /// large: the text is parked in the context and the message is re-written
-  /// without it (see MessageContext.h).
+  /// large: the text is parked in the context and "" left in its place in
+  /// the parsed message (see MessageContext.h).
   void parkLargeText(llvm::json::Object &o, std::string &json) {
     std::optional<llvm::StringRef> method = o.getString("method");
     llvm::json::Object *params = o.getObject("params");
@@ -384,18 +397,78 @@ private:
       return;
     // The raw message goes first: it is as large as the text.
     std::string().swap(json);
-    context.parkText(std::move(*text->getAsString()).str());
+    context.parkText(text->getAsString()->str());
     *text = "";
-    json = llvm::formatv("{0}", llvm::json::Value(std::move(o))).str();
   }
 
   std::FILE *in;
+  JSONStreamStyle style;
   MessageContext &context;
+  /// The text of the message being read.
+  std::string raw;
 };
 } // namespace
 
-std::unique_ptr<JSONTransportInput>
+MessageInput::~MessageInput() = default;
+
+std::unique_ptr<MessageInput>
 mlirscope::lspserver::createMessageInput(std::FILE *in, JSONStreamStyle style,
                                          MessageContext &context) {
   return std::make_unique<Input>(in, style, context);
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch
+//===----------------------------------------------------------------------===//
+
+/// The error of a reply to one of our requests, as JSONTransport reads it.
+static llvm::Error decodeError(const llvm::json::Object &error) {
+  llvm::StringRef message =
+      error.getString("message").value_or("Unspecified error");
+  if (std::optional<int64_t> code = error.getInteger("code"))
+    return llvm::make_error<LSPError>(message.str(), ErrorCode(*code));
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Hands `message` to `handler` as JSONTransport::handleMessage does;
+/// returns false after `exit`.
+static bool dispatch(llvm::json::Value message, MessageHandler &handler) {
+  llvm::json::Object *o = message.getAsObject();
+  // Input::read makes up a call for anything else.
+  if (!o || o->getString("jsonrpc") != std::optional<llvm::StringRef>("2.0"))
+    return false;
+  std::optional<llvm::json::Value> id;
+  if (llvm::json::Value *i = o->get("id"))
+    id = std::move(*i);
+  std::optional<llvm::StringRef> method = o->getString("method");
+  if (!method) {
+    if (!id)
+      return false;
+    if (llvm::json::Object *error = o->getObject("error"))
+      return handler.onReply(std::move(*id), decodeError(*error));
+    llvm::json::Value result = nullptr;
+    if (llvm::json::Value *r = o->get("result"))
+      result = std::move(*r);
+    return handler.onReply(std::move(*id), std::move(result));
+  }
+  llvm::json::Value params = nullptr;
+  if (llvm::json::Value *p = o->get("params"))
+    params = std::move(*p);
+  if (id)
+    return handler.onCall(*method, std::move(params), std::move(*id));
+  return handler.onNotify(*method, std::move(params));
+}
+
+llvm::Error mlirscope::lspserver::dispatchMessages(MessageInput &input,
+                                                   MessageHandler &handler) {
+  llvm::json::Value message = nullptr;
+  while (!input.isEndOfInput()) {
+    if (input.hasError())
+      return llvm::errorCodeToError(
+          std::error_code(errno, std::system_category()));
+    if (succeeded(input.read(message)) &&
+        !dispatch(std::move(message), handler))
+      return llvm::Error::success();
+  }
+  return llvm::errorCodeToError(std::make_error_code(std::errc::io_error));
 }

@@ -91,6 +91,22 @@ void Scheduler::noteVersion(llvm::StringRef file,
     latestVersion.erase(file.str());
 }
 
+bool Scheduler::tryClaim(llvm::StringRef document) {
+  std::lock_guard<std::mutex> lock(mutex);
+  // Jobs (runJob) own what they read and never touch MLIRScopeServer.
+  if (busy || !tasks.empty() || pending.count(document.str()))
+    return false;
+  claimed = true;
+  return true;
+}
+
+void Scheduler::release() {
+  std::lock_guard<std::mutex> lock(mutex);
+  claimed = false;
+  // A parse may have come due meanwhile.
+  wake.notify_all();
+}
+
 //===----------------------------------------------------------------------===//
 // The worker
 //===----------------------------------------------------------------------===//
@@ -98,6 +114,12 @@ void Scheduler::noteVersion(llvm::StringRef file,
 void Scheduler::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
+    // The reading thread is answering a request with the server (tryClaim);
+    // it posts nothing meanwhile.
+    if (claimed) {
+      wake.wait(lock);
+      continue;
+    }
     if (!tasks.empty()) {
       llvm::unique_function<void()> task = std::move(tasks.front());
       tasks.pop_front();

@@ -1,11 +1,12 @@
 //===- Scheduler.h - Threads, debounce and cancellation ---------*- C++ -*-===//
 //
 // Where and when the server's work runs. The thread reading messages
-// (JSONTransport::run) decodes each one and posts a task; one worker thread
+// (dispatchMessages) decodes each one and posts a task; one worker thread
 // runs the tasks in the order they came, and alone touches MLIRScopeServer
-// (it is not thread-safe). Edits are parsed after a debounce delay, a newer
-// edit of the document superseding the pending parse; a request on a
-// document first runs its pending parse. Requests can be cancelled
+// (it is not thread-safe), except while the reading thread has claimed it
+// for a request cheaper than the hand-off (tryClaim). Edits are parsed after a
+// debounce delay, a newer edit of the document superseding the pending parse; a
+// request on a document first runs its pending parse. Requests can be cancelled
 // (`$/cancelRequest`) until they are answered. Reading a whole blob takes
 // seconds: such jobs run on threads of their own (runJob) so the worker goes
 // on meanwhile. See README.md ("Threads", "Debounce", "Cancellation").
@@ -82,6 +83,23 @@ public:
   /// Records the latest version of the document at `file` the reader has
   /// seen (none: it was closed).
   void noteVersion(llvm::StringRef file, std::optional<int64_t> version);
+  /// Claims what the worker alone touches (MLIRScopeServer) for the reading
+  /// thread, to answer a request there: a hand-off to the worker costs
+  /// more than a small request itself. Succeeds only when the worker is
+  /// idle with no task queued and no parse of `document` (a file path)
+  /// waits for its debounce. Until release(), the
+  /// worker starts nothing (not even a parse that comes due).
+  ///
+  /// Why the request sees every edit that came before it: each didChange
+  /// and didOpen posts its task before the next message is read, and the
+  /// reading thread is the only one that posts; an empty queue and an idle
+  /// worker mean those tasks have run to their end (the mutex orders their
+  /// writes before this read). What they left for later is a pending parse,
+  /// and a pending parse of `document` makes the claim fail: the request
+  /// then goes to the worker, which runs that parse first.
+  bool tryClaim(llvm::StringRef document);
+  /// Gives the worker back what tryClaim claimed.
+  void release();
 
   //===--------------------------------------------------------------------===//
   // The worker
@@ -123,6 +141,8 @@ private:
   std::condition_variable wake, idle;
   std::deque<llvm::unique_function<void()>> tasks;
   bool busy = false, stopping = false;
+  /// The reading thread holds the worker's state (tryClaim).
+  bool claimed = false;
   /// Threads of jobs (runJob), those that ended to be joined, and how many
   /// still run.
   std::list<std::thread> jobs;

@@ -320,6 +320,16 @@ void MLIRScopeServer::setHoverStatistics(bool on) {
   impl->hoverStatistics = on;
 }
 
+bool MLIRScopeServer::isSmallDocument(const lsp::URIForFile &uri) {
+  auto it = impl->documents.find(uri.file().str());
+  if (it == impl->documents.end())
+    return false;
+  uint64_t bytes = 0;
+  for (const auto &chunk : it->second->chunks)
+    bytes += chunk->bufferEnd() - chunk->bufferStart();
+  return bytes <= kSmallIRBytes;
+}
+
 std::optional<std::string>
 MLIRScopeServer::getDocumentText(const lsp::URIForFile &uri) {
   auto it = impl->documents.find(uri.file().str());

@@ -96,6 +96,18 @@ public:
   /// The mode of `uri`: that of the model held for it, else "text".
   llvm::StringRef getMode(const llvm::lsp::URIForFile &uri);
 
+  /// Whether `uri` is open and its IR (its text without metadata blocks) is
+  /// at most kSmallIRBytes: then the queries answered from its parse
+  /// (definitions, references, symbols, folding ranges, inlay hints, hovers
+  /// off resources) take about as long as handing them to another thread,
+  /// and LSPServer.cpp answers them on the thread that reads messages.
+  bool isSmallDocument(const llvm::lsp::URIForFile &uri);
+  static constexpr uint64_t kSmallIRBytes = 256 << 10;
+  /// Whether a hover at `pos` in `uri` is on a resource: such a hover may
+  /// read the blob (statistics) or index the model an elided view came from.
+  bool isHoverOnResource(const llvm::lsp::URIForFile &uri,
+                         llvm::lsp::Position pos);
+
   /// Queries on an open document. They fail (InvalidParams) for documents
   /// that are not open and for positions outside the document. A hover's
   /// blob statistics stop early ("no statistics: cancelled") once `*cancel`

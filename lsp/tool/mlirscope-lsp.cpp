@@ -104,9 +104,8 @@ int main(int argc, char **argv) {
 
   llvm::sys::ChangeStdinToBinary();
   mlirscope::lspserver::MessageContext context;
-  JSONTransport transport(
-      mlirscope::lspserver::createMessageInput(stdin, inputStyle, context),
-      llvm::outs(), prettyPrint);
+  std::unique_ptr<mlirscope::lspserver::MessageInput> input =
+      mlirscope::lspserver::createMessageInput(stdin, inputStyle, context);
   // The scheme vscode-mlir uses for the text view of a bytecode file.
   URIForFile::registerSupportedScheme("mlir.bytecode-mlir");
 
@@ -119,8 +118,9 @@ int main(int argc, char **argv) {
   mlirscope::lspserver::LSPServerOptions options;
   options.debounceMs = debounceMs;
   options.sync = sync;
-  return llvm::failed(mlirscope::lspserver::runLSPServer(server, transport,
-                                                         context, options))
+  options.prettyOutput = prettyPrint;
+  return llvm::failed(mlirscope::lspserver::runLSPServer(
+             server, *input, llvm::outs(), context, options))
              ? 1
              : 0;
 }

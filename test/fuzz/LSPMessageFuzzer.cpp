@@ -47,15 +47,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // What the input side hands the handlers: fresh for each input, as the
     // server is.
     mlirscope::lspserver::MessageContext context;
-    JSONTransport transport(mlirscope::lspserver::createMessageInput(
-                                in, JSONStreamStyle::Standard, context),
-                            out, /*prettyOutput=*/false);
+    std::unique_ptr<mlirscope::lspserver::MessageInput> input =
+        mlirscope::lspserver::createMessageInput(in, JSONStreamStyle::Standard,
+                                                 context);
     mlirscope::lspserver::MLIRScopeServer server;
     mlirscope::lspserver::LSPServerOptions options;
     options.debounceMs = 0;
     options.sync = true;
     options.allowFileOutput = false;
-    (void)mlirscope::lspserver::runLSPServer(server, transport, context,
+    (void)mlirscope::lspserver::runLSPServer(server, *input, out, context,
                                              options);
   }
   std::fclose(in);
