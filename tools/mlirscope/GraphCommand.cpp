@@ -113,9 +113,7 @@ static int runGraph() {
   auto graph = ModelGraph::build(*index, graphOptions);
   if (!graph) {
     std::signal(SIGINT, oldHandler);
-    llvm::errs() << "mlirscope graph: " << llvm::toString(graph.takeError())
-                 << "\n";
-    return kBadInput;
+    return reportError("graph", graph.takeError());
   }
   double groupSeconds = since(groupStart);
   uint32_t root = ModelGraph::kRoot;
@@ -182,11 +180,8 @@ static int runGraph() {
   auto laid = layoutView(*graph, root, view);
   double layoutSeconds = since(layoutStart);
   std::signal(SIGINT, oldHandler);
-  if (!laid) {
-    llvm::errs() << "mlirscope graph: " << llvm::toString(laid.takeError())
-                 << "\n";
-    return kBadInput;
-  }
+  if (!laid)
+    return reportError("graph", laid.takeError());
   std::string title = path;
   for (uint32_t g : graph->pathTo(root))
     title += " / " + graph->group(g).label;
