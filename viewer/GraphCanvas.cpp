@@ -4,6 +4,7 @@
 
 #include "App.h"
 
+#include "mlirscope/Graph/DefaultView.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Format.h"
 
@@ -29,24 +30,6 @@ const ImU32 kSelected = IM_COL32(255, 160, 40, 255);
 const ImU32 kEdge = IM_COL32(140, 145, 160, 200);
 const ImU32 kText = IM_COL32(235, 235, 240, 255);
 const ImU32 kDetailText = IM_COL32(170, 175, 185, 255);
-
-/// The groups a view opens by itself: the module and functions (isolated
-/// region ops near the top) and a group that is its parent's only group.
-bool openByDefault(const ModelGraph &g, uint32_t group, unsigned depth) {
-  const GraphGroup &gr = g.group(group);
-  if (depth > 6)
-    return false;
-  if (gr.kind == GraphGroup::Kind::Region && gr.op != kNone &&
-      g.model().ops[gr.op].isolatedFromAbove)
-    return true;
-  if (gr.parent == kNone)
-    return true;
-  const GraphGroup &parent = g.group(gr.parent);
-  unsigned groups = 0;
-  for (const GraphNodeRef &c : parent.children)
-    groups += c.isGroup;
-  return groups == 1 && gr.kind == GraphGroup::Kind::Scope;
-}
 
 } // namespace
 
@@ -264,17 +247,8 @@ void GraphCanvas::poll(App &app) {
     modelGraph = std::make_shared<ModelGraph>(std::move(**buildResult));
     buildResult.reset();
     // Open the module, functions, and lone scopes down from the root.
-    std::vector<std::pair<uint32_t, unsigned>> stack = {{ModelGraph::kRoot, 0}};
-    while (!stack.empty()) {
-      auto [g, depth] = stack.back();
-      stack.pop_back();
-      if (!openByDefault(*modelGraph, g, depth))
-        continue;
+    for (uint32_t g : defaultOpenGroups(*modelGraph))
       expanded.insert(g);
-      for (const GraphNodeRef &c : modelGraph->group(g).children)
-        if (c.isGroup)
-          stack.push_back({c.id, depth + 1});
-    }
     relayoutWanted = true;
     if (app.selectedOp() != ~0u)
       reveal(app.selectedOp());

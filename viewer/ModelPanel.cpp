@@ -6,6 +6,7 @@
 
 #include "mlirscope/Index/OpDetails.h"
 #include "mlirscope/Support/Format.h"
+#include "mlirscope/Support/NaturalOrder.h"
 
 #include "llvm/Support/Regex.h"
 
@@ -99,12 +100,18 @@ void ModelPanel::refilter(App &app) {
       else if (sortColumn == 3)
         byKey([&](uint32_t i) { return index.ops[i].numOperands; });
     } else {
-      if (sortColumn == 0)
-        byKey([&](uint32_t i) { return index.resources[i].key; });
-      else if (sortColumn == 2)
+      if (sortColumn == 0) {
+        // Checkpoint keys number their layers: layer 2 before layer 10.
+        std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+          int c =
+              naturalCompare(index.resources[a].key, index.resources[b].key);
+          return sortAscending ? c < 0 : c > 0;
+        });
+      } else if (sortColumn == 2) {
         byKey([&](uint32_t i) { return index.resources[i].size; });
-      else if (sortColumn == 3)
+      } else if (sortColumn == 3) {
         byKey([&](uint32_t i) { return index.resources[i].dataOffset; });
+      }
     }
   }
   appliedFilter = filter;

@@ -11,8 +11,13 @@ blob a moment after the command has begun reading, and checks:
   - no command dies of SIGBUS;
   - a save leaves its output as it was before (absent, or the old bytes) and
     no temporary file beside it.
+  - the command ends within a few seconds of the truncation: it stops at the
+    first fault (or early end of a kernel copy) instead of reading on, one
+    fault per page, through the rest of the blob.
 Commands: `stats` (reads every element), `strip -o` (checksums every blob,
-then saves), `diff` (reads both blobs). Prints one line per command.
+then saves), `diff` (reads both blobs), `extract` (copies the blob to .npy),
+`convert` (bytecode to text: the blob as hex), `replace -o` (the new blob
+from a .npy, the one truncated). Prints one line per command.
 """
 import json
 import os
@@ -26,6 +31,7 @@ tool, genmodel, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
 model = os.path.join(work, "big.mlirbc")
 KEEP = 64 << 20  # the truncated model keeps the IR and 64 MiB of the blob
+SOON = 10  # seconds from the truncation to the command's end
 
 
 def fail(msg):
@@ -39,8 +45,11 @@ def make_model():
                     "--sparse"], check=True, stdout=subprocess.DEVNULL)
 
 
-def run(name, args, output=None):
+def run(name, args, output=None, victim=None, prepare=None):
     make_model()
+    if prepare:
+        prepare()
+    victim = victim or model
     old = b"old contents\n"
     if output:
         with open(output, "wb") as f:
@@ -52,12 +61,18 @@ def run(name, args, output=None):
     if proc.poll() is not None:
         fail(f"{name}: finished before the truncation "
              f"(exit {proc.returncode}): {proc.stderr.read()!r}")
-    os.truncate(model, KEEP)
+    os.truncate(victim, KEEP)
+    truncated = time.monotonic()
     try:
         out, err = proc.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         proc.kill()
         fail(f"{name}: still running 120 s after the truncation")
+    # Reading on after the fault takes minutes for 8 GiB (a signal per page);
+    # stopping at it, the time to the next progress report.
+    took = time.monotonic() - truncated
+    if took > SOON:
+        fail(f"{name}: ended {took:.1f} s after the truncation")
     if proc.returncode < 0:
         fail(f"{name}: died of signal {signal.Signals(-proc.returncode).name}")
     # Progress lines ("stats KEY: 40% (...)") are not errors.
@@ -78,6 +93,13 @@ def run(name, args, output=None):
     print(f"{name}: exit 2: {lines[0].replace(work, 'DIR')}")
 
 
+def blob_of(path):
+    summary = json.loads(subprocess.run(
+        [tool, "inspect", "--summary", "--json", path], check=True,
+        capture_output=True).stdout)
+    return summary["resources"]["all"][0]
+
+
 run("stats", ["stats", model, "--threads", "1"])
 run("strip", ["strip", model, "-o", os.path.join(work, "small.mlirbc")],
     output=os.path.join(work, "small.mlirbc"))
@@ -86,12 +108,40 @@ subprocess.run([genmodel, "-o", other, "--shape", "65536x32768", "--sparse"],
                check=True, stdout=subprocess.DEVNULL)
 # diff skips ranges that are holes on both sides: give the other model one
 # data byte every 4 MiB of its blob (8 MiB of disk), so every range is read.
-summary = json.loads(subprocess.run(
-    [tool, "inspect", "--summary", "--json", other], check=True,
-    capture_output=True).stdout)
-blob = summary["resources"]["all"][0]
+blob = blob_of(other)
 with open(other, "r+b") as f:
     for at in range(0, blob["bytes"], 4 << 20):
         f.seek(blob["offset"] + at)
         f.write(b"\x01")
 run("diff", ["diff", model, other])
+
+make_model()
+key = blob_of(model)["key"]
+run("extract", ["extract", model, key, "-o", os.path.join(work, "x.npy")],
+    output=os.path.join(work, "x.npy"))
+run("convert", ["convert", model, "-o", os.path.join(work, "big.mlir")],
+    output=os.path.join(work, "big.mlir"))
+# The new blob's .npy (f32, the model's shape) is the file truncated: the
+# model's own blob is not read. Holes are skipped, not copied: one data byte
+# every 128 KiB (256 MiB of disk) keeps the copy running past the sleep.
+npy = os.path.join(work, "new.npy")
+
+
+def make_npy():
+    header = ("{'descr': '<f4', 'fortran_order': False, "
+              "'shape': (65536, 32768), }")
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    with open(npy, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little"))
+        f.write(header.encode())
+        data = f.tell()
+        f.truncate(data + (65536 * 32768 * 4))
+        for at in range(0, 65536 * 32768 * 4, 128 << 10):
+            f.seek(data + at)
+            f.write(b"\x01")
+
+
+run("replace", ["replace", model, key, npy, "-o",
+                os.path.join(work, "replaced.mlirbc")],
+    output=os.path.join(work, "replaced.mlirbc"), victim=npy,
+    prepare=make_npy)

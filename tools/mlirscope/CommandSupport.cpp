@@ -15,7 +15,7 @@ const char *const mlirscope::cli::kChunkHelp =
 
 /// The command being parsed, for messages printed while llvm::cl parses: an
 /// option may belong to several subcommands.
-static llvm::StringRef activeCommand() {
+llvm::StringRef mlirscope::cli::activeCommand() {
   for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
     if (*sub && sub != &cl::SubCommand::getTopLevel())
       return sub->getName();
@@ -106,19 +106,36 @@ std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
   return *view;
 }
 
+/// printFileChanged has printed its line: the errors that follow the fault
+/// are not printed (reportError). Not faultWasReported(): a refused save
+/// notes the fault too, but its error is the line still to print.
+static bool fileChangedPrinted = false;
+
 void mlirscope::cli::printFileChanged(llvm::StringRef cmd,
                                       llvm::StringRef consequence) {
   noteFaultReported();
-  llvm::errs() << "mlirscope " << cmd << ": " << describeFault()
-               << ": expected the file to stay unchanged while it was read "
-                  "(another program truncated or rewrote it)"
-               << consequence << "\n";
+  fileChangedPrinted = true;
+  llvm::errs() << "mlirscope " << cmd << ": " << describeFault() << ": "
+               << kFileChangedWhileRead << consequence << "\n";
 }
+
+bool mlirscope::cli::fileChangedWasPrinted() { return fileChangedPrinted; }
 
 bool mlirscope::cli::reportFileChanged(llvm::StringRef cmd,
                                        uint64_t faultsBefore) {
   if (faultCount() == faultsBefore)
     return false;
-  printFileChanged(cmd);
+  if (!fileChangedPrinted)
+    printFileChanged(cmd);
   return true;
+}
+
+int mlirscope::cli::reportError(llvm::StringRef cmd, llvm::Error e) {
+  if (fileChangedPrinted) {
+    llvm::consumeError(std::move(e));
+    return kBadInput;
+  }
+  llvm::errs() << "mlirscope " << cmd << ": " << llvm::toString(std::move(e))
+               << "\n";
+  return kBadInput;
 }

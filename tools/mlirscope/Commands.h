@@ -76,11 +76,21 @@ void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
 void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 
 /// When a mapped file shrank since `faultsBefore` (FaultGuard.h), prints
-/// the one-line error of command `cmd` and returns true: what was read holds
-/// zeros, so the caller must print nothing of it.
+/// the one-line error of command `cmd` (unless a ProgressLine did already)
+/// and returns true: what was read holds zeros, so the caller must print
+/// nothing of it.
 bool reportFileChanged(llvm::StringRef cmd, uint64_t faultsBefore);
+/// Prints "mlirscope CMD: MESSAGE" for `e` and returns kBadInput; prints
+/// nothing when a fault was told already (ProgressLine stopped the work on
+/// it: `e` is the cancel that follows, or a consequence of the zeros read).
+int reportError(llvm::StringRef cmd, llvm::Error e);
+/// The name of the command running (its llvm::cl subcommand).
+llvm::StringRef activeCommand();
 /// That one-line error itself, with `consequence` appended.
 void printFileChanged(llvm::StringRef cmd, llvm::StringRef consequence = "");
+/// Whether printFileChanged has printed (once a command's line is out, the
+/// errors that follow from the fault are not).
+bool fileChangedWasPrinted();
 
 /// What a command does with a text file split into modules by `// -----`.
 struct SplitFiles {

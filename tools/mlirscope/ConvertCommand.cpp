@@ -50,11 +50,8 @@ static int runConvert() {
   llvm::Error e = index->format == ModelIndex::Format::Text
                       ? convertTextToBytecode(*index, out, version, onProgress)
                       : convertBytecodeToText(*index, out, onProgress);
-  if (e) {
-    llvm::errs() << "mlirscope convert: " << llvm::toString(std::move(e))
-                 << "\n";
-    return kBadInput;
-  }
+  if (e)
+    return reportError("convert", std::move(e));
   return kOk;
 }
 

@@ -42,14 +42,8 @@ static int runDiff() {
   }
   ProgressLine progress("diff");
   uint64_t faultsBefore = faultCount();
-  // Stop at the first fault: a file truncated under us would otherwise fault
-  // once per page for the rest of its blobs (millions of signals for GBs).
-  auto d = diffModels(*idx[0], *idx[1],
-                      [&, report = progress.callback()](uint64_t done,
-                                                        uint64_t total) {
-                        return faultCount() == faultsBefore &&
-                               report(done, total);
-                      });
+  // The progress line stops at the first fault (ProgressLine.h).
+  auto d = diffModels(*idx[0], *idx[1], progress.callback());
   if (reportFileChanged("diff", faultsBefore)) {
     llvm::consumeError(d.takeError());
     return kBadInput;

@@ -181,11 +181,8 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
   } else {
     e = replaceWithNewType(*index, key, type, data, out, onProgress);
   }
-  if (e) {
-    llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
-                 << "\n";
-    return kBadInput;
-  }
+  if (e)
+    return reportError("replace", std::move(e));
   return kOk;
 }
 

@@ -50,11 +50,8 @@ static int runExtract() {
   mlirscope::Progress onProgress = progress.callback();
   if (all) {
     std::vector<std::string> skipped;
-    if (auto e = exportSafetensors(index, out, skipped, onProgress)) {
-      llvm::errs() << "mlirscope extract: " << llvm::toString(std::move(e))
-                   << "\n";
-      return kBadInput;
-    }
+    if (auto e = exportSafetensors(index, out, skipped, onProgress))
+      return reportError("extract", std::move(e));
     for (const std::string &s : skipped)
       llvm::errs() << "mlirscope extract: skipped " << s << "\n";
     return kOk;
@@ -62,11 +59,8 @@ static int runExtract() {
   std::optional<BlobView> view = openBlob("extract", index, key);
   if (!view)
     return kBadInput;
-  if (auto e = exportNpy(index, *view, out, onProgress)) {
-    llvm::errs() << "mlirscope extract: " << llvm::toString(std::move(e))
-                 << "\n";
-    return kBadInput;
-  }
+  if (auto e = exportNpy(index, *view, out, onProgress))
+    return reportError("extract", std::move(e));
   return kOk;
 }
 

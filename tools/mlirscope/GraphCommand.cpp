@@ -10,6 +10,7 @@
 #include "GraphOutput.h"
 #include "ProgressLine.h"
 
+#include "mlirscope/Graph/DefaultView.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Support/FaultGuard.h"
 
@@ -40,8 +41,10 @@ static cl::opt<std::string>
 // graph's one-line message instead of llvm::cl's.
 static cl::opt<std::string>
     expandOpt("expand",
-              cl::desc("none (the default: children collapsed), all, or N "
-                       "levels open"),
+              cl::desc("none (children collapsed), all, or N levels open; "
+                       "without --expand, --func or --group the graph opens "
+                       "as the viewer's first view does (module, functions "
+                       "and lone scopes open: the layers show)"),
               cl::value_desc("none|all|N"), cl::init("none"),
               cl::sub(graphSub));
 static cl::opt<bool> noScopes("no-scopes", cl::desc("Group by regions only"),
@@ -110,9 +113,7 @@ static int runGraph() {
   auto graph = ModelGraph::build(*index, graphOptions);
   if (!graph) {
     std::signal(SIGINT, oldHandler);
-    llvm::errs() << "mlirscope graph: " << llvm::toString(graph.takeError())
-                 << "\n";
-    return kBadInput;
+    return reportError("graph", graph.takeError());
   }
   double groupSeconds = since(groupStart);
   uint32_t root = ModelGraph::kRoot;
@@ -157,9 +158,19 @@ static int runGraph() {
     }
     return kOk;
   }
-  view.expand = [&](uint32_t, unsigned depth) {
-    return all || depth < levels;
+  // With nothing chosen, open as the viewer does: collapsed to the root, a
+  // model is one `builtin.module` box.
+  bool firstView =
+      !expandOpt.getNumOccurrences() && func.empty() && groupPath.empty();
+  std::vector<bool> open(graph->groups().size(), false);
+  if (firstView)
+    for (uint32_t g : defaultOpenGroups(*graph))
+      open[g] = true;
+  view.expand = [&](uint32_t group, unsigned depth) {
+    return firstView ? bool(open[group]) : all || depth < levels;
   };
+  if (firstView)
+    view.unfold = [&](uint32_t group) { return bool(open[group]); };
   view.layout.progress = mlirscope::Progress(
       [&](uint64_t done, uint64_t total) {
         return progress.update(500 + (total ? 500 * done / total : 0), 1000);
@@ -169,11 +180,8 @@ static int runGraph() {
   auto laid = layoutView(*graph, root, view);
   double layoutSeconds = since(layoutStart);
   std::signal(SIGINT, oldHandler);
-  if (!laid) {
-    llvm::errs() << "mlirscope graph: " << llvm::toString(laid.takeError())
-                 << "\n";
-    return kBadInput;
-  }
+  if (!laid)
+    return reportError("graph", laid.takeError());
   std::string title = path;
   for (uint32_t g : graph->pathTo(root))
     title += " / " + graph->group(g).label;
@@ -216,6 +224,8 @@ const Command mlirscope::cli::graphCommand{
     "The model as a laid-out graph. Ops are grouped by regions\n"
     "(functions, loops) and by the scopes of their locations (JAX\n"
     "`jit(main)/layer_3/attn`, PyTorch `model.layers.3.self_attn`);\n"
-    "runs of repeated groups fold into one (`layer_3 x 80`).\n\n"
+    "runs of repeated groups fold into one (`layer_3 x 80`). Without\n"
+    "--expand, --func or --group it opens as the viewer's first view does:\n"
+    "the module, functions and lone scopes open, so the layers show.\n\n"
     "  mlirscope graph FILE --format json|dot|svg|tree -o OUT\n",
     runGraph};

@@ -3,13 +3,17 @@
 #include "ProgressLine.h"
 #include "Commands.h"
 
+#include "mlirscope/Support/FaultGuard.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+using namespace mlirscope;
 using namespace mlirscope::cli;
 
 ProgressLine::ProgressLine(std::string label)
-    : label(std::move(label)), start(std::chrono::steady_clock::now()) {}
+    : label(std::move(label)), start(std::chrono::steady_clock::now()),
+      faultsBefore(faultCount()) {}
 
 ProgressLine::~ProgressLine() {
   if (shown && terminal)
@@ -17,6 +21,16 @@ ProgressLine::~ProgressLine() {
 }
 
 bool ProgressLine::update(uint64_t done, uint64_t total) {
+  if (faultCount() != faultsBefore) {
+    if (!fileChangedWasPrinted()) {
+      // The error line replaces the progress line, not after it.
+      if (shown && terminal)
+        llvm::errs() << "\r\x1b[K";
+      shown = false;
+      printFileChanged(activeCommand());
+    }
+    return false;
+  }
   if (!shown &&
       std::chrono::steady_clock::now() - start < std::chrono::seconds(1))
     return true;

@@ -14,11 +14,19 @@ namespace mlirscope::cli {
 
 /// Prints "LABEL: 42% (1.2 GiB of 2.9 GiB)" to stderr, but only once the work
 /// has run for a second (short work stays silent), and clears it at the end.
+///
+/// It also stops the work at the first fault (FaultGuard.h): a file
+/// truncated under a mapping would otherwise raise one SIGBUS per page for
+/// the rest of a multi-GB blob, each read as zeros that are thrown away. The
+/// fault is told first, as the command's one error line, then reported to
+/// the work as a cancel; the command stays silent on the error that follows
+/// (reportError, reportFileChanged).
 class ProgressLine {
 public:
   explicit ProgressLine(std::string label);
   ~ProgressLine();
-  /// Returns true (keep going); the CLI cancels with SIGINT instead.
+  /// Returns true (keep going), false after a fault (stop); the CLI cancels
+  /// on SIGINT with flags of its own.
   bool update(uint64_t done, uint64_t total);
   /// `update` as core's progress (Support/Progress.h). This line must
   /// outlive its use.
@@ -34,6 +42,8 @@ private:
   bool terminal = false;
   /// Not a terminal: the last 10% step printed.
   int lastDecile = -1;
+  /// faultCount() when the line began.
+  uint64_t faultsBefore;
 };
 
 } // namespace mlirscope::cli

@@ -37,9 +37,7 @@ std::unique_ptr<ModelIndex> openBytecode(llvm::StringRef cmd,
 int report(llvm::StringRef cmd, llvm::Error e) {
   if (!e)
     return kOk;
-  llvm::errs() << "mlirscope " << cmd << ": " << llvm::toString(std::move(e))
-               << "\n";
-  return kBadInput;
+  return reportError(cmd, std::move(e));
 }
 
 } // namespace

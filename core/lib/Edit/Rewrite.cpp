@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -112,7 +113,12 @@ llvm::Error copyKeepingHoles(int fd, uint64_t offset, uint64_t size,
   uint64_t pos = offset, end = offset + size;
   while (pos < end) {
     off_t data = ::lseek(fd, off_t(pos), SEEK_DATA);
-    if (data < 0 && errno == ENXIO) { // only a hole remains
+    if (data < 0 && errno == ENXIO) { // only a hole remains, or the end
+      // A source cut short under us would read as a trailing hole: zeros
+      // saved in place of its bytes.
+      struct stat st;
+      if (::fstat(fd, &st) == 0 && uint64_t(st.st_size) < end)
+        return fileChangedError(fd, std::max<uint64_t>(pos, st.st_size));
       if (auto e = out.skip(end - pos))
         return e;
       done += end - pos;

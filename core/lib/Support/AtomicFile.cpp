@@ -152,8 +152,11 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
       // Fall back to read + write through a buffer.
       std::vector<uint8_t> buf(std::min<uint64_t>(size, 8u << 20));
       ssize_t r = ::pread(srcFd, buf.data(), buf.size(), off_t(srcOffset));
-      if (r <= 0)
-        return sysError(path + ": cannot read the source", r < 0 ? errno : EIO);
+      if (r < 0)
+        return sysError(path + ": cannot read the source", errno);
+      // The source shrank under us: said as a fault in a mapping is.
+      if (r == 0)
+        return fileChangedError(srcFd, srcOffset);
       if (auto e = write(llvm::ArrayRef<uint8_t>(buf.data(), size_t(r))))
         return e;
       srcOffset += uint64_t(r);
@@ -166,7 +169,7 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
       return sysError(path + ": cannot copy", errno);
     }
     if (n == 0)
-      return sysError(path + ": the source ended early", EIO);
+      return fileChangedError(srcFd, srcOffset);
     srcOffset += uint64_t(n);
     pos += uint64_t(n);
     size -= uint64_t(n);

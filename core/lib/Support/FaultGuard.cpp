@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <sys/mman.h>
@@ -155,4 +156,18 @@ std::string mlirscope::describeFault() {
       return unmappedWhere;
   }
   return "a mapped file";
+}
+
+const char *const mlirscope::kFileChangedWhileRead =
+    "expected the file to stay unchanged while it was read (another program "
+    "truncated or rewrote it)";
+
+llvm::Error mlirscope::fileChangedError(int fd, uint64_t offset) {
+  char link[64], path[4096];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = ::readlink(link, path, sizeof path - 1);
+  std::string name = n > 0 ? std::string(path, size_t(n)) : "a file read";
+  return llvm::createStringError(
+      std::make_error_code(std::errc::io_error), "%s: offset %llu: %s",
+      name.c_str(), (unsigned long long)offset, kFileChangedWhileRead);
 }

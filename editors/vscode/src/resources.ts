@@ -48,12 +48,49 @@ export type SortOrder = 'size' | 'name' | 'file';
 
 export const nextSortOrder: Record<SortOrder, SortOrder> = { size: 'name', name: 'file', file: 'size' };
 
+/**
+ * Natural order of keys, as the viewer's (core's Support/NaturalOrder.h):
+ * runs of digits compare by value, so `layers.2` comes before `layers.10`;
+ * other characters by code unit. Keys equal but for leading zeros (`a01`,
+ * `a1`) fall back to code-unit order, so 0 means equal strings.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const isDigit = (c: number) => c >= 48 && c <= 57;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (!isDigit(ca) || !isDigit(cb)) {
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      i++;
+      j++;
+      continue;
+    }
+    // Compared as digit strings, never parsed: a run of any length is exact.
+    while (i < a.length && a.charCodeAt(i) === 48) i++;
+    while (j < b.length && b.charCodeAt(j) === 48) j++;
+    let ei = i;
+    let ej = j;
+    while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+    while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+    if (ei - i !== ej - j) return ei - i < ej - j ? -1 : 1;
+    const na = a.slice(i, ei);
+    const nb = b.slice(j, ej);
+    if (na !== nb) return na < nb ? -1 : 1;
+    i = ei;
+    j = ej;
+  }
+  if (i < a.length || j < b.length) return i < a.length ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The resources to list: those whose key contains `filter` (case-insensitive), sorted. */
 export function arrangeResources(all: ResourceInfo[], order: SortOrder, filter: string): ResourceInfo[] {
   const needle = filter.trim().toLowerCase();
   const kept = needle ? all.filter((r) => r.key.toLowerCase().includes(needle)) : all.slice();
-  if (order === 'size') kept.sort((a, b) => b.bytes - a.bytes || a.key.localeCompare(b.key));
-  else if (order === 'name') kept.sort((a, b) => a.key.localeCompare(b.key));
+  if (order === 'size') kept.sort((a, b) => b.bytes - a.bytes || naturalCompare(a.key, b.key));
+  else if (order === 'name') kept.sort((a, b) => naturalCompare(a.key, b.key));
   else kept.sort((a, b) => a.offset - b.offset);
   return kept;
 }

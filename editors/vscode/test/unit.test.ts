@@ -13,7 +13,9 @@ import { findConflicts } from '../src/conflicts-logic';
 import { stripStatistics } from '../src/hover';
 import { modeOf } from '../src/mode';
 import { Lookup, resolveServerPath, resolveToolPath } from '../src/paths';
-import { ResourceInfo, arrangeResources, findResourceEntry, humanBytes, shortType } from '../src/resources';
+import {
+  ResourceInfo, arrangeResources, findResourceEntry, humanBytes, naturalCompare, shortType,
+} from '../src/resources';
 import { calls } from './vscode-mock';
 
 const lookup = (exe: string[], pathEnv = '/usr/bin:/opt/llvm/bin'): Lookup =>
@@ -69,6 +71,21 @@ test('resources: sorted by size, name or file order; filtered by key', () => {
   assert.equal(humanBytes(1536), '1.5 KiB');
   assert.equal(humanBytes(100), '100 B');
   assert.equal(shortType(res('w', 64, 0, { dtype: 'f32', shape: [4, null] })), 'f32[4x?]');
+});
+
+test('resource keys in natural order: layer 2 before layer 10', () => {
+  assert.ok(naturalCompare('layer2', 'layer10') < 0);
+  assert.ok(naturalCompare('layer10', 'layer2') > 0);
+  assert.equal(naturalCompare('layer10', 'layer10'), 0);
+  assert.ok(naturalCompare('model.layers.9.mlp', 'model.layers.10.attn') < 0);
+  assert.ok(naturalCompare('k99999999999999999999999', 'k100000000000000000000000') < 0);
+  assert.ok(naturalCompare('layer', 'layer0') < 0);
+  assert.ok(naturalCompare('a1', 'ab') < 0);
+  assert.ok(naturalCompare('a01', 'a1') !== 0);
+  assert.equal(naturalCompare('a01', 'a1'), -naturalCompare('a1', 'a01'));
+  const all = [res('layer10.w', 8, 0), res('layer2.w', 8, 8), res('layer1.w', 8, 16), res('embed', 8, 24)];
+  assert.deepEqual(arrangeResources(all, 'name', '').map((r) => r.key), ['embed', 'layer1.w', 'layer2.w', 'layer10.w']);
+  assert.deepEqual(arrangeResources(all, 'size', '').map((r) => r.key), ['embed', 'layer1.w', 'layer2.w', 'layer10.w']);
 });
 
 test('a resource entry is found in the metadata block, not at its uses', () => {

@@ -73,6 +73,15 @@ bool faultWasReported();
 /// "a mapped file".
 std::string describeFault();
 
+/// What every front-end says of a file that shrank while it was read, after
+/// "PATH: offset N: ".
+extern const char *const kFileChangedWhileRead;
+
+/// "PATH: offset N: kFileChangedWhileRead" for a read of `fd` at `offset`
+/// that found the end of the file early (a kernel copy, which sees a
+/// truncation as an early end rather than a fault); PATH from /proc.
+llvm::Error fileChangedError(int fd, uint64_t offset);
+
 /// Called by MappedFile before it unmaps [base, base + size): a fault in it
 /// is remembered as "PATH: offset N" for describeFault() after the mapping
 /// is gone (a command reports after its index has been destroyed).
