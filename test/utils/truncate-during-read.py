@@ -45,6 +45,21 @@ def make_model():
                     "--sparse"], check=True, stdout=subprocess.DEVNULL)
 
 
+def wait_until_mapped(proc, path, limit=60):
+    """Returns once `proc` maps `path` (its /proc maps name it), it ended,
+    or `limit` seconds passed."""
+    real = os.path.realpath(path)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/maps") as maps:
+                if real in maps.read():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)
+
+
 def run(name, args, output=None, victim=None, prepare=None):
     make_model()
     if prepare:
@@ -56,8 +71,12 @@ def run(name, args, output=None, victim=None, prepare=None):
             f.write(old)
     proc = subprocess.Popen([tool, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
-    # Indexing takes milliseconds; reading 8 GiB takes seconds.
-    time.sleep(0.4)
+    # Truncate once the command has mapped the file: a fixed delay from the
+    # start raced a slow start (a sanitizer build on a busy machine opened
+    # the file after the truncation and failed indexing it instead). From
+    # the mapping on, indexing takes milliseconds and reading 8 GiB seconds.
+    wait_until_mapped(proc, victim)
+    time.sleep(0.1)
     if proc.poll() is not None:
         fail(f"{name}: finished before the truncation "
              f"(exit {proc.returncode}): {proc.stderr.read()!r}")
