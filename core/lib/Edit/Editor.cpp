@@ -3,25 +3,18 @@
 #include "mlirscope/Edit/Editor.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Journal.h"
+#include "mlirscope/Support/SystemError.h"
 
-#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fcntl.h>
-#include <limits>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace mlirscope;
-
-static llvm::Error sysError(const llvm::Twine &what, int err = errno) {
-  return llvm::createStringError(std::error_code(err, std::generic_category()),
-                                 what + ": " + std::strerror(err));
-}
 
 llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
   if (!index.file)
@@ -31,7 +24,7 @@ llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
   ed.path = index.file->getName();
   struct stat st;
   if (::stat(ed.path.c_str(), &st) != 0)
-    return sysError(ed.path + ": cannot stat");
+    return systemError(ed.path + ": cannot stat");
   // Root may write anything; a file without write bits is still read-only to
   // its owner's intent, so refuse it.
   if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)))
@@ -39,9 +32,9 @@ llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
                                    "%s: the file is read-only", ed.path.c_str());
   ed.fd = ::open(ed.path.c_str(), O_RDWR | O_CLOEXEC);
   if (ed.fd < 0)
-    return sysError(ed.path + ": cannot open for writing");
+    return systemError(ed.path + ": cannot open for writing");
   if (::flock(ed.fd, LOCK_EX | LOCK_NB) != 0)
-    return sysError(ed.path + ": another process is editing it", errno);
+    return systemError(ed.path + ": another process is editing it", errno);
   struct stat now;
   ::fstat(ed.fd, &now);
   int64_t mtime = int64_t(now.st_mtim.tv_sec) * 1000000000 + now.st_mtim.tv_nsec;

@@ -15,6 +15,7 @@
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Support/Hash.h"
+#include "mlirscope/Support/SystemError.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -74,11 +75,6 @@ std::optional<StrippedBlob> mlirscope::parseStrippedBlob(llvm::StringRef text) {
 }
 
 namespace {
-
-llvm::Error sysError(const llvm::Twine &what, int err = errno) {
-  return llvm::createStringError(std::error_code(err, std::generic_category()),
-                                 what + ": " + std::strerror(err));
-}
 
 /// One entry of the output's resource section.
 struct OutEntry {
@@ -206,7 +202,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   auto openFd = [&](const std::string &path) -> llvm::Expected<int> {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-      return sysError(path + ": cannot open");
+      return systemError(path + ": cannot open");
     fds.push_back(fd);
     return fd;
   };

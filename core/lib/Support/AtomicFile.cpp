@@ -4,6 +4,7 @@
 #include "mlirscope/Support/FaultGuard.h"
 
 #include "mlirscope/Support/Failpoint.h"
+#include "mlirscope/Support/SystemError.h"
 
 #include "llvm/Support/Errc.h"
 
@@ -20,22 +21,17 @@
 
 using namespace mlirscope;
 
-static llvm::Error sysError(const llvm::Twine &what, int err) {
-  return llvm::createStringError(std::error_code(err, std::generic_category()),
-                                 what + ": " + std::strerror(err));
-}
-
 llvm::Error mlirscope::syncParentDirectory(llvm::StringRef path) {
   size_t slash = path.rfind('/');
   std::string dir = slash == llvm::StringRef::npos ? "." : path.take_front(slash ? slash : 1).str();
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return sysError(dir + ": cannot open directory", errno);
+    return systemError(dir + ": cannot open directory", errno);
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
   if (rc != 0 && err != EINVAL) // some file systems cannot sync directories
-    return sysError(dir + ": cannot sync directory", err);
+    return systemError(dir + ": cannot sync directory", err);
   return llvm::Error::success();
 }
 
@@ -88,7 +84,7 @@ llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
     std::copy(f.tempPath.begin(), f.tempPath.end(), buf.begin());
     fd = ::mkostemp(buf.data(), O_CLOEXEC);
     if (fd < 0)
-      return sysError(f.path + ": cannot create a temporary file beside it",
+      return systemError(f.path + ": cannot create a temporary file beside it",
                       errno);
     // Held until the file is renamed and closed: marks it as being written.
     struct stat st, named;
@@ -100,7 +96,7 @@ llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
     }
   }
   if (fd < 0)
-    return sysError(f.path + ": cannot create a temporary file beside it",
+    return systemError(f.path + ": cannot create a temporary file beside it",
                     EEXIST);
   ::fchmod(fd, 0644);
   f.tempPath = buf.data();
@@ -132,7 +128,7 @@ llvm::Error AtomicFile::write(llvm::ArrayRef<uint8_t> bytes) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return sysError(path + ": cannot write", errno);
+      return systemError(path + ": cannot write", errno);
     }
     p += n;
     left -= size_t(n);
@@ -153,7 +149,7 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
       std::vector<uint8_t> buf(std::min<uint64_t>(size, 8u << 20));
       ssize_t r = ::pread(srcFd, buf.data(), buf.size(), off_t(srcOffset));
       if (r < 0)
-        return sysError(path + ": cannot read the source", errno);
+        return systemError(path + ": cannot read the source", errno);
       // The source shrank under us: said as a fault in a mapping is.
       if (r == 0)
         return fileChangedError(srcFd, srcOffset);
@@ -166,7 +162,7 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return sysError(path + ": cannot copy", errno);
+      return systemError(path + ": cannot copy", errno);
     }
     if (n == 0)
       return fileChangedError(srcFd, srcOffset);
@@ -182,7 +178,7 @@ llvm::Error AtomicFile::skip(uint64_t size) {
   pos += size;
   // Extend the file so a hole at the end still counts.
   if (::ftruncate(fileFd, off_t(pos)) != 0)
-    return sysError(path + ": cannot extend", errno);
+    return systemError(path + ": cannot extend", errno);
   return llvm::Error::success();
 }
 
@@ -197,17 +193,17 @@ llvm::Error AtomicFile::commit() {
         describeFault().c_str());
   }
   if (::fsync(fileFd) != 0)
-    return sysError(path + ": cannot sync", errno);
+    return systemError(path + ": cannot sync", errno);
   failpoint("save-synced");
   // Renamed while still open: its flock marks it as being written until the
   // temporary name is gone (removeStaleTemporaries).
   if (::rename(tempPath.c_str(), path.c_str()) != 0)
-    return sysError(path + ": cannot rename the temporary file over it", errno);
+    return systemError(path + ": cannot rename the temporary file over it", errno);
   committed = true;
   int rc = ::close(fileFd);
   fileFd = -1;
   if (rc != 0)
-    return sysError(path + ": cannot close", errno);
+    return systemError(path + ": cannot close", errno);
   failpoint("save-renamed");
   return syncParentDirectory(path);
 }

@@ -14,6 +14,7 @@
 #include "mlirscope/Support/AtomicFile.h"
 
 #include "mlirscope/Support/Failpoint.h"
+#include "mlirscope/Support/SystemError.h"
 
 #include <cerrno>
 #include <cstring>
@@ -28,11 +29,6 @@ namespace {
 
 constexpr char kMagic[8] = {'M', 'L', 'S', 'J', 'N', 'L', '0', '1'};
 constexpr uint64_t kHeaderSize = 32;
-
-llvm::Error sysError(const llvm::Twine &what, int err = errno) {
-  return llvm::createStringError(std::error_code(err, std::generic_category()),
-                                 what + ": " + std::strerror(err));
-}
 
 struct Fnv {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -63,7 +59,7 @@ llvm::Error pwriteAll(int fd, const uint8_t *p, uint64_t n, uint64_t at,
     if (w < 0) {
       if (errno == EINTR)
         continue;
-      return sysError(path + ": cannot write");
+      return systemError(path + ": cannot write");
     }
     p += w;
     n -= uint64_t(w);
@@ -80,7 +76,7 @@ llvm::Error preadAll(int fd, uint8_t *p, uint64_t n, uint64_t at,
     if (r < 0 && errno == EINTR)
       continue;
     if (r <= 0)
-      return sysError(path + ": cannot read", r < 0 ? errno : EIO);
+      return systemError(path + ": cannot read", r < 0 ? errno : EIO);
     p += r;
     n -= uint64_t(r);
     at += uint64_t(r);
@@ -106,12 +102,12 @@ llvm::Expected<bool> mlirscope::recoverJournalLocked(llvm::StringRef path, int f
     // while we waited for the lock.
     if (errno == ENOENT)
       return false;
-    return sysError(jpath + ": cannot open the edit journal");
+    return systemError(jpath + ": cannot open the edit journal");
   }
   struct stat jst;
   if (::fstat(jfd, &jst) != 0) {
     ::close(jfd);
-    return sysError(jpath + ": cannot stat the edit journal");
+    return systemError(jpath + ": cannot stat the edit journal");
   }
   uint64_t jsize = uint64_t(jst.st_size);
   uint8_t header[kHeaderSize];
@@ -148,14 +144,14 @@ llvm::Expected<bool> mlirscope::recoverJournalLocked(llvm::StringRef path, int f
     std::string p = path.str();
     if (!writable) {
       ::close(jfd);
-      return sysError(p + ": an unfinished edit must be rolled back, but the "
+      return systemError(p + ": an unfinished edit must be rolled back, but the "
                           "file cannot be opened for writing",
                       EACCES);
     }
     struct stat st;
     if (::fstat(fd, &st) != 0) {
       ::close(jfd);
-      return sysError(p + ": cannot stat");
+      return systemError(p + ": cannot stat");
     }
     if (uint64_t(st.st_size) != fileSize || offset > fileSize ||
         size > fileSize - offset) {
@@ -182,13 +178,13 @@ llvm::Expected<bool> mlirscope::recoverJournalLocked(llvm::StringRef path, int f
     }
     if (::fsync(fd) != 0) {
       ::close(jfd);
-      return sysError(p + ": cannot sync");
+      return systemError(p + ": cannot sync");
     }
   }
   ::close(jfd);
   // Invalid: the journal was not complete, so the file was never touched.
   if (::unlink(jpath.c_str()) != 0)
-    return sysError(jpath + ": cannot remove the edit journal");
+    return systemError(jpath + ": cannot remove the edit journal");
   if (auto e = syncParentDirectory(path))
     return std::move(e);
   return true;
@@ -200,7 +196,7 @@ llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
   if (::stat(jpath.c_str(), &jst) != 0) {
     if (errno == ENOENT)
       return false;
-    return sysError(jpath + ": cannot stat the edit journal");
+    return systemError(jpath + ": cannot stat the edit journal");
   }
   // An editor holds an exclusive flock on the file for the whole edit: take
   // it too, so an edit in progress is waited for rather than mistaken for a
@@ -214,12 +210,12 @@ llvm::Expected<bool> mlirscope::recoverJournal(llvm::StringRef path) {
     fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   }
   if (fd < 0)
-    return sysError(p + ": cannot open");
+    return systemError(p + ": cannot open");
   while (::flock(fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
       int err = errno;
       ::close(fd);
-      return sysError(p + ": cannot lock", err);
+      return systemError(p + ": cannot lock", err);
     }
   }
   auto recovered = recoverJournalLocked(path, fd, writable);
@@ -241,7 +237,7 @@ llvm::Error mlirscope::writeJournaled(
   // 1. The journal: header, original bytes, checksum; then fsync.
   int jfd = ::open(jpath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (jfd < 0)
-    return sysError(jpath + ": cannot create the edit journal");
+    return systemError(jpath + ": cannot create the edit journal");
   auto abandon = [&](llvm::Error e) {
     ::close(jfd);
     ::unlink(jpath.c_str());
@@ -277,7 +273,7 @@ llvm::Error mlirscope::writeJournaled(
   if (auto e = pwriteAll(jfd, sum, 8, kHeaderSize + size, jpath))
     return abandon(std::move(e));
   if (::fsync(jfd) != 0)
-    return abandon(sysError(jpath + ": cannot sync the edit journal"));
+    return abandon(systemError(jpath + ": cannot sync the edit journal"));
   ::close(jfd);
   if (auto e = syncParentDirectory(path)) {
     ::unlink(jpath.c_str());
@@ -307,11 +303,11 @@ llvm::Error mlirscope::writeJournaled(
       return rollback(cancelledError());
   }
   if (::fsync(fd) != 0)
-    return rollback(sysError(path + ": cannot sync"));
+    return rollback(systemError(path + ": cannot sync"));
   failpoint("file-synced");
 
   // 3. Done: drop the journal.
   if (::unlink(jpath.c_str()) != 0)
-    return sysError(jpath + ": cannot remove the edit journal");
+    return systemError(jpath + ": cannot remove the edit journal");
   return syncParentDirectory(path);
 }
