@@ -94,7 +94,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
   if (llvm::Error e = checkFile(job, recheckFiles))
     return std::move(e);
 
-  std::optional<BlobView> view;
+  std::optional<WeightView> view;
   std::optional<BlobStats> stats;
   std::optional<Heatmap> heatmap;
   HeatmapRequest pool;
@@ -103,7 +103,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
   // Statistics read the blob once or twice (the histogram), the heatmap a
   // slice of it: 70% and 30% of the bar.
   bool faulted = runGuarded([&] {
-    auto v = BlobView::get(index, r);
+    auto v = WeightView::get(index, r);
     if (!v) {
       error = failed(llvm::toString(v.takeError()));
       return;
@@ -207,7 +207,7 @@ llvm::Expected<uint64_t> lspserver::exportTensor(const BlobJob &job,
     return std::move(e);
   std::optional<llvm::Error> error;
   bool faulted = runGuarded([&] {
-    auto view = BlobView::get(index, *job.resource);
+    auto view = WeightView::get(index, *job.resource);
     if (!view) {
       error = failed(llvm::toString(view.takeError()));
       return;

@@ -4,7 +4,7 @@
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Format.h"
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Index/Summary.h"
 
 #include "mlir/IR/Operation.h"
@@ -105,7 +105,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
       return md;
     }
 
-  std::optional<BlobView> view;
+  std::optional<WeightView> view;
   std::string viewError;
   std::optional<BlobStats> stats;
   std::string statsError;
@@ -115,7 +115,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
   options.progress = Progress(cancel);
   bool withProgress = false;
   bool faulted = runGuarded([&] {
-    auto v = BlobView::get(*index, *r);
+    auto v = WeightView::get(*index, *r);
     if (!v) {
       viewError = llvm::toString(v.takeError());
       return;

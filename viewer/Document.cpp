@@ -68,14 +68,16 @@ std::string writeEdits(const ModelIndex &index,
           // writeRegion counts the journal and the write: 2 * span.
           return job.progress(before + (t ? d * bytes / t : 0), total);
         };
-        if (auto e = editor->writeBlob(r, llvm::ArrayRef<uint8_t>(src, bytes), progress)) {
+        if (auto e = editor->writeWeight(
+                *index.weightOfResource(a.replacedResource),
+                llvm::ArrayRef<uint8_t>(src, bytes), progress)) {
           error = errorText(std::move(e));
           return;
         }
         done += bytes;
       }
       for (const EditRange &range : a.ranges) {
-        auto view = BlobView::get(index, index.resources[range.resource]);
+        auto view = WeightView::get(index, index.resources[range.resource]);
         if (!view) {
           error = errorText(view.takeError());
           return;
@@ -162,11 +164,11 @@ std::string Document::poll() {
   return message;
 }
 
-llvm::Expected<BlobView> Document::view(uint32_t r) const {
+llvm::Expected<WeightView> Document::view(uint32_t r) const {
   if (!modelIndex || r >= modelIndex->resources.size())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "no such resource");
-  return BlobView::get(*modelIndex, modelIndex->resources[r]);
+  return WeightView::get(*modelIndex, modelIndex->resources[r]);
 }
 
 uint32_t Document::findResource(llvm::StringRef key) const {
@@ -178,10 +180,12 @@ uint32_t Document::findResource(llvm::StringRef key) const {
   return kNone;
 }
 
-bool Document::readElements(const BlobView &view, uint64_t first,
+bool Document::readElements(const WeightView &view, uint64_t first,
                             uint64_t count, uint8_t *out) const {
   unsigned esize = dtypeSize(view.getDType());
-  uint32_t r = uint32_t(&view.getResource() - modelIndex->resources.data());
+  uint32_t r = view.getResource()
+                   ? uint32_t(view.getResource() - modelIndex->resources.data())
+                   : kNone;
   bool faulted = runGuarded([&] {
     view.readBytes(first, count, out);
     editStack.apply(r, first * esize, count * esize, out);
@@ -300,7 +304,7 @@ std::string Document::replaceFromNpy(uint32_t r, const std::string &npyPath) {
     return npyPath + " holds " + header->descr + "[" + have + "]" +
            (header->fortranOrder ? " in Fortran order" : "") + ", but " +
            modelIndex->resources[r].key + " needs '" + want + "' [" +
-           v->getResource().type->shapeString() + "] in C order";
+           v->getWeight().type->shapeString() + "] in C order";
   }
   if ((*npy)->size() - header->dataOffset != v->sizeInBytes())
     return npyPath + ": expected " + std::to_string(v->sizeInBytes()) +
@@ -327,7 +331,7 @@ void Document::exportNpy(uint32_t r, const std::string &outPath) {
   for (const EditAction &a : editStack.actions())
     edits->push(a);
   saveJob = Job::start("exporting " + outPath, [=](Job &job) {
-    auto view = BlobView::get(*index, index->resources[r]);
+    auto view = WeightView::get(*index, index->resources[r]);
     if (!view) {
       result->error = errorText(view.takeError());
       return;

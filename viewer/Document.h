@@ -3,7 +3,7 @@
 // The viewer's handle on a model file: core's index (built on a worker),
 // its summary, the edit overlay, and the jobs that save or export. It holds
 // no ImGui state. Every read of blob bytes for display goes through
-// readElements() (the file through BlobView, then the overlay).
+// readElements() (the file through WeightView, then the overlay).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +14,7 @@
 #include "Job.h"
 
 #include "mlirscope/Blob/BlobStats.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Summary.h"
 
@@ -51,13 +51,13 @@ public:
   StatsCache &statsCache() { return *stats; }
 
   /// The typed view of resource `r`, or the reason there is none.
-  llvm::Expected<BlobView> view(uint32_t r) const;
+  llvm::Expected<WeightView> view(uint32_t r) const;
   /// Index of the resource with `key` (first match), or kNone.
   uint32_t findResource(llvm::StringRef key) const;
 
   /// Elements [first, first + count) of `view` with unsaved edits applied.
   /// Returns false when reading faulted (the file shrank on disk).
-  bool readElements(const BlobView &view, uint64_t first, uint64_t count,
+  bool readElements(const WeightView &view, uint64_t first, uint64_t count,
                     uint8_t *out) const;
 
   // Edits. Each returns "" or a one-line reason it was refused.

@@ -22,7 +22,7 @@
 namespace mlirscope::view {
 
 /// New bytes for [byteOffset, byteOffset + newBytes.size()) of one blob
-/// (raw element bytes, as BlobView::readBytes returns them).
+/// (raw element bytes, as WeightView::readBytes returns them).
 struct EditRange {
   uint32_t resource = 0;
   uint64_t byteOffset = 0;

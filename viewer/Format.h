@@ -10,7 +10,7 @@
 #ifndef MLIRSCOPE_VIEWER_FORMAT_H
 #define MLIRSCOPE_VIEWER_FORMAT_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 
 #include <cstdint>
 #include <string>

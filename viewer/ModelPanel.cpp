@@ -206,9 +206,9 @@ void ModelPanel::drawSummary(App &app) {
                 formatCount(t.resources) + " (" + formatBytes(t.bytes) + ")";
     if (!dtypes.empty())
       row("dtypes", dtypes);
-    if (s.numInlineTensors)
-      row("inline tensors", formatCount(s.numInlineTensors) + " (" +
-                                formatBytes(s.inlineTensorBytes) + ")");
+    for (auto &[kind, t] : s.weightsByKind)
+      row((kind + " weights").c_str(),
+          formatCount(t.count) + " (" + formatBytes(t.bytes) + ")");
     if (!s.missing.empty())
       row("missing", formatCount(s.missing.size()) + " referenced blobs");
     if (!s.unreferenced.empty())

@@ -367,10 +367,10 @@ void Script::dump(App &app) {
   }
   TensorInspector &ti = app.inspector();
   if (TensorTab *tab = ti.currentTab(); tab && tab->view) {
-    const BlobView &v = *tab->view;
+    const WeightView &v = *tab->view;
     printf("tensor: %s %s at byte %llu\n", tab->key.c_str(),
            describeType(v.getDType(), v.getShape()).c_str(),
-           (unsigned long long)v.getResource().dataOffset);
+           (unsigned long long)v.getDataOffset());
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
     printf("view: %s\n",
            tab->mode == TensorMode::Heatmap ? "heatmap" : "values");

@@ -102,7 +102,7 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
   if (!tab.view)
     return;
   auto index = app.document()->index();
-  BlobView view = *tab.view;
+  WeightView view = *tab.view;
   HeatmapRequest req;
   req.rowAxis = tab.rowAxis;
   req.colAxis = tab.colAxis;

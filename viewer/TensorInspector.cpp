@@ -1,7 +1,7 @@
 //===- TensorInspector.cpp - The tensor tabs and their shared state -------===//
 //
 // The tab bar, each tab's header and layout, and what every view of a tab
-// shares: the BlobView, the slice (two drawn axes, the others fixed) and its
+// shares: the WeightView, the slice (two drawn axes, the others fixed) and its
 // geometry. The views themselves live in TensorTable.cpp, TensorHeatmap.cpp,
 // TensorStats.cpp and TensorEdit.cpp.
 //
@@ -138,18 +138,19 @@ void TensorInspector::setFixed(App &app, int axis, int64_t index) {
 }
 
 void TensorInspector::drawHeader(App &app, TensorTab &tab) {
-  const BlobView &v = *tab.view;
-  const Resource &r = v.getResource();
+  const WeightView &v = *tab.view;
+  const Weight &w = v.getWeight();
   ImGui::Text("%s", tab.key.c_str());
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(0.5f, 0.8f, 1, 1), "%s",
                      describeType(v.getDType(), v.getShape()).c_str());
   ImGui::SameLine();
-  ImGui::TextDisabled("%s elements, %s at byte %llu%s, %u reference(s)",
+  ImGui::TextDisabled("%s elements, %s, %s %s at byte %llu%s",
                       formatCount(v.size()).c_str(),
                       formatBytes(v.sizeInBytes()).c_str(),
-                      (unsigned long long)r.dataOffset,
-                      r.isHexText ? " (hex text)" : "", r.numReferences);
+                      weightKindName(w.kind).str().c_str(),
+                      weightEncodingName(w.encoding).str().c_str(),
+                      (unsigned long long)w.offset, w.splat ? " (splat)" : "");
   if (app.document()->edits().touches(tab.resource)) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "edited (unsaved)");

@@ -18,7 +18,7 @@
 #include "Job.h"
 
 #include "mlirscope/Blob/BlobStats.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Blob/Heatmap.h"
 
 #include <cstdint>
@@ -44,7 +44,7 @@ struct TensorTab {
   uint32_t resource = ~0u;
   std::string key;
   unsigned generation = ~0u;
-  std::optional<BlobView> view;
+  std::optional<WeightView> view;
   std::string viewError;
   /// The drawn slice: rows along rowAxis, columns along colAxis (-1: one).
   int rowAxis = -1, colAxis = -1;

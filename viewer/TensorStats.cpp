@@ -25,7 +25,7 @@ void TensorInspector::startStats(App &app, TensorTab &tab) {
     return;
   Document *doc = app.document();
   auto index = doc->index();
-  BlobView view = *tab.view;
+  WeightView view = *tab.view;
   auto result = std::make_shared<std::optional<BlobStats>>();
   auto error = std::make_shared<std::string>();
   tab.statsResult = result;

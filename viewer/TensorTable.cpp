@@ -57,7 +57,7 @@ std::string TensorInspector::valueAt(App &app, uint64_t flat, bool precise) {
 
 void TensorInspector::drawTable(App &app, TensorTab &tab) {
   Document *doc = app.document();
-  const BlobView &v = *tab.view;
+  const WeightView &v = *tab.view;
   DType dtype = v.getDType();
   unsigned esize = dtypeSize(dtype);
   uint64_t rows = sliceRows(tab), cols = sliceCols(tab);

@@ -12,7 +12,7 @@
 #define MLIRSCOPE_TEST_FUZZ_FUZZCHECKS_H
 
 #include "mlirscope/Blob/BlobStats.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Graph/GraphView.h"
 #include "mlirscope/Index/Index.h"
@@ -176,15 +176,22 @@ inline void exerciseIndex(const ModelIndex &index) {
   ModelSummary summary = summarize(index);
   (void)summary;
   exerciseGraph(index);
-  for (const Resource &r : index.resources) {
-    if (r.kind != ResourceKind::Blob)
-      continue;
-    auto view = BlobView::get(index, r);
+  // Every weight: resource blobs, inline elements (hex, literals, splats,
+  // packed bits) and unbound parameters, whose views must fail cleanly.
+  for (const Weight &w : index.weights) {
+    require(index.findWeight(w.name) == &w, "weight names are not unique");
+    if (w.kind != WeightKind::Parameter)
+      require(w.offset <= index.fileSize() &&
+                  w.size <= index.fileSize() - w.offset,
+              "weight data past the end of the file");
+    auto view = WeightView::get(index, w);
     if (!view) {
       llvm::consumeError(view.takeError());
       continue;
     }
-    require(view->sizeInBytes() <= r.size, "view larger than its blob");
+    if (w.kind == WeightKind::Resource)
+      require(view->sizeInBytes() <= index.resources[w.resource].size,
+              "view larger than its blob");
     if (view->size()) {
       (void)view->format(0);
       (void)view->format(view->size() - 1);
@@ -207,7 +214,10 @@ std::unique_ptr<ModelIndex> indexChecked(Indexer indexer, const char *name,
                                          const uint8_t *data, size_t size) {
   std::shared_ptr<MappedFile> file =
       MappedFile::copyOf(name, llvm::ArrayRef<uint8_t>(data, size));
-  auto index = indexer(file);
+  // Every inline weight listed, however small: they are what is exercised.
+  IndexOptions options;
+  options.minInlineBytes = 0;
+  auto index = indexer(file, options);
   if (!index) {
     checkIndexError(index.takeError(), size);
     return nullptr;

@@ -25,7 +25,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto index = fuzz::indexChecked(
-      [](std::shared_ptr<MappedFile> f) { return indexText(std::move(f)); },
+      [](std::shared_ptr<MappedFile> f, const IndexOptions &options) {
+        return indexText(std::move(f), options);
+      },
       "fuzz.mlir", data, size);
   if (!index)
     return 0;

@@ -2,7 +2,7 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Blob/BlobStats.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Hash.h"
 #include "mlirscope/Support/MappedFile.h"
 
@@ -77,7 +77,7 @@ TEST(BlobTest, ViewOfHexTextBlob) {
   ASSERT_TRUE(index);
   const Resource *r = index->findResource("w");
   ASSERT_TRUE(r);
-  auto view = BlobView::get(*index, *r);
+  auto view = WeightView::get(*index, *r);
   ASSERT_TRUE(bool(view)) << llvm::toString(view.takeError());
   EXPECT_FALSE(view->isRaw());
   EXPECT_EQ(view->size(), 4u);
@@ -94,7 +94,7 @@ TEST(BlobTest, ViewOfHexTextBlob) {
 TEST(BlobTest, StatsCacheAnswersTheSecondTimeWithoutRecomputing) {
   auto index = tinyModel("b.mlir");
   ASSERT_TRUE(index);
-  auto view = BlobView::get(*index, *index->findResource("w"));
+  auto view = WeightView::get(*index, *index->findResource("w"));
   ASSERT_TRUE(bool(view));
   StatsCache cache;
   int calls = 0;

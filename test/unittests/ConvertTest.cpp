@@ -2,7 +2,7 @@
 
 #include "TestModels.h"
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Blob/Diff.h"
 #include "mlirscope/Edit/Convert.h"
 #include "mlirscope/Index/OpDetails.h"
@@ -287,7 +287,7 @@ TEST(ConvertTest, ReplaceWithNewType) {
   EXPECT_EQ(w->type->text, "tensor<8xf16>");
   EXPECT_EQ(dataOf(*bc, *w), halves);
   EXPECT_EQ(w->alignment, 2u);
-  auto view = BlobView::get(*bc, *w);
+  auto view = WeightView::get(*bc, *w);
   ASSERT_TRUE(bool(view)) << llvm::toString(view.takeError());
   EXPECT_EQ(view->getDouble(7), 8.0);
   // The constant producing it and its use change type; the rest stays.

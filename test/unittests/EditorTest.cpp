@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Edit/Editor.h"
 #include "mlirscope/Support/Journal.h"
 #include "mlirscope/Index/Index.h"
@@ -135,7 +135,7 @@ TEST_F(EditorTest, EditsUnchangedFile) {
   EXPECT_EQ(readFile(path), expected);
   auto again = index();
   ASSERT_TRUE(again);
-  auto view = BlobView::get(*again, *again->findResource("layer0.weight"));
+  auto view = WeightView::get(*again, *again->findResource("layer0.weight"));
   ASSERT_TRUE(bool(view)) << llvm::toString(view.takeError());
   EXPECT_EQ(view->format(0), "-3.25");
 }

@@ -1,12 +1,12 @@
 //===- Float8Test.cpp - One-byte floats against LLVM's APFloat ------------===//
 //
-// Every bit pattern of every f8 type BlobView reads, decoded by core and by
+// Every bit pattern of every f8 type WeightView reads, decoded by core and by
 // APFloat (what MLIR itself uses for these types), must agree; and every
 // value typed into a cell must encode to the bits APFloat gives.
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Edit/Editor.h"
 
 #include "llvm/ADT/APFloat.h"

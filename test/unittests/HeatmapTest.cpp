@@ -51,7 +51,7 @@ TEST(HeatmapTest, PoolsBlocksOfARank3Slice) {
         v.push_back(float(100 * a + 10 * r + c));
   auto index = model(v, "2x4x6");
   ASSERT_TRUE(index);
-  auto view = BlobView::get(*index, *index->findResource("w"));
+  auto view = WeightView::get(*index, *index->findResource("w"));
   ASSERT_TRUE(bool(view));
   HeatmapRequest req;
   req.rowAxis = 1;
@@ -115,7 +115,7 @@ TEST(HeatmapTest, MarksNaNAndInfinities) {
   std::vector<float> v = {1, NAN, -2, INFINITY, 3, -INFINITY};
   auto index = model(v, "6");
   ASSERT_TRUE(index);
-  auto view = BlobView::get(*index, *index->findResource("w"));
+  auto view = WeightView::get(*index, *index->findResource("w"));
   ASSERT_TRUE(bool(view));
   HeatmapRequest req;
   req.colAxis = 0;
@@ -141,7 +141,7 @@ TEST(HeatmapTest, MarksNaNAndInfinities) {
 TEST(HeatmapTest, RejectsBadAxesAndHonoursCancel) {
   auto index = model({1, 2, 3, 4}, "2x2");
   ASSERT_TRUE(index);
-  auto view = BlobView::get(*index, *index->findResource("w"));
+  auto view = WeightView::get(*index, *index->findResource("w"));
   ASSERT_TRUE(bool(view));
   HeatmapRequest req;
   req.rowAxis = 0;

@@ -87,7 +87,7 @@ std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
   return std::move(*index);
 }
 
-std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
+std::optional<WeightView> mlirscope::cli::openBlob(llvm::StringRef cmd,
                                                  const ModelIndex &index,
                                                  llvm::StringRef key) {
   const std::string &path = index.file->getName();
@@ -97,7 +97,7 @@ std::optional<BlobView> mlirscope::cli::openBlob(llvm::StringRef cmd,
                  << key << "'\n";
     return std::nullopt;
   }
-  auto view = BlobView::get(index, *r);
+  auto view = WeightView::get(index, *r);
   if (!view) {
     llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
                  << llvm::toString(view.takeError()) << "\n";

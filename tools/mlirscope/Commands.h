@@ -11,7 +11,7 @@
 #define MLIRSCOPE_TOOLS_COMMANDS_H
 
 #include "mlirscope/Support/Format.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Index/Summary.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -116,7 +116,7 @@ std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
 
 /// The typed view of blob `key`; on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
-std::optional<BlobView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
+std::optional<WeightView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
                                  llvm::StringRef key);
 
 } // namespace mlirscope::cli

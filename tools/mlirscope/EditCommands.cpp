@@ -26,7 +26,7 @@ namespace {
 /// A model and one of its blobs.
 struct Target {
   std::unique_ptr<ModelIndex> index;
-  std::optional<BlobView> view;
+  std::optional<WeightView> view;
 };
 
 std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
@@ -256,7 +256,7 @@ static int runReplace() {
                  << " holds " << header->descr << "[" << shape << "]"
                  << (header->fortranOrder ? " in Fortran order" : "")
                  << ", but " << args[1] << " is "
-                 << t->view->getResource().type->text << " (npy '" << want
+                 << t->view->getWeight().type->text << " (npy '" << want
                  << "', C order)\n";
     return kBadInput;
   }
@@ -274,9 +274,9 @@ static int runReplace() {
     return kBadInput;
   }
   const uint8_t *src = (*npyFile)->data() + header->dataOffset;
-  const Resource &r = t->view->getResource();
-  ProgressLine progress("replace " + r.key);
-  if (auto e = editor->writeBlob(r, llvm::ArrayRef<uint8_t>(src, bytes),
+  const Weight &w = t->view->getWeight();
+  ProgressLine progress("replace " + w.name);
+  if (auto e = editor->writeWeight(w, llvm::ArrayRef<uint8_t>(src, bytes),
                                  progress.callback())) {
     llvm::errs() << "mlirscope replace: " << llvm::toString(std::move(e))
                  << "\n";

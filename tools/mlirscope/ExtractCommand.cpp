@@ -56,7 +56,7 @@ static int runExtract() {
       llvm::errs() << "mlirscope extract: skipped " << s << "\n";
     return kOk;
   }
-  std::optional<BlobView> view = openBlob("extract", index, key);
+  std::optional<WeightView> view = openBlob("extract", index, key);
   if (!view)
     return kBadInput;
   if (auto e = exportNpy(index, *view, out, onProgress))

@@ -89,7 +89,7 @@ static int runStats() {
   nlohmann::json out = nlohmann::json::array();
   int rc = kOk;
   for (const Resource *r : selected) {
-    auto view = BlobView::get(index, *r);
+    auto view = WeightView::get(index, *r);
     if (!view) {
       llvm::errs() << "mlirscope stats: " << path << ": "
                    << llvm::toString(view.takeError()) << "\n";

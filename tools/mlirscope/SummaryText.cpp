@@ -14,6 +14,71 @@ static std::string typeOf(const Resource &r) {
   return r.type->element.name + "[" + r.type->shapeString() + "]";
 }
 
+static std::string typeOf(const Weight &w) {
+  if (!w.type)
+    return "?";
+  return w.type->element.name + "[" + w.type->shapeString() + "]";
+}
+
+/// Weights of every kind: totals by kind and dtype, the largest, and
+/// parameters the bound archives do not answer.
+static void printWeights(const ModelIndex &index, const ModelSummary &s,
+                         llvm::raw_ostream &os) {
+  if (!s.numWeights && !s.smallInlineCount)
+    return;
+  os << "weights: " << s.numWeights << " (" << formatBytes(s.weightBytes)
+     << ")\n";
+  for (auto &[kind, t] : s.weightsByKind) {
+    os << "  " << kind << ": " << t.count << " (" << formatBytes(t.bytes)
+       << ")";
+    if (kind == "inline" && s.smallInlineCount)
+      os << ", and " << s.smallInlineCount << " smaller ones not listed ("
+         << formatBytes(s.smallInlineBytes) << ")";
+    os << "\n";
+  }
+  if (s.smallInlineCount && !s.weightsByKind.count("inline"))
+    os << "  inline: " << s.smallInlineCount << " small ones, not listed ("
+       << formatBytes(s.smallInlineBytes) << ")\n";
+  for (auto &[dtype, t] : s.weightsByDType)
+    os << "  " << dtype << ": " << t.weights << " weights, " << t.elements
+       << " elements, " << formatBytes(t.bytes) << "\n";
+  if (!s.largestWeights.empty()) {
+    os << "largest weights:\n";
+    for (uint32_t i : s.largestWeights) {
+      const Weight &w = index.weights[i];
+      os << "  " << w.name << "  " << weightKindName(w.kind) << "  "
+         << typeOf(w) << "  " << formatBytes(w.bytes());
+      if (w.splat)
+        os << " (splat)";
+      if (w.kind == WeightKind::Parameter)
+        os << "  "
+           << (w.archive < index.archives.size()
+                   ? index.archives[w.archive].path + " @" +
+                         std::to_string(w.offset)
+                   : std::string("not bound"));
+      else
+        os << "  " << weightEncodingName(w.encoding) << " @" << w.offset;
+      os << "\n";
+    }
+  }
+  auto list = [&](const char *what, const std::vector<uint32_t> &v) {
+    if (v.empty())
+      return;
+    os << what << ": " << v.size() << "\n";
+    for (uint32_t i : v)
+      os << "  " << index.weights[i].name << "\n";
+  };
+  list("missing parameters", s.missingParameters);
+  list("unbound parameters (no --parameters for their scope)",
+       s.unboundParameters);
+  list("parameter size mismatches", s.parameterSizeMismatches);
+  if (!s.unusedParameters.empty()) {
+    os << "unused archive entries: " << s.unusedParameters.size() << "\n";
+    for (const std::string &k : s.unusedParameters)
+      os << "  " << k << "\n";
+  }
+}
+
 void mlirscope::cli::printSummaryText(const ModelIndex &index,
                                       const ModelSummary &s,
                                       llvm::raw_ostream &os) {
@@ -60,20 +125,7 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
          << "  @" << r.dataOffset << "\n";
     }
   }
-  if (s.numInlineTensors) {
-    os << "inline tensors: " << s.numInlineTensors << " ("
-       << formatBytes(s.inlineTensorBytes) << " in the IR)\n";
-    for (auto &[dtype, t] : s.inlineByDType)
-      os << "  " << dtype << ": " << t.resources << " tensors, " << t.elements
-         << " elements, " << formatBytes(t.bytes) << "\n";
-    os << "largest inline:\n";
-    for (uint32_t i : s.largestInline) {
-      const InlineTensor &t = index.inlineTensors[i];
-      os << "  " << (t.type ? t.type->text : std::string("?")) << "  "
-         << formatBytes(t.size) << (t.isSplat() ? " (splat)" : "") << "  @"
-         << t.dataOffset << "\n";
-    }
-  }
+  printWeights(index, s, os);
   os << "unreferenced resources: " << s.unreferenced.size() << "\n";
   for (uint32_t i : s.unreferenced) {
     os << "  " << index.resources[i].group << "." << index.resources[i].key;

@@ -558,7 +558,7 @@ std::pair<FoldFn, HistFn> kernelsFor(DType d) {
 /// Runs `work(first, count, scratch)` over all blocks on `threads` threads,
 /// reporting progress from the calling thread. Returns false if cancelled.
 template <typename Work>
-bool forEachBlock(const BlobView &view, const StatsOptions &opts,
+bool forEachBlock(const WeightView &view, const StatsOptions &opts,
                   unsigned threads, uint64_t passes, uint64_t pass,
                   Work &&work) {
   const uint64_t total = view.size();
@@ -624,7 +624,7 @@ bool forEachBlock(const BlobView &view, const StatsOptions &opts,
 /// finite values among the blob's first 64 elements (robust to an outlier
 /// there), else 0. The nearer the base is to the mean, the fewer digits the
 /// final base + (mean - base) loses.
-double baseOf(const BlobView &view) {
+double baseOf(const WeightView &view) {
   const bool complex =
       view.getDType() == DType::C64 || view.getDType() == DType::C128;
   double sample[64];
@@ -650,7 +650,7 @@ double baseOf(const BlobView &view) {
 
 } // namespace
 
-llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
+llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
                                                   const StatsOptions &opts) {
   auto [fold, hist] = kernelsFor(view.getDType());
   BlobStats stats;
@@ -709,15 +709,21 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const BlobView &view,
 }
 
 llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
-                                          const BlobView &view,
+                                          const WeightView &view,
                                           const StatsOptions &options) {
-  const Resource &r = view.getResource();
+  const Weight &w = view.getWeight();
   std::string key;
   if (index.file)
     key = index.file->getName() + '\0' + std::to_string(index.file->getInode()) +
           '\0' + std::to_string(index.file->getMTimeNs()) + '\0' +
           std::to_string(index.file->size());
-  key += '\0' + r.group + '\0' + r.key + '\0' + std::to_string(options.bins);
+  // A weight's name is unique in its index; a parameter's bytes are in an
+  // archive, whose identity joins the key.
+  const ByteSource &src = view.getSource();
+  if (&src != index.file.get())
+    key += '\0' + src.getName() + '\0' + std::to_string(src.getInode()) +
+           '\0' + std::to_string(src.getMTimeNs());
+  key += '\0' + w.name + '\0' + std::to_string(options.bins);
   {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = entries.find(key);

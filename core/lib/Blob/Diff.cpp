@@ -2,7 +2,7 @@
 
 #include "mlirscope/Blob/Diff.h"
 #include "mlirscope/Bytecode/Encoding.h"
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -172,7 +172,7 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       d.changed.push_back(c);
       continue;
     }
-    auto va = BlobView::get(a, r), vb = BlobView::get(b, s);
+    auto va = WeightView::get(a, r), vb = WeightView::get(b, s);
     if (!va || !vb) {
       // Untyped: compare bytes only.
       llvm::consumeError(va.takeError());

@@ -56,16 +56,16 @@ const char *mlirscope::safetensorsDType(DType d) {
 
 /// Opens the model file again for kernel copies, checking it is still the
 /// file that was indexed.
-static llvm::Expected<int> reopenSource(const ModelIndex &index) {
-  const std::string &path = index.file->getName();
+static llvm::Expected<int> reopenSource(const ByteSource &source) {
+  const std::string &path = source.getName();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return llvm::createStringError(std::error_code(errno, std::generic_category()),
                                    "%s: cannot open: %s", path.c_str(),
                                    std::strerror(errno));
   struct stat st;
-  if (::fstat(fd, &st) != 0 || st.st_ino != index.file->getInode() ||
-      uint64_t(st.st_size) != index.file->size()) {
+  if (::fstat(fd, &st) != 0 || st.st_ino != source.getInode() ||
+      uint64_t(st.st_size) != source.size()) {
     ::close(fd);
     noteFaultReported(); // this says what a fault reading it would mean
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -76,14 +76,14 @@ static llvm::Expected<int> reopenSource(const ModelIndex &index) {
 }
 
 llvm::Error mlirscope::appendBlob(const ModelIndex &index,
-                                  const BlobView &view, AtomicFile &out,
+                                  const WeightView &view, AtomicFile &out,
                                   const Progress &progress,
                                   uint64_t doneBefore, uint64_t total) {
   const uint64_t bytes = view.sizeInBytes();
   const uint64_t chunk = 64ull << 20;
   int srcFd = -1;
   if (view.isRaw()) {
-    auto fd = reopenSource(index);
+    auto fd = reopenSource(view.getSource());
     if (!fd)
       return fd.takeError();
     srcFd = *fd;
@@ -94,7 +94,7 @@ llvm::Error mlirscope::appendBlob(const ModelIndex &index,
   for (uint64_t done = 0; done < bytes && !err;) {
     uint64_t n = std::min(chunk, bytes - done);
     if (srcFd >= 0) {
-      err = out.copyFrom(srcFd, view.getResource().dataOffset + done, n);
+      err = out.copyFrom(srcFd, view.getDataOffset() + done, n);
     } else {
       buf.resize(size_t(n));
       view.readBytes(done / esz, n / esz, buf.data());
@@ -109,7 +109,7 @@ llvm::Error mlirscope::appendBlob(const ModelIndex &index,
   return err;
 }
 
-llvm::Error mlirscope::exportNpy(const ModelIndex &index, const BlobView &view,
+llvm::Error mlirscope::exportNpy(const ModelIndex &index, const WeightView &view,
                                  llvm::StringRef outPath,
                                  const Progress &progress) {
   auto out = AtomicFile::create(outPath);
@@ -127,13 +127,13 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
                                          llvm::StringRef outPath,
                                          std::vector<std::string> &skipped,
                                          const Progress &progress) {
-  std::vector<BlobView> views;
+  std::vector<WeightView> views;
   llvm::json::Object header;
   uint64_t offset = 0;
   for (const Resource &r : index.resources) {
     if (r.kind != ResourceKind::Blob)
       continue;
-    auto view = BlobView::get(index, r);
+    auto view = WeightView::get(index, r);
     if (!view) {
       skipped.push_back(r.key + ": " + llvm::toString(view.takeError()));
       continue;
@@ -182,7 +182,7 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
   if (auto e = out->write(prefix + json))
     return e;
   uint64_t done = 0;
-  for (const BlobView &v : views) {
+  for (const WeightView &v : views) {
     if (auto e = appendBlob(index, v, *out, progress, done, offset))
       return e;
     done += v.sizeInBytes();

@@ -46,7 +46,7 @@ struct Cell {
 
 } // namespace
 
-llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
+llvm::Expected<Heatmap> poolHeatmap(const WeightView &view,
                                     const HeatmapRequest &req) {
   llvm::ArrayRef<int64_t> shape = view.getShape();
   int rank = int(shape.size());

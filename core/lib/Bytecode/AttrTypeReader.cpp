@@ -290,6 +290,44 @@ bool AttrTypeReader::denseResource(uint64_t idx, uint64_t &typeIdx,
          in.readVarInt(typeIdx) && in.readVarInt(handle);
 }
 
+bool AttrTypeReader::denseElements(uint64_t idx, uint64_t &typeIdx,
+                                   uint64_t &dataOffset, uint64_t &size,
+                                   bool &strings) {
+  if (idx >= attrs.size())
+    return false;
+  const AttrTypeEntry &e = attrs[idx];
+  if (!e.custom || e.dialect != builtinDialect)
+    return false;
+  ByteCursor in = cursorFor(e);
+  uint64_t code;
+  if (!in.readVarInt(code) || !in.readVarInt(typeIdx))
+    return false;
+  if (code == builtin_encoding::kDenseStringElementsAttr) {
+    strings = true;
+    dataOffset = e.begin;
+    size = e.end - e.begin;
+    return true;
+  }
+  // DenseIntOrFPElementsAttr: the type, then the raw data as a blob (a size
+  // and the bytes, unaligned).
+  strings = false;
+  if (code != builtin_encoding::kDenseIntOrFPElementsAttr ||
+      !in.readVarInt(size) || size > in.remaining())
+    return false;
+  dataOffset = in.offset();
+  return true;
+}
+
+llvm::StringRef AttrTypeReader::assemblyText(uint64_t idx) const {
+  if (idx >= attrs.size() || attrs[idx].custom)
+    return {};
+  const AttrTypeEntry &e = attrs[idx];
+  llvm::StringRef text(reinterpret_cast<const char *>(file->memory()) + e.begin,
+                       e.end - e.begin);
+  // The assembly form is written as a null-terminated string.
+  return text.take_until([](char c) { return c == 0; });
+}
+
 bool AttrTypeReader::vhloTensor(uint64_t idx, uint64_t &typeIdx,
                                 uint64_t &dataOffset, uint64_t &size) {
   if (idx >= attrs.size())

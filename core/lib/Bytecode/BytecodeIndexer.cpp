@@ -26,6 +26,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
+#include <map>
 
 using namespace mlirscope;
 using namespace mlirscope::bytecode;
@@ -83,8 +84,9 @@ struct ValueScope {
 
 class BytecodeIndexer {
 public:
-  explicit BytecodeIndexer(std::shared_ptr<ByteSource> file)
-      : file(std::move(file)), index(std::make_unique<ModelIndex>()) {
+  BytecodeIndexer(std::shared_ptr<ByteSource> file, uint64_t minInlineBytes)
+      : file(std::move(file)), index(std::make_unique<ModelIndex>()),
+        minInlineBytes(minInlineBytes) {
     index->format = ModelIndex::Format::Bytecode;
     index->file = this->file;
   }
@@ -97,6 +99,7 @@ public:
                              failure.expected);
     }
     index->linkReferences();
+    index->finishWeights(minInlineBytes);
     return std::move(index);
   }
 
@@ -123,9 +126,14 @@ private:
   bool defineValues(ByteCursor &in, uint64_t count, ValueRecord::Kind kind,
                     uint32_t owner);
   bool scanDenseResources();
-  /// Records VHLO tensor constants (`#vhlo.tensor_v1`), whose bytes sit in
-  /// the attribute section.
-  void scanInlineTensors();
+  /// Records the inline weights: builtin elements attributes and VHLO
+  /// tensor constants (`#vhlo.tensor_v1`), whose bytes sit in the attribute
+  /// section, and parameter references kept as assembly text; then names
+  /// each after the op holding it (Weight.h).
+  void scanInlineWeights();
+  /// The attribute indices an op's properties and attribute dictionary
+  /// name directly (for finding the op that holds a weight).
+  void attributesOf(uint32_t op, llvm::SmallVectorImpl<uint64_t> &out);
   /// Drops the placeholder records of forward references (see defineValues).
   void compactValues();
 
@@ -151,6 +159,7 @@ private:
 
   std::shared_ptr<ByteSource> file;
   std::unique_ptr<ModelIndex> index;
+  uint64_t minInlineBytes;
   ReadFailure failure;
   /// Failures while lazily decoding entries are not fatal for the index;
   /// they make the entry opaque.
@@ -255,7 +264,7 @@ bool BytecodeIndexer::readAll() {
 
   return readStrings() && readDialects() && readProperties() &&
          readResources() && readAttrTypeOffsets() && readIR() &&
-         scanDenseResources() && (scanInlineTensors(), true);
+         scanDenseResources() && (scanInlineWeights(), true);
 }
 
 bool BytecodeIndexer::readStrings() {
@@ -697,21 +706,129 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
   return std::nullopt;
 }
 
-void BytecodeIndexer::scanInlineTensors() {
-  if (vhloDialect == kNone)
-    return;
+void BytecodeIndexer::attributesOf(uint32_t op,
+                                   llvm::SmallVectorImpl<uint64_t> &out) {
+  const OpEncoding &enc = index->opEncodings[op];
+  auto addDictionary = [&](uint64_t attr) {
+    if (auto entries = reader->dictionary(attr))
+      for (auto &entry : *entries)
+        out.push_back(entry.second);
+  };
+  if (enc.properties != kNone) {
+    if (auto attrs = reader->propertyAttrs(enc.properties)) {
+      if (enc.propertiesAreAttribute && attrs->size() == 1) {
+        addDictionary((*attrs)[0]);
+      } else {
+        // ODS writes each attribute property as its index, an optional one
+        // as `index << 1 | 1` (symbolFromProperties): both readings are
+        // candidates, checked against the table of weights.
+        for (uint64_t v : *attrs) {
+          out.push_back(v);
+          if (v & 1)
+            out.push_back(v >> 1);
+        }
+      }
+    }
+  }
+  if (enc.attributes != kNone)
+    addDictionary(enc.attributes);
+}
+
+void BytecodeIndexer::scanInlineWeights() {
+  // Weights by attribute index, in table order.
+  llvm::DenseMap<uint64_t, uint32_t> byAttr;
+  std::vector<Weight> found;
   for (uint64_t i = 0; i < attrs.size(); ++i) {
     uint64_t typeIdx, dataOffset, size;
-    if (!reader->vhloTensor(i, typeIdx, dataOffset, size))
-      continue;
-    InlineTensor t;
-    t.dataOffset = dataOffset;
-    t.size = size;
-    t.attrOffset = attrs[i].begin;
+    bool strings = false, vhlo = false;
+    if (!reader->denseElements(i, typeIdx, dataOffset, size, strings)) {
+      if (vhloDialect == kNone ||
+          !reader->vhloTensor(i, typeIdx, dataOffset, size)) {
+        llvm::StringRef text = reader->assemblyText(i);
+        if (text.starts_with("#stream.parameter.named<") ||
+            text.starts_with("#flow.parameter.named<")) {
+          // A parameter reference its dialect wrote as text.
+          size_t length;
+          if (std::optional<Weight> w = parseParameterReference(text, length)) {
+            w->attrOffset = attrs[i].begin;
+            byAttr[i] = found.size();
+            found.push_back(std::move(*w));
+          }
+        }
+        continue;
+      }
+      vhlo = true;
+    }
+    Weight w;
+    w.kind = WeightKind::Inline;
+    w.encoding = strings ? WeightEncoding::Strings : WeightEncoding::Raw;
+    w.offset = dataOffset;
+    w.size = size;
+    w.attrOffset = attrs[i].begin;
     if (const DecodedType *d = reader->decodeType(typeIdx); d && d->shaped)
-      t.type = d->tensor;
-    index->inlineTensors.push_back(std::move(t));
+      w.type = d->tensor;
+    if (strings) {
+      w.dataBytes = size;
+    } else {
+      bool oneByteSplat = false;
+      if (!vhlo && size == 1) {
+        uint8_t byte = file->memory()[dataOffset];
+        oneByteSplat = byte == 0 || byte == 0xff;
+      }
+      classifyElementsData(w, size, oneByteSplat);
+    }
+    byAttr[i] = found.size();
+    found.push_back(std::move(w));
   }
+  if (found.empty())
+    return;
+
+  // The holder of each weight: the first op, in IR order, that names its
+  // attribute directly. Names follow Weight.h: the holder's symbol, else
+  // `@scope/op#N` with N counting that scope's holders of that op name.
+  std::map<std::pair<uint32_t, uint32_t>, unsigned> counters;
+  llvm::SmallVector<uint64_t, 8> named;
+  for (uint32_t op = 0; op < index->ops.size() && op < index->opEncodings.size();
+       ++op) {
+    named.clear();
+    attributesOf(op, named);
+    std::string base;
+    unsigned held = 0;
+    for (uint64_t attr : named) {
+      auto it = byAttr.find(attr);
+      if (it == byAttr.end())
+        continue;
+      Weight &w = found[it->second];
+      if (w.op != kNone)
+        continue; // uniqued: held by an earlier op too
+      const OpRecord &rec = index->ops[op];
+      w.op = op;
+      w.opName = index->getOpName(rec).str();
+      if (w.kind == WeightKind::Parameter)
+        continue; // named by its key
+      if (held++) {
+        w.name = base + "." + std::to_string(held - 1);
+        continue;
+      }
+      if (!rec.symbol.empty()) {
+        base = "@" + rec.symbol;
+      } else {
+        uint32_t scope = rec.parent;
+        while (scope != kNone && index->ops[scope].symbol.empty())
+          scope = index->ops[scope].parent;
+        unsigned k = counters[{scope, rec.name}]++;
+        base = (scope == kNone ? "" : "@" + index->ops[scope].symbol) + "/" +
+               w.opName + "#" + std::to_string(k);
+      }
+      w.name = base;
+    }
+  }
+  unsigned unheld = 0;
+  for (Weight &w : found)
+    if (w.name.empty())
+      w.name = "/elements#" + std::to_string(unheld++);
+  for (Weight &w : found)
+    index->weights.push_back(std::move(w));
 }
 
 bool BytecodeIndexer::scanDenseResources() {
@@ -1137,6 +1254,7 @@ void BytecodeIndexer::compactValues() {
 } // namespace
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
-mlirscope::indexBytecode(std::shared_ptr<ByteSource> file) {
-  return BytecodeIndexer(std::move(file)).run();
+mlirscope::indexBytecode(std::shared_ptr<ByteSource> file,
+                         const IndexOptions &options) {
+  return BytecodeIndexer(std::move(file), options.minInlineBytes).run();
 }

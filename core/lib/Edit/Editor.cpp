@@ -70,14 +70,15 @@ llvm::Error InPlaceEditor::write(uint64_t offset,
                      });
 }
 
-llvm::Error InPlaceEditor::writeBlob(const Resource &r,
-                                     llvm::ArrayRef<uint8_t> data,
-                                     const Progress &progress) {
-  uint64_t span = r.isHexText ? 2 * data.size() : data.size();
+llvm::Error InPlaceEditor::writeWeight(const Weight &w,
+                                       llvm::ArrayRef<uint8_t> data,
+                                       const Progress &progress) {
+  bool hex = w.encoding == WeightEncoding::Hex;
+  uint64_t span = hex ? 2 * data.size() : data.size();
   return writeRegion(
-      r.dataOffset, span,
+      w.offset, span,
       [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) {
-        if (!r.isHexText) {
+        if (!hex) {
           std::memcpy(buf.data(), data.data() + at, buf.size());
         } else {
           // `at` counts hex digits.
@@ -100,11 +101,34 @@ llvm::Error InPlaceEditor::writeRegion(
   return writeJournaled(path, fd, fileSize, offset, size, produce, progress);
 }
 
-FileRange mlirscope::encodeForFile(const BlobView &view, uint64_t byteOffset,
+llvm::Error mlirscope::canEditInPlace(const WeightView &view) {
+  const Weight &w = view.getWeight();
+  auto refuse = [&](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "'" + w.name + "' cannot be edited in place: " +
+                                       why);
+  };
+  if (w.kind == WeightKind::Parameter)
+    return refuse("its bytes are in the archive " +
+                  llvm::Twine(view.getSource().getName()) + ", not the model");
+  if (w.splat)
+    return refuse("it is a splat (one element stored for all); changing one "
+                  "element would change the attribute's size");
+  if (w.encoding == WeightEncoding::Literal)
+    return refuse("it is written as a literal list, whose text would change "
+                  "length");
+  if (w.bitPacked)
+    return refuse("its i1 elements are packed eight per byte");
+  if (w.encoding != WeightEncoding::Raw && w.encoding != WeightEncoding::Hex)
+    return refuse("it holds strings");
+  return llvm::Error::success();
+}
+
+FileRange mlirscope::encodeForFile(const WeightView &view, uint64_t byteOffset,
                                    llvm::ArrayRef<uint8_t> data) {
-  const Resource &r = view.getResource();
-  if (!r.isHexText)
-    return {r.dataOffset + byteOffset,
+  const Weight &w = view.getWeight();
+  if (w.encoding != WeightEncoding::Hex)
+    return {w.offset + byteOffset,
             std::vector<uint8_t>(data.begin(), data.end())};
   std::vector<uint8_t> hex;
   hex.reserve(2 * data.size());
@@ -112,5 +136,5 @@ FileRange mlirscope::encodeForFile(const BlobView &view, uint64_t byteOffset,
     hex.push_back(uint8_t(llvm::hexdigit(b >> 4)));
     hex.push_back(uint8_t(llvm::hexdigit(b & 0xf)));
   }
-  return {r.dataOffset + 2 * byteOffset, std::move(hex)};
+  return {w.offset + 2 * byteOffset, std::move(hex)};
 }

@@ -2,6 +2,7 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Bytecode/BytecodeIndexer.h"
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Support/Journal.h"
 #include "mlirscope/Support/MappedFile.h"
@@ -21,6 +22,17 @@ mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
   return indexMapped(std::move(*fileOr), options);
 }
 
+/// Binds the parameter archives the options name to a fresh index.
+static llvm::Expected<std::unique_ptr<ModelIndex>>
+bind(llvm::Expected<std::unique_ptr<ModelIndex>> index,
+     const IndexOptions &options) {
+  if (!index || options.parameters.empty())
+    return index;
+  if (llvm::Error e = bindParameters(**index, options.parameters))
+    return std::move(e);
+  return index;
+}
+
 llvm::Expected<std::unique_ptr<ModelIndex>>
 mlirscope::indexMapped(std::shared_ptr<ByteSource> file,
                        const IndexOptions &options) {
@@ -35,9 +47,9 @@ mlirscope::indexMapped(std::shared_ptr<ByteSource> file,
     if (options.chunk && *options.chunk != 0)
       return makeFormatError(file->getName(), 0,
                              "chunk 1: a bytecode file is one module");
-    return indexBytecode(std::move(file));
+    return bind(indexBytecode(std::move(file), options), options);
   }
   // Anything else must be MLIR text; a binary file fails in the text indexer
   // with the offset of its first byte that is not text.
-  return indexText(std::move(file), options);
+  return bind(indexText(std::move(file), options), options);
 }

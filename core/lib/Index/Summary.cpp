@@ -1,6 +1,7 @@
 //===- Summary.cpp - What `inspect --summary` reports about a model -------===//
 
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Index/Parameters.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -16,6 +17,64 @@ std::optional<uint64_t> mlirscope::expectedBlobSize(const TensorType &type) {
   if (!n || !bits || *n > UINT64_MAX / bits)
     return std::nullopt;
   return *n * bits / 8;
+}
+
+/// The dtype a total is kept under: the element type's spelling, or
+/// "untyped" when nothing gives a type.
+static std::string dtypeKey(const std::optional<TensorType> &type) {
+  if (!type || type->element.name.empty())
+    return "untyped";
+  return type->element.name;
+}
+
+static void summarizeWeights(const ModelIndex &index, unsigned topN,
+                             ModelSummary &s) {
+  std::vector<uint32_t> order;
+  // Which archive entries some reference uses, to find the unused ones.
+  std::set<std::pair<uint32_t, uint32_t>> used;
+  for (uint32_t i = 0; i < index.weights.size(); ++i) {
+    const Weight &w = index.weights[i];
+    ModelSummary::KindTotal &k = s.weightsByKind[weightKindName(w.kind).str()];
+    ++k.count;
+    k.bytes += w.bytes();
+    ++s.numWeights;
+    s.weightBytes += w.bytes();
+    ModelSummary::DTypeTotal &d = s.weightsByDType[dtypeKey(w.type)];
+    ++d.weights;
+    d.bytes += w.bytes();
+    if (w.type)
+      if (auto n = w.type->numElements())
+        d.elements += *n;
+    order.push_back(i);
+    if (w.kind != WeightKind::Parameter)
+      continue;
+    if (w.entry != kNone) {
+      used.insert({w.archive, w.entry});
+      if (auto logical = w.logicalBytes(); logical && *logical != w.dataBytes)
+        s.parameterSizeMismatches.push_back(i);
+      continue;
+    }
+    bool scopeBound = llvm::any_of(index.archives, [&](const BoundArchive &a) {
+      return a.scope == w.scope;
+    });
+    (scopeBound ? s.missingParameters : s.unboundParameters).push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return index.weights[a].bytes() > index.weights[b].bytes();
+  });
+  if (order.size() > topN)
+    order.resize(topN);
+  s.largestWeights = std::move(order);
+  s.smallInlineCount = index.smallInlineCount;
+  s.smallInlineBytes = index.smallInlineBytes;
+  for (uint32_t a = 0; a < index.archives.size(); ++a)
+    for (const std::string &key : archiveKeysNotIn(index, a, used))
+      s.unusedParameters.push_back(
+          index.archives[a].scope.empty() ? key
+                                          : index.archives[a].scope + "::" + key);
+  for (uint32_t i = 0; i < index.resources.size(); ++i)
+    if (index.resources[i].kind != ResourceKind::Blob)
+      s.externalValues.push_back(i);
 }
 
 ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
@@ -85,26 +144,7 @@ ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
     blobs.resize(topN);
   s.largest = std::move(blobs);
 
-  std::vector<uint32_t> inl;
-  for (uint32_t i = 0; i < index.inlineTensors.size(); ++i) {
-    const InlineTensor &t = index.inlineTensors[i];
-    ++s.numInlineTensors;
-    s.inlineTensorBytes += t.size;
-    ModelSummary::DTypeTotal &d =
-        s.inlineByDType[t.type ? t.type->element.name : "untyped"];
-    ++d.resources;
-    d.bytes += t.size;
-    if (t.type)
-      if (auto n = t.type->numElements())
-        d.elements += *n;
-    inl.push_back(i);
-  }
-  std::stable_sort(inl.begin(), inl.end(), [&](uint32_t a, uint32_t b) {
-    return index.inlineTensors[a].size > index.inlineTensors[b].size;
-  });
-  if (inl.size() > topN)
-    inl.resize(topN);
-  s.largestInline = std::move(inl);
+  summarizeWeights(index, topN, s);
 
   s.numReferences = index.references.size();
   std::set<std::pair<uint32_t, std::string>> seen;

@@ -45,6 +45,8 @@ static Value resourceJson(const ModelIndex &index, const Resource &r) {
            {"offset", r.dataOffset},
            {"alignment", r.alignment},
            {"references", r.numReferences}};
+  if (r.kind != ResourceKind::Blob)
+    j["value"] = str(r.value);
   if (index.format == ModelIndex::Format::Text)
     j["chunk"] = r.chunk + 1;
   if (r.type) {
@@ -60,6 +62,51 @@ static Value resourceJson(const ModelIndex &index, const Resource &r) {
       j["elements"] = *n;
   } else {
     j["dtype"] = nullptr;
+  }
+  return j;
+}
+
+static Value typeJson(const std::optional<TensorType> &type, Object &j) {
+  if (!type) {
+    j["dtype"] = nullptr;
+    j["type"] = nullptr;
+    return nullptr;
+  }
+  j["dtype"] = str(type->element.name);
+  j["type"] = str(type->text);
+  if (type->ranked) {
+    Array shape;
+    for (int64_t d : type->shape)
+      shape.push_back(d == TensorType::kDynamic ? Value(nullptr) : Value(d));
+    j["shape"] = std::move(shape);
+  }
+  if (auto n = type->numElements())
+    j["elements"] = *n;
+  return nullptr;
+}
+
+Value mlirscope::weightJson(const ModelIndex &index, const Weight &w) {
+  Object j{{"name", str(w.name)},
+           {"kind", weightKindName(w.kind)},
+           {"encoding", weightEncodingName(w.encoding)},
+           {"splat", w.splat},
+           {"bytes", w.bytes()},
+           {"stored_bytes", w.dataBytes},
+           {"offset", w.offset},
+           {"size", w.size}};
+  typeJson(w.type, j);
+  if (!w.opName.empty())
+    j["op"] = str(w.opName);
+  if (index.format == ModelIndex::Format::Text)
+    j["chunk"] = w.chunk + 1;
+  if (w.kind == WeightKind::Parameter) {
+    j["scope"] = str(w.scope);
+    j["key"] = str(w.key);
+    j["archive"] = w.archive < index.archives.size()
+                       ? str(index.archives[w.archive].path)
+                       : Value(nullptr);
+  } else {
+    j["file"] = str(index.file ? index.file->getName() : "");
   }
   return j;
 }
@@ -89,20 +136,25 @@ Value mlirscope::summaryToJson(const ModelIndex &index, const ModelSummary &s) {
   Array mismatch;
   for (uint32_t i : s.sizeMismatches)
     mismatch.push_back(str(index.resources[i].key));
-  Object inlineByDType;
-  for (auto &[dtype, t] : s.inlineByDType)
-    inlineByDType[keyOf(dtype)] = Object{
-        {"tensors", t.resources}, {"elements", t.elements}, {"bytes", t.bytes}};
-  Array largestInline;
-  for (uint32_t i : s.largestInline) {
-    const InlineTensor &t = index.inlineTensors[i];
-    largestInline.push_back(
-        Object{{"type", t.type ? str(t.type->text) : Value(nullptr)},
-               {"dtype", t.type ? str(t.type->element.name) : Value(nullptr)},
-               {"bytes", t.size},
-               {"offset", t.dataOffset},
-               {"splat", t.isSplat()}});
-  }
+  Object weightsByKind;
+  for (auto &[kind, t] : s.weightsByKind)
+    weightsByKind[kind] = Object{{"count", t.count}, {"bytes", t.bytes}};
+  Object weightsByDType;
+  for (auto &[dtype, t] : s.weightsByDType)
+    weightsByDType[keyOf(dtype)] = Object{
+        {"weights", t.weights}, {"elements", t.elements}, {"bytes", t.bytes}};
+  Array largestWeights;
+  for (uint32_t i : s.largestWeights)
+    largestWeights.push_back(weightJson(index, index.weights[i]));
+  auto weightNames = [&](const std::vector<uint32_t> &v) {
+    Array a;
+    for (uint32_t i : v)
+      a.push_back(str(index.weights[i].name));
+    return a;
+  };
+  Array archives;
+  for (const BoundArchive &a : index.archives)
+    archives.push_back(Object{{"scope", str(a.scope)}, {"path", str(a.path)}});
   Array chunks;
   for (const ModelSummary::Chunk &c : s.chunks) {
     Array unrefKeys;
@@ -121,7 +173,7 @@ Value mlirscope::summaryToJson(const ModelIndex &index, const ModelSummary &s) {
                             {"unreferenced", std::move(unrefKeys)}});
   }
   return Object{
-      {"schema_version", 2},
+      {"schema_version", 3},
       {"file", str(s.path)},
       {"format", s.format},
       {"bytecode_version",
@@ -143,10 +195,20 @@ Value mlirscope::summaryToJson(const ModelIndex &index, const ModelSummary &s) {
                            {"unreferenced", std::move(unref)},
                            {"missing", strings(s.missing)},
                            {"size_mismatches", std::move(mismatch)}}},
-      {"inline_tensors", Object{{"count", s.numInlineTensors},
-                                {"bytes", s.inlineTensorBytes},
-                                {"by_dtype", std::move(inlineByDType)},
-                                {"largest", std::move(largestInline)}}},
+      {"weights",
+       Object{{"count", s.numWeights},
+              {"bytes", s.weightBytes},
+              {"by_kind", std::move(weightsByKind)},
+              {"by_dtype", std::move(weightsByDType)},
+              {"largest", std::move(largestWeights)},
+              {"small_inline", Object{{"count", s.smallInlineCount},
+                                      {"bytes", s.smallInlineBytes}}},
+              {"archives", std::move(archives)},
+              {"missing_parameters", weightNames(s.missingParameters)},
+              {"unbound_parameters", weightNames(s.unboundParameters)},
+              {"parameter_size_mismatches",
+               weightNames(s.parameterSizeMismatches)},
+              {"unused_parameters", strings(s.unusedParameters)}}},
       {"references", uint64_t(index.references.size())},
       {"elided_references", s.elidedReferences},
       {"chunks", std::move(chunks)},

@@ -51,20 +51,6 @@ std::string TensorType::shapeString() const {
   return s;
 }
 
-bool InlineTensor::isSplat() const {
-  if (!type)
-    return false;
-  std::optional<uint64_t> n = type->numElements();
-  uint64_t bits = type->element.storageBits();
-  if (!n || *n <= 1 || !bits || size != bits / 8)
-    return false;
-  // VHLO bit-packs i1 data; its reader takes a blob of ceil(n/8) bytes as
-  // packed bits, even where one byte could also be a splat.
-  bool packedBits = type->element.kind == ElementType::Kind::Integer &&
-                    type->element.width == 1 && size == (*n + 7) / 8;
-  return !packedBits;
-}
-
 uint64_t ModelIndex::blobBytes() const {
   uint64_t n = 0;
   for (const Resource &r : resources)

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Text/TextIndexer.h"
+#include "mlirscope/Text/InlineWeights.h"
 #include "mlirscope/Model/TypeText.h"
 #include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Text/MLIRBridge.h"
@@ -627,6 +628,27 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   return llvm::Error::success();
 }
 
+/// Where MLIR parsed the IR, the op holding each weight: the last op that
+/// begins before it in its chunk (ops are in pre-order, and an op's own
+/// attributes are written before the ops of its regions).
+void linkHolders(ModelIndex &index) {
+  for (Weight &w : index.weights) {
+    if (w.chunk >= index.chunks.size())
+      continue;
+    const TextChunk &c = index.chunks[w.chunk];
+    if (c.approximate || !c.numOps)
+      continue;
+    auto first = index.ops.begin() + c.firstOp;
+    auto last = first + c.numOps;
+    auto it = std::upper_bound(first, last, w.attrOffset,
+                               [](uint64_t at, const OpRecord &op) {
+                                 return at < op.offset;
+                               });
+    if (it != first)
+      w.op = uint32_t(std::prev(it) - index.ops.begin());
+  }
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
@@ -696,5 +718,12 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
       return r.chunk != *options.chunk;
     });
   index->linkReferences();
+  // Inline elements and parameter references, in every chunk indexed.
+  for (uint32_t c = 0; c < layouts.size(); ++c)
+    if (!options.chunk || c == *options.chunk)
+      scanTextWeights(file->text(), layouts[c].begin, layouts[c].end,
+                      layouts[c].metadata, c, index->weights);
+  linkHolders(*index);
+  index->finishWeights(options.minInlineBytes);
   return std::move(index);
 }

@@ -10,7 +10,7 @@
 #ifndef MLIRSCOPE_BLOB_BLOBSTATS_H
 #define MLIRSCOPE_BLOB_BLOBSTATS_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Progress.h"
 
 #include "llvm/Support/Error.h"
@@ -51,7 +51,7 @@ struct StatsOptions {
 };
 
 /// Computes statistics of `view`. Fails only when cancelled.
-llvm::Expected<BlobStats> computeStats(const BlobView &view,
+llvm::Expected<BlobStats> computeStats(const WeightView &view,
                                        const StatsOptions &options = {});
 
 /// Results by (file, key, file identity), so repeated questions about the same
@@ -59,7 +59,7 @@ llvm::Expected<BlobStats> computeStats(const BlobView &view,
 class StatsCache {
 public:
   /// Returns the cached stats, or computes and caches them.
-  llvm::Expected<BlobStats> get(const ModelIndex &index, const BlobView &view,
+  llvm::Expected<BlobStats> get(const ModelIndex &index, const WeightView &view,
                                 const StatsOptions &options = {});
   void clear();
 

@@ -9,7 +9,7 @@
 #ifndef MLIRSCOPE_BLOB_EXPORT_H
 #define MLIRSCOPE_BLOB_EXPORT_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Progress.h"
 
 #include "llvm/Support/Error.h"
@@ -21,7 +21,7 @@
 namespace mlirscope {
 
 /// Writes one blob as a .npy file.
-llvm::Error exportNpy(const ModelIndex &index, const BlobView &view,
+llvm::Error exportNpy(const ModelIndex &index, const WeightView &view,
                       llvm::StringRef outPath, const Progress &progress = {});
 
 /// Writes every typed blob of the model as one tensor of a .safetensors file,
@@ -36,7 +36,7 @@ const char *safetensorsDType(DType dtype);
 
 /// Appends the bytes of `view` to `out`, kernel-copied for bytecode.
 class AtomicFile;
-llvm::Error appendBlob(const ModelIndex &index, const BlobView &view,
+llvm::Error appendBlob(const ModelIndex &index, const WeightView &view,
                        AtomicFile &out, const Progress &progress,
                        uint64_t doneBefore, uint64_t total);
 

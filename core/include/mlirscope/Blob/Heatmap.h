@@ -5,14 +5,14 @@
 // maxCells x maxCells cells, each holding the min, max, mean and largest
 // magnitude of the finite elements it covers and whether NaN or infinities
 // hide in it. One multi-threaded pass over the slice's elements; progress
-// and cancel like computeStats. Reads through BlobView only.
+// and cancel like computeStats. Reads through WeightView only.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MLIRSCOPE_BLOB_HEATMAP_H
 #define MLIRSCOPE_BLOB_HEATMAP_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Progress.h"
 
 #include "llvm/Support/Error.h"
@@ -43,7 +43,7 @@ struct HeatmapRequest {
   /// 50 ms; its cancel flag is read by every worker.
   Progress progress;
   /// Reads elements [first, first + count) into `out` instead of
-  /// BlobView::readBytes (a viewer showing unsaved edits over the file).
+  /// WeightView::readBytes (a viewer showing unsaved edits over the file).
   /// Called from the worker threads.
   std::function<void(uint64_t first, uint64_t count, uint8_t *out)> read;
 };
@@ -69,7 +69,7 @@ struct Heatmap {
 
 /// Pools the requested slice of `view`. Errors: axes or fixed indices out of
 /// range, or cancelled.
-llvm::Expected<Heatmap> poolHeatmap(const BlobView &view,
+llvm::Expected<Heatmap> poolHeatmap(const WeightView &view,
                                     const HeatmapRequest &request);
 
 /// What a heatmap shows for one element, from its raw little-endian bytes:

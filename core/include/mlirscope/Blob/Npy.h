@@ -9,7 +9,7 @@
 #ifndef MLIRSCOPE_BLOB_NPY_H
 #define MLIRSCOPE_BLOB_NPY_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"

@@ -82,7 +82,15 @@ public:
   /// resource handle.
   bool denseResource(uint64_t idx, uint64_t &typeIdx, uint64_t &handle);
   /// A #vhlo.tensor_v1: its type index and the data's offset and size.
-  bool vhloTensor(uint64_t idx, uint64_t &typeIdx, uint64_t &dataOffset,
+/// A builtin DenseIntOrFPElementsAttr: its type and where its raw data is
+  /// (absolute offset, bytes). DenseStringElementsAttr too, with `strings`
+  /// set and the data being the entry's encoding.
+  bool denseElements(uint64_t idx, uint64_t &typeIdx, uint64_t &dataOffset,
+                     uint64_t &size, bool &strings);
+  /// The assembly text of an entry its dialect does not encode (empty for
+  /// custom-encoded entries).
+  llvm::StringRef assemblyText(uint64_t idx) const;
+    bool vhloTensor(uint64_t idx, uint64_t &typeIdx, uint64_t &dataOffset,
                   uint64_t &size);
 
   /// Type `idx` as MLIR prints it (VHLO types as the builtin types they

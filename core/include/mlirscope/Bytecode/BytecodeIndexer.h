@@ -14,7 +14,8 @@ namespace mlirscope {
 
 /// Indexes an already mapped bytecode file.
 llvm::Expected<std::unique_ptr<ModelIndex>>
-indexBytecode(std::shared_ptr<ByteSource> file);
+indexBytecode(std::shared_ptr<ByteSource> file,
+              const IndexOptions &options = {});
 
 } // namespace mlirscope
 

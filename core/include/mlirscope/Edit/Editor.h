@@ -10,7 +10,7 @@
 #ifndef MLIRSCOPE_EDIT_EDITOR_H
 #define MLIRSCOPE_EDIT_EDITOR_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Progress.h"
 
 #include "llvm/ADT/FunctionExtras.h"
@@ -43,10 +43,11 @@ public:
                   produce,
               const Progress &progress = {});
 
-  /// Rewrites the blob of resource `r` from its start with the raw bytes
-  /// `data` (hex-encoded for a text file) under one journal.
-  llvm::Error writeBlob(const Resource &r, llvm::ArrayRef<uint8_t> data,
-                        const Progress &progress = {});
+  /// Rewrites the stored data of weight `w` (raw or hex: canEditInPlace)
+  /// from its start with the raw bytes `data` (hex-encoded digit for digit
+  /// where it is hex) under one journal.
+  llvm::Error writeWeight(const Weight &w, llvm::ArrayRef<uint8_t> data,
+                          const Progress &progress = {});
 
 private:
   InPlaceEditor() = default;
@@ -55,13 +56,18 @@ private:
   uint64_t fileSize = 0;
 };
 
-/// The bytes to write for raw bytes `data` at byte `byteOffset` of a blob:
-/// the same bytes for bytecode, uppercase hex digits for text blobs.
+/// The bytes to write for raw bytes `data` at byte `byteOffset` of a weight:
+/// the same bytes where it is raw, uppercase hex digits where it is hex
+/// (digit for digit, the same width). Use `canEditInPlace` first.
 struct FileRange {
   uint64_t offset;
   std::vector<uint8_t> bytes;
 };
-FileRange encodeForFile(const BlobView &view, uint64_t byteOffset,
+/// Why a weight's elements cannot be rewritten in place, or success: a
+/// literal list and a splat would change size, an archive entry lives in
+/// another file, packed bits are not addressable by element.
+llvm::Error canEditInPlace(const WeightView &view);
+FileRange encodeForFile(const WeightView &view, uint64_t byteOffset,
                         llvm::ArrayRef<uint8_t> data);
 
 } // namespace mlirscope

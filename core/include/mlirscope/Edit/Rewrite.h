@@ -11,7 +11,7 @@
 #ifndef MLIRSCOPE_EDIT_REWRITE_H
 #define MLIRSCOPE_EDIT_REWRITE_H
 
-#include "mlirscope/Blob/BlobView.h"
+#include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/Progress.h"
 #include "mlirscope/Model/ModelIndex.h"
 

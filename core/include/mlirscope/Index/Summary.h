@@ -36,16 +36,34 @@ struct ModelSummary {
   uint64_t numResources = 0, resourceBytes = 0;
   struct DTypeTotal {
     uint64_t resources = 0, elements = 0, bytes = 0;
+    uint64_t weights = 0; ///< In weightsByDType: weights of every kind.
   };
   /// Keyed by element type name ("f32", "unknown" when no type is known).
   std::map<std::string, DTypeTotal> byDType;
   /// Indices into ModelIndex::resources, largest first.
   std::vector<uint32_t> largest;
-  /// Tensors stored in the IR (VHLO constants): count, bytes, by element
-  /// type, and the largest (indices into ModelIndex::inlineTensors).
-  uint64_t numInlineTensors = 0, inlineTensorBytes = 0;
-  std::map<std::string, DTypeTotal> inlineByDType;
-  std::vector<uint32_t> largestInline;
+  /// Every weight (Weight.h): count and bytes by kind ("resource",
+  /// "inline", "parameter"), by element type over all kinds, and the
+  /// largest (indices into ModelIndex::weights).
+  struct KindTotal {
+    uint64_t count = 0, bytes = 0;
+  };
+  std::map<std::string, KindTotal> weightsByKind;
+  std::map<std::string, DTypeTotal> weightsByDType;
+  std::vector<uint32_t> largestWeights;
+  uint64_t numWeights = 0, weightBytes = 0;
+  /// Inline elements attributes below the listing threshold: counted only.
+  uint64_t smallInlineCount = 0, smallInlineBytes = 0;
+  /// Parameter references (indices into ModelIndex::weights) that no bound
+  /// archive holds: with an archive bound to their scope (missing), or with
+  /// none (unbound); and those whose entry's size disagrees with the type.
+  std::vector<uint32_t> missingParameters, unboundParameters,
+      parameterSizeMismatches;
+  /// Archive entries no parameter reference uses: "scope::key".
+  std::vector<std::string> unusedParameters;
+  /// External resources that are not blobs (bools, strings) and what a
+  /// `mlir_reproducer` entry asks for (indices into ModelIndex::resources).
+  std::vector<uint32_t> externalValues;
   /// Resources no dense_resource attribute references.
   std::vector<uint32_t> unreferenced;
   /// Keys referenced by dense_resource but without data in the file (for a

@@ -22,6 +22,12 @@ namespace mlirscope {
 llvm::json::Value summaryToJson(const ModelIndex &index,
                                 const ModelSummary &summary);
 
+/// One weight as JSON: name, kind, encoding, splat, bytes, stored_bytes,
+/// offset, size, dtype, type, shape, elements, op, chunk, and for a
+/// parameter scope, key and archive. The CLI's and the server's answers
+/// about a weight use it.
+llvm::json::Value weightJson(const ModelIndex &index, const Weight &weight);
+
 /// Prints summaryToJson indented by two spaces, keys sorted, and a newline.
 void printSummaryJson(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);

@@ -10,6 +10,8 @@
 #ifndef MLIRSCOPE_MODEL_MODELINDEX_H
 #define MLIRSCOPE_MODEL_MODELINDEX_H
 
+#include "mlirscope/Model/TensorType.h"
+#include "mlirscope/Model/Weight.h"
 #include "mlirscope/Support/ByteSource.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -24,48 +26,6 @@ namespace mlirscope {
 
 class AttrTypeReader;
 
-/// Sentinel for "no index" in the compact records below.
-inline constexpr uint32_t kNone = ~0u;
-
-/// The scalar element type of a tensor, as far as mlirscope understands it.
-struct ElementType {
-  enum class Kind : uint8_t {
-    Unknown,   ///< Not decoded (opaque dialect type or unsupported builtin).
-    Integer,   ///< iN / siN / uiN.
-    Index,     ///< index.
-    Float,     ///< f16, bf16, f32, f64, f80, f128, f8*, tf32, ...
-    Complex,   ///< complex<inner>; `width` is the inner width.
-  };
-  enum class Signedness : uint8_t { Signless, Signed, Unsigned };
-
-  Kind kind = Kind::Unknown;
-  Signedness signedness = Signedness::Signless;
-  /// Bits per scalar (for Complex: bits of one component).
-  unsigned width = 0;
-  /// MLIR spelling, e.g. "f32", "ui8", "complex<f16>", "!vhlo.f32_v1".
-  std::string name;
-
-  /// Bits of one element in a dense blob (complex counts both parts). Zero
-  /// when unknown.
-  uint64_t storageBits() const;
-  bool isKnown() const { return kind != Kind::Unknown; }
-};
-
-/// The type a dense_resource attribute declares for its blob.
-struct TensorType {
-  bool ranked = false;
-  /// Dimensions; kDynamic for `?`.
-  std::vector<int64_t> shape;
-  ElementType element;
-  /// MLIR spelling of the whole type, e.g. "tensor<2x3xf32>".
-  std::string text;
-
-  static constexpr int64_t kDynamic = INT64_MIN;
-  /// Number of elements, or nullopt if unranked, dynamic or overflowing.
-  std::optional<uint64_t> numElements() const;
-  /// "2x3" style shape string ("?" for dynamic, "*" for unranked).
-  std::string shapeString() const;
-};
 
 /// How a resource entry's value is stored.
 enum class ResourceKind : uint8_t { Blob, Bool, String };
@@ -118,19 +78,6 @@ struct ResourceReference {
 
   /// True for `dense_resource<__elided__>`: printed without its blob.
   bool isElided() const { return key == kElidedResourceKey; }
-};
-
-/// A tensor whose bytes are stored inline in the IR rather than as a
-/// resource: a StableHLO VHLO constant (`#vhlo.tensor_v1`), as JAX and
-/// PyTorch/XLA export their weights. Its bytes sit in the bytecode's
-/// attribute section; like a resource, it is a location, never a copy.
-struct InlineTensor {
-  std::optional<TensorType> type;
-  uint64_t dataOffset = 0, size = 0;
-  /// Offset of the attribute's encoding.
-  uint64_t attrOffset = 0;
-  /// A splat: the data holds one element, repeated over the shape.
-  bool isSplat() const;
 };
 
 /// A value in the use-def graph: an op result or a block argument.
@@ -276,8 +223,14 @@ public:
   std::vector<std::string> typeNames;
   std::vector<Resource> resources;
   std::vector<ResourceReference> references;
-  /// Bytecode only: VHLO tensor constants stored in the IR itself.
-  std::vector<InlineTensor> inlineTensors;
+  /// Every weight: resource blobs, inline elements attributes and parameter
+  /// references, in that order (Weight.h). Filled by `collectWeights`.
+  std::vector<Weight> weights;
+  /// Inline elements attributes smaller than IndexOptions::minInlineBytes:
+  /// counted, not listed.
+  uint64_t smallInlineCount = 0, smallInlineBytes = 0;
+  /// Archives bound to parameter scopes (IndexOptions::parameters).
+  std::vector<BoundArchive> archives;
   std::vector<SectionInfo> sections;
   /// Bytecode only: the raw layout.
   BytecodeLayout layout;
@@ -304,6 +257,10 @@ public:
   /// Finds a resource by key (first match across groups and chunks), or
   /// nullptr.
   const Resource *findResource(llvm::StringRef key) const;
+  /// Finds a weight by name (Weight.h), or nullptr.
+  const Weight *findWeight(llvm::StringRef name) const;
+  /// The weight of resource `resource`, or nullptr.
+  const Weight *weightOfResource(uint32_t resource) const;
   llvm::StringRef getOpName(const OpRecord &op) const {
     return op.name < opNames.size() ? llvm::StringRef(opNames[op.name].name)
                                     : llvm::StringRef("<unknown>");
@@ -313,6 +270,11 @@ public:
   /// Resource::type and numReferences; elided references link to nothing.
   /// Indexers call this once at the end.
   void linkReferences();
+  /// Lists the weights: one per resource blob, then those the indexer found
+  /// in `weights` (inline elements and parameter references) at least
+  /// `minInlineBytes` large (smaller inline ones are only counted), each
+  /// with a unique name. Indexers call this once, after linkReferences.
+  void finishWeights(uint64_t minInlineBytes);
 };
 
 /// What to index.
@@ -320,6 +282,11 @@ struct IndexOptions {
   /// For a split text file: index only this chunk (0-based); its offsets
   /// stay those of the whole file. Out of range is an error.
   std::optional<uint32_t> chunk;
+  /// Inline elements attributes smaller than this are counted, not listed
+  /// as weights.
+  uint64_t minInlineBytes = 1024;
+  /// Archives to bind parameter references to (`--parameters [SCOPE=]FILE`).
+  std::vector<std::pair<std::string, std::string>> parameters;
   /// Parse each chunk's IR with MLIR (exact op counts and references, op
   /// details). False: the lexical scan only, without a warning, for callers
   /// that parse the IR themselves (the language server).

@@ -1,0 +1,266 @@
+//===- WeightView.cpp - Typed, read-only access to one weight -------------===//
+
+#include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Archive/ParameterArchive.h"
+#include "mlirscope/Blob/ElementsLiteral.h"
+#include "mlirscope/Index/Summary.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlirscope;
+
+llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
+                                           const Resource &r) {
+  if (r.kind != ResourceKind::Blob)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "resource '" + r.key + "': is not a blob");
+  const Weight *w =
+      index.weightOfResource(uint32_t(&r - index.resources.data()));
+  if (!w)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "resource '" + r.key + "': not indexed");
+  return get(index, *w);
+}
+
+llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
+                                           const Weight &w) {
+  const char *what = w.kind == WeightKind::Resource ? "resource" : "weight";
+  auto err = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   llvm::Twine(what) + " '" + w.name +
+                                       "': " + msg);
+  };
+  if (w.encoding == WeightEncoding::Strings)
+    return err("holds strings, not numbers");
+  if (w.kind == WeightKind::Parameter && w.entry == kNone)
+    return err(index.archives.empty()
+                   ? llvm::Twine("no archive is bound (--parameters ") +
+                         (w.scope.empty() ? "" : w.scope + "=") + "FILE)"
+                   : llvm::Twine("no bound archive holds key '") + w.key +
+                         "'");
+  if (!w.type)
+    return err(w.kind == WeightKind::Resource
+                   ? "no dense_resource attribute gives its type"
+                   : "nothing gives its type");
+  if (!w.type->ranked || !w.type->numElements())
+    return err("its type " + w.type->text + " has no static shape");
+  DType dtype = dtypeFor(w.type->element);
+  if (dtype == DType::Unsupported)
+    return err("element type " + w.type->element.name + " is not supported");
+  uint64_t n = *w.type->numElements();
+  std::optional<uint64_t> expected = w.logicalBytes();
+  uint64_t esz = dtypeSize(dtype);
+  // What the stored data must hold: all elements, or one for a splat (an
+  // archive's splat repeats its pattern over the entry's whole size).
+  bool archiveSplat = w.kind == WeightKind::Parameter && w.splat;
+  uint64_t want = archiveSplat || !w.splat ? (expected ? *expected : 0) : esz;
+  if (w.bitPacked)
+    want = (n + 7) / 8;
+  if (w.encoding != WeightEncoding::Literal && w.dataBytes != want)
+    return err("holds " + llvm::Twine(w.dataBytes) + " bytes but " +
+               w.type->text + " needs " + llvm::Twine(want));
+
+  WeightView v;
+  v.weight = &w;
+  v.resource = w.kind == WeightKind::Resource && w.resource < index.resources.size()
+                   ? &index.resources[w.resource]
+                   : nullptr;
+  v.dtype = dtype;
+  v.shape = w.type->shape;
+  v.numElements = n;
+
+  if (archiveSplat) {
+    const ParameterArchive &a = *index.archives[w.archive].archive;
+    const ArchiveEntry &e = a.entries[w.entry];
+    if (e.pattern.empty() || esz % e.pattern.size())
+      return err("its archive splat pattern of " +
+                 llvm::Twine(e.pattern.size()) + " bytes does not tile " +
+                 dtypeName(dtype) + " elements");
+    auto element = std::make_shared<std::vector<uint8_t>>();
+    for (uint64_t i = 0; i < esz; ++i)
+      element->push_back(e.pattern[i % e.pattern.size()]);
+    v.owned = std::move(element);
+    v.storage = Storage::Splat;
+    v.file = a.file.get();
+    return v;
+  }
+
+  const ByteSource *source = index.file.get();
+  if (w.kind == WeightKind::Parameter)
+    source = index.archives[w.archive].archive->file.get();
+  if (!source)
+    return err("the file is not open");
+  if (w.offset > source->size() || w.size > source->size() - w.offset)
+    return err("its data lies past the end of the file");
+  v.file = source;
+
+  if (w.encoding == WeightEncoding::Literal) {
+    llvm::Expected<Span> text = source->read(w.offset, w.size);
+    if (!text)
+      return text.takeError();
+    llvm::StringRef body(reinterpret_cast<const char *>(text->begin()),
+                         w.size);
+    auto bytes = decodeElementsLiteral(body, dtype, n);
+    if (!bytes)
+      return err(llvm::toString(bytes.takeError()));
+    bool splat = bytes->size() == esz && n != 1;
+    v.owned =
+        std::make_shared<const std::vector<uint8_t>>(std::move(*bytes));
+    v.storage = splat ? Storage::Splat : Storage::Decoded;
+    return v;
+  }
+  // The stored data as one span of the source (for a mapped file, a
+  // pointer into the mapping: nothing is read until an element is).
+  llvm::Expected<Span> bytes = source->read(w.offset, w.size);
+  if (!bytes)
+    return bytes.takeError();
+  bool isHex = w.encoding == WeightEncoding::Hex;
+  if (isHex)
+    v.hex = reinterpret_cast<const char *>(bytes->begin());
+  else
+    v.raw = bytes->begin();
+  v.span = std::make_shared<Span>(std::move(*bytes));
+  if (w.splat) {
+    auto element = std::make_shared<std::vector<uint8_t>>(esz);
+    if (w.bitPacked || (dtype == DType::Bool && w.dataBytes == 1 && n > 1)) {
+      // One byte of i1 data, 0x00 or 0xff, is every element.
+      uint8_t byte = isHex ? uint8_t(llvm::hexDigitValue(v.hex[0]) << 4 |
+                                     (llvm::hexDigitValue(v.hex[1]) & 0xf))
+                           : v.raw[0];
+      (*element)[0] = byte ? 1 : 0;
+    } else if (isHex) {
+      v.storage = Storage::Hex;
+      v.readBytes(0, 1, element->data());
+    } else {
+      std::memcpy(element->data(), v.raw, esz);
+    }
+    v.owned = std::move(element);
+    v.storage = Storage::Splat;
+    return v;
+  }
+  if (w.bitPacked)
+    v.storage = isHex ? Storage::HexBits : Storage::RawBits;
+  else
+    v.storage = isHex ? Storage::Hex : Storage::Raw;
+  return v;
+}
+
+void WeightView::releaseElements(uint64_t first, uint64_t count) const {
+  uint64_t esz = dtypeSize(dtype);
+  switch (storage) {
+  case Storage::Raw:
+    file->dropPages(weight->offset + first * esz, count * esz);
+    return;
+  case Storage::Hex:
+    file->dropPages(weight->offset + 2 * first * esz, 2 * count * esz);
+    return;
+  default:
+    return; // small, or bits: nothing worth releasing
+  }
+}
+
+/// The byte at `i` of hex digits (a non-hex digit reads as zero: the text
+/// indexer does not validate every digit of a multi-gigabyte blob up front).
+static uint8_t hexByte(const char *hex, uint64_t i) {
+  unsigned hi = llvm::hexDigitValue(hex[2 * i]);
+  unsigned lo = llvm::hexDigitValue(hex[2 * i + 1]);
+  if (hi == ~0u || lo == ~0u)
+    return 0;
+  return uint8_t((hi << 4) | lo);
+}
+
+void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
+  unsigned esz = dtypeSize(dtype);
+  uint64_t begin = first * esz, n = count * esz;
+  switch (storage) {
+  case Storage::Raw:
+    std::memcpy(out, raw + begin, n);
+    return;
+  case Storage::Decoded:
+    std::memcpy(out, owned->data() + begin, n);
+    return;
+  case Storage::Splat:
+    for (uint64_t i = 0; i < count; ++i)
+      std::memcpy(out + i * esz, owned->data(), esz);
+    return;
+  case Storage::RawBits:
+    for (uint64_t i = 0; i < count; ++i)
+      out[i] = (raw[(first + i) / 8] >> ((first + i) % 8)) & 1;
+    return;
+  case Storage::HexBits:
+    for (uint64_t i = 0; i < count; ++i)
+      out[i] = (hexByte(hex, (first + i) / 8) >> ((first + i) % 8)) & 1;
+    return;
+  case Storage::Hex:
+    for (uint64_t i = 0; i < n; ++i)
+      out[i] = hexByte(hex, begin + i);
+    return;
+  }
+}
+
+std::complex<double> WeightView::getComplex(uint64_t flat) const {
+  uint8_t element[16];
+  readBytes(flat, 1, element);
+  return decodeComplexElement(dtype, element);
+}
+
+double WeightView::getDouble(uint64_t flat) const {
+  uint8_t element[16];
+  readBytes(flat, 1, element);
+  return decodeElement(dtype, element);
+}
+
+std::string WeightView::format(uint64_t flat, ElementStyle style) const {
+  uint8_t element[16];
+  readBytes(flat, 1, element);
+  return formatElement(dtype, element, style);
+}
+
+llvm::Expected<uint64_t>
+WeightView::flatIndex(llvm::ArrayRef<int64_t> index) const {
+  if (index.size() != shape.size())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "index has %zu coordinates, the tensor has rank %zu", index.size(),
+        shape.size());
+  uint64_t flat = 0;
+  for (size_t i = 0; i < index.size(); ++i) {
+    if (index[i] < 0 || index[i] >= shape[i])
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "index %lld is out of range for dimension %zu of size %lld",
+          (long long)index[i], i, (long long)shape[i]);
+    flat = flat * uint64_t(shape[i]) + uint64_t(index[i]);
+  }
+  return flat;
+}
+
+llvm::Expected<uint64_t> WeightView::parseIndex(llvm::StringRef text) const {
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.trim().trim("[]()").split(parts, ',');
+  llvm::SmallVector<int64_t> coords;
+  for (llvm::StringRef p : parts) {
+    int64_t v;
+    if (p.trim().getAsInteger(10, v))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "'%s' is not an index",
+                                     text.str().c_str());
+    coords.push_back(v);
+  }
+  if (coords.size() == 1 && shape.size() != 1) {
+    if (coords[0] < 0 || uint64_t(coords[0]) >= numElements)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "flat index %lld is out of range for %llu elements",
+          (long long)coords[0], (unsigned long long)numElements);
+    return uint64_t(coords[0]);
+  }
+  return flatIndex(coords);
+}
