@@ -40,11 +40,15 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   if (w.encoding == WeightEncoding::Strings)
     return err("holds strings, not numbers");
   if (w.kind == WeightKind::Parameter && w.entry == kNone)
-    return err(index.archives.empty()
-                   ? llvm::Twine("no archive is bound (--parameters ") +
+    return err(llvm::none_of(index.archives,
+                             [&](const BoundArchive &a) {
+                               return a.scope == w.scope;
+                             })
+                   ? llvm::Twine("no archive is bound to its scope "
+                                 "(--parameters ") +
                          (w.scope.empty() ? "" : w.scope + "=") + "FILE)"
-                   : llvm::Twine("no bound archive holds key '") + w.key +
-                         "'");
+                   : llvm::Twine("no archive bound to its scope holds key '") +
+                         w.key + "'");
   if (!w.type)
     return err(w.kind == WeightKind::Resource
                    ? "no dense_resource attribute gives its type"
