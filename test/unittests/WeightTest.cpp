@@ -5,6 +5,7 @@
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Edit/Editor.h"
+#include "mlirscope/Edit/Externalize.h"
 #include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Text/InlineWeights.h"
@@ -237,4 +238,44 @@ TEST(WeightTest, ElementsLiteralPartsAtAnOffset) {
             "tensor<2x2xi8>");
   EXPECT_FALSE(parseElementsLiteral("dense<[1, 2", 0));
   EXPECT_FALSE(parseElementsLiteral("dense<\"0x00", 0));
+}
+
+TEST(WeightTest, ExternalizeMovesInlineWeightsIntoResourcesByteForByte) {
+  TempDir dir;
+  std::string in = dir.path("in.mlir"), out = dir.path("out.mlir");
+  writeFile(in, kInlineModel);
+  auto before = indexWith(in, 0);
+  ASSERT_TRUE(before);
+  ExternalizeOptions options;
+  options.minBytes = 0;
+  auto result = externalizeText(*before, out, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  // Hex (copied digit for digit), a literal list (encoded) and packed-able
+  // bools (one byte per element in a resource) move; splats stay.
+  ASSERT_EQ(result->moved.size(), 3u);
+  ASSERT_EQ(result->kept.size(), 2u);
+  auto after = indexWith(out, 0);
+  ASSERT_TRUE(after);
+  for (auto &[name, key] : result->moved) {
+    SCOPED_TRACE(name + " -> " + key);
+    const Resource *r = after->findResource(key);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->numReferences, 1u);
+    auto was = WeightView::get(*before, *before->findWeight(name));
+    auto now = WeightView::get(*after, *r);
+    ASSERT_TRUE(bool(was)) << llvm::toString(was.takeError());
+    ASSERT_TRUE(bool(now)) << llvm::toString(now.takeError());
+    ASSERT_EQ(was->sizeInBytes(), now->sizeInBytes());
+    std::vector<uint8_t> a(was->sizeInBytes()), b(now->sizeInBytes());
+    was->readBytes(0, was->size(), a.data());
+    now->readBytes(0, now->size(), b.data());
+    EXPECT_EQ(a, b);
+  }
+  // The splats stayed inline; names count the constants that hold
+  // elements, so theirs are now #0 and #1.
+  ASSERT_EQ(after->weights.size(), 5u);
+  EXPECT_TRUE(after->findWeight("@main/arith.constant#0")->splat);
+  EXPECT_TRUE(after->findWeight("@main/arith.constant#1")->splat);
+  EXPECT_EQ(resourceKeyFor("@main/stablehlo.constant#12"),
+            "main.stablehlo.constant_12");
 }

@@ -38,7 +38,7 @@ struct Command {
 
 extern const Command inspectCommand, statsCommand, extractCommand, setCommand,
     replaceCommand, rewriteCommand, stripCommand, attachCommand, diffCommand,
-    convertCommand, graphCommand;
+    convertCommand, graphCommand, externalizeCommand;
 
 /// Parses an unsigned option value, reporting anything else as
 /// `mlirscope CMD: --NAME needs a number` (llvm::cl's own report names
