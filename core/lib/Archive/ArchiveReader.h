@@ -89,7 +89,8 @@ std::string printable(llvm::StringRef text, size_t max = 256);
 /// A TensorType from an MLIR element spelling and an outermost-first shape.
 TensorType makeTensorType(llvm::StringRef element, std::vector<int64_t> shape);
 
-/// The product of `shape`, or nullopt when it overflows 64 bits.
+/// The product of `shape`, or nullopt when it overflows 64 bits on the way
+/// (as TensorType::numElements, so both agree on every shape).
 std::optional<uint64_t> elementCount(llvm::ArrayRef<int64_t> shape);
 
 } // namespace mlirscope::archive

@@ -160,10 +160,6 @@ std::optional<uint64_t> archive::elementCount(llvm::ArrayRef<int64_t> shape) {
       return std::nullopt;
     n *= u;
   }
-  // A zero dimension makes an empty tensor even after an overflowing prefix.
-  for (int64_t d : shape)
-    if (d == 0)
-      return 0;
   return n;
 }
 
