@@ -15,6 +15,7 @@
 #include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <gtest/gtest.h>
 
@@ -440,6 +441,15 @@ TEST(ArchiveHostileTest, SafetensorsDataOffsets) {
                   R"("data_offsets":[0,0]}})",
                   ""),
       13, "a shape whose size fits 64 bits");
+  // More dimensions than any tensor has (a shape's vectors would otherwise
+  // grow with the header).
+  std::string zeros = "0";
+  for (int i = 0; i < 1024; ++i)
+    zeros += ",0";
+  EXPECT_REFUSED(safetensors(R"({"t":{"dtype":"F32","shape":[)" + zeros +
+                                 R"(],"data_offsets":[0,0]}})",
+                             ""),
+                 13, "at most 1024 dimensions for 't', got 1025");
   // F4 packs two elements a byte: 3 of them are not whole bytes.
   EXPECT_REFUSED(
       safetensors(R"({"t":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}})",
@@ -625,7 +635,9 @@ TEST(ArchiveHostileTest, GgufHeader) {
   EXPECT_REFUSED(damaged(302, 1ull << 62, 8), 283,
                  "a tensor size that fits 64 bits");
   EXPECT_REFUSED(damaged(302, 1ull << 63, 8), 302, "a dimension below 2^63");
-  EXPECT_REFUSED(damaged(298, 1u << 30, 4), 302, "1073741824 dimensions");
+  EXPECT_REFUSED(damaged(298, 1000, 4), 302, "1000 dimensions inside the file");
+  EXPECT_REFUSED(damaged(298, 1u << 30, 4), 302,
+                 "at most 1024 dimensions, got 1073741824");
   // general.alignment: 48 is no power of two.
   size_t key = good.find("general.alignment");
   ASSERT_NE(key, std::string::npos);
@@ -707,6 +719,60 @@ TEST(ArchiveHostileTest, GgufTensors) {
   r = refuse(gguf({ggufKv("n", 9, deep)}, {}, std::string(64, '\0')));
   EXPECT_NE(r.expected.find("arrays nested at most 4 deep"), std::string::npos)
       << r.message;
+}
+
+/// The fuzz target's hand-made inputs (test/fuzz/Inputs/archive): the three
+/// well-formed ones read to what they hold, every other one refused.
+TEST(ArchiveHostileTest, FuzzInputs) {
+  std::string dir =
+      std::string(MLIRSCOPE_SOURCE_DIR) + "/test/fuzz/Inputs/archive";
+  std::error_code ec;
+  int refused = 0;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    std::string path = it->path();
+    std::string name = llvm::sys::path::filename(path).str();
+    auto archive = openArchive(path);
+    bool wellFormed = name == "irpa-linked-headers.irpa" ||
+                      name == "safetensors-overlapping.safetensors" ||
+                      name == "gguf-quantized-tensors.gguf";
+    if (!wellFormed) {
+      EXPECT_FALSE(bool(archive)) << name;
+      if (!archive) {
+        std::string message = llvm::toString(archive.takeError());
+        EXPECT_NE(message.find(": offset "), std::string::npos) << message;
+        ++refused;
+      }
+      continue;
+    }
+    ASSERT_TRUE(bool(archive))
+        << name << ": " << llvm::toString(archive.takeError());
+    const ParameterArchive &a = **archive;
+    if (a.format == ArchiveFormat::Irpa) {
+      // Two archives linked by next_header_offset: the second's entries too.
+      ASSERT_EQ(a.entries.size(), 3u);
+      EXPECT_EQ(a.find("w0")->offset, 320u);
+      EXPECT_EQ(a.find("s0")->pattern, (std::vector<uint8_t>{2, 0}));
+      EXPECT_EQ(a.find("s0")->size, 64u);
+      EXPECT_EQ(a.find("w1")->offset, 384u + 192u);
+      EXPECT_EQ(a.find("w1")->size, 4u);
+      EXPECT_TRUE(a.warnings.empty());
+    } else if (a.format == ArchiveFormat::Safetensors) {
+      EXPECT_EQ(a.find("b")->type->text, "tensor<2xbf16>");
+      EXPECT_EQ(a.warnings.size(), 1u);
+    } else {
+      ASSERT_EQ(a.entries.size(), 3u);
+      EXPECT_EQ(a.find("blk.0.q")->type->text, "tensor<64x!gguf.q4_0>");
+      EXPECT_EQ(a.find("blk.0.k")->type->text, "tensor<2x32x!gguf.q5_1>");
+      EXPECT_EQ(a.find("blk.0.k")->size, 48u);
+      EXPECT_EQ(a.metadata[2].second, "[3 x string]");
+      EXPECT_EQ(a.metadata[3].second, "0.1");
+      EXPECT_EQ(a.metadata[4].second, "true");
+      EXPECT_EQ(a.metadata[5].second, "-5");
+    }
+  }
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_GE(refused, 15);
 }
 
 //===----------------------------------------------------------------------===//

@@ -287,6 +287,9 @@ private:
     if (!readString(t.name, "a tensor name") ||
         !in.read(numDims, "the tensor's dimension count"))
       return false;
+    if (numDims > kMaxRank)
+      return in.fail("a tensor of at most " + llvm::Twine(kMaxRank) +
+                     " dimensions, got " + llvm::Twine(numDims));
     if (numDims > in.remaining() / 8)
       return in.fail(llvm::Twine(numDims) + " dimensions inside the file");
     t.dims.reserve(numDims);
