@@ -59,6 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     "gguf entry size disagrees with its type");
       // Dequantize up to 4 blocks read from the entry.
       uint64_t blocks = std::min<uint64_t>(*n / t->blockSize, 4);
+      if (blocks == 0)
+        continue;
       std::vector<uint8_t> bytes(blocks * t->typeSize);
       fuzz::require(file->readAt(e.offset, bytes.data(), bytes.size()) ==
                         bytes.size(),

@@ -72,6 +72,10 @@ bool ArchiveCursor::readBytes(uint64_t n, std::string &out, const char *what) {
     return false;
   if (n > remaining())
     return failPastEnd(n, what);
+  if (n == 0) {
+    out.clear();
+    return true;
+  }
   if (n <= kWindow) {
     if (!ensure(n, what))
       return false;
