@@ -112,7 +112,7 @@ TEST(WeightTest, InlineWeightsOfTextAreNamedTypedAndRead) {
 
 TEST(WeightTest, InlineWeightsOfBytecodeMatchTextAtEveryVersion) {
   TempDir dir;
-  for (int64_t version : {1, 4, 5, 6}) {
+  for (int64_t version : {0, 1, 2, 3, 4, 5, 6}) {
     SCOPED_TRACE("bytecode version " + std::to_string(version));
     std::string name = "v" + std::to_string(version);
     auto converted = bytecodeOf(dir, name, kInlineModel, version);
