@@ -1,6 +1,7 @@
 //===- WeightView.cpp - Typed, read-only access to one weight -------------===//
 
 #include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Archive/Ggml.h"
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/ElementsLiteral.h"
 #include "mlirscope/Index/Summary.h"
@@ -29,6 +30,73 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   return get(index, *w);
 }
 
+/// The ggml block type of a parameter bound to a quantized gguf tensor
+/// that the IR does not retype (it gives no type, or the archive's), when
+/// mlirscope dequantizes that block format; else null.
+static const GgmlTypeInfo *quantizedEntry(const ModelIndex &index,
+                                          const Weight &w) {
+  if (w.kind != WeightKind::Parameter || w.entry == kNone ||
+      w.archive >= index.archives.size())
+    return nullptr;
+  const ParameterArchive &a = *index.archives[w.archive].archive;
+  if (a.format != ArchiveFormat::Gguf || w.entry >= a.entries.size())
+    return nullptr;
+  const ArchiveEntry &e = a.entries[w.entry];
+  if (!e.type || (w.type && w.type->text != e.type->text))
+    return nullptr;
+  for (const GgmlTypeInfo &t : ggmlTypes())
+    if (e.archiveType == t.name)
+      return t.isQuantized() ? &t : nullptr;
+  return nullptr;
+}
+
+llvm::Expected<WeightView> WeightView::getDequantized(const ModelIndex &index,
+                                                      const Weight &w,
+                                                      const GgmlTypeInfo &q) {
+  auto err = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "weight '" + w.name + "': " + msg);
+  };
+  std::optional<uint64_t> n = w.type->numElements();
+  if (!n)
+    return err("its type " + w.type->text + " has no static shape");
+  if (*n % q.blockSize)
+    return err(llvm::Twine(*n) + " elements are not whole " + q.name +
+               " blocks of " + llvm::Twine(q.blockSize));
+  uint64_t blocks = *n / q.blockSize;
+  if (w.dataBytes != blocks * q.typeSize)
+    return err("holds " + llvm::Twine(w.dataBytes) + " bytes but " +
+               llvm::Twine(blocks) + " " + q.name + " blocks need " +
+               llvm::Twine(blocks * q.typeSize));
+  // Probe the format: a block format mlirscope does not decode is shown by
+  // its size and type only.
+  std::vector<uint8_t> zero(q.typeSize);
+  std::vector<float> probe(q.blockSize);
+  if (!dequantizeGgml(q.id, zero.data(), 1, probe.data()))
+    return err(llvm::Twine("ggml ") + q.name +
+               " blocks are not decoded by mlirscope (its size and type are "
+               "known, its values are not)");
+  const ByteSource &source = *index.archives[w.archive].archive->file;
+  if (w.offset > source.size() || w.size > source.size() - w.offset)
+    return err("its data lies past the end of the archive");
+  llvm::Expected<Span> bytes = source.read(w.offset, w.size);
+  if (!bytes)
+    return bytes.takeError();
+  WeightView v;
+  v.weight = &w;
+  v.file = &source;
+  v.raw = bytes->begin();
+  v.span = std::make_shared<Span>(std::move(*bytes));
+  v.dtype = DType::F32;
+  v.shape = w.type->shape;
+  v.numElements = *n;
+  v.storage = Storage::Ggml;
+  v.ggmlType = q.id;
+  v.ggmlBlockSize = q.blockSize;
+  v.ggmlTypeSize = q.typeSize;
+  return v;
+}
+
 llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
                                            const Weight &w) {
   const char *what = w.kind == WeightKind::Resource ? "resource" : "weight";
@@ -49,6 +117,8 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
                          (w.scope.empty() ? "" : w.scope + "=") + "FILE)"
                    : llvm::Twine("no archive bound to its scope holds key '") +
                          w.key + "'");
+  if (const GgmlTypeInfo *q = quantizedEntry(index, w))
+    return getDequantized(index, w, *q);
   if (!w.type)
     return err(w.kind == WeightKind::Resource
                    ? "no dense_resource attribute gives its type"
@@ -235,6 +305,17 @@ void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
   case Storage::Hex:
     decodeHex(hex + 2 * begin, n, out);
     return;
+  case Storage::Ggml: {
+    // Whole blocks are decoded; the elements asked for are copied out.
+    uint64_t firstBlock = first / ggmlBlockSize;
+    uint64_t lastBlock = (first + count + ggmlBlockSize - 1) / ggmlBlockSize;
+    std::vector<float> values(size_t((lastBlock - firstBlock) * ggmlBlockSize));
+    dequantizeGgml(ggmlType, raw + firstBlock * ggmlTypeSize,
+                   lastBlock - firstBlock, values.data());
+    std::memcpy(out, values.data() + (first - firstBlock * ggmlBlockSize),
+                count * sizeof(float));
+    return;
+  }
   }
 }
 
