@@ -902,6 +902,31 @@ TEST(GgmlTest, Q5_0AndQ5_1) {
   EXPECT_EQ(out[31], 0.5f);
 }
 
+TEST(GgmlTest, Q8_1AndWideTypes) {
+  // Q8_1: {f32 d; f32 s; i8 qs[32]}, x = q * d; s (d times the sum of the
+  // quants, a cache for dot products) does not enter.
+  std::vector<uint8_t> block(40, 0);
+  float d = 0.25f, sum = 123.0f;
+  std::memcpy(block.data(), &d, 4);
+  std::memcpy(block.data() + 4, &sum, 4);
+  block[8] = uint8_t(int8_t(-2));
+  block[8 + 31] = 5;
+  std::vector<float> out = dequant(9, block);
+  EXPECT_EQ(out[0], -0.5f);
+  EXPECT_EQ(out[31], 1.25f);
+  EXPECT_EQ(out[1], 0.0f);
+
+  std::vector<uint8_t> wide(8);
+  double v = -1.5;
+  std::memcpy(wide.data(), &v, 8);
+  EXPECT_EQ(dequant(28, wide)[0], -1.5f); // F64
+  int64_t i = -40000;
+  std::memcpy(wide.data(), &i, 8);
+  EXPECT_EQ(dequant(27, wide)[0], -40000.0f);       // I64
+  EXPECT_EQ(dequant(26, wide)[0], -40000.0f);       // I32: the low 4 bytes
+  EXPECT_EQ(dequant(25, {0x9c, 0xff})[0], -100.0f); // I16
+}
+
 TEST(GgmlTest, UnimplementedLayoutsWriteNothing) {
   std::vector<uint8_t> block(144, 0);
   float out[256] = {42.0f};
