@@ -279,3 +279,50 @@ TEST(WeightTest, ExternalizeMovesInlineWeightsIntoResourcesByteForByte) {
   EXPECT_EQ(resourceKeyFor("@main/stablehlo.constant#12"),
             "main.stablehlo.constant_12");
 }
+
+TEST(WeightTest, QuantizedGgufParametersAreReadDequantized) {
+  TempDir dir;
+  auto le = [](uint64_t v, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i)
+      s.push_back(char(v >> (8 * i)));
+    return s;
+  };
+  auto str = [&](const std::string &s) { return le(s.size(), 8) + s; };
+  // gguf v3: one tensor `w` of 64 Q8_0 elements (two blocks: an f16 scale,
+  // then 32 int8), data aligned to 32 bytes.
+  std::string header = "GGUF" + le(3, 4) + le(1, 8) + le(0, 8);
+  header += str("w") + le(1, 4) + le(64, 8) + le(8 /*Q8_0*/, 4) + le(0, 8);
+  header.append((32 - header.size() % 32) % 32, '\0');
+  std::string data;
+  for (int block = 0; block < 2; ++block) {
+    data += le(block ? 0x3800 /*0.5*/ : 0x3C00 /*1.0*/, 2);
+    for (int i = 0; i < 32; ++i)
+      data.push_back(char(int8_t(i - 16)));
+  }
+  writeFile(dir.path("q.gguf"), header + data);
+  writeFile(dir.path("q.mlir"), "module {\n  util.global private @w = "
+                                "#stream.parameter.named<\"g\"::\"w\">\n}\n");
+  IndexOptions options;
+  options.parameters.push_back({"g", dir.path("q.gguf")});
+  auto index = check(indexFile(dir.path("q.mlir"), options));
+  ASSERT_TRUE(index);
+  const Weight *w = index->findWeight("g::w");
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->type);
+  EXPECT_EQ(w->dataBytes, 68u);
+  auto view = WeightView::get(*index, *w);
+  ASSERT_TRUE(bool(view)) << llvm::toString(view.takeError());
+  EXPECT_EQ(view->getDType(), DType::F32);
+  EXPECT_EQ(view->size(), 64u);
+  EXPECT_EQ(view->getDouble(0), -16.0);
+  EXPECT_EQ(view->getDouble(31), 15.0);
+  EXPECT_EQ(view->getDouble(32), -8.0);
+  EXPECT_EQ(view->getDouble(63), 7.5);
+  StatsOptions stats;
+  stats.threads = 1;
+  auto s = computeStats(*view, stats);
+  ASSERT_TRUE(bool(s));
+  EXPECT_EQ(s->min, -16.0);
+  EXPECT_EQ(s->max, 15.0);
+}
