@@ -31,6 +31,16 @@ static cl::opt<unsigned, false, NumberParser>
     version("emit-bytecode-version",
             cl::desc("Bytecode version of a .mlirbc output (default 6)"),
             cl::value_desc("version"), cl::init(6), cl::sub(externalizeSub));
+static cl::opt<std::string>
+    archive("archive",
+            cl::desc("Write util.global weights to this .irpa or .safetensors "
+                     "archive, as #stream.parameter.named references"),
+            cl::value_desc("path"), cl::sub(externalizeSub));
+static cl::opt<std::string> scope("scope",
+                                  cl::desc("The parameters' scope (default "
+                                           "\"model\")"),
+                                  cl::value_desc("name"), cl::init("model"),
+                                  cl::sub(externalizeSub));
 static cl::opt<bool> verbose("v", cl::desc("List each weight moved or kept"),
                              cl::sub(externalizeSub));
 static cl::list<std::string> inputs(cl::Positional, cl::desc("IN"),
@@ -69,6 +79,8 @@ static int runExternalize() {
   ExternalizeOptions options;
   options.minBytes = minBytes;
   options.progress = progress.callback();
+  options.archivePath = archive;
+  options.scope = scope;
   llvm::Expected<ExternalizeResult> result =
       externalizeText(*index, textOut, options);
   if (!result)
@@ -84,11 +96,17 @@ static int runExternalize() {
   }
   llvm::outs() << "moved " << result->moved.size() << " inline weight"
                << (result->moved.size() == 1 ? "" : "s")
-               << " into resources, kept " << result->kept.size() << "\n";
+               << " into resources";
+  if (!archive.empty())
+    llvm::outs() << ", " << result->archived.size() << " into " << archive;
+  llvm::outs() << ", kept " << result->kept.size() << "\n";
   if (verbose) {
     for (auto &[name, key] : result->moved)
       llvm::outs() << "  moved " << name << " -> dense_resource<" << key
                    << ">\n";
+    for (auto &[name, key] : result->archived)
+      llvm::outs() << "  archived " << name << " -> #stream.parameter.named<\""
+                   << scope << "\"::\"" << key << "\">\n";
     for (auto &[name, why] : result->kept)
       llvm::outs() << "  kept " << name << ": " << why << "\n";
   }
@@ -104,5 +122,11 @@ const Command mlirscope::cli::externalizeCommand{
     "once. Splats and string elements stay inline. Ops of dialects MLIR\n"
     "does not link stay as written; only their attributes change. A .mlirbc\n"
     "OUT is written as bytecode (--emit-bytecode-version, default 6).\n\n"
-    "  mlirscope externalize IN -o OUT [--min-bytes N] [-v]\n",
+    "With --archive OUT.irpa|OUT.safetensors, the weights of util.globals\n"
+    "go to that archive instead and each global is initialized by\n"
+    "#stream.parameter.named<\"SCOPE\"::\"symbol\">, as IREE's\n"
+    "--iree-opt-export-parameters writes them (iree-run-module\n"
+    "--parameters=SCOPE=OUT.irpa loads them back).\n\n"
+    "  mlirscope externalize IN -o OUT [--min-bytes N] [-v]\n"
+    "                        [--archive OUT.irpa --scope NAME]\n",
     runExternalize};

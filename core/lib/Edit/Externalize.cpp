@@ -1,6 +1,7 @@
 //===- Externalize.cpp - Inline weights moved into resource blobs ---------===//
 
 #include "mlirscope/Edit/Externalize.h"
+#include "mlirscope/Blob/ArchiveWriter.h"
 #include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Text/InlineWeights.h"
@@ -36,13 +37,15 @@ struct Move {
   const Weight *weight;
   uint64_t begin, end; ///< `dense<...>` without the type after it
   std::string key;
+  bool toArchive = false;
 };
 
 /// Why an inline weight stays where it is, or empty if it moves.
-std::string reasonToKeep(const Weight &w, uint64_t minBytes) {
+std::string reasonToKeep(const Weight &w, uint64_t minBytes,
+                         bool splatEntries) {
   if (w.encoding == WeightEncoding::Strings)
     return "string elements have no resource form";
-  if (w.splat)
+  if (w.splat && !splatEntries)
     return "a splat: as a resource it would store every element";
   if (!w.type || !w.type->numElements())
     return "no static type is written with it";
@@ -77,11 +80,25 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
   std::map<uint32_t, llvm::StringSet<>> taken;
   for (const Resource &r : index.resources)
     taken[r.chunk].insert(r.key);
+  bool archive = !options.archivePath.empty();
+  bool irpa = llvm::StringRef(options.archivePath).ends_with(".irpa");
+  if (archive && !irpa &&
+      !llvm::StringRef(options.archivePath).ends_with(".safetensors"))
+    return fail("the archive must be a .irpa or .safetensors file: " +
+                options.archivePath);
+  std::vector<ArchiveTensor> tensors;
+  llvm::StringSet<> archiveKeys;
   uint64_t total = 0;
   for (const Weight &w : index.weights) {
     if (w.kind != WeightKind::Inline)
       continue;
-    if (std::string why = reasonToKeep(w, options.minBytes); !why.empty()) {
+    // IREE binds parameters to util.global initializers only.
+    bool toArchive = archive && w.opName == "util.global" &&
+                     llvm::StringRef(w.name).starts_with("@") &&
+                     !llvm::StringRef(w.name).contains('/');
+    if (std::string why =
+            reasonToKeep(w, options.minBytes, toArchive && irpa);
+        !why.empty()) {
       result.kept.emplace_back(w.name, why);
       continue;
     }
@@ -89,12 +106,40 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
     if (!lit)
       return fail("offset " + llvm::Twine(w.attrOffset) +
                   ": expected the elements literal of '" + w.name + "'");
+    // A weight mlirscope cannot read (an element type it does not decode,
+    // such as i4; a literal that does not fit its type) stays as written.
+    llvm::Expected<WeightView> readable = WeightView::get(index, w);
+    if (!readable) {
+      std::string why = llvm::toString(readable.takeError());
+      llvm::StringRef reason(why);
+      reason.consume_front("weight '" + w.name + "': ");
+      result.kept.emplace_back(w.name, reason.str());
+      continue;
+    }
+    if (toArchive) {
+      std::string base = llvm::StringRef(w.name).drop_front().str(), key = base;
+      for (unsigned n = 2; !archiveKeys.insert(key).second; ++n)
+        key = base + "_" + std::to_string(n);
+      tensors.push_back({key, *readable});
+      moves[w.chunk].push_back({&w, lit->begin, lit->end, key, true});
+      result.archived.emplace_back(w.name, key);
+      continue;
+    }
     std::string base = resourceKeyFor(w.name), key = base;
     for (unsigned n = 2; !taken[w.chunk].insert(key).second; ++n)
       key = base + "_" + std::to_string(n);
     moves[w.chunk].push_back({&w, lit->begin, lit->end, key});
     result.moved.emplace_back(w.name, key);
     total += w.bytes();
+  }
+  // The archive first: the model written after it names only what it holds.
+  if (!tensors.empty()) {
+    llvm::Error e = irpa ? writeIrpa(index, options.archivePath, tensors,
+                                     options.progress)
+                         : writeSafetensors(index, options.archivePath,
+                                            tensors, options.progress);
+    if (e)
+      return std::move(e);
   }
 
   auto out = AtomicFile::create(outPath);
@@ -156,13 +201,21 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
     auto it = moves.find(c);
     if (it == moves.end())
       continue;
+    bool anyResource = false;
     for (const Move &m : it->second) {
       if (auto e = copy(pos, m.begin))
         return std::move(e);
-      if (auto e = out->write("dense_resource<" + m.key + ">"))
+      std::string replacement =
+          m.toArchive ? "#stream.parameter.named<\"" + options.scope +
+                            "\"::\"" + m.key + "\">"
+                      : "dense_resource<" + m.key + ">";
+      if (auto e = out->write(replacement))
         return std::move(e);
+      anyResource |= !m.toArchive;
       pos = m.end;
     }
+    if (!anyResource)
+      continue;
     // A metadata block of their bytes where the chunk ends: each chunk of a
     // split file is its own module with its own resources.
     uint64_t chunkEnd = index.chunks[c].end;
@@ -173,10 +226,13 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
     open += "{-#\n  dialect_resources: {\n    builtin: {\n";
     if (auto e = out->write(open))
       return std::move(e);
-    for (size_t i = 0; i < it->second.size(); ++i) {
-      const Move &m = it->second[i];
-      if (auto e = out->write((i ? ",\n      " : "      ") + m.key + ": "))
+    bool first = true;
+    for (const Move &m : it->second) {
+      if (m.toArchive)
+        continue;
+      if (auto e = out->write((first ? "      " : ",\n      ") + m.key + ": "))
         return std::move(e);
+      first = false;
       if (auto e = writeBlob(*m.weight))
         return std::move(e);
     }

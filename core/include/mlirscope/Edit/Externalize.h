@@ -29,11 +29,20 @@ struct ExternalizeOptions {
   uint64_t minBytes = 1024;
   /// Told (bytes of weights written, total) as the output is written.
   Progress progress;
+  /// When set (a .irpa or .safetensors path), the weights of `util.global`s
+  /// go to this archive instead, each global initialized by
+  /// `#stream.parameter.named<"scope"::"symbol">`, as IREE's
+  /// `--iree-opt-export-parameters` writes them. In an .irpa archive a
+  /// splat is a splat entry, so splat globals move too.
+  std::string archivePath;
+  std::string scope = "model";
 };
 
 struct ExternalizeResult {
-  /// (weight name, resource key) of each weight moved.
+  /// (weight name, resource key) of each weight moved into a resource.
   std::vector<std::pair<std::string, std::string>> moved;
+  /// (weight name, archive key) of each weight moved into the archive.
+  std::vector<std::pair<std::string, std::string>> archived;
   /// (weight name, why it stayed) of each listed inline weight kept.
   std::vector<std::pair<std::string, std::string>> kept;
 };
