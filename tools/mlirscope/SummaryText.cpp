@@ -23,8 +23,19 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
                          llvm::raw_ostream &os) {
   if (!s.numWeights && !s.smallInlineCount && index.archives.empty())
     return;
+  auto smallOnes = [&] {
+    os << s.smallInlineCount << " smaller inline attributes not listed ("
+       << formatBytes(s.smallInlineBytes)
+       << "; --min-inline-bytes 0 lists them)\n";
+  };
   os << "weights:     " << s.numWeights << " (" << formatBytes(s.weightBytes)
-     << ")\n";
+     << ")";
+  if (!s.numWeights && s.smallInlineCount) {
+    os << ", and ";
+    smallOnes();
+  } else {
+    os << "\n";
+  }
   for (auto &[kind, t] : s.weightsByKind) {
     os << "  " << kind << ": " << t.count << " (" << formatBytes(t.bytes)
        << ")";
@@ -36,18 +47,20 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
       os << ", in external archives";
     os << "\n";
   }
-  if (s.smallInlineCount)
-    os << "  and " << s.smallInlineCount
-       << " smaller inline attributes not listed ("
-       << formatBytes(s.smallInlineBytes) << "; --min-inline-bytes 0 lists "
-       << "them)\n";
-  if (!s.weightsByDType.empty()) {
+  if (s.numWeights && s.smallInlineCount) {
+    os << "  and ";
+    smallOnes();
+  }
+  // Resource blobs only: the resources' lines above said it all.
+  bool onlyResources =
+      s.weightsByKind.size() == 1 && s.weightsByKind.count("resource");
+  if (!onlyResources && !s.weightsByDType.empty()) {
     os << "weights by dtype:\n";
     for (auto &[dtype, t] : s.weightsByDType)
       os << "  " << dtype << ": " << t.weights << " weights, " << t.elements
          << " elements, " << formatBytes(t.bytes) << "\n";
   }
-  if (!s.largestWeights.empty()) {
+  if (!onlyResources && !s.largestWeights.empty()) {
     os << "largest weights:\n";
     for (uint32_t i : s.largestWeights) {
       const Weight &w = index.weights[i];
@@ -248,8 +261,6 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
          << "  @" << r.dataOffset << "\n";
     }
   }
-  printWeights(index, s, os);
-  printExternalValues(index, s, os);
   os << "unreferenced resources: " << s.unreferenced.size() << "\n";
   for (uint32_t i : s.unreferenced) {
     os << "  " << index.resources[i].group << "." << index.resources[i].key;
@@ -275,6 +286,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
       os << "  " << index.resources[i].key << ": " << index.resources[i].size
          << " bytes for " << index.resources[i].type->text << "\n";
   }
+  printWeights(index, s, os);
+  printExternalValues(index, s, os);
   if (s.chunks.size() > 1) {
     os << "per chunk:\n"
        << "  chunk    line      ops  refs  resources      bytes  missing  "
