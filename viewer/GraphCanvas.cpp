@@ -439,9 +439,9 @@ void GraphCanvas::drawCanvas(App &app) {
   if (hovered && ImGui::IsMouseDoubleClicked(0)) {
     int hit = hitTest(f.worldX(io.MousePos.x), f.worldY(io.MousePos.y));
     if (hit >= 0 && !v.nodes[size_t(hit)].weight.empty()) {
-      uint32_t r = app.document()->findResource(v.nodes[size_t(hit)].weight);
-      if (r != kNone)
-        app.openResource(r);
+      uint32_t w = app.document()->findWeight(v.nodes[size_t(hit)].weight);
+      if (w != kNone)
+        app.openWeight(w);
     }
   }
   if (hovered && !io.WantTextInput && ImGui::IsKeyPressed('F', false))
