@@ -438,10 +438,13 @@ void ModelPanel::drawWeights(App &app) {
                         formatCount(index.smallInlineCount).c_str(),
                         formatBytes(index.smallInlineBytes).c_str());
   }
-  if (!ImGui::BeginTable("weights", 5, kListFlags))
+  // Names (`@scope/op.name#N`, checkpoint keys) and places are long and the
+  // panel narrow: fixed widths, scrolled sideways, the name kept in view.
+  if (!ImGui::BeginTable("weights", 5, kListFlags | ImGuiTableFlags_ScrollX))
     return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupScrollFreeze(1, 1);
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::GetFontSize() * 13);
   ImGui::TableSetupColumn("kind");
   ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_NoSort);
   ImGui::TableSetupColumn("bytes", ImGuiTableColumnFlags_PreferSortDescending);

@@ -135,8 +135,12 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
         [a, r](const std::string &path) { a->document()->exportNpy(r, path); },
         name + ".npy");
   }
-  if (!tab.editError.empty())
-    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tab.editError.c_str());
+  // A refused edit of a read-only weight repeats the reason shown above.
+  if (!tab.editError.empty() && tab.editError != tab.editBlocked) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
+    ImGui::TextWrapped("%s", tab.editError.c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 } // namespace mlirscope::view
