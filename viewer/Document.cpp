@@ -138,7 +138,7 @@ std::string Document::bindParameters(
   if (editStack.dirty())
     return "save or undo the unsaved edits before binding parameters";
   options.parameters.push_back(std::move(parameter));
-  editStack.clear();
+  binding = true;
   startLoad(filePath);
   return "";
 }
@@ -148,7 +148,11 @@ std::string Document::poll() {
   if (loadJob && loadJob->finished()) {
     loadJob.reset();
     LoadResult &r = *loadResult;
-    if (!r.error.empty()) {
+    if (!r.error.empty() && binding && modelIndex) {
+      // An archive that cannot be bound: unbind it and keep the index.
+      options.parameters.pop_back();
+      message = "failed: " + r.error;
+    } else if (!r.error.empty()) {
       loadError = r.error;
     } else {
       loadError.clear();
@@ -157,8 +161,13 @@ std::string Document::poll() {
       stats->clear();
       ++indexGeneration;
       message = "indexed " + filePath;
+      if (binding) {
+        const auto &[scope, path] = options.parameters.back();
+        message = "bound " + (scope.empty() ? "" : scope + "=") + path;
+      }
     }
     loadResult.reset();
+    binding = false;
   }
   if (saveJob && saveJob->finished()) {
     saveJob.reset();

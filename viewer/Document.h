@@ -110,6 +110,8 @@ private:
   void startLoad(std::string path);
   std::string filePath;
   IndexOptions options;
+  /// The running load binds the last of options.parameters.
+  bool binding = false;
   std::shared_ptr<ModelIndex> modelIndex;
   ModelSummary modelSummary;
   unsigned indexGeneration = 0;

@@ -400,6 +400,9 @@ void Script::dump(App &app) {
         kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(t.count);
       printf("weights: %llu (%s)\n", (unsigned long long)s.numWeights,
              kinds.c_str());
+      for (const BoundArchive &a : doc->index()->archives)
+        printf("archive: %s%s\n", a.scope.empty() ? "" : (a.scope + "=").c_str(),
+               a.path.c_str());
     }
   }
   printf("list: %d rows\n", int(app.modelPanel().visibleRows()));
@@ -411,6 +414,9 @@ void Script::dump(App &app) {
     const OpRecord &op = index.ops[app.selectedOp()];
     printf("op: #%u %s%s\n", app.selectedOp(), index.getOpName(op).str().c_str(),
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
+    // What its details list under Weights (drawn, so current).
+    for (auto &[name, w] : app.nodeDetails().weights())
+      printf("op weight: %s%s\n", name.c_str(), w == kNone ? " (none in the file)" : "");
   }
   if (!app.graphCanvas().error().empty())
     printf("graph error: %s\n", app.graphCanvas().error().c_str());
