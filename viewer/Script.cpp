@@ -400,6 +400,11 @@ void Script::dump(App &app) {
         kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(t.count);
       printf("weights: %llu (%s)\n", (unsigned long long)s.numWeights,
              kinds.c_str());
+      for (uint32_t r : s.externalValues) {
+        const Resource &res = doc->index()->resources[r];
+        printf("external: %s.%s = %s\n", res.group.c_str(), res.key.c_str(),
+               res.value.c_str());
+      }
       for (const BoundArchive &a : doc->index()->archives)
         printf("archive: %s%s\n", a.scope.empty() ? "" : (a.scope + "=").c_str(),
                a.path.c_str());
