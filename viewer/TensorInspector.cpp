@@ -12,6 +12,7 @@
 #include "App.h"
 #include "Format.h"
 
+#include "mlirscope/Edit/Editor.h"
 #include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
@@ -66,7 +67,6 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
   uint32_t r = tab.generation == ~0u ? tab.weight : doc->findWeight(tab.key);
   tab.generation = doc->generation();
   tab.weight = r;
-  tab.editBlocked = doc->whyNotEditable(r);
   tab.view.reset();
   tab.stats.reset();
   tab.statsJob.reset();
@@ -75,9 +75,13 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
   auto v = doc->view(r);
   if (!v) {
     tab.viewError = llvm::toString(v.takeError());
+    tab.editBlocked = tab.viewError;
     return false;
   }
   tab.viewError.clear();
+  tab.editBlocked.clear();
+  if (auto e = canEditInPlace(*v))
+    tab.editBlocked = llvm::toString(std::move(e));
   bool first = !tab.view && tab.fixed.empty();
   tab.view = std::move(*v);
   size_t rank = tab.view->getShape().size();
