@@ -422,13 +422,14 @@ void App::drawParameterPrompt() {
     return;
   if (!ImGui::IsPopupOpen("Bind parameters"))
     ImGui::OpenPopup("Bind parameters");
-  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
-                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::BeginPopupModal("Bind parameters", nullptr,
                              ImGuiWindowFlags_AlwaysAutoResize)) {
     // As `iree-run-module --parameters=SCOPE=FILE`: the archive answers
     // #stream.parameter.named<"SCOPE"::"key"> references.
-    ImGui::TextUnformatted("Bind an archive (.irpa, .safetensors, .gguf) to a scope");
+    ImGui::TextUnformatted(
+        "Bind an archive (.irpa, .safetensors, .gguf) to a scope");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     ImGui::InputTextWithHint("scope", "empty: references without a scope",
                              parameterScope, sizeof parameterScope);

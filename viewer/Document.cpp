@@ -69,8 +69,8 @@ std::string writeEdits(const ModelIndex &index,
           // writeRegion counts the journal and the write: 2 * span.
           return job.progress(before + (t ? d * bytes / t : 0), total);
         };
-        if (auto e = editor->writeWeight(
-                w, llvm::ArrayRef<uint8_t>(src, bytes), progress)) {
+        if (auto e = editor->writeWeight(w, llvm::ArrayRef<uint8_t>(src, bytes),
+                                         progress)) {
           error = errorText(std::move(e));
           return;
         }
@@ -131,8 +131,8 @@ void Document::startLoad(std::string path) {
   });
 }
 
-std::string Document::bindParameters(
-    std::pair<std::string, std::string> parameter) {
+std::string
+Document::bindParameters(std::pair<std::string, std::string> parameter) {
   if (loadJob || saveJob)
     return "wait for the running job to finish";
   if (editStack.dirty())
@@ -245,9 +245,10 @@ std::string Document::setElement(uint32_t w, uint64_t flat,
   return fill(w, {{flat, flat + 1}}, text);
 }
 
-std::string Document::fill(uint32_t w,
-                           const std::vector<std::pair<uint64_t, uint64_t>> &runs,
-                           llvm::StringRef text) {
+std::string
+Document::fill(uint32_t w,
+               const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+               llvm::StringRef text) {
   auto v = view(w);
   if (!v)
     return errorText(v.takeError());
@@ -275,15 +276,16 @@ std::string Document::fill(uint32_t w,
   }
   const std::string &name = modelIndex->weights[w].name;
   action.label = n == 1 ? "set " + name + " = " + text.str()
-                        : "fill " + std::to_string(n) + " elements of " +
-                              name + " with " + text.str();
+                        : "fill " + std::to_string(n) + " elements of " + name +
+                              " with " + text.str();
   editStack.push(std::move(action));
   return "";
 }
 
-std::string Document::scale(uint32_t w,
-                            const std::vector<std::pair<uint64_t, uint64_t>> &runs,
-                            double factor) {
+std::string
+Document::scale(uint32_t w,
+                const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+                double factor) {
   auto v = view(w);
   if (!v)
     return errorText(v.takeError());

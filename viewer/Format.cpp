@@ -47,7 +47,8 @@ std::string weightPlaceText(const ModelIndex &index, const Weight &weight) {
                            ? index.archives[weight.archive].path
                            : "?";
     size_t slash = path.rfind('/');
-    return "in " + (slash == std::string::npos ? path : path.substr(slash + 1)) +
+    return "in " +
+           (slash == std::string::npos ? path : path.substr(slash + 1)) +
            (weight.splat ? " (splat)" : at);
   }
   std::string encoding = weightEncodingName(weight.encoding).str();

@@ -204,8 +204,8 @@ void ModelPanel::drawSummary(App &app) {
     row("symbols", formatCount(s.symbols.size()));
     row("resources", formatCount(s.numResources) + " (" +
                          formatBytes(s.resourceBytes) + ")");
-    row("weights", formatCount(s.numWeights) + " (" +
-                       formatBytes(s.weightBytes) + ")");
+    row("weights",
+        formatCount(s.numWeights) + " (" + formatBytes(s.weightBytes) + ")");
     for (auto &[kind, t] : s.weightsByKind)
       row((kind + " weights").c_str(),
           formatCount(t.count) + " (" + formatBytes(t.bytes) + ")");
@@ -232,8 +232,7 @@ void ModelPanel::drawSummary(App &app) {
       return formatCount(ws.size()) + ": " + t + (ws.size() > 4 ? ", ..." : "");
     };
     if (!s.unboundParameters.empty())
-      row("unbound", names(s.unboundParameters) +
-                         " (File > Bind Parameters)");
+      row("unbound", names(s.unboundParameters) + " (File > Bind Parameters)");
     if (!s.missingParameters.empty())
       row("not in archive", names(s.missingParameters));
     if (!s.parameterSizeMismatches.empty())
@@ -263,8 +262,9 @@ void ModelPanel::drawExternalValues(App &app) {
       !ImGui::CollapsingHeader("External resources",
                                ImGuiTreeNodeFlags_DefaultOpen))
     return;
-  if (!ImGui::BeginTable("external", 2, ImGuiTableFlags_SizingStretchProp |
-                                            ImGuiTableFlags_RowBg))
+  if (!ImGui::BeginTable("external", 2,
+                         ImGuiTableFlags_SizingStretchProp |
+                             ImGuiTableFlags_RowBg))
     return;
   for (uint32_t r : s.externalValues) {
     const Resource &res = index.resources[r];
@@ -427,8 +427,8 @@ void ModelPanel::drawWeights(App &app) {
   int kind = kindFilter ? int(*kindFilter) + 1 : 0;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::Combo("##kind", &kind, kKindChoices, 4))
-    kindFilter = kind ? std::optional<WeightKind>(WeightKind(kind - 1))
-                      : std::nullopt;
+    kindFilter =
+        kind ? std::optional<WeightKind>(WeightKind(kind - 1)) : std::nullopt;
   ImGui::SameLine();
   ImGui::TextDisabled("%s of %s weights", formatCount(rows.size()).c_str(),
                       formatCount(index.weights.size()).c_str());

@@ -1,4 +1,5 @@
-//===- ModelPanel.h - Summary, functions, ops, weights, search ---*- C++ -*-===//
+//===- ModelPanel.h - Summary, functions, ops, weights, search --*- C++ -*-===//
+//-*-===//
 
 #ifndef MLIRSCOPE_VIEWER_MODELPANEL_H
 #define MLIRSCOPE_VIEWER_MODELPANEL_H

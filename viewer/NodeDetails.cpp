@@ -125,7 +125,8 @@ void NodeDetails::draw(App &app) {
   if (op.numRegions)
     ImGui::Text("%u region(s), %u block(s)", op.numRegions, op.numBlocks);
 
-  if (!opWeights.empty() && ImGui::CollapsingHeader("Weights", ImGuiTreeNodeFlags_DefaultOpen)) {
+  if (!opWeights.empty() &&
+      ImGui::CollapsingHeader("Weights", ImGuiTreeNodeFlags_DefaultOpen)) {
     for (size_t i = 0; i < opWeights.size(); ++i) {
       auto &[name, w] = opWeights[i];
       ImGui::PushID(int(i));

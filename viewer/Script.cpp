@@ -123,7 +123,10 @@ bool Script::run(App &app, const std::string &line) {
   } else if (cmd == "frames") {
     waitFrames = std::max(1, atoi(rest.c_str()));
   } else if (cmd == "list") {
-    int which = rest == "functions" ? 0 : rest == "ops" ? 1 : rest == "weights" ? 2 : -1;
+    int which = rest == "functions" ? 0
+                : rest == "ops"     ? 1
+                : rest == "weights" ? 2
+                                    : -1;
     if (which < 0)
       return false;
     app.modelPanel().showList(which);
@@ -133,8 +136,9 @@ bool Script::run(App &app, const std::string &line) {
       app.modelPanel().setKindFilter(std::nullopt);
     else if (rest == "resource" || rest == "inline" || rest == "parameter")
       app.modelPanel().setKindFilter(rest == "resource" ? WeightKind::Resource
-                                     : rest == "inline" ? WeightKind::Inline
-                                                        : WeightKind::Parameter);
+                                     : rest == "inline"
+                                         ? WeightKind::Inline
+                                         : WeightKind::Parameter);
     else
       return false;
   } else if (cmd == "filter") {
@@ -373,9 +377,9 @@ void Script::printWeight(App &app, uint32_t w) {
     std::vector<uint8_t> buf(n * esize);
     doc.readElements(*view, 0, n, buf.data());
     for (uint64_t i = 0; i < n; ++i)
-      values += (i ? " " : "") +
-                formatElement(view->getDType(), buf.data() + i * esize,
-                              ElementStyle::Exact);
+      values += (i ? " " : "") + formatElement(view->getDType(),
+                                               buf.data() + i * esize,
+                                               ElementStyle::Exact);
     printf("weight values: %s%s\n", values.c_str(),
            view->size() > n ? " ..." : "");
   }
@@ -397,7 +401,8 @@ void Script::dump(App &app) {
       printf("resources: %llu\n", (unsigned long long)s.numResources);
       std::string kinds;
       for (auto &[kind, t] : s.weightsByKind)
-        kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(t.count);
+        kinds +=
+            (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(t.count);
       printf("weights: %llu (%s)\n", (unsigned long long)s.numWeights,
              kinds.c_str());
       for (uint32_t r : s.externalValues) {
@@ -406,8 +411,8 @@ void Script::dump(App &app) {
                res.value.c_str());
       }
       for (const BoundArchive &a : doc->index()->archives)
-        printf("archive: %s%s\n", a.scope.empty() ? "" : (a.scope + "=").c_str(),
-               a.path.c_str());
+        printf("archive: %s%s\n",
+               a.scope.empty() ? "" : (a.scope + "=").c_str(), a.path.c_str());
     }
   }
   printf("list: %d rows\n", int(app.modelPanel().visibleRows()));
@@ -421,7 +426,8 @@ void Script::dump(App &app) {
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
     // What its details list under Weights (drawn, so current).
     for (auto &[name, w] : app.nodeDetails().weights())
-      printf("op weight: %s%s\n", name.c_str(), w == kNone ? " (none in the file)" : "");
+      printf("op weight: %s%s\n", name.c_str(),
+             w == kNone ? " (none in the file)" : "");
   }
   if (!app.graphCanvas().error().empty())
     printf("graph error: %s\n", app.graphCanvas().error().c_str());
@@ -454,8 +460,9 @@ void Script::dump(App &app) {
     printf("tensor kind: %s %s\n",
            weightKindName(v.getWeight().kind).str().c_str(),
            weightEncodingName(v.getWeight().encoding).str().c_str());
-    printf("editable: %s\n",
-           tab->editBlocked.empty() ? "yes" : ("no: " + tab->editBlocked).c_str());
+    printf("editable: %s\n", tab->editBlocked.empty()
+                                 ? "yes"
+                                 : ("no: " + tab->editBlocked).c_str());
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
     printf("view: %s\n",
            tab->mode == TensorMode::Heatmap ? "heatmap" : "values");

@@ -150,16 +150,14 @@ void TensorInspector::drawHeader(App &app, TensorTab &tab) {
                      describeType(v.getDType(), v.getShape()).c_str());
   ImGui::SameLine();
   // Where the bytes are: the model file, or a bound archive.
-  std::string where = w.kind == WeightKind::Parameter
-                          ? " in " + v.getSource().getName()
-                          : "";
-  ImGui::TextDisabled("%s elements, %s, %s %s%s at byte %llu%s",
-                      formatCount(v.size()).c_str(),
-                      formatBytes(v.sizeInBytes()).c_str(),
-                      weightKindName(w.kind).str().c_str(),
-                      weightEncodingName(w.encoding).str().c_str(),
-                      where.c_str(), (unsigned long long)w.offset,
-                      w.splat ? " (splat)" : "");
+  std::string where =
+      w.kind == WeightKind::Parameter ? " in " + v.getSource().getName() : "";
+  ImGui::TextDisabled(
+      "%s elements, %s, %s %s%s at byte %llu%s", formatCount(v.size()).c_str(),
+      formatBytes(v.sizeInBytes()).c_str(),
+      weightKindName(w.kind).str().c_str(),
+      weightEncodingName(w.encoding).str().c_str(), where.c_str(),
+      (unsigned long long)w.offset, w.splat ? " (splat)" : "");
   const ModelIndex &index = *app.document()->index();
   if (w.op < index.ops.size()) {
     ImGui::SameLine();

@@ -1,11 +1,12 @@
-//===- TensorInspector.h - Weights: values, heatmap, stats, edits -*- C++ -*-===//
+//===- TensorInspector.h - Weights: values, heatmap, edits ------*- C++ -*-===//
 //
 // One tab per open weight, of any kind (a resource blob, an inline
-// attribute, a bound parameter: WeightView reads them all). The value table reads only the cells on screen
-// (64-bit row and column positions of its own, so a 2^40-row tensor scrolls
-// like a small one); statistics and heatmap pooling run as Jobs. Edits go
-// through Document (the overlay), never straight to the file, and only into
-// weights core can rewrite in place (canEditInPlace); the others show why.
+// attribute, a bound parameter: WeightView reads them all). The value table
+// reads only the cells on screen (64-bit row and column positions of its own,
+// so a 2^40-row tensor scrolls like a small one); statistics and heatmap
+// pooling run as Jobs. Edits go through Document (the overlay), never straight
+// to the file, and only into weights core can rewrite in place
+// (canEditInPlace); the others show why.
 //
 // One class, its members in a file per job: TensorInspector.cpp (the tabs
 // and the slice they share), TensorTable.cpp, TensorHeatmap.cpp,
