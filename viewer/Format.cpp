@@ -37,12 +37,17 @@ std::string weightTypeText(const Weight &weight) {
 std::string weightPlaceText(const ModelIndex &index, const Weight &weight) {
   std::string at = " at byte " + std::to_string(weight.offset);
   if (weight.kind == WeightKind::Parameter) {
-    if (weight.entry == kNone)
-      return index.archives.empty()
-                 ? "unbound" + (weight.scope.empty()
-                                    ? std::string()
-                                    : " (scope " + weight.scope + ")")
-                 : "not in the bound archives";
+    if (weight.entry == kNone) {
+      // As the summary tells them apart: no archive for the scope, or
+      // archives for it without the key.
+      bool scopeBound = false;
+      for (const BoundArchive &a : index.archives)
+        scopeBound |= a.scope == weight.scope;
+      return scopeBound ? "not in the bound archives"
+                        : "unbound" + (weight.scope.empty()
+                                           ? std::string()
+                                           : " (scope " + weight.scope + ")");
+    }
     std::string path = weight.archive < index.archives.size()
                            ? index.archives[weight.archive].path
                            : "?";

@@ -320,7 +320,7 @@ void ModelPanel::drawSearch(App &app) {
           else
             app.selectOp(hit.index);
         }
-        ImGui::SameLine(ImGui::GetFontSize() * 3);
+        ImGui::SameLine(ImGui::GetFontSize() * 4);
         ImGui::TextUnformatted(hit.text.c_str());
         ImGui::PopID();
       }
