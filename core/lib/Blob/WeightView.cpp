@@ -137,7 +137,11 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   uint64_t want = archiveSplat || !w.splat ? (expected ? *expected : 0) : esz;
   if (w.bitPacked)
     want = (n + 7) / 8;
-  if (w.encoding != WeightEncoding::Literal && w.dataBytes != want)
+  // A parameter's archive entry may be larger than the global's type: IREE
+  // binds its leading bytes (the summary still reports the mismatch).
+  bool leading = w.kind == WeightKind::Parameter && !w.splat &&
+                 w.dataBytes > want;
+  if (w.encoding != WeightEncoding::Literal && w.dataBytes != want && !leading)
     return err("holds " + llvm::Twine(w.dataBytes) + " bytes but " +
                w.type->text + " needs " + llvm::Twine(want));
 

@@ -697,15 +697,16 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   return llvm::Error::success();
 }
 
-/// Where MLIR parsed the IR, the op holding each weight: the last op that
+/// The op holding each weight: the last op that
 /// begins before it in its chunk (ops are in pre-order, and an op's own
 /// attributes are written before the ops of its regions).
 void linkHolders(ModelIndex &index) {
   for (Weight &w : index.weights) {
     if (w.chunk >= index.chunks.size())
       continue;
+    // Lexically counted ops have their offsets too (the line they start on).
     const TextChunk &c = index.chunks[w.chunk];
-    if (c.approximate || !c.numOps)
+    if (!c.numOps)
       continue;
     auto first = index.ops.begin() + c.firstOp;
     auto last = first + c.numOps;
