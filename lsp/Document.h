@@ -84,7 +84,7 @@ struct Document {
   /// references): indices into `index->weights`, in text order.
   std::vector<uint32_t> textWeights;
   /// Whether the index lists every inline elements attribute (a document
-  /// up to kListAllInlineBytes), or only those of at least 1 KiB (core's
+  /// up to Impl::listAllInlineBytes), or only those of at least 1 KiB (core's
   /// default; smaller ones are then read from the text under the cursor).
   bool allInlineListed = false;
   /// Parameter archives that could not be bound, one line each (shown as
@@ -208,6 +208,8 @@ struct MLIRScopeServer::Impl {
   uint64_t progressThreshold = 64ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;
+  /// See MLIRScopeServer::setListAllInlineBytes.
+  uint64_t listAllInlineBytes = 64ull << 20;
   /// Archives bound to parameter scopes by the `parameters` setting
   /// ("[SCOPE=]FILE", as parseParameterOption reads it).
   std::vector<std::pair<std::string, std::string>> parameters;

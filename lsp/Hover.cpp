@@ -281,7 +281,7 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
 }
 
 /// A literal under the cursor that the index does not list (a document over
-/// kListAllInlineBytes lists those of 1 KiB and more): read from the text,
+/// Impl::listAllInlineBytes lists those of 1 KiB and more): read from the text,
 /// with a name that says where it is.
 static std::optional<Weight> literalAt(const Document &doc, uint64_t offset) {
   // A small literal (under 1 KiB of data) with its type is at most a few

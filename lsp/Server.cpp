@@ -346,6 +346,10 @@ void MLIRScopeServer::setHoverStatistics(bool on) {
   impl->hoverStatistics = on;
 }
 
+void MLIRScopeServer::setListAllInlineBytes(uint64_t bytes) {
+  impl->listAllInlineBytes = bytes;
+}
+
 void MLIRScopeServer::setParameters(llvm::ArrayRef<std::string> parameters) {
   impl->parameters.clear();
   for (const std::string &p : parameters)
@@ -576,7 +580,7 @@ void MLIRScopeServer::addOrUpdateDocument(
   indexOptions.parseWithMLIR = false;
   // Every literal of a document of a usual size is a named weight (hover,
   // preview, export by name); a huge one lists those of 1 KiB and more.
-  d.allInlineListed = d.text.size() <= kListAllInlineBytes;
+  d.allInlineListed = d.text.size() <= impl->listAllInlineBytes;
   if (d.allInlineListed)
     indexOptions.minInlineBytes = 0;
   auto index = indexMapped(d.textFile, indexOptions);
