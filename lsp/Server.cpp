@@ -657,6 +657,29 @@ void MLIRScopeServer::addOrUpdateDocument(
             diagnostics.push_back(makeDiag(
                 d, u.attrSpan, lsp::DiagnosticSeverity::Error,
                 "dense_resource '" + key + "' has no blob in this file"));
+    // Parameters an archive of their scope should hold, and entries whose
+    // size the reference's type contradicts.
+    auto parameterDiag = [&](uint32_t w, const llvm::Twine &message) {
+      const Weight &p = d.index->weights[w];
+      if (p.attrEnd)
+        diagnostics.push_back(makeDiag(d, {p.attrOffset, p.attrEnd},
+                                       lsp::DiagnosticSeverity::Warning,
+                                       message));
+    };
+    for (uint32_t w : summary.missingParameters)
+      parameterDiag(w, "parameter '" + d.index->weights[w].name +
+                           "': no archive bound to scope '" +
+                           d.index->weights[w].scope + "' holds key '" +
+                           d.index->weights[w].key + "'");
+    for (uint32_t w : summary.parameterSizeMismatches) {
+      const Weight &p = d.index->weights[w];
+      parameterDiag(w, llvm::formatv("parameter '{0}': its archive entry holds "
+                                     "{1} bytes but {2} needs {3}",
+                                     p.name, p.dataBytes,
+                                     p.type ? p.type->text : "?",
+                                     p.logicalBytes().value_or(0))
+                           .str());
+    }
     for (uint32_t id : summary.sizeMismatches) {
       const Resource &r = d.index->resources[id];
       std::optional<uint64_t> expected =
@@ -706,9 +729,30 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
       bytecode ? "bytecode v" + std::to_string(index.bytecodeVersion) : "text";
   if (index.isSplit())
     detail += ", " + std::to_string(index.chunks.size()) + " chunks";
+  // Inline literals of 1 KiB and more (as the CLI lists them: a document's
+  // index lists every literal) and parameter references.
+  uint64_t inlineCount = 0, parameterCount = 0, bytes = summary.resourceBytes;
+  for (const Weight &w : index.weights) {
+    if (w.kind == WeightKind::Inline && w.bytes() >= 1024)
+      ++inlineCount;
+    else if (w.kind == WeightKind::Parameter)
+      ++parameterCount;
+    else
+      continue;
+    bytes += w.bytes();
+  }
   detail += ", " + std::to_string(index.resources.size()) +
             (index.resources.size() == 1 ? " resource" : " resources") + ", " +
-            formatBytes(summary.resourceBytes, SizeStyle::Short) + " weights";
+            formatBytes(bytes, SizeStyle::Short) + " weights";
+  if (inlineCount || parameterCount) {
+    std::string kinds;
+    if (inlineCount)
+      kinds = std::to_string(inlineCount) + " inline";
+    if (parameterCount)
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(parameterCount) +
+               (parameterCount == 1 ? " parameter" : " parameters");
+    detail += " (" + kinds + ")";
+  }
   status.detail = std::move(detail);
 }
 

@@ -167,6 +167,17 @@ def parameter_hover(client, uri, key):
 
 for key in ("a0", "a1", "b0", "b1"):
     print("beside: " + parameter_hover(client, uri, key))
+status = [n["params"] for n in client.notifications
+          if n["method"] == "mlirscope/fileStatus"
+          and n["params"]["uri"] == uri and n["params"]["state"] == "indexed"]
+print("status: " + status[-1]["detail"])
+diagnostics = [n["params"] for n in client.notifications
+               if n["method"] == "textDocument/publishDiagnostics"
+               and n["params"]["uri"] == uri]
+for d in diagnostics[-1]["diagnostics"]:
+    if d["source"] == "mlirscope":
+        print("warning line %d: %s" % (d["range"]["start"]["line"],
+                                        d["message"]))
 
 # The definition: the key's opening quote in the safetensors header, at the
 # line and column an editor shows (the header is JSON after 8 length bytes).
@@ -230,6 +241,8 @@ text = ('util.global private @x0 = #stream.parameter.named<"x"::"a0"> : '
         'util.global private @x1 = #stream.parameter.named<"x"::"a1"> : '
         'tensor<4xi64>\n'
         'util.global private @y0 = #stream.parameter.named<"y"::"a0"> : '
+        'tensor<4xi64>\n'
+        'util.global private @x2 = #stream.parameter.named<"x"::"nope"> : '
         'tensor<4xi64>\n')
 open(model, "w").write(text)
 client = Client([lsp, "-sync"])
@@ -246,6 +259,10 @@ for key in ("a0", "a1"):
 md = hover(client, uri, 2, lines[2].index('"a0">') + 1)["contents"]["value"]
 print("by keys: y::a0 %s" % ("not bound" if "**not bound:**" in md
                              else "bound"))
+diagnostics = [n["params"] for n in client.notifications
+               if n["method"] == "textDocument/publishDiagnostics"]
+print("by keys: %s" % [d["message"] for d in diagnostics[-1]["diagnostics"]
+                       if d["source"] == "mlirscope"])
 # Both scopes hold a0 once: the same archive, ambiguous.
 text2 = text.replace('"x"::"a1"', '"z"::"other"')
 client.notify("textDocument/didChange", {
