@@ -11,8 +11,12 @@ Usage: check-weights.py MLIRSCOPE_LSP CORPUS_DIR TMP_DIR
   file's RUN lines expect), go-to-definition to the key in the safetensors
   header (its line and column computed here), a preview by parameter name.
   A copy elsewhere binds through the `parameters` setting, first from
-  initializationOptions, then from workspace/didChangeConfiguration. An
-  archive holding keys of two scopes equally is not bound, with a warning.
+  initializationOptions, then from workspace/didChangeConfiguration.
+- irpa (a data and a splat entry) and gguf archives through the setting;
+  their definitions are the files' start (binary records).
+- Auto-binding: an archive under any name binds to the scope whose keys it
+  holds most; one holding keys of two scopes equally is not bound, with a
+  warning; a key its scope's archive lacks is a warning.
 """
 import json
 import os
@@ -228,6 +232,40 @@ diagnostics = [n["params"] for n in client.notifications
 warnings = [d["message"] for d in diagnostics[-1]["diagnostics"]
             if d["source"] == "mlirscope"]
 print("missing archive: %s" % [w.replace(tmp, "TMP") for w in warnings])
+client.shutdown()
+
+# --- irpa (data and splat entries) and gguf archives by the setting; their
+# entries are binary records: go-to-definition gives the file's start.
+irpa = corpus_file("iree-parameters/irpa/mixed.irpa")
+gguf = corpus_file("iree-parameters/gguf/multiple.gguf")
+other = os.path.join(tmp, "archives")
+os.makedirs(other, exist_ok=True)
+model = os.path.join(other, "model.mlir")
+text = ('util.global private @k0 = #stream.parameter.named<"m"::"key0"> : '
+        'tensor<4xf32>\n'
+        'util.global private @k3 = #stream.parameter.named<"m"::"key3"> : '
+        'tensor<4096x1024xi64>\n'
+        'util.global private @t2 = #flow.parameter.named<"g"::"tensor2"> : '
+        'tensor<4x3xf32>\n')
+open(model, "w").write(text)
+client = Client([lsp, "-sync"],
+                init_options={"parameters": ["m=" + irpa, "g=" + gguf]})
+uri = file_uri(model)
+client.open_text(uri, text)
+lines = text.split("\n")
+for line, key in ((0, "key0"), (1, "key3"), (2, "tensor2")):
+    character = lines[line].index('"%s">' % key) + 1
+    md = hover(client, uri, line, character)["contents"]["value"]
+    facts = [m.group(0) for m in re.finditer(
+        r"(?m)^- bytes: \d+|first: `[^`]*`|splat: [^\n]*|archive type: [^\n]*", md)]
+    locations = client.result("textDocument/definition", {
+        "textDocument": {"uri": uri},
+        "position": {"line": line, "character": character}})
+    check(len(locations) == 1, "definitions: %s" % locations)
+    print("%s: %s; definition %s %d:%d" % (
+        key, "; ".join(facts), os.path.basename(locations[0]["uri"]),
+        locations[0]["range"]["start"]["line"],
+        locations[0]["range"]["start"]["character"]))
 client.shutdown()
 
 # --- Auto-binding by keys: an archive under any name binds to the scope
