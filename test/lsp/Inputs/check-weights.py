@@ -4,8 +4,9 @@ Usage: check-weights.py MLIRSCOPE_LSP CORPUS_DIR TMP_DIR
 
 - stablehlo-testdata: a hover on an inline hex literal (inside the hex and
   on its type), its values checked against a decode of the hex here; inlay
-  hints after the large literals of the fft file and a tensorPreview of one
-  by name, its min and max checked against the hex.
+  hints after the large literals of the fft file, a tensorPreview of one by
+  name (its min and max checked against the hex) and its export as .npy
+  (its data the hex's bytes).
 - iree-parameters/tools-test: parameters_scoped.mlir opened where it is, its
   archives beside it bound by their keys: hover (values a0 = 0,1,2,3, as the
   file's RUN lines expect), go-to-definition to the key in the safetensors
@@ -137,6 +138,20 @@ check(close(s["min"], min(values)) and close(s["max"], max(values)),
                                                   min(values), max(values)))
 print("fft preview: %s %s %s, %d values, min and max as the hex"
       % (preview["kind"], preview["dtype"], preview["shape"], s["count"]))
+os.makedirs(tmp, exist_ok=True)
+npy = os.path.join(tmp, "inputs.npy")
+exported = client.result("mlirscope/exportResource", {
+    "uri": uri, "key": "@inputs/stablehlo.constant#0", "path": npy})
+raw = open(npy, "rb").read()
+header_length = struct.unpack("<H", raw[8:10])[0]
+header = raw[10:10 + header_length].decode()
+data = raw[10 + header_length:]
+check(exported["bytes"] == len(raw), "reply says %d bytes, the file has %d"
+      % (exported["bytes"], len(raw)))
+check(data == bytes.fromhex(lines[line][start:lines[line].index('"', start)]),
+      "the .npy data is not the hex's bytes")
+print("fft export: %s, data = the hex's bytes"
+      % re.sub(r"\s+", " ", header.strip()))
 
 # --- Parameters, with the archives beside the model.
 tools = "iree-parameters/tools-test/"
