@@ -816,6 +816,8 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
         return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
                                                lsp::ErrorCode::RequestFailed);
       index = std::move(*one);
+      std::vector<std::string> problems;
+      bindArchives(*impl, *index, index->file->getName(), problems);
     }
   } else {
     auto doc = impl->getDocument(uri);

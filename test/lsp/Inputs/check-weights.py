@@ -218,6 +218,11 @@ check(loc["range"]["start"] == want,
 print("definition of a0: %s line %d character %d, the key in its header"
       % (os.path.basename(loc["uri"]), want["line"], want["character"]))
 
+summary = client.result("mlirscope/summary", {"uri": uri})["weights"]
+print("summary: %s, archives %s, unbound %s" % (
+    json.dumps(summary["by_kind"], sort_keys=True),
+    [(a.get("scope"), os.path.basename(a.get("path", "")))
+     for a in summary["archives"]], summary["unbound_parameters"]))
 preview = client.result("mlirscope/tensorPreview", {"uri": uri, "key": "a::a1"})
 print("preview a::a1: %s %s min %s max %s archive %s" % (
     preview["kind"], preview["dtype"], preview["stats"]["min"],
