@@ -43,7 +43,7 @@ openCached(MLIRScopeServer::Impl &impl, const std::string &path) {
   // of a file that may shrink meanwhile (FaultGuard.h).
   std::optional<llvm::Expected<std::shared_ptr<ParameterArchive>>> opened;
   if (runGuarded([&] { opened.emplace(openArchive(path)); })) {
-    if (*opened && !**opened)
+    if (opened && !*opened)
       llvm::consumeError(opened->takeError());
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: changed on disk while it was read",
@@ -147,9 +147,9 @@ void lspserver::bindArchives(MLIRScopeServer::Impl &impl, ModelIndex &index,
     problems.push_back(llvm::toString(std::move(e)));
 }
 
-/// The line and UTF-16 column of byte `offset` of `bytes`, as an editor
-/// decoding them as UTF-8 shows them (a byte that is not valid UTF-8 counts
-/// one unit, as it shows as U+FFFD).
+/// The line and UTF-16 column just past `bytes`, a file's first bytes, as an
+/// editor decoding them as UTF-8 shows them (a byte that is not valid UTF-8
+/// counts one unit, as it shows as U+FFFD).
 static lsp::Position positionIn(llvm::ArrayRef<uint8_t> bytes) {
   int line = 0, column = 0;
   for (size_t i = 0; i < bytes.size();) {
