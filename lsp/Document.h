@@ -209,7 +209,7 @@ struct MLIRScopeServer::Impl {
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;
   /// See MLIRScopeServer::setListAllInlineBytes.
-  uint64_t listAllInlineBytes = 64ull << 20;
+  uint64_t listAllInlineBytes = 8ull << 20;
   /// Archives bound to parameter scopes by the `parameters` setting
   /// ("[SCOPE=]FILE", as parseParameterOption reads it).
   std::vector<std::pair<std::string, std::string>> parameters;

@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Documents up to this many bytes list every inline "
                      "literal as a weight; larger ones those of 1 KiB and "
                      "more"),
-      llvm::cl::init(64ull << 20), llvm::cl::Hidden};
+      llvm::cl::init(8ull << 20), llvm::cl::Hidden};
   llvm::cl::opt<unsigned> debounceMs{
       "debounce-ms",
       llvm::cl::desc("Milliseconds from an edit to its parse; a newer edit "
