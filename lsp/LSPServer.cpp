@@ -63,9 +63,11 @@ struct LSPServer {
       });
     if (params.parameters)
       scheduler.post([this, parameters = *params.parameters] {
-        server.setParameters(parameters);
         // Other archives: every open document is indexed again, and gets
-        // the diagnostics of its new binding.
+        // the diagnostics of its new binding. Clients send every setting on
+        // each change: the same archives re-index nothing.
+        if (!server.setParameters(parameters))
+          return;
         for (auto &[uri, version] : server.openDocuments()) {
           PendingParse parse;
           parse.uri = uri;

@@ -350,10 +350,13 @@ void MLIRScopeServer::setListAllInlineBytes(uint64_t bytes) {
   impl->listAllInlineBytes = bytes;
 }
 
-void MLIRScopeServer::setParameters(llvm::ArrayRef<std::string> parameters) {
-  impl->parameters.clear();
+bool MLIRScopeServer::setParameters(llvm::ArrayRef<std::string> parameters) {
+  std::vector<std::pair<std::string, std::string>> parsed;
   for (const std::string &p : parameters)
-    impl->parameters.push_back(parseParameterOption(p));
+    parsed.push_back(parseParameterOption(p));
+  bool changed = parsed != impl->parameters;
+  impl->parameters = std::move(parsed);
+  return changed;
 }
 
 std::vector<std::pair<lsp::URIForFile, int64_t>>

@@ -115,7 +115,8 @@ public:
   /// The `parameters` setting: archives bound to parameter scopes, each
   /// "[SCOPE=]FILE" (a relative FILE is found beside the model). Documents
   /// opened after this use them; see openDocuments to re-index the others.
-  void setParameters(llvm::ArrayRef<std::string> parameters);
+  /// Returns whether the archives differ from those set before.
+  bool setParameters(llvm::ArrayRef<std::string> parameters);
   /// The open documents: (uri, version).
   std::vector<std::pair<llvm::lsp::URIForFile, int64_t>> openDocuments();
   /// Whether a hover at `pos` in `uri` is on a resource: such a hover may

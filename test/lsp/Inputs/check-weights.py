@@ -242,6 +242,21 @@ client.notify("workspace/didChangeConfiguration", {"settings": {"mlirscope": {
     "parameters": ["a=" + archive_a, "b=" + archive_b]}}})
 for key in ("a0", "b0"):
     print("didChangeConfiguration: " + parameter_hover(client, uri, key))
+# The same archives again (clients send every setting on each change): the
+# document is not indexed again.
+def parses():
+    return sum(1 for n in client.notifications
+               if n["method"] == "mlirscope/fileStatus"
+               and n["params"]["uri"] == uri
+               and n["params"]["state"] == "parsing")
+
+
+before = parses()
+client.notify("workspace/didChangeConfiguration", {"settings": {"mlirscope": {
+    "parameters": ["a=" + archive_a, "b=" + archive_b],
+    "hoverStatistics": True}}})
+parameter_hover(client, uri, "a0")
+print("same setting again: %d parses" % (parses() - before))
 # A setting naming an archive that is not there: a warning, the rest bound.
 client.notify("workspace/didChangeConfiguration", {"settings": {"mlirscope": {
     "parameters": ["a=" + archive_a, "b=nothere.irpa"]}}})
