@@ -2,10 +2,11 @@
 
 #include "BlobJobs.h"
 
+#include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Blob/Export.h"
-#include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Blob/Heatmap.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/Endian.h"
@@ -35,10 +36,17 @@ static llvm::Error changedOnDisk(const ModelIndex &index) {
 /// A model on disk may have changed since it was indexed: reading its
 /// mapping past a new end would fault.
 static llvm::Error checkFile(const BlobJob &job, bool recheckFiles) {
-  if (!job.onDisk || !recheckFiles)
+  if (!recheckFiles)
     return llvm::Error::success();
-  if (llvm::Error e = checkUnchanged(*job.index->file))
-    return failed(llvm::toString(std::move(e)));
+  if (job.onDisk)
+    if (llvm::Error e = checkUnchanged(*job.index->file))
+      return failed(llvm::toString(std::move(e)));
+  // A parameter's bytes are in its archive, a file on disk.
+  const Weight &w = *job.weight;
+  if (w.kind == WeightKind::Parameter && w.archive != kNone)
+    if (llvm::Error e =
+            checkUnchanged(*job.index->archives[w.archive].archive->file))
+      return failed(llvm::toString(std::move(e)));
   return llvm::Error::success();
 }
 
@@ -90,7 +98,10 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
                          bool recheckFiles, const JobProgress &progress,
                          std::atomic<bool> *cancel) {
   const ModelIndex &index = *job.index;
-  const Resource &r = *job.resource;
+  const Weight &w = *job.weight;
+  // A blob is known by its key (a weight's name may add `#2` to a key
+  // repeated in chunks).
+  const std::string &key = job.resource ? job.resource->key : w.name;
   if (llvm::Error e = checkFile(job, recheckFiles))
     return std::move(e);
 
@@ -103,7 +114,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
   // Statistics read the blob once or twice (the histogram), the heatmap a
   // slice of it: 70% and 30% of the bar.
   bool faulted = runGuarded([&] {
-    auto v = WeightView::get(index, r);
+    auto v = WeightView::get(index, w);
     if (!v) {
       error = failed(llvm::toString(v.takeError()));
       return;
@@ -161,14 +172,21 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
     counts.push_back(c);
   const Heatmap &h = *heatmap;
   return llvm::json::Object{
-      {"key", llvm::json::isUTF8(r.key) ? r.key : llvm::json::fixUTF8(r.key)},
+      {"key", llvm::json::isUTF8(key) ? key : llvm::json::fixUTF8(key)},
+      {"kind", weightKindName(w.kind)},
+      {"encoding", weightEncodingName(w.encoding)},
+      {"splat", w.splat},
       {"chunk", index.format == ModelIndex::Format::Text
-                    ? llvm::json::Value(r.chunk + 1)
+                    ? llvm::json::Value(w.chunk + 1)
                     : llvm::json::Value(nullptr)},
       {"dtype", dtypeName(view->getDType())},
       {"shape", std::move(shape)},
       {"bytes", view->sizeInBytes()},
-      {"offset", r.dataOffset},
+      // In the model file, or a parameter's in its archive (`archive`).
+      {"offset", w.offset},
+      {"archive", w.kind == WeightKind::Parameter && w.archive != kNone
+                      ? llvm::json::Value(index.archives[w.archive].path)
+                      : llvm::json::Value(nullptr)},
       {"stats", llvm::json::Object{{"count", stats->count},
                                    {"finite", stats->finite},
                                    {"zeros", stats->zeros},
@@ -207,7 +225,7 @@ llvm::Expected<uint64_t> lspserver::exportTensor(const BlobJob &job,
     return std::move(e);
   std::optional<llvm::Error> error;
   bool faulted = runGuarded([&] {
-    auto view = WeightView::get(index, *job.resource);
+    auto view = WeightView::get(index, *job.weight);
     if (!view) {
       error = failed(llvm::toString(view.takeError()));
       return;

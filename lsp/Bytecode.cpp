@@ -219,6 +219,9 @@ MLIRScopeServer::openModel(const llvm::lsp::URIForFile &uri,
   if (!indexOr)
     return indexOr.takeError();
   std::shared_ptr<ModelIndex> index = std::move(*indexOr);
+  // Its parameters bound as an open document's (ParameterBinding.cpp).
+  std::vector<std::string> problems;
+  bindArchives(*impl, *index, path, problems);
   auto text = elidedView(*index, path);
   if (!text)
     return text.takeError();

@@ -16,6 +16,7 @@
 
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Index/Index.h"
+#include "mlirscope/Model/Weight.h"
 #include "mlirscope/Support/MappedFile.h"
 
 #include "mlir/AsmParser/AsmParserState.h"
@@ -79,6 +80,20 @@ struct Document {
   /// The `{-# ... #-}` blocks (a split file may have one per chunk), in
   /// order.
   std::vector<TextSpan> metadata;
+  /// The weights written in the IR (inline elements attributes, parameter
+  /// references): indices into `index->weights`, in text order.
+  std::vector<uint32_t> textWeights;
+  /// Whether the index lists every inline elements attribute (a document
+  /// up to Impl::listAllInlineBytes), or only those of at least 1 KiB (core's
+  /// default; smaller ones are then read from the text under the cursor).
+  bool allInlineListed = false;
+  /// Parameter archives that could not be bound, one line each (shown as
+  /// diagnostics).
+  std::vector<std::string> parameterProblems;
+
+  /// The inline weight or parameter reference whose text (its type
+  /// included) holds `offset`, or null.
+  const Weight *weightAt(uint64_t offset) const;
 
   /// The context of the document's IR, one per document as upstream's:
   /// what one document's parse puts in a context shows in another's
@@ -193,6 +208,19 @@ struct MLIRScopeServer::Impl {
   uint64_t progressThreshold = 64ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;
+  /// See MLIRScopeServer::setListAllInlineBytes.
+  uint64_t listAllInlineBytes = 8ull << 20;
+  /// Archives bound to parameter scopes by the `parameters` setting
+  /// ("[SCOPE=]FILE", as parseParameterOption reads it).
+  std::vector<std::pair<std::string, std::string>> parameters;
+  /// Archives opened so far, by path, with the size and modification time
+  /// they had then: a document's re-index on each edit opens none again.
+  struct OpenedArchive {
+    std::shared_ptr<const ParameterArchive> archive;
+    uint64_t size = 0;
+    int64_t mtime = 0;
+  };
+  std::map<std::string, OpenedArchive> archives;
 
   Impl();
   llvm::Expected<Document *> getDocument(const llvm::lsp::URIForFile &uri);
@@ -214,6 +242,23 @@ const ModelIndex *getSourceModel(Document &doc);
 
 /// "f32[4x4]" (or the type's spelling when its element type is not known).
 std::string shortType(const Resource &resource);
+std::string shortType(const std::optional<TensorType> &type);
+/// "f32[4x4] 64 B" for a weight.
+std::string weightSummary(const Weight &weight);
+
+/// Binds the parameter references of `index`, the model at `modelPath`, to
+/// archives (ParameterBinding.cpp): those of the `parameters` setting, then
+/// archives beside the model that hold the keys of a scope's references.
+/// Archives that cannot be read are left out, each with one line in
+/// `problems`.
+void bindArchives(MLIRScopeServer::Impl &impl, ModelIndex &index,
+                  llvm::StringRef modelPath,
+                  std::vector<std::string> &problems);
+
+/// The place in an archive's file where `entry` is described, as an editor
+/// shows that file (ParameterBinding.cpp).
+llvm::lsp::Location archiveEntryLocation(const BoundArchive &archive,
+                                         uint32_t entry);
 /// "f32[4x4] 64 B", "missing" for a key without data.
 std::string resourceSummary(const Resource *resource);
 

@@ -4,8 +4,11 @@
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Format.h"
 
+#include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Model/TypeText.h"
+#include "mlirscope/Text/InlineWeights.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/SymbolTable.h"
@@ -34,6 +37,80 @@ static std::string fmtDouble(double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.6g", v);
   return buf;
+}
+
+/// Appends what a hover shows of a weight's values: statistics (from
+/// `cache` when given), the first values and a histogram, or why there are
+/// none. Weights over `kProgressBytes` report `$/progress`; `*cancel` stops
+/// the reading within milliseconds. Returns true when the file the bytes are
+/// in changed while they were read (FaultGuard.h): nothing is appended then.
+static bool
+appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
+                 StatsCache *cache, const std::string &title,
+                 llvm::function_ref<llvm::Expected<WeightView>()> makeView,
+                 const ProgressCallback &progress, uint64_t kProgressBytes,
+                 std::atomic<bool> *cancel) {
+  std::optional<WeightView> view;
+  std::string viewError;
+  std::optional<BlobStats> stats;
+  std::string statsError;
+  StatsOptions options;
+  options.bins = 8;
+  options.firstValues = 8;
+  options.progress = Progress(cancel);
+  bool withProgress = false;
+  bool faulted = runGuarded([&] {
+    auto v = makeView();
+    if (!v) {
+      viewError = llvm::toString(v.takeError());
+      return;
+    }
+    view.emplace(std::move(*v));
+    withProgress = progress && view->sizeInBytes() > kProgressBytes;
+    if (withProgress) {
+      options.progress =
+          Progress([&, title](uint64_t done,
+                              uint64_t total) { progress(title, done, total); },
+                   cancel);
+      progress(title, 0, view->sizeInBytes());
+    }
+    auto computed = cache ? cache->get(index, *view, options)
+                          : computeStats(*view, options);
+    if (computed)
+      stats = std::move(*computed);
+    else
+      statsError = llvm::toString(computed.takeError());
+    if (withProgress)
+      progress("", view->sizeInBytes(), view->sizeInBytes());
+  });
+  if (faulted)
+    return true;
+  if (!view) {
+    os << "\n_no statistics: " << viewError << "_\n";
+    return false;
+  }
+  if (!stats) {
+    os << "\n_no statistics: " << statsError << "_\n";
+    return false;
+  }
+  os << "\n| min | max | mean | std |\n|---|---|---|---|\n| "
+     << fmtDouble(stats->min) << " | " << fmtDouble(stats->max) << " | "
+     << fmtDouble(stats->mean) << " | " << fmtDouble(stats->stddev) << " |\n\n";
+  os << "zeros: " << stats->zeros << ", NaN: " << stats->nans
+     << ", +Inf: " << stats->posInfs << ", -Inf: " << stats->negInfs << "\n\n";
+  if (!stats->first.empty()) {
+    os << "first: `";
+    llvm::interleave(stats->first, os, ", ");
+    if (stats->count > stats->first.size())
+      os << ", ...";
+    os << "`\n\n";
+  }
+  if (!stats->histogram.empty()) {
+    os << "histogram: `" << sparkline(stats->histogram) << "` (";
+    llvm::interleave(stats->histogram, os, " ");
+    os << ")\n";
+  }
+  return false;
 }
 
 /// The markdown for one resource.
@@ -105,71 +182,152 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
       return md;
     }
 
-  std::optional<WeightView> view;
-  std::string viewError;
-  std::optional<BlobStats> stats;
-  std::string statsError;
-  StatsOptions options;
-  options.bins = 8;
-  options.firstValues = 8;
-  options.progress = Progress(cancel);
-  bool withProgress = false;
-  bool faulted = runGuarded([&] {
-    auto v = WeightView::get(*index, *r);
-    if (!v) {
-      viewError = llvm::toString(v.takeError());
-      return;
-    }
-    view.emplace(std::move(*v));
-    withProgress = progress && view->sizeInBytes() > kProgressBytes;
-    if (withProgress) {
-      std::string title = ("statistics of " + key).str();
-      options.progress = Progress(
-          [&, title](uint64_t done, uint64_t total) {
-            progress(title, done, total);
-          },
-          cancel);
-      progress(title, 0, view->sizeInBytes());
-    }
-    auto computed = doc.stats->get(*index, *view, options);
-    if (computed)
-      stats = std::move(*computed);
-    else
-      statsError = llvm::toString(computed.takeError());
-    if (withProgress)
-      progress("", view->sizeInBytes(), view->sizeInBytes());
-  });
-  if (faulted) {
+  bool faulted = appendStatistics(
+      os, *index, doc.stats.get(), ("statistics of " + key).str(),
+      [&] { return WeightView::get(*index, *r); }, progress, kProgressBytes,
+      cancel);
+  if (faulted)
     dropSource(index->file->getName() +
                ": changed on disk while it was read; reopen it");
-    return md;
-  }
-  if (!view) {
-    os << "\n_no statistics: " << viewError << "_\n";
-    return md;
-  }
-  if (!stats) {
-    os << "\n_no statistics: " << statsError << "_\n";
-    return md;
-  }
-  os << "\n| min | max | mean | std |\n|---|---|---|---|\n| "
-     << fmtDouble(stats->min) << " | " << fmtDouble(stats->max) << " | "
-     << fmtDouble(stats->mean) << " | " << fmtDouble(stats->stddev) << " |\n\n";
-  os << "zeros: " << stats->zeros << ", NaN: " << stats->nans
-     << ", +Inf: " << stats->posInfs << ", -Inf: " << stats->negInfs << "\n\n";
-  if (!stats->first.empty()) {
-    os << "first: `";
-    llvm::interleave(stats->first, os, ", ");
-    if (stats->count > stats->first.size())
-      os << ", ...";
-    os << "`\n\n";
-  }
-  if (!stats->histogram.empty()) {
-    os << "histogram: `" << sparkline(stats->histogram) << "` (";
-    llvm::interleave(stats->histogram, os, " ");
-    os << ")\n";
-  }
   return md;
+}
+
+/// The markdown for an inline weight or a parameter reference of the
+/// document (its index is that of the document's own text, so it matches
+/// what the editor shows, saved or not).
+static std::string weightMarkdown(Document &doc, const ModelIndex &index,
+                                  const Weight &w,
+                                  const ProgressCallback &progress,
+                                  uint64_t kProgressBytes, bool recheckFiles,
+                                  bool statistics, std::atomic<bool> *cancel) {
+  std::string md;
+  llvm::raw_string_ostream os(md);
+  bool parameter = w.kind == WeightKind::Parameter;
+  os << (parameter ? "**parameter** `" : "**inline weight** `") << w.name
+     << "`\n\n";
+  if (!w.opName.empty())
+    os << "- op: `" << w.opName << "`\n";
+  if (w.type) {
+    os << "- type: `" << w.type->text << "`\n";
+    os << "- dtype: `"
+       << (w.type->element.name.empty() ? "?" : w.type->element.name)
+       << "`, shape: `" << w.type->shapeString() << "`";
+    if (auto n = w.type->numElements())
+      os << ", elements: " << *n;
+    os << "\n";
+  }
+  os << "- bytes: " << w.bytes() << " ("
+     << formatBytes(w.bytes(), SizeStyle::Short) << ")\n";
+  const BoundArchive *archive = nullptr;
+  if (parameter) {
+    os << "- scope: `" << w.scope << "`, key: `" << w.key << "`\n";
+    if (w.archive == kNone) {
+      bool scopeBound =
+          llvm::any_of(index.archives, [&](const BoundArchive &a) {
+            return a.scope == w.scope;
+          });
+      os << "\n**not bound:** "
+         << (scopeBound ? "no archive bound to this scope holds the key"
+                        : "no archive is bound to this scope")
+         << " (the `parameters` setting, or an archive beside the model "
+            "holding its keys)\n";
+      return md;
+    }
+    archive = &index.archives[w.archive];
+    const ArchiveEntry &e = archive->archive->entries[w.entry];
+    os << "- archive: `" << archive->path << "` ("
+       << archiveFormatName(archive->archive->format) << ")\n";
+    if (w.splat) {
+      os << "- splat: the " << e.pattern.size() << "-byte pattern `0x"
+         << llvm::toHex(e.pattern) << "` repeated over " << e.size
+         << " bytes\n";
+    } else {
+      os << "- archive offset: " << e.offset << ", stored bytes: " << e.size
+         << "\n";
+    }
+    if (auto want = w.logicalBytes(); want && *want != e.size)
+      os << "\n**size mismatch:** the archive holds " << e.size
+         << " bytes, the type needs " << *want << "\n\n";
+    if (!e.archiveType.empty() || e.type)
+      os << "- archive type: `" << (e.type ? e.type->text : std::string())
+         << "`" << (e.archiveType.empty() ? "" : " (" + e.archiveType + ")")
+         << "\n";
+  } else {
+    os << "- stored: " << weightEncodingName(w.encoding)
+       << (w.splat ? " splat" : "") << (w.bitPacked ? ", i1 packed" : "")
+       << " at file offset " << w.offset << " (" << w.size << " characters)\n";
+  }
+
+  if (!statistics)
+    return md;
+  // An archive on disk may have changed since it was bound.
+  if (archive && recheckFiles)
+    if (llvm::Error e = checkUnchanged(*archive->archive->file)) {
+      os << "\n**" << llvm::toString(std::move(e)) << "**\n";
+      return md;
+    }
+  // A weight of the document's index is cached with its name; a literal
+  // read from the text under the cursor (not in the index) is not.
+  bool indexed = &w >= index.weights.data() &&
+                 &w < index.weights.data() + index.weights.size();
+  bool faulted = appendStatistics(
+      os, index, indexed ? doc.stats.get() : nullptr, "statistics of " + w.name,
+      [&] { return WeightView::get(index, w); }, progress, kProgressBytes,
+      cancel);
+  if (faulted)
+    os << "\n**" << (archive ? archive->path : index.file->getName())
+       << ": changed on disk while it was read; reopen it**\n";
+  return md;
+}
+
+/// A literal under the cursor that the index does not list (a document over
+/// Impl::listAllInlineBytes lists those of 1 KiB and more): read from the text,
+/// with a name that says where it is.
+static std::optional<Weight> literalAt(const Document &doc, uint64_t offset) {
+  // A small literal (under 1 KiB of data) with its type is at most a few
+  // tens of KiB of text.
+  uint64_t lowest = offset > (64 << 10) ? offset - (64 << 10) : 0;
+  llvm::StringRef text = doc.text;
+  uint64_t at = std::min<uint64_t>(offset + 1, text.size());
+  while (at > lowest) {
+    size_t found = text.slice(lowest, at).rfind("dense<");
+    if (found == llvm::StringRef::npos)
+      return std::nullopt;
+    uint64_t begin = lowest + found;
+    at = begin;
+    if (begin > 0 && (llvm::isAlnum(text[begin - 1]) || text[begin - 1] == '_'))
+      continue;
+    std::optional<ElementsLiteral> lit = parseElementsLiteral(text, begin);
+    if (!lit)
+      continue;
+    uint64_t end = lit->typeEnd ? lit->typeEnd : lit->end;
+    if (offset > end)
+      return std::nullopt;
+    Weight w;
+    w.kind = WeightKind::Inline;
+    w.encoding = lit->encoding;
+    w.name = "(literal at offset " + std::to_string(begin) + ")";
+    w.attrOffset = begin;
+    w.attrEnd = end;
+    w.offset = lit->dataBegin;
+    w.size = lit->dataEnd - lit->dataBegin;
+    if (lit->typeEnd)
+      w.type = parseShapedTypeText(text.slice(lit->typeBegin, lit->typeEnd));
+    if (w.encoding == WeightEncoding::Hex) {
+      llvm::StringRef first = text.substr(w.offset, 2);
+      classifyElementsData(w, w.size / 2,
+                           first.equals_insensitive("00") ||
+                               first.equals_insensitive("ff"));
+    } else if (w.encoding == WeightEncoding::Literal) {
+      w.splat = !text.slice(lit->dataBegin, lit->dataEnd).starts_with("[") &&
+                w.type && w.type->numElements().value_or(0) > 1;
+      w.dataBytes = w.logicalBytes().value_or(0);
+    } else {
+      w.dataBytes = w.size;
+    }
+    return w;
+  }
+  return std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//
@@ -369,6 +527,10 @@ bool MLIRScopeServer::isHoverOnResource(const lsp::URIForFile &uri,
   }
   const Document &doc = *at->first;
   uint64_t offset = at->second;
+  // A weight's hover reads its values (or an archive's).
+  if (doc.weightAt(offset) ||
+      (!doc.allInlineListed && doc.index && literalAt(doc, offset)))
+    return true;
   return llvm::any_of(doc.uses,
                       [&](const ResourceUse &u) {
                         return u.attrSpan.contains(offset);
@@ -407,6 +569,20 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
                        impl->hoverStatistics, cancel);
       return hover;
     }
+  // Inline weights and parameter references, from the index of the text.
+  if (doc.index) {
+    std::optional<Weight> unlisted;
+    const Weight *w = doc.weightAt(offset);
+    if (!w && !doc.allInlineListed && (unlisted = literalAt(doc, offset)))
+      w = &*unlisted;
+    if (w) {
+      lsp::Hover hover(doc.rangeOf(TextSpan{w->attrOffset, w->attrEnd}));
+      hover.contents.value =
+          weightMarkdown(doc, *doc.index, *w, progress, impl->progressThreshold,
+                         impl->recheckFiles, impl->hoverStatistics, cancel);
+      return hover;
+    }
+  }
   // The IR, as MLIR parsed it.
   return irHover(doc, offset);
 }

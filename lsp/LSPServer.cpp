@@ -57,11 +57,25 @@ struct LSPServer {
   void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
   void onDidChangeConfiguration(const ConfigurationParams &params) {
-    if (!params.hoverStatistics)
-      return;
-    scheduler.post([this, on = *params.hoverStatistics] {
-      server.setHoverStatistics(on);
-    });
+    if (params.hoverStatistics)
+      scheduler.post([this, on = *params.hoverStatistics] {
+        server.setHoverStatistics(on);
+      });
+    if (params.parameters)
+      scheduler.post([this, parameters = *params.parameters] {
+        // Other archives: every open document is indexed again, and gets
+        // the diagnostics of its new binding. Clients send every setting on
+        // each change: the same archives re-index nothing.
+        if (!server.setParameters(parameters))
+          return;
+        for (auto &[uri, version] : server.openDocuments()) {
+          PendingParse parse;
+          parse.uri = uri;
+          parse.version = version;
+          parse.text = server.getDocumentText(uri).value_or("");
+          parseNow(std::move(parse));
+        }
+      });
   }
   void onInitialized(const lsp::InitializedParams &) {}
   void onShutdown(const lsp::NoParams &, Callback<std::nullptr_t> reply) {
@@ -253,13 +267,16 @@ void LSPServer::onInitialize(const InitializeWithOptions &params,
                              Callback<llvm::json::Value> reply) {
   lsp::ClientCapabilities client = params.base.capabilities;
   std::optional<bool> hoverStatistics = params.hoverStatistics;
+  std::optional<std::vector<std::string>> parameters = params.parameters;
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
-      [this, client, hoverStatistics](Callback<llvm::json::Value> reply,
-                                      std::atomic<bool> &) {
+      [this, client, hoverStatistics,
+       parameters](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
         workDoneProgress = client.workDoneProgress;
         if (hoverStatistics)
           server.setHoverStatistics(*hoverStatistics);
+        if (parameters)
+          server.setParameters(*parameters);
         reply(initializeResult(client));
       });
 }
@@ -682,7 +699,7 @@ void LSPServer::onTensorPreview(const BlobParams &params,
           std::optional<llvm::Expected<llvm::json::Value>> result;
           {
             JobProgressReporter progress(*this, token,
-                                         "preview of " + job.resource->key);
+                                         "preview of " + job.weight->name);
             result.emplace(previewTensor(job, request, recheck,
                                          progress.callback(), cancel));
           }
@@ -717,7 +734,7 @@ void LSPServer::onExportResource(const BlobParams &params,
           std::optional<llvm::Expected<uint64_t>> bytes;
           {
             JobProgressReporter progress(*this, token,
-                                         "export of " + job.resource->key);
+                                         "export of " + job.weight->name);
             bytes.emplace(
                 exportTensor(job, path, recheck, progress.callback(), cancel));
           }

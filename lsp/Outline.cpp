@@ -2,6 +2,8 @@
 
 #include "Document.h"
 
+#include "mlirscope/Text/InlineWeights.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/Operation.h"
@@ -12,6 +14,9 @@
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 namespace lsp = llvm::lsp;
+
+/// Inline literals this large get an inlay hint.
+static constexpr uint64_t kHintedInlineBytes = 1024;
 
 //===----------------------------------------------------------------------===//
 // Document symbols
@@ -111,6 +116,18 @@ MLIRScopeServer::getFoldingRanges(const lsp::URIForFile &uri) {
   // Every blob entry, so a long hex string can be folded away.
   for (const ResourceEntry &e : doc.entries)
     add(e.entrySpan, "region");
+  // Inline literals written over several lines (a list, one row a line).
+  // A fold hides whole lines: a literal on one line (every hex string, MLIR
+  // strings have no newline) has nothing to fold.
+  if (doc.index)
+    for (uint32_t i : doc.textWeights) {
+      const Weight &w = doc.index->weights[i];
+      if (w.kind != WeightKind::Inline)
+        continue;
+      int start = doc.lineOf(w.attrOffset), end = doc.lineOf(w.offset + w.size);
+      if (end > start)
+        ranges.push_back({start, end, "region"});
+    }
   std::sort(ranges.begin(), ranges.end(),
             [](const FoldingRange &a, const FoldingRange &b) {
               return std::tie(a.startLine, b.endLine) <
@@ -139,5 +156,40 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
     hint.paddingLeft = true;
     hints.push_back(std::move(hint));
   }
+  if (!doc.index)
+    return hints;
+  // After each parameter reference and each inline literal of 1 KiB or
+  // more (core's threshold for listing one; a hint on every `dense<0.0>`
+  // would be noise), before its type, as after a dense_resource<key>.
+  for (uint32_t i : doc.textWeights) {
+    const Weight &w = doc.index->weights[i];
+    if (w.kind == WeightKind::Inline && w.bytes() < kHintedInlineBytes)
+      continue;
+    int line = doc.lineOf(w.attrEnd);
+    if (line < range.start.line || line > range.end.line)
+      continue;
+    uint64_t end = w.attrEnd;
+    if (w.kind == WeightKind::Inline) {
+      if (auto lit = parseElementsLiteral(doc.text, w.attrOffset))
+        end = lit->end;
+    } else {
+      size_t length = 0;
+      if (parseParameterReference(
+              doc.text.slice(w.attrOffset, w.attrOffset + 4096), length))
+        end = w.attrOffset + length;
+    }
+    lsp::Position p = doc.positionOf(end);
+    if (p < range.start || range.end < p)
+      continue;
+    lsp::InlayHint hint(lsp::InlayHintKind::Type, p);
+    hint.label = weightSummary(w);
+    hint.paddingLeft = true;
+    hints.push_back(std::move(hint));
+  }
+  // In text order, blobs and weights together.
+  llvm::stable_sort(hints,
+                    [](const lsp::InlayHint &a, const lsp::InlayHint &b) {
+                      return a.position < b.position;
+                    });
   return hints;
 }

@@ -19,14 +19,29 @@ bool lspserver::fromJSON(const llvm::json::Value &value, OpenFileParams &result,
   return o && o.map("path", result.path) && o.mapOptional("uri", result.uri);
 }
 
+/// The strings of a settings array (other elements are skipped: a setting
+/// never fails the message that carries it), nullopt when there is none.
+static std::optional<std::vector<std::string>>
+stringList(const llvm::json::Array *array) {
+  if (!array)
+    return std::nullopt;
+  std::vector<std::string> out;
+  for (const llvm::json::Value &v : *array)
+    if (std::optional<llvm::StringRef> s = v.getAsString())
+      out.push_back(s->str());
+  return out;
+}
+
 bool lspserver::fromJSON(const llvm::json::Value &value,
                          InitializeWithOptions &result, llvm::json::Path path) {
   if (!lsp::fromJSON(value, result.base, path))
     return false;
   if (const llvm::json::Object *o = value.getAsObject())
     if (const llvm::json::Object *options =
-            o->getObject("initializationOptions"))
+            o->getObject("initializationOptions")) {
       result.hoverStatistics = options->getBoolean("hoverStatistics");
+      result.parameters = stringList(options->getArray("parameters"));
+    }
   return true;
 }
 
@@ -34,8 +49,10 @@ bool lspserver::fromJSON(const llvm::json::Value &value,
                          ConfigurationParams &result, llvm::json::Path) {
   if (const llvm::json::Object *o = value.getAsObject())
     if (const llvm::json::Object *settings = o->getObject("settings"))
-      if (const llvm::json::Object *ours = settings->getObject("mlirscope"))
+      if (const llvm::json::Object *ours = settings->getObject("mlirscope")) {
         result.hoverStatistics = ours->getBoolean("hoverStatistics");
+        result.parameters = stringList(ours->getArray("parameters"));
+      }
   return true;
 }
 

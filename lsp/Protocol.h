@@ -60,6 +60,8 @@ bool fromJSON(const llvm::json::Value &value, OpenFileParams &result,
 struct InitializeWithOptions {
   llvm::lsp::InitializeParams base;
   std::optional<bool> hoverStatistics;
+  /// Archives bound to parameter scopes: "[SCOPE=]FILE" each.
+  std::optional<std::vector<std::string>> parameters;
 };
 bool fromJSON(const llvm::json::Value &value, InitializeWithOptions &result,
               llvm::json::Path path);
@@ -67,6 +69,7 @@ bool fromJSON(const llvm::json::Value &value, InitializeWithOptions &result,
 /// `workspace/didChangeConfiguration`: `settings.mlirscope.*`.
 struct ConfigurationParams {
   std::optional<bool> hoverStatistics;
+  std::optional<std::vector<std::string>> parameters;
 };
 bool fromJSON(const llvm::json::Value &value, ConfigurationParams &result,
               llvm::json::Path path);

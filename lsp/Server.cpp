@@ -4,6 +4,7 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Index/SummaryJson.h"
 #include "mlirscope/Support/Format.h"
@@ -47,9 +48,13 @@ llvm::json::Value lspserver::toJSON(const FoldingRange &range) {
 }
 
 std::string lspserver::shortType(const Resource &r) {
-  if (!r.type)
+  return shortType(r.type);
+}
+
+std::string lspserver::shortType(const std::optional<TensorType> &type) {
+  if (!type)
     return "?";
-  const TensorType &t = *r.type;
+  const TensorType &t = *type;
   if (!t.element.isKnown() && !t.element.name.empty() && !t.ranked)
     return t.text;
   return (t.element.name.empty() ? std::string("?") : t.element.name) + "[" +
@@ -68,9 +73,30 @@ std::string lspserver::resourceSummary(const Resource *r) {
   return shortType(*r) + " " + formatBytes(r->size, SizeStyle::Short);
 }
 
+std::string lspserver::weightSummary(const Weight &w) {
+  std::string s =
+      shortType(w.type) + " " + formatBytes(w.bytes(), SizeStyle::Short);
+  if (w.splat)
+    s += " splat";
+  if (w.kind == WeightKind::Parameter && w.entry == kNone)
+    s += " unbound";
+  return s;
+}
+
 //===----------------------------------------------------------------------===//
 // Document
 //===----------------------------------------------------------------------===//
+
+const Weight *Document::weightAt(uint64_t offset) const {
+  auto it = std::upper_bound(textWeights.begin(), textWeights.end(), offset,
+                             [&](uint64_t offset, uint32_t w) {
+                               return offset < index->weights[w].attrOffset;
+                             });
+  if (it == textWeights.begin())
+    return nullptr;
+  const Weight &w = index->weights[*std::prev(it)];
+  return offset <= w.attrEnd ? &w : nullptr;
+}
 
 TextSpan lspserver::symbolNameSpan(
     const Document &doc, const mlir::AsmParserState::OperationDefinition &def) {
@@ -320,6 +346,27 @@ void MLIRScopeServer::setHoverStatistics(bool on) {
   impl->hoverStatistics = on;
 }
 
+void MLIRScopeServer::setListAllInlineBytes(uint64_t bytes) {
+  impl->listAllInlineBytes = bytes;
+}
+
+bool MLIRScopeServer::setParameters(llvm::ArrayRef<std::string> parameters) {
+  std::vector<std::pair<std::string, std::string>> parsed;
+  for (const std::string &p : parameters)
+    parsed.push_back(parseParameterOption(p));
+  bool changed = parsed != impl->parameters;
+  impl->parameters = std::move(parsed);
+  return changed;
+}
+
+std::vector<std::pair<lsp::URIForFile, int64_t>>
+MLIRScopeServer::openDocuments() {
+  std::vector<std::pair<lsp::URIForFile, int64_t>> out;
+  for (const auto &[file, doc] : impl->documents)
+    out.emplace_back(doc->uri, doc->version);
+  return out;
+}
+
 bool MLIRScopeServer::isSmallDocument(const lsp::URIForFile &uri) {
   auto it = impl->documents.find(uri.file().str());
   if (it == impl->documents.end())
@@ -534,9 +581,22 @@ void MLIRScopeServer::addOrUpdateDocument(
   // below, and a second parse of the same text would double an open's cost.
   IndexOptions indexOptions;
   indexOptions.parseWithMLIR = false;
+  // Every literal of a document of a usual size is a named weight (hover,
+  // preview, export by name); a huge one lists those of 1 KiB and more.
+  d.allInlineListed = d.text.size() <= impl->listAllInlineBytes;
+  if (d.allInlineListed)
+    indexOptions.minInlineBytes = 0;
   auto index = indexMapped(d.textFile, indexOptions);
   if (index) {
     d.index = std::move(*index);
+    bindArchives(*impl, *d.index, uri.file(), d.parameterProblems);
+    for (uint32_t i = 0; i < d.index->weights.size(); ++i)
+      if (d.index->weights[i].kind != WeightKind::Resource &&
+          d.index->weights[i].attrEnd)
+        d.textWeights.push_back(i);
+    llvm::sort(d.textWeights, [&](uint32_t a, uint32_t b) {
+      return d.index->weights[a].attrOffset < d.index->weights[b].attrOffset;
+    });
   } else {
     llvm::handleAllErrors(
         index.takeError(),
@@ -577,6 +637,17 @@ void MLIRScopeServer::addOrUpdateDocument(
   scanUses(d, blocks);
   scanEntries(d);
 
+  // Archives that could not be bound: at the first parameter reference.
+  for (const std::string &problem : d.parameterProblems) {
+    TextSpan at;
+    for (uint32_t w : d.textWeights)
+      if (d.index->weights[w].kind == WeightKind::Parameter) {
+        at = {d.index->weights[w].attrOffset, d.index->weights[w].attrEnd};
+        break;
+      }
+    diagnostics.push_back(
+        makeDiag(d, at, lsp::DiagnosticSeverity::Warning, problem));
+  }
   // What core's summary finds wrong with the resources.
   if (d.index) {
     ModelSummary summary = summarize(*d.index, 0);
@@ -589,6 +660,29 @@ void MLIRScopeServer::addOrUpdateDocument(
             diagnostics.push_back(makeDiag(
                 d, u.attrSpan, lsp::DiagnosticSeverity::Error,
                 "dense_resource '" + key + "' has no blob in this file"));
+    // Parameters an archive of their scope should hold, and entries whose
+    // size the reference's type contradicts.
+    auto parameterDiag = [&](uint32_t w, const llvm::Twine &message) {
+      const Weight &p = d.index->weights[w];
+      if (p.attrEnd)
+        diagnostics.push_back(makeDiag(d, {p.attrOffset, p.attrEnd},
+                                       lsp::DiagnosticSeverity::Warning,
+                                       message));
+    };
+    for (uint32_t w : summary.missingParameters)
+      parameterDiag(w, "parameter '" + d.index->weights[w].name +
+                           "': no archive bound to scope '" +
+                           d.index->weights[w].scope + "' holds key '" +
+                           d.index->weights[w].key + "'");
+    for (uint32_t w : summary.parameterSizeMismatches) {
+      const Weight &p = d.index->weights[w];
+      parameterDiag(w, llvm::formatv("parameter '{0}': its archive entry holds "
+                                     "{1} bytes but {2} needs {3}",
+                                     p.name, p.dataBytes,
+                                     p.type ? p.type->text : "?",
+                                     p.logicalBytes().value_or(0))
+                           .str());
+    }
     for (uint32_t id : summary.sizeMismatches) {
       const Resource &r = d.index->resources[id];
       std::optional<uint64_t> expected =
@@ -638,9 +732,30 @@ static void describeModel(const ModelIndex &index, FileStatus &status) {
       bytecode ? "bytecode v" + std::to_string(index.bytecodeVersion) : "text";
   if (index.isSplit())
     detail += ", " + std::to_string(index.chunks.size()) + " chunks";
+  // Inline literals of 1 KiB and more (as the CLI lists them: a document's
+  // index lists every literal) and parameter references.
+  uint64_t inlineCount = 0, parameterCount = 0, bytes = summary.resourceBytes;
+  for (const Weight &w : index.weights) {
+    if (w.kind == WeightKind::Inline && w.bytes() >= 1024)
+      ++inlineCount;
+    else if (w.kind == WeightKind::Parameter)
+      ++parameterCount;
+    else
+      continue;
+    bytes += w.bytes();
+  }
   detail += ", " + std::to_string(index.resources.size()) +
             (index.resources.size() == 1 ? " resource" : " resources") + ", " +
-            formatBytes(summary.resourceBytes, SizeStyle::Short) + " weights";
+            formatBytes(bytes, SizeStyle::Short) + " weights";
+  if (inlineCount || parameterCount) {
+    std::string kinds;
+    if (inlineCount)
+      kinds = std::to_string(inlineCount) + " inline";
+    if (parameterCount)
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(parameterCount) +
+               (parameterCount == 1 ? " parameter" : " parameters");
+    detail += " (" + kinds + ")";
+  }
   status.detail = std::move(detail);
 }
 
@@ -704,6 +819,8 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
         return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
                                                lsp::ErrorCode::RequestFailed);
       index = std::move(*one);
+      std::vector<std::string> problems;
+      bindArchives(*impl, *index, index->file->getName(), problems);
     }
   } else {
     auto doc = impl->getDocument(uri);
@@ -717,6 +834,9 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
       return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
                                              lsp::ErrorCode::RequestFailed);
     index = std::move(*one);
+    // Its parameters bound as the document's are.
+    std::vector<std::string> problems;
+    bindArchives(*impl, *index, uri.file(), problems);
   }
   return summaryToJson(*index, summarize(*index, 10));
 }
@@ -737,7 +857,7 @@ static llvm::Expected<const Resource *> findKey(const ModelIndex &index,
       found = &r;
   }
   if (!found)
-    return invalidParams("no resource '" + key + "' in " + uri +
+    return invalidParams("no resource or weight '" + key + "' in " + uri +
                          (chunk ? " chunk " + std::to_string(*chunk + 1) : ""));
   if (chunks.size() > 1)
     return invalidParams("resource '" + key + "' is in " +
@@ -779,13 +899,30 @@ MLIRScopeServer::findBlob(const lsp::URIForFile &uri, llvm::StringRef key,
       job.onDisk = true;
       job.stats = impl->diskStats;
       chunk0.reset();
-    } else if (!r) {
+    } else if (!r &&
+               (d.index->findResource(key) || !d.index->findWeight(key))) {
       return r.takeError();
+    } else if (!r) {
+      llvm::consumeError(r.takeError());
     }
   }
-  auto r = findKey(*job.index, key, chunk0, uri.uri());
+  // A resource by its key (how these requests named blobs first), else a
+  // weight by its name.
+  const ModelIndex &index = *job.index;
+  if (!index.findResource(key))
+    if (const Weight *w = index.findWeight(key)) {
+      if (chunk0 && w->chunk != *chunk0)
+        return invalidParams("weight '" + key + "' is in chunk " +
+                             std::to_string(w->chunk + 1) + " of " + uri.uri());
+      job.weight = w;
+      return job;
+    }
+  auto r = findKey(index, key, chunk0, uri.uri());
   if (!r)
     return r.takeError();
   job.resource = *r;
+  job.weight = index.weightOfResource(*r - index.resources.data());
+  if (!job.weight)
+    return invalidParams("resource '" + key + "' is not a blob");
   return job;
 }

@@ -51,11 +51,14 @@ struct FileStatus {
 /// document may change or close meanwhile.
 struct BlobJob {
   std::shared_ptr<const ModelIndex> index;
+  /// The weight (in `index`), and the resource it is when it is a blob.
+  const Weight *weight = nullptr;
   const Resource *resource = nullptr;
   /// Statistics already computed for this file (never shared across files
   /// whose identity could repeat: an editor's buffer gets its own).
   std::shared_ptr<StatsCache> stats;
-  /// A model on disk: stat it again before reading (FaultGuard.h).
+  /// A model on disk: stat it again before reading (FaultGuard.h). A
+  /// parameter's archive is always on disk.
   bool onDisk = false;
 };
 
@@ -103,6 +106,19 @@ public:
   /// and LSPServer.cpp answers them on the thread that reads messages.
   bool isSmallDocument(const llvm::lsp::URIForFile &uri);
   static constexpr uint64_t kSmallIRBytes = 256 << 10;
+  /// The index of a document up to `bytes` (8 MiB by default) lists every
+  /// inline elements attribute as a weight (named, previewable); a larger
+  /// one only those of at least 1 KiB, as the CLI does: a weight costs about
+  /// 500 bytes, and 14 MB of text can hold 200,000 small constants (96 MB).
+  void setListAllInlineBytes(uint64_t bytes);
+
+  /// The `parameters` setting: archives bound to parameter scopes, each
+  /// "[SCOPE=]FILE" (a relative FILE is found beside the model). Documents
+  /// opened after this use them; see openDocuments to re-index the others.
+  /// Returns whether the archives differ from those set before.
+  bool setParameters(llvm::ArrayRef<std::string> parameters);
+  /// The open documents: (uri, version).
+  std::vector<std::pair<llvm::lsp::URIForFile, int64_t>> openDocuments();
   /// Whether a hover at `pos` in `uri` is on a resource: such a hover may
   /// read the blob (statistics) or index the model an elided view came from.
   bool isHoverOnResource(const llvm::lsp::URIForFile &uri,
@@ -151,7 +167,8 @@ public:
                                                std::optional<uint32_t> chunk);
   /// The blob `key` (in `chunk`, 1-based, of a split text) of the model held
   /// for `uri` or of its open text (an elided entry: of the model on disk
-  /// the text was made from).
+  /// the text was made from); else the weight named `key` (Weight.h: an
+  /// inline weight's `@sym` or `@scope/op#N`, a parameter's `scope::key`).
   llvm::Expected<BlobJob> findBlob(const llvm::lsp::URIForFile &uri,
                                    llvm::StringRef key,
                                    std::optional<uint32_t> chunk);

@@ -1,10 +1,11 @@
 //===- XRefs.cpp - Definitions and references -----------------------------===//
 //
 // Resources (a dense_resource<key> use <-> its entry in the metadata block),
-// then the IR from MLIR's AsmParserState, answered as upstream's
-// mlir-lsp-server does: SSA values, op names (their results), symbols (the
-// definition is the op), blocks, block arguments, attribute and type
-// aliases.
+// parameter references (-> the archive entry bound to them; <-> the other
+// references to the same scope and key), then the IR from
+// MLIR's AsmParserState, answered as upstream's mlir-lsp-server does: SSA
+// values, op names (their results), symbols (the definition is the op), blocks,
+// block arguments, attribute and type aliases.
 //
 //===----------------------------------------------------------------------===//
 
@@ -211,6 +212,14 @@ MLIRScopeServer::findDefinition(const lsp::URIForFile &uri, lsp::Position pos) {
   if (!at)
     return at.takeError();
   Document &doc = *at->first;
+  // A parameter reference: its entry in the archive bound to it.
+  if (const Weight *w = doc.weightAt(at->second);
+      w && w->kind == WeightKind::Parameter) {
+    if (w->archive == kNone)
+      return std::vector<lsp::Location>();
+    return std::vector<lsp::Location>{
+        archiveEntryLocation(doc.index->archives[w->archive], w->entry)};
+  }
   Target t = findTarget(doc, at->second);
   if (t.found) {
     std::vector<lsp::Location> locations;
@@ -232,6 +241,23 @@ MLIRScopeServer::findReferences(const lsp::URIForFile &uri, lsp::Position pos,
   if (!at)
     return at.takeError();
   Document &doc = *at->first;
+  // A parameter reference: every reference to the same scope and key (and
+  // its archive entry as the declaration).
+  if (const Weight *w = doc.weightAt(at->second);
+      w && w->kind == WeightKind::Parameter) {
+    std::vector<lsp::Location> locations;
+    if (includeDeclaration && w->archive != kNone)
+      locations.push_back(
+          archiveEntryLocation(doc.index->archives[w->archive], w->entry));
+    for (uint32_t i : doc.textWeights) {
+      const Weight &other = doc.index->weights[i];
+      if (other.kind == WeightKind::Parameter && other.scope == w->scope &&
+          other.key == w->key)
+        locations.emplace_back(
+            uri, doc.rangeOf(TextSpan{other.attrOffset, other.attrEnd}));
+    }
+    return locations;
+  }
   Target t = findTarget(doc, at->second);
   if (t.found) {
     std::vector<lsp::Location> locations;

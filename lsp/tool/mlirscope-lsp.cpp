@@ -75,6 +75,12 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Read blobs of models on disk without checking first "
                      "that the file is unchanged (tests of the SIGBUS guard)"),
       llvm::cl::init(false), llvm::cl::Hidden};
+  llvm::cl::opt<uint64_t> listAllInlineBytes{
+      "list-all-inline-bytes",
+      llvm::cl::desc("Documents up to this many bytes list every inline "
+                     "literal as a weight; larger ones those of 1 KiB and "
+                     "more"),
+      llvm::cl::init(8ull << 20), llvm::cl::Hidden};
   llvm::cl::opt<unsigned> debounceMs{
       "debounce-ms",
       llvm::cl::desc("Milliseconds from an edit to its parse; a newer edit "
@@ -112,6 +118,7 @@ int main(int argc, char **argv) {
   mlirscope::lspserver::MLIRScopeServer server;
   server.setProgressThreshold(progressThreshold);
   server.setRecheckFiles(!noRecheckFiles);
+  server.setListAllInlineBytes(listAllInlineBytes);
   // A model file truncated while mapped must not end the session with
   // SIGBUS (see mlirscope/FaultGuard.h).
   mlirscope::installFaultGuard();

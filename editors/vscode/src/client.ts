@@ -113,7 +113,9 @@ export class ServerManager implements vscode.Disposable {
             if (!(c instanceof vscode.MarkdownString)) return c;
             const text = cut ? stripStatistics(c.value) : c.value;
             const key = blobHoverKey(text);
-            if (!key || !text.includes('file offset')) return cut ? new vscode.MarkdownString(text) : c;
+            // A key without a blob has no offset: nothing to preview.
+            const missing = text.startsWith('**dense_resource**') && !text.includes('file offset');
+            if (!key || missing) return cut ? new vscode.MarkdownString(text) : c;
             const md = new vscode.MarkdownString(text + blobHoverLinks({ model: document.uri.toString(), key }));
             md.isTrusted = { enabledCommands: ['mlirscope.previewTensor', 'mlirscope.exportNpy'] };
             return md;

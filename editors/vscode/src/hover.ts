@@ -20,10 +20,19 @@ export function stripStatistics(markdown: string): string {
   return end === markdown.length ? markdown : markdown.slice(0, end) + '\n';
 }
 
-/** The key of a blob's hover (`**dense_resource** `KEY``), or undefined for other hovers. */
+/**
+ * The key of a blob's hover (`**dense_resource** `KEY``), or the name of a
+ * weight's (`**inline weight** `NAME``, `**parameter** `NAME``) that the
+ * preview and export requests take; undefined for other hovers, for a literal
+ * the server does not list (named `(literal at offset N)`) and for a
+ * parameter no archive binds.
+ */
 export function blobHoverKey(markdown: string): string | undefined {
-  const m = /^\*\*dense_resource\*\* `([^`\n]+)`/.exec(markdown);
-  return m ? m[1] : undefined;
+  const m = /^\*\*(dense_resource|inline weight|parameter)\*\* `([^`\n]+)`/.exec(markdown);
+  if (!m) return undefined;
+  if (m[1] === 'inline weight' && m[2].startsWith('(')) return undefined;
+  if (m[1] === 'parameter' && markdown.includes('**not bound:**')) return undefined;
+  return m[2];
 }
 
 /** The hover's links to the resource commands, with `args` as their JSON argument. */

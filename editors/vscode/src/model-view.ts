@@ -8,6 +8,7 @@ import { activeModelUri } from './large-files';
 import { openModelDocument, serverDocument } from './model-documents';
 import {
   ModelSummary, ResourceInfo, SortOrder, arrangeResources, findResourceEntry, humanBytes, nextSortOrder, shortType,
+  weightsLine,
 } from './resources';
 import { modelSummary } from './summary';
 
@@ -184,6 +185,12 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
       { kind: 'line', label: 'symbols', description: s.symbols.map((x) => '@' + x.name).join(', ') || 'none' },
     ];
     if (s.chunks_in_file > 1) lines.push({ kind: 'line', label: 'chunks', description: String(s.chunks_in_file) });
+    const weights = weightsLine(s);
+    if (weights) lines.push({ kind: 'line', label: 'weights', description: weights });
+    if (s.weights?.unbound_parameters.length)
+      lines.push({ kind: 'line', label: 'unbound parameters', description: s.weights.unbound_parameters.join(', ') });
+    if (s.weights?.missing_parameters.length)
+      lines.push({ kind: 'line', label: 'missing parameters', description: s.weights.missing_parameters.join(', ') });
     if (s.resources.missing.length)
       lines.push({ kind: 'line', label: 'missing', description: s.resources.missing.join(', ') });
     if (s.resources.unreferenced.length)

@@ -41,7 +41,23 @@ export interface ModelSummary {
     missing: string[];
     size_mismatches: string[];
   };
+  /** Every weight (schema 3): blobs, inline literals, parameters, by kind. */
+  weights?: {
+    count: number;
+    bytes: number;
+    by_kind: Record<string, { count: number; bytes: number }>;
+    unbound_parameters: string[];
+    missing_parameters: string[];
+  };
   warnings: string[];
+}
+
+/** "3 (1.2 MiB): resource 1 (1 MiB), inline 2 (200 KiB)", or undefined without weights. */
+export function weightsLine(s: ModelSummary): string | undefined {
+  const w = s.weights;
+  if (!w || w.count === 0) return undefined;
+  const kinds = Object.entries(w.by_kind).map(([kind, k]) => `${kind} ${k.count} (${humanBytes(k.bytes)})`);
+  return `${w.count} (${humanBytes(w.bytes)}): ${kinds.join(', ')}`;
 }
 
 export type SortOrder = 'size' | 'name' | 'file';
@@ -154,6 +170,10 @@ export function summaryMarkdown(s: ModelSummary, name: string): string {
     `- symbols: ${s.symbols.map((x) => '@' + x.name).join(', ') || 'none'}`,
   ];
   if (s.chunks_in_file > 1) lines.push(`- chunks: ${s.chunks_in_file}`);
+  const weights = weightsLine(s);
+  if (weights) lines.push(`- weights: ${weights}`);
+  if (s.weights?.unbound_parameters.length) lines.push(`- unbound parameters: ${s.weights.unbound_parameters.join(', ')}`);
+  if (s.weights?.missing_parameters.length) lines.push(`- missing parameters: ${s.weights.missing_parameters.join(', ')}`);
   lines.push('', `## Resources: ${s.resources.count} (${humanBytes(s.resources.bytes)})`, '');
   const dtypes = Object.entries(s.resources.by_dtype).sort((a, b) => b[1].bytes - a[1].bytes);
   if (dtypes.length) {

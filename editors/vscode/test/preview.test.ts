@@ -152,9 +152,14 @@ test('status bar: without the server\'s word, the client\'s inference; "not sync
   assert.equal(statusView('none', undefined).text, '');
 });
 
-test('hover links: only blob hovers; the argument round-trips', () => {
+test('hover links: blob and weight hovers only; the argument round-trips', () => {
   assert.equal(blobHoverKey('**dense_resource** `layer0.weight`\n\n- group: `builtin`'), 'layer0.weight');
   assert.equal(blobHoverKey('"arith.constant" : `x`'), undefined);
+  assert.equal(blobHoverKey('**inline weight** `@inputs/stablehlo.constant#0`\n\n- op: `stablehlo.constant`'),
+               '@inputs/stablehlo.constant#0');
+  assert.equal(blobHoverKey('**inline weight** `(literal at offset 56)`\n\n- type: `tensor<2xf32>`'), undefined);
+  assert.equal(blobHoverKey('**parameter** `a::a0`\n\n- archive: `/m/a.safetensors` (safetensors)'), 'a::a0');
+  assert.equal(blobHoverKey('**parameter** `m::w0`\n\n**not bound:** no archive is bound to this scope'), undefined);
   const links = blobHoverLinks({ model: 'file:///a b.mlir', key: 'w' });
   const m = /\(command:mlirscope\.previewTensor\?([^ )]+)/.exec(links);
   assert.ok(m, links);

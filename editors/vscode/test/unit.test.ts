@@ -14,7 +14,7 @@ import { stripStatistics } from '../src/hover';
 import { modeOf } from '../src/mode';
 import { Lookup, resolveServerPath, resolveToolPath } from '../src/paths';
 import {
-  ResourceInfo, arrangeResources, findResourceEntry, humanBytes, naturalCompare, shortType,
+  ModelSummary, ResourceInfo, arrangeResources, findResourceEntry, humanBytes, naturalCompare, shortType, weightsLine,
 } from '../src/resources';
 import { calls } from './vscode-mock';
 
@@ -71,6 +71,17 @@ test('resources: sorted by size, name or file order; filtered by key', () => {
   assert.equal(humanBytes(1536), '1.5 KiB');
   assert.equal(humanBytes(100), '100 B');
   assert.equal(shortType(res('w', 64, 0, { dtype: 'f32', shape: [4, null] })), 'f32[4x?]');
+});
+
+test('weights by kind: one line for the Model view, none without weights', () => {
+  const weights = {
+    count: 3, bytes: 1536 + 64,
+    by_kind: { inline: { count: 2, bytes: 1536 }, parameter: { count: 1, bytes: 64 } },
+    unbound_parameters: ['a::a0'], missing_parameters: [],
+  };
+  assert.equal(weightsLine({ weights } as unknown as ModelSummary), '3 (1.6 KiB): inline 2 (1.5 KiB), parameter 1 (64 B)');
+  assert.equal(weightsLine({} as ModelSummary), undefined);
+  assert.equal(weightsLine({ weights: { ...weights, count: 0 } } as unknown as ModelSummary), undefined);
 });
 
 test('resource keys in natural order: layer 2 before layer 10', () => {
