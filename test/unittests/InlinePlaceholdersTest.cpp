@@ -259,3 +259,59 @@ TEST(InlinePlaceholdersTest, RewriteRefusesAnAttributeOutOfRange) {
   EXPECT_NE(toString(std::move(e)).find("no attribute 1000000 to replace"),
             std::string::npos);
 }
+
+// Vectors, bf16, complex and i8 elements go out and back alike; packed i1
+// data below the threshold (4096 elements in 512 bytes) stays inline.
+TEST(InlinePlaceholdersTest, OtherElementTypes) {
+  TempDir dir;
+  auto hexBytes = [](size_t n, uint8_t seed) {
+    std::vector<uint8_t> v(n);
+    for (size_t i = 0; i < n; ++i)
+      v[i] = uint8_t(i * 31 + seed);
+    return hexOf(v);
+  };
+  std::string types[] = {"vector<32x32xf32>", "tensor<64x64xbf16>",
+                         "tensor<4096xi1>", "tensor<16x16xcomplex<f32>>",
+                         "tensor<2048xi8>"};
+  size_t sizes[] = {4096, 8192, 512, 2048, 2048};
+  std::string results, values, body;
+  for (size_t i = 0; i < 5; ++i) {
+    std::string v = "%" + std::to_string(i);
+    body += "  " + v + " = arith.constant dense<\"" +
+            hexBytes(sizes[i], uint8_t(i)) + "\"> : " + types[i] + "\n";
+    results += (i ? ", " : "") + types[i];
+    values += (i ? ", " : "") + v;
+  }
+  auto source = bytecodeOf(dir, "types",
+                           "func.func @f() -> (" + results + ") {\n" + body +
+                               "  return " + values + " : " + results +
+                               "\n}\n");
+  ASSERT_TRUE(source);
+  RewritePlan plan;
+  auto placeholders = planInlinePlaceholders(*source, 1024, plan);
+  ASSERT_TRUE(bool(placeholders)) << toString(placeholders.takeError());
+  std::vector<std::string> names;
+  for (const InlinePlaceholder &p : *placeholders)
+    names.push_back(p.weight->name + " " + p.weight->type->text);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "@f/arith.constant#0 vector<32x32xf32>",
+                       "@f/arith.constant#1 tensor<64x64xbf16>",
+                       "@f/arith.constant#3 tensor<16x16xcomplex<f32>>",
+                       "@f/arith.constant#4 tensor<2048xi8>"}));
+  std::string view = dir.path("types.view.mlirbc");
+  ASSERT_FALSE(bool(rewriteBytecode(*source, view, plan)));
+  auto viewIndex = indexPath(view);
+  ASSERT_TRUE(viewIndex);
+  llvm::StringSet<> restored;
+  RewritePlan back;
+  ASSERT_FALSE(bool(planRestoreInline(*viewIndex, *source, back, restored)));
+  EXPECT_EQ(restored.size(), 4u);
+  std::string out = dir.path("types.back.mlirbc");
+  ASSERT_FALSE(bool(rewriteBytecode(*viewIndex, out, back)));
+  auto outIndex = indexPath(out);
+  ASSERT_TRUE(outIndex);
+  for (const Weight &w : source->weights)
+    EXPECT_EQ(weightBytes(*outIndex, w.name), weightBytes(*source, w.name))
+        << w.name;
+  EXPECT_EQ(printed(out), printed(source->file->getName()));
+}
