@@ -13,14 +13,14 @@
 
 #include "Document.h"
 
-#include "mlirscope/Index/Index.h"
 #include "mlirscope/Edit/Convert.h"
 #include "mlirscope/Edit/InlinePlaceholders.h"
-#include "mlirscope/Text/MLIRBridge.h"
-#include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/NestingLimit.h"
 #include "mlirscope/Support/Format.h"
 #include "mlirscope/Support/MappedFile.h"
+#include "mlirscope/Text/MLIRBridge.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

@@ -37,10 +37,14 @@ std::string inlineModel(bool blob) {
     table[i] = uint8_t(i * 13 + 1);
   std::string s =
       "memref.global \"private\" constant @table : memref<16x16xi32> = "
-      "dense<\"" + hexOf(table) + "\">\n"
+      "dense<\"" +
+      hexOf(table) +
+      "\">\n"
       "func.func @main() -> (tensor<32x32xf32>, tensor<4xf32>" +
-      std::string(blob ? ", tensor<4xf32>" : "") + ") {\n"
-      "  %0 = arith.constant dense<\"" + hexOf(f32Bytes(big)) +
+      std::string(blob ? ", tensor<4xf32>" : "") +
+      ") {\n"
+      "  %0 = arith.constant dense<\"" +
+      hexOf(f32Bytes(big)) +
       "\"> : tensor<32x32xf32>\n"
       "  %1 = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>\n";
   if (blob)
@@ -72,8 +76,7 @@ std::string printed(const std::string &path) {
     return "";
   std::string bytes = readFile(path);
   EXPECT_TRUE(bridge->bytecodeToText(
-      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), text,
-      why))
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), text, why))
       << why;
   return text;
 }
@@ -125,8 +128,7 @@ TEST(InlinePlaceholdersTest, OutAndBackAtEveryVersion) {
                         "inline:@table tensor<16x16xi32>"}));
     EXPECT_LT(viewIndex->fileSize(), source->fileSize() - 5000);
     std::string text = printed(view);
-    EXPECT_NE(text.find("dense_resource<\"inline:@table\">"),
-              std::string::npos)
+    EXPECT_NE(text.find("dense_resource<\"inline:@table\">"), std::string::npos)
         << text;
 
     llvm::StringSet<> restored;
@@ -166,7 +168,8 @@ TEST(InlinePlaceholdersTest, ExistingHandlesKeepTheirNumbers) {
                                       std::string("inline:") + kBig}));
   const Resource *a = viewIndex->findResource("a");
   ASSERT_TRUE(a);
-  EXPECT_EQ(blobBytes(*viewIndex, *a), blobBytes(*source, *source->findResource("a")));
+  EXPECT_EQ(blobBytes(*viewIndex, *a),
+            blobBytes(*source, *source->findResource("a")));
   EXPECT_EQ(a->numReferences, 1u);
 
   // Back, then out again: the declarations left in the saved model are the
@@ -220,11 +223,12 @@ TEST(InlinePlaceholdersTest, TypesMustFitTheBytes) {
   ASSERT_TRUE(source);
   auto restore = [&](const std::string &name, const std::string &type,
                      const std::string &key) -> std::string {
-    auto edited = bytecodeOf(
-        dir, name,
-        "func.func @f() -> " + type + " {\n  %0 = arith.constant "
-        "dense_resource<\"" + key + "\"> : " + type + "\n  return %0 : " +
-            type + "\n}\n");
+    auto edited = bytecodeOf(dir, name,
+                             "func.func @f() -> " + type +
+                                 " {\n  %0 = arith.constant "
+                                 "dense_resource<\"" +
+                                 key + "\"> : " + type +
+                                 "\n  return %0 : " + type + "\n}\n");
     if (!edited)
       return "no model";
     llvm::StringSet<> restored;
@@ -282,10 +286,10 @@ TEST(InlinePlaceholdersTest, OtherElementTypes) {
     results += (i ? ", " : "") + types[i];
     values += (i ? ", " : "") + v;
   }
-  auto source = bytecodeOf(dir, "types",
-                           "func.func @f() -> (" + results + ") {\n" + body +
-                               "  return " + values + " : " + results +
-                               "\n}\n");
+  auto source =
+      bytecodeOf(dir, "types",
+                 "func.func @f() -> (" + results + ") {\n" + body +
+                     "  return " + values + " : " + results + "\n}\n");
   ASSERT_TRUE(source);
   RewritePlan plan;
   auto placeholders = planInlinePlaceholders(*source, 1024, plan);

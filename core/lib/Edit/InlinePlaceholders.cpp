@@ -65,8 +65,8 @@ mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
   for (const BytecodeLayout::Group &g : index.layout.groups) {
     if (!g.isDialect)
       continue;
-    bool builtin = g.id < index.dialects.size() &&
-                   index.dialects[g.id] == "builtin";
+    bool builtin =
+        g.id < index.dialects.size() && index.dialects[g.id] == "builtin";
     for (const BytecodeLayout::Entry &e : g.entries) {
       if (builtin && e.size == 0 && e.kind == bytecode::kBlobEntry &&
           e.keyString < index.layout.strings.size())
@@ -79,8 +79,7 @@ mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
   for (uint64_t i = 0; i < reader.numAttrs(); ++i) {
     uint64_t typeIdx, dataOffset, size;
     bool strings = false;
-    if (!reader.denseElements(i, typeIdx, dataOffset, size, strings) ||
-        strings)
+    if (!reader.denseElements(i, typeIdx, dataOffset, size, strings) || strings)
       continue;
     auto it = byData.find(dataOffset);
     if (it == byData.end() || it->second->size != size)

@@ -13,8 +13,8 @@
 #include "mlirscope/Edit/Rewrite.h"
 #include "mlirscope/Bytecode/ByteCursor.h"
 #include "mlirscope/Bytecode/Encoding.h"
-#include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Hash.h"
 #include "mlirscope/Support/SystemError.h"
 
@@ -237,10 +237,9 @@ llvm::Error reencodeAttrOffsets(
       !in.readVarInt(numTypes, "the type count"))
     return malformed();
   if (!attrs.empty() && attrs.rbegin()->first >= numAttrs)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s: no attribute %llu to replace",
-                                   name.c_str(),
-                                   (unsigned long long)attrs.rbegin()->first);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s: no attribute %llu to replace",
+        name.c_str(), (unsigned long long)attrs.rbegin()->first);
   appendVarInt(offsets, numAttrs);
   appendVarInt(offsets, numTypes);
   uint64_t at = data->begin, entry = 0;
@@ -423,8 +422,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   }
 
   if (!plan.newBuiltinDeclarations.empty()) {
-    auto builtin = std::find(index.dialects.begin(), index.dialects.end(),
-                             "builtin");
+    auto builtin =
+        std::find(index.dialects.begin(), index.dialects.end(), "builtin");
     if (builtin == index.dialects.end()) {
       closeAll();
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -619,8 +618,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
 
   // The attribute section: unchanged entries as they are, each replaced
   // one as its head and its data copied from its file.
-  auto writeAttrSection =
-      [&](const BytecodeLayout::Section &s) -> llvm::Error {
+  auto writeAttrSection = [&](const BytecodeLayout::Section &s) -> llvm::Error {
     uint64_t length = s.end - s.begin;
     auto it = plan.attrs.begin();
     for (size_t i = 0; i < replacedRanges.size(); ++i, ++it)
@@ -637,8 +635,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
       if (auto e = out.write(r.head))
         return e;
       if (r.dataSize)
-        if (auto e = copyKeepingHoles(attrFds[i], r.dataOffset, r.dataSize,
-                                      out, progress, attrDone, blobBytes))
+        if (auto e = copyKeepingHoles(attrFds[i], r.dataOffset, r.dataSize, out,
+                                      progress, attrDone, blobBytes))
           return e;
       pos = replacedRanges[i].second;
     }

@@ -54,9 +54,8 @@ planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
 /// type is the placeholder attribute's, the raw bytes the weight's (copied
 /// from `source`'s file). Errors when the weight is not there or its bytes
 /// do not fit the type. Adds to `plan`; `restored` receives the keys.
-llvm::Error planRestoreInline(const ModelIndex &index,
-                              const ModelIndex &source, RewritePlan &plan,
-                              llvm::StringSet<> &restored);
+llvm::Error planRestoreInline(const ModelIndex &index, const ModelIndex &source,
+                              RewritePlan &plan, llvm::StringSet<> &restored);
 
 } // namespace mlirscope
 
