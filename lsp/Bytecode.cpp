@@ -87,6 +87,10 @@ static std::string elidedMarker(const Resource &r) {
 /// inline weights from the same size on (IndexOptions::minInlineBytes).
 static constexpr uint64_t kMinElidedInlineBytes = 1024;
 
+/// Views printed with fewer placeholders after MLIR refused one, before
+/// every inline weight is shown as MLIR prints it.
+static constexpr unsigned kMaxViewAttempts = 4;
+
 /// The summary string that replaces an inline weight's data.
 static std::string elidedMarker(const Weight &w) {
   std::string type = "?";
@@ -170,28 +174,51 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
   const MLIRBridge *bridge = getMLIRBridge(why);
   if (!bridge)
     return error("MLIR is not available: " + why);
-  RewritePlan plan;
+  RewritePlan blobsElided;
   for (const Resource &r : index.resources) {
     if (r.isDialectGroup && r.kind == ResourceKind::Blob)
-      plan.declareOnly.insert(r.key);
+      blobsElided.declareOnly.insert(r.key);
     if (!r.isDialectGroup)
-      plan.dropGroups.insert(r.group);
+      blobsElided.dropGroups.insert(r.group);
   }
-  auto placeholders =
-      planInlinePlaceholders(index, kMinElidedInlineBytes, plan);
-  if (!placeholders)
-    return placeholders.takeError();
-  TempFile tmp;
-  if (auto e = tmp.create("mlirbc"))
-    return std::move(e);
-  if (auto e = rewriteBytecode(index, tmp.path, plan))
-    return std::move(e);
-  auto irOnly = MappedFile::open(tmp.path);
-  if (!irOnly)
-    return irOnly.takeError();
+  // An op may require dense elements where a placeholder stands
+  // (shape.const_shape's DenseIntElementsAttr): MLIR's reader then names the
+  // placeholder in its error, and that weight stays inline. A few tries,
+  // then every weight stays inline.
+  llvm::StringSet<> keepInline;
+  std::vector<InlinePlaceholder> placeholders;
   std::string text;
-  if (!bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
-    return error(path + ": " + why);
+  for (unsigned attempt = 0;; ++attempt) {
+    RewritePlan plan = blobsElided;
+    auto planned = planInlinePlaceholders(index, kMinElidedInlineBytes, plan,
+                                          &keepInline);
+    if (!planned)
+      return planned.takeError();
+    placeholders = std::move(*planned);
+    TempFile tmp;
+    if (auto e = tmp.create("mlirbc"))
+      return std::move(e);
+    if (auto e = rewriteBytecode(index, tmp.path, plan))
+      return std::move(e);
+    auto irOnly = MappedFile::open(tmp.path);
+    if (!irOnly)
+      return irOnly.takeError();
+    text.clear();
+    if (bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text,
+                               why))
+      break;
+    if (placeholders.empty())
+      return error(path + ": " + why);
+    bool named = false;
+    for (const InlinePlaceholder &p : placeholders)
+      if (llvm::StringRef(why).contains(printKey(p.key))) {
+        keepInline.insert(p.weight->name);
+        named = true;
+      }
+    if (!named || attempt >= kMaxViewAttempts)
+      for (const InlinePlaceholder &p : placeholders)
+        keepInline.insert(p.weight->name);
+  }
 
   // The metadata block, every blob and placeholder a one-line summary.
   struct Entry {
@@ -215,7 +242,7 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
         e.value = quoted(r.value);
       entries.push_back(std::move(e));
     }
-    if (dialect && !placeholders->empty()) {
+    if (dialect && !placeholders.empty()) {
       // Placeholders are builtin resources: after the builtin group's
       // blobs, or in a builtin group of their own.
       auto at = entries.end();
@@ -223,7 +250,7 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
         if (it->group == "builtin")
           at = std::next(it);
       std::vector<Entry> extra;
-      for (const InlinePlaceholder &p : *placeholders)
+      for (const InlinePlaceholder &p : placeholders)
         extra.push_back({"builtin", p.key, quoted(elidedMarker(*p.weight))});
       entries.insert(at, extra.begin(), extra.end());
     }

@@ -319,3 +319,21 @@ TEST(InlinePlaceholdersTest, OtherElementTypes) {
         << w.name;
   EXPECT_EQ(printed(out), printed(source->file->getName()));
 }
+
+// Weights named in `keep` stay inline (the server keeps those MLIR refused
+// as placeholders).
+TEST(InlinePlaceholdersTest, KeptWeightsStayInline) {
+  TempDir dir;
+  auto source = bytecodeOf(dir, "keep", inlineModel(false));
+  ASSERT_TRUE(source);
+  llvm::StringSet<> keep;
+  keep.insert("@table");
+  RewritePlan plan;
+  auto placeholders = planInlinePlaceholders(*source, 1024, plan, &keep);
+  ASSERT_TRUE(bool(placeholders)) << toString(placeholders.takeError());
+  ASSERT_EQ(placeholders->size(), 1u);
+  EXPECT_EQ((*placeholders)[0].weight->name, kBig);
+  EXPECT_EQ(plan.attrs.size(), 1u);
+  EXPECT_EQ(plan.newBuiltinDeclarations,
+            (std::vector<std::string>{std::string("inline:") + kBig}));
+}

@@ -43,14 +43,16 @@ static llvm::Error needsBytecode(const ModelIndex &index) {
 
 llvm::Expected<std::vector<InlinePlaceholder>>
 mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
-                                  RewritePlan &plan) {
+                                  RewritePlan &plan,
+                                  const llvm::StringSet<> *keep) {
   if (auto e = needsBytecode(index))
     return std::move(e);
   // The raw data's offset identifies a weight's attribute entry.
   llvm::DenseMap<uint64_t, const Weight *> byData;
   for (const Weight &w : index.weights)
     if (w.kind == WeightKind::Inline && w.encoding == WeightEncoding::Raw &&
-        w.size >= std::max<uint64_t>(minBytes, 1))
+        w.size >= std::max<uint64_t>(minBytes, 1) &&
+        !(keep && keep->contains(w.name)))
       byData[w.offset] = &w;
   std::vector<InlinePlaceholder> out;
   if (byData.empty())

@@ -42,11 +42,14 @@ struct InlinePlaceholder {
 /// attribute entry becomes a DenseResourceElementsAttr of the same type
 /// naming a new builtin resource declaration. Weights of other encodings
 /// (VHLO tensors, strings, splats below `minBytes`) and those whose key
-/// would collide with an existing resource are left as they are. Adds to
-/// `plan` and returns the placeholders in weight order.
+/// would collide with an existing resource are left as they are, and so are
+/// the weights named in `keep` (an op may require dense elements where the
+/// weight is: shape.const_shape's DenseIntElementsAttr). Adds to `plan` and
+/// returns the placeholders in weight order.
 llvm::Expected<std::vector<InlinePlaceholder>>
 planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
-                       RewritePlan &plan);
+                       RewritePlan &plan,
+                       const llvm::StringSet<> *keep = nullptr);
 
 /// The way back: every builtin dense_resource attribute of bytecode `index`
 /// whose key is a placeholder, and not a resource of `source`, becomes the
