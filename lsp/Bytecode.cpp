@@ -190,8 +190,8 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
   std::string text;
   for (unsigned attempt = 0;; ++attempt) {
     RewritePlan plan = blobsElided;
-    auto planned = planInlinePlaceholders(index, kMinElidedInlineBytes, plan,
-                                          &keepInline);
+    auto planned =
+        planInlinePlaceholders(index, kMinElidedInlineBytes, plan, &keepInline);
     if (!planned)
       return planned.takeError();
     placeholders = std::move(*planned);
@@ -204,8 +204,7 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
     if (!irOnly)
       return irOnly.takeError();
     text.clear();
-    if (bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text,
-                               why))
+    if (bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
       break;
     if (placeholders.empty())
       return error(path + ": " + why);
