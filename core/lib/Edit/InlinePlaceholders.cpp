@@ -76,6 +76,10 @@ mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
       ++handle;
     }
   }
+  // Lookups by key and name stay linear for models of many weights.
+  llvm::StringSet<> resourceKeys;
+  for (const Resource &r : index.resources)
+    resourceKeys.insert(r.key);
   AttrTypeReader &reader = *index.attrTypes;
   std::lock_guard<std::mutex> lock(reader.mutex());
   for (uint64_t i = 0; i < reader.numAttrs(); ++i) {
@@ -87,7 +91,7 @@ mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
     if (it == byData.end() || it->second->size != size)
       continue;
     std::string key = (kInlinePlaceholderPrefix + it->second->name).str();
-    if (index.findResource(key))
+    if (resourceKeys.contains(key))
       continue; // the model has a resource of that key: keep the weight
     AttrReplacement r;
     appendVarInt(r.head, builtin_encoding::kDenseResourceElementsAttr);
@@ -129,6 +133,12 @@ llvm::Error mlirscope::planRestoreInline(const ModelIndex &index,
   if (auto e = needsBytecode(index))
     return e;
   std::vector<std::string> keys = resourceHandleKeys(index.layout);
+  llvm::StringSet<> sourceKeys;
+  for (const Resource &r : source.resources)
+    sourceKeys.insert(r.key);
+  llvm::StringMap<const Weight *> weights;
+  for (const Weight &w : source.weights)
+    weights.try_emplace(w.name, &w);
   AttrTypeReader &reader = *index.attrTypes;
   std::lock_guard<std::mutex> lock(reader.mutex());
   for (uint64_t i = 0; i < reader.numAttrs(); ++i) {
@@ -137,9 +147,9 @@ llvm::Error mlirscope::planRestoreInline(const ModelIndex &index,
       continue;
     const std::string &key = keys[handle];
     std::optional<llvm::StringRef> name = placeholderWeightName(key);
-    if (!name || source.findResource(key))
+    if (!name || sourceKeys.contains(key))
       continue;
-    const Weight *w = source.findWeight(*name);
+    const Weight *w = weights.lookup(*name);
     if (!w || w->kind != WeightKind::Inline ||
         w->encoding != WeightEncoding::Raw ||
         source.format != ModelIndex::Format::Bytecode)
