@@ -1,21 +1,26 @@
 //===- Bytecode.cpp - Elided text views of models and the way back --------===//
 //
 // A bytecode model shown as text without its weights: MLIR prints the IR of
-// a copy whose blobs are declarations, and each blob becomes a one-line
-// summary string in the metadata block. Converting such text back takes
-// each blob's bytes from the source model by key, so a multi-GB model
-// round-trips through a few KB of text.
+// a copy whose blobs are declarations and whose large inline weights are
+// placeholders (`dense_resource<"inline:NAME">`, InlinePlaceholders.h), and
+// each blob or placeholder becomes a one-line summary string in the
+// metadata block. Converting such text back takes each blob's bytes from
+// the source model by key, and puts each inline weight back in its
+// placeholder's place, so a multi-GB model round-trips through a few KB of
+// text.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Document.h"
 
-#include "mlirscope/Index/Index.h"
 #include "mlirscope/Edit/Convert.h"
-#include "mlirscope/Text/MLIRBridge.h"
-#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Edit/InlinePlaceholders.h"
 #include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/NestingLimit.h"
+#include "mlirscope/Support/Format.h"
 #include "mlirscope/Support/MappedFile.h"
+#include "mlirscope/Text/MLIRBridge.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -75,6 +80,26 @@ static std::string quoted(llvm::StringRef value) {
 /// The summary string that replaces a blob's data.
 static std::string elidedMarker(const Resource &r) {
   return (kElided + resourceSummary(&r)).str();
+}
+
+/// Inline weights at least this large are shown as placeholders; smaller
+/// ones (shapes, small constants) stay as MLIR prints them. The index lists
+/// inline weights from the same size on (IndexOptions::minInlineBytes).
+static constexpr uint64_t kMinElidedInlineBytes = 1024;
+
+/// Views printed with fewer placeholders after MLIR refused one, before
+/// every inline weight is shown as MLIR prints it.
+static constexpr unsigned kMaxViewAttempts = 4;
+
+/// The summary string that replaces an inline weight's data.
+static std::string elidedMarker(const Weight &w) {
+  std::string type = "?";
+  if (w.type)
+    type = (w.type->element.name.empty() ? std::string("?")
+                                         : w.type->element.name) +
+           "[" + w.type->shapeString() + "]";
+  return (kElided + type + " " + formatBytes(w.bytes(), SizeStyle::Short))
+      .str();
 }
 
 /// External group blobs (reproducers, small metadata) up to this size stay
@@ -149,49 +174,97 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
   const MLIRBridge *bridge = getMLIRBridge(why);
   if (!bridge)
     return error("MLIR is not available: " + why);
-  RewritePlan plan;
+  RewritePlan blobsElided;
   for (const Resource &r : index.resources) {
     if (r.isDialectGroup && r.kind == ResourceKind::Blob)
-      plan.declareOnly.insert(r.key);
+      blobsElided.declareOnly.insert(r.key);
     if (!r.isDialectGroup)
-      plan.dropGroups.insert(r.group);
+      blobsElided.dropGroups.insert(r.group);
   }
-  TempFile tmp;
-  if (auto e = tmp.create("mlirbc"))
-    return std::move(e);
-  if (auto e = rewriteBytecode(index, tmp.path, plan))
-    return std::move(e);
-  auto irOnly = MappedFile::open(tmp.path);
-  if (!irOnly)
-    return irOnly.takeError();
+  // An op may require dense elements where a placeholder stands
+  // (shape.const_shape's DenseIntElementsAttr): MLIR's reader then names the
+  // placeholder in its error, and that weight stays inline. A few tries,
+  // then every weight stays inline.
+  llvm::StringSet<> keepInline;
+  std::vector<InlinePlaceholder> placeholders;
   std::string text;
-  if (!bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
-    return error(path + ": " + why);
+  for (unsigned attempt = 0;; ++attempt) {
+    RewritePlan plan = blobsElided;
+    auto planned =
+        planInlinePlaceholders(index, kMinElidedInlineBytes, plan, &keepInline);
+    if (!planned)
+      return planned.takeError();
+    placeholders = std::move(*planned);
+    TempFile tmp;
+    if (auto e = tmp.create("mlirbc"))
+      return std::move(e);
+    if (auto e = rewriteBytecode(index, tmp.path, plan))
+      return std::move(e);
+    auto irOnly = MappedFile::open(tmp.path);
+    if (!irOnly)
+      return irOnly.takeError();
+    text.clear();
+    if (bridge->bytecodeToText((*irOnly)->data(), (*irOnly)->size(), text, why))
+      break;
+    if (placeholders.empty())
+      return error(path + ": " + why);
+    bool named = false;
+    for (const InlinePlaceholder &p : placeholders)
+      if (llvm::StringRef(why).contains(printKey(p.key))) {
+        keepInline.insert(p.weight->name);
+        named = true;
+      }
+    if (!named || attempt >= kMaxViewAttempts)
+      for (const InlinePlaceholder &p : placeholders)
+        keepInline.insert(p.weight->name);
+  }
 
-  // The metadata block, every blob a one-line summary.
+  // The metadata block, every blob and placeholder a one-line summary.
+  struct Entry {
+    llvm::StringRef group, key;
+    std::string value;
+  };
   auto groups = [&](bool dialect) {
-    std::string s, group;
-    bool first = true;
+    std::vector<Entry> entries;
     for (const Resource &r : index.resources) {
       if (r.isDialectGroup != dialect)
         continue;
-      if (r.group != group || first) {
-        s += (first ? "    " : "\n    },\n    ") + printKey(r.group) + ": {\n";
-        group = r.group;
+      Entry e{r.group, r.key, ""};
+      if (r.kind == ResourceKind::Blob && !dialect &&
+          r.size <= kMaxExternalHex && r.dataOffset + r.size <= all.size())
+        e.value = hexBlob(r, all);
+      else if (r.kind == ResourceKind::Blob)
+        e.value = quoted(elidedMarker(r));
+      else if (r.kind == ResourceKind::Bool)
+        e.value = r.value;
+      else
+        e.value = quoted(r.value);
+      entries.push_back(std::move(e));
+    }
+    if (dialect && !placeholders.empty()) {
+      // Placeholders are builtin resources: after the builtin group's
+      // blobs, or in a builtin group of their own.
+      auto at = entries.end();
+      for (auto it = entries.begin(); it != entries.end(); ++it)
+        if (it->group == "builtin")
+          at = std::next(it);
+      std::vector<Entry> extra;
+      for (const InlinePlaceholder &p : placeholders)
+        extra.push_back({"builtin", p.key, quoted(elidedMarker(*p.weight))});
+      entries.insert(at, extra.begin(), extra.end());
+    }
+    std::string s;
+    llvm::StringRef group;
+    bool first = true;
+    for (const Entry &e : entries) {
+      if (e.group != group || first) {
+        s += (first ? "    " : "\n    },\n    ") + printKey(e.group) + ": {\n";
+        group = e.group;
         first = false;
       } else {
         s += ",\n";
       }
-      s += "      " + printKey(r.key) + ": ";
-      if (r.kind == ResourceKind::Blob && !dialect &&
-          r.size <= kMaxExternalHex && r.dataOffset + r.size <= all.size())
-        s += hexBlob(r, all);
-      else if (r.kind == ResourceKind::Blob)
-        s += quoted(elidedMarker(r));
-      else if (r.kind == ResourceKind::Bool)
-        s += r.value;
-      else
-        s += quoted(r.value);
+      s += "      " + printKey(e.key) + ": " + e.value;
     }
     if (!first)
       s += "\n    }";
@@ -260,9 +333,14 @@ llvm::Error MLIRScopeServer::convertToBytecode(llvm::StringRef sourcePath,
     return interOr.takeError();
   const ModelIndex &inter = **interOr;
 
-  // Each key's bytes: a hex blob written in the edited text, else the
-  // source model's blob of that key.
+  // Each placeholder's inline weight back in its place; each other key's
+  // bytes: a hex blob written in the edited text, else the source model's
+  // blob of that key.
   RewritePlan plan;
+  llvm::StringSet<> restored;
+  if (source.format == ModelIndex::Format::Bytecode)
+    if (auto e = planRestoreInline(inter, source, plan, restored))
+      return e;
   llvm::StringSet<> keys;
   for (const Resource &r : inter.resources)
     if (r.isDialectGroup)
@@ -271,6 +349,8 @@ llvm::Error MLIRScopeServer::convertToBytecode(llvm::StringRef sourcePath,
     keys.insert(ref.key);
   for (const auto &entry : keys) {
     llvm::StringRef key = entry.getKey();
+    if (restored.contains(key))
+      continue; // a placeholder, now its inline weight again
     const Resource *e = edited.findResource(key);
     if (e && e->isDialectGroup && e->kind == ResourceKind::Blob &&
         e->isHexText) {

@@ -11,9 +11,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Edit/Rewrite.h"
+#include "mlirscope/Bytecode/ByteCursor.h"
 #include "mlirscope/Bytecode/Encoding.h"
-#include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Hash.h"
 #include "mlirscope/Support/SystemError.h"
 
@@ -47,6 +48,28 @@ static unsigned varIntSize(uint64_t v) {
   std::string s;
   appendVarInt(s, v);
   return unsigned(s.size());
+}
+
+uint64_t mlirscope::countResourceHandles(const BytecodeLayout &layout) {
+  uint64_t n = 0;
+  for (const BytecodeLayout::Group &g : layout.groups)
+    if (g.isDialect)
+      n += g.entries.size();
+  return n;
+}
+
+std::vector<std::string>
+mlirscope::resourceHandleKeys(const BytecodeLayout &layout) {
+  // MLIR's reader numbers handles as it declares them: every dialect
+  // group's entries, in file order.
+  std::vector<std::string> keys;
+  for (const BytecodeLayout::Group &g : layout.groups)
+    if (g.isDialect)
+      for (const BytecodeLayout::Entry &e : g.entries)
+        keys.push_back(e.keyString < layout.strings.size()
+                           ? layout.strings[e.keyString]
+                           : std::string());
+  return keys;
 }
 
 std::string mlirscope::formatStrippedBlob(const StrippedBlob &b) {
@@ -175,6 +198,85 @@ llvm::Error copyHex(const ByteSource &file, uint64_t offset, uint64_t size,
     done += n;
     if (progress && !progress(done, total))
       return cancelledError();
+  }
+  return llvm::Error::success();
+}
+
+/// The attribute and type offset section of `index` with the sizes of the
+/// replaced attribute entries changed, and the byte range of every replaced
+/// entry in the attribute section. Entries keep their dialect groups: only
+/// sizes change.
+llvm::Error reencodeAttrOffsets(
+    const ModelIndex &index, const std::map<uint64_t, AttrReplacement> &attrs,
+    std::string &offsets,
+    std::vector<std::pair<uint64_t, uint64_t>> &replacedRanges) {
+  const BytecodeLayout &layout = index.layout;
+  const BytecodeLayout::Section *data = nullptr, *table = nullptr;
+  for (const BytecodeLayout::Section &s : layout.sections) {
+    if (s.id == kAttrType)
+      data = &s;
+    if (s.id == kAttrTypeOffset)
+      table = &s;
+  }
+  const std::string &name = index.file->getName();
+  if (!data || !table)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: no attribute section to rewrite",
+                                   name.c_str());
+  ReadFailure failure;
+  ByteCursor in(index.file->memory(), table->begin, table->end, failure);
+  in.setWindowName("section");
+  auto malformed = [&] {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s: offset %llu: expected %s",
+        name.c_str(), (unsigned long long)failure.offset.value_or(0),
+        failure.expected.c_str());
+  };
+  uint64_t numAttrs, numTypes;
+  if (!in.readVarInt(numAttrs, "the attribute count") ||
+      !in.readVarInt(numTypes, "the type count"))
+    return malformed();
+  if (!attrs.empty() && attrs.rbegin()->first >= numAttrs)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s: no attribute %llu to replace",
+        name.c_str(), (unsigned long long)attrs.rbegin()->first);
+  appendVarInt(offsets, numAttrs);
+  appendVarInt(offsets, numTypes);
+  uint64_t at = data->begin, entry = 0;
+  const uint64_t total = numAttrs + numTypes;
+  while (entry < total) {
+    uint64_t dialect, count;
+    if (!in.readVarInt(dialect, "a dialect index") ||
+        !in.readVarInt(count, "an entry count"))
+      return malformed();
+    if (count > total - entry) {
+      in.fail("at most " + llvm::Twine(total - entry) + " more entries");
+      return malformed();
+    }
+    appendVarInt(offsets, dialect);
+    appendVarInt(offsets, count);
+    for (uint64_t j = 0; j < count; ++j, ++entry) {
+      uint64_t size;
+      bool custom;
+      if (!in.readVarIntWithFlag(size, custom, "an entry size"))
+        return malformed();
+      if (size > data->end - at) {
+        in.fail("an entry within the attr/type section");
+        return malformed();
+      }
+      uint64_t newSize = size;
+      if (entry < numAttrs)
+        if (auto it = attrs.find(entry); it != attrs.end()) {
+          newSize = it->second.head.size() + it->second.dataSize;
+          replacedRanges.emplace_back(at, at + size);
+        }
+      appendVarInt(offsets, newSize << 1 | uint64_t(custom));
+      at += size;
+    }
+  }
+  if (!in.empty()) {
+    in.fail("the end of the attr/type offset section");
+    return malformed();
   }
   return llvm::Error::success();
 }
@@ -319,6 +421,62 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     groups.insert(groups.begin() + firstDialect, std::move(og));
   }
 
+  if (!plan.newBuiltinDeclarations.empty()) {
+    auto builtin =
+        std::find(index.dialects.begin(), index.dialects.end(), "builtin");
+    if (builtin == index.dialects.end()) {
+      closeAll();
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "%s: no builtin dialect to declare "
+                                     "resources of",
+                                     srcPath.c_str());
+    }
+    // A dialect may have several groups (MLIR's reader declares each
+    // group's entries in turn): a group after every other keeps the
+    // existing handles' numbers.
+    OutGroup og{true, uint64_t(builtin - index.dialects.begin()), {}};
+    for (const std::string &key : plan.newBuiltinDeclarations) {
+      OutEntry oe;
+      oe.keyString = internString(key);
+      oe.kind = kBlobEntry;
+      oe.source = OutEntry::Source::Declaration;
+      oe.entrySize = 0;
+      og.entries.push_back(oe);
+    }
+    groups.push_back(std::move(og));
+  }
+
+  // Replaced attribute entries: the new offset section, the old entries'
+  // ranges, and the files their data comes from.
+  std::string attrOffsets;
+  std::vector<std::pair<uint64_t, uint64_t>> replacedRanges;
+  std::vector<int> attrFds;
+  if (!plan.attrs.empty()) {
+    if (auto e = reencodeAttrOffsets(index, plan.attrs, attrOffsets,
+                                     replacedRanges)) {
+      closeAll();
+      return e;
+    }
+    for (const auto &[idx, r] : plan.attrs) {
+      int fd = -1;
+      if (r.dataSize == 0) {
+      } else if (r.dataPath == srcPath && *srcFd >= 0) {
+        fd = *srcFd;
+      } else if (auto it = otherFds.find(r.dataPath); it != otherFds.end()) {
+        fd = it->second;
+      } else {
+        auto opened = openFd(r.dataPath);
+        if (!opened) {
+          closeAll();
+          return opened.takeError();
+        }
+        fd = otherFds[r.dataPath] = *opened;
+      }
+      attrFds.push_back(fd);
+      blobBytes += r.dataSize;
+    }
+  }
+
   // Lay the resource section out relative to its aligned start.
   uint64_t sectionAlign = 1, rel = 0;
   for (OutGroup &g : groups)
@@ -346,6 +504,9 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
   }
   const uint64_t resourceSize = rel;
 
+  // Bytes of replaced attributes' data written (they count with the blobs
+  // for progress).
+  uint64_t attrDone = 0;
   std::string offsets;
   size_t numExternal = 0;
   for (const OutGroup &g : groups)
@@ -406,7 +567,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     if (auto e = writeSectionHeader(5, resourceSize, sectionAlign))
       return e;
     const uint64_t sectionStart = out.offset();
-    uint64_t done = 0;
+    uint64_t done = attrDone;
     for (const OutGroup &g : groups) {
       for (const OutEntry &e : g.entries) {
         if (out.offset() != sectionStart + e.relBegin)
@@ -455,9 +616,48 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     return llvm::Error::success();
   };
 
+  // The attribute section: unchanged entries as they are, each replaced
+  // one as its head and its data copied from its file.
+  auto writeAttrSection = [&](const BytecodeLayout::Section &s) -> llvm::Error {
+    uint64_t length = s.end - s.begin;
+    auto it = plan.attrs.begin();
+    for (size_t i = 0; i < replacedRanges.size(); ++i, ++it)
+      length = length - (replacedRanges[i].second - replacedRanges[i].first) +
+               it->second.head.size() + it->second.dataSize;
+    if (auto e = writeSectionHeader(s.id, length, s.alignment))
+      return e;
+    uint64_t pos = s.begin;
+    it = plan.attrs.begin();
+    for (size_t i = 0; i < replacedRanges.size(); ++i, ++it) {
+      const AttrReplacement &r = it->second;
+      if (auto e = out.write(bytesAt(pos, replacedRanges[i].first)))
+        return e;
+      if (auto e = out.write(r.head))
+        return e;
+      if (r.dataSize)
+        if (auto e = copyKeepingHoles(attrFds[i], r.dataOffset, r.dataSize, out,
+                                      progress, attrDone, blobBytes))
+          return e;
+      pos = replacedRanges[i].second;
+    }
+    return out.write(bytesAt(pos, s.end));
+  };
+
   if (auto e = out.write(bytesAt(0, layout.headerEnd)))
     return fail(std::move(e));
   for (const BytecodeLayout::Section &s : layout.sections) {
+    if (!plan.attrs.empty() && s.id == kAttrType) {
+      if (auto e = writeAttrSection(s))
+        return fail(std::move(e));
+      continue;
+    }
+    if (!plan.attrs.empty() && s.id == kAttrTypeOffset) {
+      if (auto e = writeSectionHeader(s.id, attrOffsets.size(), s.alignment))
+        return fail(std::move(e));
+      if (auto e = out.write(attrOffsets))
+        return fail(std::move(e));
+      continue;
+    }
     if (s.id == kResourceOffset || s.id == kResource) {
       if (auto e = s.id == kResourceOffset ? writeOffsetSection()
                                            : writeResourceSection())

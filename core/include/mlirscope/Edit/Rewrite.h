@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,15 @@ struct ExternalBlob {
   std::shared_ptr<ByteSource> hexText;
 };
 
+/// An attribute entry written in place of another: `head` (its encoding up
+/// to the data), then `dataSize` bytes of `dataPath` at `dataOffset`, so a
+/// large elements attribute is copied by the kernel, never held in memory.
+struct AttrReplacement {
+  std::string head;
+  std::string dataPath;
+  uint64_t dataOffset = 0, dataSize = 0;
+};
+
 struct RewritePlan {
   /// Dialect blobs to write as declarations only (key kept, no data).
   llvm::StringSet<> declareOnly;
@@ -47,7 +57,24 @@ struct RewritePlan {
   /// String entries to add, as one new external group.
   std::string newGroup;
   std::vector<std::pair<std::string, std::string>> newStrings;
+  /// Attribute entries to re-encode, by attribute index. Every index keeps
+  /// its meaning (ops, properties and other attributes refer to entries by
+  /// index): only the replaced entries' bytes and sizes change, so each
+  /// replacement must be an entry of the same dialect, encoded the same way
+  /// (custom or text) as the entry it replaces.
+  std::map<uint64_t, AttrReplacement> attrs;
+  /// Keys of builtin resource declarations (no data) to add, in a new
+  /// builtin group after every other group: their handles number from
+  /// `countResourceHandles(layout)` on, leaving existing handles unchanged.
+  std::vector<std::string> newBuiltinDeclarations;
 };
+
+/// How many dialect resource handles `layout` has: the index the first new
+/// declaration gets.
+uint64_t countResourceHandles(const BytecodeLayout &layout);
+
+/// The key of each dialect resource handle, in handle order.
+std::vector<std::string> resourceHandleKeys(const BytecodeLayout &layout);
 
 /// Writes `index`'s file, changed by `plan`, to `outPath`.
 llvm::Error rewriteBytecode(const ModelIndex &index, llvm::StringRef outPath,
