@@ -86,10 +86,11 @@ WeightOptions::WeightOptions(std::initializer_list<cl::SubCommand *> subs)
                      cl::value_desc("number"), cl::init(1024),
                      SubCommands{subs}) {}
 
-void WeightOptions::apply(IndexOptions &options) const {
+void WeightOptions::apply(IndexOptions &options, bool byName) const {
   for (const std::string &p : parameters)
     options.parameters.push_back(parseParameterOption(p));
-  options.minInlineBytes = minInlineBytes;
+  options.minInlineBytes =
+      byName && !minInlineBytes.getNumOccurrences() ? 0 : minInlineBytes;
 }
 
 SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
@@ -107,7 +108,7 @@ std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
                                                       const SplitFiles &split) {
   IndexOptions options;
   options.chunk = split.chunk;
-  weights.apply(options);
+  weights.apply(options, split.byName);
   auto index = indexFile(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";

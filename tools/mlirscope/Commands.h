@@ -72,8 +72,11 @@ class WeightOptions {
 public:
   /// The options of every command in `subs`.
   explicit WeightOptions(std::initializer_list<llvm::cl::SubCommand *> subs);
-  /// Sets the parameters and minInlineBytes of `options`.
-  void apply(IndexOptions &options) const;
+  /// Sets the parameters and minInlineBytes of `options`. `byName`: the
+  /// command looks weights up by the names a user gave, so without
+  /// --min-inline-bytes every inline attribute is a weight (the threshold
+  /// keeps listings short; a name found in the IR should not miss).
+  void apply(IndexOptions &options, bool byName = false) const;
 
 private:
   llvm::cl::list<std::string> parameters;
@@ -122,6 +125,8 @@ struct SplitFiles {
   bool takesChunk = false;
   /// Reads the whole split file (inspect summarizes every chunk).
   bool whole = false;
+  /// Weights are looked up by name (WeightOptions::apply).
+  bool byName = false;
 };
 
 /// The SplitFiles of a command taking `--chunk N`.

@@ -37,7 +37,9 @@ std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
                                  const WeightOptions &weights,
                                  const SplitFiles &split) {
   Target t;
-  t.index = openModel(cmd, path, weights, split);
+  SplitFiles byName = split;
+  byName.byName = true;
+  t.index = openModel(cmd, path, weights, byName);
   if (!t.index)
     return std::nullopt;
   t.view = openWeight(cmd, *t.index, name);

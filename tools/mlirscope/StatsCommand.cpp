@@ -64,7 +64,10 @@ static int runStats() {
   std::string path = positional.front();
   llvm::ArrayRef<std::string> names = positional;
   names = names.drop_front();
-  std::unique_ptr<ModelIndex> model = openModel("stats", path, weightOptions, chunkOf(chunk));
+  SplitFiles split = chunkOf(chunk);
+  split.byName = !names.empty();
+  std::unique_ptr<ModelIndex> model =
+      openModel("stats", path, weightOptions, split);
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;

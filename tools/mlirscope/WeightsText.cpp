@@ -55,6 +55,8 @@ void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
     for (size_t c = 0; c < row.size(); ++c)
       width[c] = std::max(width[c], row[c].size());
   for (const auto &row : rows) {
+    if (index.weights.empty())
+      break;
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       line += row[c];
