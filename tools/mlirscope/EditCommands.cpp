@@ -135,8 +135,10 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                             llvm::StringRef npyPath, llvm::StringRef out,
                             std::string type, const WeightOptions &weights,
                             const SplitFiles &split) {
+  SplitFiles byName = split;
+  byName.byName = true;
   std::unique_ptr<ModelIndex> index =
-      openModel("replace", path, weights, split);
+      openModel("replace", path, weights, byName);
   if (!index)
     return kBadInput;
   const Weight *w = findWeightOrReport("replace", *index, key);
