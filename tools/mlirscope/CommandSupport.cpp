@@ -161,13 +161,6 @@ const Weight *mlirscope::cli::findWeightOrReport(llvm::StringRef cmd,
                                                  llvm::StringRef name) {
   if (const Weight *w = index.findWeight(name))
     return w;
-  // A resource key is its weight's name; a key found here but not among the
-  // weights is an entry no view reads (a bool or string, a blob of an
-  // external group), which the caller refuses with the view's reason.
-  if (const Resource *r = index.findResource(name))
-    if (const Weight *w =
-            index.weightOfResource(uint32_t(r - index.resources.data())))
-      return w;
   llvm::errs() << "mlirscope " << cmd << ": " << index.file->getName()
                << ": no weight '" << name << "'";
   std::vector<std::string> close = closeNames(index, name);
@@ -211,9 +204,12 @@ std::string mlirscope::cli::weightTypeText(const Weight &w) {
 std::string mlirscope::cli::weightPlace(const ModelIndex &index,
                                         const Weight &w) {
   if (w.kind == WeightKind::Parameter) {
-    if (w.archive >= index.archives.size())
-      return "not bound";
-    return index.archives[w.archive].path + " @" + std::to_string(w.offset);
+    if (w.archive < index.archives.size())
+      return index.archives[w.archive].path + " @" + std::to_string(w.offset);
+    bool scopeBound = llvm::any_of(index.archives, [&](const BoundArchive &a) {
+      return a.scope == w.scope;
+    });
+    return scopeBound ? "not in its scope's archives" : "not bound";
   }
   return weightEncodingName(w.encoding).str() + " @" +
          std::to_string(w.offset);

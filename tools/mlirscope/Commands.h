@@ -145,21 +145,22 @@ std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
                                       const SplitFiles &split = {});
 
 /// The weight named `name` (Weight.h: a resource key, `@sym`,
-/// `@scope/op#N`, `scope::key`), or else the resource of that key (an entry
-/// that is not a weight: a bool or string, or a blob of another group); on
-/// failure prints `mlirscope CMD: FILE: no weight 'NAME'` with the closest
-/// names, or how to list them, and returns null.
+/// `@scope/op#N`, `scope::key`); else prints `mlirscope CMD: FILE: no
+/// weight 'NAME'` with the closest names, or how to list them, and returns
+/// null.
 const Weight *findWeightOrReport(llvm::StringRef cmd, const ModelIndex &index,
                                  llvm::StringRef name);
 
-/// The typed view of weight `name` (findWeightOrReport); on failure prints
+/// The typed view of weight `name` (findWeightOrReport; a resource that is
+/// no weight, a bool or a string, gets the view's reason); on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
 std::optional<WeightView> openWeight(llvm::StringRef cmd,
                                      const ModelIndex &index,
                                      llvm::StringRef name);
 
-/// `@0x10 in FILE`-like: where a weight's stored data is, for listings
-/// ("hex @1061", "raw @716", "archive FILE @64", "not bound").
+/// Where a weight's stored data is, for listings: "hex @1061", "raw @716",
+/// "ARCHIVE @64" for a bound parameter, else "not bound" or "not in its
+/// scope's archives".
 std::string weightPlace(const ModelIndex &index, const Weight &w);
 
 /// `f32[4x4]`, or `?` when no type is known.

@@ -15,14 +15,10 @@ using namespace mlirscope::cli;
 /// Where the stored data is: its offset in the model file, or the archive
 /// file and offset of a bound parameter.
 static std::string whereOf(const ModelIndex &index, const Weight &w) {
+  // The encoding has its own column.
   if (w.kind != WeightKind::Parameter)
     return "@" + std::to_string(w.offset);
-  if (w.archive < index.archives.size())
-    return index.archives[w.archive].path + " @" + std::to_string(w.offset);
-  bool scopeBound = llvm::any_of(index.archives, [&](const BoundArchive &a) {
-    return a.scope == w.scope;
-  });
-  return scopeBound ? "missing from its scope's archives" : "not bound";
+  return weightPlace(index, w);
 }
 
 void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
