@@ -102,10 +102,10 @@ SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
   return split;
 }
 
-std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
-                                                      llvm::StringRef path,
-                                                      const WeightOptions &weights,
-                                                      const SplitFiles &split) {
+std::unique_ptr<ModelIndex>
+mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
+                          const WeightOptions &weights,
+                          const SplitFiles &split) {
   IndexOptions options;
   options.chunk = split.chunk;
   weights.apply(options, split.byName);
@@ -211,8 +211,7 @@ std::string mlirscope::cli::weightPlace(const ModelIndex &index,
     });
     return scopeBound ? "not in its scope's archives" : "not bound";
   }
-  return weightEncodingName(w.encoding).str() + " @" +
-         std::to_string(w.offset);
+  return weightEncodingName(w.encoding).str() + " @" + std::to_string(w.offset);
 }
 
 /// printFileChanged has printed its line: the errors that follow the fault

@@ -93,10 +93,9 @@ bool reportUnknownOption(llvm::StringRef cmd,
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
-/// Every weight, one per line (`inspect --weights`), or a JSON array of
-/// weightJson objects.
-void printWeightList(const ModelIndex &index, bool json,
-                     llvm::raw_ostream &os);
+/// Every weight, one per line (`inspect --weights`), or as JSON: the file,
+/// `weights` (weightJson of each) and `small_inline` {count, bytes}.
+void printWeightList(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 /// Every op with its details (`inspect --ops`), as text or JSON lines.
 void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 
@@ -154,9 +153,8 @@ const Weight *findWeightOrReport(llvm::StringRef cmd, const ModelIndex &index,
 /// The typed view of weight `name` (findWeightOrReport; a resource that is
 /// no weight, a bool or a string, gets the view's reason); on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
-std::optional<WeightView> openWeight(llvm::StringRef cmd,
-                                     const ModelIndex &index,
-                                     llvm::StringRef name);
+std::optional<WeightView>
+openWeight(llvm::StringRef cmd, const ModelIndex &index, llvm::StringRef name);
 
 /// Where a weight's stored data is, for listings: "hex @1061", "raw @716",
 /// "ARCHIVE @64" for a bound parameter, else "not bound" or "not in its

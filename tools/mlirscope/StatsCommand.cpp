@@ -122,15 +122,19 @@ static int runStats() {
     const BlobStats &s = *stats;
     if (json) {
       // "key": the name, as it was when every weight was a resource blob.
-      nlohmann::json j = {
-          {"key", w.name},           {"name", w.name},
-          {"kind", weightKindName(w.kind).str()},
-          {"dtype", dtypeName(view->getDType())},
-          {"shape", w.type->shape},  {"elements", s.count},
-          {"bytes", w.bytes()},      {"finite", s.finite},
-          {"zeros", s.zeros},        {"nan", s.nans},
-          {"pos_inf", s.posInfs},    {"neg_inf", s.negInfs},
-          {"first", s.first}};
+      nlohmann::json j = {{"key", w.name},
+                          {"name", w.name},
+                          {"kind", weightKindName(w.kind).str()},
+                          {"dtype", dtypeName(view->getDType())},
+                          {"shape", w.type->shape},
+                          {"elements", s.count},
+                          {"bytes", w.bytes()},
+                          {"finite", s.finite},
+                          {"zeros", s.zeros},
+                          {"nan", s.nans},
+                          {"pos_inf", s.posInfs},
+                          {"neg_inf", s.negInfs},
+                          {"first", s.first}};
       auto f = [](double v) {
         return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
       };

@@ -114,8 +114,7 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
       const Weight &w = index.weights[i];
       os << "  " << w.name << ": " << w.type->text << " needs "
          << w.logicalBytes().value_or(0) << " bytes, the entry in "
-         << index.archives[w.archive].path << " holds " << w.dataBytes
-         << "\n";
+         << index.archives[w.archive].path << " holds " << w.dataBytes << "\n";
     }
   }
   if (!s.unusedParameters.empty()) {
@@ -152,7 +151,8 @@ static std::string unescape(const ModelIndex &index, llvm::StringRef value) {
       out += '\t';
     else if (llvm::isHexDigit(c) && i + 1 < value.size() &&
              llvm::isHexDigit(value[i + 1])) {
-      out += char(llvm::hexDigitValue(c) * 16 + llvm::hexDigitValue(value[i + 1]));
+      out +=
+          char(llvm::hexDigitValue(c) * 16 + llvm::hexDigitValue(value[i + 1]));
       ++i;
     } else
       out += c;
@@ -181,8 +181,7 @@ static void printExternalValues(const ModelIndex &index, const ModelSummary &s,
       if (r.group != g)
         continue;
       os << "    " << r.key << ": "
-         << (r.kind == ResourceKind::String ? "\"" + r.value + "\""
-                                            : r.value)
+         << (r.kind == ResourceKind::String ? "\"" + r.value + "\"" : r.value)
          << "\n";
       if (r.key == "pipeline" && r.kind == ResourceKind::String)
         pipeline = &r;
@@ -218,7 +217,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
   os << "\n";
   auto share = [&](uint64_t part) {
     if (s.fileSize)
-      os << llvm::format(" (%.1f%%)", 100.0 * double(part) / double(s.fileSize));
+      os << llvm::format(" (%.1f%%)",
+                         100.0 * double(part) / double(s.fileSize));
   };
   os << "size:        " << formatBytes(s.fileSize) << " (" << s.fileSize
      << " bytes): IR " << formatBytes(s.irBytes) << ", blobs "

@@ -30,8 +30,9 @@ void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
     llvm::json::Object out{
         {"file", index.file ? index.file->getName() : ""},
         {"weights", std::move(weights)},
-        {"small_inline", llvm::json::Object{{"count", index.smallInlineCount},
-                                            {"bytes", index.smallInlineBytes}}}};
+        {"small_inline",
+         llvm::json::Object{{"count", index.smallInlineCount},
+                            {"bytes", index.smallInlineBytes}}}};
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
     return;
   }
@@ -40,12 +41,11 @@ void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
   std::vector<std::array<std::string, 6>> rows;
   rows.push_back({"name", "kind", "encoding", "type", "bytes", "where"});
   for (const Weight &w : index.weights)
-    rows.push_back({w.name, weightKindName(w.kind).str(),
-                    weightEncodingName(w.encoding).str() +
-                        (w.splat ? " splat" : "") +
-                        (w.bitPacked ? " bits" : ""),
-                    weightTypeText(w), formatBytes(w.bytes()),
-                    whereOf(index, w)});
+    rows.push_back(
+        {w.name, weightKindName(w.kind).str(),
+         weightEncodingName(w.encoding).str() + (w.splat ? " splat" : "") +
+             (w.bitPacked ? " bits" : ""),
+         weightTypeText(w), formatBytes(w.bytes()), whereOf(index, w)});
   std::array<size_t, 6> width{};
   for (const auto &row : rows)
     for (size_t c = 0; c < row.size(); ++c)

@@ -108,8 +108,8 @@ static bool sameStoredBytes(const ModelIndex &a, const Weight &x,
   std::vector<uint8_t> bufA, bufB;
   for (uint64_t first = 0; first < x.dataBytes; first += kChunk) {
     uint64_t n = std::min(kChunk, x.dataBytes - first);
-    if (!readStored(a, x, first, n, bufA) || !readStored(b, y, first, n, bufB) ||
-        bufA != bufB)
+    if (!readStored(a, x, first, n, bufA) ||
+        !readStored(b, y, first, n, bufB) || bufA != bufB)
       return false;
   }
   return true;
