@@ -176,11 +176,11 @@ static int runStats() {
 
 const Command mlirscope::cli::statsCommand{
     statsSub,
-    "Statistics of weights NAME (resource keys, inline weights' names as\n"
-    "`inspect --weights` lists them, `scope::key` of parameters bound with\n"
-    "--parameters; every typed weight when none is given), in one\n"
-    "streaming pass over the stored bytes: min, max, mean, std (over\n"
-    "finite values; complex: over magnitudes), counts of zeros, NaN and\n"
-    "+-Inf, the first values, and with --bins N a histogram.\n"
+    "Statistics of weights NAME: resource keys, inline weights' names and\n"
+    "`scope::key` of parameters bound with --parameters, as `inspect\n"
+    "--weights` lists them (every typed weight it lists when no NAME is\n"
+    "given), in one streaming pass over the stored bytes: min, max, mean,\n"
+    "std (over finite values; complex: over magnitudes), counts of zeros,\n"
+    "NaN and +-Inf, the first values, and with --bins N a histogram.\n"
     "Progress goes to stderr for work over a second; Ctrl-C cancels.\n",
     runStats};
