@@ -3,10 +3,13 @@
 #include "Commands.h"
 
 #include "mlirscope/Archive/ParameterArchive.h"
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/Format.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+
+#include <set>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -118,10 +121,30 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
     }
   }
   if (!s.unusedParameters.empty()) {
+    // By archive: two archives of one scope may hold the same key. A model
+    // bound to the wrong archive leaves all of it unused: the first few
+    // keys say enough.
+    constexpr size_t kShown = 10;
+    std::set<std::pair<uint32_t, uint32_t>> used;
+    for (const Weight &w : index.weights)
+      if (w.kind == WeightKind::Parameter && w.entry != kNone)
+        used.insert({w.archive, w.entry});
     os << "unused archive entries (no reference names them): "
        << s.unusedParameters.size() << "\n";
-    for (const std::string &k : s.unusedParameters)
-      os << "  " << k << "\n";
+    for (uint32_t a = 0; a < index.archives.size(); ++a) {
+      std::vector<std::string> keys = archiveKeysNotIn(index, a, used);
+      if (keys.empty())
+        continue;
+      const BoundArchive &archive = index.archives[a];
+      os << "  " << archive.path << " ("
+         << (archive.scope.empty() ? "no scope" : "scope " + archive.scope)
+         << "): " << keys.size() << "\n";
+      for (size_t k = 0; k < keys.size() && k < kShown; ++k)
+        os << "    " << keys[k] << "\n";
+      if (keys.size() > kShown)
+        os << "    and " << keys.size() - kShown
+           << " more (inspect --summary --json lists them all)\n";
+    }
   }
 }
 
