@@ -10,9 +10,10 @@ bytes (elements x element size), stored as hex (`"0x..."`: raw little-endian
 bytes, one element's worth for a splat) or as a literal. The file's
 `inspect --summary --json --min-inline-bytes 0` must list the same weights in
 file order with those dtypes, shapes, bytes, encodings and splat flags, and
-the same totals by dtype. The hex of every weight is decoded with numpy and
-`stats --json` of the same weights must agree on min, max and mean (over
-finite values; complex over magnitudes).
+the same totals by dtype. The hex of every weight (and the value of every
+literal splat) is decoded with numpy and `stats --json` of the same weights
+must agree on min, max and mean (over finite values; complex over
+magnitudes).
 Fails if the directory holds no `.mlir` files.
 """
 import glob
@@ -93,7 +94,7 @@ def parse_weights(path):
             w.update(encoding="hex", hex=digits, offset=body_start + 3,
                      splat=len(digits) // 2 == size and elements != 1)
         else:
-            w.update(encoding="literal",
+            w.update(encoding="literal", literal=body.strip(),
                      splat=not body.lstrip().startswith("[") and elements != 1)
         out.append(w)
     return out
@@ -108,6 +109,23 @@ def decode(w):
     if w["dtype"].startswith("complex"):
         values = np.abs(values.astype(np.complex128))
     return values.astype(np.float64)
+
+
+def decode_literal(w):
+    """The elements of a scalar literal (`true`, `0`, `1.5e+00`, or hex bits
+    `0xFF800000` of the element type), repeated over the shape; None for a
+    list (the corpus has none)."""
+    text = w["literal"]
+    if text.startswith("["):
+        return None
+    if text in ("true", "false"):
+        value = float(text == "true")
+    elif text.lower().startswith("0x"):
+        bits = int(text, 16).to_bytes(ELEMENTS[w["dtype"]][1], "little")
+        value = float(decode({"hex": bits.hex(), "dtype": w["dtype"]})[0])
+    else:
+        value = float(text)
+    return np.full(math.prod(w["shape"]), value)
 
 
 def close(a, b):
@@ -146,15 +164,17 @@ for path in files:
     checked_weights += len(mine)
     dtypes.update(by_dtype)
 
-    hex_weights = [(a, b["name"]) for a, b in zip(mine, theirs)
-                   if a["encoding"] == "hex"]
-    if not hex_weights:
-        continue
-    stats = run("stats", "--json", path, *(n for _, n in hex_weights))
-    for (w, weight_name), st in zip(hex_weights, stats):
-        values = decode(w)
-        if w["splat"]:
-            values = np.repeat(values, math.prod(w["shape"]))
+    named = [(a, b["name"]) for a, b in zip(mine, theirs)]
+    stats = run("stats", "--json", path, *(n for _, n in named))
+    for (w, weight_name), st in zip(named, stats):
+        if w["encoding"] == "hex":
+            values = decode(w)
+            if w["splat"]:
+                values = np.repeat(values, math.prod(w["shape"]))
+        else:
+            values = decode_literal(w)
+            if values is None:
+                continue
         finite = values[np.isfinite(values)]
         want = (finite.min(), finite.max(), finite.mean()) if finite.size \
             else (None, None, None)
