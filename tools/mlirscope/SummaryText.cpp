@@ -87,13 +87,24 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
         paths += (paths.empty() ? "" : ", ") + a.path;
     return paths;
   };
+  // A model of thousands of parameters opened without its archives: the
+  // first few of a list say enough, the JSON has them all.
+  constexpr size_t kShown = 10;
+  auto forFirst = [&](const std::vector<uint32_t> &v, auto print) {
+    for (size_t k = 0; k < v.size() && k < kShown; ++k)
+      print(v[k]);
+    if (v.size() > kShown)
+      os << "  and " << v.size() - kShown
+         << " more (inspect --summary --json lists them all)\n";
+  };
   if (!s.missingParameters.empty()) {
     os << "missing parameters (no archive of their scope has the key): "
        << s.missingParameters.size() << "\n";
-    for (uint32_t i : s.missingParameters)
+    forFirst(s.missingParameters, [&](uint32_t i) {
       os << "  " << index.weights[i].name << "  "
          << weightTypeText(index.weights[i]) << "  not in "
          << boundTo(index.weights[i].scope) << "\n";
+    });
   }
   if (!s.unboundParameters.empty()) {
     std::vector<std::string> scopes;
@@ -102,9 +113,10 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
         scopes.push_back(index.weights[i].scope);
     os << "unbound parameters (no --parameters for their scope): "
        << s.unboundParameters.size() << "\n";
-    for (uint32_t i : s.unboundParameters)
+    forFirst(s.unboundParameters, [&](uint32_t i) {
       os << "  " << index.weights[i].name << "  "
          << weightTypeText(index.weights[i]) << "\n";
+    });
     os << "  bind with";
     for (const std::string &scope : scopes)
       os << " --parameters " << (scope.empty() ? "" : scope + "=") << "FILE";
@@ -113,18 +125,16 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
   if (!s.parameterSizeMismatches.empty()) {
     os << "parameter size mismatches: " << s.parameterSizeMismatches.size()
        << "\n";
-    for (uint32_t i : s.parameterSizeMismatches) {
+    forFirst(s.parameterSizeMismatches, [&](uint32_t i) {
       const Weight &w = index.weights[i];
       os << "  " << w.name << ": " << w.type->text << " needs "
          << w.logicalBytes().value_or(0) << " bytes, the entry in "
          << index.archives[w.archive].path << " holds " << w.dataBytes << "\n";
-    }
+    });
   }
   if (!s.unusedParameters.empty()) {
     // By archive: two archives of one scope may hold the same key. A model
-    // bound to the wrong archive leaves all of it unused: the first few
-    // keys say enough.
-    constexpr size_t kShown = 10;
+    // bound to the wrong archive leaves all of it unused.
     std::set<std::pair<uint32_t, uint32_t>> used;
     for (const Weight &w : index.weights)
       if (w.kind == WeightKind::Parameter && w.entry != kNone)
