@@ -83,7 +83,8 @@ WeightOptions::WeightOptions(std::initializer_list<cl::SubCommand *> subs)
                      cl::desc("List inline elements attributes of at least "
                               "this many bytes as weights (smaller ones are "
                               "counted; default 1024)"),
-                     cl::value_desc("number"), cl::init(1024),
+                     cl::value_desc("number"),
+                     cl::init(unsigned(IndexOptions().minInlineBytes)),
                      SubCommands{subs}) {}
 
 void WeightOptions::apply(IndexOptions &options, bool byName) const {
