@@ -83,13 +83,15 @@ WeightOptions::WeightOptions(std::initializer_list<cl::SubCommand *> subs)
                      cl::desc("List inline elements attributes of at least "
                               "this many bytes as weights (smaller ones are "
                               "counted; default 1024)"),
-                     cl::value_desc("number"), cl::init(1024),
+                     cl::value_desc("number"),
+                     cl::init(unsigned(IndexOptions().minInlineBytes)),
                      SubCommands{subs}) {}
 
-void WeightOptions::apply(IndexOptions &options) const {
+void WeightOptions::apply(IndexOptions &options, bool byName) const {
   for (const std::string &p : parameters)
     options.parameters.push_back(parseParameterOption(p));
-  options.minInlineBytes = minInlineBytes;
+  options.minInlineBytes =
+      byName && !minInlineBytes.getNumOccurrences() ? 0 : minInlineBytes;
 }
 
 SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
@@ -101,13 +103,13 @@ SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
   return split;
 }
 
-std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
-                                                      llvm::StringRef path,
-                                                      const WeightOptions &weights,
-                                                      const SplitFiles &split) {
+std::unique_ptr<ModelIndex>
+mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
+                          const WeightOptions &weights,
+                          const SplitFiles &split) {
   IndexOptions options;
   options.chunk = split.chunk;
-  weights.apply(options);
+  weights.apply(options, split.byName);
   auto index = indexFile(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
@@ -160,13 +162,6 @@ const Weight *mlirscope::cli::findWeightOrReport(llvm::StringRef cmd,
                                                  llvm::StringRef name) {
   if (const Weight *w = index.findWeight(name))
     return w;
-  // A resource key is its weight's name; a key found here but not among the
-  // weights is an entry no view reads (a bool or string, a blob of an
-  // external group), which the caller refuses with the view's reason.
-  if (const Resource *r = index.findResource(name))
-    if (const Weight *w =
-            index.weightOfResource(uint32_t(r - index.resources.data())))
-      return w;
   llvm::errs() << "mlirscope " << cmd << ": " << index.file->getName()
                << ": no weight '" << name << "'";
   std::vector<std::string> close = closeNames(index, name);
@@ -210,12 +205,14 @@ std::string mlirscope::cli::weightTypeText(const Weight &w) {
 std::string mlirscope::cli::weightPlace(const ModelIndex &index,
                                         const Weight &w) {
   if (w.kind == WeightKind::Parameter) {
-    if (w.archive >= index.archives.size())
-      return "not bound";
-    return index.archives[w.archive].path + " @" + std::to_string(w.offset);
+    if (w.archive < index.archives.size())
+      return index.archives[w.archive].path + " @" + std::to_string(w.offset);
+    bool scopeBound = llvm::any_of(index.archives, [&](const BoundArchive &a) {
+      return a.scope == w.scope;
+    });
+    return scopeBound ? "not in its scope's archives" : "not bound";
   }
-  return weightEncodingName(w.encoding).str() + " @" +
-         std::to_string(w.offset);
+  return weightEncodingName(w.encoding).str() + " @" + std::to_string(w.offset);
 }
 
 /// printFileChanged has printed its line: the errors that follow the fault

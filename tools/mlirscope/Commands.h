@@ -72,8 +72,11 @@ class WeightOptions {
 public:
   /// The options of every command in `subs`.
   explicit WeightOptions(std::initializer_list<llvm::cl::SubCommand *> subs);
-  /// Sets the parameters and minInlineBytes of `options`.
-  void apply(IndexOptions &options) const;
+  /// Sets the parameters and minInlineBytes of `options`. `byName`: the
+  /// command looks weights up by the names a user gave, so without
+  /// --min-inline-bytes every inline attribute is a weight (the threshold
+  /// keeps listings short; a name found in the IR should not miss).
+  void apply(IndexOptions &options, bool byName = false) const;
 
 private:
   llvm::cl::list<std::string> parameters;
@@ -90,10 +93,9 @@ bool reportUnknownOption(llvm::StringRef cmd,
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
-/// Every weight, one per line (`inspect --weights`), or a JSON array of
-/// weightJson objects.
-void printWeightList(const ModelIndex &index, bool json,
-                     llvm::raw_ostream &os);
+/// Every weight, one per line (`inspect --weights`), or as JSON: the file,
+/// `weights` (weightJson of each) and `small_inline` {count, bytes}.
+void printWeightList(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 /// Every op with its details (`inspect --ops`), as text or JSON lines.
 void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 
@@ -122,6 +124,8 @@ struct SplitFiles {
   bool takesChunk = false;
   /// Reads the whole split file (inspect summarizes every chunk).
   bool whole = false;
+  /// Weights are looked up by name (WeightOptions::apply).
+  bool byName = false;
 };
 
 /// The SplitFiles of a command taking `--chunk N`.
@@ -140,21 +144,21 @@ std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
                                       const SplitFiles &split = {});
 
 /// The weight named `name` (Weight.h: a resource key, `@sym`,
-/// `@scope/op#N`, `scope::key`), or else the resource of that key (an entry
-/// that is not a weight: a bool or string, or a blob of another group); on
-/// failure prints `mlirscope CMD: FILE: no weight 'NAME'` with the closest
-/// names, or how to list them, and returns null.
+/// `@scope/op#N`, `scope::key`); else prints `mlirscope CMD: FILE: no
+/// weight 'NAME'` with the closest names, or how to list them, and returns
+/// null.
 const Weight *findWeightOrReport(llvm::StringRef cmd, const ModelIndex &index,
                                  llvm::StringRef name);
 
-/// The typed view of weight `name` (findWeightOrReport); on failure prints
+/// The typed view of weight `name` (findWeightOrReport; a resource that is
+/// no weight, a bool or a string, gets the view's reason); on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
-std::optional<WeightView> openWeight(llvm::StringRef cmd,
-                                     const ModelIndex &index,
-                                     llvm::StringRef name);
+std::optional<WeightView>
+openWeight(llvm::StringRef cmd, const ModelIndex &index, llvm::StringRef name);
 
-/// `@0x10 in FILE`-like: where a weight's stored data is, for listings
-/// ("hex @1061", "raw @716", "archive FILE @64", "not bound").
+/// Where a weight's stored data is, for listings: "hex @1061", "raw @716",
+/// "ARCHIVE @64" for a bound parameter, else "not bound" or "not in its
+/// scope's archives".
 std::string weightPlace(const ModelIndex &index, const Weight &w);
 
 /// `f32[4x4]`, or `?` when no type is known.

@@ -43,7 +43,8 @@ static int runConvert() {
     llvm::errs() << "mlirscope convert: expected IN -o OUT\n";
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> index = openModel("convert", inputs[0], weightOptions);
+  std::unique_ptr<ModelIndex> index =
+      openModel("convert", inputs[0], weightOptions);
   if (!index)
     return kBadInput;
   ProgressLine progress("convert");

@@ -17,7 +17,7 @@ namespace cl = llvm::cl;
 
 static cl::SubCommand
     diffSub("diff",
-            "IR equal or where not; blobs added, removed, changed (max/mean "
+            "IR equal or where not; weights added, removed, changed (max/mean "
             "abs diff)");
 
 static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
@@ -36,8 +36,12 @@ static int runDiff() {
   }
   bool json = jsonFlag;
   std::unique_ptr<ModelIndex> idx[2];
+  // Every inline attribute is a weight here, however small (unless
+  // --min-inline-bytes says otherwise): an edited constant is a change.
+  SplitFiles split;
+  split.byName = true;
   for (int i = 0; i < 2; ++i) {
-    idx[i] = openModel("diff", files[i], weightOptions);
+    idx[i] = openModel("diff", files[i], weightOptions, split);
     if (!idx[i])
       return kBadInput;
   }
@@ -87,7 +91,7 @@ static int runDiff() {
   else
     os << "IR: differs at op #" << *d->firstDifferentOp << ": "
        << d->irDifference << "\n";
-  os << "resources: " << d->unchanged << " unchanged, " << d->changed.size()
+  os << "weights: " << d->unchanged << " unchanged, " << d->changed.size()
      << " changed, " << d->added.size() << " added, " << d->removed.size()
      << " removed\n";
   for (const std::string &k : d->removed)
@@ -98,6 +102,8 @@ static int runDiff() {
     os << "  ~ " << c.key << ": ";
     if (!c.typeChange.empty())
       os << c.typeChange << "\n";
+    else if (!c.elementsDiffering)
+      os << "bytes differ (no type to compare elements by)\n";
     else
       os << c.elementsDiffering << " elements differ, max abs "
          << llvm::format("%.9g", c.maxAbs) << ", mean abs "
@@ -110,7 +116,9 @@ const Command mlirscope::cli::diffCommand{
     diffSub,
     "Compares two models (bytecode or text, in any combination): whether\n"
     "the IR is the same (same ops, nesting and use-def edges) and where it\n"
-    "first differs, and which blobs were added, removed or changed, with\n"
-    "the max and mean absolute difference of changed ones.\n"
+    "first differs, and which weights (resource blobs, inline attributes,\n"
+    "parameters bound with --parameters; matched by name) were added,\n"
+    "removed or changed, with the max and mean absolute difference of\n"
+    "changed ones.\n"
     "Exit code 0 when they are the same, 3 when they differ.\n",
     runDiff};

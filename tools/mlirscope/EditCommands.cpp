@@ -37,7 +37,9 @@ std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
                                  const WeightOptions &weights,
                                  const SplitFiles &split) {
   Target t;
-  t.index = openModel(cmd, path, weights, split);
+  SplitFiles byName = split;
+  byName.byName = true;
+  t.index = openModel(cmd, path, weights, byName);
   if (!t.index)
     return std::nullopt;
   t.view = openWeight(cmd, *t.index, name);
@@ -80,8 +82,8 @@ static int runSet() {
   std::string args[4];
   for (unsigned i = 0; i < 4; ++i)
     args[i] = ordered[i].second.str();
-  auto t = openTarget("set", args[0], args[1], setWeightOptions,
-                      chunkOf(setChunk));
+  auto t =
+      openTarget("set", args[0], args[1], setWeightOptions, chunkOf(setChunk));
   if (!t)
     return kBadInput;
   auto flat = t->view->parseIndex(args[2]);
@@ -133,8 +135,10 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                             llvm::StringRef npyPath, llvm::StringRef out,
                             std::string type, const WeightOptions &weights,
                             const SplitFiles &split) {
+  SplitFiles byName = split;
+  byName.byName = true;
   std::unique_ptr<ModelIndex> index =
-      openModel("replace", path, weights, split);
+      openModel("replace", path, weights, byName);
   if (!index)
     return kBadInput;
   const Weight *w = findWeightOrReport("replace", *index, key);
@@ -147,10 +151,9 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                           : nullptr;
   if (!r || !r->isDialectGroup || r->kind != ResourceKind::Blob) {
     llvm::errs() << "mlirscope replace: " << path << ": '" << key << "' is "
-                 << (w->kind == WeightKind::Inline ? "an inline weight"
-                     : w->kind == WeightKind::Parameter
-                         ? "a parameter"
-                         : "not a dialect blob")
+                 << (w->kind == WeightKind::Inline      ? "an inline weight"
+                     : w->kind == WeightKind::Parameter ? "a parameter"
+                                                        : "not a dialect blob")
                  << "; -o replaces resource blobs only (without -o, in "
                     "place, it keeps its dtype and shape)\n";
     return kBadInput;

@@ -42,8 +42,10 @@ static int runExtract() {
                     "-o OUT\n";
     return kUsage;
   }
+  SplitFiles split = chunkOf(chunk);
+  split.byName = !all;
   std::unique_ptr<ModelIndex> model =
-      openModel("extract", path, weightOptions, chunkOf(chunk));
+      openModel("extract", path, weightOptions, split);
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;

@@ -64,9 +64,8 @@ static int runInspect() {
                     "listings; choose one\n";
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> index =
-      openModel("inspect", files[0], weightOptions,
-                chunkOf(chunk, /*whole=*/true));
+  std::unique_ptr<ModelIndex> index = openModel(
+      "inspect", files[0], weightOptions, chunkOf(chunk, /*whole=*/true));
   if (!index)
     return kBadInput;
   if (opsFlag) {

@@ -110,7 +110,8 @@ static int runAttach() {
                              /*complete=*/!weightsFrom.empty());
   if (!small)
     return rc;
-  std::unique_ptr<ModelIndex> big = openModel("attach", weightsFrom, weightOptions);
+  std::unique_ptr<ModelIndex> big =
+      openModel("attach", weightsFrom, weightOptions);
   if (!big)
     return kBadInput;
   ProgressLine progress("attach (checksums)");

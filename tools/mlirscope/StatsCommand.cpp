@@ -64,7 +64,10 @@ static int runStats() {
   std::string path = positional.front();
   llvm::ArrayRef<std::string> names = positional;
   names = names.drop_front();
-  std::unique_ptr<ModelIndex> model = openModel("stats", path, weightOptions, chunkOf(chunk));
+  SplitFiles split = chunkOf(chunk);
+  split.byName = !names.empty();
+  std::unique_ptr<ModelIndex> model =
+      openModel("stats", path, weightOptions, split);
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
@@ -119,15 +122,19 @@ static int runStats() {
     const BlobStats &s = *stats;
     if (json) {
       // "key": the name, as it was when every weight was a resource blob.
-      nlohmann::json j = {
-          {"key", w.name},           {"name", w.name},
-          {"kind", weightKindName(w.kind).str()},
-          {"dtype", dtypeName(view->getDType())},
-          {"shape", w.type->shape},  {"elements", s.count},
-          {"bytes", w.bytes()},      {"finite", s.finite},
-          {"zeros", s.zeros},        {"nan", s.nans},
-          {"pos_inf", s.posInfs},    {"neg_inf", s.negInfs},
-          {"first", s.first}};
+      nlohmann::json j = {{"key", w.name},
+                          {"name", w.name},
+                          {"kind", weightKindName(w.kind).str()},
+                          {"dtype", dtypeName(view->getDType())},
+                          {"shape", w.type->shape},
+                          {"elements", s.count},
+                          {"bytes", w.bytes()},
+                          {"finite", s.finite},
+                          {"zeros", s.zeros},
+                          {"nan", s.nans},
+                          {"pos_inf", s.posInfs},
+                          {"neg_inf", s.negInfs},
+                          {"first", s.first}};
       auto f = [](double v) {
         return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
       };
@@ -169,11 +176,11 @@ static int runStats() {
 
 const Command mlirscope::cli::statsCommand{
     statsSub,
-    "Statistics of weights NAME (resource keys, inline weights' names as\n"
-    "`inspect --weights` lists them, `scope::key` of parameters bound with\n"
-    "--parameters; every typed weight when none is given), in one\n"
-    "streaming pass over the stored bytes: min, max, mean, std (over\n"
-    "finite values; complex: over magnitudes), counts of zeros, NaN and\n"
-    "+-Inf, the first values, and with --bins N a histogram.\n"
+    "Statistics of weights NAME: resource keys, inline weights' names and\n"
+    "`scope::key` of parameters bound with --parameters, as `inspect\n"
+    "--weights` lists them (every typed weight it lists when no NAME is\n"
+    "given), in one streaming pass over the stored bytes: min, max, mean,\n"
+    "std (over finite values; complex: over magnitudes), counts of zeros,\n"
+    "NaN and +-Inf, the first values, and with --bins N a histogram.\n"
     "Progress goes to stderr for work over a second; Ctrl-C cancels.\n",
     runStats};

@@ -3,10 +3,13 @@
 #include "Commands.h"
 
 #include "mlirscope/Archive/ParameterArchive.h"
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/Format.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+
+#include <set>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -84,13 +87,24 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
         paths += (paths.empty() ? "" : ", ") + a.path;
     return paths;
   };
+  // A model of thousands of parameters opened without its archives: the
+  // first few of a list say enough, the JSON has them all.
+  constexpr size_t kShown = 10;
+  auto forFirst = [&](const std::vector<uint32_t> &v, auto print) {
+    for (size_t k = 0; k < v.size() && k < kShown; ++k)
+      print(v[k]);
+    if (v.size() > kShown)
+      os << "  and " << v.size() - kShown
+         << " more (inspect --summary --json lists them all)\n";
+  };
   if (!s.missingParameters.empty()) {
     os << "missing parameters (no archive of their scope has the key): "
        << s.missingParameters.size() << "\n";
-    for (uint32_t i : s.missingParameters)
+    forFirst(s.missingParameters, [&](uint32_t i) {
       os << "  " << index.weights[i].name << "  "
          << weightTypeText(index.weights[i]) << "  not in "
          << boundTo(index.weights[i].scope) << "\n";
+    });
   }
   if (!s.unboundParameters.empty()) {
     std::vector<std::string> scopes;
@@ -99,9 +113,10 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
         scopes.push_back(index.weights[i].scope);
     os << "unbound parameters (no --parameters for their scope): "
        << s.unboundParameters.size() << "\n";
-    for (uint32_t i : s.unboundParameters)
+    forFirst(s.unboundParameters, [&](uint32_t i) {
       os << "  " << index.weights[i].name << "  "
          << weightTypeText(index.weights[i]) << "\n";
+    });
     os << "  bind with";
     for (const std::string &scope : scopes)
       os << " --parameters " << (scope.empty() ? "" : scope + "=") << "FILE";
@@ -110,19 +125,36 @@ static void printWeights(const ModelIndex &index, const ModelSummary &s,
   if (!s.parameterSizeMismatches.empty()) {
     os << "parameter size mismatches: " << s.parameterSizeMismatches.size()
        << "\n";
-    for (uint32_t i : s.parameterSizeMismatches) {
+    forFirst(s.parameterSizeMismatches, [&](uint32_t i) {
       const Weight &w = index.weights[i];
       os << "  " << w.name << ": " << w.type->text << " needs "
          << w.logicalBytes().value_or(0) << " bytes, the entry in "
-         << index.archives[w.archive].path << " holds " << w.dataBytes
-         << "\n";
-    }
+         << index.archives[w.archive].path << " holds " << w.dataBytes << "\n";
+    });
   }
   if (!s.unusedParameters.empty()) {
+    // By archive: two archives of one scope may hold the same key. A model
+    // bound to the wrong archive leaves all of it unused.
+    std::set<std::pair<uint32_t, uint32_t>> used;
+    for (const Weight &w : index.weights)
+      if (w.kind == WeightKind::Parameter && w.entry != kNone)
+        used.insert({w.archive, w.entry});
     os << "unused archive entries (no reference names them): "
        << s.unusedParameters.size() << "\n";
-    for (const std::string &k : s.unusedParameters)
-      os << "  " << k << "\n";
+    for (uint32_t a = 0; a < index.archives.size(); ++a) {
+      std::vector<std::string> keys = archiveKeysNotIn(index, a, used);
+      if (keys.empty())
+        continue;
+      const BoundArchive &archive = index.archives[a];
+      os << "  " << archive.path << " ("
+         << (archive.scope.empty() ? "no scope" : "scope " + archive.scope)
+         << "): " << keys.size() << "\n";
+      for (size_t k = 0; k < keys.size() && k < kShown; ++k)
+        os << "    " << keys[k] << "\n";
+      if (keys.size() > kShown)
+        os << "    and " << keys.size() - kShown
+           << " more (inspect --summary --json lists them all)\n";
+    }
   }
 }
 
@@ -152,7 +184,8 @@ static std::string unescape(const ModelIndex &index, llvm::StringRef value) {
       out += '\t';
     else if (llvm::isHexDigit(c) && i + 1 < value.size() &&
              llvm::isHexDigit(value[i + 1])) {
-      out += char(llvm::hexDigitValue(c) * 16 + llvm::hexDigitValue(value[i + 1]));
+      out +=
+          char(llvm::hexDigitValue(c) * 16 + llvm::hexDigitValue(value[i + 1]));
       ++i;
     } else
       out += c;
@@ -181,8 +214,7 @@ static void printExternalValues(const ModelIndex &index, const ModelSummary &s,
       if (r.group != g)
         continue;
       os << "    " << r.key << ": "
-         << (r.kind == ResourceKind::String ? "\"" + r.value + "\""
-                                            : r.value)
+         << (r.kind == ResourceKind::String ? "\"" + r.value + "\"" : r.value)
          << "\n";
       if (r.key == "pipeline" && r.kind == ResourceKind::String)
         pipeline = &r;
@@ -218,7 +250,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
   os << "\n";
   auto share = [&](uint64_t part) {
     if (s.fileSize)
-      os << llvm::format(" (%.1f%%)", 100.0 * double(part) / double(s.fileSize));
+      os << llvm::format(" (%.1f%%)",
+                         100.0 * double(part) / double(s.fileSize));
   };
   os << "size:        " << formatBytes(s.fileSize) << " (" << s.fileSize
      << " bytes): IR " << formatBytes(s.irBytes) << ", blobs "

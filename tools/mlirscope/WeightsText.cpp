@@ -15,14 +15,10 @@ using namespace mlirscope::cli;
 /// Where the stored data is: its offset in the model file, or the archive
 /// file and offset of a bound parameter.
 static std::string whereOf(const ModelIndex &index, const Weight &w) {
+  // The encoding has its own column.
   if (w.kind != WeightKind::Parameter)
     return "@" + std::to_string(w.offset);
-  if (w.archive < index.archives.size())
-    return index.archives[w.archive].path + " @" + std::to_string(w.offset);
-  bool scopeBound = llvm::any_of(index.archives, [&](const BoundArchive &a) {
-    return a.scope == w.scope;
-  });
-  return scopeBound ? "missing from its scope's archives" : "not bound";
+  return weightPlace(index, w);
 }
 
 void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
@@ -34,8 +30,9 @@ void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
     llvm::json::Object out{
         {"file", index.file ? index.file->getName() : ""},
         {"weights", std::move(weights)},
-        {"small_inline", llvm::json::Object{{"count", index.smallInlineCount},
-                                            {"bytes", index.smallInlineBytes}}}};
+        {"small_inline",
+         llvm::json::Object{{"count", index.smallInlineCount},
+                            {"bytes", index.smallInlineBytes}}}};
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
     return;
   }
@@ -44,17 +41,18 @@ void mlirscope::cli::printWeightList(const ModelIndex &index, bool json,
   std::vector<std::array<std::string, 6>> rows;
   rows.push_back({"name", "kind", "encoding", "type", "bytes", "where"});
   for (const Weight &w : index.weights)
-    rows.push_back({w.name, weightKindName(w.kind).str(),
-                    weightEncodingName(w.encoding).str() +
-                        (w.splat ? " splat" : "") +
-                        (w.bitPacked ? " bits" : ""),
-                    weightTypeText(w), formatBytes(w.bytes()),
-                    whereOf(index, w)});
+    rows.push_back(
+        {w.name, weightKindName(w.kind).str(),
+         weightEncodingName(w.encoding).str() + (w.splat ? " splat" : "") +
+             (w.bitPacked ? " bits" : ""),
+         weightTypeText(w), formatBytes(w.bytes()), whereOf(index, w)});
   std::array<size_t, 6> width{};
   for (const auto &row : rows)
     for (size_t c = 0; c < row.size(); ++c)
       width[c] = std::max(width[c], row[c].size());
   for (const auto &row : rows) {
+    if (index.weights.empty())
+      break;
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       line += row[c];

@@ -4,6 +4,7 @@
 #include "mlirscope/Bytecode/Encoding.h"
 #include "mlirscope/Blob/WeightView.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <cerrno>
@@ -64,6 +65,52 @@ static bool sameBytes(const ModelIndex &a, uint64_t offsetA,
     if (std::memcmp(x->begin(), y->begin(), size_t(len)) != 0)
       return false;
     done += len;
+  }
+  return true;
+}
+
+/// The decoded bytes [first, first + n) of weight `w` stored raw or as hex
+/// in its model file; false when they cannot be read.
+static bool readStored(const ModelIndex &m, const Weight &w, uint64_t first,
+                       uint64_t n, std::vector<uint8_t> &out) {
+  bool hex = w.encoding == WeightEncoding::Hex;
+  llvm::Expected<Span> span =
+      m.file->read(w.offset + (hex ? 2 : 1) * first, (hex ? 2 : 1) * n);
+  if (!span) {
+    llvm::consumeError(span.takeError());
+    return false;
+  }
+  out.assign(span->begin(), span->begin() + (hex ? 0 : n));
+  for (uint64_t i = 0; hex && i < n; ++i) {
+    unsigned hi = llvm::hexDigitValue(char(span->begin()[2 * i]));
+    unsigned lo = llvm::hexDigitValue(char(span->begin()[2 * i + 1]));
+    if (hi > 15 || lo > 15)
+      return false;
+    out.push_back(uint8_t(hi << 4 | lo));
+  }
+  return true;
+}
+
+/// True if two weights without a usable type store the same bytes: raw or
+/// hex in their model files (text against bytecode too), not splats.
+static bool sameStoredBytes(const ModelIndex &a, const Weight &x,
+                            const ModelIndex &b, const Weight &y) {
+  auto plain = [](const Weight &w) {
+    return w.kind != WeightKind::Parameter && !w.splat && !w.bitPacked &&
+           (w.encoding == WeightEncoding::Raw ||
+            w.encoding == WeightEncoding::Hex);
+  };
+  if (!plain(x) || !plain(y) || x.dataBytes != y.dataBytes)
+    return false;
+  if (x.encoding == WeightEncoding::Raw && y.encoding == WeightEncoding::Raw)
+    return sameBytes(a, x.offset, b, y.offset, x.dataBytes);
+  constexpr uint64_t kChunk = 4u << 20;
+  std::vector<uint8_t> bufA, bufB;
+  for (uint64_t first = 0; first < x.dataBytes; first += kChunk) {
+    uint64_t n = std::min(kChunk, x.dataBytes - first);
+    if (!readStored(a, x, first, n, bufA) ||
+        !readStored(b, y, first, n, bufB) || bufA != bufB)
+      return false;
   }
   return true;
 }
@@ -141,34 +188,39 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
   d.irBytesEqual = d.irEqual && a.format == ModelIndex::Format::Bytecode &&
                    b.format == ModelIndex::Format::Bytecode && irBytesEqual(a, b);
 
-  auto blobs = [](const ModelIndex &m) {
-    llvm::StringMap<const Resource *> out;
-    for (const Resource &r : m.resources)
-      if (r.isDialectGroup && r.kind == ResourceKind::Blob)
-        out.try_emplace(r.key, &r);
+  // Weights of every kind, matched by name (Weight.h): resource blobs by
+  // key, inline weights by holder, parameters by scope and key.
+  auto byName = [](const ModelIndex &m) {
+    llvm::StringMap<const Weight *> out;
+    for (const Weight &w : m.weights)
+      out.try_emplace(w.name, &w);
     return out;
   };
-  llvm::StringMap<const Resource *> ra = blobs(a), rb = blobs(b);
+  llvm::StringMap<const Weight *> wa = byName(a), wb = byName(b);
+  // Stored as read, in the model file itself: its bytes can be compared in
+  // place and its holes skipped.
+  auto rawInFile = [](const Weight &w) {
+    return w.kind != WeightKind::Parameter &&
+           w.encoding == WeightEncoding::Raw && !w.splat && !w.bitPacked;
+  };
   uint64_t total = 0, done = 0;
   HoleProbe holesA(a), holesB(b);
-  for (auto &e : ra)
-    if (rb.count(e.getKey()))
-      total += e.getValue()->size;
-  for (const Resource &r : a.resources) {
-    if (!r.isDialectGroup || r.kind != ResourceKind::Blob)
-      continue;
-    auto it = rb.find(r.key);
-    if (it == rb.end()) {
-      d.removed.push_back(r.key);
+  for (auto &e : wa)
+    if (wb.count(e.getKey()))
+      total += e.getValue()->bytes();
+  for (const Weight &r : a.weights) {
+    auto it = wb.find(r.name);
+    if (it == wb.end()) {
+      d.removed.push_back(r.name);
       continue;
     }
-    const Resource &s = *it->second;
+    const Weight &s = *it->second;
     ModelDiff::Changed c;
-    c.key = r.key;
+    c.key = r.name;
     std::string ta = r.type ? r.type->text : "?", tb = s.type ? s.type->text : "?";
-    if (ta != tb || r.size != s.size) {
-      c.typeChange = ta + " (" + std::to_string(r.size) + " bytes) vs " + tb +
-                     " (" + std::to_string(s.size) + " bytes)";
+    if (ta != tb || r.bytes() != s.bytes()) {
+      c.typeChange = ta + " (" + std::to_string(r.bytes()) + " bytes) vs " +
+                     tb + " (" + std::to_string(s.bytes()) + " bytes)";
       d.changed.push_back(c);
       continue;
     }
@@ -177,15 +229,15 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       // Untyped: compare bytes only.
       llvm::consumeError(va.takeError());
       llvm::consumeError(vb.takeError());
-      bool same = !r.isHexText && !s.isHexText &&
-                  sameBytes(a, r.dataOffset, b, s.dataOffset, r.size);
+      bool same = sameStoredBytes(a, r, b, s);
       if (same)
         ++d.unchanged;
       else
         d.changed.push_back(c);
-      done += r.size;
+      done += r.bytes();
       continue;
     }
+    bool inFiles = rawInFile(r) && rawInFile(s);
     // Chunked: equal chunks are skipped by memcmp at memory speed, only
     // differing ones are compared element by element.
     const uint64_t esz = dtypeSize(va->getDType());
@@ -196,9 +248,8 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       uint64_t count = std::min(chunkElems, va->size() - first);
       // Holes on both sides are equal zeros: a sparse 100 GB model is
       // compared without reading its holes.
-      if (!r.isHexText && !s.isHexText &&
-          holesA.isHole(r.dataOffset + first * esz, count * esz) &&
-          holesB.isHole(s.dataOffset + first * esz, count * esz)) {
+      if (inFiles && holesA.isHole(r.offset + first * esz, count * esz) &&
+          holesB.isHole(s.offset + first * esz, count * esz)) {
         done += count * esz;
         continue;
       }
@@ -230,8 +281,8 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       ++d.unchanged;
     }
   }
-  for (const Resource &r : b.resources)
-    if (r.isDialectGroup && r.kind == ResourceKind::Blob && !ra.count(r.key))
-      d.added.push_back(r.key);
+  for (const Weight &w : b.weights)
+    if (!wa.count(w.name))
+      d.added.push_back(w.name);
   return d;
 }

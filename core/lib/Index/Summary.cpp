@@ -69,7 +69,8 @@ static void summarizeWeights(const ModelIndex &index, unsigned topN,
   // attribute shared by several ops is one entry of its table).
   std::set<std::pair<uint64_t, uint64_t>> stored;
   for (const Weight &w : index.weights)
-    if (w.kind == WeightKind::Inline && stored.insert({w.offset, w.size}).second)
+    if (w.kind == WeightKind::Inline &&
+        stored.insert({w.offset, w.size}).second)
       s.inlineWeightBytes += w.size;
   s.smallInlineCount = index.smallInlineCount;
   s.smallInlineBytes = index.smallInlineBytes;

@@ -35,7 +35,8 @@ struct ModelDiff {
   uint64_t unchanged = 0;
 };
 
-/// Compares `a` and `b`: their IR structure and, key by key, their blobs.
+/// Compares `a` and `b`: their IR structure and, name by name, their weights
+/// of every kind (Weight.h; `key` of ModelDiff holds the name).
 llvm::Expected<ModelDiff> diffModels(const ModelIndex &a, const ModelIndex &b,
                                      const Progress &progress = {});
 
