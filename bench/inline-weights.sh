@@ -67,7 +67,8 @@ if part stats; then
   if [ -f "$p" ]; then
     measure warm "stats" "$MLIRSCOPE" stats "$p" '@forward/arith.constant#0'
     row "stats 1 GiB inline (hex)" "$(size_of "$p")" mlirscope
-    if python3 -c 'import numpy' 2>/dev/null; then
+    PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+    if "$PY" -c "import numpy" 2>/dev/null; then
       cat >"$tmp/numpy-stats.py" <<'EOF'
 import re, sys, numpy as np
 text = open(sys.argv[1], 'rb').read()
@@ -75,7 +76,7 @@ m = re.search(rb'dense<"0x([0-9A-Fa-f]+)">', text)
 a = np.frombuffer(bytes.fromhex(m.group(1).decode()), dtype='<f4')
 print(a.min(), a.max(), a.mean(dtype=np.float64), a.std(dtype=np.float64))
 EOF
-      measure warm "numpy" python3 "$tmp/numpy-stats.py" "$p"
+      measure warm "numpy" "$PY" "$tmp/numpy-stats.py" "$p"
       row "stats 1 GiB inline (hex)" "$(size_of "$p")" "numpy (fromhex)"
     else
       note "numpy is not installed (apt-get install python3-numpy): no numpy row"
