@@ -102,8 +102,7 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
       result.kept.emplace_back(w.name, why);
       continue;
     }
-    std::optional<ElementsLiteral> lit = parseElementsLiteral(text, w.attrOffset);
-    if (!lit)
+    if (!w.valueEnd)
       return fail("offset " + llvm::Twine(w.attrOffset) +
                   ": expected the elements literal of '" + w.name + "'");
     // A weight mlirscope cannot read (an element type it does not decode,
@@ -121,14 +120,14 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
       for (unsigned n = 2; !archiveKeys.insert(key).second; ++n)
         key = base + "_" + std::to_string(n);
       tensors.push_back({key, *readable});
-      moves[w.chunk].push_back({&w, lit->begin, lit->end, key, true});
+      moves[w.chunk].push_back({&w, w.attrOffset, w.valueEnd, key, true});
       result.archived.emplace_back(w.name, key);
       continue;
     }
     std::string base = resourceKeyFor(w.name), key = base;
     for (unsigned n = 2; !taken[w.chunk].insert(key).second; ++n)
       key = base + "_" + std::to_string(n);
-    moves[w.chunk].push_back({&w, lit->begin, lit->end, key});
+    moves[w.chunk].push_back({&w, w.attrOffset, w.valueEnd, key});
     result.moved.emplace_back(w.name, key);
     total += w.bytes();
   }

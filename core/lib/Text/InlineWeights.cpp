@@ -20,15 +20,33 @@ bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/// Where memchr finds `c` in text[from, end), or `end`. Over a long range
+/// the search goes by windows, and with `drop` each window's pages leave the
+/// process once searched: a weight's hex runs to gigabytes, and scanning it
+/// must not hold it.
+uint64_t findByte(llvm::StringRef text, uint64_t from, uint64_t end, char c,
+                  const ByteSource *drop) {
+  constexpr uint64_t kWindow = 64u << 20;
+  while (from < end) {
+    uint64_t stop = std::min(end, from + kWindow);
+    if (const void *q = std::memchr(text.data() + from, c, stop - from))
+      return static_cast<const char *>(q) - text.data();
+    if (drop && stop - from == kWindow)
+      drop->dropPages(from, stop - from);
+    from = stop;
+  }
+  return end;
+}
+
 /// One past the closing quote of the string literal opening at `at`, or
 /// `end` when it does not close. Escaped quotes do not close it.
-uint64_t skipString(llvm::StringRef text, uint64_t at, uint64_t end) {
+uint64_t skipString(llvm::StringRef text, uint64_t at, uint64_t end,
+                    const ByteSource *drop = nullptr) {
   uint64_t p = at + 1;
   while (p < end) {
-    const void *q = std::memchr(text.data() + p, '"', end - p);
-    if (!q)
+    uint64_t quote = findByte(text, p, end, '"', drop);
+    if (quote >= end)
       return end;
-    uint64_t quote = static_cast<const char *>(q) - text.data();
     uint64_t backslashes = 0;
     while (quote - backslashes > at + 1 && text[quote - backslashes - 1] == '\\')
       ++backslashes;
@@ -153,8 +171,8 @@ std::string symbolOfLine(llvm::StringRef line) {
 
 } // namespace
 
-std::optional<ElementsLiteral>
-mlirscope::parseElementsLiteral(llvm::StringRef text, uint64_t offset) {
+static std::optional<ElementsLiteral>
+parseLiteral(llvm::StringRef text, uint64_t offset, const ByteSource *drop) {
   uint64_t end = text.size();
   if (!text.substr(offset).starts_with("dense<"))
     return std::nullopt;
@@ -164,7 +182,7 @@ mlirscope::parseElementsLiteral(llvm::StringRef text, uint64_t offset) {
   if (p >= end)
     return std::nullopt;
   if (text[p] == '"') {
-    uint64_t close = skipString(text, p, end);
+    uint64_t close = skipString(text, p, end, drop);
     if (close >= end || text[close - 1] != '"')
       return std::nullopt;
     llvm::StringRef body = text.slice(p + 1, close - 1);
@@ -219,10 +237,15 @@ mlirscope::parseElementsLiteral(llvm::StringRef text, uint64_t offset) {
   return lit;
 }
 
+std::optional<ElementsLiteral>
+mlirscope::parseElementsLiteral(llvm::StringRef text, uint64_t offset) {
+  return parseLiteral(text, offset, nullptr);
+}
+
 void mlirscope::scanTextWeights(
     llvm::StringRef text, uint64_t begin, uint64_t end,
     llvm::ArrayRef<std::pair<uint64_t, uint64_t>> skip, uint32_t chunk,
-    std::vector<Weight> &out) {
+    std::vector<Weight> &out, const ByteSource *drop) {
   end = std::min<uint64_t>(end, text.size());
   struct Scope {
     unsigned depth;
@@ -242,13 +265,15 @@ void mlirscope::scanTextWeights(
   // or, for an attribute dictionary written over several lines, the nearest
   // line above that starts an op.
   auto opLineOf = [&](uint64_t at, llvm::StringRef &op) -> uint64_t {
-    uint64_t ls = lineStart;
+    uint64_t ls = lineStart, le = at;
     for (unsigned tries = 0; tries < 64; ++tries) {
-      uint64_t le = text.find('\n', ls);
-      llvm::StringRef line = text.slice(ls, std::min<uint64_t>(le, at));
+      // The line up to the attribute, or a whole line above it: never the
+      // text after it, which may be gigabytes of hex.
+      llvm::StringRef line = text.slice(ls, le);
       op = opOfLine(line);
       if (!op.empty() || ls <= begin)
         return ls;
+      le = ls - 1;
       uint64_t prev = text.rfind('\n', ls - 1);
       ls = prev == llvm::StringRef::npos ? 0 : prev + 1;
       if (ls < begin)
@@ -297,7 +322,7 @@ void mlirscope::scanTextWeights(
       lineStart = ++p;
       continue;
     case '"':
-      p = skipString(text, p, end);
+      p = skipString(text, p, end, drop);
       continue;
     case '/':
       if (p + 1 < end && text[p + 1] == '/') {
@@ -325,7 +350,7 @@ void mlirscope::scanTextWeights(
       if (text.substr(p, 6) != "dense<")
         break;
       std::optional<ElementsLiteral> lit =
-          parseElementsLiteral(text.slice(0, end), p);
+          parseLiteral(text.slice(0, end), p, drop);
       if (!lit)
         break;
       Weight w;
@@ -333,6 +358,7 @@ void mlirscope::scanTextWeights(
       w.encoding = lit->encoding;
       w.chunk = chunk;
       w.attrOffset = lit->begin;
+      w.valueEnd = lit->end;
       w.attrEnd = lit->typeEnd ? lit->typeEnd : lit->end;
       w.offset = lit->dataBegin;
       w.size = lit->dataEnd - lit->dataBegin;
@@ -377,10 +403,10 @@ void mlirscope::scanTextWeights(
       // Past the literal, but not past the type: a `{` or `}` cannot be in
       // it, and a newline inside a long literal list must move lineStart.
       uint64_t stop = lit->end;
-      const char *nl = static_cast<const char *>(
-          memrchr(text.data() + p, '\n', stop - p));
-      if (nl && w.encoding != WeightEncoding::Hex)
-        lineStart = nl - text.data() + 1;
+      if (w.encoding != WeightEncoding::Hex)
+        if (const char *nl = static_cast<const char *>(
+                memrchr(text.data() + p, '\n', stop - p)))
+          lineStart = nl - text.data() + 1;
       p = stop;
       continue;
     }
@@ -395,6 +421,7 @@ void mlirscope::scanTextWeights(
       w.attrOffset = p;
       uint64_t tb, te;
       typeAfter(text, p + length, end, tb, te);
+      w.valueEnd = p + length;
       w.attrEnd = te ? te : p + length;
       if (te)
         w.type = parseShapedTypeText(text.slice(tb, te));

@@ -40,6 +40,8 @@ namespace {
 /// MLIR parses the IR, by a `dense_resource` with this key prefix.
 constexpr uint64_t kReplacedLiteralSize = 1024;
 constexpr const char *kReplacedLiteralKey = "__mlirscope_inline_";
+/// Strings at least this long have their pages dropped once scanned.
+constexpr uint64_t kDropPagesAbove = 1u << 20;
 
 /// Writes `dense<…>` in place of each stand-in of a replaced literal.
 void elideStandIns(std::string &attr) {
@@ -259,6 +261,58 @@ struct ChunkLayout {
   std::vector<uint32_t> metadataEndLines; ///< line at each block's end
 };
 
+/// Newlines in `s`, at memchr speed (a cut literal may be gigabytes long).
+uint64_t countNewlines(llvm::StringRef s) {
+  uint64_t count = 0;
+  const char *p = s.data(), *end = s.data() + s.size();
+  while (p < end) {
+    const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+    if (!nl)
+      break;
+    ++count;
+    p = nl + 1;
+  }
+  return count;
+}
+
+/// One past the end of the string literal opening at `at`: its closing
+/// quote, or the newline that ends an unterminated one (MLIR strings do not
+/// span lines; the parser reports it). Hex strings of inline weights run to
+/// gigabytes, so the quote is found with memchr, and only a string holding
+/// a backslash is walked character by character.
+uint64_t stringEnd(const ByteSource &file, llvm::StringRef text, uint64_t at) {
+  constexpr uint64_t kWindow = 64u << 20;
+  const char *base = text.data();
+  uint64_t n = text.size(), i = at + 1;
+  while (i < n) {
+    // By windows, each one's pages dropped once searched (see
+    // kDropPagesAbove): one string may be a weight of gigabytes.
+    uint64_t stop = std::min(n, i + kWindow);
+    const char *q = static_cast<const char *>(std::memchr(base + i, '"', stop - i));
+    uint64_t quote = q ? uint64_t(q - base) : stop;
+    const char *nl =
+        static_cast<const char *>(std::memchr(base + i, '\n', quote - i));
+    const char *bs =
+        static_cast<const char *>(std::memchr(base + i, '\\', quote - i));
+    if (!bs || (nl && nl < bs)) {
+      if (nl)
+        return uint64_t(nl - base);
+      if (q)
+        return quote + 1;
+      if (stop - i == kWindow)
+        file.dropPages(i, kWindow);
+      i = stop;
+      continue;
+    }
+    // An escape: the character after the backslash is part of the string
+    // (unless it is the newline that ends it).
+    i = uint64_t(bs - base) + 1;
+    if (i < n && base[i] != '\n')
+      ++i;
+  }
+  return n;
+}
+
 /// Finds the chunks of a text file and scans every `{-# #-}` block in them.
 /// One lexical pass reads the IR byte by byte (it is small) and skips blobs
 /// by the metadata scanner at memchr speed; then the text is cut where
@@ -292,13 +346,18 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
       // MLIR strings do not span lines; an unterminated one ends at the
       // newline (the parser reports it).
       uint64_t begin = i;
-      for (++i; i < n && text[i] != '"' && text[i] != '\n'; ++i)
-        if (text[i] == '\\' && i + 1 < n && text[i + 1] != '\n')
-          ++i;
-      if (i < n && text[i] == '"')
-        ++i;
-      if (text.slice(begin, i).contains(kSplitMarker))
+      i = stringEnd(file, text, i);
+      // An inline weight's hex: its pages leave this process again (they
+      // stay in the page cache), so indexing a file of gigabytes of inline
+      // weights does not hold them all.
+      // A long string (a weight's hex) is not searched for markers again,
+      // and its pages leave the process as soon as they are scanned.
+      if (i - begin >= kDropPagesAbove) {
+        file.dropPages(begin, i - begin);
         noSplit.push_back({begin, i});
+      } else if (text.slice(begin, i).contains(kSplitMarker)) {
+        noSplit.push_back({begin, i});
+      }
     } else if (c == '/' && i + 1 < n && text[i + 1] == '/') {
       // A comment, markers included: splitChunks finds them.
       size_t nl = text.find('\n', i);
@@ -581,19 +640,18 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   struct Cut {
     uint64_t begin, end;
     std::string replacement;
+    bool hex; ///< hex digits: no newline inside, none to count
   };
   std::vector<Cut> cuts;
   for (size_t i = 0; i < weights.size(); ++i) {
     const Weight &w = weights[i];
-    if (w.kind != WeightKind::Inline || w.size < kReplacedLiteralSize)
+    if (w.kind != WeightKind::Inline || w.size < kReplacedLiteralSize ||
+        !w.valueEnd)
       continue;
-    std::optional<ElementsLiteral> lit =
-        parseElementsLiteral(text, w.attrOffset);
-    if (!lit)
-      continue;
-    cuts.push_back({lit->begin, lit->end,
+    cuts.push_back({w.attrOffset, w.valueEnd,
                     "dense_resource<" + std::string(kReplacedLiteralKey) +
-                        std::to_string(i) + ">"});
+                        std::to_string(i) + ">",
+                    w.encoding == WeightEncoding::Hex});
   }
   size_t nextCut = 0;
   // Adds [b, e) of the file, with the cuts inside it replaced.
@@ -603,12 +661,13 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
       if (c.begin < b)
         continue;
       addSegment(b, c.begin, line);
-      line += std::count(text.begin() + b, text.begin() + c.begin, '\n');
+      line += countNewlines(text.slice(b, c.begin));
       irBegins.push_back(ir.size());
       fileBegins.push_back(c.begin);
       fileLines.push_back(line);
       ir += c.replacement;
-      line += std::count(text.begin() + c.begin, text.begin() + c.end, '\n');
+      if (!c.hex)
+        line += countNewlines(text.slice(c.begin, c.end));
       b = c.end;
     }
     addSegment(b, e, line);
@@ -758,7 +817,11 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
   for (uint32_t c = 0; c < layouts.size(); ++c)
     if (!options.chunk || c == *options.chunk)
       scanTextWeights(file->text(), layouts[c].begin, layouts[c].end,
-                      layouts[c].metadata, c, chunkWeights[c]);
+                      layouts[c].metadata, c, chunkWeights[c], file.get());
+  for (const std::vector<Weight> &weights : chunkWeights)
+    for (const Weight &w : weights)
+      if (w.kind == WeightKind::Inline && w.size >= kDropPagesAbove)
+        file->dropPages(w.offset, w.size);
 
   std::vector<std::string> parseFailures;
   for (uint32_t c = 0; c < layouts.size(); ++c) {

@@ -74,6 +74,9 @@ struct Weight {
   /// Where the attribute (or the parameter reference) begins in the model
   /// file, for go-to and hover ranges; its end (text only, else 0).
   uint64_t attrOffset = 0, attrEnd = 0;
+  /// Text only: one past the value itself (the `>` closing `dense<...>` or
+  /// the parameter reference), before the type written after it.
+  uint64_t valueEnd = 0;
   /// The op holding the attribute (an index into ModelIndex::ops), kNone
   /// when not known (a lexical scan of text that MLIR did not parse).
   uint32_t op = kNone;

@@ -15,6 +15,7 @@
 #define MLIRSCOPE_TEXT_INLINEWEIGHTS_H
 
 #include "mlirscope/Model/Weight.h"
+#include "mlirscope/Support/ByteSource.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -28,10 +29,13 @@ namespace mlirscope {
 /// Scans `text[begin, end)` (a whole file's text; offsets stay the file's),
 /// skipping the `[begin, end)` ranges in `skip` (metadata blocks), and
 /// appends every elements attribute and parameter reference to `out`, tagged
-/// with `chunk`. Names follow Weight.h; `op` is left kNone.
+/// with `chunk`. Names follow Weight.h; `op` is left kNone. With `drop`
+/// (the source of `text`), the pages of long strings leave the process as
+/// they are scanned.
 void scanTextWeights(llvm::StringRef text, uint64_t begin, uint64_t end,
                      llvm::ArrayRef<std::pair<uint64_t, uint64_t>> skip,
-                     uint32_t chunk, std::vector<Weight> &out);
+                     uint32_t chunk, std::vector<Weight> &out,
+                     const ByteSource *drop = nullptr);
 
 /// Where an elements attribute written at `offset` of `text` (at `dense<`)
 /// ends, with its parts; nullopt when it is not one. For the server, which
