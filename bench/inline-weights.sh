@@ -17,6 +17,10 @@
 # externalize  `mlirscope externalize inline-4G.mlir -o OUT` vs. `cp` (and
 #              `cp && sync`, as externalize fsyncs) of the same file. Goal:
 #              externalize at >= 50% of cp's speed.
+# view         the language server's `mlir/convertFromBytecode` of
+#              inline-4G.mlirbc against mlir-lsp-server's (bench/lsp.sh's
+#              convert scenario): reply size, time, peak RSS. Goal: < 1 MB
+#              where upstream sends ~8 GB of hex.
 # parameters   `mlirscope inspect --summary` of an IREE-style model whose
 #              10 GiB of weights live in a .irpa archive (40 x 256 MiB
 #              parameters, the archive sparse: holes, ~no disk), bound with
@@ -34,7 +38,7 @@ need_time
 need_built mlirscope-genmodel
 [ -x "$MLIR_OPT" ] || die "no mlir-opt at $MLIR_OPT"
 [ -x "$MLIRSCOPE" ] || die "no mlirscope at $MLIRSCOPE"
-PARTS=${PARTS:-summary stats externalize parameters}
+PARTS=${PARTS:-summary stats externalize view parameters}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 make_tmp
 MEASURE_STDOUT=/dev/null
@@ -98,6 +102,12 @@ if part externalize; then
     row "externalize inline-4G.mlir" "$(size_of "$p")" "cp && sync"
     MEASURE_AFTER=
   fi
+fi
+
+if part view; then
+  gen inline-4G.mlirbc $((4 << 30)) --inline --layers 64 --shape 4096x4096 --dtype f32
+  LSP_SCENARIOS=convert LSP_CONVERT_FILES=$BENCH_DIR/inline-4G.mlirbc \
+    bash "$(dirname "${BASH_SOURCE[0]}")/lsp.sh" | sed 's/^/view: /'
 fi
 
 if part parameters; then

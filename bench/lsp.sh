@@ -44,8 +44,11 @@
 #                    fails instead of driving the machine out of memory (12)
 #   SKIP_4G=1        leave the 4 GiB model out
 #   LSP_SCENARIOS    which parts run: "big" (convert, open, hover), "small"
-#                    (latency), "many" (many small requests); "big small" by
-#                    default
+#                    (latency), "many" (many small requests), "convert" (the
+#                    convert scenario alone, on LSP_CONVERT_FILES); "big small"
+#                    by default
+#   LSP_CONVERT_FILES  bytecode models for "convert" (bench/inline-weights.sh
+#                    passes its model of 4 GiB of inline weights)
 #   LATENCY_RUNS     runs of each request in the latency scenario (20)
 #   MANY_RUNS        messages of each kind per round in "many" (200)
 #   MANY_ROUNDS      rounds of "many", the servers alternating (3)
@@ -58,8 +61,9 @@ LSP_SCENARIOS=${LSP_SCENARIOS:-big small}
 LATENCY_RUNS=${LATENCY_RUNS:-20}
 MANY_RUNS=${MANY_RUNS:-200}
 MANY_ROUNDS=${MANY_ROUNDS:-3}
-big=0 small=0 many=0
+big=0 small=0 many=0 convert=0
 case " $LSP_SCENARIOS " in *" big "*) big=1 ;; esac
+case " $LSP_SCENARIOS " in *" convert "*) convert=1 ;; esac
 case " $LSP_SCENARIOS " in *" small "*) small=1 ;; esac
 case " $LSP_SCENARIOS " in *" many "*) many=1 ;; esac
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -430,8 +434,11 @@ up_cmd=(bash -c "ulimit -v $((UPSTREAM_MEM_GB << 20)); exec \"$MLIR_LSP\"")
 rows=() summary=() hover_rows=() latency_rows=()
 row() { rows+=("$(printf '%-22s %-24s %-16s %9s %11s %12s  %s' "$@")"); }
 
-if [ "$big" = 1 ]; then
-for f in "$m256" ${m4g:+"$m4g"}; do
+convert_files=()
+[ "$big" = 1 ] && convert_files+=("$m256" ${m4g:+"$m4g"})
+[ "$convert" = 1 ] && read -r -a extra <<<"${LSP_CONVERT_FILES:-}" &&
+  convert_files+=("${extra[@]}")
+for f in "${convert_files[@]}"; do
   name=$(basename "$f")
   run_lsp ours convert "$f" "$MLIRSCOPE_LSP"
   o_s=$(field seconds) o_rss=$rss o_b=$(field reply_bytes) o_st=$(field status)
@@ -443,6 +450,8 @@ for f in "$m256" ${m4g:+"$m4g"}; do
   summary+=("$(printf '%-22s %-24s %10s %10s' convertFromBytecode "$name" \
     "$(ratio "$u_s" "$o_s")" "$(ratio "$u_rss" "$o_rss")")")
 done
+
+if [ "$big" = 1 ]; then
 
 name=$(basename "$t512")
 run_lsp ours open "$t512" "$MLIRSCOPE_LSP"
@@ -541,7 +550,7 @@ echo
 echo "mlirscope-lsp:   $MLIRSCOPE_LSP"
 echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} GiB)"
 echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
-if [ "$big" = 1 ]; then
+if [ "$big" = 1 ] || [ "$convert" = 1 ]; then
 echo
 printf '%-22s %-24s %-16s %9s %11s %12s  %s\n' request file server wall_s peak_rss_MB reply_bytes status
 for r in "${rows[@]}"; do echo "$r"; done
@@ -550,6 +559,8 @@ printf '%-22s %-24s %10s %10s\n' request file speed-up rss_ratio
 for r in "${summary[@]}"; do echo "$r"; done
 echo "(speed-up = upstream wall / ours; rss_ratio = upstream peak RSS / ours;"
 echo " '>' marks a lower bound: upstream failed or hit its limit first)"
+fi
+if [ "$big" = 1 ]; then
 echo
 printf '%-24s %-16s %12s %12s  %s\n' hover server first_ms cached_ms result
 for r in "${hover_rows[@]}"; do echo "$r"; done
