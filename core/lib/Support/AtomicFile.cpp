@@ -73,6 +73,43 @@ static void removeStaleTemporaries(const std::string &path) {
 llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
   AtomicFile f;
   f.path = path.str();
+  // A symbolic link whose file does not exist yet: that file is created,
+  // the link stays.
+  struct stat link;
+  if (::lstat(f.path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    char target[4096];
+    ssize_t n = ::readlink(f.path.c_str(), target, sizeof(target) - 1);
+    if (n > 0) {
+      std::string t(target, size_t(n));
+      size_t slash = f.path.rfind('/');
+      if (t[0] != '/' && slash != std::string::npos)
+        t = f.path.substr(0, slash + 1) + t;
+      f.path = t;
+    }
+  }
+  struct stat existing;
+  if (::stat(f.path.c_str(), &existing) == 0) {
+    if (S_ISDIR(existing.st_mode))
+      return systemError(f.path + ": cannot write over a directory", EISDIR);
+    if (!S_ISREG(existing.st_mode)) {
+      // A device, a FIFO or a socket (`-o /dev/null`, `-o /dev/stdout`, a
+      // named pipe): written to as it is. A temporary renamed over it would
+      // replace the device node itself.
+      int fd = ::open(f.path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return systemError(f.path + ": cannot open", errno);
+      f.fileFd = fd;
+      f.direct = true;
+      f.faultsAtStart = faultBaseline();
+      return std::move(f);
+    }
+    // A symbolic link to a file: the file it names is replaced, the link
+    // stays.
+    if (char *real = ::realpath(f.path.c_str(), nullptr)) {
+      f.path = real;
+      ::free(real);
+    }
+  }
   removeStaleTemporaries(f.path);
   f.tempPath = f.path + ".mlirscope-tmp-XXXXXX";
   std::vector<char> buf(f.tempPath.begin(), f.tempPath.end());
@@ -108,7 +145,7 @@ llvm::Expected<AtomicFile> AtomicFile::create(llvm::StringRef path) {
 AtomicFile::AtomicFile(AtomicFile &&o)
     : path(std::move(o.path)), tempPath(std::move(o.tempPath)),
       fileFd(o.fileFd), pos(o.pos), faultsAtStart(o.faultsAtStart),
-      committed(o.committed) {
+      committed(o.committed), direct(o.direct) {
   o.fileFd = -1;
   o.committed = true; // the moved-from object owns nothing
 }
@@ -124,7 +161,8 @@ llvm::Error AtomicFile::write(llvm::ArrayRef<uint8_t> bytes) {
   const uint8_t *p = bytes.data();
   size_t left = bytes.size();
   while (left) {
-    ssize_t n = ::pwrite(fileFd, p, left, off_t(pos));
+    ssize_t n = direct ? ::write(fileFd, p, left)
+                       : ::pwrite(fileFd, p, left, off_t(pos));
     if (n < 0) {
       if (errno == EINTR)
         continue;
@@ -175,6 +213,17 @@ llvm::Error AtomicFile::copyFrom(int srcFd, uint64_t srcOffset, uint64_t size) {
 }
 
 llvm::Error AtomicFile::skip(uint64_t size) {
+  if (direct) {
+    // No holes in a device or a pipe: zeros, written.
+    std::vector<uint8_t> zeros(std::min<uint64_t>(size, 1u << 20));
+    while (size) {
+      uint64_t n = std::min<uint64_t>(size, zeros.size());
+      if (auto e = write(llvm::ArrayRef<uint8_t>(zeros.data(), n)))
+        return e;
+      size -= n;
+    }
+    return llvm::Error::success();
+  }
   pos += size;
   // Extend the file so a hole at the end still counts.
   if (::ftruncate(fileFd, off_t(pos)) != 0)
@@ -191,6 +240,14 @@ llvm::Error AtomicFile::commit() {
         llvm::errc::io_error,
         "%s: not saved: %s changed on disk while it was read", path.c_str(),
         describeFault().c_str());
+  }
+  if (direct) {
+    committed = true;
+    int rc = ::close(fileFd);
+    fileFd = -1;
+    if (rc != 0)
+      return systemError(path + ": cannot close", errno);
+    return llvm::Error::success();
   }
   if (::fsync(fileFd) != 0)
     return systemError(path + ": cannot sync", errno);

@@ -22,7 +22,9 @@ namespace mlirscope {
 
 class AtomicFile {
 public:
-  /// Creates the temporary file beside `path`.
+  /// Creates the temporary file beside `path` (the file a symbolic link
+  /// names, not the link). A `path` that is a device, a FIFO or a socket
+  /// (`/dev/null`, `/dev/stdout`) is written to directly instead.
   static llvm::Expected<AtomicFile> create(llvm::StringRef path);
   AtomicFile(AtomicFile &&other);
   AtomicFile &operator=(AtomicFile &&) = delete;
@@ -55,6 +57,9 @@ private:
   /// mapped source shrank since.
   uint64_t faultsAtStart = 0;
   bool committed = false;
+  /// Written in place: the destination is a device, a FIFO or a socket,
+  /// which a rename would replace rather than write to.
+  bool direct = false;
 };
 
 /// fsyncs the directory holding `path` (after a rename or unlink in it).
