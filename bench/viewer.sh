@@ -60,7 +60,7 @@ gen viewer-1gib.mlirbc 1073741824 --model weights --layers 1 --shape 16384x16384
 note "3. a 16384 x 16384 f32 weight"
 cat > "$work/heat.script" <<SCRIPT
 open $BENCH_DIR/viewer-1gib.mlirbc
-resource layer0.weight
+tensor layer0.weight
 view heatmap
 dump
 view values

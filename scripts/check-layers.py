@@ -33,7 +33,7 @@ ALLOWED = {
     "Text": ["Model"],
     # External parameter archives (irpa, safetensors, gguf): their indexes.
     "Archive": ["Model"],
-    "Index": ["Bytecode", "Text"],
+    "Index": ["Archive", "Bytecode", "Text"],
     "Blob": ["Index"],
     "Edit": ["Blob"],
     "Layout": ["Support"],

@@ -32,11 +32,11 @@ while [ "$#" -gt 0 ]; do
     --jobs) JOBS="$2"; shift 2 ;;
     --coverage) COVERAGE=1; shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-    bytecode|text|npy|lsp) TARGETS+=("$1"); shift ;;
+    bytecode|text|npy|archive|lsp) TARGETS+=("$1"); shift ;;
     *) echo "scripts/fuzz.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(bytecode text npy lsp)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(bytecode text npy archive lsp)
 
 LLVM_BIN=/usr/lib/llvm-22/bin
 if [ ! -x "$LLVM_BIN/clang++" ] ||

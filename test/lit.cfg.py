@@ -40,6 +40,7 @@ tool_dirs = [config.mlirscope_tools_dir, config.llvm_tools_dir]
 tools = [
     "mlirscope",
     "mlirscope-corrupt-check",
+    "mlirscope-fuzz-archive",
     "mlirscope-fuzz-bytecode",
     "mlirscope-fuzz-lsp",
     "mlirscope-fuzz-npy",

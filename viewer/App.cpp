@@ -6,6 +6,7 @@
 #include "Png.h"
 #include "Script.h"
 
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Version.h"
 
@@ -125,7 +126,11 @@ void App::doOpen(const std::string &path) {
   details.reset();
   graph.reset();
   opSelection = ~0u;
-  doc = std::make_unique<Document>(path);
+  // Archives from the command line bind for every model opened.
+  IndexOptions options;
+  options.parameters = opts.parameters;
+  options.minInlineBytes = opts.minInlineBytes;
+  doc = std::make_unique<Document>(path, std::move(options));
   prefs.addRecent(path);
   prefs.browserDir = std::filesystem::path(path).parent_path().string();
   prefs.save();
@@ -177,11 +182,33 @@ void App::answerUnsavedPrompt(const std::string &answer) {
   }
 }
 
-void App::openResource(uint32_t r) {
+void App::openWeight(uint32_t w) {
   if (!doc || !doc->index())
     return;
-  tensors.open(*this, r);
+  tensors.open(*this, w);
   focus(Focus::Tensor);
+}
+
+void App::bindParameters(const std::string &option) {
+  if (!doc) {
+    setStatus("open a model before binding parameters", true);
+    return;
+  }
+  auto parameter = parseParameterOption(option);
+  std::string e = doc->bindParameters(parameter);
+  if (!e.empty()) {
+    setStatus(e, true);
+    return;
+  }
+  // The tabs and the selection point into the index being replaced.
+  tensors.closeAll();
+  details.reset();
+  graph.reset();
+  models.reset();
+  opSelection = ~0u;
+  setStatus("binding " +
+            (parameter.first.empty() ? "" : parameter.first + "=") +
+            parameter.second);
 }
 
 void App::selectOp(uint32_t op, bool fromGraph) {
@@ -329,6 +356,9 @@ void App::drawMenuBar() {
       browser.open("Save as", prefs.browserDir, true, {".mlir", ".mlirbc"},
                    [this](const std::string &p) { saveAs(p); }, name);
     }
+    if (ImGui::MenuItem("Bind Parameters...", nullptr, false,
+                        loaded && !doc->saving() && !doc->dirty()))
+      askForParameters();
     if (ImGui::MenuItem("Close", nullptr, false, bool(doc)))
       closeFile();
     ImGui::Separator();
@@ -352,7 +382,7 @@ void App::drawMenuBar() {
       models.showList(0);
     if (ImGui::MenuItem("Ops"))
       models.showList(1);
-    if (ImGui::MenuItem("Resources"))
+    if (ImGui::MenuItem("Weights"))
       models.showList(2);
     ImGui::EndMenu();
   }
@@ -385,6 +415,41 @@ void App::drawStatusBar(float height) {
   }
   ImGui::End();
   ImGui::PopStyleVar();
+}
+
+void App::drawParameterPrompt() {
+  if (!parameterPromptOpen)
+    return;
+  if (!ImGui::IsPopupOpen("Bind parameters"))
+    ImGui::OpenPopup("Bind parameters");
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal("Bind parameters", nullptr,
+                             ImGuiWindowFlags_AlwaysAutoResize)) {
+    // As `iree-run-module --parameters=SCOPE=FILE`: the archive answers
+    // #stream.parameter.named<"SCOPE"::"key"> references.
+    ImGui::TextUnformatted(
+        "Bind an archive (.irpa, .safetensors, .gguf) to a scope");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    ImGui::InputTextWithHint("scope", "empty: references without a scope",
+                             parameterScope, sizeof parameterScope);
+    bool choose = ImGui::Button("Choose the archive...");
+    ImGui::SameLine();
+    bool cancel = ImGui::Button("Cancel");
+    if (choose || cancel) {
+      parameterPromptOpen = false;
+      ImGui::CloseCurrentPopup();
+    }
+    if (choose) {
+      std::string scope = parameterScope;
+      browser.open("Bind parameters", prefs.browserDir, false,
+                   {".irpa", ".safetensors", ".gguf"},
+                   [this, scope](const std::string &p) {
+                     bindParameters(scope + "=" + p);
+                   });
+    }
+    ImGui::EndPopup();
+  }
 }
 
 void App::drawUnsavedPrompt() {
@@ -431,12 +496,12 @@ void App::frame() {
       setStatus(doc->error(), true);
     if (pendingStartup && doc->index()) {
       pendingStartup = false;
-      if (!opts.resource.empty()) {
-        uint32_t r = doc->findResource(opts.resource);
-        if (r != kNone)
-          openResource(r);
+      if (!opts.weight.empty()) {
+        uint32_t w = doc->findWeight(opts.weight);
+        if (w != kNone)
+          openWeight(w);
         else
-          setStatus("no resource '" + opts.resource + "'", true);
+          setStatus("no weight '" + opts.weight + "'", true);
       }
       if (!opts.op.empty()) {
         uint32_t op = resolveOp(*doc->index(), opts.op);
@@ -529,6 +594,7 @@ void App::frame() {
   ImGui::End();
   drawStatusBar(statusH);
   drawUnsavedPrompt();
+  drawParameterPrompt();
   browser.draw();
   if (!browser.directory().empty() && browser.isOpen())
     prefs.browserDir = browser.directory();

@@ -23,6 +23,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 struct GLFWwindow;
 struct ImFont;
@@ -35,7 +37,13 @@ class Script;
 std::chrono::steady_clock::time_point processStart();
 
 struct Options {
-  std::string file, resource, op;
+  /// `weight`: a weight's name (--weight, or --resource KEY: a resource
+  /// blob's weight is named by its key).
+  std::string file, weight, op;
+  /// --parameters [SCOPE=]FILE, in order: (scope, path).
+  std::vector<std::pair<std::string, std::string>> parameters;
+  /// --min-inline-bytes N: smaller inline weights are counted, not listed.
+  uint64_t minInlineBytes = IndexOptions().minInlineBytes;
   std::string script;         ///< --script FILE
   std::string screenshot;     ///< --screenshot OUT.png (then quit)
   std::string configDir;      ///< --config DIR ("" = default, "-" = none)
@@ -57,7 +65,13 @@ public:
   void openFile(const std::string &path);
   /// Closes the model (asking about unsaved edits), then runs `then`.
   void closeFile(std::function<void()> then = {});
-  void openResource(uint32_t resource);
+  /// Opens weight `weight` (an index into ModelIndex::weights) in the
+  /// tensor inspector.
+  void openWeight(uint32_t weight);
+  /// Binds a parameter archive (`[SCOPE=]FILE`) and indexes the model again.
+  void bindParameters(const std::string &option);
+  /// Asks for a scope, then an archive in the file browser.
+  void askForParameters() { parameterPromptOpen = true; }
   /// Selects op `op`: its details show, and the graph opens its groups
   /// and centres it (unless the click came from the graph itself).
   void selectOp(uint32_t op, bool fromGraph = false);
@@ -113,6 +127,7 @@ private:
   void drawMenuBar();
   void drawStatusBar(float height);
   void drawUnsavedPrompt();
+  void drawParameterPrompt();
   void takeScreenshot();
   void doOpen(const std::string &path);
 
@@ -137,6 +152,8 @@ private:
   std::function<void(bool)> afterSave;   ///< "save" answered: after it ends
   std::string droppedPath;
   bool quitting = false;
+  bool parameterPromptOpen = false;
+  char parameterScope[128] = "";
   bool closeRequested = false;
   Focus pendingFocus = Focus::None;
   std::string iniPath;

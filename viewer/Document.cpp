@@ -21,11 +21,12 @@ namespace {
 std::string errorText(llvm::Error e) { return llvm::toString(std::move(e)); }
 
 /// Indexes and summarizes `path` (on a worker).
-void indexInto(const std::string &path, std::shared_ptr<ModelIndex> &index,
-               ModelSummary &summary, std::string &error) {
+void indexInto(const std::string &path, const IndexOptions &options,
+               std::shared_ptr<ModelIndex> &index, ModelSummary &summary,
+               std::string &error) {
   std::unique_ptr<ModelIndex> result;
   bool faulted = runGuarded([&] {
-    auto i = indexFile(path);
+    auto i = indexFile(path, options);
     if (!i) {
       error = errorText(i.takeError());
       return;
@@ -54,32 +55,37 @@ std::string writeEdits(const ModelIndex &index,
     for (const EditRange &r : a.ranges)
       total += r.newBytes.size();
     if (a.npy)
-      total += index.resources[a.replacedResource].size;
+      total += index.weights[a.replacedWeight].bytes();
   }
   std::string error;
   bool faulted = runGuarded([&] {
     for (const EditAction &a : actions) {
       if (a.npy) {
-        const Resource &r = index.resources[a.replacedResource];
-        uint64_t bytes = r.size;
+        const Weight &w = index.weights[a.replacedWeight];
+        uint64_t bytes = w.bytes();
         const uint8_t *src = a.npy->data() + a.npyDataOffset;
         uint64_t before = done;
         auto progress = [&](uint64_t d, uint64_t t) {
           // writeRegion counts the journal and the write: 2 * span.
           return job.progress(before + (t ? d * bytes / t : 0), total);
         };
-        if (auto e = editor->writeWeight(
-                *index.weightOfResource(a.replacedResource),
-                llvm::ArrayRef<uint8_t>(src, bytes), progress)) {
+        if (auto e = editor->writeWeight(w, llvm::ArrayRef<uint8_t>(src, bytes),
+                                         progress)) {
           error = errorText(std::move(e));
           return;
         }
         done += bytes;
       }
       for (const EditRange &range : a.ranges) {
-        auto view = WeightView::get(index, index.resources[range.resource]);
+        auto view = WeightView::get(index, index.weights[range.weight]);
         if (!view) {
           error = errorText(view.takeError());
+          return;
+        }
+        // Checked when the edit was made; checked again against the index
+        // being written (a save-as copy is indexed anew).
+        if (auto e = canEditInPlace(*view)) {
+          error = errorText(std::move(e));
           return;
         }
         FileRange fr = encodeForFile(*view, range.byteOffset, range.newBytes);
@@ -111,16 +117,30 @@ void forEachElement(const std::vector<std::pair<uint64_t, uint64_t>> &runs,
 
 } // namespace
 
-Document::Document(std::string path) : filePath(path) {
+Document::Document(std::string path, IndexOptions options)
+    : filePath(path), options(std::move(options)) {
   startLoad(std::move(path));
 }
 
 void Document::startLoad(std::string path) {
   loadResult = std::make_shared<LoadResult>();
   auto result = loadResult;
-  loadJob = Job::start("indexing " + path, [result, path](Job &) {
-    indexInto(path, result->index, result->summary, result->error);
+  IndexOptions opts = options;
+  loadJob = Job::start("indexing " + path, [result, path, opts](Job &) {
+    indexInto(path, opts, result->index, result->summary, result->error);
   });
+}
+
+std::string
+Document::bindParameters(std::pair<std::string, std::string> parameter) {
+  if (loadJob || saveJob)
+    return "wait for the running job to finish";
+  if (editStack.dirty())
+    return "save or undo the unsaved edits before binding parameters";
+  options.parameters.push_back(std::move(parameter));
+  binding = true;
+  startLoad(filePath);
+  return "";
 }
 
 std::string Document::poll() {
@@ -128,7 +148,11 @@ std::string Document::poll() {
   if (loadJob && loadJob->finished()) {
     loadJob.reset();
     LoadResult &r = *loadResult;
-    if (!r.error.empty()) {
+    if (!r.error.empty() && binding && modelIndex) {
+      // An archive that cannot be bound: unbind it and keep the index.
+      options.parameters.pop_back();
+      message = "failed: " + r.error;
+    } else if (!r.error.empty()) {
       loadError = r.error;
     } else {
       loadError.clear();
@@ -137,8 +161,13 @@ std::string Document::poll() {
       stats->clear();
       ++indexGeneration;
       message = "indexed " + filePath;
+      if (binding) {
+        const auto &[scope, path] = options.parameters.back();
+        message = "bound " + (scope.empty() ? "" : scope + "=") + path;
+      }
     }
     loadResult.reset();
+    binding = false;
   }
   if (saveJob && saveJob->finished()) {
     saveJob.reset();
@@ -164,48 +193,67 @@ std::string Document::poll() {
   return message;
 }
 
-llvm::Expected<WeightView> Document::view(uint32_t r) const {
-  if (!modelIndex || r >= modelIndex->resources.size())
+llvm::Expected<WeightView> Document::view(uint32_t w) const {
+  if (!modelIndex || w >= modelIndex->weights.size())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "no such resource");
-  return WeightView::get(*modelIndex, modelIndex->resources[r]);
+                                   "no such weight");
+  return WeightView::get(*modelIndex, modelIndex->weights[w]);
 }
 
-uint32_t Document::findResource(llvm::StringRef key) const {
+uint32_t Document::findWeight(llvm::StringRef name) const {
   if (!modelIndex)
     return kNone;
-  for (size_t i = 0; i < modelIndex->resources.size(); ++i)
-    if (modelIndex->resources[i].key == key)
-      return uint32_t(i);
-  return kNone;
+  const Weight *w = modelIndex->findWeight(name);
+  return w ? uint32_t(w - modelIndex->weights.data()) : kNone;
+}
+
+uint32_t Document::weightIndex(const WeightView &view) const {
+  if (!modelIndex)
+    return kNone;
+  const Weight *w = &view.getWeight();
+  const std::vector<Weight> &all = modelIndex->weights;
+  // A view of an older index (before a save) names no weight of this one.
+  if (all.empty() || w < all.data() || w >= all.data() + all.size())
+    return kNone;
+  return uint32_t(w - all.data());
+}
+
+std::string Document::whyNotEditable(uint32_t w) const {
+  auto v = view(w);
+  if (!v)
+    return errorText(v.takeError());
+  if (auto e = canEditInPlace(*v))
+    return errorText(std::move(e));
+  return "";
 }
 
 bool Document::readElements(const WeightView &view, uint64_t first,
                             uint64_t count, uint8_t *out) const {
   unsigned esize = dtypeSize(view.getDType());
-  uint32_t r = view.getResource()
-                   ? uint32_t(view.getResource() - modelIndex->resources.data())
-                   : kNone;
+  uint32_t w = weightIndex(view);
   bool faulted = runGuarded([&] {
     view.readBytes(first, count, out);
-    editStack.apply(r, first * esize, count * esize, out);
+    editStack.apply(w, first * esize, count * esize, out);
   });
   if (faulted)
     std::memset(out, 0, count * esize);
   return !faulted;
 }
 
-std::string Document::setElement(uint32_t r, uint64_t flat,
+std::string Document::setElement(uint32_t w, uint64_t flat,
                                  llvm::StringRef text) {
-  return fill(r, {{flat, flat + 1}}, text);
+  return fill(w, {{flat, flat + 1}}, text);
 }
 
-std::string Document::fill(uint32_t r,
-                           const std::vector<std::pair<uint64_t, uint64_t>> &runs,
-                           llvm::StringRef text) {
-  auto v = view(r);
+std::string
+Document::fill(uint32_t w,
+               const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+               llvm::StringRef text) {
+  auto v = view(w);
   if (!v)
     return errorText(v.takeError());
+  if (auto e = canEditInPlace(*v))
+    return errorText(std::move(e));
   auto bytes = encodeElement(v->getDType(), text);
   if (!bytes)
     return errorText(bytes.takeError());
@@ -216,7 +264,7 @@ std::string Document::fill(uint32_t r,
     if (b >= e || e > v->size())
       return "index out of range";
     EditRange range;
-    range.resource = r;
+    range.weight = w;
     range.byteOffset = b * esize;
     range.oldBytes.resize((e - b) * esize);
     if (!readElements(*v, b, e - b, range.oldBytes.data()))
@@ -226,19 +274,23 @@ std::string Document::fill(uint32_t r,
     n += e - b;
     action.ranges.push_back(std::move(range));
   }
-  action.label = n == 1 ? "set " + modelIndex->resources[r].key + " = " + text.str()
-                        : "fill " + std::to_string(n) + " elements of " +
-                              modelIndex->resources[r].key + " with " + text.str();
+  const std::string &name = modelIndex->weights[w].name;
+  action.label = n == 1 ? "set " + name + " = " + text.str()
+                        : "fill " + std::to_string(n) + " elements of " + name +
+                              " with " + text.str();
   editStack.push(std::move(action));
   return "";
 }
 
-std::string Document::scale(uint32_t r,
-                            const std::vector<std::pair<uint64_t, uint64_t>> &runs,
-                            double factor) {
-  auto v = view(r);
+std::string
+Document::scale(uint32_t w,
+                const std::vector<std::pair<uint64_t, uint64_t>> &runs,
+                double factor) {
+  auto v = view(w);
   if (!v)
     return errorText(v.takeError());
+  if (auto e = canEditInPlace(*v))
+    return errorText(std::move(e));
   DType dtype = v->getDType();
   if (isComplex(dtype) || dtype == DType::Bool)
     return std::string("scaling ") + dtypeName(dtype) + " is not supported";
@@ -249,7 +301,7 @@ std::string Document::scale(uint32_t r,
     if (b >= e || e > v->size())
       return "index out of range";
     EditRange range;
-    range.resource = r;
+    range.weight = w;
     range.byteOffset = b * esize;
     range.oldBytes.resize((e - b) * esize);
     if (!readElements(*v, b, e - b, range.oldBytes.data()))
@@ -274,15 +326,17 @@ std::string Document::scale(uint32_t r,
   char f[32];
   snprintf(f, sizeof f, "%g", factor);
   action.label = "scale " + std::to_string(n) + " elements of " +
-                 modelIndex->resources[r].key + " by " + f;
+                 modelIndex->weights[w].name + " by " + f;
   editStack.push(std::move(action));
   return "";
 }
 
-std::string Document::replaceFromNpy(uint32_t r, const std::string &npyPath) {
-  auto v = view(r);
+std::string Document::replaceFromNpy(uint32_t w, const std::string &npyPath) {
+  auto v = view(w);
   if (!v)
     return errorText(v.takeError());
+  if (auto e = canEditInPlace(*v))
+    return errorText(std::move(e));
   auto npy = MappedFile::open(npyPath);
   if (!npy)
     return errorText(npy.takeError());
@@ -303,7 +357,7 @@ std::string Document::replaceFromNpy(uint32_t r, const std::string &npyPath) {
       have += (have.empty() ? "" : "x") + std::to_string(d);
     return npyPath + " holds " + header->descr + "[" + have + "]" +
            (header->fortranOrder ? " in Fortran order" : "") + ", but " +
-           modelIndex->resources[r].key + " needs '" + want + "' [" +
+           modelIndex->weights[w].name + " needs '" + want + "' [" +
            v->getWeight().type->shapeString() + "] in C order";
   }
   if ((*npy)->size() - header->dataOffset != v->sizeInBytes())
@@ -311,27 +365,27 @@ std::string Document::replaceFromNpy(uint32_t r, const std::string &npyPath) {
            " bytes of data after the header, found " +
            std::to_string((*npy)->size() - header->dataOffset);
   EditAction action;
-  action.label = "replace " + modelIndex->resources[r].key + " from " + npyPath;
-  action.replacedResource = r;
+  action.label = "replace " + modelIndex->weights[w].name + " from " + npyPath;
+  action.replacedWeight = w;
   action.npy = std::move(*npy);
   action.npyDataOffset = header->dataOffset;
   editStack.push(std::move(action));
   return "";
 }
 
-void Document::exportNpy(uint32_t r, const std::string &outPath) {
-  if (saveJob || !modelIndex)
+void Document::exportNpy(uint32_t w, const std::string &outPath) {
+  if (saveJob || !modelIndex || w >= modelIndex->weights.size())
     return;
   saveResult = std::make_shared<LoadResult>();
   auto result = saveResult;
   auto index = modelIndex;
-  bool edited = editStack.touches(r);
+  bool edited = editStack.touches(w);
   // The overlay is copied: the job must not see later edits.
   auto edits = std::make_shared<EditStack>();
   for (const EditAction &a : editStack.actions())
     edits->push(a);
   saveJob = Job::start("exporting " + outPath, [=](Job &job) {
-    auto view = WeightView::get(*index, index->resources[r]);
+    auto view = WeightView::get(*index, index->weights[w]);
     if (!view) {
       result->error = errorText(view.takeError());
       return;
@@ -363,7 +417,7 @@ void Document::exportNpy(uint32_t r, const std::string &outPath) {
         uint64_t n = std::min(chunk, view->size() - at);
         buf.resize(n * esize);
         view->readBytes(at, n, buf.data());
-        edits->apply(r, at * esize, n * esize, buf.data());
+        edits->apply(w, at * esize, n * esize, buf.data());
         if (auto e = out->write(llvm::ArrayRef<uint8_t>(buf))) {
           result->error = errorText(std::move(e));
           return;
@@ -379,7 +433,7 @@ void Document::exportNpy(uint32_t r, const std::string &outPath) {
     if (faulted && result->error.empty())
       result->error = describeFault() + ": the file changed while it was read";
     if (result->error.empty())
-      result->message = "exported " + index->resources[r].key + " to " + outPath;
+      result->message = "exported " + index->weights[w].name + " to " + outPath;
   });
 }
 
@@ -391,6 +445,7 @@ void Document::save() {
   auto index = modelIndex;
   auto actions = editStack.actions();
   std::string path = filePath;
+  IndexOptions opts = options;
   saveJob = Job::start("saving " + path, [=](Job &job) {
     if (auto e = checkUnchanged(*index->file)) {
       result->error = errorText(std::move(e));
@@ -400,7 +455,7 @@ void Document::save() {
     if (!result->error.empty())
       return;
     result->clearEdits = true;
-    indexInto(path, result->index, result->summary, result->error);
+    indexInto(path, opts, result->index, result->summary, result->error);
     result->message = "saved " + std::to_string(actions.size()) +
                       " edit(s) to " + path;
   });
@@ -413,6 +468,7 @@ void Document::saveAs(const std::string &outPath) {
   auto result = saveResult;
   auto index = modelIndex;
   auto actions = editStack.actions();
+  IndexOptions opts = options;
   saveJob = Job::start("saving " + outPath, [=](Job &job) {
     // 1. A byte copy of the model, written atomically.
     bool faulted = runGuarded([&] {
@@ -449,7 +505,7 @@ void Document::saveAs(const std::string &outPath) {
     // 2. The edits, in place in the copy.
     std::shared_ptr<ModelIndex> copy;
     ModelSummary summary;
-    indexInto(outPath, copy, summary, result->error);
+    indexInto(outPath, opts, copy, summary, result->error);
     if (!result->error.empty())
       return;
     if (!actions.empty()) {
@@ -457,7 +513,7 @@ void Document::saveAs(const std::string &outPath) {
       if (!result->error.empty())
         return;
       copy.reset();
-      indexInto(outPath, copy, summary, result->error);
+      indexInto(outPath, opts, copy, summary, result->error);
       if (!result->error.empty())
         return;
     }

@@ -2,8 +2,10 @@
 //
 // The viewer's handle on a model file: core's index (built on a worker),
 // its summary, the edit overlay, and the jobs that save or export. It holds
-// no ImGui state. Every read of blob bytes for display goes through
-// readElements() (the file through WeightView, then the overlay).
+// no ImGui state. Every read of weight bytes for display goes through
+// readElements() (the file or an archive through WeightView, then the
+// overlay). Weights are named by their index into ModelIndex::weights; the
+// same file indexed with the same parameters lists them in the same order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,14 +24,17 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlirscope::view {
 
 class Document {
 public:
-  /// Starts indexing `path` on a worker.
-  explicit Document(std::string path);
+  /// Starts indexing `path` on a worker. `options` (the parameter archives
+  /// to bind, the smallest inline weight listed) hold for every later
+  /// indexing of it too (after a save, a save-as).
+  explicit Document(std::string path, IndexOptions options = {});
 
   const std::string &path() const { return filePath; }
   /// Called once per frame: picks up finished jobs. Returns a message for
@@ -50,10 +55,23 @@ public:
   unsigned generation() const { return indexGeneration; }
   StatsCache &statsCache() { return *stats; }
 
-  /// The typed view of resource `r`, or the reason there is none.
-  llvm::Expected<WeightView> view(uint32_t r) const;
-  /// Index of the resource with `key` (first match), or kNone.
-  uint32_t findResource(llvm::StringRef key) const;
+  /// The archives bound to parameter scopes: (scope, path).
+  const std::vector<std::pair<std::string, std::string>> &parameters() const {
+    return options.parameters;
+  }
+  /// Binds one more archive and indexes the file again; "" or why not (a
+  /// job is running, unsaved edits would lose their weights' indices).
+  std::string bindParameters(std::pair<std::string, std::string> parameter);
+
+  /// The typed view of weight `w`, or the reason there is none.
+  llvm::Expected<WeightView> view(uint32_t w) const;
+  /// Index of the weight named `name` (Weight.h), or kNone.
+  uint32_t findWeight(llvm::StringRef name) const;
+  /// Index of the weight `view` shows, or kNone.
+  uint32_t weightIndex(const WeightView &view) const;
+  /// "" when weight `w` can take edits, else the one-line reason
+  /// (canEditInPlace: literal lists, splats, packed bits, archive entries).
+  std::string whyNotEditable(uint32_t w) const;
 
   /// Elements [first, first + count) of `view` with unsaved edits applied.
   /// Returns false when reading faulted (the file shrank on disk).
@@ -63,22 +81,23 @@ public:
   // Edits. Each returns "" or a one-line reason it was refused.
   EditStack &edits() { return editStack; }
   bool dirty() const { return editStack.dirty(); }
+  // Each refuses a weight that cannot be edited in place (whyNotEditable).
   /// One element from text ("rejected unless representable").
-  std::string setElement(uint32_t r, uint64_t flat, llvm::StringRef text);
+  std::string setElement(uint32_t w, uint64_t flat, llvm::StringRef text);
   /// The same value into every element of `runs` (flat [begin, end) runs).
-  std::string fill(uint32_t r,
+  std::string fill(uint32_t w,
                    const std::vector<std::pair<uint64_t, uint64_t>> &runs,
                    llvm::StringRef text);
   /// Every element of `runs` multiplied by `factor` (rounded for integers).
-  std::string scale(uint32_t r,
+  std::string scale(uint32_t w,
                     const std::vector<std::pair<uint64_t, uint64_t>> &runs,
                     double factor);
-  /// The whole blob from a .npy of the same dtype and shape.
-  std::string replaceFromNpy(uint32_t r, const std::string &npyPath);
+  /// The whole weight from a .npy of the same dtype and shape.
+  std::string replaceFromNpy(uint32_t w, const std::string &npyPath);
 
   // Jobs.
-  /// Writes blob `r` (with unsaved edits) to a .npy file.
-  void exportNpy(uint32_t r, const std::string &outPath);
+  /// Writes weight `w` (with unsaved edits) to a .npy file.
+  void exportNpy(uint32_t w, const std::string &outPath);
   /// Writes every unsaved edit into the file in place (journaled), then
   /// indexes it again.
   void save();
@@ -90,6 +109,9 @@ public:
 private:
   void startLoad(std::string path);
   std::string filePath;
+  IndexOptions options;
+  /// The running load binds the last of options.parameters.
+  bool binding = false;
   std::shared_ptr<ModelIndex> modelIndex;
   ModelSummary modelSummary;
   unsigned indexGeneration = 0;

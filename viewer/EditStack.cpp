@@ -31,29 +31,29 @@ std::string EditStack::redo() {
   return done.back().label;
 }
 
-bool EditStack::touches(uint32_t resource) const {
+bool EditStack::touches(uint32_t weight) const {
   for (const EditAction &a : done) {
-    if (a.replacedResource == resource)
+    if (a.replacedWeight == weight)
       return true;
     for (const EditRange &r : a.ranges)
-      if (r.resource == resource)
+      if (r.weight == weight)
         return true;
   }
   return false;
 }
 
-bool EditStack::apply(uint32_t resource, uint64_t byteOffset, uint64_t size,
+bool EditStack::apply(uint32_t weight, uint64_t byteOffset, uint64_t size,
                       uint8_t *out) const {
   bool any = false;
   uint64_t end = byteOffset + size;
   // Oldest first, so newer actions overwrite older ones.
   for (const EditAction &a : done) {
-    if (a.replacedResource == resource && a.npy) {
+    if (a.replacedWeight == weight && a.npy) {
       std::memcpy(out, a.npy->data() + a.npyDataOffset + byteOffset, size);
       any = true;
     }
     for (const EditRange &r : a.ranges) {
-      if (r.resource != resource)
+      if (r.weight != weight)
         continue;
       uint64_t rEnd = r.byteOffset + r.newBytes.size();
       uint64_t lo = std::max(byteOffset, r.byteOffset), hi = std::min(end, rEnd);

@@ -1,9 +1,9 @@
 //===- EditStack.h - Unsaved edits as an undoable overlay -------*- C++ -*-===//
 //
 // Like ImHex's provider undo stack: each user action (type a cell, fill or
-// scale a selection, replace a blob from .npy) is one entry holding, per
-// touched byte range of a blob, the old and the new bytes. Nothing reaches
-// the file until a save; until then every read of an edited blob looks
+// scale a selection, replace a weight from .npy) is one entry holding, per
+// touched byte range of a weight, the old and the new bytes. Nothing reaches
+// the file until a save; until then every read of an edited weight looks
 // here first (the newest action covering a byte wins). Undo pops an action
 // onto the redo stack; a new action clears the redo stack.
 //
@@ -21,10 +21,12 @@
 
 namespace mlirscope::view {
 
-/// New bytes for [byteOffset, byteOffset + newBytes.size()) of one blob
-/// (raw element bytes, as WeightView::readBytes returns them).
+/// New bytes for [byteOffset, byteOffset + newBytes.size()) of one weight
+/// (raw element bytes, as WeightView::readBytes returns them, whatever the
+/// file holds: hex digits are encoded only when saving).
 struct EditRange {
-  uint32_t resource = 0;
+  /// Index into ModelIndex::weights.
+  uint32_t weight = 0;
   uint64_t byteOffset = 0;
   std::vector<uint8_t> oldBytes, newBytes;
 };
@@ -32,9 +34,9 @@ struct EditRange {
 struct EditAction {
   std::string label;
   std::vector<EditRange> ranges;
-  /// A whole-blob replacement from a .npy file (checked to match the blob's
-  /// dtype and shape): the data starts at `npyDataOffset` of `npy`.
-  uint32_t replacedResource = ~0u;
+  /// A whole-weight replacement from a .npy file (checked to match the
+  /// weight's dtype and shape): the data starts at `npyDataOffset` of `npy`.
+  uint32_t replacedWeight = ~0u;
   std::shared_ptr<MappedFile> npy;
   uint64_t npyDataOffset = 0;
 };
@@ -59,13 +61,13 @@ public:
   /// Changes with every push, undo, redo and clear.
   uint64_t version() const { return changes; }
 
-  /// Overwrites the parts of `out` (bytes [byteOffset, + size) of blob
-  /// `resource`, read from the file) that unsaved edits changed. Returns
+  /// Overwrites the parts of `out` (bytes [byteOffset, + size) of weight
+  /// `weight`, read from the file) that unsaved edits changed. Returns
   /// whether any byte was edited.
-  bool apply(uint32_t resource, uint64_t byteOffset, uint64_t size,
+  bool apply(uint32_t weight, uint64_t byteOffset, uint64_t size,
              uint8_t *out) const;
-  /// Whether any unsaved edit touches blob `resource`.
-  bool touches(uint32_t resource) const;
+  /// Whether any unsaved edit touches weight `weight`.
+  bool touches(uint32_t weight) const;
 
 private:
   std::vector<EditAction> done, undone;

@@ -21,6 +21,12 @@ namespace mlirscope::view {
 std::string formatDouble(double v);
 /// "f32[4096x4096]".
 std::string describeType(DType dtype, llvm::ArrayRef<int64_t> shape);
+/// A weight's type as the lists show it: "f32[4096x4096]", "?" when the IR
+/// gives none.
+std::string weightTypeText(const Weight &weight);
+/// Where a weight's bytes are and how they are written: "hex at byte 1061",
+/// "literal", "splat", "in a.safetensors at byte 0", "unbound (scope a)".
+std::string weightPlaceText(const ModelIndex &index, const Weight &weight);
 
 } // namespace mlirscope::view
 

@@ -438,10 +438,20 @@ void GraphCanvas::drawCanvas(App &app) {
   }
   if (hovered && ImGui::IsMouseDoubleClicked(0)) {
     int hit = hitTest(f.worldX(io.MousePos.x), f.worldY(io.MousePos.y));
-    if (hit >= 0 && !v.nodes[size_t(hit)].weight.empty()) {
-      uint32_t r = app.document()->findResource(v.nodes[size_t(hit)].weight);
-      if (r != kNone)
-        app.openResource(r);
+    if (hit >= 0) {
+      const ViewNode &n = v.nodes[size_t(hit)];
+      uint32_t w = kNone;
+      if (!n.weight.empty()) {
+        w = app.document()->findWeight(n.weight);
+      } else if (!n.ref.isGroup) {
+        // An op holding an inline weight (a constant) opens it too.
+        const std::vector<Weight> &all = app.document()->index()->weights;
+        for (uint32_t i = 0; i < all.size() && w == kNone; ++i)
+          if (all[i].op == n.ref.id)
+            w = i;
+      }
+      if (w != kNone)
+        app.openWeight(w);
     }
   }
   if (hovered && !io.WantTextInput && ImGui::IsKeyPressed('F', false))

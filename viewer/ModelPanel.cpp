@@ -1,8 +1,9 @@
-//===- ModelPanel.cpp - Summary, functions, ops, resources, search --------===//
+//===- ModelPanel.cpp - Summary, functions, ops, weights, search ----------===//
 
 #include "ModelPanel.h"
 
 #include "App.h"
+#include "Format.h"
 
 #include "mlirscope/Index/OpDetails.h"
 #include "mlirscope/Support/Format.h"
@@ -23,11 +24,8 @@ bool contains(llvm::StringRef hay, llvm::StringRef needle) {
   return needle.empty() || hay.contains_insensitive(needle);
 }
 
-std::string typeText(const Resource &r) {
-  if (!r.type)
-    return r.kind == ResourceKind::Blob ? "?" : "";
-  return r.type->element.name + "[" + r.type->shapeString() + "]";
-}
+const char *const kKindChoices[] = {"all kinds", "resource", "inline",
+                                    "parameter"};
 
 } // namespace
 
@@ -76,9 +74,12 @@ void ModelPanel::refilter(App &app) {
         rows.push_back(i);
     }
   } else {
-    for (uint32_t i = 0; i < index.resources.size(); ++i)
-      if (contains(index.resources[i].key, f))
+    for (uint32_t i = 0; i < index.weights.size(); ++i) {
+      const Weight &w = index.weights[i];
+      if ((!kindFilter || w.kind == *kindFilter) &&
+          (contains(w.name, f) || contains(w.opName, f)))
         rows.push_back(i);
+    }
   }
   // Sorting.
   auto byKey = [&](auto key) {
@@ -100,21 +101,24 @@ void ModelPanel::refilter(App &app) {
       else if (sortColumn == 3)
         byKey([&](uint32_t i) { return index.ops[i].numOperands; });
     } else {
+      const std::vector<Weight> &ws = index.weights;
       if (sortColumn == 0) {
         // Checkpoint keys number their layers: layer 2 before layer 10.
         std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-          int c =
-              naturalCompare(index.resources[a].key, index.resources[b].key);
+          int c = naturalCompare(ws[a].name, ws[b].name);
           return sortAscending ? c < 0 : c > 0;
         });
-      } else if (sortColumn == 2) {
-        byKey([&](uint32_t i) { return index.resources[i].size; });
+      } else if (sortColumn == 1) {
+        byKey([&](uint32_t i) { return int(ws[i].kind); });
       } else if (sortColumn == 3) {
-        byKey([&](uint32_t i) { return index.resources[i].dataOffset; });
+        byKey([&](uint32_t i) { return ws[i].bytes(); });
+      } else if (sortColumn == 4) {
+        byKey([&](uint32_t i) { return ws[i].offset; });
       }
     }
   }
   appliedFilter = filter;
+  appliedKindFilter = kindFilter;
   appliedList = list;
   appliedGeneration = doc->generation();
   resort = false;
@@ -144,10 +148,10 @@ void ModelPanel::search(App &app, const std::string &text, bool regex) {
       return regex ? re.match(s) : s.contains_insensitive(text);
     };
     constexpr size_t kMaxHits = 2000;
-    for (uint32_t i = 0; i < index->resources.size() && result->size() < kMaxHits;
+    for (uint32_t i = 0; i < index->weights.size() && result->size() < kMaxHits;
          ++i)
-      if (match(index->resources[i].key))
-        result->push_back({true, i, index->resources[i].key});
+      if (match(index->weights[i].name))
+        result->push_back({true, i, index->weights[i].name});
     for (uint32_t i = 0; i < index->ops.size() && result->size() < kMaxHits; ++i) {
       if (job.cancelled())
         return;
@@ -176,7 +180,7 @@ void ModelPanel::drawSummary(App &app) {
     return;
   if (ImGui::BeginTable("summary", 2, ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed,
-                            ImGui::CalcTextSize("resources").x);
+                            ImGui::CalcTextSize("parameter weights").x);
     ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
     auto row = [](const char *k, const std::string &v) {
       ImGui::TableNextRow();
@@ -200,15 +204,42 @@ void ModelPanel::drawSummary(App &app) {
     row("symbols", formatCount(s.symbols.size()));
     row("resources", formatCount(s.numResources) + " (" +
                          formatBytes(s.resourceBytes) + ")");
-    std::string dtypes;
-    for (auto &[dtype, t] : s.byDType)
-      dtypes += (dtypes.empty() ? "" : "; ") + dtype + ": " +
-                formatCount(t.resources) + " (" + formatBytes(t.bytes) + ")";
-    if (!dtypes.empty())
-      row("dtypes", dtypes);
+    row("weights",
+        formatCount(s.numWeights) + " (" + formatBytes(s.weightBytes) + ")");
     for (auto &[kind, t] : s.weightsByKind)
       row((kind + " weights").c_str(),
           formatCount(t.count) + " (" + formatBytes(t.bytes) + ")");
+    if (s.smallInlineCount)
+      row("small inline", formatCount(s.smallInlineCount) + " (" +
+                              formatBytes(s.smallInlineBytes) +
+                              "), counted, not listed");
+    std::string dtypes;
+    for (auto &[dtype, t] : s.weightsByDType)
+      dtypes += (dtypes.empty() ? "" : "; ") + dtype + ": " +
+                formatCount(t.weights) + " (" + formatBytes(t.bytes) + ")";
+    if (!dtypes.empty())
+      row("dtypes", dtypes);
+    std::string archives;
+    for (const BoundArchive &a : index.archives)
+      archives += (archives.empty() ? "" : "; ") +
+                  (a.scope.empty() ? "" : a.scope + "=") + a.path;
+    if (!archives.empty())
+      row("parameters", archives);
+    auto names = [&](const std::vector<uint32_t> &ws) {
+      std::string t;
+      for (size_t i = 0; i < ws.size() && i < 4; ++i)
+        t += (i ? ", " : "") + index.weights[ws[i]].name;
+      return formatCount(ws.size()) + ": " + t + (ws.size() > 4 ? ", ..." : "");
+    };
+    if (!s.unboundParameters.empty())
+      row("unbound", names(s.unboundParameters) + " (File > Bind Parameters)");
+    if (!s.missingParameters.empty())
+      row("not in archive", names(s.missingParameters));
+    if (!s.parameterSizeMismatches.empty())
+      row("size mismatch", names(s.parameterSizeMismatches));
+    if (!s.unusedParameters.empty())
+      row("unused entries", formatCount(s.unusedParameters.size()) +
+                                " archive entries no reference names");
     if (!s.missing.empty())
       row("missing", formatCount(s.missing.size()) + " referenced blobs");
     if (!s.unreferenced.empty())
@@ -219,12 +250,37 @@ void ModelPanel::drawSummary(App &app) {
   }
   for (const std::string &w : s.warnings)
     ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "warning: %s", w.c_str());
+  drawExternalValues(app);
+}
+
+void ModelPanel::drawExternalValues(App &app) {
+  // External resources that are not blobs: bools and strings such as the
+  // pass pipeline an `mlir_reproducer` entry asks for.
+  const ModelSummary &s = app.document()->summary();
+  const ModelIndex &index = *app.document()->index();
+  if (s.externalValues.empty() ||
+      !ImGui::CollapsingHeader("External resources",
+                               ImGuiTreeNodeFlags_DefaultOpen))
+    return;
+  if (!ImGui::BeginTable("external", 2,
+                         ImGuiTableFlags_SizingStretchProp |
+                             ImGuiTableFlags_RowBg))
+    return;
+  for (uint32_t r : s.externalValues) {
+    const Resource &res = index.resources[r];
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%s.%s", res.group.c_str(), res.key.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", res.value.c_str());
+  }
+  ImGui::EndTable();
 }
 
 void ModelPanel::drawSearch(App &app) {
   ImGui::SetNextItemWidth(-90 * ImGui::GetIO().FontGlobalScale -
                           ImGui::GetFontSize() * 4);
-  bool go = ImGui::InputTextWithHint("##search", "search ops, scopes, keys",
+  bool go = ImGui::InputTextWithHint("##search", "search ops, scopes, weights",
                                      searchText, sizeof searchText,
                                      ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
@@ -257,14 +313,14 @@ void ModelPanel::drawSearch(App &app) {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const Hit &hit = hits[size_t(i)];
         ImGui::PushID(i);
-        if (ImGui::Selectable(hit.isResource ? "blob" : "op", false,
+        if (ImGui::Selectable(hit.isWeight ? "weight" : "op", false,
                               ImGuiSelectableFlags_SpanAllColumns)) {
-          if (hit.isResource)
-            app.openResource(hit.index);
+          if (hit.isWeight)
+            app.openWeight(hit.index);
           else
             app.selectOp(hit.index);
         }
-        ImGui::SameLine(ImGui::GetFontSize() * 3);
+        ImGui::SameLine(ImGui::GetFontSize() * 4);
         ImGui::TextUnformatted(hit.text.c_str());
         ImGui::PopID();
       }
@@ -365,39 +421,65 @@ void ModelPanel::drawOps(App &app) {
   ImGui::EndTable();
 }
 
-void ModelPanel::drawResources(App &app) {
+void ModelPanel::drawWeights(App &app) {
   const ModelIndex &index = *app.document()->index();
-  if (!ImGui::BeginTable("resources", 4, kListFlags))
+  // Which kinds: a weight is a blob, an inline attribute or a parameter.
+  int kind = kindFilter ? int(*kindFilter) + 1 : 0;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::Combo("##kind", &kind, kKindChoices, 4))
+    kindFilter =
+        kind ? std::optional<WeightKind>(WeightKind(kind - 1)) : std::nullopt;
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s of %s weights", formatCount(rows.size()).c_str(),
+                      formatCount(index.weights.size()).c_str());
+  if (index.smallInlineCount) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(+%s small inline, %s, not listed)",
+                        formatCount(index.smallInlineCount).c_str(),
+                        formatBytes(index.smallInlineBytes).c_str());
+  }
+  // Names (`@scope/op.name#N`, checkpoint keys) and places are long and the
+  // panel narrow: fixed widths, scrolled sideways, the name kept in view.
+  if (!ImGui::BeginTable("weights", 5, kListFlags | ImGuiTableFlags_ScrollX))
     return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupScrollFreeze(1, 1);
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::GetFontSize() * 13);
+  ImGui::TableSetupColumn("kind");
   ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_NoSort);
   ImGui::TableSetupColumn("bytes", ImGuiTableColumnFlags_PreferSortDescending);
-  ImGui::TableSetupColumn("offset");
+  ImGui::TableSetupColumn("where");
   ImGui::TableHeadersRow();
   sortSpecs(sortColumn, sortAscending, resort);
   if (resort)
     refilter(app);
   ImGuiListClipper clipper;
   clipper.Begin(int(rows.size()));
-  uint32_t open = app.inspector().currentResource();
+  uint32_t open = app.inspector().currentWeight();
   while (clipper.Step())
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      uint32_t r = rows[size_t(i)];
-      const Resource &res = index.resources[r];
+      uint32_t w = rows[size_t(i)];
+      const Weight &weight = index.weights[w];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::PushID(i);
-      if (ImGui::Selectable(res.key.c_str(), open == r,
+      if (ImGui::Selectable(weight.name.c_str(), open == w,
                             ImGuiSelectableFlags_SpanAllColumns))
-        app.openResource(r);
+        app.openWeight(w);
+      if (ImGui::IsItemHovered() && !weight.opName.empty())
+        ImGui::SetTooltip("held by %s%s", weight.opName.c_str(),
+                          weight.op != kNone
+                              ? (" #" + std::to_string(weight.op)).c_str()
+                              : "");
       ImGui::PopID();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(typeText(res).c_str());
+      ImGui::TextUnformatted(weightKindName(weight.kind).str().c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(formatBytes(res.size).c_str());
+      ImGui::TextUnformatted(weightTypeText(weight).c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%llu", (unsigned long long)res.dataOffset);
+      ImGui::TextUnformatted(formatBytes(weight.bytes()).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(weightPlaceText(index, weight).c_str());
     }
   ImGui::EndTable();
 }
@@ -434,10 +516,11 @@ void ModelPanel::draw(App &app) {
   ImGui::Separator();
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##filter", "filter the list", filter, sizeof filter);
-  if (appliedFilter != filter || appliedGeneration != doc->generation())
+  if (appliedFilter != filter || appliedGeneration != doc->generation() ||
+      appliedKindFilter != kindFilter)
     resort = true;
   if (ImGui::BeginTabBar("lists")) {
-    const char *names[] = {"Functions", "Ops", "Resources"};
+    const char *names[] = {"Functions", "Ops", "Weights"};
     for (int i = 0; i < 3; ++i) {
       ImGuiTabItemFlags flags = pendingList == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, flags)) {
@@ -451,7 +534,7 @@ void ModelPanel::draw(App &app) {
         else if (i == 1)
           drawOps(app);
         else
-          drawResources(app);
+          drawWeights(app);
         ImGui::EndTabItem();
       }
     }

@@ -1,12 +1,16 @@
-//===- ModelPanel.h - Summary, functions, ops, resources, search -*- C++ -*-===//
+//===- ModelPanel.h - Summary, functions, ops, weights, search --*- C++ -*-===//
+//-*-===//
 
 #ifndef MLIRSCOPE_VIEWER_MODELPANEL_H
 #define MLIRSCOPE_VIEWER_MODELPANEL_H
 
 #include "Job.h"
 
+#include "mlirscope/Model/Weight.h"
+
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,19 +21,21 @@ class App;
 class ModelPanel {
 public:
   void draw(App &app);
-  /// Which list is shown: 0 functions, 1 ops, 2 resources.
+  /// Which list is shown: 0 functions, 1 ops, 2 weights.
   void showList(int which) { pendingList = which; }
   int currentList() const { return list; }
   void setFilter(const std::string &text);
-  /// Runs a search (op name, symbol, location scope, resource key; a
+  /// Which weights the weights list shows: all (nullopt) or one kind.
+  void setKindFilter(std::optional<WeightKind> kind) { kindFilter = kind; }
+  /// Runs a search (op name, symbol, location scope, weight name; a
   /// regular expression when `regex`) on a worker.
   void search(App &app, const std::string &text, bool regex);
   bool searching() const { return bool(searchJob); }
   /// Rows the current list shows after filtering.
   size_t visibleRows() const { return rows.size(); }
   struct Hit {
-    bool isResource = false;
-    uint32_t index = 0;
+    bool isWeight = false;
+    uint32_t index = 0; ///< into ModelIndex::weights or ::ops
     std::string text;
   };
   const std::vector<Hit> &searchHits() const { return hits; }
@@ -39,7 +45,8 @@ private:
   void drawSummary(App &app);
   void drawFunctions(App &app);
   void drawOps(App &app);
-  void drawResources(App &app);
+  void drawWeights(App &app);
+  void drawExternalValues(App &app);
   void drawSearch(App &app);
   void refilter(App &app);
 
@@ -48,6 +55,7 @@ private:
   char searchText[256] = "";
   bool searchRegex = false;
   std::string appliedFilter;
+  std::optional<WeightKind> kindFilter, appliedKindFilter;
   int appliedList = -1;
   unsigned appliedGeneration = ~0u;
   int sortColumn = -1;

@@ -3,6 +3,7 @@
 #include "NodeDetails.h"
 
 #include "App.h"
+#include "Format.h"
 
 #include "mlirscope/Support/Format.h"
 
@@ -52,7 +53,26 @@ void NodeDetails::refresh(App &app, uint32_t opIndex) {
         }
       }
     }
-  resources.clear();
+  opWeights.clear();
+  // Weights the op holds. A lexical scan of text MLIR did not parse knows
+  // no holder: there an attribute between the op's start and the next op's
+  // belongs to it (ops are in pre-order, so the next op starts after the
+  // attributes of this one).
+  uint64_t textEnd = opIndex + 1 < index.ops.size()
+                         ? index.ops[opIndex + 1].offset
+                         : index.fileSize();
+  bool lexical = index.format == ModelIndex::Format::Text;
+  for (uint32_t w = 0; w < index.weights.size(); ++w) {
+    const Weight &weight = index.weights[w];
+    if (weight.kind == WeightKind::Resource)
+      continue;
+    bool held = weight.op == opIndex ||
+                (weight.op == kNone && lexical &&
+                 weight.attrOffset >= op.offset && weight.attrOffset < textEnd);
+    if (held)
+      opWeights.push_back({weight.name, w});
+  }
+  // Resource blobs its attributes name (a resource weight's name is its key).
   for (auto &[name, text] : details.attributes) {
     size_t at = 0;
     while ((at = text.find("dense_resource<", at)) != std::string::npos) {
@@ -61,7 +81,7 @@ void NodeDetails::refresh(App &app, uint32_t opIndex) {
       if (end == std::string::npos)
         break;
       std::string key = text.substr(at, end - at);
-      resources.push_back({key, doc->findResource(key)});
+      opWeights.push_back({key, doc->findWeight(key)});
     }
   }
 }
@@ -105,21 +125,20 @@ void NodeDetails::draw(App &app) {
   if (op.numRegions)
     ImGui::Text("%u region(s), %u block(s)", op.numRegions, op.numBlocks);
 
-  if (!resources.empty() && ImGui::CollapsingHeader("Weights", ImGuiTreeNodeFlags_DefaultOpen)) {
-    for (size_t i = 0; i < resources.size(); ++i) {
-      auto &[key, r] = resources[i];
+  if (!opWeights.empty() &&
+      ImGui::CollapsingHeader("Weights", ImGuiTreeNodeFlags_DefaultOpen)) {
+    for (size_t i = 0; i < opWeights.size(); ++i) {
+      auto &[name, w] = opWeights[i];
       ImGui::PushID(int(i));
-      if (r != kNone) {
-        const Resource &res = index.resources[r];
-        std::string label = key + "  " +
-                            (res.type ? res.type->element.name + "[" +
-                                            res.type->shapeString() + "]"
-                                      : "") +
-                            "  " + formatBytes(res.size);
+      if (w != kNone) {
+        const Weight &weight = index.weights[w];
+        std::string label = name + "  " + weightTypeText(weight) + "  " +
+                            formatBytes(weight.bytes()) + "  " +
+                            weightPlaceText(index, weight);
         if (ImGui::Selectable(label.c_str()))
-          app.openResource(r);
+          app.openWeight(w);
       } else {
-        ImGui::TextDisabled("%s (no blob in the file)", key.c_str());
+        ImGui::TextDisabled("%s (no blob in the file)", name.c_str());
       }
       ImGui::PopID();
     }

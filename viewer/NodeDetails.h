@@ -17,9 +17,11 @@ class NodeDetails {
 public:
   void draw(App &app);
   void reset() { shownOp = ~0u; }
-  /// The weights (dense_resource keys, resource indices) of the op shown.
+  /// The weights of the op shown: what it holds (inline elements, a
+  /// parameter reference) and the resource blobs its attributes name, as
+  /// (name, index into ModelIndex::weights or kNone when the file has none).
   const std::vector<std::pair<std::string, uint32_t>> &weights() const {
-    return resources;
+    return opWeights;
   }
 
 private:
@@ -35,8 +37,7 @@ private:
   std::vector<std::string> resultTypes;
   /// Per result: ops using it.
   std::vector<std::vector<uint32_t>> users;
-  /// dense_resource keys its attributes reference, with resource indices.
-  std::vector<std::pair<std::string, uint32_t>> resources;
+  std::vector<std::pair<std::string, uint32_t>> opWeights;
 };
 
 } // namespace mlirscope::view

@@ -5,6 +5,8 @@
 #include "App.h"
 #include "Format.h"
 
+#include "mlirscope/Support/Format.h"
+
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
@@ -121,10 +123,24 @@ bool Script::run(App &app, const std::string &line) {
   } else if (cmd == "frames") {
     waitFrames = std::max(1, atoi(rest.c_str()));
   } else if (cmd == "list") {
-    int which = rest == "functions" ? 0 : rest == "ops" ? 1 : rest == "resources" ? 2 : -1;
+    int which = rest == "functions" ? 0
+                : rest == "ops"     ? 1
+                : rest == "weights" ? 2
+                                    : -1;
     if (which < 0)
       return false;
     app.modelPanel().showList(which);
+  } else if (cmd == "kind") {
+    // Which kind of weight the weights list shows.
+    if (rest == "all")
+      app.modelPanel().setKindFilter(std::nullopt);
+    else if (rest == "resource" || rest == "inline" || rest == "parameter")
+      app.modelPanel().setKindFilter(rest == "resource" ? WeightKind::Resource
+                                     : rest == "inline"
+                                         ? WeightKind::Inline
+                                         : WeightKind::Parameter);
+    else
+      return false;
   } else if (cmd == "filter") {
     app.modelPanel().setFilter(rest);
   } else if (cmd == "search" || cmd == "search-regex") {
@@ -147,11 +163,11 @@ bool Script::run(App &app, const std::string &line) {
       report("no search hit " + rest);
       return true;
     }
-    if (hits[n].isResource)
-      app.openResource(hits[n].index);
+    if (hits[n].isWeight)
+      app.openWeight(hits[n].index);
     else
       app.selectOp(hits[n].index);
-    if (hits[n].isResource)
+    if (hits[n].isWeight)
       startWait();
   } else if (cmd == "weight") {
     // Clicks the Nth weight in the op details.
@@ -161,7 +177,7 @@ bool Script::run(App &app, const std::string &line) {
       report("the selected op has no weight " + rest);
       return true;
     }
-    app.openResource(w[n].second);
+    app.openWeight(w[n].second);
     startWait();
   } else if (cmd == "graph-click") {
     // Clicks the first graph node with this label.
@@ -196,13 +212,23 @@ bool Script::run(App &app, const std::string &line) {
   } else if (cmd == "graph") {
     app.focus(App::Focus::Graph);
     startWait();
-  } else if (cmd == "resource") {
-    uint32_t r = doc ? doc->findResource(rest) : ~0u;
-    if (r == ~0u) {
-      report("no resource '" + rest + "'");
+  } else if (cmd == "tensor") {
+    uint32_t w = doc ? doc->findWeight(rest) : ~0u;
+    if (w == ~0u) {
+      report("no weight '" + rest + "'");
       return true;
     }
-    app.openResource(r);
+    app.openWeight(w);
+    startWait();
+  } else if (cmd == "weight-info") {
+    uint32_t w = doc ? doc->findWeight(rest) : ~0u;
+    if (w == ~0u) {
+      report("no weight '" + rest + "'");
+      return true;
+    }
+    printWeight(app, w);
+  } else if (cmd == "parameters") {
+    app.bindParameters(rest);
     startWait();
   } else if (cmd == "view") {
     ti.showMode(rest == "heatmap" ? TensorMode::Heatmap : TensorMode::Values);
@@ -262,14 +288,14 @@ bool Script::run(App &app, const std::string &line) {
     app.saveAs(rest);
     startWait();
   } else if (cmd == "export") {
-    if (!doc || ti.currentResource() == ~0u)
+    if (!doc || ti.currentWeight() == ~0u)
       return false;
-    doc->exportNpy(ti.currentResource(), rest);
+    doc->exportNpy(ti.currentWeight(), rest);
     startWait();
   } else if (cmd == "replace") {
-    if (!doc || ti.currentResource() == ~0u)
+    if (!doc || ti.currentWeight() == ~0u)
       return false;
-    std::string e = doc->replaceFromNpy(ti.currentResource(), rest);
+    std::string e = doc->replaceFromNpy(ti.currentWeight(), rest);
     app.setStatus(e.empty() ? "replaced from " + rest : e, !e.empty());
     report(e);
   } else if (cmd == "zoom") {
@@ -279,6 +305,10 @@ bool Script::run(App &app, const std::string &line) {
     ti.zoomHeatmap(r0, c0, rows, cols);
     waitFrames = 2;
     lines.insert(lines.begin() + long(next), "wait");
+  } else if (cmd == "bind") {
+    // File > Bind Parameters: the scope, then the archive in the browser.
+    app.askForParameters();
+    snprintf(app.parameterScope, sizeof app.parameterScope, "%s", rest.c_str());
   } else if (cmd == "browse") {
     app.fileBrowser().open("Open a model", rest, false, {".mlir", ".mlirbc"},
                            [&app](const std::string &p) { app.openFile(p); });
@@ -318,6 +348,44 @@ bool Script::run(App &app, const std::string &line) {
   return true;
 }
 
+void Script::printWeight(App &app, uint32_t w) {
+  Document &doc = *app.document();
+  const ModelIndex &index = *doc.index();
+  const Weight &weight = index.weights[w];
+  printf("weight: %s\n", weight.name.c_str());
+  printf("weight kind: %s %s\n", weightKindName(weight.kind).str().c_str(),
+         weightEncodingName(weight.encoding).str().c_str());
+  printf("weight type: %s, %s\n", weightTypeText(weight).c_str(),
+         formatBytes(weight.bytes()).c_str());
+  printf("weight place: %s\n", weightPlaceText(index, weight).c_str());
+  if (weight.op < index.ops.size())
+    printf("weight op: %s #%u\n",
+           index.getOpName(index.ops[weight.op]).str().c_str(), weight.op);
+  else if (!weight.opName.empty())
+    printf("weight op: %s\n", weight.opName.c_str());
+  std::string blocked = doc.whyNotEditable(w);
+  printf("weight editable: %s\n",
+         blocked.empty() ? "yes" : ("no: " + blocked).c_str());
+  auto view = doc.view(w);
+  if (!view) {
+    printf("weight values: %s\n", llvm::toString(view.takeError()).c_str());
+  } else {
+    // The first few, with unsaved edits, as the table shows them.
+    std::string values;
+    unsigned esize = dtypeSize(view->getDType());
+    uint64_t n = std::min<uint64_t>(view->size(), 8);
+    std::vector<uint8_t> buf(n * esize);
+    doc.readElements(*view, 0, n, buf.data());
+    for (uint64_t i = 0; i < n; ++i)
+      values += (i ? " " : "") + formatElement(view->getDType(),
+                                               buf.data() + i * esize,
+                                               ElementStyle::Exact);
+    printf("weight values: %s%s\n", values.c_str(),
+           view->size() > n ? " ..." : "");
+  }
+  fflush(stdout);
+}
+
 void Script::dump(App &app) {
   Document *doc = app.document();
   printf("file: %s\n", doc ? doc->path().c_str() : "(none)");
@@ -331,6 +399,20 @@ void Script::dump(App &app) {
       const ModelSummary &s = doc->summary();
       printf("ops: %llu\n", (unsigned long long)s.numOps);
       printf("resources: %llu\n", (unsigned long long)s.numResources);
+      std::string kinds;
+      for (auto &[kind, t] : s.weightsByKind)
+        kinds +=
+            (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(t.count);
+      printf("weights: %llu (%s)\n", (unsigned long long)s.numWeights,
+             kinds.c_str());
+      for (uint32_t r : s.externalValues) {
+        const Resource &res = doc->index()->resources[r];
+        printf("external: %s.%s = %s\n", res.group.c_str(), res.key.c_str(),
+               res.value.c_str());
+      }
+      for (const BoundArchive &a : doc->index()->archives)
+        printf("archive: %s%s\n",
+               a.scope.empty() ? "" : (a.scope + "=").c_str(), a.path.c_str());
     }
   }
   printf("list: %d rows\n", int(app.modelPanel().visibleRows()));
@@ -342,6 +424,10 @@ void Script::dump(App &app) {
     const OpRecord &op = index.ops[app.selectedOp()];
     printf("op: #%u %s%s\n", app.selectedOp(), index.getOpName(op).str().c_str(),
            op.symbol.empty() ? "" : (" @" + op.symbol).c_str());
+    // What its details list under Weights (drawn, so current).
+    for (auto &[name, w] : app.nodeDetails().weights())
+      printf("op weight: %s%s\n", name.c_str(),
+             w == kNone ? " (none in the file)" : "");
   }
   if (!app.graphCanvas().error().empty())
     printf("graph error: %s\n", app.graphCanvas().error().c_str());
@@ -371,6 +457,12 @@ void Script::dump(App &app) {
     printf("tensor: %s %s at byte %llu\n", tab->key.c_str(),
            describeType(v.getDType(), v.getShape()).c_str(),
            (unsigned long long)v.getDataOffset());
+    printf("tensor kind: %s %s\n",
+           weightKindName(v.getWeight().kind).str().c_str(),
+           weightEncodingName(v.getWeight().encoding).str().c_str());
+    printf("editable: %s\n", tab->editBlocked.empty()
+                                 ? "yes"
+                                 : ("no: " + tab->editBlocked).c_str());
     printf("axes: %d %d\n", tab->rowAxis, tab->colAxis);
     printf("view: %s\n",
            tab->mode == TensorMode::Heatmap ? "heatmap" : "values");

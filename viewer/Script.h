@@ -6,10 +6,15 @@
 // would. `#` starts a comment. The actions:
 //
 //   open PATH             wait                  frames N
-//   list functions|ops|resources                filter TEXT
+//   list functions|ops|weights                  filter TEXT
+//   kind all|resource|inline|parameter (the weights list's kind filter)
 //   search TEXT           search-regex TEXT     op SPEC (#N, @symbol, name)
 //   hit N (click search hit N)                  weight N (click the op's weight N)
-//   resource KEY          view values|heatmap   stat mean|min|max|absmax
+//   tensor NAME (open the weight NAME: a resource key, @sym, scope::key...)
+//   weight-info NAME (print its kind, type, place, editability, first values)
+//   parameters [SCOPE=]FILE (bind an archive, index again)
+//   bind SCOPE (File > Bind Parameters: the scope, then the file browser)
+//   view values|heatmap   stat mean|min|max|absmax
 //   axes ROW COL          fix AXIS INDEX        goto R,C
 //   select R,C R2,C2      set R,C VALUE         fill VALUE   scale FACTOR
 //   undo   redo   save   saveas PATH   export PATH   replace NPY
@@ -21,13 +26,15 @@
 //   screenshot PATH       dump                  value R,C    quit
 //   kill                  (SIGKILL itself: a crash with unsaved edits)
 //
-// `dump` and `value` print `key: value` lines on stdout for FileCheck.
+// `dump`, `value` and `weight-info` print `key: value` lines on stdout for
+// FileCheck.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MLIRSCOPE_VIEWER_SCRIPT_H
 #define MLIRSCOPE_VIEWER_SCRIPT_H
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +57,7 @@ public:
 private:
   bool run(App &app, const std::string &line);
   void dump(App &app);
+  void printWeight(App &app, uint32_t weight);
   std::vector<std::string> lines;
   size_t next = 0;
   int waitFrames = 3; // warm-up: ImGui settles its layout over the first frames

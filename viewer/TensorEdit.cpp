@@ -47,7 +47,7 @@ std::string TensorInspector::commitCell(App &app, uint64_t row, uint64_t col,
   if (row >= sliceRows(t) || col >= sliceCols(t))
     return "cell out of range";
   std::string error =
-      app.document()->setElement(t.resource, flatIndex(t, row, col), text);
+      app.document()->setElement(t.weight, flatIndex(t, row, col), text);
   t.editError = error;
   if (error.empty())
     app.setStatus("set " + t.key + "[" + std::to_string(row) + ", " +
@@ -62,7 +62,7 @@ std::string TensorInspector::fillSelection(App &app, const std::string &text) {
   if (!current || !current->view)
     return "no tensor open";
   std::string error =
-      app.document()->fill(current->resource, selectionRuns(*current), text);
+      app.document()->fill(current->weight, selectionRuns(*current), text);
   app.setStatus(error.empty() ? app.document()->edits().actions().back().label
                               : error,
                 !error.empty());
@@ -73,7 +73,7 @@ std::string TensorInspector::scaleSelection(App &app, double factor) {
   if (!current || !current->view)
     return "no tensor open";
   std::string error =
-      app.document()->scale(current->resource, selectionRuns(*current), factor);
+      app.document()->scale(current->weight, selectionRuns(*current), factor);
   app.setStatus(error.empty() ? app.document()->edits().actions().back().label
                               : error,
                 !error.empty());
@@ -83,6 +83,15 @@ std::string TensorInspector::scaleSelection(App &app, double factor) {
 void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
   ImGui::Separator();
   ImGui::TextUnformatted("Edit");
+  // Weights core cannot rewrite in place (literal lists, splats, packed
+  // bits, archive entries) keep their tools, disabled, under the reason.
+  bool blocked = !tab.editBlocked.empty();
+  if (blocked) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
+    ImGui::TextWrapped("read-only: %s", tab.editBlocked.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::BeginDisabled(blocked);
   uint64_t r0 = std::min(tab.anchorRow, tab.cursorRow),
            r1 = std::max(tab.anchorRow, tab.cursorRow);
   uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol),
@@ -104,7 +113,7 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
   if (ImGui::Button("Scale"))
     scaleSelection(app, factor);
   if (ImGui::Button("Replace from .npy...")) {
-    uint32_t r = tab.resource;
+    uint32_t r = tab.weight;
     App *a = &app;
     app.fileBrowser().open(
         "Replace from .npy", app.settings().browserDir, false, {".npy"},
@@ -113,9 +122,11 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
           a->setStatus(e.empty() ? "replaced from " + path : e, !e.empty());
         });
   }
+  ImGui::EndDisabled();
+  // Export reads, so every weight has it.
   ImGui::SameLine();
   if (ImGui::Button("Export .npy...")) {
-    uint32_t r = tab.resource;
+    uint32_t r = tab.weight;
     App *a = &app;
     std::string name = tab.key;
     std::replace(name.begin(), name.end(), '/', '_');
@@ -124,8 +135,12 @@ void TensorInspector::drawEditTools(App &app, TensorTab &tab) {
         [a, r](const std::string &path) { a->document()->exportNpy(r, path); },
         name + ".npy");
   }
-  if (!tab.editError.empty())
-    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tab.editError.c_str());
+  // A refused edit of a read-only weight repeats the reason shown above.
+  if (!tab.editError.empty() && tab.editError != tab.editBlocked) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
+    ImGui::TextWrapped("%s", tab.editError.c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 } // namespace mlirscope::view

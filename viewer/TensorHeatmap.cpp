@@ -82,7 +82,7 @@ const ImU32 kNegInfColor = IM_COL32(0, 255, 255, 255);
 std::string heatKeyFor(const TensorTab &tab, const EditStack &edits) {
   std::string k =
       std::to_string(tab.generation) + ":" +
-      std::to_string(edits.touches(tab.resource) ? edits.version() : 0) + ":" +
+      std::to_string(edits.touches(tab.weight) ? edits.version() : 0) + ":" +
       std::to_string(tab.rowAxis) + "," + std::to_string(tab.colAxis);
   for (int64_t f : tab.fixed)
     k += "," + std::to_string(f);
@@ -127,13 +127,13 @@ void TensorInspector::startPool(App &app, TensorTab &tab, bool tile) {
   tab.heatIsTile = tile;
   if (!tile)
     tab.heatKey = heatKeyFor(tab, app.document()->edits());
-  if (app.document()->edits().touches(tab.resource)) {
+  if (app.document()->edits().touches(tab.weight)) {
     // Pool what the table shows: the file under the unsaved edits (a copy
     // of the stack: the worker must not see later edits).
     auto edits = std::make_shared<EditStack>();
     for (const EditAction &a : app.document()->edits().actions())
       edits->push(a);
-    uint32_t r = tab.resource;
+    uint32_t r = tab.weight;
     unsigned esize = dtypeSize(view.getDType());
     req.read = [view, edits, r, esize](uint64_t first, uint64_t count,
                                        uint8_t *out) {
@@ -457,7 +457,7 @@ void TensorInspector::drawHeatmap(App &app, TensorTab &tab) {
   ImGui::TextColored(ImVec4(0, 1, 0, 1), "+Inf");
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(0, 1, 1, 1), "-Inf");
-  if (app.document()->edits().touches(tab.resource)) {
+  if (app.document()->edits().touches(tab.weight)) {
     ImGui::SameLine();
     ImGui::TextDisabled("(with unsaved edits)");
   }

@@ -12,6 +12,7 @@
 #include "App.h"
 #include "Format.h"
 
+#include "mlirscope/Edit/Editor.h"
 #include "mlirscope/Support/Format.h"
 
 #include <imgui.h>
@@ -62,11 +63,10 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
     return false;
   if (tab.generation == doc->generation())
     return tab.view.has_value();
-  // A new index (first open, or after a save): a new view; the same key.
-  uint32_t r =
-      tab.generation == ~0u ? tab.resource : doc->findResource(tab.key);
+  // A new index (first open, or after a save): a new view; the same name.
+  uint32_t r = tab.generation == ~0u ? tab.weight : doc->findWeight(tab.key);
   tab.generation = doc->generation();
-  tab.resource = r;
+  tab.weight = r;
   tab.view.reset();
   tab.stats.reset();
   tab.statsJob.reset();
@@ -75,9 +75,13 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
   auto v = doc->view(r);
   if (!v) {
     tab.viewError = llvm::toString(v.takeError());
+    tab.editBlocked = tab.viewError;
     return false;
   }
   tab.viewError.clear();
+  tab.editBlocked.clear();
+  if (auto e = canEditInPlace(*v))
+    tab.editBlocked = llvm::toString(std::move(e));
   bool first = !tab.view && tab.fixed.empty();
   tab.view = std::move(*v);
   size_t rank = tab.view->getShape().size();
@@ -95,17 +99,17 @@ bool TensorInspector::refreshView(App &app, TensorTab &tab) {
 
 void TensorInspector::open(App &app, uint32_t r) {
   Document *doc = app.document();
-  if (!doc || !doc->index() || r >= doc->index()->resources.size())
+  if (!doc || !doc->index() || r >= doc->index()->weights.size())
     return;
   for (TensorTab &t : tabs)
-    if (t.resource == r && t.generation == doc->generation()) {
+    if (t.weight == r && t.generation == doc->generation()) {
       current = pendingFocus = &t;
       return;
     }
   tabs.emplace_back();
   TensorTab &tab = tabs.back();
-  tab.resource = r;
-  tab.key = doc->index()->resources[r].key;
+  tab.weight = r;
+  tab.key = doc->index()->weights[r].name;
   refreshView(app, tab);
   current = pendingFocus = &tab;
 }
@@ -145,13 +149,24 @@ void TensorInspector::drawHeader(App &app, TensorTab &tab) {
   ImGui::TextColored(ImVec4(0.5f, 0.8f, 1, 1), "%s",
                      describeType(v.getDType(), v.getShape()).c_str());
   ImGui::SameLine();
-  ImGui::TextDisabled("%s elements, %s, %s %s at byte %llu%s",
-                      formatCount(v.size()).c_str(),
-                      formatBytes(v.sizeInBytes()).c_str(),
-                      weightKindName(w.kind).str().c_str(),
-                      weightEncodingName(w.encoding).str().c_str(),
-                      (unsigned long long)w.offset, w.splat ? " (splat)" : "");
-  if (app.document()->edits().touches(tab.resource)) {
+  // Where the bytes are: the model file, or a bound archive.
+  std::string where =
+      w.kind == WeightKind::Parameter ? " in " + v.getSource().getName() : "";
+  ImGui::TextDisabled(
+      "%s elements, %s, %s %s%s at byte %llu%s", formatCount(v.size()).c_str(),
+      formatBytes(v.sizeInBytes()).c_str(),
+      weightKindName(w.kind).str().c_str(),
+      weightEncodingName(w.encoding).str().c_str(), where.c_str(),
+      (unsigned long long)w.offset, w.splat ? " (splat)" : "");
+  const ModelIndex &index = *app.document()->index();
+  if (w.op < index.ops.size()) {
+    ImGui::SameLine();
+    std::string label = "held by " + index.getOpName(index.ops[w.op]).str() +
+                        " #" + std::to_string(w.op);
+    if (ImGui::SmallButton(label.c_str()))
+      app.selectOp(w.op);
+  }
+  if (app.document()->edits().touches(tab.weight)) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "edited (unsaved)");
   }
@@ -234,7 +249,7 @@ void TensorInspector::drawTabs(App &app, bool focusCurrent) {
     ImGuiTabItemFlags flags = 0;
     if (focusCurrent && pendingFocus == &tab)
       flags |= ImGuiTabItemFlags_SetSelected;
-    if (app.document() && app.document()->edits().touches(tab.resource))
+    if (app.document() && app.document()->edits().touches(tab.weight))
       flags |= ImGuiTabItemFlags_UnsavedDocument;
     std::string label = tab.key + "###tensor" + std::to_string(uintptr_t(&tab));
     if (ImGui::BeginTabItem(label.c_str(), &open, flags)) {

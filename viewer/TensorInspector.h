@@ -1,9 +1,12 @@
-//===- TensorInspector.h - Blobs: values, heatmap, stats, edits -*- C++ -*-===//
+//===- TensorInspector.h - Weights: values, heatmap, edits ------*- C++ -*-===//
 //
-// One tab per open tensor. The value table reads only the cells on screen
-// (64-bit row and column positions of its own, so a 2^40-row tensor scrolls
-// like a small one); statistics and heatmap pooling run as Jobs. Edits go
-// through Document (the overlay), never straight to the file.
+// One tab per open weight, of any kind (a resource blob, an inline
+// attribute, a bound parameter: WeightView reads them all). The value table
+// reads only the cells on screen (64-bit row and column positions of its own,
+// so a 2^40-row tensor scrolls like a small one); statistics and heatmap
+// pooling run as Jobs. Edits go through Document (the overlay), never straight
+// to the file, and only into weights core can rewrite in place
+// (canEditInPlace); the others show why.
 //
 // One class, its members in a file per job: TensorInspector.cpp (the tabs
 // and the slice they share), TensorTable.cpp, TensorHeatmap.cpp,
@@ -41,8 +44,12 @@ enum class TensorMode : uint8_t { Values, Heatmap };
 enum class HeatmapStat : uint8_t { Mean, Min, Max, AbsMax };
 
 struct TensorTab {
-  uint32_t resource = ~0u;
+  /// Index into ModelIndex::weights, and the weight's name (which finds it
+  /// again in the index a save makes).
+  uint32_t weight = ~0u;
   std::string key;
+  /// "" when the weight takes edits, else why not (canEditInPlace).
+  std::string editBlocked;
   unsigned generation = ~0u;
   std::optional<WeightView> view;
   std::string viewError;
@@ -93,12 +100,12 @@ struct TensorTab {
 class TensorInspector {
 public:
   ~TensorInspector();
-  /// Opens (or brings forward) the tab of resource `r`.
-  void open(App &app, uint32_t r);
+  /// Opens (or brings forward) the tab of weight `w`.
+  void open(App &app, uint32_t w);
   /// Emits one tab item per open tensor into the current tab bar.
   void drawTabs(App &app, bool focusCurrent);
   void closeAll();
-  uint32_t currentResource() const { return current ? current->resource : ~0u; }
+  uint32_t currentWeight() const { return current ? current->weight : ~0u; }
   TensorTab *currentTab() { return current; }
   bool busy() const;
 

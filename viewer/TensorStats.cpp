@@ -112,7 +112,7 @@ void TensorInspector::drawStats(App &app, TensorTab &tab) {
                     ImGui::CalcTextSize(formatDouble(s.max).c_str()).x);
     ImGui::TextDisabled("%s", formatDouble(s.max).c_str());
   }
-  if (app.document()->edits().touches(tab.resource))
+  if (app.document()->edits().touches(tab.weight))
     ImGui::TextWrapped(
         "(of the file as saved: unsaved edits are not included)");
 }

@@ -133,7 +133,10 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
       move(-int64_t(visRows), 0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {
-      tab.editing = tab.focusEdit = true;
+      if (!tab.editBlocked.empty())
+        app.setStatus(tab.editBlocked, true);
+      else
+        tab.editing = tab.focusEdit = true;
       snprintf(tab.editBuffer, sizeof tab.editBuffer, "%s",
                valueAt(app, flatIndex(tab, tab.cursorRow, tab.cursorCol), true)
                    .c_str());
@@ -164,7 +167,7 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
              r1 = std::max(tab.anchorRow, tab.cursorRow);
     uint64_t c0 = std::min(tab.anchorCol, tab.cursorCol),
              c1 = std::max(tab.anchorCol, tab.cursorCol);
-    uint32_t res = tab.resource;
+    uint32_t res = tab.weight;
     for (uint64_t i = 0; i < visRows && tab.topRow + i < rows; ++i) {
       uint64_t r = tab.topRow + i;
       uint64_t n = std::min(visCols, cols - tab.leftCol);
@@ -238,7 +241,9 @@ void TensorInspector::drawTable(App &app, TensorTab &tab) {
               tab.anchorRow = r;
               tab.anchorCol = col;
             }
-            if (ImGui::IsMouseDoubleClicked(0)) {
+            if (ImGui::IsMouseDoubleClicked(0) && !tab.editBlocked.empty()) {
+              app.setStatus(tab.editBlocked, true);
+            } else if (ImGui::IsMouseDoubleClicked(0)) {
               tab.editing = tab.focusEdit = true;
               snprintf(tab.editBuffer, sizeof tab.editBuffer, "%s",
                        formatElement(dtype, p, ElementStyle::Exact).c_str());

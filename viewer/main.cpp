@@ -2,6 +2,8 @@
 
 #include "App.h"
 
+#include "mlirscope/Index/Parameters.h"
+
 #include "mlirscope/Support/Version.h"
 
 #include <cstdio>
@@ -10,13 +12,22 @@
 #include <string>
 
 static const char kUsage[] =
-    "USAGE: mlirscope-view [FILE] [--resource KEY] [--op OP]\n"
+    "USAGE: mlirscope-view [FILE] [--weight NAME] [--op OP]\n"
+    "                      [--parameters [SCOPE=]ARCHIVE]...\n"
+    "                      [--min-inline-bytes N]\n"
     "                      [--script FILE] [--screenshot OUT.png]\n"
     "                      [--size WxH] [--scale S] [--config DIR|-]\n"
     "                      [--bench-frames N]\n\n"
-    "Views an MLIR model (.mlirbc or .mlir): summary, ops, resources, any\n"
-    "weight tensor's values, statistics and heatmap; edits them in place.\n\n"
-    "  --resource KEY     open that blob in the tensor inspector\n"
+    "Views an MLIR model (.mlirbc or .mlir): summary, ops, weights (resource\n"
+    "blobs, inline elements attributes, parameters in external archives), any\n"
+    "weight's values, statistics and heatmap; edits them in place.\n\n"
+    "  --weight NAME      open that weight in the tensor inspector (a resource\n"
+    "                     key, @symbol, scope::key; --resource KEY: the same)\n"
+    "  --parameters [SCOPE=]ARCHIVE\n"
+    "                     bind a parameter archive (.irpa, .safetensors, .gguf)\n"
+    "                     to SCOPE, as iree-run-module does; repeatable\n"
+    "  --min-inline-bytes N  list inline weights of at least N bytes (default\n"
+    "                     1024; smaller ones are only counted)\n"
     "  --op OP            select an op: #N (index), @symbol, or an op name\n"
     "  --script FILE      run the actions in FILE (see viewer/Script.h)\n"
     "  --screenshot OUT   write the window as PNG once FILE is open, then quit\n"
@@ -41,8 +52,20 @@ int main(int argc, char **argv) {
     if (a == "--help" || a == "-h") {
       fputs(kUsage, stdout);
       return 0;
-    } else if (a == "--resource") {
-      options.resource = value();
+    } else if (a == "--weight" || a == "--resource") {
+      options.weight = value();
+    } else if (a == "--min-inline-bytes") {
+      std::string v = value();
+      char *end = nullptr;
+      unsigned long long n = strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || v[0] == '-') {
+        fprintf(stderr, "mlirscope-view: --min-inline-bytes expects a byte count\n");
+        return 1;
+      }
+      options.minInlineBytes = n;
+    } else if (a == "--parameters") {
+      options.parameters.push_back(
+          mlirscope::parseParameterOption(value()));
     } else if (a == "--op") {
       options.op = value();
     } else if (a == "--script") {

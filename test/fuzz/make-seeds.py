@@ -7,7 +7,9 @@ Seeds come from what the tests already use: the example model, the test
 inputs, the third-party files of ../shared/corpus, the hostile files of
 bad-input.test and the .npy files of edit.test, each written at every
 bytecode version MLIR can emit; the LSP target gets the lit transcripts of
-test/lsp re-framed with Content-Length headers, as an editor sends them.
+test/lsp re-framed with Content-Length headers, as an editor sends them; the
+archive target gets the parameter archives (irpa, safetensors, gguf) of
+../shared/corpus/iree-parameters.
 """
 import argparse
 import glob
@@ -69,6 +71,17 @@ def npy_seeds(out, scratch):
         copy(f, out)
 
 
+def archive_seeds(out):
+    corpus = os.path.join(os.path.dirname(ROOT), "shared", "corpus",
+                          "iree-parameters")
+    for ext in ("irpa", "safetensors", "gguf"):
+        for f in sorted(glob.glob(os.path.join(corpus, "**", "*." + ext),
+                                  recursive=True)):
+            # Names repeat across folders (single.irpa, single.gguf, ...).
+            rel = os.path.relpath(f, corpus).replace(os.sep, "-")
+            copy(f, out, rel)
+
+
 def lsp_seeds(out):
     """Each transcript's messages, framed; %S/%t point at real places."""
     inputs = os.path.join(ROOT, "test", "mlirscope", "Inputs")
@@ -122,12 +135,14 @@ def main():
     subprocess.run([sys.executable, os.path.join(UTILS, "make-npy-files.py"),
                     os.path.join(scratch, "npy")], check=True,
                    stdout=subprocess.DEVNULL)
-    dirs = {t: os.path.join(a.out, t) for t in ("bytecode", "text", "npy", "lsp")}
+    dirs = {t: os.path.join(a.out, t)
+            for t in ("bytecode", "text", "npy", "archive", "lsp")}
     for d in dirs.values():
         os.makedirs(d)
     bytecode_seeds(dirs["bytecode"], a.mlir_opt, scratch)
     text_seeds(dirs["text"], scratch)
     npy_seeds(dirs["npy"], scratch)
+    archive_seeds(dirs["archive"])
     lsp_seeds(dirs["lsp"])
     shutil.rmtree(scratch)
     for t, d in dirs.items():

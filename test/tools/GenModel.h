@@ -82,6 +82,9 @@ struct Options {
   const DType *dtype = nullptr; // default per model
   bool sparse = false;
   bool text = false;
+  /// Weights as inline elements attributes (`dense<"0x...">`, bytecode raw
+  /// data) instead of dense_resource blobs.
+  bool inlineWeights = false;
   int64_t version = 0; // set in parseArgs
   uint64_t seed = 0;
   std::string externalGroup;

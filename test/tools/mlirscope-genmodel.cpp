@@ -55,6 +55,9 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
@@ -157,6 +160,9 @@ void usage(llvm::raw_ostream &os) {
         "  --sparse                  leave blob bytes as holes (read as zeros;\n"
         "                            with --text, zeros are written)\n"
         "  --text                    write MLIR text instead of bytecode\n"
+        "  --inline                  weights as inline elements attributes\n"
+        "                            (text: dense<\"0x...\">, TFLite-style;\n"
+        "                            bytecode: raw data in the IR), not blobs\n"
         "  --emit-bytecode-version V 0.." << mlir::bytecode::kVersion
      << " (default " << mlir::bytecode::kVersion << ")\n"
         "  --seed S                  seed of the pseudo-random blob values\n"
@@ -260,6 +266,8 @@ Options parseArgs(int argc, char **argv) {
       o.sparse = true;
     } else if (flag == "text") {
       o.text = true;
+    } else if (flag == "inline") {
+      o.inlineWeights = true;
     } else if (flag == "emit-bytecode-version") {
       o.version = parseUInt(name, next());
       versionGiven = true;
@@ -992,18 +1000,47 @@ void writeText(const Options &o, mlir::ModuleOp module,
                const std::vector<Weight> &weights, const std::string &path) {
   auto start = std::chrono::steady_clock::now();
   Output out(path);
+  std::vector<char> chunk;
+  std::string hex;
+  uint64_t elemBytes = o.dtype->bytes;
+  uint64_t irBytes = 0;
   {
     std::string s;
     llvm::raw_string_ostream os(s);
     mlir::OpPrintingFlags flags;
     flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
     module->print(os, flags);
+    if (o.inlineWeights) {
+      // Each `dense_resource<key>` becomes `dense<"0x...">`, the hex
+      // streamed: the weights are never in memory whole.
+      llvm::StringRef rest(s);
+      chunk.resize(4u << 20);
+      for (const Weight &w : weights) {
+        std::string token = "dense_resource<" + w.key + ">";
+        size_t at = rest.find(token);
+        if (at == llvm::StringRef::npos)
+          fatal("no " + token + " in the printed IR");
+        out.write(rest.take_front(at).str());
+        irBytes += at;
+        out.write("dense<\"0x");
+        streamValues(o, w, w.numElements() * elemBytes, chunk,
+                     [&](const char *p, size_t n) {
+                       hex.clear();
+                       appendHex(hex, p, n);
+                       out.write(hex);
+                     });
+        out.write("\">");
+        rest = rest.drop_front(at + token.size());
+      }
+      out.write(rest.str());
+      irBytes += rest.size();
+      out.write("\n");
+      out.finish();
+      return;
+    }
     out.write(s);
   }
-  uint64_t irBytes = out.offset();
-  std::vector<char> chunk;
-  std::string hex;
-  uint64_t elemBytes = o.dtype->bytes;
+  irBytes = out.offset();
   bool any = !weights.empty() || !o.externalGroup.empty();
   if (any)
     out.write("\n{-#\n");
@@ -1051,6 +1088,51 @@ void writeText(const Options &o, mlir::ModuleOp module,
   }
 }
 
+/// Bytecode whose weights are raw data in the IR (builtin
+/// DenseIntOrFPElementsAttr), as MLIR writes inline constants: each
+/// `dense_resource` becomes the elements themselves. The weights are in
+/// memory once, as MLIR holds them.
+void writeInlineBytecode(const Options &o, mlir::ModuleOp module,
+                         const std::vector<Weight> &weights,
+                         const std::string &path) {
+  if (o.dtype->bytes == 1 && o.dtype->mlir == "i1")
+    fatal("--inline bytecode of i1 weights is not supported (MLIR packs "
+          "them into bits)");
+  llvm::StringMap<const Weight *> byKey;
+  for (const Weight &w : weights)
+    byKey[w.key] = &w;
+  std::vector<char> chunk(4u << 20);
+  module->walk([&](mlir::Operation *op) {
+    for (mlir::NamedAttribute a : op->getAttrs()) {
+      auto res = llvm::dyn_cast<mlir::DenseResourceElementsAttr>(a.getValue());
+      if (!res)
+        continue;
+      auto it = byKey.find(res.getRawHandle().getKey());
+      if (it == byKey.end())
+        continue;
+      const Weight &w = *it->second;
+      std::vector<char> data;
+      data.reserve(w.numElements() * o.dtype->bytes);
+      streamValues(o, w, w.numElements() * o.dtype->bytes, chunk,
+                   [&](const char *p, size_t n) {
+                     data.insert(data.end(), p, p + n);
+                   });
+      op->setAttr(a.getName(),
+                  mlir::DenseElementsAttr::getFromRawBuffer(res.getType(),
+                                                            data));
+    }
+  });
+  mlir::BytecodeWriterConfig config("mlirscope-genmodel");
+  config.setDesiredBytecodeVersion(o.version);
+  Output out(path);
+  std::string bc;
+  llvm::raw_string_ostream os(bc);
+  if (mlir::failed(mlir::writeBytecodeToFile(module.getOperation(), os, config)))
+    fatal("MLIR could not write bytecode version " + llvm::Twine(o.version));
+  out.write(bc);
+  out.finish();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -1089,6 +1171,8 @@ int main(int argc, char **argv) {
   gTmpPath = tmp;
   if (o.text) {
     writeText(o, *module, ir.weights, tmp);
+  } else if (o.inlineWeights) {
+    writeInlineBytecode(o, *module, ir.weights, tmp);
   } else {
     // The 16-byte blob of the optional external resource group.
     static const uint64_t kExtBlob[2] = {0x0706050403020100ull,

@@ -3,7 +3,12 @@
 #include "Commands.h"
 
 #include "mlirscope/Index/Index.h"
+#include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/FaultGuard.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -56,6 +61,37 @@ bool mlirscope::cli::reportUnknownOption(llvm::StringRef cmd,
   return true;
 }
 
+namespace {
+/// cl::sub for several subcommands chosen at run time (cl::sub takes one).
+struct SubCommands {
+  std::initializer_list<cl::SubCommand *> subs;
+  template <class Opt> void apply(Opt &o) const {
+    for (cl::SubCommand *s : subs)
+      o.addSubCommand(*s);
+  }
+};
+} // namespace
+
+WeightOptions::WeightOptions(std::initializer_list<cl::SubCommand *> subs)
+    : parameters("parameters",
+                 cl::desc("Bind the parameter archive FILE (.irpa, "
+                          ".safetensors, .gguf) to the model's "
+                          "#stream.parameter.named references of SCOPE, as "
+                          "iree-run-module does (repeatable)"),
+                 cl::value_desc("[SCOPE=]FILE"), SubCommands{subs}),
+      minInlineBytes("min-inline-bytes",
+                     cl::desc("List inline elements attributes of at least "
+                              "this many bytes as weights (smaller ones are "
+                              "counted; default 1024)"),
+                     cl::value_desc("number"), cl::init(1024),
+                     SubCommands{subs}) {}
+
+void WeightOptions::apply(IndexOptions &options) const {
+  for (const std::string &p : parameters)
+    options.parameters.push_back(parseParameterOption(p));
+  options.minInlineBytes = minInlineBytes;
+}
+
 SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
   SplitFiles split;
   if (chunk.getNumOccurrences())
@@ -67,9 +103,11 @@ SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
 
 std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
                                                       llvm::StringRef path,
+                                                      const WeightOptions &weights,
                                                       const SplitFiles &split) {
   IndexOptions options;
   options.chunk = split.chunk;
+  weights.apply(options);
   auto index = indexFile(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
@@ -87,23 +125,97 @@ std::unique_ptr<ModelIndex> mlirscope::cli::openModel(llvm::StringRef cmd,
   return std::move(*index);
 }
 
-std::optional<WeightView> mlirscope::cli::openBlob(llvm::StringRef cmd,
+/// Up to five names of `index` close to `name`: those containing it (any
+/// case), then those a few edits away, nearest first.
+static std::vector<std::string> closeNames(const ModelIndex &index,
+                                           llvm::StringRef name) {
+  std::vector<std::pair<unsigned, std::string>> found;
+  std::string lower = name.lower();
+  unsigned limit = std::max<unsigned>(2, name.size() / 3);
+  auto consider = [&](llvm::StringRef candidate) {
+    if (candidate.empty())
+      return;
+    unsigned d = llvm::StringRef(candidate.lower()).contains(lower)
+                     ? 0
+                     : name.edit_distance(candidate, true, limit + 1);
+    if (d <= limit)
+      found.emplace_back(d, candidate.str());
+  };
+  for (const Weight &w : index.weights)
+    consider(w.name);
+  for (const Resource &r : index.resources)
+    if (!index.findWeight(r.key))
+      consider(r.key);
+  std::stable_sort(found.begin(), found.end(),
+                   [](auto &a, auto &b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto &f : found)
+    if (out.size() < 5 && llvm::find(out, f.second) == out.end())
+      out.push_back(f.second);
+  return out;
+}
+
+const Weight *mlirscope::cli::findWeightOrReport(llvm::StringRef cmd,
                                                  const ModelIndex &index,
-                                                 llvm::StringRef key) {
+                                                 llvm::StringRef name) {
+  if (const Weight *w = index.findWeight(name))
+    return w;
+  // A resource key is its weight's name; a key found here but not among the
+  // weights is an entry no view reads (a bool or string, a blob of an
+  // external group), which the caller refuses with the view's reason.
+  if (const Resource *r = index.findResource(name))
+    if (const Weight *w =
+            index.weightOfResource(uint32_t(r - index.resources.data())))
+      return w;
+  llvm::errs() << "mlirscope " << cmd << ": " << index.file->getName()
+               << ": no weight '" << name << "'";
+  std::vector<std::string> close = closeNames(index, name);
+  if (!close.empty()) {
+    llvm::errs() << "; did you mean ";
+    for (size_t i = 0; i < close.size(); ++i)
+      llvm::errs() << (i ? ", " : "") << "'" << close[i] << "'";
+    llvm::errs() << "?";
+  } else {
+    llvm::errs() << " (mlirscope inspect --weights FILE lists them)";
+  }
+  llvm::errs() << "\n";
+  return nullptr;
+}
+
+std::optional<WeightView> mlirscope::cli::openWeight(llvm::StringRef cmd,
+                                                     const ModelIndex &index,
+                                                     llvm::StringRef name) {
   const std::string &path = index.file->getName();
-  const Resource *r = index.findResource(key);
-  if (!r) {
-    llvm::errs() << "mlirscope " << cmd << ": " << path << ": no resource '"
-                 << key << "'\n";
+  const Weight *w = index.findWeight(name);
+  const Resource *r = w ? nullptr : index.findResource(name);
+  if (!w && !r) {
+    findWeightOrReport(cmd, index, name);
     return std::nullopt;
   }
-  auto view = WeightView::get(index, *r);
+  auto view = w ? WeightView::get(index, *w) : WeightView::get(index, *r);
   if (!view) {
     llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
                  << llvm::toString(view.takeError()) << "\n";
     return std::nullopt;
   }
   return *view;
+}
+
+std::string mlirscope::cli::weightTypeText(const Weight &w) {
+  if (!w.type)
+    return "?";
+  return w.type->element.name + "[" + w.type->shapeString() + "]";
+}
+
+std::string mlirscope::cli::weightPlace(const ModelIndex &index,
+                                        const Weight &w) {
+  if (w.kind == WeightKind::Parameter) {
+    if (w.archive >= index.archives.size())
+      return "not bound";
+    return index.archives[w.archive].path + " @" + std::to_string(w.offset);
+  }
+  return weightEncodingName(w.encoding).str() + " @" +
+         std::to_string(w.offset);
 }
 
 /// printFileChanged has printed its line: the errors that follow the fault

@@ -38,7 +38,7 @@ struct Command {
 
 extern const Command inspectCommand, statsCommand, extractCommand, setCommand,
     replaceCommand, rewriteCommand, stripCommand, attachCommand, diffCommand,
-    convertCommand, graphCommand;
+    convertCommand, graphCommand, externalizeCommand;
 
 /// Parses an unsigned option value, reporting anything else as
 /// `mlirscope CMD: --NAME needs a number` (llvm::cl's own report names
@@ -62,6 +62,24 @@ using ChunkOption = llvm::cl::opt<unsigned, false, ChunkParser>;
 /// The help text of every command's --chunk.
 extern const char *const kChunkHelp;
 
+/// How every command that opens a model finds its weights:
+/// `--parameters [SCOPE=]FILE` (repeatable; IREE's syntax, binding the
+/// archive FILE to references of SCOPE, parseParameterOption) and
+/// `--min-inline-bytes N` (inline elements attributes smaller than N bytes
+/// are counted, not listed as weights). A command holds one, made with its
+/// SubCommands, beside its other options.
+class WeightOptions {
+public:
+  /// The options of every command in `subs`.
+  explicit WeightOptions(std::initializer_list<llvm::cl::SubCommand *> subs);
+  /// Sets the parameters and minInlineBytes of `options`.
+  void apply(IndexOptions &options) const;
+
+private:
+  llvm::cl::list<std::string> parameters;
+  llvm::cl::opt<unsigned, false, NumberParser> minInlineBytes;
+};
+
 /// Options llvm::cl does not know go to a cl::Sink list of each command
 /// instead of failing the parse, so that the command can say so in one line
 /// (`mlirscope CMD: unknown option '--x'`; for --chunk, that CMD works on
@@ -72,6 +90,10 @@ bool reportUnknownOption(llvm::StringRef cmd,
 /// Human-readable summary.
 void printSummaryText(const ModelIndex &index, const ModelSummary &summary,
                       llvm::raw_ostream &os);
+/// Every weight, one per line (`inspect --weights`), or a JSON array of
+/// weightJson objects.
+void printWeightList(const ModelIndex &index, bool json,
+                     llvm::raw_ostream &os);
 /// Every op with its details (`inspect --ops`), as text or JSON lines.
 void printOps(const ModelIndex &index, bool json, llvm::raw_ostream &os);
 
@@ -111,13 +133,32 @@ SplitFiles chunkOf(const ChunkOption &chunk, bool whole = false);
 /// indexed; without, commands other than inspect refuse it with one line
 /// (they change or look up one module's resources, and keys may repeat
 /// across chunks).
+/// The archives of `weights` are bound to the model's parameter references;
+/// one that cannot be read is the one-line error naming it.
 std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
+                                      const WeightOptions &weights,
                                       const SplitFiles &split = {});
 
-/// The typed view of blob `key`; on failure prints
+/// The weight named `name` (Weight.h: a resource key, `@sym`,
+/// `@scope/op#N`, `scope::key`), or else the resource of that key (an entry
+/// that is not a weight: a bool or string, or a blob of another group); on
+/// failure prints `mlirscope CMD: FILE: no weight 'NAME'` with the closest
+/// names, or how to list them, and returns null.
+const Weight *findWeightOrReport(llvm::StringRef cmd, const ModelIndex &index,
+                                 llvm::StringRef name);
+
+/// The typed view of weight `name` (findWeightOrReport); on failure prints
 /// `mlirscope CMD: FILE: why` and returns nullopt.
-std::optional<WeightView> openBlob(llvm::StringRef cmd, const ModelIndex &index,
-                                 llvm::StringRef key);
+std::optional<WeightView> openWeight(llvm::StringRef cmd,
+                                     const ModelIndex &index,
+                                     llvm::StringRef name);
+
+/// `@0x10 in FILE`-like: where a weight's stored data is, for listings
+/// ("hex @1061", "raw @716", "archive FILE @64", "not bound").
+std::string weightPlace(const ModelIndex &index, const Weight &w);
+
+/// `f32[4x4]`, or `?` when no type is known.
+std::string weightTypeText(const Weight &w);
 
 } // namespace mlirscope::cli
 

@@ -25,6 +25,7 @@ static cl::opt<unsigned, false, NumberParser>
 static cl::list<std::string> inputs(cl::Positional, cl::desc("IN"),
                                     cl::sub(convertSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(convertSub));
+static WeightOptions weightOptions({&convertSub});
 
 static int runConvert() {
   if (reportUnknownOption("convert", unknown))
@@ -42,7 +43,7 @@ static int runConvert() {
     llvm::errs() << "mlirscope convert: expected IN -o OUT\n";
     return kUsage;
   }
-  std::unique_ptr<ModelIndex> index = openModel("convert", inputs[0]);
+  std::unique_ptr<ModelIndex> index = openModel("convert", inputs[0], weightOptions);
   if (!index)
     return kBadInput;
   ProgressLine progress("convert");

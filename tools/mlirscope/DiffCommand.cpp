@@ -25,6 +25,7 @@ static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
 static cl::list<std::string> files(cl::Positional, cl::desc("A B"),
                                    cl::sub(diffSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(diffSub));
+static WeightOptions weightOptions({&diffSub});
 
 static int runDiff() {
   if (reportUnknownOption("diff", unknown))
@@ -36,7 +37,7 @@ static int runDiff() {
   bool json = jsonFlag;
   std::unique_ptr<ModelIndex> idx[2];
   for (int i = 0; i < 2; ++i) {
-    idx[i] = openModel("diff", files[i]);
+    idx[i] = openModel("diff", files[i], weightOptions);
     if (!idx[i])
       return kBadInput;
   }

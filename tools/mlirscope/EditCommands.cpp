@@ -23,21 +23,31 @@ namespace cl = llvm::cl;
 
 namespace {
 
-/// A model and one of its blobs.
+/// A model and one of its weights, which can be rewritten in place.
 struct Target {
   std::unique_ptr<ModelIndex> index;
   std::optional<WeightView> view;
 };
 
+/// Opens weight `name` of model `path` for an in-place edit; prints why not
+/// (canEditInPlace: a literal list, a splat, packed bits, an archive entry)
+/// and returns nullopt, the file untouched.
 std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
-                                 llvm::StringRef key, const SplitFiles &split) {
+                                 llvm::StringRef name,
+                                 const WeightOptions &weights,
+                                 const SplitFiles &split) {
   Target t;
-  t.index = openModel(cmd, path, split);
+  t.index = openModel(cmd, path, weights, split);
   if (!t.index)
     return std::nullopt;
-  t.view = openBlob(cmd, *t.index, key);
+  t.view = openWeight(cmd, *t.index, name);
   if (!t.view)
     return std::nullopt;
+  if (llvm::Error e = canEditInPlace(*t.view)) {
+    llvm::errs() << "mlirscope " << cmd << ": " << path << ": "
+                 << llvm::toString(std::move(e)) << "\n";
+    return std::nullopt;
+  }
   return t;
 }
 
@@ -48,11 +58,12 @@ static cl::SubCommand setSub("set", "One element, in place, crash-safe");
 static ChunkOption setChunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                             cl::sub(setSub));
 static cl::list<std::string> setPositional(cl::Positional,
-                                           cl::desc("FILE KEY INDEX VALUE"),
+                                           cl::desc("FILE NAME INDEX VALUE"),
                                            cl::sub(setSub));
 // A VALUE such as -7.5 looks like an option to llvm::cl, which passes it
 // here (with its position) rather than to setPositional.
 static cl::list<std::string> setDashed(cl::Sink, cl::sub(setSub));
+static WeightOptions setWeightOptions({&setSub});
 
 static int runSet() {
   // Both lists in command-line order.
@@ -63,13 +74,14 @@ static int runSet() {
     ordered.emplace_back(setDashed.getPosition(i), setDashed[i]);
   llvm::sort(ordered);
   if (ordered.size() != 4) {
-    llvm::errs() << "mlirscope set: expected FILE KEY INDEX VALUE\n";
+    llvm::errs() << "mlirscope set: expected FILE NAME INDEX VALUE\n";
     return kUsage;
   }
   std::string args[4];
   for (unsigned i = 0; i < 4; ++i)
     args[i] = ordered[i].second.str();
-  auto t = openTarget("set", args[0], args[1], chunkOf(setChunk));
+  auto t = openTarget("set", args[0], args[1], setWeightOptions,
+                      chunkOf(setChunk));
   if (!t)
     return kBadInput;
   auto flat = t->view->parseIndex(args[2]);
@@ -119,14 +131,28 @@ static std::string elementTypeForNpy(std::string descr) {
 /// blob's type may change (the IR goes through MLIR and must still verify).
 static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                             llvm::StringRef npyPath, llvm::StringRef out,
-                            std::string type, const SplitFiles &split) {
-  std::unique_ptr<ModelIndex> index = openModel("replace", path, split);
+                            std::string type, const WeightOptions &weights,
+                            const SplitFiles &split) {
+  std::unique_ptr<ModelIndex> index =
+      openModel("replace", path, weights, split);
   if (!index)
     return kBadInput;
-  const Resource *r = index->findResource(key);
+  const Weight *w = findWeightOrReport("replace", *index, key);
+  if (!w)
+    return kBadInput;
+  // The rewrite re-emits resource sections; an inline attribute or an
+  // archive entry is not in one.
+  const Resource *r = w->kind == WeightKind::Resource
+                          ? &index->resources[w->resource]
+                          : nullptr;
   if (!r || !r->isDialectGroup || r->kind != ResourceKind::Blob) {
-    llvm::errs() << "mlirscope replace: " << path << ": no blob '" << key
-                 << "'\n";
+    llvm::errs() << "mlirscope replace: " << path << ": '" << key << "' is "
+                 << (w->kind == WeightKind::Inline ? "an inline weight"
+                     : w->kind == WeightKind::Parameter
+                         ? "a parameter"
+                         : "not a dialect blob")
+                 << "; -o replaces resource blobs only (without -o, in "
+                    "place, it keeps its dtype and shape)\n";
     return kBadInput;
   }
   auto npyFile = MappedFile::open(npyPath);
@@ -203,9 +229,10 @@ static cl::opt<std::string>
 static ChunkOption replaceChunk("chunk", cl::desc(kChunkHelp),
                                 cl::value_desc("N"), cl::sub(replaceSub));
 static cl::list<std::string> replacePositional(cl::Positional,
-                                               cl::desc("FILE KEY DATA.npy"),
+                                               cl::desc("FILE NAME DATA.npy"),
                                                cl::sub(replaceSub));
 static cl::list<std::string> replaceUnknown(cl::Sink, cl::sub(replaceSub));
+static WeightOptions replaceWeightOptions({&replaceSub});
 
 static int runReplace() {
   if (reportUnknownOption("replace", replaceUnknown))
@@ -216,13 +243,14 @@ static int runReplace() {
   }
   llvm::ArrayRef<std::string> args = replacePositional;
   if (args.size() != 3) {
-    llvm::errs() << "mlirscope replace: expected FILE KEY DATA.npy\n";
+    llvm::errs() << "mlirscope replace: expected FILE NAME DATA.npy\n";
     return kUsage;
   }
   if (!replaceOut.empty())
     return replaceToNewFile(args[0], args[1], args[2], replaceOut, replaceType,
-                            chunkOf(replaceChunk));
-  auto t = openTarget("replace", args[0], args[1], chunkOf(replaceChunk));
+                            replaceWeightOptions, chunkOf(replaceChunk));
+  auto t = openTarget("replace", args[0], args[1], replaceWeightOptions,
+                      chunkOf(replaceChunk));
   if (!t)
     return kBadInput;
   auto npyFile = MappedFile::open(args[2]);
@@ -287,21 +315,27 @@ static int runReplace() {
 
 const Command mlirscope::cli::setCommand{
     setSub,
-    "Sets one element of blob KEY in place. INDEX is \"i,j,k\" (or one flat\n"
-    "index); VALUE is a number, true/false for i1, (re,im) for complex.\n"
-    "The write is guarded by an undo journal (FILE.mlirscope-journal), so\n"
-    "a crash leaves the old or the new content, never a mix.\n",
+    "Sets one element of weight NAME in place: a resource blob (its key),\n"
+    "or an inline attribute stored as hex or raw bytes (`inspect --weights`\n"
+    "lists the names). INDEX is \"i,j,k\" (or one flat index); VALUE is a\n"
+    "number, true/false for i1, (re,im) for complex. Literal lists,\n"
+    "splats and archive entries are refused (their size would change, or\n"
+    "they are in another file). The write is guarded by an undo journal\n"
+    "(FILE.mlirscope-journal), so a crash leaves the old or the new\n"
+    "content, never a mix.\n",
     runSet};
 
 const Command mlirscope::cli::replaceCommand{
     replaceSub,
-    "Replaces blob KEY with the contents of DATA.npy. In place, the dtype\n"
-    "and shape must match the IR's type for KEY (bf16 as uint16 bits), and\n"
-    "the write is guarded by an undo journal. With -o (bytecode models),\n"
+    "Replaces weight NAME with the contents of DATA.npy. In place, the\n"
+    "dtype and shape must match the IR's type for NAME (bf16 as uint16\n"
+    "bits), hex text is rewritten digit for digit, and the write is guarded\n"
+    "by an undo journal; literal lists, splats and archive entries are\n"
+    "refused. With -o (bytecode models, resource blobs),\n"
     "a new file is written and the type may change: the npy's dtype and\n"
     "shape, or --type (e.g. tensor<4x4xbf16>), become the type of the\n"
     "dense_resource attributes and of the constants producing them; the\n"
     "IR goes through MLIR and must still verify.\n\n"
-    "  mlirscope replace FILE KEY DATA.npy\n"
-    "  mlirscope replace FILE KEY DATA.npy -o OUT [--type TYPE]\n",
+    "  mlirscope replace FILE NAME DATA.npy\n"
+    "  mlirscope replace FILE NAME DATA.npy -o OUT [--type TYPE]\n",
     runReplace};

@@ -13,18 +13,19 @@ namespace cl = llvm::cl;
 
 static cl::SubCommand
     extractSub("extract",
-               "Blobs out as numpy .npy (one) or safetensors (--all) files");
+               "Weights out as numpy .npy (one) or safetensors (--all) files");
 
 static cl::opt<std::string> out("o", cl::desc("The output file"),
                                 cl::value_desc("path"), cl::sub(extractSub));
 static cl::opt<bool> all("all",
-                         cl::desc("Every typed blob, into one .safetensors"),
+                         cl::desc("Every typed weight, into one .safetensors"),
                          cl::sub(extractSub));
 static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                          cl::sub(extractSub));
-static cl::list<std::string> positional(cl::Positional, cl::desc("FILE [KEY]"),
+static cl::list<std::string> positional(cl::Positional, cl::desc("FILE [NAME]"),
                                         cl::sub(extractSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(extractSub));
+static WeightOptions weightOptions({&extractSub});
 
 static int runExtract() {
   if (reportUnknownOption("extract", unknown))
@@ -37,12 +38,12 @@ static int runExtract() {
   std::string path = positional.empty() ? "" : positional[0];
   std::string key = positional.size() < 2 ? "" : positional[1];
   if (path.empty() || out.empty() || (all == !key.empty())) {
-    llvm::errs() << "mlirscope extract: need FILE, either KEY or --all, and "
+    llvm::errs() << "mlirscope extract: need FILE, either NAME or --all, and "
                     "-o OUT\n";
     return kUsage;
   }
   std::unique_ptr<ModelIndex> model =
-      openModel("extract", path, chunkOf(chunk));
+      openModel("extract", path, weightOptions, chunkOf(chunk));
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
@@ -56,7 +57,7 @@ static int runExtract() {
       llvm::errs() << "mlirscope extract: skipped " << s << "\n";
     return kOk;
   }
-  std::optional<WeightView> view = openBlob("extract", index, key);
+  std::optional<WeightView> view = openWeight("extract", index, key);
   if (!view)
     return kBadInput;
   if (auto e = exportNpy(index, *view, out, onProgress))
@@ -66,10 +67,12 @@ static int runExtract() {
 
 const Command mlirscope::cli::extractCommand{
     extractSub,
-    "Writes one blob as a numpy .npy file (bf16 as its raw uint16 bits),\n"
-    "or every typed blob as a tensor of one .safetensors file. Bytes are\n"
-    "streamed from the model (kernel copies for bytecode); the output is\n"
-    "written to a temporary file and renamed into place.\n\n"
-    "  mlirscope extract FILE KEY -o OUT.npy\n"
+    "Writes one weight as a numpy .npy file (bf16 as its raw uint16 bits),\n"
+    "or every typed weight as a tensor of one .safetensors file, named as\n"
+    "`inspect --weights` lists them (a resource blob by its key, a bound\n"
+    "parameter as scope::key). Bytes are streamed from the model or the\n"
+    "archive (kernel copies where raw); the output is written to a\n"
+    "temporary file and renamed into place.\n\n"
+    "  mlirscope extract FILE NAME -o OUT.npy\n"
     "  mlirscope extract FILE --all -o OUT.safetensors\n",
     runExtract};

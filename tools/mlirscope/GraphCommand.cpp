@@ -63,6 +63,7 @@ static cl::opt<std::string> out("o",
 static cl::list<std::string> files(cl::Positional, cl::desc("FILE"),
                                    cl::sub(graphSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(graphSub));
+static WeightOptions weightOptions({&graphSub});
 
 static int runGraph() {
   if (reportUnknownOption("graph", unknown))
@@ -92,7 +93,7 @@ static int runGraph() {
   }
 
   auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<ModelIndex> index = openModel("graph", path);
+  std::unique_ptr<ModelIndex> index = openModel("graph", path, weightOptions);
   if (!index)
     return kBadInput;
   auto since = [](std::chrono::steady_clock::time_point t) {

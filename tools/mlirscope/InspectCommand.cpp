@@ -14,8 +14,8 @@ namespace cl = llvm::cl;
 
 static cl::SubCommand
     inspectSub("inspect",
-               "What the model holds: ops, symbols, resources by dtype, "
-               "largest blobs");
+               "What the model holds: ops, symbols, weights by kind and "
+               "dtype, the largest, parameters");
 
 static cl::opt<bool> summaryFlag("summary",
                                  cl::desc("The summary (the default)"),
@@ -25,6 +25,12 @@ static cl::opt<bool>
             cl::desc("Every op, one per line, with its location, operand "
                      "and result types, attributes and successors"),
             cl::sub(inspectSub));
+static cl::opt<bool>
+    weightsFlag("weights",
+                cl::desc("Every weight, one per line: name (what stats, "
+                         "extract, set and replace take), kind, encoding, "
+                         "type, bytes, where it is"),
+                cl::sub(inspectSub));
 static cl::opt<bool>
     jsonFlag("json",
              cl::desc("Machine-readable output (schema: docs/inspect-json.md)"),
@@ -39,6 +45,7 @@ static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
 static cl::list<std::string> files(cl::Positional, cl::desc("FILE"),
                                    cl::sub(inspectSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(inspectSub));
+static WeightOptions weightOptions({&inspectSub});
 
 static int runInspect() {
   if (reportUnknownOption("inspect", unknown))
@@ -52,12 +59,22 @@ static int runInspect() {
                  << "' and '" << files[1] << "'\n";
     return kUsage;
   }
+  if (opsFlag && weightsFlag) {
+    llvm::errs() << "mlirscope inspect: --ops and --weights are two "
+                    "listings; choose one\n";
+    return kUsage;
+  }
   std::unique_ptr<ModelIndex> index =
-      openModel("inspect", files[0], chunkOf(chunk, /*whole=*/true));
+      openModel("inspect", files[0], weightOptions,
+                chunkOf(chunk, /*whole=*/true));
   if (!index)
     return kBadInput;
   if (opsFlag) {
     printOps(*index, jsonFlag, llvm::outs());
+    return kOk;
+  }
+  if (weightsFlag) {
+    printWeightList(*index, jsonFlag, llvm::outs());
     return kOk;
   }
   ModelSummary summary = summarize(*index, top);
@@ -70,8 +87,13 @@ static int runInspect() {
 
 const Command mlirscope::cli::inspectCommand{
     inspectSub,
-    "Summarizes an MLIR bytecode or text file without reading its blobs:\n"
-    "format, version, producer, IR vs. blob bytes, dialects, op counts,\n"
-    "symbols, resources by dtype, the N largest resources (default 10),\n"
-    "unreferenced resources and references to missing ones.\n",
+    "Summarizes an MLIR bytecode or text file without reading its weights:\n"
+    "format, version, producer, IR vs. blob vs. inline weight bytes,\n"
+    "dialects, op counts, symbols, resources by dtype, weights of every\n"
+    "kind (dense_resource blobs, inline elements attributes, parameters\n"
+    "of archives bound with --parameters) by kind and dtype, the N largest\n"
+    "(default 10), parameters missing, unbound or of the wrong size,\n"
+    "unused archive entries, unreferenced resources and references to\n"
+    "missing ones, and external resource values (an mlir_reproducer as\n"
+    "the mlir-opt command replaying it). --weights lists every weight.\n",
     runInspect};

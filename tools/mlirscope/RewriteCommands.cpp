@@ -19,8 +19,10 @@ namespace cl = llvm::cl;
 namespace {
 
 std::unique_ptr<ModelIndex> openBytecode(llvm::StringRef cmd,
-                                         llvm::StringRef path, int &rc) {
-  std::unique_ptr<ModelIndex> index = openModel(cmd, path);
+                                         llvm::StringRef path,
+                                         const WeightOptions &weights,
+                                         int &rc) {
+  std::unique_ptr<ModelIndex> index = openModel(cmd, path, weights);
   if (!index) {
     rc = kBadInput;
     return nullptr;
@@ -62,6 +64,7 @@ static cl::list<std::string> positional(cl::Positional, cl::desc("FILE"),
                                         cl::sub(attachSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(rewriteSub),
                                      cl::sub(stripSub), cl::sub(attachSub));
+static WeightOptions weightOptions({&rewriteSub, &stripSub, &attachSub});
 
 /// `CMD FILE -o OUT` on a bytecode model: checks the arguments (`usage`
 /// says what they are; `complete` whether the command's own are there) and
@@ -76,7 +79,7 @@ static std::unique_ptr<ModelIndex> openForOutput(llvm::StringRef cmd,
     llvm::errs() << "mlirscope " << cmd << ": expected " << usage << "\n";
     return nullptr;
   }
-  return openBytecode(cmd, positional[0], rc);
+  return openBytecode(cmd, positional[0], weightOptions, rc);
 }
 
 static int runRewrite() {
@@ -107,7 +110,7 @@ static int runAttach() {
                              /*complete=*/!weightsFrom.empty());
   if (!small)
     return rc;
-  std::unique_ptr<ModelIndex> big = openModel("attach", weightsFrom);
+  std::unique_ptr<ModelIndex> big = openModel("attach", weightsFrom, weightOptions);
   if (!big)
     return kBadInput;
   ProgressLine progress("attach (checksums)");

@@ -21,7 +21,7 @@ static std::atomic<bool> interrupted{false};
 
 static cl::SubCommand
     statsSub("stats",
-             "min/max/mean/std, zeros, NaN, Inf and a histogram of blobs, "
+             "min/max/mean/std, zeros, NaN, Inf and a histogram of weights, "
              "streamed from disk");
 
 static cl::opt<bool> jsonFlag("json", cl::desc("Machine-readable output"),
@@ -35,8 +35,9 @@ static cl::opt<unsigned, false, NumberParser>
 static ChunkOption chunk("chunk", cl::desc(kChunkHelp), cl::value_desc("N"),
                          cl::sub(statsSub));
 static cl::list<std::string>
-    positional(cl::Positional, cl::desc("FILE [KEY...]"), cl::sub(statsSub));
+    positional(cl::Positional, cl::desc("FILE [NAME...]"), cl::sub(statsSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(statsSub));
+static WeightOptions weightOptions({&statsSub});
 
 static std::string num(double v) {
   std::string s;
@@ -61,42 +62,46 @@ static int runStats() {
   opts.bins = bins;
   opts.threads = threads;
   std::string path = positional.front();
-  llvm::ArrayRef<std::string> keys = positional;
-  keys = keys.drop_front();
-  std::unique_ptr<ModelIndex> model = openModel("stats", path, chunkOf(chunk));
+  llvm::ArrayRef<std::string> names = positional;
+  names = names.drop_front();
+  std::unique_ptr<ModelIndex> model = openModel("stats", path, weightOptions, chunkOf(chunk));
   if (!model)
     return kBadInput;
   const ModelIndex &index = *model;
-  std::vector<const Resource *> selected;
-  if (keys.empty()) {
-    for (const Resource &r : index.resources)
-      if (r.kind == ResourceKind::Blob && r.type)
-        selected.push_back(&r);
-  } else {
-    for (const std::string &k : keys) {
-      const Resource *r = index.findResource(k);
-      if (!r) {
-        llvm::errs() << "mlirscope stats: " << path << ": no resource '" << k
-                     << "'\n";
-        return kBadInput;
+  std::vector<WeightView> selected;
+  int rc = kOk;
+  if (names.empty()) {
+    // Every weight with numbers to read: a type, elements that are not
+    // strings, and (a parameter) an archive holding it.
+    for (const Weight &w : index.weights) {
+      if (!w.type || w.encoding == WeightEncoding::Strings ||
+          (w.kind == WeightKind::Parameter && w.entry == kNone))
+        continue;
+      auto view = WeightView::get(index, w);
+      if (!view) {
+        llvm::errs() << "mlirscope stats: " << path << ": "
+                     << llvm::toString(view.takeError()) << "\n";
+        rc = kBadInput;
+        continue;
       }
-      selected.push_back(r);
+      selected.push_back(*view);
+    }
+  } else {
+    for (const std::string &name : names) {
+      std::optional<WeightView> view = openWeight("stats", index, name);
+      if (!view)
+        return kBadInput;
+      selected.push_back(*view);
     }
   }
 
   interrupted = false;
   auto oldHandler = std::signal(SIGINT, [](int) { interrupted = true; });
   nlohmann::json out = nlohmann::json::array();
-  int rc = kOk;
-  for (const Resource *r : selected) {
-    auto view = WeightView::get(index, *r);
-    if (!view) {
-      llvm::errs() << "mlirscope stats: " << path << ": "
-                   << llvm::toString(view.takeError()) << "\n";
-      rc = kBadInput;
-      continue;
-    }
-    ProgressLine progress("stats " + r->key);
+  for (const WeightView &v : selected) {
+    const WeightView *view = &v;
+    const Weight &w = view->getWeight();
+    ProgressLine progress("stats " + w.name);
     opts.progress = progress.callback().withCancel(&interrupted);
     uint64_t faultsBefore = faultCount();
     auto stats = computeStats(*view, opts);
@@ -113,10 +118,13 @@ static int runStats() {
     }
     const BlobStats &s = *stats;
     if (json) {
+      // "key": the name, as it was when every weight was a resource blob.
       nlohmann::json j = {
-          {"key", r->key},           {"dtype", dtypeName(view->getDType())},
-          {"shape", r->type->shape}, {"elements", s.count},
-          {"bytes", r->size},        {"finite", s.finite},
+          {"key", w.name},           {"name", w.name},
+          {"kind", weightKindName(w.kind).str()},
+          {"dtype", dtypeName(view->getDType())},
+          {"shape", w.type->shape},  {"elements", s.count},
+          {"bytes", w.bytes()},      {"finite", s.finite},
           {"zeros", s.zeros},        {"nan", s.nans},
           {"pos_inf", s.posInfs},    {"neg_inf", s.negInfs},
           {"first", s.first}};
@@ -132,9 +140,12 @@ static int runStats() {
       out.push_back(j);
       continue;
     }
-    llvm::outs() << r->key << "  " << r->type->element.name << "["
-                 << r->type->shapeString() << "]  " << formatBytes(r->size)
-                 << "\n"
+    llvm::outs() << w.name << "  " << weightTypeText(w) << "  "
+                 << formatBytes(w.bytes())
+                 << (w.kind == WeightKind::Resource
+                         ? ""
+                         : "  " + weightKindName(w.kind).str())
+                 << (w.splat ? " (splat)" : "") << "\n"
                  << "  min " << num(s.min) << "  max " << num(s.max)
                  << "  mean " << num(s.mean) << "  std " << num(s.stddev)
                  << "\n"
@@ -158,8 +169,10 @@ static int runStats() {
 
 const Command mlirscope::cli::statsCommand{
     statsSub,
-    "Statistics of blobs (all typed blobs when no KEY is given), in one\n"
-    "streaming pass over the file's bytes: min, max, mean, std (over\n"
+    "Statistics of weights NAME (resource keys, inline weights' names as\n"
+    "`inspect --weights` lists them, `scope::key` of parameters bound with\n"
+    "--parameters; every typed weight when none is given), in one\n"
+    "streaming pass over the stored bytes: min, max, mean, std (over\n"
     "finite values; complex: over magnitudes), counts of zeros, NaN and\n"
     "+-Inf, the first values, and with --bins N a histogram.\n"
     "Progress goes to stderr for work over a second; Ctrl-C cancels.\n",

@@ -1,8 +1,11 @@
 //===- SummaryText.cpp - Human-readable `inspect --summary` ---------------===//
 
 #include "Commands.h"
+
+#include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Support/Format.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
 using namespace mlirscope;
@@ -14,68 +17,194 @@ static std::string typeOf(const Resource &r) {
   return r.type->element.name + "[" + r.type->shapeString() + "]";
 }
 
-static std::string typeOf(const Weight &w) {
-  if (!w.type)
-    return "?";
-  return w.type->element.name + "[" + w.type->shapeString() + "]";
-}
-
-/// Weights of every kind: totals by kind and dtype, the largest, and
-/// parameters the bound archives do not answer.
+/// Weights of every kind: totals by kind and by dtype, the largest, and
+/// what the bound parameter archives do not answer (or answer unasked).
 static void printWeights(const ModelIndex &index, const ModelSummary &s,
                          llvm::raw_ostream &os) {
-  if (!s.numWeights && !s.smallInlineCount)
+  if (!s.numWeights && !s.smallInlineCount && index.archives.empty())
     return;
-  os << "weights: " << s.numWeights << " (" << formatBytes(s.weightBytes)
-     << ")\n";
+  auto smallOnes = [&] {
+    os << s.smallInlineCount << " smaller inline attributes not listed ("
+       << formatBytes(s.smallInlineBytes)
+       << "; --min-inline-bytes 0 lists them)\n";
+  };
+  os << "weights:     " << s.numWeights << " (" << formatBytes(s.weightBytes)
+     << ")";
+  if (!s.numWeights && s.smallInlineCount) {
+    os << ", and ";
+    smallOnes();
+  } else {
+    os << "\n";
+  }
   for (auto &[kind, t] : s.weightsByKind) {
     os << "  " << kind << ": " << t.count << " (" << formatBytes(t.bytes)
        << ")";
-    if (kind == "inline" && s.smallInlineCount)
-      os << ", and " << s.smallInlineCount << " smaller ones not listed ("
-         << formatBytes(s.smallInlineBytes) << ")";
+    if (kind == "resource")
+      os << ", dense_resource blobs";
+    else if (kind == "inline")
+      os << ", elements attributes in the IR";
+    else if (kind == "parameter")
+      os << ", in external archives";
     os << "\n";
   }
-  if (s.smallInlineCount && !s.weightsByKind.count("inline"))
-    os << "  inline: " << s.smallInlineCount << " small ones, not listed ("
-       << formatBytes(s.smallInlineBytes) << ")\n";
-  for (auto &[dtype, t] : s.weightsByDType)
-    os << "  " << dtype << ": " << t.weights << " weights, " << t.elements
-       << " elements, " << formatBytes(t.bytes) << "\n";
-  if (!s.largestWeights.empty()) {
+  if (s.numWeights && s.smallInlineCount) {
+    os << "  and ";
+    smallOnes();
+  }
+  // Resource blobs only: the resources' lines above said it all.
+  bool onlyResources =
+      s.weightsByKind.size() == 1 && s.weightsByKind.count("resource");
+  if (!onlyResources && !s.weightsByDType.empty()) {
+    os << "weights by dtype:\n";
+    for (auto &[dtype, t] : s.weightsByDType)
+      os << "  " << dtype << ": " << t.weights << " weights, " << t.elements
+         << " elements, " << formatBytes(t.bytes) << "\n";
+  }
+  if (!onlyResources && !s.largestWeights.empty()) {
     os << "largest weights:\n";
     for (uint32_t i : s.largestWeights) {
       const Weight &w = index.weights[i];
       os << "  " << w.name << "  " << weightKindName(w.kind) << "  "
-         << typeOf(w) << "  " << formatBytes(w.bytes());
-      if (w.splat)
-        os << " (splat)";
-      if (w.kind == WeightKind::Parameter)
-        os << "  "
-           << (w.archive < index.archives.size()
-                   ? index.archives[w.archive].path + " @" +
-                         std::to_string(w.offset)
-                   : std::string("not bound"));
-      else
-        os << "  " << weightEncodingName(w.encoding) << " @" << w.offset;
-      os << "\n";
+         << weightTypeText(w) << "  " << formatBytes(w.bytes())
+         << (w.splat ? " (splat)" : "") << "  " << weightPlace(index, w)
+         << "\n";
     }
   }
-  auto list = [&](const char *what, const std::vector<uint32_t> &v) {
-    if (v.empty())
-      return;
-    os << what << ": " << v.size() << "\n";
-    for (uint32_t i : v)
-      os << "  " << index.weights[i].name << "\n";
+  if (!index.archives.empty()) {
+    os << "parameter archives: " << index.archives.size() << "\n";
+    for (const BoundArchive &a : index.archives)
+      os << "  " << (a.scope.empty() ? "(no scope)" : a.scope) << " = "
+         << a.path << "  " << archiveFormatName(a.archive->format) << ", "
+         << a.archive->entries.size() << " entries\n";
+  }
+  auto boundTo = [&](const std::string &scope) {
+    std::string paths;
+    for (const BoundArchive &a : index.archives)
+      if (a.scope == scope)
+        paths += (paths.empty() ? "" : ", ") + a.path;
+    return paths;
   };
-  list("missing parameters", s.missingParameters);
-  list("unbound parameters (no --parameters for their scope)",
-       s.unboundParameters);
-  list("parameter size mismatches", s.parameterSizeMismatches);
+  if (!s.missingParameters.empty()) {
+    os << "missing parameters (no archive of their scope has the key): "
+       << s.missingParameters.size() << "\n";
+    for (uint32_t i : s.missingParameters)
+      os << "  " << index.weights[i].name << "  "
+         << weightTypeText(index.weights[i]) << "  not in "
+         << boundTo(index.weights[i].scope) << "\n";
+  }
+  if (!s.unboundParameters.empty()) {
+    std::vector<std::string> scopes;
+    for (uint32_t i : s.unboundParameters)
+      if (llvm::find(scopes, index.weights[i].scope) == scopes.end())
+        scopes.push_back(index.weights[i].scope);
+    os << "unbound parameters (no --parameters for their scope): "
+       << s.unboundParameters.size() << "\n";
+    for (uint32_t i : s.unboundParameters)
+      os << "  " << index.weights[i].name << "  "
+         << weightTypeText(index.weights[i]) << "\n";
+    os << "  bind with";
+    for (const std::string &scope : scopes)
+      os << " --parameters " << (scope.empty() ? "" : scope + "=") << "FILE";
+    os << "\n";
+  }
+  if (!s.parameterSizeMismatches.empty()) {
+    os << "parameter size mismatches: " << s.parameterSizeMismatches.size()
+       << "\n";
+    for (uint32_t i : s.parameterSizeMismatches) {
+      const Weight &w = index.weights[i];
+      os << "  " << w.name << ": " << w.type->text << " needs "
+         << w.logicalBytes().value_or(0) << " bytes, the entry in "
+         << index.archives[w.archive].path << " holds " << w.dataBytes
+         << "\n";
+    }
+  }
   if (!s.unusedParameters.empty()) {
-    os << "unused archive entries: " << s.unusedParameters.size() << "\n";
+    os << "unused archive entries (no reference names them): "
+       << s.unusedParameters.size() << "\n";
     for (const std::string &k : s.unusedParameters)
       os << "  " << k << "\n";
+  }
+}
+
+/// A string as a POSIX shell reads it back: in single quotes.
+static std::string shellQuote(llvm::StringRef text) {
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// A text file holds a string entry as written between its quotes; the
+/// escapes MLIR's lexer reads (`\"`, `\\`, `\n`, `\t`, `\XX`) undone.
+static std::string unescape(const ModelIndex &index, llvm::StringRef value) {
+  if (index.format != ModelIndex::Format::Text)
+    return value.str();
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '\\' || i + 1 == value.size()) {
+      out += value[i];
+      continue;
+    }
+    char c = value[++i];
+    if (c == 'n')
+      out += '\n';
+    else if (c == 't')
+      out += '\t';
+    else if (llvm::isHexDigit(c) && i + 1 < value.size() &&
+             llvm::isHexDigit(value[i + 1])) {
+      out += char(llvm::hexDigitValue(c) * 16 + llvm::hexDigitValue(value[i + 1]));
+      ++i;
+    } else
+      out += c;
+  }
+  return out;
+}
+
+/// External resources that are not blobs (bools, strings), by group, with
+/// their values; an `mlir_reproducer` group as the mlir-opt command that
+/// replays it.
+static void printExternalValues(const ModelIndex &index, const ModelSummary &s,
+                                llvm::raw_ostream &os) {
+  if (s.externalValues.empty())
+    return;
+  os << "external resources: " << s.externalValues.size() << "\n";
+  std::vector<std::string> groups;
+  for (uint32_t i : s.externalValues)
+    if (llvm::find(groups, index.resources[i].group) == groups.end())
+      groups.push_back(index.resources[i].group);
+  for (const std::string &g : groups) {
+    os << "  " << g << ":\n";
+    const Resource *pipeline = nullptr;
+    std::vector<const Resource *> flags;
+    for (uint32_t i : s.externalValues) {
+      const Resource &r = index.resources[i];
+      if (r.group != g)
+        continue;
+      os << "    " << r.key << ": "
+         << (r.kind == ResourceKind::String ? "\"" + r.value + "\""
+                                            : r.value)
+         << "\n";
+      if (r.key == "pipeline" && r.kind == ResourceKind::String)
+        pipeline = &r;
+      else if (r.kind == ResourceKind::Bool)
+        flags.push_back(&r);
+    }
+    if (g != "mlir_reproducer" || !pipeline)
+      continue;
+    // MLIR's reproducer (mlir/lib/Pass/PassCrashRecovery.cpp): mlir-opt
+    // reads the pipeline and these flags from the file itself.
+    os << "    replay:  mlir-opt --run-reproducer " << shellQuote(s.path)
+       << "\n"
+       << "    same as: mlir-opt "
+       << shellQuote("--pass-pipeline=" + unescape(index, pipeline->value));
+    for (const Resource *f : flags) {
+      bool on = f->value == "true";
+      if (f->key == "disable_threading" && on)
+        os << " --mlir-disable-threading";
+      else if (f->key == "verify_each")
+        os << (on ? " --verify-each" : " --verify-each=false");
+    }
+    os << " " << shellQuote(s.path) << "\n";
   }
 }
 
@@ -87,12 +216,19 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
   if (s.format == "bytecode")
     os << " v" << s.bytecodeVersion << ", producer \"" << s.producer << "\"";
   os << "\n";
+  auto share = [&](uint64_t part) {
+    if (s.fileSize)
+      os << llvm::format(" (%.1f%%)", 100.0 * double(part) / double(s.fileSize));
+  };
   os << "size:        " << formatBytes(s.fileSize) << " (" << s.fileSize
      << " bytes): IR " << formatBytes(s.irBytes) << ", blobs "
      << formatBytes(s.blobBytes);
-  if (s.fileSize)
-    os << llvm::format(" (%.1f%%)",
-                       100.0 * double(s.blobBytes) / double(s.fileSize));
+  share(s.blobBytes);
+  // Inline weights are part of the IR's bytes; said apart when there are.
+  if (s.inlineWeightBytes) {
+    os << ", inline weights " << formatBytes(s.inlineWeightBytes);
+    share(s.inlineWeightBytes);
+  }
   os << "\n";
   if (s.oneChunkSelected)
     os << "chunk:       " << s.chunks[0].number << " of " << s.chunksInFile
@@ -125,7 +261,6 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
          << "  @" << r.dataOffset << "\n";
     }
   }
-  printWeights(index, s, os);
   os << "unreferenced resources: " << s.unreferenced.size() << "\n";
   for (uint32_t i : s.unreferenced) {
     os << "  " << index.resources[i].group << "." << index.resources[i].key;
@@ -151,6 +286,8 @@ void mlirscope::cli::printSummaryText(const ModelIndex &index,
       os << "  " << index.resources[i].key << ": " << index.resources[i].size
          << " bytes for " << index.resources[i].type->text << "\n";
   }
+  printWeights(index, s, os);
+  printExternalValues(index, s, os);
   if (s.chunks.size() > 1) {
     os << "per chunk:\n"
        << "  chunk    line      ops  refs  resources      bytes  missing  "

@@ -24,7 +24,7 @@ namespace cl = llvm::cl;
 static const Command *const commands[] = {
     &inspectCommand, &statsCommand,   &extractCommand, &setCommand,
     &replaceCommand, &rewriteCommand, &stripCommand,   &attachCommand,
-    &diffCommand,    &convertCommand, &graphCommand};
+    &diffCommand,    &convertCommand, &graphCommand, &externalizeCommand};
 
 static const char overview[] =
     "Inspect large MLIR models (bytecode .mlirbc or text .mlir) without\n"

@@ -76,6 +76,11 @@ llvm::Error readIrpa(ParameterArchive &archive);
 llvm::Error readSafetensors(ParameterArchive &archive);
 llvm::Error readGguf(ParameterArchive &archive);
 
+/// The most dimensions a tensor of an archive may have. No format sets one
+/// (ggml's tensors have 4), but without it a 100 MB safetensors header of
+/// `[0,0,0,...]` would cost gigabytes of shape vectors and type text.
+constexpr uint64_t kMaxRank = 1024;
+
 /// `a + b <= limit` without overflow.
 inline bool fitsIn(uint64_t a, uint64_t b, uint64_t limit) {
   return a <= limit && b <= limit - a;
@@ -89,7 +94,8 @@ std::string printable(llvm::StringRef text, size_t max = 256);
 /// A TensorType from an MLIR element spelling and an outermost-first shape.
 TensorType makeTensorType(llvm::StringRef element, std::vector<int64_t> shape);
 
-/// The product of `shape`, or nullopt when it overflows 64 bits.
+/// The product of `shape`, or nullopt when it overflows 64 bits on the way
+/// (as TensorType::numElements, so both agree on every shape).
 std::optional<uint64_t> elementCount(llvm::ArrayRef<int64_t> shape);
 
 } // namespace mlirscope::archive

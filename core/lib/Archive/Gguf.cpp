@@ -287,6 +287,9 @@ private:
     if (!readString(t.name, "a tensor name") ||
         !in.read(numDims, "the tensor's dimension count"))
       return false;
+    if (numDims > kMaxRank)
+      return in.fail("a tensor of at most " + llvm::Twine(kMaxRank) +
+                     " dimensions, got " + llvm::Twine(numDims));
     if (numDims > in.remaining() / 8)
       return in.fail(llvm::Twine(numDims) + " dimensions inside the file");
     t.dims.reserve(numDims);
@@ -312,7 +315,10 @@ private:
 
   bool addEntry(const TensorInfo &t, uint64_t dataStart, uint32_t alignment) {
     const GgmlTypeInfo &type = *t.type;
-    std::optional<uint64_t> count = elementCount(t.dims);
+    // Outermost first, as MLIR spells it; counted in that order, as
+    // TensorType::numElements counts it.
+    std::vector<int64_t> shape(t.dims.rbegin(), t.dims.rend());
+    std::optional<uint64_t> count = elementCount(shape);
     if (!count)
       return in.failAt(t.at, "a shape whose element count fits 64 bits for '" +
                                  printable(t.name, 80) + "'");
@@ -352,7 +358,6 @@ private:
     e.size = bytes;
     e.archiveType = type.name;
     e.metadataOffset = t.at;
-    std::vector<int64_t> shape(t.dims.rbegin(), t.dims.rend());
     if (type.element)
       e.type = makeTensorType(type.element, std::move(shape));
     else

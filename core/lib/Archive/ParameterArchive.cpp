@@ -72,6 +72,10 @@ bool ArchiveCursor::readBytes(uint64_t n, std::string &out, const char *what) {
     return false;
   if (n > remaining())
     return failPastEnd(n, what);
+  if (n == 0) {
+    out.clear();
+    return true;
+  }
   if (n <= kWindow) {
     if (!ensure(n, what))
       return false;
@@ -160,10 +164,6 @@ std::optional<uint64_t> archive::elementCount(llvm::ArrayRef<int64_t> shape) {
       return std::nullopt;
     n *= u;
   }
-  // A zero dimension makes an empty tensor even after an overflowing prefix.
-  for (int64_t d : shape)
-    if (d == 0)
-      return 0;
   return n;
 }
 

@@ -174,7 +174,8 @@ private:
         if (!parseHex4(cp))
           return false;
         if (cp >= 0xdc00 && cp <= 0xdfff)
-          return fail(escape, "a \\u escape that is not a lone low surrogate");
+          return fail(escape, "a \\u escape of a character, not a lone low "
+                              "surrogate");
         if (cp >= 0xd800 && cp <= 0xdbff) {
           unsigned low;
           if (json.substr(pos, 2) != "\\u")
@@ -412,6 +413,10 @@ private:
     e.size = end - begin;
     e.archiveType = *dtype;
 
+    if (shape->size() > kMaxRank)
+      return fail(objectAt, "a shape of at most " + llvm::Twine(kMaxRank) +
+                                " dimensions for '" + printable(e.key, 80) +
+                                "', got " + llvm::Twine(shape->size()));
     std::vector<int64_t> dims;
     for (uint64_t d : *shape) {
       if (d > uint64_t(INT64_MAX))

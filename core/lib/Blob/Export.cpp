@@ -130,33 +130,34 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
   std::vector<WeightView> views;
   llvm::json::Object header;
   uint64_t offset = 0;
-  for (const Resource &r : index.resources) {
-    if (r.kind != ResourceKind::Blob)
-      continue;
-    auto view = WeightView::get(index, r);
+  // Every weight, named as the user names it (Weight.h): resource blobs by
+  // their key, inline weights and bound parameters by their names.
+  for (const Weight &w : index.weights) {
+    const std::string &key = w.name;
+    auto view = WeightView::get(index, w);
     if (!view) {
-      skipped.push_back(r.key + ": " + llvm::toString(view.takeError()));
+      skipped.push_back(key + ": " + llvm::toString(view.takeError()));
       continue;
     }
     const char *dtype = safetensorsDType(view->getDType());
     if (!*dtype) {
-      skipped.push_back(r.key + ": safetensors has no " +
+      skipped.push_back(key + ": safetensors has no " +
                         dtypeName(view->getDType()));
       continue;
     }
-    if (r.key == "__metadata__") {
-      skipped.push_back(r.key + ": the name safetensors reserves for its "
-                                "metadata");
+    if (key == "__metadata__") {
+      skipped.push_back(key + ": the name safetensors reserves for its "
+                              "metadata");
       continue;
     }
-    if (header.find(r.key) != header.end()) {
-      skipped.push_back(r.key + ": a second resource with this key");
+    if (header.find(key) != header.end()) {
+      skipped.push_back(key + ": a second resource with this key");
       continue;
     }
     llvm::json::Array shape;
     for (int64_t d : view->getShape())
       shape.push_back(d);
-    header[r.key] = llvm::json::Object{
+    header[key] = llvm::json::Object{
         {"dtype", dtype},
         {"shape", std::move(shape)},
         {"data_offsets",

@@ -1,6 +1,7 @@
 //===- WeightView.cpp - Typed, read-only access to one weight -------------===//
 
 #include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Archive/Ggml.h"
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/ElementsLiteral.h"
 #include "mlirscope/Index/Summary.h"
@@ -29,6 +30,73 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   return get(index, *w);
 }
 
+/// The ggml block type of a parameter bound to a quantized gguf tensor
+/// that the IR does not retype (it gives no type, or the archive's), when
+/// mlirscope dequantizes that block format; else null.
+static const GgmlTypeInfo *quantizedEntry(const ModelIndex &index,
+                                          const Weight &w) {
+  if (w.kind != WeightKind::Parameter || w.entry == kNone ||
+      w.archive >= index.archives.size())
+    return nullptr;
+  const ParameterArchive &a = *index.archives[w.archive].archive;
+  if (a.format != ArchiveFormat::Gguf || w.entry >= a.entries.size())
+    return nullptr;
+  const ArchiveEntry &e = a.entries[w.entry];
+  if (!e.type || (w.type && w.type->text != e.type->text))
+    return nullptr;
+  for (const GgmlTypeInfo &t : ggmlTypes())
+    if (e.archiveType == t.name)
+      return t.isQuantized() ? &t : nullptr;
+  return nullptr;
+}
+
+llvm::Expected<WeightView> WeightView::getDequantized(const ModelIndex &index,
+                                                      const Weight &w,
+                                                      const GgmlTypeInfo &q) {
+  auto err = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "weight '" + w.name + "': " + msg);
+  };
+  std::optional<uint64_t> n = w.type->numElements();
+  if (!n)
+    return err("its type " + w.type->text + " has no static shape");
+  if (*n % q.blockSize)
+    return err(llvm::Twine(*n) + " elements are not whole " + q.name +
+               " blocks of " + llvm::Twine(q.blockSize));
+  uint64_t blocks = *n / q.blockSize;
+  if (w.dataBytes != blocks * q.typeSize)
+    return err("holds " + llvm::Twine(w.dataBytes) + " bytes but " +
+               llvm::Twine(blocks) + " " + q.name + " blocks need " +
+               llvm::Twine(blocks * q.typeSize));
+  // Probe the format: a block format mlirscope does not decode is shown by
+  // its size and type only.
+  std::vector<uint8_t> zero(q.typeSize);
+  std::vector<float> probe(q.blockSize);
+  if (!dequantizeGgml(q.id, zero.data(), 1, probe.data()))
+    return err(llvm::Twine("ggml ") + q.name +
+               " blocks are not decoded by mlirscope (its size and type are "
+               "known, its values are not)");
+  const ByteSource &source = *index.archives[w.archive].archive->file;
+  if (w.offset > source.size() || w.size > source.size() - w.offset)
+    return err("its data lies past the end of the archive");
+  llvm::Expected<Span> bytes = source.read(w.offset, w.size);
+  if (!bytes)
+    return bytes.takeError();
+  WeightView v;
+  v.weight = &w;
+  v.file = &source;
+  v.raw = bytes->begin();
+  v.span = std::make_shared<Span>(std::move(*bytes));
+  v.dtype = DType::F32;
+  v.shape = w.type->shape;
+  v.numElements = *n;
+  v.storage = Storage::Ggml;
+  v.ggmlType = q.id;
+  v.ggmlBlockSize = q.blockSize;
+  v.ggmlTypeSize = q.typeSize;
+  return v;
+}
+
 llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
                                            const Weight &w) {
   const char *what = w.kind == WeightKind::Resource ? "resource" : "weight";
@@ -40,11 +108,17 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   if (w.encoding == WeightEncoding::Strings)
     return err("holds strings, not numbers");
   if (w.kind == WeightKind::Parameter && w.entry == kNone)
-    return err(index.archives.empty()
-                   ? llvm::Twine("no archive is bound (--parameters ") +
+    return err(llvm::none_of(index.archives,
+                             [&](const BoundArchive &a) {
+                               return a.scope == w.scope;
+                             })
+                   ? llvm::Twine("no archive is bound to its scope "
+                                 "(--parameters ") +
                          (w.scope.empty() ? "" : w.scope + "=") + "FILE)"
-                   : llvm::Twine("no bound archive holds key '") + w.key +
-                         "'");
+                   : llvm::Twine("no archive bound to its scope holds key '") +
+                         w.key + "'");
+  if (const GgmlTypeInfo *q = quantizedEntry(index, w))
+    return getDequantized(index, w, *q);
   if (!w.type)
     return err(w.kind == WeightKind::Resource
                    ? "no dense_resource attribute gives its type"
@@ -63,7 +137,11 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   uint64_t want = archiveSplat || !w.splat ? (expected ? *expected : 0) : esz;
   if (w.bitPacked)
     want = (n + 7) / 8;
-  if (w.encoding != WeightEncoding::Literal && w.dataBytes != want)
+  // A parameter's archive entry may be larger than the global's type: IREE
+  // binds its leading bytes (the summary still reports the mismatch).
+  bool leading = w.kind == WeightKind::Parameter && !w.splat &&
+                 w.dataBytes > want;
+  if (w.encoding != WeightEncoding::Literal && w.dataBytes != want && !leading)
     return err("holds " + llvm::Twine(w.dataBytes) + " bytes but " +
                w.type->text + " needs " + llvm::Twine(want));
 
@@ -166,14 +244,44 @@ void WeightView::releaseElements(uint64_t first, uint64_t count) const {
   }
 }
 
+namespace {
+/// Each character's digit value, 0x80 for a character that is not one.
+struct HexTable {
+  uint8_t value[256];
+  constexpr HexTable() : value() {
+    for (unsigned c = 0; c < 256; ++c)
+      value[c] = c >= '0' && c <= '9'   ? uint8_t(c - '0')
+                 : c >= 'a' && c <= 'f' ? uint8_t(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? uint8_t(c - 'A' + 10)
+                                        : 0x80;
+  }
+};
+constexpr HexTable kHex;
+} // namespace
+
 /// The byte at `i` of hex digits (a non-hex digit reads as zero: the text
 /// indexer does not validate every digit of a multi-gigabyte blob up front).
 static uint8_t hexByte(const char *hex, uint64_t i) {
-  unsigned hi = llvm::hexDigitValue(hex[2 * i]);
-  unsigned lo = llvm::hexDigitValue(hex[2 * i + 1]);
-  if (hi == ~0u || lo == ~0u)
+  uint8_t hi = kHex.value[uint8_t(hex[2 * i])];
+  uint8_t lo = kHex.value[uint8_t(hex[2 * i + 1])];
+  if ((hi | lo) & 0x80)
     return 0;
   return uint8_t((hi << 4) | lo);
+}
+
+/// Decodes `n` bytes of hex digits: the hot loop of statistics over text
+/// weights, a table lookup per digit and no branch per byte.
+static void decodeHex(const char *hex, uint64_t n, uint8_t *out) {
+  const uint8_t *in = reinterpret_cast<const uint8_t *>(hex);
+  uint8_t bad = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint8_t hi = kHex.value[in[2 * i]], lo = kHex.value[in[2 * i + 1]];
+    bad |= hi | lo;
+    out[i] = uint8_t((hi << 4) | (lo & 0xf));
+  }
+  if (bad & 0x80) // rare: redo with non-digits read as zero
+    for (uint64_t i = 0; i < n; ++i)
+      out[i] = hexByte(hex, i);
 }
 
 void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
@@ -199,9 +307,19 @@ void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
       out[i] = (hexByte(hex, (first + i) / 8) >> ((first + i) % 8)) & 1;
     return;
   case Storage::Hex:
-    for (uint64_t i = 0; i < n; ++i)
-      out[i] = hexByte(hex, begin + i);
+    decodeHex(hex + 2 * begin, n, out);
     return;
+  case Storage::Ggml: {
+    // Whole blocks are decoded; the elements asked for are copied out.
+    uint64_t firstBlock = first / ggmlBlockSize;
+    uint64_t lastBlock = (first + count + ggmlBlockSize - 1) / ggmlBlockSize;
+    std::vector<float> values(size_t((lastBlock - firstBlock) * ggmlBlockSize));
+    dequantizeGgml(ggmlType, raw + firstBlock * ggmlTypeSize,
+                   lastBlock - firstBlock, values.data());
+    std::memcpy(out, values.data() + (first - firstBlock * ggmlBlockSize),
+                count * sizeof(float));
+    return;
+  }
   }
 }
 

@@ -132,8 +132,10 @@ private:
   /// each after the op holding it (Weight.h).
   void scanInlineWeights();
   /// The attribute indices an op's properties and attribute dictionary
-  /// name directly (for finding the op that holds a weight).
-  void attributesOf(uint32_t op, llvm::SmallVectorImpl<uint64_t> &out);
+  /// name directly (for finding the op that holds a weight); with `guess`,
+  /// also those properties its dialect may have written as indices.
+  void attributesOf(uint32_t op, bool guess,
+                    llvm::SmallVectorImpl<uint64_t> &out);
   /// Drops the placeholder records of forward references (see defineValues).
   void compactValues();
 
@@ -706,7 +708,7 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
   return std::nullopt;
 }
 
-void BytecodeIndexer::attributesOf(uint32_t op,
+void BytecodeIndexer::attributesOf(uint32_t op, bool guess,
                                    llvm::SmallVectorImpl<uint64_t> &out) {
   const OpEncoding &enc = index->opEncodings[op];
   auto addDictionary = [&](uint64_t attr) {
@@ -716,9 +718,18 @@ void BytecodeIndexer::attributesOf(uint32_t op,
   };
   if (enc.properties != kNone) {
     if (auto attrs = reader->propertyAttrs(enc.properties)) {
+      auto fields = knownPropertyFields(index->getOpName(index->ops[op]));
       if (enc.propertiesAreAttribute && attrs->size() == 1) {
         addDictionary((*attrs)[0]);
-      } else {
+      } else if (!fields.empty() && fields.size() == attrs->size()) {
+        for (size_t i = 0; i < fields.size(); ++i) {
+          uint64_t v = (*attrs)[i];
+          if (!fields[i].optional)
+            out.push_back(v);
+          else if (v)
+            out.push_back(v >> 1);
+        }
+      } else if (guess) {
         // ODS writes each attribute property as its index, an optional one
         // as `index << 1 | 1` (symbolFromProperties): both readings are
         // candidates, checked against the table of weights.
@@ -738,6 +749,7 @@ void BytecodeIndexer::scanInlineWeights() {
   // Weights by attribute index, in table order.
   llvm::DenseMap<uint64_t, uint32_t> byAttr;
   std::vector<Weight> found;
+  std::vector<uint64_t> byAttrIndex; // found[i]'s attribute
   for (uint64_t i = 0; i < attrs.size(); ++i) {
     uint64_t typeIdx, dataOffset, size;
     bool strings = false, vhlo = false;
@@ -752,6 +764,7 @@ void BytecodeIndexer::scanInlineWeights() {
           if (std::optional<Weight> w = parseParameterReference(text, length)) {
             w->attrOffset = attrs[i].begin;
             byAttr[i] = found.size();
+            byAttrIndex.push_back(i);
             found.push_back(std::move(*w));
           }
         }
@@ -778,6 +791,7 @@ void BytecodeIndexer::scanInlineWeights() {
       classifyElementsData(w, size, oneByteSplat);
     }
     byAttr[i] = found.size();
+    byAttrIndex.push_back(i);
     found.push_back(std::move(w));
   }
   if (found.empty())
@@ -786,12 +800,35 @@ void BytecodeIndexer::scanInlineWeights() {
   // The holder of each weight: the first op, in IR order, that names its
   // attribute directly. Names follow Weight.h: the holder's symbol, else
   // `@scope/op#N` with N counting that scope's holders of that op name.
-  std::map<std::pair<uint32_t, uint32_t>, unsigned> counters;
+  // Exact readings first (dictionaries, properties of known layout), then
+  // guesses for weights no op named exactly: a guess can hit any index.
+  std::vector<std::vector<uint32_t>> holders(found.size());
   llvm::SmallVector<uint64_t, 8> named;
-  for (uint32_t op = 0; op < index->ops.size() && op < index->opEncodings.size();
-       ++op) {
+  uint32_t numOps = std::min(index->ops.size(), index->opEncodings.size());
+  for (bool guess : {false, true}) {
+    for (uint32_t op = 0; op < numOps; ++op) {
+      named.clear();
+      attributesOf(op, guess, named);
+      for (uint64_t attr : named) {
+        auto it = byAttr.find(attr);
+        if (it == byAttr.end() || found[it->second].op != kNone)
+          continue;
+        found[it->second].op = op;
+      }
+    }
+  }
+  std::map<std::pair<uint32_t, uint32_t>, unsigned> counters;
+  // Holders in IR order, each with the weights it holds in attribute order.
+  std::vector<std::pair<uint32_t, uint32_t>> byHolder;
+  for (uint32_t i = 0; i < found.size(); ++i)
+    if (found[i].op != kNone)
+      byHolder.push_back({found[i].op, i});
+  llvm::sort(byHolder);
+  for (size_t h = 0; h < byHolder.size();) {
+    uint32_t op = byHolder[h].first;
     named.clear();
-    attributesOf(op, named);
+    for (; h < byHolder.size() && byHolder[h].first == op; ++h)
+      named.push_back(byAttrIndex[byHolder[h].second]);
     std::string base;
     unsigned held = 0;
     for (uint64_t attr : named) {
@@ -799,10 +836,7 @@ void BytecodeIndexer::scanInlineWeights() {
       if (it == byAttr.end())
         continue;
       Weight &w = found[it->second];
-      if (w.op != kNone)
-        continue; // uniqued: held by an earlier op too
       const OpRecord &rec = index->ops[op];
-      w.op = op;
       w.opName = index->getOpName(rec).str();
       if (w.kind == WeightKind::Parameter)
         continue; // named by its key
@@ -823,12 +857,17 @@ void BytecodeIndexer::scanInlineWeights() {
       w.name = base;
     }
   }
+  // Listed in IR order of their holders, then those no op names.
   unsigned unheld = 0;
-  for (Weight &w : found)
+  for (auto [op, i] : byHolder)
+    index->weights.push_back(std::move(found[i]));
+  for (Weight &w : found) {
+    if (w.op != kNone)
+      continue;
     if (w.name.empty())
       w.name = "/elements#" + std::to_string(unheld++);
-  for (Weight &w : found)
     index->weights.push_back(std::move(w));
+  }
 }
 
 bool BytecodeIndexer::scanDenseResources() {

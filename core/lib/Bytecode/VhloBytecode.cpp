@@ -72,6 +72,11 @@ mlirscope::knownPropertyFields(llvm::StringRef op) {
                                        {"no_inline", true},
                                        {"res_attrs", true}};
   static const PropertyField constant[] = {{"value", false}};
+  // Globals holding inline weights (Weight.h names them by symbol).
+  static const PropertyField memrefGlobal[] = {
+      {"alignment", true}, {"constant", true},       {"initial_value", true},
+      {"sym_name", false}, {"sym_visibility", true}, {"type", false}};
+
   static const PropertyField vhloFunc[] = {{"arg_attrs", false},
                                            {"function_type", false},
                                            {"res_attrs", false},
@@ -86,7 +91,8 @@ mlirscope::knownPropertyFields(llvm::StringRef op) {
   } table[] = {{"builtin.module", module},       {"func.func", func},
                {"func.call", call},              {"arith.constant", constant},
                {"vhlo.func_v1", vhloFunc},       {"vhlo.constant_v1", constant},
-               {"vhlo.call_v1", vhloCall},       {"vhlo.compare_v1", vhloCompare}};
+               {"vhlo.call_v1", vhloCall},       {"vhlo.compare_v1", vhloCompare},
+               {"memref.global", memrefGlobal}};
   for (const auto &e : table)
     if (op == e.op)
       return e.fields;

@@ -3,6 +3,7 @@
 #include "mlirscope/Graph/GraphView.h"
 #include "mlirscope/Index/OpDetails.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/ADT/StringExtras.h"
@@ -154,7 +155,12 @@ struct Laid {
 class ViewBuilder {
 public:
   ViewBuilder(const ModelGraph &graph, const ViewOptions &options)
-      : graph(graph), index(graph.model()), options(options) {}
+      : graph(graph), index(graph.model()), options(options) {
+    // The ops holding inline weights and parameter references.
+    for (uint32_t w = 0; w < index.weights.size(); ++w)
+      if (index.weights[w].op != kNone)
+        heldWeight.try_emplace(index.weights[w].op, w);
+  }
 
   llvm::Expected<Laid> layGroup(uint32_t group, unsigned depth);
 
@@ -165,6 +171,8 @@ private:
   const ModelGraph &graph;
   const ModelIndex &index;
   const ViewOptions &options;
+  /// Op -> the first weight it holds (ModelIndex::weights).
+  llvm::DenseMap<uint32_t, uint32_t> heldWeight;
 };
 
 ViewNode ViewBuilder::opNode(uint32_t op) {
@@ -173,8 +181,13 @@ ViewNode ViewBuilder::opNode(uint32_t op) {
   n.label = index.getOpName(index.ops[op]).str();
   OpDetails d = getOpDetails(index, op);
   n.detail = llvm::join(d.resultTypes, ", ");
-  // A weight: an attribute naming a resource blob.
+  // A weight: an op holding an inline weight or a parameter reference, or
+  // an attribute naming a resource blob.
+  if (auto it = heldWeight.find(op); it != heldWeight.end())
+    n.weight = index.weights[it->second].name;
   for (auto &[name, value] : d.attributes) {
+    if (!n.weight.empty())
+      break;
     llvm::StringRef v = value;
     if (!v.consume_front("dense_resource<"))
       continue;

@@ -65,6 +65,12 @@ static void summarizeWeights(const ModelIndex &index, unsigned topN,
   if (order.size() > topN)
     order.resize(topN);
   s.largestWeights = std::move(order);
+  // Stored bytes of inline weights, each stored range once (a bytecode
+  // attribute shared by several ops is one entry of its table).
+  std::set<std::pair<uint64_t, uint64_t>> stored;
+  for (const Weight &w : index.weights)
+    if (w.kind == WeightKind::Inline && stored.insert({w.offset, w.size}).second)
+      s.inlineWeightBytes += w.size;
   s.smallInlineCount = index.smallInlineCount;
   s.smallInlineBytes = index.smallInlineBytes;
   for (uint32_t a = 0; a < index.archives.size(); ++a)
@@ -145,6 +151,7 @@ ModelSummary mlirscope::summarize(const ModelIndex &index, unsigned topN) {
   s.largest = std::move(blobs);
 
   summarizeWeights(index, topN, s);
+  s.irBytes -= std::min(s.irBytes, s.inlineWeightBytes);
 
   s.numReferences = index.references.size();
   std::set<std::pair<uint32_t, std::string>> seen;

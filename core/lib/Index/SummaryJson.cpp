@@ -182,6 +182,7 @@ Value mlirscope::summaryToJson(const ModelIndex &index, const ModelSummary &s) {
       {"file_bytes", s.fileSize},
       {"ir_bytes", s.irBytes},
       {"blob_bytes", s.blobBytes},
+      {"inline_weight_bytes", s.inlineWeightBytes},
       {"dialects", strings(s.dialects)},
       {"ops", Object{{"total", s.numOps},
                      {"approximate", s.opCountsApproximate},

@@ -339,6 +339,17 @@ void mlirscope::scanTextWeights(
       if (lit->typeEnd)
         w.type = parseShapedTypeText(text.slice(lit->typeBegin, lit->typeEnd));
       nameFor(p, w);
+      if (!w.type) {
+        // `memref.global ... @name : memref<4xf32> = dense<...>`: the type
+        // is written before the initial value.
+        llvm::StringRef before = text.slice(lineStart, p).rtrim();
+        if (before.consume_back("=")) {
+          before = before.rtrim();
+          size_t colon = before.rfind(": ");
+          if (colon != llvm::StringRef::npos)
+            w.type = parseShapedTypeText(before.drop_front(colon + 2).trim());
+        }
+      }
       switch (w.encoding) {
       case WeightEncoding::Hex:
         {

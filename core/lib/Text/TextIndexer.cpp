@@ -36,6 +36,23 @@ using namespace mlirscope;
 
 namespace {
 
+/// Inline literals whose text is at least this long are replaced before
+/// MLIR parses the IR, by a `dense_resource` with this key prefix.
+constexpr uint64_t kReplacedLiteralSize = 1024;
+constexpr const char *kReplacedLiteralKey = "__mlirscope_inline_";
+
+/// Writes `dense<…>` in place of each stand-in of a replaced literal.
+void elideStandIns(std::string &attr) {
+  std::string prefix = "dense_resource<" + std::string(kReplacedLiteralKey);
+  size_t at;
+  while ((at = attr.find(prefix)) != std::string::npos) {
+    size_t close = attr.find('>', at);
+    if (close == std::string::npos)
+      return;
+    attr.replace(at, close + 1 - at, "dense<…>");
+  }
+}
+
 /// Lexical scanner over the metadata block `{-# ... #-}`.
 class MetadataScanner {
 public:
@@ -539,6 +556,7 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
 /// or the lexical scan when MLIR cannot parse it. Appends to `index`.
 llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
                        uint32_t chunkId, size_t numChunks, bool parseWithMLIR,
+                       llvm::ArrayRef<Weight> weights,
                        std::vector<std::string> &parseFailures) {
   llvm::StringRef text = index.file->text();
   // The IR without the metadata (a copy of KBs, never of the blobs), and the
@@ -555,14 +573,54 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
     fileLines.push_back(line);
     ir.append(text.data() + b, e - b);
   };
+  // Large inline literals are not handed to MLIR: its parser would copy
+  // every element (and op details would print them all again). Each is
+  // replaced by a `dense_resource` of a key of our own, which parses to an
+  // attribute of the same type and costs nothing; the references and
+  // printed details it leaves are taken out again below.
+  struct Cut {
+    uint64_t begin, end;
+    std::string replacement;
+  };
+  std::vector<Cut> cuts;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const Weight &w = weights[i];
+    if (w.kind != WeightKind::Inline || w.size < kReplacedLiteralSize)
+      continue;
+    std::optional<ElementsLiteral> lit =
+        parseElementsLiteral(text, w.attrOffset);
+    if (!lit)
+      continue;
+    cuts.push_back({lit->begin, lit->end,
+                    "dense_resource<" + std::string(kReplacedLiteralKey) +
+                        std::to_string(i) + ">"});
+  }
+  size_t nextCut = 0;
+  // Adds [b, e) of the file, with the cuts inside it replaced.
+  auto addCutSegment = [&](uint64_t b, uint64_t e, uint32_t line) {
+    while (nextCut < cuts.size() && cuts[nextCut].begin < e) {
+      const Cut &c = cuts[nextCut++];
+      if (c.begin < b)
+        continue;
+      addSegment(b, c.begin, line);
+      line += std::count(text.begin() + b, text.begin() + c.begin, '\n');
+      irBegins.push_back(ir.size());
+      fileBegins.push_back(c.begin);
+      fileLines.push_back(line);
+      ir += c.replacement;
+      line += std::count(text.begin() + c.begin, text.begin() + c.end, '\n');
+      b = c.end;
+    }
+    addSegment(b, e, line);
+  };
   uint32_t line = layout.line;
   for (size_t m = 0; m < layout.metadata.size(); ++m) {
     auto [b, e] = layout.metadata[m];
-    addSegment(pos, b, line);
+    addCutSegment(pos, b, line);
     pos = e;
     line = layout.metadataEndLines[m];
   }
-  addSegment(pos, layout.end, line);
+  addCutSegment(pos, layout.end, line);
   IROffsetMap map{irBegins.data(), fileBegins.data(), irBegins.size(),
                   fileLines.data(), index.file->getName().c_str()};
   auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
@@ -621,6 +679,17 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
     // Lexically counted ops have no details; keep the table parallel.
     index.textDetails.resize(index.ops.size());
   }
+  if (!cuts.empty()) {
+    // The stand-ins of replaced literals are not references, and details
+    // show them as the literal they stand for, elided.
+    llvm::erase_if(index.references, [&](const ResourceReference &r) {
+      return &r >= &index.references[0] + firstRef &&
+             llvm::StringRef(r.key).starts_with(kReplacedLiteralKey);
+    });
+    for (size_t d = details; d < index.textDetails.size(); ++d)
+      for (auto &attr : index.textDetails[d].attributes)
+        elideStandIns(attr.second);
+  }
   for (size_t r = firstRef; r < index.references.size(); ++r)
     index.references[r].chunk = chunkId;
   chunk.numOps = index.ops.size() - chunk.firstOp;
@@ -628,15 +697,16 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
   return llvm::Error::success();
 }
 
-/// Where MLIR parsed the IR, the op holding each weight: the last op that
+/// The op holding each weight: the last op that
 /// begins before it in its chunk (ops are in pre-order, and an op's own
 /// attributes are written before the ops of its regions).
 void linkHolders(ModelIndex &index) {
   for (Weight &w : index.weights) {
     if (w.chunk >= index.chunks.size())
       continue;
+    // Lexically counted ops have their offsets too (the line they start on).
     const TextChunk &c = index.chunks[w.chunk];
-    if (c.approximate || !c.numOps)
+    if (!c.numOps)
       continue;
     auto first = index.ops.begin() + c.firstOp;
     auto last = first + c.numOps;
@@ -682,6 +752,14 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
   if (pos < file->size() || index->sections.empty())
     index->sections.push_back({"IR", pos, file->size() - pos});
 
+  // Inline elements and parameter references, in every chunk indexed:
+  // found first, so that the parse can skip large literals.
+  std::vector<std::vector<Weight>> chunkWeights(layouts.size());
+  for (uint32_t c = 0; c < layouts.size(); ++c)
+    if (!options.chunk || c == *options.chunk)
+      scanTextWeights(file->text(), layouts[c].begin, layouts[c].end,
+                      layouts[c].metadata, c, chunkWeights[c]);
+
   std::vector<std::string> parseFailures;
   for (uint32_t c = 0; c < layouts.size(); ++c) {
     if (options.chunk && c != *options.chunk) {
@@ -696,7 +774,7 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
     }
     if (llvm::Error e =
             indexChunk(*index, layouts[c], c, layouts.size(),
-                       options.parseWithMLIR, parseFailures))
+                       options.parseWithMLIR, chunkWeights[c], parseFailures))
       return std::move(e);
   }
   // One warning, not one per chunk: a split test file of an unlinked
@@ -718,11 +796,9 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
       return r.chunk != *options.chunk;
     });
   index->linkReferences();
-  // Inline elements and parameter references, in every chunk indexed.
-  for (uint32_t c = 0; c < layouts.size(); ++c)
-    if (!options.chunk || c == *options.chunk)
-      scanTextWeights(file->text(), layouts[c].begin, layouts[c].end,
-                      layouts[c].metadata, c, index->weights);
+  for (std::vector<Weight> &weights : chunkWeights)
+    for (Weight &w : weights)
+      index->weights.push_back(std::move(w));
   linkHolders(*index);
   index->finishWeights(options.minInlineBytes);
   return std::move(index);

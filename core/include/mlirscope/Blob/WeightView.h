@@ -88,7 +88,19 @@ private:
   /// How the elements are stored: as read (Raw), as hex digits, as one
   /// element or pattern repeated (Splat: `owned`), bits (i1, raw or hex),
   /// or decoded into `owned` (a literal list).
-  enum class Storage : uint8_t { Raw, Hex, Splat, RawBits, HexBits, Decoded };
+  /// Ggml: blocks of a quantized gguf tensor, dequantized to f32 on access.
+  enum class Storage : uint8_t {
+    Raw,
+    Hex,
+    Splat,
+    RawBits,
+    HexBits,
+    Decoded,
+    Ggml
+  };
+  static llvm::Expected<WeightView>
+  getDequantized(const ModelIndex &index, const Weight &weight,
+                 const struct GgmlTypeInfo &type);
   Storage storage = Storage::Raw;
   const Weight *weight = nullptr;
   const Resource *resource = nullptr;
@@ -100,6 +112,8 @@ private:
   const char *hex = nullptr;    ///< Hex, HexBits: first hex digit
   /// Splat: the repeated bytes; Decoded: all elements.
   std::shared_ptr<const std::vector<uint8_t>> owned;
+  /// Ggml: the block type, elements and bytes per block.
+  uint32_t ggmlType = 0, ggmlBlockSize = 1, ggmlTypeSize = 0;
   DType dtype = DType::Unsupported;
   std::vector<int64_t> shape;
   uint64_t numElements = 0;

@@ -22,7 +22,10 @@ struct ModelSummary {
   std::string format; ///< "bytecode" or "text"
   uint64_t bytecodeVersion = 0;
   std::string producer;
-  uint64_t fileSize = 0, irBytes = 0, blobBytes = 0;
+  /// The file's bytes: resource blobs' data (blobBytes), the data of the
+  /// listed inline weights stored in the IR (inlineWeightBytes: raw bytes,
+  /// hex digits or literal text), and the rest of the IR (irBytes).
+  uint64_t fileSize = 0, irBytes = 0, blobBytes = 0, inlineWeightBytes = 0;
   std::vector<std::string> dialects;
   uint64_t numOps = 0;
   bool opCountsApproximate = false;

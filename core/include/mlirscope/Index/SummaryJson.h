@@ -1,7 +1,7 @@
 //===- SummaryJson.h - A model summary as JSON -------------------*- C++
 //-*-===//
 //
-// The machine-readable summary (schema 2, docs/inspect-json.md): what
+// The machine-readable summary (schema 3, docs/inspect-json.md): what
 // `mlirscope inspect --summary --json` prints and what the language server's
 // `mlirscope/summary` request returns. One writer for both, so the two can
 // never drift apart.
