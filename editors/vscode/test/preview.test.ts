@@ -16,7 +16,8 @@ import { ModelSummary, summaryMarkdown } from '../src/resources';
 import { modelSummary } from '../src/summary';
 import {
   EMPTY_COLOR, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR, TensorHeatmap, cellColor, decodeBase64, decodeFlags,
-  decodeFloat32, defaultAxes, diverging, formatNumber, heatmapRGBA, normalizeSlice, sliderAxes,
+  decodeFloat32, defaultAxes, diverging, formatNumber, heatmapRGBA, normalizeSlice, previewPlace, sliderAxes,
+  TensorPreview,
 } from '../src/tensor-logic';
 import { previewParams } from '../src/tensor-preview';
 import { progress } from './vscode-mock';
@@ -354,4 +355,20 @@ test('an elided view is named by its file\'s uri; a server that lost it converts
     throw Object.assign(new Error("no resource 'x'"), { code: INVALID_PARAMS });
   }), /no resource 'x'/);
   workspace.textDocuments.length = 0;
+});
+
+test('preview header: a parameter\'s offset is in its archive, named as the file; an inline weight says how it is written', () => {
+  const base: TensorPreview = {
+    key: 'k', dtype: 'f32', shape: [4], bytes: 16, offset: 120,
+    stats: { count: 4, finite: 4, zeros: 0, nans: 0, posInfs: 0, negInfs: 0, min: 0, max: 1, mean: 0.5, stddev: 0.5 },
+  };
+  assert.deepEqual(previewPlace(base, 'model.mlir'), [['offset', '120'], ['file', 'model.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'resource', encoding: 'raw', archive: null }, 'model.mlir'),
+                   [['offset', '120'], ['file', 'model.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'parameter', encoding: 'raw', archive: '/w/iree/parameters_a.safetensors' }, 'm.mlir'),
+                   [['kind', 'parameter'], ['offset', '120'], ['file', 'parameters_a.safetensors']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'inline', encoding: 'hex', archive: null }, 'fft.mlir'),
+                   [['kind', 'inline, hex'], ['offset', '120'], ['file', 'fft.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'inline', encoding: 'literal', splat: true }, 'fft.mlir')[0],
+                   ['kind', 'inline, literal splat']);
 });
