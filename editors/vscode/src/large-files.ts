@@ -50,6 +50,8 @@ export async function openFromDisk(file: vscode.Uri): Promise<void> {
 
 /** How long a text model's tab may show before its document reaches extensions. */
 const SYNC_GRACE_MS = 6000;
+/** VS Code never passes a text over 50 MiB to extensions. */
+const NEVER_SYNCED_BYTES = 50 * 1048576;
 
 export class LargeFileWatcher implements vscode.Disposable {
   private readonly offered = new Set<string>();
@@ -75,18 +77,19 @@ export class LargeFileWatcher implements vscode.Disposable {
     const uri = input.uri;
     if (uri.scheme !== 'file' || !/\.mlir$/i.test(uri.path) || isSynced(uri) || this.offered.has(uri.fsPath))
       return;
-    // Not synced yet is not never synced: the offer is for files VS Code
-    // keeps from extensions, not for ones on their way. (Marked first: a
-    // check while this one waits leaves the file to it.)
+    // Marked first: a check while this one waits leaves the file to it.
     this.offered.add(uri.fsPath);
-    if (await whenSynced(uri, SYNC_GRACE_MS)) {
-      this.offered.delete(uri.fsPath);
-      return;
-    }
     let size = 0;
     try {
       size = (await vscode.workspace.fs.stat(uri)).size;
     } catch {
+      this.offered.delete(uri.fsPath);
+      return;
+    }
+    // Not synced yet is not never synced: below VS Code's limit the offer is
+    // for a file it asked to confirm (a remote), not for one on its way.
+    if (size <= NEVER_SYNCED_BYTES && (await whenSynced(uri, SYNC_GRACE_MS))) {
+      this.offered.delete(uri.fsPath);
       return;
     }
     const mib = (size / 1048576).toFixed(0);
