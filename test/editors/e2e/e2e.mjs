@@ -3,7 +3,7 @@
 // Code in a browser) with the built .vsix installed, driven by playwright-core
 // through Debian's chromium, headless (harness.mjs).
 //
-//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --out DIR [--deadline S] [--images DIR]
+//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --corpus DIR --out DIR [--deadline S] [--images DIR]
 //
 // Scenarios: a text model (hover on a dense_resource shows dtype, shape and
 // statistics; the status bar shows the server's state; go to definition
@@ -17,10 +17,17 @@
 // edit is refused and the file left as it was; the preview of a 1 GiB weight
 // cancelled from its notification, then retried), a 60 MiB text model VS Code
 // does not sync (the extension offers the server's disk route; hover works
-// there).
+// there), weights that are not blobs, from the corpus (--corpus: a
+// StableHLO test's inline hex literal, whose hover shows dtype, shape and
+// statistics and links to the preview, which shows what `mlirscope stats`
+// prints for the weight's name; IREE's parameters_scoped.mlir with its
+// .safetensors archives beside it, bound by the server by their keys: the
+// hover on a parameter's key shows its values from the archive, its preview
+// their range).
 //
 // Screenshots go to DIR/screenshots/; with --images, the README's pictures
-// (hover, Model view, tensor preview) are copied to that directory. Prints
+// (hover, Model view, tensor preview, parameter hover) are copied to that
+// directory. Prints
 // PASS:/FAIL: lines and closes with `editors-e2e: N passed, M failed`.
 // Missing code-server or chromium is one FAIL line and exit 1
 // (test/editors/setup.sh installs them).
@@ -35,9 +42,9 @@ const started = Date.now();
 function parseArgs(argv) {
   const a = { chromium: '/usr/bin/chromium' };
   for (let i = 0; i < argv.length; i += 2) a[argv[i].replace(/^--/, '')] = argv[i + 1];
-  for (const k of ['vsix', 'lsp', 'cli', 'genmodel', 'out'])
+  for (const k of ['vsix', 'lsp', 'cli', 'genmodel', 'corpus', 'out'])
     if (!a[k]) {
-      console.log(`FAIL: usage: node e2e.mjs --vsix X --lsp BIN --cli BIN --genmodel BIN --out DIR (missing --${k})`);
+      console.log(`FAIL: usage: node e2e.mjs --vsix X --lsp BIN --cli BIN --genmodel BIN --corpus DIR --out DIR (missing --${k})`);
       process.exit(1);
     }
   return a;
@@ -66,6 +73,10 @@ if (missing) fatal(missing);
 if (!fs.existsSync(args.vsix)) fatal(`the extension package is missing: ${args.vsix}`);
 for (const k of ['lsp', 'cli', 'genmodel'])
   if (!fs.existsSync(args[k])) fatal(`--${k} ${args[k]} does not exist`);
+const fftSource = path.join(args.corpus, 'stablehlo-testdata/fft_float32_14_15_16_17.mlir');
+const ireeSource = path.join(args.corpus, 'iree-parameters/tools-test');
+for (const f of [fftSource, ...['parameters_scoped.mlir', 'parameters_a.safetensors', 'parameters_b.safetensors'].map((n) => path.join(ireeSource, n))])
+  if (!fs.existsSync(f)) fatal(`corpus file missing: ${f} (--corpus is shared/corpus, see its README.md)`);
 
 // --- the models -------------------------------------------------------------
 const out = path.resolve(args.out);
@@ -115,13 +126,23 @@ run(args.genmodel, ['-o', cubeModel, '--text', '--layers', '1', '--shape', `${D0
 run(args.genmodel, ['-o', bcModel, '--layers', '4', '--shape', '16384x16384', '--sparse']);
 run('cp', ['--sparse=always', bcModel, bcOrig]);
 run(args.genmodel, ['-o', bigText, '--text', '--layers', '4', '--shape', '1920x1024']);
+// Corpus files, copied (the server may write nothing beside them, but the
+// workspace is the test's): the archives beside the IREE model, as
+// iree-run-module's --parameters name them in its RUN lines.
+const fftModel = path.join(ws, 'fft_float32_14_15_16_17.mlir');
+fs.copyFileSync(fftSource, fftModel);
+const ireeDir = path.join(ws, 'iree');
+fs.mkdirSync(ireeDir);
+for (const n of ['parameters_scoped.mlir', 'parameters_a.safetensors', 'parameters_b.safetensors'])
+  fs.copyFileSync(path.join(ireeSource, n), path.join(ireeDir, n));
+const ireeModel = path.join(ireeDir, 'parameters_scoped.mlir');
 const bigSize = fs.statSync(bigText).size;
 log(`models: ${textModel}, ${cubeModel}, ${bcModel} (${fs.statSync(bcModel).size} bytes, sparse), ${bigText} (${bigSize} bytes)`);
 check('the big text model is over VS Code\'s 50 MiB sync limit', bigSize > 50 * 1048576, String(bigSize));
 
 const textLines = fs.readFileSync(textModel, 'utf8').split('\n');
 const entryLine = textLines.findIndex((l) => /^\s*layer0\.weight:/.test(l)) + 1;
-const cliStats = (file, key) => JSON.parse(run(args.cli, ['stats', '--json', file, key]).stdout)[0];
+const cliStats = (file, key, extra = []) => JSON.parse(run(args.cli, ['stats', '--json', ...extra, file, key]).stdout)[0];
 
 // --- code-server ------------------------------------------------------------
 const deadlineS = Number(args.deadline ?? 240);
@@ -495,6 +516,94 @@ try {
 } catch (e) {
   check('large text model scenario', false, e.message);
   await shot('large-failure');
+}
+
+// --- 5. an inline hex weight of a StableHLO test (corpus) -------------------------
+// The literal's line is 457,027 characters: VS Code neither tokenizes it nor
+// renders it past 10,000, and the hover is asked for a point in its hex.
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  await wb.openFile('fft_float32_14_15_16_17.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'stablehlo.fft' }).waitFor();
+  const name = '@inputs/stablehlo.constant#0';
+  const t0 = Date.now();
+  const hover = await wb.hoverText('%cst = stablehlo.constant dense<"0x76C6', '"0x', 8, /inline weight[\s\S]*min/, 12);
+  log(`inline weight hover after ${Date.now() - t0} ms`);
+  check('inline hex weight: the hover names the weight', hover.includes(`inline weight ${name}`), hover);
+  check('inline hex weight: the hover shows dtype f32, shape 14x15x16x17',
+        /dtype: f32, shape: 14x15x16x17, elements: 57120/.test(hover), hover);
+  check('inline hex weight: the hover shows statistics (min/max/mean/std, first values, histogram)',
+        /min[\s\S]*max[\s\S]*mean[\s\S]*std/.test(hover) && /first: 0\.288623/.test(hover) && /histogram/.test(hover), hover);
+  await shot('inline-hover');
+  // The hover's link, clicked the way a person does (the hover stays while
+  // the mouse moves onto it).
+  const link = page.locator('.monaco-hover-content a', { hasText: 'Preview tensor' }).first();
+  await link.click({ timeout: 5000 });
+  const frame = await wb.webviewFrame('heatmap', 30000);
+  const p = await readPreview(frame);
+  const want = cliStats(fftModel, name);
+  const m = statsMatch(p, want);
+  check('inline hex weight: the preview\'s statistics are `mlirscope stats`\'s for its name', m.ok && want.elements === 57120, m.detail);
+  check('inline hex weight: the preview says what it shows (name, inline f32, 14×15×16×17)',
+        p.key === name && /inline/.test(p.meta) && /f32/.test(p.meta) && /14×15×16×17/.test(p.meta), `${p.key} | ${p.meta}`);
+  check('inline hex weight: a histogram, and a heatmap of a 16x17 slice with two sliders',
+        p.bars > 1 && p.width === 17 && p.height === 16 && p.distinct > 4 && p.sliders.length === 2,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  // The mouse off the hover, which would cover the preview.
+  await page.mouse.move(1100, 820);
+  await sleep(500);
+  // VS Code passed the file to the server (the hover came from it): no offer
+  // of the disk route for files it keeps from extensions.
+  const offers = await page.locator('.notification-toast', { hasText: /fft_float32.*not passed to language servers/ }).count();
+  check('inline hex weight: a 1 MiB model of long lines gets no "not passed to language servers" offer', offers === 0, `${offers} offers`);
+  await shot('inline-preview');
+} catch (e) {
+  check('inline hex weight scenario', false, e.message);
+  await shot('inline-failure');
+}
+
+// --- 6. IREE parameters in .safetensors archives beside the model (corpus) --------
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'parameter.named' }).waitFor();
+  const t0 = Date.now();
+  const hover = await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /parameter[\s\S]*first/, 12);
+  log(`parameter hover after ${Date.now() - t0} ms`);
+  check('parameter: the hover names a::a0 and its archive beside the model',
+        hover.includes('parameter a::a0') && /archive: \S*\/iree\/parameters_a\.safetensors \(safetensors\)/.test(hover), hover);
+  check('parameter: the hover shows dtype i64, 4 elements', /dtype: i64, shape: 4, elements: 4/.test(hover), hover);
+  check('parameter: the hover shows the archive\'s values 0, 1, 2, 3', /first: 0, 1, 2, 3\b/.test(hover) && !/\.\.\./.test(hover.match(/first:.*/)?.[0] ?? ''), hover);
+  // The hover scrolls: its lower half (the archive, the values, the links)
+  // is the picture.
+  const box = await page.locator('.monaco-hover-content', { hasText: 'a::a0' }).first().boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 1000);
+    await sleep(800);
+  }
+  keepImage(await shot('parameter-hover'), 'vscode-parameter-hover.png');
+  await page.locator('.monaco-hover-content a', { hasText: 'Preview tensor' }).first().click({ timeout: 5000 });
+  const frame = await wb.webviewFrame('heatmap', 30000);
+  const p = await readPreview(frame);
+  const want = cliStats(ireeModel, 'a::a0', ['--parameters', `a=${path.join(ireeDir, 'parameters_a.safetensors')}`,
+                                             '--parameters', `b=${path.join(ireeDir, 'parameters_b.safetensors')}`]);
+  const m = statsMatch(p, want);
+  check('parameter: the preview of a0 shows min 0, max 3 (`mlirscope stats --parameters`\'s statistics)',
+        m.ok && Number(p.stats.min?.raw || p.stats.min?.text) === 0 && Number(p.stats.max?.raw || p.stats.max?.text) === 3,
+        m.detail || JSON.stringify(p.stats));
+  check('parameter: the preview names a::a0, i64, its archive', p.key === 'a::a0' && /i64/.test(p.meta) && /parameters_a\.safetensors/.test(p.meta),
+        `${p.key} | ${p.meta}`);
+  check('parameter: the preview draws its 4 values as one row of 4 cells', p.width === 4 && p.height === 1 && p.bars > 1,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  await page.mouse.move(1100, 820);
+  await sleep(500);
+  await shot('parameter-preview');
+} catch (e) {
+  check('parameter scenario', false, e.message);
+  await shot('parameter-failure');
 }
 
 if (diffJob) {
