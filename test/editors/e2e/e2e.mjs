@@ -23,7 +23,8 @@
 // prints for the weight's name; IREE's parameters_scoped.mlir with its
 // .safetensors archives beside it, bound by the server by their keys: the
 // hover on a parameter's key shows its values from the archive, its preview
-// their range).
+// their range; the mlirscope.parameters setting, edited in settings.json,
+// binds a scope to another archive).
 //
 // Screenshots go to DIR/screenshots/; with --images, the README's pictures
 // (hover, Model view, tensor preview, parameter hover) are copied to that
@@ -136,6 +137,18 @@ fs.mkdirSync(ireeDir);
 for (const n of ['parameters_scoped.mlir', 'parameters_a.safetensors', 'parameters_b.safetensors'])
   fs.copyFileSync(path.join(ireeSource, n), path.join(ireeDir, n));
 const ireeModel = path.join(ireeDir, 'parameters_scoped.mlir');
+// Another archive for scope "a", elsewhere, for the mlirscope.parameters
+// setting: a0 = 10, 11, 12, 13 (a .safetensors: its header's length, the
+// JSON header, the data).
+{
+  const header = Buffer.from(JSON.stringify({ a0: { dtype: 'I64', shape: [4], data_offsets: [0, 32] },
+                                              a1: { dtype: 'I64', shape: [4], data_offsets: [32, 64] } }));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(header.length));
+  const data = Buffer.from(new BigInt64Array([10n, 11n, 12n, 13n, 14n, 15n, 16n, 17n]).buffer);
+  fs.mkdirSync(path.join(ws, 'other'));
+  fs.writeFileSync(path.join(ws, 'other/a_other.safetensors'), Buffer.concat([len, header, data]));
+}
 const bigSize = fs.statSync(bigText).size;
 log(`models: ${textModel}, ${cubeModel}, ${bcModel} (${fs.statSync(bcModel).size} bytes, sparse), ${bigText} (${bigSize} bytes)`);
 check('the big text model is over VS Code\'s 50 MiB sync limit', bigSize > 50 * 1048576, String(bigSize));
@@ -601,6 +614,35 @@ try {
   await page.mouse.move(1100, 820);
   await sleep(500);
   await shot('parameter-preview');
+
+  // The mlirscope.parameters setting, set in the user's settings.json in the
+  // editor: scope "a" bound to another archive by a path relative to the
+  // model; "b", not named, stays bound to the archive beside it.
+  await closeAllEditors();
+  const userSettings = path.join(out, 'user-data/User/settings.json');
+  const settingsText = JSON.stringify({ ...JSON.parse(fs.readFileSync(userSettings, 'utf8')),
+                                        'mlirscope.parameters': ['a=../other/a_other.safetensors'] }, null, 2);
+  await wb.runCommand('Preferences: Open User Settings (JSON)');
+  await page.locator('.editor-instance .view-lines', { hasText: 'workbench.startupEditor' }).first().waitFor();
+  await page.locator('.editor-instance .view-lines', { hasText: 'workbench.startupEditor' }).first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(settingsText);
+  await page.keyboard.press('Control+S');
+  await retry('settings.json saved', async () => {
+    if (!fs.readFileSync(userSettings, 'utf8').includes('a_other.safetensors')) throw new Error('not saved');
+  }, { tries: 20, wait: 250 });
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'parameter.named' }).waitFor();
+  const t1 = Date.now();
+  const rebound = await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /first: 10, 11, 12, 13/, 12).catch((e) => e.message);
+  log(`hover on a0 from the setting's archive after ${Date.now() - t1} ms`);
+  check('mlirscope.parameters: a0 is read from the archive the setting names (10, 11, 12, 13)',
+        /archive: \S*\/other\/a_other\.safetensors/.test(rebound) && /first: 10, 11, 12, 13\b/.test(rebound), rebound);
+  await shot('parameter-setting-hover');
+  const b0 = await wb.hoverText('@b0 = #flow.parameter.named', '"b0"', 1, /parameter[\s\S]*first/, 6).catch((e) => e.message);
+  check('mlirscope.parameters: b0, of a scope the setting does not name, still from the archive beside the model',
+        /archive: \S*\/iree\/parameters_b\.safetensors/.test(b0) && /first: 8, 9, 10, 11, 12, 13, 14, 15\b/.test(b0), b0);
 } catch (e) {
   check('parameter scenario', false, e.message);
   await shot('parameter-failure');
