@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { blobHoverKey, blobHoverLinks } from '../src/hover';
 import { FileStatus, statusView } from '../src/mode';
 import { Cancelled, INVALID_PARAMS, METHOD_NOT_FOUND, RequestClient, requestWithProgress } from '../src/requests';
-import { ModelSummary, summaryMarkdown } from '../src/resources';
+import { ModelSummary, summaryMarkdown, weightChoices } from '../src/resources';
 import { modelSummary } from '../src/summary';
 import {
   EMPTY_COLOR, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR, TensorHeatmap, cellColor, decodeBase64, decodeFlags,
@@ -192,6 +192,28 @@ test('summary page: format, sizes, resources largest first, unreferenced listed'
   assert.match(md, /\| `big` \| f32\[12x16\] \| 768 B \| 400 \| 0 \|/);
   assert.match(md, /- unreferenced: `big`/);
   assert.doesNotMatch(md, /missing/);
+});
+
+test('weight choices: blobs, then the summary\'s inline weights and bound parameters by name, each largest first', () => {
+  const withWeights: ModelSummary = {
+    ...summary,
+    weights: {
+      count: 6, bytes: 2300, by_kind: {}, unbound_parameters: ['c::x'], missing_parameters: [],
+      largest: [
+        { name: 'big', kind: 'resource', bytes: 768, dtype: 'f32', shape: [12, 16] },
+        { name: '@inputs/stablehlo.constant#0', kind: 'inline', bytes: 400, dtype: 'f32', shape: [10, 10] },
+        { name: 'a::a0', kind: 'parameter', bytes: 32, dtype: 'i64', shape: [4], archive: '/w/parameters_a.safetensors' },
+        { name: 'c::x', kind: 'parameter', bytes: 64, dtype: 'i64', shape: [8], archive: null },
+        { name: '@g', kind: 'inline', bytes: 800, dtype: null },
+      ],
+    },
+  };
+  const choices = weightChoices(withWeights);
+  assert.deepEqual(choices.map((c) => c.key), ['big', 'small', '@g', '@inputs/stablehlo.constant#0', 'a::a0']);
+  assert.equal(choices[3].description, 'inline · f32[10x10] · 400 B');
+  assert.equal(choices[4].description, 'parameter · i64[4] · 32 B');
+  assert.equal(choices[2].description, 'inline · ? · 800 B');
+  assert.deepEqual(weightChoices(summary).map((c) => c.key), ['big', 'small'], 'schema 2: blobs only');
 });
 
 // --- requests ------------------------------------------------------------------
