@@ -571,6 +571,27 @@ try {
   const offers = await page.locator('.notification-toast', { hasText: /fft_float32.*not passed to language servers/ }).count();
   check('inline hex weight: a 1 MiB model of long lines gets no "not passed to language servers" offer', offers === 0, `${offers} offers`);
   await shot('inline-preview');
+
+  // The command palette's Preview Tensor lists the model's weights, which
+  // here are inline literals only: the complex<f32> one opens.
+  await closeAllEditors();
+  await wb.openFile('fft_float32_14_15_16_17.mlir');
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: 'stablehlo.constant' });
+  await rows.first().waitFor({ timeout: 10000 });
+  await sleep(300);
+  const listed = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  check('Preview Tensor: the palette lists both inline weights, largest first, with kind, type and size',
+        listed.length === 2 && /^@expected\/stablehlo\.constant#0\s*inline · complex<f32>\[14x15x16x9\] · 236\.3 KiB/.test(listed[0]) &&
+        /^@inputs\/stablehlo\.constant#0\s*inline · f32\[14x15x16x17\] · 223\.1 KiB/.test(listed[1]), listed.join(' | '));
+  await page.keyboard.press('Enter');
+  const expected = '@expected/stablehlo.constant#0';
+  const frame2 = await wb.webviewFrame('heatmap', 30000);
+  const q = await readPreview(frame2);
+  const m2 = statsMatch(q, cliStats(fftModel, expected));
+  check('Preview Tensor: the complex<f32> literal\'s preview (magnitudes) has `mlirscope stats`\'s numbers',
+        q.key === expected && /complex<f32>/.test(q.meta) && m2.ok, `${q.key} | ${q.meta} | ${m2.detail}`);
+  await shot('inline-complex-preview');
 } catch (e) {
   check('inline hex weight scenario', false, e.message);
   await shot('inline-failure');
