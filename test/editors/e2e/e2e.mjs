@@ -23,15 +23,15 @@
 // prints for the weight's name; IREE's parameters_scoped.mlir with its
 // .safetensors archives beside it, bound by the server by their keys: the
 // hover on a parameter's key shows its values from the archive, its preview
-// their range; the mlirscope.parameters setting, edited in settings.json,
-// binds a scope to another archive).
+// their range, its export the .npy `mlirscope extract` writes; the
+// mlirscope.parameters setting, added in the Settings editor, binds a scope
+// to another archive).
 //
 // Screenshots go to DIR/screenshots/; with --images, the README's pictures
 // (hover, Model view, tensor preview, parameter hover) are copied to that
-// directory. Prints
-// PASS:/FAIL: lines and closes with `editors-e2e: N passed, M failed`.
-// Missing code-server or chromium is one FAIL line and exit 1
-// (test/editors/setup.sh installs them).
+// directory. Prints PASS:/FAIL: lines and closes with `editors-e2e: N
+// passed, M failed`. Missing code-server or chromium is one FAIL line and
+// exit 1 (test/editors/setup.sh installs them); so is a missing corpus file.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -636,22 +636,47 @@ try {
   await sleep(500);
   await shot('parameter-preview');
 
-  // The mlirscope.parameters setting, set in the user's settings.json in the
-  // editor: scope "a" bound to another archive by a path relative to the
-  // model; "b", not named, stays bound to the archive beside it.
+  // The hover's Export .npy: the save dialog proposes a__a0.npy beside the
+  // model; the server writes what `mlirscope extract --parameters` writes.
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /parameter[\s\S]*first/, 6);
+  await page.locator('.monaco-hover-content a', { hasText: 'Export .npy' }).first().click({ timeout: 5000 });
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5000 });
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  const npy = path.join(ireeDir, 'a__a0.npy');
+  const exported = await retry('the .npy written', async () => {
+    if (!fs.existsSync(npy)) throw new Error('no file');
+    return fs.readFileSync(npy);
+  }, { tries: 20, wait: 500 }).catch(() => undefined);
+  const ref = path.join(out, 'a0.ref.npy');
+  run(args.cli, ['extract', '--parameters', `a=${path.join(ireeDir, 'parameters_a.safetensors')}`, ireeModel, 'a::a0', '-o', ref]);
+  check('parameter: the hover\'s Export .npy writes what `mlirscope extract --parameters` writes (i64, 0..3)',
+        exported && exported.equals(fs.readFileSync(ref)) && /'<i8'.*\(4,\)/.test(exported.toString('latin1', 0, 128)),
+        exported ? exported.toString('latin1', 0, 100) : 'not written');
+
+  // The mlirscope.parameters setting, added in the Settings editor: scope
+  // "a" bound to another archive by a path relative to the model; "b", not
+  // named, stays bound to the archive beside it.
   await closeAllEditors();
   const userSettings = path.join(out, 'user-data/User/settings.json');
-  const settingsText = JSON.stringify({ ...JSON.parse(fs.readFileSync(userSettings, 'utf8')),
-                                        'mlirscope.parameters': ['a=../other/a_other.safetensors'] }, null, 2);
-  await wb.runCommand('Preferences: Open User Settings (JSON)');
-  await page.locator('.editor-instance .view-lines', { hasText: 'workbench.startupEditor' }).first().waitFor();
-  await page.locator('.editor-instance .view-lines', { hasText: 'workbench.startupEditor' }).first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(settingsText);
-  await page.keyboard.press('Control+S');
-  await retry('settings.json saved', async () => {
+  await wb.runCommand('Preferences: Open Settings (UI)');
+  // Its search box has the focus.
+  await page.locator('.settings-editor .settings-header').first().waitFor({ timeout: 10000 });
+  await sleep(500);
+  await page.keyboard.type('mlirscope.parameters');
+  const item = page.locator('.settings-editor .setting-item', { hasText: /Parameters/ }).first();
+  await item.waitFor({ timeout: 10000 });
+  await item.locator('.monaco-button', { hasText: 'Add Item' }).click();
+  await page.keyboard.type('a=../other/a_other.safetensors');
+  await page.keyboard.press('Enter');
+  await retry('the setting saved', async () => {
     if (!fs.readFileSync(userSettings, 'utf8').includes('a_other.safetensors')) throw new Error('not saved');
   }, { tries: 20, wait: 250 });
+  await page.locator('.settings-editor .setting-item', { hasText: 'a=../other/a_other.safetensors' }).first()
+    .waitFor({ timeout: 5000 }).catch(() => undefined);
+  await shot('parameter-setting');
   await closeAllEditors();
   await wb.openFile('parameters_scoped.mlir');
   await page.locator('.editor-instance .view-lines', { hasText: 'parameter.named' }).waitFor();
