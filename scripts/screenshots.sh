@@ -4,9 +4,9 @@
 #     --script of UI actions, on its own Xvfb display with Mesa's software
 #     OpenGL;
 #   - with --vscode, the VS Code extension instead (docs/images/vscode-*.png:
-#     the hover, the Model view, the tensor preview): the end-to-end test in
-#     code-server (test/editors/e2e/e2e.mjs --images), which needs
-#     test/editors/setup.sh's packages.
+#     the hover, the Model view, the tensor preview, a parameter's hover):
+#     the end-to-end test in code-server (test/editors/e2e/e2e.mjs --images),
+#     which needs test/editors/setup.sh's packages and the corpus.
 #
 #   scripts/screenshots.sh [--vscode]   (after scripts/dev.sh example)
 #
@@ -21,11 +21,14 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 if [ "${1:-}" = --vscode ]; then
+  # The corpus (shared/corpus beside the repository, as CMake's
+  # MLIRSCOPE_CORPUS_DIR) holds the IREE model whose parameter hover is shown.
+  CORPUS="${MLIRSCOPE_CORPUS_DIR:-$ROOT/../shared/corpus}"
   node "$ROOT/editors/vscode/scripts/package.mjs" "$WORK/ext.vsix"
   # The test's pass/fail lines are printed; the pictures are taken on the way.
   node "$ROOT/test/editors/e2e/e2e.mjs" --vsix "$WORK/ext.vsix" \
     --lsp "$BUILD_DIR/bin/mlirscope-lsp" --cli "$BUILD_DIR/bin/mlirscope" \
-    --genmodel "$BUILD_DIR/bin/mlirscope-genmodel" --out "$WORK/run" --images "$OUT"
+    --genmodel "$BUILD_DIR/bin/mlirscope-genmodel" --corpus "$CORPUS" --out "$WORK/run" --images "$OUT"
   ls -l "$OUT"/vscode-*.png
   exit 0
 fi

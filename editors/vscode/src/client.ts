@@ -8,6 +8,7 @@ import {
 import { blobHoverKey, blobHoverLinks, stripStatistics } from './hover';
 import { FileStatus } from './mode';
 import { Lookup, Resolved, resolveServerPath, resolveToolPath } from './paths';
+import { ServerSettings, serverSettings } from './server-settings';
 
 import { BYTECODE_SCHEME } from './constants';
 export { BYTECODE_SCHEME };
@@ -30,6 +31,11 @@ export function fsLookup(): Lookup {
 /** mlirscope.hoverStatistics: statistics in a weight's hover. */
 export function hoverStatistics(): boolean {
   return vscode.workspace.getConfiguration('mlirscope').get<boolean>('hoverStatistics', true);
+}
+
+/** What the server is told of the settings it follows (hoverStatistics, parameters). */
+export function currentServerSettings(): ServerSettings {
+  return serverSettings(hoverStatistics(), vscode.workspace.getConfiguration('mlirscope').get<unknown>('parameters', []));
 }
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -99,7 +105,7 @@ export class ServerManager implements vscode.Disposable {
         { scheme: 'untitled', language: 'mlir' },
         { scheme: BYTECODE_SCHEME },
       ],
-      initializationOptions: { hoverStatistics: hoverStatistics() },
+      initializationOptions: currentServerSettings(),
       outputChannel: this.output,
       traceOutputChannel: vscode.window.createOutputChannel('mlirscope trace'),
       middleware: {
@@ -157,11 +163,15 @@ export class ServerManager implements vscode.Disposable {
     }
   }
 
-  /** Tells the running server a setting it follows changed (workspace/didChangeConfiguration). */
+  /**
+   * Tells the running server a setting it follows changed
+   * (workspace/didChangeConfiguration; new parameters re-index every open
+   * document).
+   */
   notifyConfiguration(): void {
     if (!this.client || this.state !== 'running') return;
     void this.client.sendNotification('workspace/didChangeConfiguration',
-                                      { settings: { mlirscope: { hoverStatistics: hoverStatistics() } } })
+                                      { settings: { mlirscope: currentServerSettings() } })
       .catch((e) => this.output.appendLine(`didChangeConfiguration: ${e}`));
   }
 

@@ -10,7 +10,7 @@ import { activeModelUri, openFromDisk } from './large-files';
 import { withModelUri } from './model-documents';
 import { ModelNode, ModelView } from './model-view';
 import { Cancelled, METHOD_NOT_FOUND, errorCode, errorMessage, requestWithProgress } from './requests';
-import { ResourceInfo, humanBytes, shortType, summaryMarkdown } from './resources';
+import { humanBytes, summaryMarkdown, weightChoices } from './resources';
 import { modelSummary } from './summary';
 import { TensorPreviewPanel } from './tensor-preview';
 
@@ -39,15 +39,15 @@ async function resolveResource(manager: ServerManager, view: ModelView, arg: Res
     return undefined;
   }
   const { summary } = await modelSummary(manager, model);
-  const blobs = summary.resources.all.filter((r) => r.kind === 'blob').sort((a, b) => b.bytes - a.bytes);
-  if (!blobs.length) {
-    void vscode.window.showInformationMessage(`mlirscope: ${path.basename(model.fsPath)} has no blobs`);
+  const choices = weightChoices(summary);
+  if (!choices.length) {
+    void vscode.window.showInformationMessage(`mlirscope: ${path.basename(model.fsPath)} has no weights to show`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    blobs.map((r: ResourceInfo) => ({ label: r.key, description: `${shortType(r)} · ${humanBytes(r.bytes)}`, r })),
-    { title: 'Resource', matchOnDescription: true });
-  return pick && { model, key: pick.r.key, chunk: pick.r.chunk, bytes: pick.r.bytes };
+    choices.map((c) => ({ label: c.key, description: c.description, c })),
+    { title: 'Weight', matchOnDescription: true });
+  return pick && { model, key: pick.c.key, chunk: pick.c.chunk, bytes: pick.c.bytes };
 }
 
 /** The summary pages (`mlirscope-summary:/NAME.md?MODEL`): read-only, made from the model's summary. */

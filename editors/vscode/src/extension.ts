@@ -30,7 +30,8 @@ export async function activate(context: vscode.ExtensionContext) {
   registerCommands(context, manager, view);
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (e) => {
-    if (e.affectsConfiguration('mlirscope.hoverStatistics')) manager?.notifyConfiguration();
+    if (e.affectsConfiguration('mlirscope.hoverStatistics') || e.affectsConfiguration('mlirscope.parameters'))
+      manager?.notifyConfiguration();
     if (e.affectsConfiguration('mlirscope.serverPath') || e.affectsConfiguration('mlir.server_path')) {
       const restart = 'Restart';
       if (await vscode.window.showInformationMessage('mlirscope: the server path changed.', restart) === restart)

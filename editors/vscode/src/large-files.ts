@@ -23,9 +23,35 @@ export function isSynced(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === s);
 }
 
+/**
+ * Resolves true once VS Code hands `uri` to extensions, false after `ms`: a
+ * text of a few MiB with long lines (a StableHLO test's hex constants) can
+ * reach the extension host seconds after its tab shows, on a remote more so.
+ */
+export function whenSynced(uri: vscode.Uri, ms: number): Promise<boolean> {
+  if (isSynced(uri)) return Promise.resolve(true);
+  const s = uri.toString();
+  return new Promise((resolve) => {
+    const done = (synced: boolean) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(synced);
+    };
+    const sub = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.toString() === s) done(true);
+    });
+    const timer = setTimeout(() => done(false), ms);
+  });
+}
+
 export async function openFromDisk(file: vscode.Uri): Promise<void> {
   await vscode.window.showTextDocument(viewUri(file.with({ scheme: 'file' })), { preview: false });
 }
+
+/** How long a text model's tab may show before its document reaches extensions. */
+const SYNC_GRACE_MS = 6000;
+/** VS Code never passes a text over 50 MiB to extensions. */
+const NEVER_SYNCED_BYTES = 50 * 1048576;
 
 export class LargeFileWatcher implements vscode.Disposable {
   private readonly offered = new Set<string>();
@@ -51,13 +77,21 @@ export class LargeFileWatcher implements vscode.Disposable {
     const uri = input.uri;
     if (uri.scheme !== 'file' || !/\.mlir$/i.test(uri.path) || isSynced(uri) || this.offered.has(uri.fsPath))
       return;
+    // Marked first: a check while this one waits leaves the file to it.
+    this.offered.add(uri.fsPath);
     let size = 0;
     try {
       size = (await vscode.workspace.fs.stat(uri)).size;
     } catch {
+      this.offered.delete(uri.fsPath);
       return;
     }
-    this.offered.add(uri.fsPath);
+    // Not synced yet is not never synced: below VS Code's limit the offer is
+    // for a file it asked to confirm (a remote), not for one on its way.
+    if (size <= NEVER_SYNCED_BYTES && (await whenSynced(uri, SYNC_GRACE_MS))) {
+      this.offered.delete(uri.fsPath);
+      return;
+    }
     const mib = (size / 1048576).toFixed(0);
     const open = 'Open through mlirscope';
     const choice = await vscode.window.showWarningMessage(

@@ -46,10 +46,50 @@ export interface ModelSummary {
     count: number;
     bytes: number;
     by_kind: Record<string, { count: number; bytes: number }>;
+    /** The largest weights of every kind (the server lists 10), largest first. */
+    largest?: WeightInfo[];
     unbound_parameters: string[];
     missing_parameters: string[];
   };
   warnings: string[];
+}
+
+/** A weight as the summary lists it (weightJson in core/lib/Index/SummaryJson.cpp). */
+export interface WeightInfo {
+  name: string;
+  kind: string;
+  bytes: number;
+  dtype: string | null;
+  shape?: (number | null)[];
+  /** A parameter's archive; null when none is bound to it. */
+  archive?: string | null;
+}
+
+/** A weight the preview and export commands can be given, as their quick pick shows it. */
+export interface WeightChoice {
+  key: string;
+  description: string;
+  bytes: number;
+  chunk?: number;
+}
+
+/**
+ * What the preview and export commands offer to pick: every blob, then the
+ * largest inline weights and bound parameters the summary lists (by name,
+ * which the server's requests take), each group largest first. Unbound
+ * parameters have no data to show.
+ */
+export function weightChoices(s: ModelSummary): WeightChoice[] {
+  const blobs = s.resources.all.filter((r) => r.kind === 'blob').sort((a, b) => b.bytes - a.bytes)
+    .map((r) => ({ key: r.key, description: `${shortType(r)} · ${humanBytes(r.bytes)}`, bytes: r.bytes, chunk: r.chunk }));
+  const others = (s.weights?.largest ?? [])
+    .filter((w) => w.kind === 'inline' || (w.kind === 'parameter' && w.archive))
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((w) => {
+      const type = `${w.dtype ?? '?'}${w.shape ? `[${w.shape.map((d) => (d === null ? '?' : String(d))).join('x')}]` : ''}`;
+      return { key: w.name, description: `${w.kind} · ${type} · ${humanBytes(w.bytes)}`, bytes: w.bytes };
+    });
+  return [...blobs, ...others];
 }
 
 /** "3 (1.2 MiB): resource 1 (1 MiB), inline 2 (200 KiB)", or undefined without weights. */

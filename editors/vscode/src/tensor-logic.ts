@@ -38,6 +38,13 @@ export interface TensorHeatmap {
 export interface TensorPreview {
   key: string;
   chunk?: number;
+  /** "resource", "inline" or "parameter" (absent from older servers: a resource). */
+  kind?: string;
+  /** How an inline weight is written: "hex", "literal", ... */
+  encoding?: string;
+  splat?: boolean;
+  /** A parameter's archive (its path): `offset` is in it. */
+  archive?: string | null;
   dtype: string;
   shape: number[];
   bytes: number;
@@ -193,4 +200,18 @@ export function formatNumber(v: number | null | undefined): string {
   const a = Math.abs(v);
   if (a >= 1e6 || a < 1e-4) return v.toExponential(4).replace(/\.?0+e/, 'e');
   return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * Where the preview's weight is, for its header: its kind unless a resource,
+ * and the file its `offset` is in, which for a parameter is its archive, not
+ * the model `modelFile` (a name, as are the archive's).
+ */
+export function previewPlace(p: TensorPreview, modelFile: string): [string, string][] {
+  const parts: [string, string][] = [];
+  if (p.kind && p.kind !== 'resource')
+    parts.push(['kind', p.kind === 'inline' && p.encoding ? `inline, ${p.encoding}${p.splat ? ' splat' : ''}` : p.kind]);
+  parts.push(['offset', String(p.offset)]);
+  parts.push(['file', p.archive ? p.archive.replace(/^.*[\\/]/, '') : modelFile]);
+  return parts;
 }

@@ -12,11 +12,12 @@ import * as vscode from 'vscode';
 import { blobHoverKey, blobHoverLinks } from '../src/hover';
 import { FileStatus, statusView } from '../src/mode';
 import { Cancelled, INVALID_PARAMS, METHOD_NOT_FOUND, RequestClient, requestWithProgress } from '../src/requests';
-import { ModelSummary, summaryMarkdown } from '../src/resources';
+import { ModelSummary, summaryMarkdown, weightChoices } from '../src/resources';
 import { modelSummary } from '../src/summary';
 import {
   EMPTY_COLOR, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR, TensorHeatmap, cellColor, decodeBase64, decodeFlags,
-  decodeFloat32, defaultAxes, diverging, formatNumber, heatmapRGBA, normalizeSlice, sliderAxes,
+  decodeFloat32, defaultAxes, diverging, formatNumber, heatmapRGBA, normalizeSlice, previewPlace, sliderAxes,
+  TensorPreview,
 } from '../src/tensor-logic';
 import { previewParams } from '../src/tensor-preview';
 import { progress } from './vscode-mock';
@@ -193,6 +194,28 @@ test('summary page: format, sizes, resources largest first, unreferenced listed'
   assert.doesNotMatch(md, /missing/);
 });
 
+test('weight choices: blobs, then the summary\'s inline weights and bound parameters by name, each largest first', () => {
+  const withWeights: ModelSummary = {
+    ...summary,
+    weights: {
+      count: 6, bytes: 2300, by_kind: {}, unbound_parameters: ['c::x'], missing_parameters: [],
+      largest: [
+        { name: 'big', kind: 'resource', bytes: 768, dtype: 'f32', shape: [12, 16] },
+        { name: '@inputs/stablehlo.constant#0', kind: 'inline', bytes: 400, dtype: 'f32', shape: [10, 10] },
+        { name: 'a::a0', kind: 'parameter', bytes: 32, dtype: 'i64', shape: [4], archive: '/w/parameters_a.safetensors' },
+        { name: 'c::x', kind: 'parameter', bytes: 64, dtype: 'i64', shape: [8], archive: null },
+        { name: '@g', kind: 'inline', bytes: 800, dtype: null },
+      ],
+    },
+  };
+  const choices = weightChoices(withWeights);
+  assert.deepEqual(choices.map((c) => c.key), ['big', 'small', '@g', '@inputs/stablehlo.constant#0', 'a::a0']);
+  assert.equal(choices[3].description, 'inline · f32[10x10] · 400 B');
+  assert.equal(choices[4].description, 'parameter · i64[4] · 32 B');
+  assert.equal(choices[2].description, 'inline · ? · 800 B');
+  assert.deepEqual(weightChoices(summary).map((c) => c.key), ['big', 'small'], 'schema 2: blobs only');
+});
+
 // --- requests ------------------------------------------------------------------
 function fakeClient(reply: (params: any, token: vscode.CancellationToken, progress: (v: any) => void) => Promise<unknown>) {
   const sent: { method: string; params: any }[] = [];
@@ -354,4 +377,20 @@ test('an elided view is named by its file\'s uri; a server that lost it converts
     throw Object.assign(new Error("no resource 'x'"), { code: INVALID_PARAMS });
   }), /no resource 'x'/);
   workspace.textDocuments.length = 0;
+});
+
+test('preview header: a parameter\'s offset is in its archive, named as the file; an inline weight says how it is written', () => {
+  const base: TensorPreview = {
+    key: 'k', dtype: 'f32', shape: [4], bytes: 16, offset: 120,
+    stats: { count: 4, finite: 4, zeros: 0, nans: 0, posInfs: 0, negInfs: 0, min: 0, max: 1, mean: 0.5, stddev: 0.5 },
+  };
+  assert.deepEqual(previewPlace(base, 'model.mlir'), [['offset', '120'], ['file', 'model.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'resource', encoding: 'raw', archive: null }, 'model.mlir'),
+                   [['offset', '120'], ['file', 'model.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'parameter', encoding: 'raw', archive: '/w/iree/parameters_a.safetensors' }, 'm.mlir'),
+                   [['kind', 'parameter'], ['offset', '120'], ['file', 'parameters_a.safetensors']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'inline', encoding: 'hex', archive: null }, 'fft.mlir'),
+                   [['kind', 'inline, hex'], ['offset', '120'], ['file', 'fft.mlir']]);
+  assert.deepEqual(previewPlace({ ...base, kind: 'inline', encoding: 'literal', splat: true }, 'fft.mlir')[0],
+                   ['kind', 'inline, literal splat']);
 });

@@ -12,6 +12,7 @@ import { ElidedViewFS, SYNC_LIMIT, isBytecodeFile } from '../src/bytecode';
 import { findConflicts } from '../src/conflicts-logic';
 import { stripStatistics } from '../src/hover';
 import { modeOf } from '../src/mode';
+import { serverSettings } from '../src/server-settings';
 import { Lookup, resolveServerPath, resolveToolPath } from '../src/paths';
 import {
   ModelSummary, ResourceInfo, arrangeResources, findResourceEntry, humanBytes, naturalCompare, shortType, weightsLine,
@@ -217,4 +218,11 @@ test('a text model opened from disk is not saved (its weights are elided)', asyn
   assert.equal(sent.length, 0);
   assert.equal(fs.readFileSync(txt, 'utf8'), 'module {}\n');
   assert.match(calls.errors[0], /not saved/);
+});
+
+test('server settings: hoverStatistics as set; parameters keep the non-empty strings, trimmed, in order', () => {
+  assert.deepEqual(serverSettings(true, undefined), { hoverStatistics: true, parameters: [] });
+  assert.deepEqual(serverSettings(false, 'a=x.irpa'), { hoverStatistics: false, parameters: [] });
+  assert.deepEqual(serverSettings(true, [' a=/w/parameters_a.safetensors ', 3, '', null, 'b.irpa']),
+                   { hoverStatistics: true, parameters: ['a=/w/parameters_a.safetensors', 'b.irpa'] });
 });

@@ -3,7 +3,7 @@
 // Code in a browser) with the built .vsix installed, driven by playwright-core
 // through Debian's chromium, headless (harness.mjs).
 //
-//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --out DIR [--deadline S] [--images DIR]
+//   node e2e.mjs --vsix X.vsix --lsp BIN --cli BIN --genmodel BIN --corpus DIR --out DIR [--deadline S] [--images DIR]
 //
 // Scenarios: a text model (hover on a dense_resource shows dtype, shape and
 // statistics; the status bar shows the server's state; go to definition
@@ -17,13 +17,21 @@
 // edit is refused and the file left as it was; the preview of a 1 GiB weight
 // cancelled from its notification, then retried), a 60 MiB text model VS Code
 // does not sync (the extension offers the server's disk route; hover works
-// there).
+// there), weights that are not blobs, from the corpus (--corpus: a
+// StableHLO test's inline hex literal, whose hover shows dtype, shape and
+// statistics and links to the preview, which shows what `mlirscope stats`
+// prints for the weight's name; IREE's parameters_scoped.mlir with its
+// .safetensors archives beside it, bound by the server by their keys: the
+// hover on a parameter's key shows its values from the archive, its preview
+// their range, its export the .npy `mlirscope extract` writes; the
+// mlirscope.parameters setting, added in the Settings editor, binds a scope
+// to another archive).
 //
 // Screenshots go to DIR/screenshots/; with --images, the README's pictures
-// (hover, Model view, tensor preview) are copied to that directory. Prints
-// PASS:/FAIL: lines and closes with `editors-e2e: N passed, M failed`.
-// Missing code-server or chromium is one FAIL line and exit 1
-// (test/editors/setup.sh installs them).
+// (hover, Model view, tensor preview, parameter hover) are copied to that
+// directory. Prints PASS:/FAIL: lines and closes with `editors-e2e: N
+// passed, M failed`. Missing code-server or chromium is one FAIL line and
+// exit 1 (test/editors/setup.sh installs them); so is a missing corpus file.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,9 +43,9 @@ const started = Date.now();
 function parseArgs(argv) {
   const a = { chromium: '/usr/bin/chromium' };
   for (let i = 0; i < argv.length; i += 2) a[argv[i].replace(/^--/, '')] = argv[i + 1];
-  for (const k of ['vsix', 'lsp', 'cli', 'genmodel', 'out'])
+  for (const k of ['vsix', 'lsp', 'cli', 'genmodel', 'corpus', 'out'])
     if (!a[k]) {
-      console.log(`FAIL: usage: node e2e.mjs --vsix X --lsp BIN --cli BIN --genmodel BIN --out DIR (missing --${k})`);
+      console.log(`FAIL: usage: node e2e.mjs --vsix X --lsp BIN --cli BIN --genmodel BIN --corpus DIR --out DIR (missing --${k})`);
       process.exit(1);
     }
   return a;
@@ -66,6 +74,10 @@ if (missing) fatal(missing);
 if (!fs.existsSync(args.vsix)) fatal(`the extension package is missing: ${args.vsix}`);
 for (const k of ['lsp', 'cli', 'genmodel'])
   if (!fs.existsSync(args[k])) fatal(`--${k} ${args[k]} does not exist`);
+const fftSource = path.join(args.corpus, 'stablehlo-testdata/fft_float32_14_15_16_17.mlir');
+const ireeSource = path.join(args.corpus, 'iree-parameters/tools-test');
+for (const f of [fftSource, ...['parameters_scoped.mlir', 'parameters_a.safetensors', 'parameters_b.safetensors'].map((n) => path.join(ireeSource, n))])
+  if (!fs.existsSync(f)) fatal(`corpus file missing: ${f} (--corpus is shared/corpus, see its README.md)`);
 
 // --- the models -------------------------------------------------------------
 const out = path.resolve(args.out);
@@ -115,13 +127,35 @@ run(args.genmodel, ['-o', cubeModel, '--text', '--layers', '1', '--shape', `${D0
 run(args.genmodel, ['-o', bcModel, '--layers', '4', '--shape', '16384x16384', '--sparse']);
 run('cp', ['--sparse=always', bcModel, bcOrig]);
 run(args.genmodel, ['-o', bigText, '--text', '--layers', '4', '--shape', '1920x1024']);
+// Corpus files, copied (the server may write nothing beside them, but the
+// workspace is the test's): the archives beside the IREE model, as
+// iree-run-module's --parameters name them in its RUN lines.
+const fftModel = path.join(ws, 'fft_float32_14_15_16_17.mlir');
+fs.copyFileSync(fftSource, fftModel);
+const ireeDir = path.join(ws, 'iree');
+fs.mkdirSync(ireeDir);
+for (const n of ['parameters_scoped.mlir', 'parameters_a.safetensors', 'parameters_b.safetensors'])
+  fs.copyFileSync(path.join(ireeSource, n), path.join(ireeDir, n));
+const ireeModel = path.join(ireeDir, 'parameters_scoped.mlir');
+// Another archive for scope "a", elsewhere, for the mlirscope.parameters
+// setting: a0 = 10, 11, 12, 13 (a .safetensors: its header's length, the
+// JSON header, the data).
+{
+  const header = Buffer.from(JSON.stringify({ a0: { dtype: 'I64', shape: [4], data_offsets: [0, 32] },
+                                              a1: { dtype: 'I64', shape: [4], data_offsets: [32, 64] } }));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(header.length));
+  const data = Buffer.from(new BigInt64Array([10n, 11n, 12n, 13n, 14n, 15n, 16n, 17n]).buffer);
+  fs.mkdirSync(path.join(ws, 'other'));
+  fs.writeFileSync(path.join(ws, 'other/a_other.safetensors'), Buffer.concat([len, header, data]));
+}
 const bigSize = fs.statSync(bigText).size;
 log(`models: ${textModel}, ${cubeModel}, ${bcModel} (${fs.statSync(bcModel).size} bytes, sparse), ${bigText} (${bigSize} bytes)`);
 check('the big text model is over VS Code\'s 50 MiB sync limit', bigSize > 50 * 1048576, String(bigSize));
 
 const textLines = fs.readFileSync(textModel, 'utf8').split('\n');
 const entryLine = textLines.findIndex((l) => /^\s*layer0\.weight:/.test(l)) + 1;
-const cliStats = (file, key) => JSON.parse(run(args.cli, ['stats', '--json', file, key]).stdout)[0];
+const cliStats = (file, key, extra = []) => JSON.parse(run(args.cli, ['stats', '--json', ...extra, file, key]).stdout)[0];
 
 // --- code-server ------------------------------------------------------------
 const deadlineS = Number(args.deadline ?? 240);
@@ -495,6 +529,169 @@ try {
 } catch (e) {
   check('large text model scenario', false, e.message);
   await shot('large-failure');
+}
+
+// --- 5. an inline hex weight of a StableHLO test (corpus) -------------------------
+// The literal's line is 457,027 characters: VS Code neither tokenizes it nor
+// renders it past 10,000, and the hover is asked for a point in its hex.
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  await wb.openFile('fft_float32_14_15_16_17.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'stablehlo.fft' }).waitFor();
+  const name = '@inputs/stablehlo.constant#0';
+  const t0 = Date.now();
+  const hover = await wb.hoverText('%cst = stablehlo.constant dense<"0x76C6', '"0x', 8, /inline weight[\s\S]*min/, 12);
+  log(`inline weight hover after ${Date.now() - t0} ms`);
+  check('inline hex weight: the hover names the weight', hover.includes(`inline weight ${name}`), hover);
+  check('inline hex weight: the hover shows dtype f32, shape 14x15x16x17',
+        /dtype: f32, shape: 14x15x16x17, elements: 57120/.test(hover), hover);
+  check('inline hex weight: the hover shows statistics (min/max/mean/std, first values, histogram)',
+        /min[\s\S]*max[\s\S]*mean[\s\S]*std/.test(hover) && /first: 0\.288623/.test(hover) && /histogram/.test(hover), hover);
+  await shot('inline-hover');
+  // The hover's link, clicked the way a person does (the hover stays while
+  // the mouse moves onto it).
+  const link = page.locator('.monaco-hover-content a', { hasText: 'Preview tensor' }).first();
+  await link.click({ timeout: 5000 });
+  const frame = await wb.webviewFrame('heatmap', 30000);
+  const p = await readPreview(frame);
+  const want = cliStats(fftModel, name);
+  const m = statsMatch(p, want);
+  check('inline hex weight: the preview\'s statistics are `mlirscope stats`\'s for its name', m.ok && want.elements === 57120, m.detail);
+  check('inline hex weight: the preview says what it shows (name, inline f32, 14×15×16×17)',
+        p.key === name && /inline/.test(p.meta) && /f32/.test(p.meta) && /14×15×16×17/.test(p.meta), `${p.key} | ${p.meta}`);
+  check('inline hex weight: a histogram, and a heatmap of a 16x17 slice with two sliders',
+        p.bars > 1 && p.width === 17 && p.height === 16 && p.distinct > 4 && p.sliders.length === 2,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  // The mouse off the hover, which would cover the preview.
+  await page.mouse.move(1100, 820);
+  await sleep(500);
+  // VS Code passed the file to the server (the hover came from it): no offer
+  // of the disk route for files it keeps from extensions.
+  const offers = await page.locator('.notification-toast', { hasText: /fft_float32.*not passed to language servers/ }).count();
+  check('inline hex weight: a 1 MiB model of long lines gets no "not passed to language servers" offer', offers === 0, `${offers} offers`);
+  await shot('inline-preview');
+
+  // The command palette's Preview Tensor lists the model's weights, which
+  // here are inline literals only: the complex<f32> one opens.
+  await closeAllEditors();
+  await wb.openFile('fft_float32_14_15_16_17.mlir');
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: 'stablehlo.constant' });
+  await rows.first().waitFor({ timeout: 10000 });
+  await sleep(300);
+  const listed = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  check('Preview Tensor: the palette lists both inline weights, largest first, with kind, type and size',
+        listed.length === 2 && /^@expected\/stablehlo\.constant#0\s*inline · complex<f32>\[14x15x16x9\] · 236\.3 KiB/.test(listed[0]) &&
+        /^@inputs\/stablehlo\.constant#0\s*inline · f32\[14x15x16x17\] · 223\.1 KiB/.test(listed[1]), listed.join(' | '));
+  await page.keyboard.press('Enter');
+  const expected = '@expected/stablehlo.constant#0';
+  const frame2 = await wb.webviewFrame('heatmap', 30000);
+  const q = await readPreview(frame2);
+  const m2 = statsMatch(q, cliStats(fftModel, expected));
+  check('Preview Tensor: the complex<f32> literal\'s preview (magnitudes) has `mlirscope stats`\'s numbers',
+        q.key === expected && /complex<f32>/.test(q.meta) && m2.ok, `${q.key} | ${q.meta} | ${m2.detail}`);
+  await shot('inline-complex-preview');
+} catch (e) {
+  check('inline hex weight scenario', false, e.message);
+  await shot('inline-failure');
+}
+
+// --- 6. IREE parameters in .safetensors archives beside the model (corpus) --------
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'parameter.named' }).waitFor();
+  const t0 = Date.now();
+  const hover = await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /parameter[\s\S]*first/, 12);
+  log(`parameter hover after ${Date.now() - t0} ms`);
+  check('parameter: the hover names a::a0 and its archive beside the model',
+        hover.includes('parameter a::a0') && /archive: \S*\/iree\/parameters_a\.safetensors \(safetensors\)/.test(hover), hover);
+  check('parameter: the hover shows dtype i64, 4 elements', /dtype: i64, shape: 4, elements: 4/.test(hover), hover);
+  check('parameter: the hover shows the archive\'s values 0, 1, 2, 3', /first: 0, 1, 2, 3\b/.test(hover) && !/\.\.\./.test(hover.match(/first:.*/)?.[0] ?? ''), hover);
+  // The hover scrolls: its lower half (the archive, the values, the links)
+  // is the picture.
+  const box = await page.locator('.monaco-hover-content', { hasText: 'a::a0' }).first().boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 1000);
+    await sleep(800);
+  }
+  keepImage(await shot('parameter-hover'), 'vscode-parameter-hover.png');
+  await page.locator('.monaco-hover-content a', { hasText: 'Preview tensor' }).first().click({ timeout: 5000 });
+  const frame = await wb.webviewFrame('heatmap', 30000);
+  const p = await readPreview(frame);
+  const want = cliStats(ireeModel, 'a::a0', ['--parameters', `a=${path.join(ireeDir, 'parameters_a.safetensors')}`,
+                                             '--parameters', `b=${path.join(ireeDir, 'parameters_b.safetensors')}`]);
+  const m = statsMatch(p, want);
+  check('parameter: the preview of a0 shows min 0, max 3 (`mlirscope stats --parameters`\'s statistics)',
+        m.ok && Number(p.stats.min?.raw || p.stats.min?.text) === 0 && Number(p.stats.max?.raw || p.stats.max?.text) === 3,
+        m.detail || JSON.stringify(p.stats));
+  check('parameter: the preview names a::a0, i64, its archive', p.key === 'a::a0' && /i64/.test(p.meta) && /parameters_a\.safetensors/.test(p.meta),
+        `${p.key} | ${p.meta}`);
+  check('parameter: the preview draws its 4 values as one row of 4 cells', p.width === 4 && p.height === 1 && p.bars > 1,
+        JSON.stringify({ ...p, pixels: undefined, stats: undefined }));
+  await page.mouse.move(1100, 820);
+  await sleep(500);
+  await shot('parameter-preview');
+
+  // The hover's Export .npy: the save dialog proposes a__a0.npy beside the
+  // model; the server writes what `mlirscope extract --parameters` writes.
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /parameter[\s\S]*first/, 6);
+  await page.locator('.monaco-hover-content a', { hasText: 'Export .npy' }).first().click({ timeout: 5000 });
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5000 });
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  const npy = path.join(ireeDir, 'a__a0.npy');
+  const exported = await retry('the .npy written', async () => {
+    if (!fs.existsSync(npy)) throw new Error('no file');
+    return fs.readFileSync(npy);
+  }, { tries: 20, wait: 500 }).catch(() => undefined);
+  const ref = path.join(out, 'a0.ref.npy');
+  run(args.cli, ['extract', '--parameters', `a=${path.join(ireeDir, 'parameters_a.safetensors')}`, ireeModel, 'a::a0', '-o', ref]);
+  check('parameter: the hover\'s Export .npy writes what `mlirscope extract --parameters` writes (i64, 0..3)',
+        exported && exported.equals(fs.readFileSync(ref)) && /'<i8'.*\(4,\)/.test(exported.toString('latin1', 0, 128)),
+        exported ? exported.toString('latin1', 0, 100) : 'not written');
+
+  // The mlirscope.parameters setting, added in the Settings editor: scope
+  // "a" bound to another archive by a path relative to the model; "b", not
+  // named, stays bound to the archive beside it.
+  await closeAllEditors();
+  const userSettings = path.join(out, 'user-data/User/settings.json');
+  await wb.runCommand('Preferences: Open Settings (UI)');
+  // Its search box has the focus.
+  await page.locator('.settings-editor .settings-header').first().waitFor({ timeout: 10000 });
+  await sleep(500);
+  await page.keyboard.type('mlirscope.parameters');
+  const item = page.locator('.settings-editor .setting-item', { hasText: /Parameters/ }).first();
+  await item.waitFor({ timeout: 10000 });
+  await item.locator('.monaco-button', { hasText: 'Add Item' }).click();
+  await page.keyboard.type('a=../other/a_other.safetensors');
+  await page.keyboard.press('Enter');
+  await retry('the setting saved', async () => {
+    if (!fs.readFileSync(userSettings, 'utf8').includes('a_other.safetensors')) throw new Error('not saved');
+  }, { tries: 20, wait: 250 });
+  await page.locator('.settings-editor .setting-item', { hasText: 'a=../other/a_other.safetensors' }).first()
+    .waitFor({ timeout: 5000 }).catch(() => undefined);
+  await shot('parameter-setting');
+  await closeAllEditors();
+  await wb.openFile('parameters_scoped.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'parameter.named' }).waitFor();
+  const t1 = Date.now();
+  const rebound = await wb.hoverText('@a0 = #flow.parameter.named', '"a0"', 1, /first: 10, 11, 12, 13/, 12).catch((e) => e.message);
+  log(`hover on a0 from the setting's archive after ${Date.now() - t1} ms`);
+  check('mlirscope.parameters: a0 is read from the archive the setting names (10, 11, 12, 13)',
+        /archive: \S*\/other\/a_other\.safetensors/.test(rebound) && /first: 10, 11, 12, 13\b/.test(rebound), rebound);
+  await shot('parameter-setting-hover');
+  const b0 = await wb.hoverText('@b0 = #flow.parameter.named', '"b0"', 1, /parameter[\s\S]*first/, 6).catch((e) => e.message);
+  check('mlirscope.parameters: b0, of a scope the setting does not name, still from the archive beside the model',
+        /archive: \S*\/iree\/parameters_b\.safetensors/.test(b0) && /first: 8, 9, 10, 11, 12, 13, 14, 15\b/.test(b0), b0);
+} catch (e) {
+  check('parameter scenario', false, e.message);
+  await shot('parameter-failure');
 }
 
 if (diffJob) {

@@ -219,6 +219,44 @@ export class Workbench {
     }, { tries, wait: 1000 });
   }
 
+  /**
+   * Hovers the character `offset` past `needle` in the editor line holding
+   * `line` (text, not a token: a line too long for VS Code to tokenize is one
+   * span) until a hover containing `expect` shows; returns its text.
+   */
+  async hoverText(line, needle, offset, expect, tries = 8) {
+    const page = this.page;
+    return retry(`hover on ${needle} in the line holding ${line.slice(0, 40)}`, async () => {
+      await page.keyboard.press('Escape');
+      await page.mouse.move(5, 5);
+      const at = await page.evaluate(([l, n, o]) => {
+        for (const row of document.querySelectorAll('.editor-instance .view-line')) {
+          const text = row.textContent.replace(/\u00a0/g, ' ');
+          if (!text.includes(l) || !text.includes(n)) continue;
+          let col = text.indexOf(n) + o;
+          const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            if (col >= t.length) {
+              col -= t.length;
+              continue;
+            }
+            const r = document.createRange();
+            r.setStart(t, col);
+            r.setEnd(t, col + 1);
+            const b = r.getBoundingClientRect();
+            return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+          }
+        }
+        return undefined;
+      }, [line, needle, offset]);
+      if (!at) throw new Error('no such line on screen');
+      await page.mouse.move(at.x, at.y);
+      const hover = page.locator('.monaco-hover-content', { hasText: expect }).first();
+      await hover.waitFor({ state: 'visible', timeout: 4000 });
+      return (await hover.innerText()).replace(/\u00a0/g, ' ');
+    }, { tries, wait: 1000 });
+  }
+
   /** Right-clicks `row` and runs the context menu's `action`, then `after`; retried (menus open with an animation). */
   async contextMenu(row, action, after) {
     const page = this.page;

@@ -4,7 +4,8 @@
 // page's CSP allows this script by its nonce only).
 import {
   EMPTY_COLOR, FLAG_NAN, FLAG_NEG_INF, FLAG_POS_INF, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR, RGB, SliceChoice,
-  TensorPreview, decodeFlags, decodeFloat32, diverging, formatNumber, heatmapRGBA, normalizeSlice, sliderAxes,
+  TensorPreview, decodeFlags, decodeFloat32, diverging, formatNumber, heatmapRGBA, normalizeSlice, previewPlace,
+  sliderAxes,
 } from '../tensor-logic';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
@@ -59,7 +60,7 @@ function renderMeta(p: TensorPreview, file: string) {
   meta.replaceChildren();
   const parts: [string, string][] = [
     ['dtype', p.dtype], ['shape', p.shape.length ? p.shape.join('×') : 'scalar'],
-    ['bytes', `${p.bytes} (${human(p.bytes)})`], ['offset', String(p.offset)], ['file', file],
+    ['bytes', `${p.bytes} (${human(p.bytes)})`], ...previewPlace(p, file),
   ];
   if (p.chunk) parts.push(['chunk', String(p.chunk)]);
   for (const [k, v] of parts) {
