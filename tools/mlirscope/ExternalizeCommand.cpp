@@ -47,6 +47,24 @@ static cl::list<std::string> inputs(cl::Positional, cl::desc("IN"),
                                     cl::sub(externalizeSub));
 static cl::list<std::string> unknown(cl::Sink, cl::sub(externalizeSub));
 
+static void printResult(const ExternalizeResult &result) {
+  llvm::outs() << "moved " << result.moved.size() << " inline weight"
+               << (result.moved.size() == 1 ? "" : "s") << " into resources";
+  if (!archive.empty())
+    llvm::outs() << ", " << result.archived.size() << " into " << archive;
+  llvm::outs() << ", kept " << result.kept.size() << "\n";
+  if (!verbose)
+    return;
+  for (auto &[name, key] : result.moved)
+    llvm::outs() << "  moved " << name << " -> dense_resource<" << key
+                 << ">\n";
+  for (auto &[name, key] : result.archived)
+    llvm::outs() << "  archived " << name << " -> #stream.parameter.named<\""
+                 << scope << "\"::\"" << key << "\">\n";
+  for (auto &[name, why] : result.kept)
+    llvm::outs() << "  kept " << name << ": " << why << "\n";
+}
+
 static int runExternalize() {
   if (reportUnknownOption("externalize", unknown))
     return kUsage;
@@ -70,8 +88,29 @@ static int runExternalize() {
     return kBadInput;
   }
   std::unique_ptr<ModelIndex> index = std::move(*indexOr);
-  // Bytecode output: the text result, converted (its blobs streamed).
   bool toBytecode = llvm::sys::path::extension(out) == ".mlirbc";
+  if (index->format == ModelIndex::Format::Bytecode) {
+    // Bytecode in: bytecode out, its attribute entries rewritten in place
+    // and the IR sections otherwise copied.
+    if (!toBytecode) {
+      llvm::errs() << "mlirscope externalize: " << inputs[0]
+                   << " is bytecode: OUT must be a .mlirbc file (then "
+                      "mlirscope convert writes it as text)\n";
+      return kUsage;
+    }
+    ProgressLine progress("externalize");
+    ExternalizeOptions options;
+    options.minBytes = minBytes;
+    options.progress = progress.callback();
+    options.archivePath = archive;
+    llvm::Expected<ExternalizeResult> result =
+        externalizeBytecode(*index, out, options);
+    if (!result)
+      return reportError("externalize", result.takeError());
+    printResult(*result);
+    return kOk;
+  }
+  // Bytecode output: the text result, converted (its blobs streamed).
   std::string textOut = out;
   if (toBytecode)
     textOut = out + ".externalized.mlir";
@@ -94,22 +133,7 @@ static int runExternalize() {
     if (e)
       return reportError("externalize", std::move(e));
   }
-  llvm::outs() << "moved " << result->moved.size() << " inline weight"
-               << (result->moved.size() == 1 ? "" : "s")
-               << " into resources";
-  if (!archive.empty())
-    llvm::outs() << ", " << result->archived.size() << " into " << archive;
-  llvm::outs() << ", kept " << result->kept.size() << "\n";
-  if (verbose) {
-    for (auto &[name, key] : result->moved)
-      llvm::outs() << "  moved " << name << " -> dense_resource<" << key
-                   << ">\n";
-    for (auto &[name, key] : result->archived)
-      llvm::outs() << "  archived " << name << " -> #stream.parameter.named<\""
-                   << scope << "\"::\"" << key << "\">\n";
-    for (auto &[name, why] : result->kept)
-      llvm::outs() << "  kept " << name << ": " << why << "\n";
-  }
+  printResult(*result);
   return kOk;
 }
 

@@ -113,10 +113,10 @@ llvm::Error mlirscope::writeIrpa(const ModelIndex &index,
   return out->commit();
 }
 
-llvm::Error mlirscope::writeSafetensors(const ModelIndex &index,
-                                        llvm::StringRef outPath,
-                                        const std::vector<ArchiveTensor> &tensors,
-                                        const Progress &progress) {
+llvm::Error mlirscope::writeSafetensors(
+    const ModelIndex &index, llvm::StringRef outPath,
+    const std::vector<ArchiveTensor> &tensors, const Progress &progress,
+    const std::vector<std::pair<std::string, std::string>> &metadata) {
   llvm::json::Object header;
   uint64_t offset = 0;
   for (const ArchiveTensor &t : tensors) {
@@ -134,6 +134,12 @@ llvm::Error mlirscope::writeSafetensors(const ModelIndex &index,
         {"data_offsets",
          llvm::json::Array{offset, offset + t.view.sizeInBytes()}}};
     offset += t.view.sizeInBytes();
+  }
+  if (!metadata.empty()) {
+    llvm::json::Object m;
+    for (const auto &[k, v] : metadata)
+      m[k] = v;
+    header["__metadata__"] = std::move(m);
   }
   std::string json;
   llvm::raw_string_ostream os(json);

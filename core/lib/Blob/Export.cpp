@@ -1,10 +1,12 @@
 //===- Export.cpp - Blobs out to .npy and .safetensors --------------------===//
 
 #include "mlirscope/Blob/Export.h"
-#include "mlirscope/Support/FaultGuard.h"
-#include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Blob/ArchiveWriter.h"
 #include "mlirscope/Blob/Npy.h"
+#include "mlirscope/Support/AtomicFile.h"
+#include "mlirscope/Support/FaultGuard.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -127,9 +129,8 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
                                          llvm::StringRef outPath,
                                          std::vector<std::string> &skipped,
                                          const Progress &progress) {
-  std::vector<WeightView> views;
-  llvm::json::Object header;
-  uint64_t offset = 0;
+  std::vector<ArchiveTensor> tensors;
+  llvm::StringSet<> keys;
   // Every weight, named as the user names it (Weight.h): resource blobs by
   // their key, inline weights and bound parameters by their names.
   for (const Weight &w : index.weights) {
@@ -139,8 +140,7 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
       skipped.push_back(key + ": " + llvm::toString(view.takeError()));
       continue;
     }
-    const char *dtype = safetensorsDType(view->getDType());
-    if (!*dtype) {
+    if (!*safetensorsDType(view->getDType())) {
       skipped.push_back(key + ": safetensors has no " +
                         dtypeName(view->getDType()));
       continue;
@@ -150,43 +150,12 @@ llvm::Error mlirscope::exportSafetensors(const ModelIndex &index,
                               "metadata");
       continue;
     }
-    if (header.find(key) != header.end()) {
+    if (!keys.insert(key).second) {
       skipped.push_back(key + ": a second resource with this key");
       continue;
     }
-    llvm::json::Array shape;
-    for (int64_t d : view->getShape())
-      shape.push_back(d);
-    header[key] = llvm::json::Object{
-        {"dtype", dtype},
-        {"shape", std::move(shape)},
-        {"data_offsets",
-         llvm::json::Array{offset, offset + view->sizeInBytes()}}};
-    offset += view->sizeInBytes();
-    views.push_back(*view);
+    tensors.push_back({key, *view});
   }
-  header["__metadata__"] = llvm::json::Object{
-      {"format", "pt"}, {"source", index.file->getName()}};
-  std::string json;
-  llvm::raw_string_ostream os(json);
-  os << llvm::json::Value(std::move(header));
-  os.flush();
-  json.append((8 - json.size() % 8) % 8, ' ');
-  uint64_t n = json.size();
-  std::string prefix(8, '\0');
-  for (int i = 0; i < 8; ++i)
-    prefix[i] = char((n >> (8 * i)) & 0xff);
-
-  auto out = AtomicFile::create(outPath);
-  if (!out)
-    return out.takeError();
-  if (auto e = out->write(prefix + json))
-    return e;
-  uint64_t done = 0;
-  for (const WeightView &v : views) {
-    if (auto e = appendBlob(index, v, *out, progress, done, offset))
-      return e;
-    done += v.sizeInBytes();
-  }
-  return out->commit();
+  return writeSafetensors(index, outPath, tensors, progress,
+                          {{"format", "pt"}, {"source", index.file->getName()}});
 }

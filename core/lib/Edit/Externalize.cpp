@@ -3,11 +3,14 @@
 #include "mlirscope/Edit/Externalize.h"
 #include "mlirscope/Blob/ArchiveWriter.h"
 #include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Edit/InlinePlaceholders.h"
+#include "mlirscope/Index/Index.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Text/InlineWeights.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <map>
 
@@ -241,6 +244,95 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
   if (auto e = copy(pos, text.size()))
     return std::move(e);
   if (auto e = out->commit())
+    return std::move(e);
+  return result;
+}
+
+llvm::Expected<ExternalizeResult>
+mlirscope::externalizeBytecode(const ModelIndex &index, llvm::StringRef outPath,
+                               const ExternalizeOptions &options) {
+  auto fail = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   index.file->getName() + ": " + msg);
+  };
+  if (index.format != ModelIndex::Format::Bytecode)
+    return fail("not a bytecode model");
+  if (!options.archivePath.empty())
+    return fail("--archive reads text models (convert bytecode to text "
+                "first: mlirscope convert)");
+  ExternalizeResult result;
+  // What stays inline, and why; keys for the rest, unique among the
+  // model's resources.
+  llvm::StringSet<> keep, taken;
+  for (const Resource &r : index.resources)
+    taken.insert(r.key);
+  llvm::StringMap<std::string> keys;
+  for (const Weight &w : index.weights) {
+    if (w.kind != WeightKind::Inline)
+      continue;
+    std::string why = reasonToKeep(w, options.minBytes, false);
+    if (why.empty() && w.bitPacked)
+      why = "i1 packed eight per byte (a resource holds one byte each)";
+    if (why.empty() && w.encoding != WeightEncoding::Raw)
+      why = "not builtin dense elements";
+    if (why.empty() && llvm::StringRef(w.opName).starts_with("vhlo."))
+      why = "a VHLO tensor (its dialect has no dense_resource)";
+    if (!why.empty()) {
+      keep.insert(w.name);
+      result.kept.emplace_back(w.name, why);
+      continue;
+    }
+    std::string base = resourceKeyFor(w.name), key = base;
+    for (unsigned n = 2; !taken.insert(key).second; ++n)
+      key = base + "_" + std::to_string(n);
+    keys[w.name] = key;
+  }
+  // First the attribute entries become declarations of new resources...
+  RewritePlan declare;
+  auto placeholders = planInlinePlaceholders(
+      index, 1, declare, &keep,
+      [&](const Weight &w) { return keys.lookup(w.name); });
+  if (!placeholders)
+    return placeholders.takeError();
+  if (placeholders->empty()) {
+    // Nothing moves: the same bytes.
+    if (auto e = rewriteBytecode(index, outPath, RewritePlan(),
+                                 options.progress))
+      return std::move(e);
+    return result;
+  }
+  // (The intermediate file holds the IR and the model's own resources, not
+  // the inline weights: those are no longer in its attribute section.)
+  llvm::SmallString<128> declared;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "mlirscope-externalize", "mlirbc", declared))
+    return fail("cannot create a temporary file: " + ec.message());
+  if (auto e = rewriteBytecode(index, declared, declare)) {
+    llvm::sys::fs::remove(declared);
+    return std::move(e);
+  }
+  auto declaredIndex = indexFile(declared);
+  if (!declaredIndex) {
+    llvm::sys::fs::remove(declared);
+    return declaredIndex.takeError();
+  }
+  // ...then each declaration gets its weight's bytes from the source.
+  RewritePlan fill;
+  for (const InlinePlaceholder &p : *placeholders) {
+    const Weight &w = *p.weight;
+    uint64_t esz = w.type ? w.type->element.storageBits() / 8 : 1;
+    uint64_t alignment = 1;
+    while (alignment < esz && alignment < 64)
+      alignment *= 2;
+    fill.replace[p.key] =
+        ExternalBlob{index.file->getName(), w.offset, w.size, alignment, {}};
+    result.moved.emplace_back(w.name, p.key);
+  }
+  llvm::Error e = rewriteBytecode(**declaredIndex, outPath, fill,
+                                  options.progress);
+  declaredIndex->reset();
+  llvm::sys::fs::remove(declared);
+  if (e)
     return std::move(e);
   return result;
 }

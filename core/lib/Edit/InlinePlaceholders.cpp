@@ -44,7 +44,9 @@ static llvm::Error needsBytecode(const ModelIndex &index) {
 llvm::Expected<std::vector<InlinePlaceholder>>
 mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
                                   RewritePlan &plan,
-                                  const llvm::StringSet<> *keep) {
+                                  const llvm::StringSet<> *keep,
+                                  llvm::function_ref<std::string(const Weight &)>
+                                      keyOf) {
   if (auto e = needsBytecode(index))
     return std::move(e);
   // The raw data's offset identifies a weight's attribute entry.
@@ -90,7 +92,8 @@ mlirscope::planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
     auto it = byData.find(dataOffset);
     if (it == byData.end() || it->second->size != size)
       continue;
-    std::string key = (kInlinePlaceholderPrefix + it->second->name).str();
+    std::string key = keyOf ? keyOf(*it->second)
+                            : (kInlinePlaceholderPrefix + it->second->name).str();
     if (resourceKeys.contains(key))
       continue; // the model has a resource of that key: keep the weight
     AttrReplacement r;

@@ -35,11 +35,12 @@ llvm::Error writeIrpa(const ModelIndex &index, llvm::StringRef outPath,
                       const Progress &progress = {});
 
 /// Writes `tensors` as a .safetensors file (splats expanded: safetensors has
-/// no other form), atomically. A dtype safetensors lacks is an error naming
-/// the tensor.
-llvm::Error writeSafetensors(const ModelIndex &index, llvm::StringRef outPath,
-                             const std::vector<ArchiveTensor> &tensors,
-                             const Progress &progress = {});
+/// no other form), with `metadata` as its `__metadata__`, atomically. A
+/// dtype safetensors lacks is an error naming the tensor.
+llvm::Error writeSafetensors(
+    const ModelIndex &index, llvm::StringRef outPath,
+    const std::vector<ArchiveTensor> &tensors, const Progress &progress = {},
+    const std::vector<std::pair<std::string, std::string>> &metadata = {});
 
 } // namespace mlirscope
 

@@ -57,6 +57,15 @@ llvm::Expected<ExternalizeResult>
 externalizeText(const ModelIndex &text, llvm::StringRef outPath,
                 const ExternalizeOptions &options = {});
 
+/// The same for a bytecode model, written as bytecode: each inline weight's
+/// attribute entry becomes a `dense_resource` entry of the same type and its
+/// raw data a blob, kernel-copied; the rest of the file is copied as it is.
+/// Splats, packed i1 data (a resource holds one byte per element), VHLO
+/// tensors and strings stay inline. `archivePath` is not supported here.
+llvm::Expected<ExternalizeResult>
+externalizeBytecode(const ModelIndex &bytecode, llvm::StringRef outPath,
+                    const ExternalizeOptions &options = {});
+
 /// The resource key `externalizeText` gives a weight name (before making it
 /// unique).
 std::string resourceKeyFor(llvm::StringRef weightName);

@@ -44,12 +44,14 @@ struct InlinePlaceholder {
 /// (VHLO tensors, strings, splats below `minBytes`) and those whose key
 /// would collide with an existing resource are left as they are, and so are
 /// the weights named in `keep` (an op may require dense elements where the
-/// weight is: shape.const_shape's DenseIntElementsAttr). Adds to `plan` and
-/// returns the placeholders in weight order.
+/// weight is: shape.const_shape's DenseIntElementsAttr). `keyOf` gives each
+/// placeholder's key (default: `inline:` and the weight's name). Adds to
+/// `plan` and returns the placeholders in weight order.
 llvm::Expected<std::vector<InlinePlaceholder>>
 planInlinePlaceholders(const ModelIndex &index, uint64_t minBytes,
                        RewritePlan &plan,
-                       const llvm::StringSet<> *keep = nullptr);
+                       const llvm::StringSet<> *keep = nullptr,
+                       llvm::function_ref<std::string(const Weight &)> keyOf = {});
 
 /// The way back: every builtin dense_resource attribute of bytecode `index`
 /// whose key is a placeholder, and not a resource of `source`, becomes the
