@@ -195,7 +195,10 @@ void ModelPanel::drawSummary(App &app) {
                 (s.producer.empty() ? "" : ", \"" + s.producer + "\"");
     row("format", format);
     row("size", formatBytes(s.fileSize) + ": IR " + formatBytes(s.irBytes) +
-                    ", blobs " + formatBytes(s.blobBytes));
+                    ", blobs " + formatBytes(s.blobBytes) +
+                    (s.inlineWeightBytes
+                         ? ", inline weights " + formatBytes(s.inlineWeightBytes)
+                         : std::string()));
     std::string dialects;
     for (const std::string &d : s.dialects)
       dialects += (dialects.empty() ? "" : ", ") + d;
