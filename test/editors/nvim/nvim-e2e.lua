@@ -1,6 +1,7 @@
 -- Neovim headless: editors/nvim with mlirscope-lsp. Run by ../nvim.test:
 --   nvim --headless -u NONE -c 'lua MLIRSCOPE={...}' -c 'luafile nvim-e2e.lua'
--- A text model: hover on a dense_resource through the client; a .mlirbc:
+-- A text model: hover on a dense_resource through the client; hovers on an
+-- inline weight and an IREE parameter (corpus files); a .mlirbc:
 -- opened as elided IR (BufReadCmd), edited, written (BufWriteCmd), a write the
 -- server refuses. Prints PASS:/FAIL: lines and `nvim-e2e: N passed, M failed`.
 local T = MLIRSCOPE
@@ -45,6 +46,34 @@ local ok, err = pcall(function()
   end
   check('text model: hover shows dtype and shape', text:find('dtype: `f32`, shape: `4x8`', 1, true) ~= nil, text)
   check('text model: hover shows statistics', text:find('| min | max | mean | std |', 1, true) ~= nil, text)
+
+  -- Weights that are not blobs: an inline hex literal of a JAX export and
+  -- an IREE parameter bound to the archive beside its model.
+  local function hoverAt(pattern, needle, offset)
+    local r = vim.fn.search(pattern)
+    local c = vim.fn.getline(r):find(needle, 1, true) + offset
+    local p = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = r - 1, character = c } }
+    local res = vim.lsp.buf_request_sync(0, 'textDocument/hover', p, 20000) or {}
+    local t = ''
+    for _, x in pairs(res) do
+      if x.result and x.result.contents then t = t .. (x.result.contents.value or '') end
+    end
+    return t
+  end
+  if T.inline then
+    vim.cmd('edit ' .. T.inline)
+    text = hoverAt('dense<"0x', 'dense<', 2)
+    check('inline weight: hover names it, with its type',
+          text:find('@inputs/stablehlo.constant#0', 1, true) ~= nil
+          and text:find('14x15x16x17', 1, true) ~= nil, text:sub(1, 400))
+    check('inline weight: hover shows statistics', text:find('| min |', 1, true) ~= nil, text:sub(1, 400))
+  end
+  if T.params then
+    vim.cmd('edit ' .. T.params)
+    text = hoverAt('"a0"', '"a0"', 1)
+    check('parameter: hover shows the archive entry\'s values',
+          text:find('a::a0', 1, true) ~= nil and text:find('0, 1, 2, 3', 1, true) ~= nil, text:sub(1, 400))
+  end
 
   -- A .mlirbc: elided IR, an edit, a write.
   vim.cmd('edit ' .. T.bytecode)
