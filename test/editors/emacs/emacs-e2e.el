@@ -1,6 +1,6 @@
 ;;; emacs-e2e.el --- editors/emacs in batch mode  -*- lexical-binding: t -*-
 ;; Run by ../emacs.test:
-;;   emacs --batch -Q -l emacs-e2e.el PLUGIN-DIR LSP MODEL.mlirbc TEXT.mlir
+;;   emacs --batch -Q -l emacs-e2e.el PLUGIN-DIR LSP MODEL.mlirbc TEXT.mlir [INLINE.mlir]
 ;; A .mlirbc opened as elided IR, edited and saved as bytecode; a save the
 ;; server refuses; eglot and lsp-mode registrations. Prints PASS:/FAIL: lines
 ;; and `emacs-e2e: N passed, M failed'.
@@ -10,6 +10,7 @@
   (add-to-list 'load-path d))
 (let* ((args command-line-args-left)
        (plugin (nth 0 args)) (lsp (nth 1 args)) (model (nth 2 args)) (text (nth 3 args))
+       (inline (nth 4 args))
        (passed 0) (failed 0))
   (setq command-line-args-left nil)
   (cl-flet ((check (name ok &optional detail)
@@ -41,6 +42,20 @@
                      (and value (string-match-p "dtype: `f32`, shape: `4x8`" value)
                           (string-match-p "| min | max |" value))
                      value)
+              ;; An inline hex weight (a JAX export beside the text model):
+              ;; the same server, a buffer eglot manages on opening.
+              (when inline
+                (find-file inline)
+                (goto-char (point-min))
+                (search-forward "dense<\"0x")
+                (let* ((hover (jsonrpc-request server :textDocument/hover
+                                               (eglot--TextDocumentPositionParams)
+                                               :timeout 30))
+                       (value (plist-get (plist-get hover :contents) :value)))
+                  (check "eglot: hover on an inline hex weight names it, with its type"
+                         (and value (string-match-p "@inputs/stablehlo.constant#0" value)
+                              (string-match-p "14x15x16x17" value))
+                         (and value (substring value 0 (min 300 (length value)))))))
               (eglot-shutdown server)))
           (find-file model)
           (check ".mlirbc: mlirscope-bytecode-mode" (eq major-mode 'mlirscope-bytecode-mode) major-mode)
