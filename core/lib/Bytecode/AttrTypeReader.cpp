@@ -278,43 +278,33 @@ AttrTypeReader::dictionary(uint64_t idx) {
 
 bool AttrTypeReader::denseResource(uint64_t idx, uint64_t &typeIdx,
                                    uint64_t &handle) {
-  if (idx >= attrs.size())
-    return false;
-  const AttrTypeEntry &e = attrs[idx];
-  if (!e.custom || e.dialect != builtinDialect)
-    return false;
-  ByteCursor in = cursorFor(e);
+  std::optional<ByteCursor> in = builtinAttr(idx);
   uint64_t code;
-  return in.readVarInt(code) &&
+  return in && in->readVarInt(code) &&
          code == builtin_encoding::kDenseResourceElementsAttr &&
-         in.readVarInt(typeIdx) && in.readVarInt(handle);
+         in->readVarInt(typeIdx) && in->readVarInt(handle);
 }
 
 bool AttrTypeReader::denseElements(uint64_t idx, uint64_t &typeIdx,
                                    uint64_t &dataOffset, uint64_t &size,
                                    bool &strings) {
-  if (idx >= attrs.size())
-    return false;
-  const AttrTypeEntry &e = attrs[idx];
-  if (!e.custom || e.dialect != builtinDialect)
-    return false;
-  ByteCursor in = cursorFor(e);
+  std::optional<ByteCursor> in = builtinAttr(idx);
   uint64_t code;
-  if (!in.readVarInt(code) || !in.readVarInt(typeIdx))
+  if (!in || !in->readVarInt(code) || !in->readVarInt(typeIdx))
     return false;
   if (code == builtin_encoding::kDenseStringElementsAttr) {
     strings = true;
-    dataOffset = e.begin;
-    size = e.end - e.begin;
+    dataOffset = attrs[idx].begin;
+    size = attrs[idx].end - attrs[idx].begin;
     return true;
   }
   // DenseIntOrFPElementsAttr: the type, then the raw data as a blob (a size
   // and the bytes, unaligned).
   strings = false;
   if (code != builtin_encoding::kDenseIntOrFPElementsAttr ||
-      !in.readVarInt(size) || size > in.remaining())
+      !in->readVarInt(size) || size > in->remaining())
     return false;
-  dataOffset = in.offset();
+  dataOffset = in->offset();
   return true;
 }
 

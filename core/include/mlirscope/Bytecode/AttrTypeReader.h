@@ -139,6 +139,13 @@ private:
   ByteCursor cursorFor(const AttrTypeEntry &e) {
     return ByteCursor(file->memory(), e.begin, e.end, scratch);
   }
+  /// A cursor over attribute `idx` when the builtin dialect encoded it.
+  std::optional<ByteCursor> builtinAttr(uint64_t idx) {
+    if (idx >= attrs.size() || !attrs[idx].custom ||
+        attrs[idx].dialect != builtinDialect)
+      return std::nullopt;
+    return cursorFor(attrs[idx]);
+  }
   std::optional<DecodedType> readShapedType(ByteCursor &in,
                                             llvm::StringRef kind, bool ranked,
                                             unsigned depth);
