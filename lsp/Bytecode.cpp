@@ -26,6 +26,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 
@@ -149,21 +151,53 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
   llvm::StringRef all = index.file->text();
 
   if (index.format == ModelIndex::Format::Text) {
-    // Text: each hex string's contents become the summary.
-    std::vector<const Resource *> blobs;
+    // Text: each blob's hex becomes its summary; each inline weight of
+    // 1 KiB or more (TFLite's and JAX's weights are `dense<"0x...">` in
+    // the IR) a placeholder, as in a bytecode view, whose summary string a
+    // metadata block at the end of its chunk holds. The view of a text
+    // model is read-only (it is for files an editor will not sync), so
+    // nothing has to find the way back.
+    struct Edit {
+      uint64_t begin, end;
+      std::string text;
+    };
+    std::vector<Edit> edits;
     for (const Resource &r : index.resources)
       if (r.isHexText)
-        blobs.push_back(&r);
-    std::sort(blobs.begin(), blobs.end(),
-              [](const Resource *a, const Resource *b) {
-                return a->textOffset < b->textOffset;
-              });
+        edits.push_back(
+            {r.textOffset, r.textOffset + r.textSize, elidedMarker(r)});
+    std::map<uint32_t, std::string> summaries; // per chunk: block entries
+    for (const Weight &w : index.weights) {
+      if (w.kind != WeightKind::Inline || !w.valueEnd ||
+          w.size < kMinElidedInlineBytes ||
+          w.encoding == WeightEncoding::Strings)
+        continue;
+      std::string key = quoted((kInlinePlaceholderPrefix + w.name).str());
+      edits.push_back({w.attrOffset, w.valueEnd, "dense_resource<" + key + ">"});
+      std::string &entries = summaries[w.chunk];
+      entries += (entries.empty() ? "      " : ",\n      ") + key + ": " +
+                 quoted(elidedMarker(w));
+    }
+    for (auto &[chunk, entries] : summaries) {
+      uint64_t end = chunk < index.chunks.size() ? index.chunks[chunk].end
+                                                 : all.size();
+      edits.push_back({end, end,
+                       std::string(end && all[end - 1] != '\n' ? "\n" : "") +
+                           "{-#\n  dialect_resources: {\n    builtin: {\n" +
+                           entries + "\n    }\n  }\n#-}\n"});
+    }
+    std::stable_sort(edits.begin(), edits.end(),
+                     [](const Edit &a, const Edit &b) {
+                       return a.begin < b.begin;
+                     });
     std::string out;
     uint64_t pos = 0;
-    for (const Resource *r : blobs) {
-      out += all.slice(pos, r->textOffset).str();
-      out += elidedMarker(*r);
-      pos = r->textOffset + r->textSize;
+    for (const Edit &e : edits) {
+      if (e.begin < pos)
+        continue; // inside an edit already made
+      out += all.slice(pos, e.begin).str();
+      out += e.text;
+      pos = e.end;
     }
     out += all.drop_front(pos).str();
     return out;
