@@ -20,7 +20,10 @@
 # view         the language server's `mlir/convertFromBytecode` of
 #              inline-4G.mlirbc against mlir-lsp-server's (bench/lsp.sh's
 #              convert scenario): reply size, time, peak RSS. Goal: < 1 MB
-#              where upstream sends ~8 GB of hex.
+#              where upstream sends ~8 GB of hex. Then inline-1G.mlir opened
+#              from disk as an editor opens a file too large to sync
+#              (mlirscope/openFile) and a hover on its 1 GiB weight. Goal:
+#              the hover < 100 ms.
 # parameters   `mlirscope inspect --summary` of an IREE-style model whose
 #              10 GiB of weights live in a .irpa archive (40 x 256 MiB
 #              parameters, the archive sparse: holes, ~no disk), bound with
@@ -106,7 +109,9 @@ fi
 
 if part view; then
   gen inline-4G.mlirbc $((4 << 30)) --inline --layers 64 --shape 4096x4096 --dtype f32
-  LSP_SCENARIOS=convert LSP_CONVERT_FILES=$BENCH_DIR/inline-4G.mlirbc \
+  gen inline-1G.mlir $((2 << 30)) --text --inline --layers 1 --shape 16384x16384 --dtype f32
+  LSP_SCENARIOS="convert diskhover" LSP_CONVERT_FILES=$BENCH_DIR/inline-4G.mlirbc \
+    LSP_DISK_FILES=$BENCH_DIR/inline-1G.mlir \
     bash "$(dirname "${BASH_SOURCE[0]}")/lsp.sh" | sed 's/^/view: /'
 fi
 

@@ -49,6 +49,10 @@
 #                    by default
 #   LSP_CONVERT_FILES  bytecode models for "convert" (bench/inline-weights.sh
 #                    passes its model of 4 GiB of inline weights)
+#                    "diskhover": mlirscope-lsp only, LSP_DISK_FILES (text
+#                    models of inline weights): mlirscope/openFile as an
+#                    editor opens a file too large to sync, the view opened,
+#                    a hover on the first inline weight (first and cached)
 #   LATENCY_RUNS     runs of each request in the latency scenario (20)
 #   MANY_RUNS        messages of each kind per round in "many" (200)
 #   MANY_ROUNDS      rounds of "many", the servers alternating (3)
@@ -64,6 +68,8 @@ MANY_ROUNDS=${MANY_ROUNDS:-3}
 big=0 small=0 many=0 convert=0
 case " $LSP_SCENARIOS " in *" big "*) big=1 ;; esac
 case " $LSP_SCENARIOS " in *" convert "*) convert=1 ;; esac
+diskhover=0
+case " $LSP_SCENARIOS " in *" diskhover "*) diskhover=1 ;; esac
 case " $LSP_SCENARIOS " in *" small "*) small=1 ;; esac
 case " $LSP_SCENARIOS " in *" many "*) many=1 ;; esac
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -310,6 +316,36 @@ def main():
             out["reply_bytes"] = size
             if "error" in msg:
                 out["status"] = "error: " + msg["error"].get("message", "")[:80]
+        elif scenario == "diskhover":
+            # A text model too large to sync, opened as the editor does it
+            # (mlirscope/openFile: the read-only view, inline weights as
+            # placeholders), the view then opened under its URI, and a hover
+            # on the first inline weight's placeholder.
+            t0 = time.monotonic()
+            msg, size = request("mlirscope/openFile", {"path": path, "uri": uri})
+            out["seconds"] = time.monotonic() - t0
+            out["reply_bytes"] = size
+            if "error" in msg:
+                out["status"] = "error: " + msg["error"].get("message", "")[:80]
+                raise SystemExit
+            text = msg["result"]["output"]
+            notify("textDocument/didOpen", {"textDocument": {
+                "uri": uri, "languageId": "mlir", "version": 1, "text": text}})
+            request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+            at = text.find('dense_resource<"inline:')
+            before = text[:at + len('dense_resource<"inline:') + 2]
+            line = before.count("\n")
+            col = len(before) - (before.rfind("\n") + 1)
+            hover = {"textDocument": {"uri": uri},
+                     "position": {"line": line, "character": col}}
+            t0 = time.monotonic()
+            msg, _ = request("textDocument/hover", hover)
+            out["hover1_ms"] = (time.monotonic() - t0) * 1000
+            t0 = time.monotonic()
+            msg, _ = request("textDocument/hover", hover)
+            out["hover2_ms"] = (time.monotonic() - t0) * 1000
+            res = msg.get("result")
+            out["hover"] = "null" if res is None else "markdown"
         elif scenario in ("open", "hover"):
             if scenario == "hover":
                 msg, _ = request("mlir/convertFromBytecode", {"uri": uri})
@@ -550,6 +586,22 @@ echo
 echo "mlirscope-lsp:   $MLIRSCOPE_LSP"
 echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} GiB)"
 echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
+disk_rows=()
+if [ "$diskhover" = 1 ]; then
+  read -r -a disk_files <<<"${LSP_DISK_FILES:-}"
+  for f in "${disk_files[@]}"; do
+    run_lsp ours diskhover "$f" "$MLIRSCOPE_LSP"
+    disk_rows+=("$(printf '%-24s %9s %11s %12s %10s %10s  %s' "$(basename "$f")" \
+      "$(field seconds)" "$rss" "$(field reply_bytes)" "$(field hover1_ms)" \
+      "$(field hover2_ms)" "$(field status) $(field hover)")")
+  done
+fi
+if [ "$diskhover" = 1 ]; then
+echo
+echo "text models from disk (mlirscope/openFile), mlirscope-lsp"
+printf '%-24s %9s %11s %12s %10s %10s  %s\n' file open_s peak_rss_MB reply_bytes hover1_ms hover2_ms status
+for r in ${disk_rows[@]+"${disk_rows[@]}"}; do echo "$r"; done
+fi
 if [ "$big" = 1 ] || [ "$convert" = 1 ]; then
 echo
 printf '%-22s %-24s %-16s %9s %11s %12s  %s\n' request file server wall_s peak_rss_MB reply_bytes status
