@@ -68,11 +68,15 @@ static llvm::Expected<int> reopenSource(const ByteSource &source) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || st.st_ino != source.getInode() ||
       uint64_t(st.st_size) != source.size()) {
+    // Said as a read of the changed file is (FaultGuard.h), at the first
+    // byte that may differ.
+    llvm::Error e = fileChangedError(
+        fd, st.st_ino == source.getInode()
+                ? std::min<uint64_t>(st.st_size, source.size())
+                : 0);
     ::close(fd);
     noteFaultReported(); // this says what a fault reading it would mean
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s: the file changed since it was indexed",
-                                   path.c_str());
+    return e;
   }
   return fd;
 }

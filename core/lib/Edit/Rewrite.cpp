@@ -318,11 +318,15 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     struct stat st;
     if (::fstat(*srcFd, &st) != 0 || st.st_ino != index.file->getInode() ||
         uint64_t(st.st_size) != index.file->size()) {
+      // Said as a read of the changed file is (FaultGuard.h), at the first
+      // byte that may differ.
+      llvm::Error e = fileChangedError(
+          *srcFd, st.st_ino == index.file->getInode()
+                      ? std::min<uint64_t>(st.st_size, index.file->size())
+                      : 0);
       closeAll();
       noteFaultReported(); // this says what a fault reading it would mean
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "%s: the file changed since it was indexed", srcPath.c_str());
+      return e;
     }
   }
   llvm::StringMap<int> otherFds;
