@@ -170,9 +170,9 @@ public:
   /// objects in index order, only those of kind `kind` when given
   /// ("resource", "inline", "parameter"), at most `limit` of them:
   /// {weights, total, truncated}.
-  llvm::Expected<llvm::json::Value>
-  getWeights(const llvm::lsp::URIForFile &uri,
-             std::optional<std::string> kind, uint64_t limit);
+  llvm::Expected<llvm::json::Value> getWeights(const llvm::lsp::URIForFile &uri,
+                                               std::optional<std::string> kind,
+                                               uint64_t limit);
   /// The blob `key` (in `chunk`, 1-based, of a split text) of the model held
   /// for `uri` or of its open text (an elided entry: of the model on disk
   /// the text was made from); else the weight named `key` (Weight.h: an
