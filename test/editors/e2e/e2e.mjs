@@ -729,7 +729,7 @@ if (diffJob) {
   const d = await diffJob;
   log(`mlirscope diff of the saved model took ${d.ms} ms`);
   check('saved .mlirbc: IR changed as edited (mlirscope diff)', d.status === 3 && /IR: differ/i.test(d.text) && /forward_edited/.test(d.text), d.text);
-  check('saved .mlirbc: every blob unchanged (mlirscope diff)', /resources: 4 unchanged, 0 changed, 0 added, 0 removed/.test(d.text), d.text);
+  check('saved .mlirbc: every blob unchanged (mlirscope diff)', /weights: 4 unchanged, 0 changed, 0 added, 0 removed/.test(d.text), d.text);
 } else {
   check('saved .mlirbc checked with mlirscope diff', false, 'the save did not happen');
 }
