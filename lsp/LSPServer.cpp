@@ -166,6 +166,8 @@ struct LSPServer {
                  llvm::StringRef mode, Callback<llvm::json::Value> reply);
   void onSummary(const SummaryParams &params,
                  Callback<llvm::json::Value> reply);
+  void onWeights(const WeightsParams &params,
+                 Callback<llvm::json::Value> reply);
   void onTensorPreview(const BlobParams &params,
                        Callback<llvm::json::Value> reply);
   void onExportResource(const BlobParams &params,
@@ -634,6 +636,23 @@ void LSPServer::onSummary(const SummaryParams &params,
       });
 }
 
+/// At most this many weights in a `mlirscope/weights` reply unless the
+/// client asks for another limit: a model may hold millions, and the reply
+/// is one JSON message.
+static constexpr int64_t kDefaultWeightLimit = 10000;
+
+void LSPServer::onWeights(const WeightsParams &params,
+                          Callback<llvm::json::Value> reply) {
+  postRequest<llvm::json::Value>(
+      params.uri, std::move(reply),
+      [this, params](Callback<llvm::json::Value> reply, std::atomic<bool> &) {
+        int64_t limit = params.limit.value_or(kDefaultWeightLimit);
+        if (limit < 0)
+          return reply(invalidParams("limit must not be negative"));
+        reply(server.getWeights(params.uri, params.kind, uint64_t(limit)));
+      });
+}
+
 struct LSPServer::JobProgressReporter {
   JobProgressReporter(LSPServer &lsp, std::optional<llvm::json::Value> token,
                       std::string title)
@@ -809,6 +828,7 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   handler.method("mlir/convertToBytecode", &s, &LSPServer::onConvertToBytecode);
   handler.method("mlirscope/openFile", &s, &LSPServer::onOpenFile);
   handler.method("mlirscope/summary", &s, &LSPServer::onSummary);
+  handler.method("mlirscope/weights", &s, &LSPServer::onWeights);
   handler.method("mlirscope/tensorPreview", &s, &LSPServer::onTensorPreview);
   handler.method("mlirscope/exportResource", &s, &LSPServer::onExportResource);
   handler.notification("workspace/didChangeConfiguration", &s,

@@ -62,6 +62,13 @@ bool lspserver::fromJSON(const llvm::json::Value &value, SummaryParams &result,
   return o && o.map("uri", result.uri) && o.mapOptional("chunk", result.chunk);
 }
 
+bool lspserver::fromJSON(const llvm::json::Value &value, WeightsParams &result,
+                         llvm::json::Path path) {
+  llvm::json::ObjectMapper o(value, path);
+  return o && o.map("uri", result.uri) && o.mapOptional("kind", result.kind) &&
+         o.mapOptional("limit", result.limit);
+}
+
 bool lspserver::fromJSON(const llvm::json::Value &value, BlobParams &result,
                          llvm::json::Path path) {
   llvm::json::ObjectMapper o(value, path);

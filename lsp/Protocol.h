@@ -82,6 +82,15 @@ struct SummaryParams {
 bool fromJSON(const llvm::json::Value &value, SummaryParams &result,
               llvm::json::Path path);
 
+/// `mlirscope/weights`.
+struct WeightsParams {
+  llvm::lsp::URIForFile uri;
+  std::optional<std::string> kind;
+  std::optional<int64_t> limit;
+};
+bool fromJSON(const llvm::json::Value &value, WeightsParams &result,
+              llvm::json::Path path);
+
 /// `mlirscope/tensorPreview` and `mlirscope/exportResource`.
 struct BlobParams {
   llvm::lsp::URIForFile uri;

@@ -841,6 +841,46 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
   return summaryToJson(*index, summarize(*index, 10));
 }
 
+llvm::Expected<llvm::json::Value>
+MLIRScopeServer::getWeights(const lsp::URIForFile &uri,
+                            std::optional<std::string> kind, uint64_t limit) {
+  std::optional<WeightKind> only;
+  if (kind) {
+    for (WeightKind k :
+         {WeightKind::Resource, WeightKind::Inline, WeightKind::Parameter})
+      if (weightKindName(k) == *kind)
+        only = k;
+    if (!only)
+      return invalidParams("kind must be \"resource\", \"inline\" or "
+                           "\"parameter\"");
+  }
+  // The index findBlob reads, so every name listed previews and exports.
+  std::shared_ptr<ModelIndex> index;
+  auto held = impl->models.find(uri.uri().str());
+  if (held != impl->models.end()) {
+    index = held->second.index;
+  } else {
+    auto doc = impl->getDocument(uri);
+    if (!doc)
+      return doc.takeError();
+    if (!(*doc)->index)
+      return llvm::make_error<lsp::LSPError>((*doc)->indexError,
+                                             lsp::ErrorCode::RequestFailed);
+    index = (*doc)->index;
+  }
+  llvm::json::Array weights;
+  uint64_t total = 0;
+  for (const Weight &w : index->weights) {
+    if (only && w.kind != *only)
+      continue;
+    if (total++ < limit)
+      weights.push_back(weightJson(*index, w));
+  }
+  return llvm::json::Object{{"weights", std::move(weights)},
+                            {"total", total},
+                            {"truncated", total > limit}};
+}
+
 /// The blob `key` of `index` (in 0-based `chunk` of a split text).
 static llvm::Expected<const Resource *> findKey(const ModelIndex &index,
                                                 llvm::StringRef key,

@@ -165,6 +165,14 @@ public:
   /// URI.
   llvm::Expected<llvm::json::Value> getSummary(const llvm::lsp::URIForFile &uri,
                                                std::optional<uint32_t> chunk);
+  /// `mlirscope/weights`: every weight of the index the tensor requests read
+  /// for `uri` (the model held for it, else its open text), as weightJson
+  /// objects in index order, only those of kind `kind` when given
+  /// ("resource", "inline", "parameter"), at most `limit` of them:
+  /// {weights, total, truncated}.
+  llvm::Expected<llvm::json::Value> getWeights(const llvm::lsp::URIForFile &uri,
+                                               std::optional<std::string> kind,
+                                               uint64_t limit);
   /// The blob `key` (in `chunk`, 1-based, of a split text) of the model held
   /// for `uri` or of its open text (an elided entry: of the model on disk
   /// the text was made from); else the weight named `key` (Weight.h: an

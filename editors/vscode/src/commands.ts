@@ -12,6 +12,8 @@ import { ModelNode, ModelView } from './model-view';
 import { Cancelled, METHOD_NOT_FOUND, errorCode, errorMessage, requestWithProgress } from './requests';
 import { humanBytes, summaryMarkdown, weightChoices } from './resources';
 import { modelSummary } from './summary';
+import { weightPicks } from './weight-list';
+import { modelWeights } from './weights';
 import { TensorPreviewPanel } from './tensor-preview';
 
 export const EXPORT_METHOD = 'mlirscope/exportResource';
@@ -31,6 +33,8 @@ async function resolveResource(manager: ServerManager, view: ModelView, arg: Res
     Promise<{ model: vscode.Uri; key: string; chunk?: number; bytes?: number } | undefined> {
   if (arg && 'kind' in arg && arg.kind === 'resource' && view.model)
     return { model: view.model, key: arg.resource.key, chunk: arg.resource.chunk, bytes: arg.resource.bytes };
+  if (arg && 'kind' in arg && arg.kind === 'weight' && view.model)
+    return { model: view.model, key: arg.weight.name, chunk: arg.weight.chunk, bytes: arg.weight.bytes };
   if (arg && 'key' in arg && typeof arg.model === 'string')
     return { model: vscode.Uri.parse(arg.model).with({ scheme: 'file', query: '', fragment: '' }), key: arg.key, chunk: arg.chunk };
   const model = currentModel(view);
@@ -38,15 +42,18 @@ async function resolveResource(manager: ServerManager, view: ModelView, arg: Res
     void vscode.window.showInformationMessage('mlirscope: open a .mlir or .mlirbc model first');
     return undefined;
   }
-  const { summary } = await modelSummary(manager, model);
-  const choices = weightChoices(summary);
+  // Every weight the server lists, else (a server without mlirscope/weights)
+  // the summary's blobs and largest weights.
+  const list = await modelWeights(manager, model);
+  const choices = list ? weightPicks(list.weights) : weightChoices((await modelSummary(manager, model)).summary);
   if (!choices.length) {
     void vscode.window.showInformationMessage(`mlirscope: ${path.basename(model.fsPath)} has no weights to show`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.key, description: c.description, c })),
-    { title: 'Weight', matchOnDescription: true });
+    { title: list?.truncated ? `Weight (the first ${list.weights.length} of ${list.total})` : 'Weight',
+      matchOnDescription: true });
   return pick && { model, key: pick.c.key, chunk: pick.c.chunk, bytes: pick.c.bytes };
 }
 

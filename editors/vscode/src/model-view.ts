@@ -1,5 +1,7 @@
-// The Explorer's "Model" view: the active model's summary and its resources
-// (sortable by size, filterable); a resource jumps to its entry and lists its uses.
+// The Explorer's "Model" view: the active model's summary, its resources
+// (sortable by size, filterable; a resource jumps to its entry and lists its
+// uses) and every weight by kind (resource, inline, parameter; a weight opens
+// its tensor preview), from the server's `mlirscope/weights`.
 import * as path from 'path';
 import * as vscode from 'vscode';
 
@@ -11,9 +13,13 @@ import {
   weightsLine,
 } from './resources';
 import { modelSummary } from './summary';
+import { KindGroup, WeightEntry, WeightList, groupWeights, hasData, weightRow } from './weight-list';
+import { modelWeights } from './weights';
 
 export type ModelNode =
-  | { kind: 'group'; id: 'summary' | 'resources' | 'ops' }
+  | { kind: 'group'; id: 'summary' | 'resources' | 'ops' | 'weights' }
+  | { kind: 'weightKind'; group: KindGroup }
+  | { kind: 'weight'; weight: WeightEntry }
   | { kind: 'line'; label: string; description?: string; tooltip?: string }
   | { kind: 'resource'; resource: ResourceInfo }
   | { kind: 'message'; label: string };
@@ -25,6 +31,8 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
   /** The model file shown (a `file:` uri). */
   model: vscode.Uri | undefined;
   summary: ModelSummary | undefined;
+  /** Every weight, when the server answers `mlirscope/weights`. */
+  weights: WeightList | undefined;
   /** Where the summary came from: the server (of the document as edited) or the CLI (the saved file). */
   source: 'server' | 'cli' | undefined;
   error: string | undefined;
@@ -70,14 +78,22 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
     if (!this.model) return;
     const model = this.model;
     this.error = undefined;
+    // Asked together; a failed weight list leaves the summary shown.
+    const weights = modelWeights(this.manager, model).catch((e) => {
+      this.manager.output.appendLine(`Model view: no weight list of ${model.fsPath}: ${e instanceof Error ? e.message : e}`);
+      return undefined;
+    });
     try {
       const r = await modelSummary(this.manager, model);
+      const w = await weights;
       if (this.model !== model) return;
       this.summary = r.summary;
       this.source = r.source;
+      this.weights = w;
     } catch (e) {
       if (this.model !== model) return;
       this.summary = undefined;
+      this.weights = undefined;
       this.error = e instanceof Error ? e.message : String(e);
       this.manager.output.appendLine(`Model view: no summary of ${model.fsPath}: ${this.error}`);
     }
@@ -102,7 +118,7 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
 
   async askFilter() {
     const value = await vscode.window.showInputBox({
-      prompt: 'Show resources whose key contains (empty: all)', value: this.filter,
+      prompt: 'Show resources and weights whose name contains (empty: all)', value: this.filter,
     });
     if (value === undefined) return;
     this.filter = value;
@@ -112,6 +128,10 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
 
   visibleResources(): ResourceInfo[] {
     return this.summary ? arrangeResources(this.summary.resources.all, this.order, this.filter) : [];
+  }
+
+  weightGroups(): KindGroup[] {
+    return this.weights ? groupWeights(this.weights.weights, this.order, this.filter) : [];
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
@@ -127,6 +147,19 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
           const item = new vscode.TreeItem(`ops: ${s?.ops.total ?? 0}${s?.ops.approximate ? ' (approximate)' : ''}`,
                                            vscode.TreeItemCollapsibleState.Collapsed);
           item.id = 'ops';
+          return item;
+        }
+        if (node.id === 'weights') {
+          const w = this.weights;
+          const listed = w?.weights.length ?? 0;
+          const bytes = s?.weights?.bytes ?? w?.weights.reduce((n, x) => n + x.bytes, 0) ?? 0;
+          const item = new vscode.TreeItem(`Weights: ${w?.total ?? 0} (${humanBytes(bytes)})`,
+                                           vscode.TreeItemCollapsibleState.Expanded);
+          item.id = 'weights';
+          const shown = this.weightGroups().reduce((n, g) => n + g.weights.length, 0);
+          item.description = w?.truncated ? `first ${listed} listed` : shown !== listed ? `${shown} shown` : undefined;
+          item.tooltip = w?.truncated
+            ? `The server lists the first ${listed} of ${w.total} weights (mlirscope/weights' limit)` : undefined;
           return item;
         }
         const shown = this.visibleResources().length;
@@ -145,6 +178,33 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
       }
       case 'message':
         return new vscode.TreeItem(node.label);
+      case 'weightKind': {
+        const g = node.group;
+        const item = new vscode.TreeItem(`${g.kind}: ${g.count} (${humanBytes(g.bytes)})`,
+                                         vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `weights:${g.kind}`;
+        item.description = g.weights.length !== g.count ? `${g.weights.length} shown` : undefined;
+        return item;
+      }
+      case 'weight': {
+        const w = node.weight;
+        const row = weightRow(w);
+        const item = new vscode.TreeItem(row.label);
+        item.id = `weight:${w.chunk ?? 0}:${w.name}`;
+        item.description = row.description;
+        const where = w.kind === 'parameter'
+          ? `- archive: ${w.archive ?? '**not bound**'}` : `- file offset: ${w.offset}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${w.name}**\n\n- kind: ${w.kind}${w.encoding ? ` (${w.encoding}${w.splat ? ', splat' : ''})` : ''}\n` +
+            `- type: \`${w.type ?? '?'}\`\n- bytes: ${w.bytes} (${humanBytes(w.bytes)})\n${where}` +
+            (w.op ? `\n- op: \`${w.op}\`` : '') + (w.chunk && (this.summary?.chunks_in_file ?? 1) > 1 ? `\n- chunk: ${w.chunk}` : ''));
+        const data = hasData(w);
+        item.contextValue = data ? 'weight' : 'weight-nodata';
+        item.iconPath = new vscode.ThemeIcon(
+          !data ? 'circle-slash' : w.kind === 'parameter' ? 'package' : w.kind === 'inline' ? 'symbol-constant' : 'symbol-array');
+        if (data) item.command = { command: 'mlirscope.previewTensor', title: 'Preview tensor', arguments: [node] };
+        return item;
+      }
       case 'resource': {
         const r = node.resource;
         const item = new vscode.TreeItem(r.key);
@@ -166,10 +226,18 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
       if (!this.model) return [{ kind: 'message', label: 'Open a .mlir or .mlirbc model.' }];
       if (this.error) return [{ kind: 'message', label: `No summary: ${this.error}` }];
       if (!this.summary) return [{ kind: 'message', label: 'Reading the model...' }];
-      return [{ kind: 'group', id: 'summary' }, { kind: 'group', id: 'resources' }];
+      const top: ModelNode[] = [{ kind: 'group', id: 'summary' }, { kind: 'group', id: 'resources' }];
+      if (this.weights) top.push({ kind: 'group', id: 'weights' });
+      return top;
     }
+    if (node.kind === 'weightKind') return node.group.weights.map((weight) => ({ kind: 'weight', weight }));
     const s = this.summary;
     if (!s || node.kind !== 'group') return [];
+    if (node.id === 'weights') {
+      const groups: ModelNode[] = this.weightGroups().map((group) => ({ kind: 'weightKind', group }));
+      if (this.weights && !this.weights.total) groups.push({ kind: 'message', label: 'No weights' });
+      return groups;
+    }
     if (node.id === 'resources') return this.visibleResources().map((resource) => ({ kind: 'resource', resource }));
     if (node.id === 'ops')
       return Object.entries(s.ops.by_name).sort((a, b) => b[1] - a[1])

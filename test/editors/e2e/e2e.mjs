@@ -318,13 +318,14 @@ try {
   await box.waitFor({ state: 'visible' });
   await box.fill('layer1');
   await page.keyboard.press('Enter');
+  // Its row under Resources and its row under Weights (resource).
   const filtered = await retry('filtered rows', async () => {
     const t = await page.locator('.pane-body .monaco-list-row', { hasText: /layer\d\.weight/ }).allInnerTexts();
-    if (t.length !== 1) throw new Error(t.join(' | '));
+    if (t.length !== 2) throw new Error(t.join(' | '));
     return t;
   }).catch((e) => [e.message]);
-  check('Model view: the filter keeps matching resources', filtered.length === 1 && filtered[0].includes('layer1.weight'),
-        filtered.join(' | '));
+  check('Model view: the filter keeps matching resources and weights',
+        filtered.length === 2 && filtered.every((t) => t.includes('layer1.weight')), filtered.join(' | '));
   await shot('model-view-filtered');
   await page.locator('.pane-header .action-label[aria-label="Filter resources"]').first().click();
   await box.waitFor({ state: 'visible' });
@@ -592,6 +593,36 @@ try {
   check('Preview Tensor: the complex<f32> literal\'s preview (magnitudes) has `mlirscope stats`\'s numbers',
         q.key === expected && /complex<f32>/.test(q.meta) && m2.ok, `${q.key} | ${q.meta} | ${m2.detail}`);
   await shot('inline-complex-preview');
+
+  // The Model view of a model whose weights are all inline literals (no
+  // resources): its Weights section lists them under "inline", each with
+  // dtype[shape] and size, and a row opens its preview.
+  await closeAllEditors();
+  await wb.openFile('fft_float32_14_15_16_17.mlir');
+  await page.locator('.editor-instance .view-lines', { hasText: 'stablehlo.fft' }).waitFor();
+  await wb.showModelView();
+  const weightRows = page.locator('.pane-body .monaco-list-row', { hasText: /stablehlo\.constant#0/ });
+  await retry('Model view weight rows', async () => {
+    if ((await weightRows.count()) < 2) throw new Error(`${await weightRows.count()} rows`);
+  }, { tries: 10 });
+  const weightTexts = (await weightRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  const heads = (await page.locator('.pane-body .monaco-list-row', { hasText: /^(Resources|Weights|inline):/ })
+    .allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  check('Model view of the fft file lists @inputs/stablehlo.constant#0 under Weights > inline, with f32[14x15x16x17] and its size',
+        weightTexts.some((t) => /@inputs\/stablehlo\.constant#0 ?f32\[14x15x16x17\] · 223\.1 KiB/.test(t)) &&
+        weightTexts.some((t) => /@expected\/stablehlo\.constant#0 ?complex<f32>\[14x15x16x9\] · 236\.3 KiB/.test(t)) &&
+        heads.some((t) => /^Resources: 0/.test(t)) && heads.some((t) => /^Weights: 2 /.test(t)) &&
+        heads.some((t) => /^inline: 2 /.test(t)), `${weightTexts.join(' | ')} || ${heads.join(' | ')}`);
+  await page.mouse.move(1100, 820);
+  await sleep(400);
+  await shot('model-view-weights');
+  await wb.modelRow('@inputs/stablehlo.constant#0').click();
+  const frame3 = await wb.webviewFrame('heatmap', 30000);
+  const r3 = await readPreview(frame3);
+  const m3 = statsMatch(r3, cliStats(fftModel, name));
+  check('Model view: a weight row opens its preview (`mlirscope stats`\'s numbers)', r3.key === name && m3.ok,
+        `${r3.key} | ${m3.detail}`);
+  await shot('model-view-weight-preview');
 } catch (e) {
   check('inline hex weight scenario', false, e.message);
   await shot('inline-failure');
