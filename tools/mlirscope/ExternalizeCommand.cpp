@@ -89,6 +89,12 @@ static int runExternalize() {
   }
   std::unique_ptr<ModelIndex> index = std::move(*indexOr);
   bool toBytecode = llvm::sys::path::extension(out) == ".mlirbc";
+  ProgressLine progress("externalize");
+  ExternalizeOptions options;
+  options.minBytes = minBytes;
+  options.progress = progress.callback();
+  options.archivePath = archive;
+  options.scope = scope;
   if (index->format == ModelIndex::Format::Bytecode) {
     // Bytecode in: bytecode out, its attribute entries rewritten in place
     // and the IR sections otherwise copied.
@@ -98,11 +104,6 @@ static int runExternalize() {
                       "mlirscope convert writes it as text)\n";
       return kUsage;
     }
-    ProgressLine progress("externalize");
-    ExternalizeOptions options;
-    options.minBytes = minBytes;
-    options.progress = progress.callback();
-    options.archivePath = archive;
     llvm::Expected<ExternalizeResult> result =
         externalizeBytecode(*index, out, options);
     if (!result)
@@ -114,12 +115,6 @@ static int runExternalize() {
   std::string textOut = out;
   if (toBytecode)
     textOut = out + ".externalized.mlir";
-  ProgressLine progress("externalize");
-  ExternalizeOptions options;
-  options.minBytes = minBytes;
-  options.progress = progress.callback();
-  options.archivePath = archive;
-  options.scope = scope;
   llvm::Expected<ExternalizeResult> result =
       externalizeText(*index, textOut, options);
   if (!result)

@@ -59,6 +59,15 @@ std::string reasonToKeep(const Weight &w, uint64_t minBytes,
 
 constexpr uint64_t kChunkBytes = 16u << 20;
 
+/// The alignment a moved weight's blob declares: its element size rounded
+/// up to a power of two, at most 64 (text and bytecode outputs alike).
+uint64_t blobAlignment(uint64_t elementBytes) {
+  uint64_t alignment = 1;
+  while (alignment < elementBytes && alignment < 64)
+    alignment *= 2;
+  return alignment;
+}
+
 } // namespace
 
 llvm::Expected<ExternalizeResult>
@@ -167,9 +176,7 @@ mlirscope::externalizeText(const ModelIndex &index, llvm::StringRef outPath,
     if (!view)
       return view.takeError();
     unsigned esz = dtypeSize(view->getDType());
-    uint32_t alignment = 1;
-    while (alignment < esz && alignment < 64)
-      alignment *= 2;
+    uint64_t alignment = blobAlignment(esz);
     hex = "\"0x";
     for (int i = 0; i < 4; ++i)
       hex += llvm::utohexstr((alignment >> (8 * i)) & 0xff, false, 2);
@@ -320,10 +327,8 @@ mlirscope::externalizeBytecode(const ModelIndex &index, llvm::StringRef outPath,
   RewritePlan fill;
   for (const InlinePlaceholder &p : *placeholders) {
     const Weight &w = *p.weight;
-    uint64_t esz = w.type ? w.type->element.storageBits() / 8 : 1;
-    uint64_t alignment = 1;
-    while (alignment < esz && alignment < 64)
-      alignment *= 2;
+    uint64_t alignment =
+        blobAlignment(w.type ? w.type->element.storageBits() / 8 : 1);
     fill.replace[p.key] =
         ExternalBlob{index.file->getName(), w.offset, w.size, alignment, {}};
     result.moved.emplace_back(w.name, p.key);
