@@ -26,29 +26,8 @@ local ok, err = pcall(function()
   vim.opt.runtimepath:prepend(T.plugin)
   require('mlirscope').setup({ cmd = { T.lsp } })
   vim.notify = function(msg) table.insert(out, '  notify: ' .. msg) end
-
-  -- A text model: hover on the dense_resource of layer0.weight.
-  vim.cmd('edit ' .. T.text)
-  check('text model: filetype mlir', vim.bo.filetype == 'mlir', vim.bo.filetype)
-  local clients = vim.lsp.get_active_clients({ bufnr = 0 }) or {}
-  if #clients == 0 then
-    -- 0.7's get_active_clients takes no filter
-    clients = vim.tbl_values(vim.lsp.buf_get_clients(0))
-  end
-  check('text model: mlirscope-lsp attached', #clients == 1 and clients[1].name == 'mlirscope', #clients)
-  local row = vim.fn.search('dense_resource<layer0.weight>')
-  local col = vim.fn.getline(row):find('layer0.weight', 1, true) + 2
-  local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = row - 1, character = col } }
-  local results = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 20000) or {}
-  local text = ''
-  for _, r in pairs(results) do
-    if r.result and r.result.contents then text = text .. (r.result.contents.value or '') end
-  end
-  check('text model: hover shows dtype and shape', text:find('dtype: `f32`, shape: `4x8`', 1, true) ~= nil, text)
-  check('text model: hover shows statistics', text:find('| min | max | mean | std |', 1, true) ~= nil, text)
-
-  -- Weights that are not blobs: an inline hex literal of a JAX export and
-  -- an IREE parameter bound to the archive beside its model.
+  -- The hover's markdown at `offset` characters into `needle` on the first
+  -- line matching `pattern`.
   local function hoverAt(pattern, needle, offset)
     local r = vim.fn.search(pattern)
     local c = vim.fn.getline(r):find(needle, 1, true) + offset
@@ -60,6 +39,22 @@ local ok, err = pcall(function()
     end
     return t
   end
+
+  -- A text model: hover on the dense_resource of layer0.weight.
+  vim.cmd('edit ' .. T.text)
+  check('text model: filetype mlir', vim.bo.filetype == 'mlir', vim.bo.filetype)
+  local clients = vim.lsp.get_active_clients({ bufnr = 0 }) or {}
+  if #clients == 0 then
+    -- 0.7's get_active_clients takes no filter
+    clients = vim.tbl_values(vim.lsp.buf_get_clients(0))
+  end
+  check('text model: mlirscope-lsp attached', #clients == 1 and clients[1].name == 'mlirscope', #clients)
+  local text = hoverAt('dense_resource<layer0.weight>', 'layer0.weight', 2)
+  check('text model: hover shows dtype and shape', text:find('dtype: `f32`, shape: `4x8`', 1, true) ~= nil, text)
+  check('text model: hover shows statistics', text:find('| min | max | mean | std |', 1, true) ~= nil, text)
+
+  -- Weights that are not blobs: an inline hex literal of a JAX export and
+  -- an IREE parameter bound to the archive beside its model.
   if T.inline then
     vim.cmd('edit ' .. T.inline)
     text = hoverAt('dense<"0x', 'dense<', 2)
@@ -82,14 +77,7 @@ local ok, err = pcall(function()
   check('.mlirbc opens as elided IR', all:find('dense_resource<layer0.weight>', 1, true) ~= nil
         and all:find('mlirscope-elided: f32', 1, true) ~= nil, all:sub(1, 200))
   check('.mlirbc buffer: filetype mlir, unmodified', vim.bo.filetype == 'mlir' and not vim.bo.modified)
-  row = vim.fn.search('dense_resource<layer0.weight>')
-  col = vim.fn.getline(row):find('layer0.weight', 1, true) + 2
-  params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = row - 1, character = col } }
-  results = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 20000) or {}
-  text = ''
-  for _, r in pairs(results) do
-    if r.result and r.result.contents then text = text .. (r.result.contents.value or '') end
-  end
+  text = hoverAt('dense_resource<layer0.weight>', 'layer0.weight', 2)
   check('.mlirbc: hover reads the blob from the file', text:find('shape: `16x16`', 1, true) ~= nil
         and text:find('| min |', 1, true) ~= nil, text)
   vim.cmd([[silent %s/@forward/@forward_nvim/]])
