@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 
+#include "mlirscope/Index/CloseNames.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/FaultGuard.h"
@@ -127,36 +128,6 @@ mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
   return std::move(*index);
 }
 
-/// Up to five names of `index` close to `name`: those containing it (any
-/// case), then those a few edits away, nearest first.
-static std::vector<std::string> closeNames(const ModelIndex &index,
-                                           llvm::StringRef name) {
-  std::vector<std::pair<unsigned, std::string>> found;
-  std::string lower = name.lower();
-  unsigned limit = std::max<unsigned>(2, name.size() / 3);
-  auto consider = [&](llvm::StringRef candidate) {
-    if (candidate.empty())
-      return;
-    unsigned d = llvm::StringRef(candidate.lower()).contains(lower)
-                     ? 0
-                     : name.edit_distance(candidate, true, limit + 1);
-    if (d <= limit)
-      found.emplace_back(d, candidate.str());
-  };
-  for (const Weight &w : index.weights)
-    consider(w.name);
-  for (const Resource &r : index.resources)
-    if (!index.findWeight(r.key))
-      consider(r.key);
-  std::stable_sort(found.begin(), found.end(),
-                   [](auto &a, auto &b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (auto &f : found)
-    if (out.size() < 5 && llvm::find(out, f.second) == out.end())
-      out.push_back(f.second);
-  return out;
-}
-
 const Weight *mlirscope::cli::findWeightOrReport(llvm::StringRef cmd,
                                                  const ModelIndex &index,
                                                  llvm::StringRef name) {
@@ -164,7 +135,7 @@ const Weight *mlirscope::cli::findWeightOrReport(llvm::StringRef cmd,
     return w;
   llvm::errs() << "mlirscope " << cmd << ": " << index.file->getName()
                << ": no weight '" << name << "'";
-  std::vector<std::string> close = closeNames(index, name);
+  std::vector<std::string> close = closeWeightNames(index, name);
   if (!close.empty()) {
     llvm::errs() << "; did you mean ";
     for (size_t i = 0; i < close.size(); ++i)

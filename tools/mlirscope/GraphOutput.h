@@ -1,16 +1,18 @@
-//===- GraphOutput.h - A laid-out view as JSON, DOT or SVG ------*- C++ -*-===//
+//===- GraphOutput.h - A laid-out view as DOT, SVG or a tree ----*- C++ -*-===//
+//
+// The JSON form is core's (Graph/GraphJson.h), shared with the Python module.
+//
 
 #ifndef MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
 #define MLIRSCOPE_TOOLS_GRAPHOUTPUT_H
 
+#include "mlirscope/Graph/GraphJson.h"
 #include "mlirscope/Graph/GraphView.h"
 
 #include <string>
 
 namespace mlirscope::cli {
 
-/// The view with positions (docs/graph-json.md).
-std::string graphToJson(const ModelGraph &graph, const GraphView &view);
 /// Graphviz DOT: expanded groups as clusters, positions left to Graphviz.
 std::string graphToDot(const ModelGraph &graph, const GraphView &view);
 /// The group hierarchy below `group` as an indented outline (groups with

@@ -9,10 +9,9 @@
 #include "Commands.h"
 
 #include "mlirscope/Index/OpDetails.h"
+#include "mlirscope/Index/OpJson.h"
 
 #include "llvm/ADT/StringExtras.h"
-
-#include <nlohmann/json.hpp>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -21,26 +20,11 @@ void mlirscope::cli::printOps(const ModelIndex &index, bool json,
                               llvm::raw_ostream &os) {
   for (uint32_t i = 0; i < index.ops.size(); ++i) {
     const OpRecord &op = index.ops[i];
-    OpDetails d = getOpDetails(index, i);
     if (json) {
-      nlohmann::json j = {{"op", i},
-                          {"name", index.getOpName(op).str()},
-                          {"depth", op.depth},
-                          {"location", d.location},
-                          {"scope", d.scope},
-                          {"operand_types", d.operandTypes},
-                          {"result_types", d.resultTypes},
-                          {"successors", d.successors}};
-      nlohmann::json attrs = nlohmann::json::array();
-      for (auto &[name, value] : d.attributes)
-        attrs.push_back({name, value});
-      j["attributes"] = attrs;
-      if (!op.symbol.empty())
-        j["symbol"] = op.symbol;
-      os << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-         << "\n";
+      os << opJsonLine(index, i) << "\n";
       continue;
     }
+    OpDetails d = getOpDetails(index, i);
     os.indent(2 * op.depth) << index.getOpName(op);
     if (!op.symbol.empty())
       os << " @" << op.symbol;
