@@ -5,7 +5,7 @@ Two checks, both over the source tree and (with --libs) the built archives:
 
   includes  every file of core/lib/<Layer>/ and core/include/mlirscope/<Layer>/
             includes mlirscope headers only from its own layer or a layer it
-            may use; front-ends (tools/, lsp/, viewer/, test/) include core
+            may use; front-ends (tools/, lsp/, viewer/, python/, test/) include core
             only through core/include; lsp/ and viewer/ never include each
             other.
   symbols   every mlirscope symbol a layer's archive leaves undefined is
@@ -102,7 +102,7 @@ def check_includes(src):
                         f"not use (it may use: "
                         f"{', '.join(sorted(allowed - {layer})) or 'nothing'})")
     # Front-ends: only public headers; lsp and viewer apart.
-    for front in ("tools", "lsp", "viewer", "test"):
+    for front in ("tools", "lsp", "viewer", "python", "test"):
         for path in sources(os.path.join(src, front)):
             text = open(path, encoding="utf-8", errors="replace").read()
             rel = os.path.relpath(path, src)

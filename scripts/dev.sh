@@ -30,9 +30,15 @@ PACKAGES=(
   # Mesa's software OpenGL.
   libglfw3-dev libimgui-dev libstb-dev fonts-dejavu-core
   xvfb xauth libgl1-mesa-dri
+  # The Python module (python/): pybind11 and Python's headers.
+  pybind11-dev python3-dev
 )
 # The fuzz targets (test/fuzz, scripts/fuzz.sh): clang with libFuzzer.
-TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema)
+# The Python module's tests (test/python: pytest, torch tensors, a Dask
+# cluster) and its wheel (setuptools, wheel).
+TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema
+  python3-pytest python3-torch python3-distributed python3-setuptools
+  python3-wheel)
 
 phase() { echo "==> $*"; }
 
