@@ -49,6 +49,16 @@ def test_progress_and_cancel(big):
 
 
 def test_ctrl_c_interrupts(big):
+    # Python's own Ctrl-C handler, as an interactive interpreter has it (a
+    # process started with SIGINT ignored, as under lit, keeps it ignored).
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run_interrupted(big)
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def run_interrupted(big):
     with mlirscope.open(big) as m:
         calls = []
 
