@@ -258,3 +258,35 @@ def test_help_and_stubs():
     for name in ("def open", "def get_tensor", "def get_slice", "def torch",
                  "def stats", "def edit", "def scan", "class FormatError"):
         assert name in text, name
+
+
+def test_hostile_files_match_cli(tmp_path):
+    """Each file of make-hostile-files.py (bad-input.test's) raises with the
+    CLI's one-line message, or opens where the CLI opens it."""
+    import subprocess
+    import sys
+    maker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                         "utils", "make-hostile-files.py")
+    subprocess.run([sys.executable, maker, str(tmp_path)], check=True)
+    files = sorted(os.listdir(tmp_path))
+    assert len(files) > 10
+    raised = 0
+    for f in files:
+        path = str(tmp_path / f)
+        proc = cli("inspect", "--summary", "--json", path, check=False)
+        try:
+            with mlirscope.open(path) as m:
+                for key in m.keys():
+                    try:
+                        np.asarray(m[key])
+                    except mlirscope.Error:
+                        pass
+                summary = m.summary()
+            if proc.returncode == 0:
+                import json
+                assert summary == json.loads(proc.stdout), f
+        except (mlirscope.Error, OSError) as e:
+            raised += 1
+            assert proc.returncode != 0, f
+            assert str(e).strip("'\"") in proc.stderr, (f, str(e), proc.stderr)
+    assert raised >= len(files) // 2
