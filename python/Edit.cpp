@@ -97,7 +97,8 @@ public:
         py::gil_scoped_release release;
         return editor.writeRegion(
             begin, end - begin,
-            [&](uint64_t at, llvm::MutableArrayRef<uint8_t> buf) -> llvm::Error {
+            [&](uint64_t at,
+                llvm::MutableArrayRef<uint8_t> buf) -> llvm::Error {
               uint64_t from = begin + at, to = from + buf.size();
               if (file.readAt(from, buf.data(), buf.size()) != buf.size())
                 return llvm::createStringError(
@@ -150,10 +151,9 @@ static DType dtypeNamed(const std::string &name) {
 
 /// The element bytes of `values` in type `dtype` (bf16, an f8 type): core
 /// encodes them as it encodes `mlirscope set`'s values.
-static py::bytes encodeFloats(const std::string &dtype,
-                              py::array_t<double, py::array::c_style |
-                                                      py::array::forcecast>
-                                  values) {
+static py::bytes encodeFloats(
+    const std::string &dtype,
+    py::array_t<double, py::array::c_style | py::array::forcecast> values) {
   DType d = dtypeNamed(dtype);
   std::string out;
   const double *v = values.data();

@@ -10,11 +10,10 @@ namespace py = pybind11;
 using namespace mlirscope;
 using namespace mlirscope::python;
 
-static PyObject *errorType, *formatErrorType, *noSuchWeightType,
-    *cancelledType;
+static PyObject *errorType, *formatErrorType, *noSuchWeightType, *cancelledType;
 
-static PyObject *newException(py::module_ &m, const char *name,
-                              const char *doc, PyObject *bases) {
+static PyObject *newException(py::module_ &m, const char *name, const char *doc,
+                              PyObject *bases) {
   std::string full = std::string("mlirscope.") + name;
   PyObject *type = PyErr_NewExceptionWithDoc(full.c_str(), doc, bases, nullptr);
   if (!type)
@@ -101,9 +100,8 @@ Progress PyProgress::get() {
     }
     if (fn.is_none())
       return true;
-    PyObject *answer =
-        PyObject_CallFunction(fn.ptr(), "KK", (unsigned long long)done,
-                              (unsigned long long)total);
+    PyObject *answer = PyObject_CallFunction(
+        fn.ptr(), "KK", (unsigned long long)done, (unsigned long long)total);
     if (!answer) {
       PyErr_Fetch(&type, &value, &traceback);
       return false;

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Errors.h"
 #include "Model.h"
+#include "Errors.h"
 
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Graph/DefaultView.h"
@@ -78,8 +78,7 @@ WeightView Model::view(const std::string &name) const {
   const Weight *w = idx.findWeight(name);
   const Resource *r = w ? nullptr : idx.findResource(name);
   if (!w && !r) {
-    std::string message =
-        idx.file->getName() + ": no weight '" + name + "'";
+    std::string message = idx.file->getName() + ": no weight '" + name + "'";
     std::vector<std::string> close = closeWeightNames(idx, name);
     for (size_t i = 0; i < close.size(); ++i)
       message += (i ? ", '" : "; did you mean '") + close[i] + "'";
@@ -167,7 +166,8 @@ static py::array readElements(const Model &model, const std::string &name,
 /// (dtype name, shape, numpy storage dtype, raw): what a slice needs.
 static py::tuple info(const Model &model, const std::string &name) {
   WeightView v = model.view(name);
-  return py::make_tuple(dtypeName(v.getDType()), py::tuple(py::cast(shapeOf(v))),
+  return py::make_tuple(dtypeName(v.getDType()),
+                        py::tuple(py::cast(shapeOf(v))),
                         storageDType(v.getDType()), v.isRaw());
 }
 
@@ -224,8 +224,8 @@ static py::object summary(Model &model, unsigned top) {
   // Without a threshold of its own the model lists every inline weight;
   // the summary counts them as `inspect --summary` does by default.
   if (!model.minInlineBytes)
-    idx = openIndex(model.path, model.parameters,
-                    IndexOptions().minInlineBytes);
+    idx =
+        openIndex(model.path, model.parameters, IndexOptions().minInlineBytes);
   ModelSummary s = summarize(*idx, top);
   return loadJson(jsonText(summaryToJson(*idx, s)));
 }
@@ -241,8 +241,8 @@ static py::object weights(const Model &model) {
       where = w.archive < idx.archives.size() ? idx.archives[w.archive].path
                                               : std::string();
     if (llvm::json::Object *o = j.getAsObject())
-      (*o)["where"] = where.empty() ? llvm::json::Value(nullptr)
-                                    : llvm::json::Value(where);
+      (*o)["where"] =
+          where.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(where);
     all.push_back(std::move(j));
   }
   return loadJson(jsonText(llvm::json::Value(std::move(all))));
@@ -357,7 +357,7 @@ void mlirscope::python::defineModel(py::module_ &m) {
       .def("format",
            [](const Model &m) {
              return m.get().format == ModelIndex::Format::Bytecode ? "bytecode"
-                                                             : "text";
+                                                                   : "text";
            })
       .def("keys",
            [](const Model &m) {

@@ -1,4 +1,4 @@
-//===- Model.h - An open model as the Python module sees it ------*- C++ -*-===//
+//===- Model.h - An open model as Python sees it ----------------*- C++ -*-===//
 //
 // The C++ half of mlirscope.Model: core's index of one file and the calls
 // that read it. The Python half (mlirscope/_model.py) adds the protocols
