@@ -26,9 +26,16 @@ if not any(f.startswith("_mlirscope") for f in os.listdir(package)
            if os.path.isfile(os.path.join(package, f))):
     sys.exit(f"{package}: no extension; build it first "
              "(ninja -C build mlirscope-python)")
+# Staged in a folder of its own: the package of the build tree stays as it
+# is (a process using it has its files mapped; rewriting one under it is
+# not safe).
+stage = os.path.join(build, "python", "wheel-stage")
+shutil.rmtree(stage, ignore_errors=True)
+shutil.copytree(package, os.path.join(stage, "mlirscope"),
+                ignore=shutil.ignore_patterns("__pycache__"))
 plugin = os.path.join(build, "lib", "libMLIRScopeMLIRBridgePlugin.so")
 if os.path.exists(plugin):
-    shutil.copy2(plugin, package)
+    shutil.copy2(plugin, os.path.join(stage, "mlirscope"))
 
 version = re.search(r'return "([^"]+)"', open(os.path.join(
     root, "core", "lib", "Support", "Version.cpp")).read()).group(1)
@@ -41,7 +48,7 @@ class BinaryDistribution(Distribution):
         return True
 
 
-os.chdir(os.path.dirname(package))
+os.chdir(stage)
 setup(
     name="mlirscope",
     version=version,
