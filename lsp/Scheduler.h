@@ -4,7 +4,8 @@
 // (dispatchMessages) decodes each one and posts a task; one worker thread
 // runs the tasks in the order they came, and alone touches MLIRScopeServer
 // (it is not thread-safe), except while the reading thread has claimed it
-// for a request cheaper than the hand-off (tryClaim). Edits are parsed after a
+// for a request, or the open of a small document, cheaper than the hand-off
+// (tryClaim). Edits are parsed after a
 // debounce delay, a newer edit of the document superseding the pending parse; a
 // request on a document first runs its pending parse. Requests can be cancelled
 // (`$/cancelRequest`) until they are answered. Reading a whole blob takes
@@ -143,6 +144,8 @@ private:
   bool busy = false, stopping = false;
   /// The reading thread holds the worker's state (tryClaim).
   bool claimed = false;
+  /// The worker waits for release() (it had something to do meanwhile).
+  bool waitingForClaim = false;
   /// Threads of jobs (runJob), those that ended to be joined, and how many
   /// still run.
   std::list<std::thread> jobs;
