@@ -4,8 +4,7 @@
 // (dispatchMessages) decodes each one and posts a task; one worker thread
 // runs the tasks in the order they came, and alone touches MLIRScopeServer
 // (it is not thread-safe), except while the reading thread has claimed it
-// for a request, or the open of a small document, cheaper than the hand-off
-// (tryClaim). Edits are parsed after a
+// for a request cheaper than the hand-off (tryClaim). Edits are parsed after a
 // debounce delay, a newer edit of the document superseding the pending parse; a
 // request on a document first runs its pending parse. Requests can be cancelled
 // (`$/cancelRequest`) until they are answered. Reading a whole blob takes
