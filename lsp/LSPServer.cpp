@@ -331,7 +331,10 @@ void LSPServer::onDocumentDidOpen(
   parse.text = parked ? std::move(*parked) : params.textDocument.text;
   scheduler.noteVersion(parse.uri.file(), parse.version);
   // The debounce is for edits in a row: a newly opened document gets its
-  // diagnostics at once.
+  // diagnostics at once. It is parsed on the worker even when small: this
+  // thread must keep reading while the parse's output waits for the client
+  // to read it (a client that writes many opens before it reads would
+  // otherwise block on its write as this thread blocks on its own).
   scheduler.post([this, parse = std::move(parse)]() mutable {
     scheduler.takePending(parse.uri.file());
     parseNow(std::move(parse));

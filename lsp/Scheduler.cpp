@@ -103,8 +103,12 @@ bool Scheduler::tryClaim(llvm::StringRef document) {
 void Scheduler::release() {
   std::lock_guard<std::mutex> lock(mutex);
   claimed = false;
-  // A parse may have come due meanwhile.
-  wake.notify_all();
+  // A parse that came due meanwhile left the worker waiting for the claim
+  // to end. Otherwise it sleeps on as it was: waking it for nothing would
+  // cost each request answered here a context switch, on a loaded machine
+  // more than the hand-off it saved.
+  if (waitingForClaim)
+    wake.notify_all();
 }
 
 //===----------------------------------------------------------------------===//
@@ -117,7 +121,9 @@ void Scheduler::workerLoop() {
     // The reading thread is answering a request with the server (tryClaim);
     // it posts nothing meanwhile.
     if (claimed) {
+      waitingForClaim = true;
       wake.wait(lock);
+      waitingForClaim = false;
       continue;
     }
     if (!tasks.empty()) {

@@ -143,6 +143,8 @@ private:
   bool busy = false, stopping = false;
   /// The reading thread holds the worker's state (tryClaim).
   bool claimed = false;
+  /// The worker waits for release() (it had something to do meanwhile).
+  bool waitingForClaim = false;
   /// Threads of jobs (runJob), those that ended to be joined, and how many
   /// still run.
   std::list<std::thread> jobs;

@@ -3,6 +3,7 @@
 #include "FileBrowser.h"
 
 #include "mlirscope/Support/Format.h"
+#include "mlirscope/Support/NaturalOrder.h"
 
 #include <imgui.h>
 
@@ -51,7 +52,8 @@ void FileBrowser::list() {
   if (ec)
     error = dir + ": " + ec.message();
   std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
-    return a.isDir != b.isDir ? a.isDir : a.name < b.name;
+    // `model_2.mlirbc` before `model_10.mlirbc`, as the model's own lists.
+    return a.isDir != b.isDir ? a.isDir : naturalLess(a.name, b.name);
   });
 }
 

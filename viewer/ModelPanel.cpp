@@ -12,6 +12,7 @@
 #include "llvm/Support/Regex.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cstring>
@@ -87,27 +88,34 @@ void ModelPanel::refilter(App &app) {
       return sortAscending ? key(a) < key(b) : key(b) < key(a);
     });
   };
+  // Names number their layers (`layer2`, `layer10`, `model.layers.10.mlp`):
+  // they sort as people count, as the weights do.
+  auto byName = [&](auto name) {
+    std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+      int c = naturalCompare(name(a), name(b));
+      return sortAscending ? c < 0 : c > 0;
+    });
+  };
   if (sortColumn >= 0) {
     if (list == 0) {
       if (sortColumn == 0)
-        byKey([&](uint32_t k) { return index.ops[functionOps[k]].symbol; });
+        byName([&](uint32_t k) -> llvm::StringRef {
+          return index.ops[functionOps[k]].symbol;
+        });
       else if (sortColumn == 2)
         byKey([&](uint32_t k) { return functionSizes[k]; });
     } else if (list == 1) {
       if (sortColumn == 1)
-        byKey([&](uint32_t i) { return index.getOpName(index.ops[i]).str(); });
+        byName([&](uint32_t i) { return index.getOpName(index.ops[i]); });
       else if (sortColumn == 2)
-        byKey([&](uint32_t i) { return index.ops[i].symbol; });
+        byName(
+            [&](uint32_t i) -> llvm::StringRef { return index.ops[i].symbol; });
       else if (sortColumn == 3)
         byKey([&](uint32_t i) { return index.ops[i].numOperands; });
     } else {
       const std::vector<Weight> &ws = index.weights;
       if (sortColumn == 0) {
-        // Checkpoint keys number their layers: layer 2 before layer 10.
-        std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-          int c = naturalCompare(ws[a].name, ws[b].name);
-          return sortAscending ? c < 0 : c > 0;
-        });
+        byName([&](uint32_t i) -> llvm::StringRef { return ws[i].name; });
       } else if (sortColumn == 1) {
         byKey([&](uint32_t i) { return int(ws[i].kind); });
       } else if (sortColumn == 3) {
@@ -331,6 +339,32 @@ void ModelPanel::drawSearch(App &app) {
   ImGui::EndChild();
 }
 
+void ModelPanel::applyPendingSort() {
+  if (!pendingSort)
+    return;
+  ImGui::TableSetColumnSortDirection(pendingSort->first,
+                                     pendingSort->second
+                                         ? ImGuiSortDirection_Ascending
+                                         : ImGuiSortDirection_Descending,
+                                     /*append_to_sort_specs=*/false);
+  pendingSort.reset();
+}
+
+std::string ModelPanel::rowName(App &app, size_t i) const {
+  const ModelIndex *index =
+      app.document() ? app.document()->index().get() : nullptr;
+  if (!index || i >= rows.size())
+    return "";
+  if (list == 0)
+    return "@" + index->ops[functionOps[rows[i]]].symbol;
+  if (list == 1) {
+    const OpRecord &op = index->ops[rows[i]];
+    return index->getOpName(op).str() +
+           (op.symbol.empty() ? "" : " @" + op.symbol);
+  }
+  return index->weights[rows[i]].name;
+}
+
 static void sortSpecs(int &column, bool &ascending, bool &resort) {
   if (ImGuiTableSortSpecs *specs = ImGui::TableGetSortSpecs())
     if (specs->SpecsDirty) {
@@ -359,6 +393,7 @@ void ModelPanel::drawFunctions(App &app) {
   ImGui::TableSetupColumn("op");
   ImGui::TableSetupColumn("ops inside", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableHeadersRow();
+  applyPendingSort();
   sortSpecs(sortColumn, sortAscending, resort);
   if (resort)
     refilter(app);
@@ -394,6 +429,7 @@ void ModelPanel::drawOps(App &app) {
   ImGui::TableSetupColumn("symbol", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("in/out", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableHeadersRow();
+  applyPendingSort();
   sortSpecs(sortColumn, sortAscending, resort);
   if (resort)
     refilter(app);
@@ -453,6 +489,7 @@ void ModelPanel::drawWeights(App &app) {
   ImGui::TableSetupColumn("bytes", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableSetupColumn("where");
   ImGui::TableHeadersRow();
+  applyPendingSort();
   sortSpecs(sortColumn, sortAscending, resort);
   if (resort)
     refilter(app);

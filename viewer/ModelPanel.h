@@ -31,8 +31,13 @@ public:
   /// regular expression when `regex`) on a worker.
   void search(App &app, const std::string &text, bool regex);
   bool searching() const { return bool(searchJob); }
+  /// Sorts the current list by `column` as a click on its header does.
+  void sortBy(int column, bool ascending) { pendingSort = {column, ascending}; }
   /// Rows the current list shows after filtering.
   size_t visibleRows() const { return rows.size(); }
+  /// The name the current list shows in row `i` (a symbol, an op, a
+  /// weight), for scripts.
+  std::string rowName(App &app, size_t i) const;
   struct Hit {
     bool isWeight = false;
     uint32_t index = 0; ///< into ModelIndex::weights or ::ops
@@ -61,6 +66,9 @@ private:
   int sortColumn = -1;
   bool sortAscending = true;
   bool resort = true;
+  /// A sort asked for by sortBy, applied at the next draw of the list.
+  std::optional<std::pair<int, bool>> pendingSort;
+  void applyPendingSort();
   std::vector<uint32_t> rows;           ///< filtered, sorted
   std::vector<uint32_t> functionOps;    ///< ops with a symbol
   std::vector<uint64_t> functionSizes;  ///< ops under each (same order)

@@ -130,6 +130,18 @@ bool Script::run(App &app, const std::string &line) {
     if (which < 0)
       return false;
     app.modelPanel().showList(which);
+  } else if (cmd == "sort") {
+    // `sort COLUMN asc|desc`: as a click on the current list's header.
+    std::string column = rest.substr(0, rest.find(' '));
+    std::string order = rest.find(' ') == std::string::npos
+                            ? "asc"
+                            : rest.substr(rest.find(' ') + 1);
+    if (column.empty() ||
+        column.find_first_not_of("0123456789") != std::string::npos ||
+        (order != "asc" && order != "desc"))
+      return false;
+    app.modelPanel().sortBy(atoi(column.c_str()), order == "asc");
+    waitFrames = 2;
   } else if (cmd == "kind") {
     // Which kind of weight the weights list shows.
     if (rest == "all")
@@ -416,6 +428,9 @@ void Script::dump(App &app) {
     }
   }
   printf("list: %d rows\n", int(app.modelPanel().visibleRows()));
+  // The first rows, in the order the list shows them.
+  for (size_t i = 0; i < app.modelPanel().visibleRows() && i < 12; ++i)
+    printf("row: %s\n", app.modelPanel().rowName(app, i).c_str());
   printf("search hits: %zu\n", app.modelPanel().searchHits().size());
   for (size_t i = 0; i < app.modelPanel().searchHits().size() && i < 5; ++i)
     printf("hit: %s\n", app.modelPanel().searchHits()[i].text.c_str());

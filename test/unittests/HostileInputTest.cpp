@@ -113,6 +113,26 @@ TEST(NestingLimitTest, BracketsAndAffineOperatorsCount) {
               std::nullopt);
 }
 
+// The quick count that clears most texts must never clear one the full scan
+// refuses: the limit is met exactly with each kind of level.
+TEST(NestingLimitTest, QuickCountKeepsTheExactLimit) {
+  for (llvm::StringRef op : {" floordiv", " ceildiv", " mod", " +", " *"}) {
+    auto chain = [&](unsigned n) {
+      std::string text = "(d0";
+      for (unsigned i = 0; i < n; ++i)
+        text += (op + " d0").str();
+      return text + ")";
+    };
+    // One bracket and 999 operators: 1000 levels.
+    EXPECT_FALSE(findDeepNesting(chain(999), 1000)) << op.str();
+    EXPECT_TRUE(findDeepNesting(chain(1000), 1000)) << op.str();
+  }
+  // Below the limit in all: cleared without the full scan, which would
+  // find nothing either.
+  EXPECT_FALSE(findDeepNesting(std::string(1000, '('), 1000));
+  EXPECT_TRUE(findDeepNesting(std::string(1001, '('), 1000));
+}
+
 TEST(NestingLimitTest, NumbersArrowsStringsAndCommentsDoNot) {
   std::string dense = "dense<[";
   for (int i = 0; i < 5000; ++i)

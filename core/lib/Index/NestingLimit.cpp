@@ -3,8 +3,9 @@
 #include "mlirscope/Index/NestingLimit.h"
 
 #include "mlirscope/Bytecode/AttrTypeReader.h"
-#include "mlirscope/Support/FormatError.h"
 #include "mlirscope/Model/ModelIndex.h"
+#include "mlirscope/Support/ByteSet.h"
+#include "mlirscope/Support/FormatError.h"
 
 #include <vector>
 
@@ -30,6 +31,23 @@ std::optional<uint64_t> mlirscope::findDeepNesting(llvm::StringRef text,
   // mlir-opt's stack as surely as 100,000 brackets. Each operator counts one
   // level on top of the brackets around it, per innermost bracket pair.
   // Numbers' signs (`-1.5`, `1.0e+10`) are not operators.
+  //
+  // Each level the scan below counts is an opening bracket, an operator
+  // character, or an `f`, `c` or `m` after a blank (floordiv, ceildiv,
+  // mod): a text with at most `limit` of them cannot be too deep, which one
+  // pass of table lookups tells (most texts a person edits).
+  static constexpr ByteSet kLevels("{([<-+*");
+  static constexpr ByteSet kWordOps("fcm");
+  static constexpr ByteSet kBlanks(" \t\n\r");
+  uint64_t bound = 0;
+  bool afterBlank = true;
+  for (char c : text) {
+    bound += kLevels.contains(c) | (afterBlank & kWordOps.contains(c));
+    afterBlank = kBlanks.contains(c);
+  }
+  if (bound <= limit)
+    return std::nullopt;
+
   uint64_t depth = 0;
   std::vector<uint32_t> ops(1, 0); // per open bracket, at most limit + 1
   char prev = 0, beforePrev = 0;   // last two non-blank characters

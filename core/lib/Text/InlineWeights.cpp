@@ -2,6 +2,7 @@
 
 #include "mlirscope/Text/InlineWeights.h"
 #include "mlirscope/Model/TypeText.h"
+#include "mlirscope/Support/ByteSet.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -316,6 +317,14 @@ void mlirscope::scanTextWeights(
       lineStart = p;
       continue;
     }
+    // The bytes the switch below acts on; the rest are stepped over.
+    static constexpr ByteSet kActs("\n\"/{}d#");
+    uint64_t limit = nextSkip < skip.size()
+                         ? std::min<uint64_t>(end, skip[nextSkip].first)
+                         : end;
+    p = kActs.find(text, p, limit);
+    if (p == limit)
+      continue;
     char c = text[p];
     switch (c) {
     case '\n':

@@ -1,6 +1,7 @@
 //===- Split.cpp - Where MLIR tools cut a text, and its blocks ------------===//
 
 #include "mlirscope/Text/Split.h"
+#include "mlirscope/Support/ByteSet.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -105,6 +106,14 @@ mlirscope::findDenseResourceUses(llvm::StringRef text,
       ++nextBlock;
       continue;
     }
+    // Only a comment, a string or the keyword matters here.
+    static constexpr ByteSet kActs("/\"d");
+    uint64_t limit = nextBlock != blocks.end()
+                         ? std::min<uint64_t>(nextBlock->begin, text.size())
+                         : text.size();
+    i = kActs.find(text, i, limit);
+    if (i == limit)
+      continue;
     char c = text[i];
     if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
       size_t nl = text.find('\n', i);

@@ -14,9 +14,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Text/TextIndexer.h"
-#include "mlirscope/Text/InlineWeights.h"
 #include "mlirscope/Model/TypeText.h"
+#include "mlirscope/Support/ByteSet.h"
 #include "mlirscope/Support/FormatError.h"
+#include "mlirscope/Text/InlineWeights.h"
 #include "mlirscope/Text/MLIRBridge.h"
 #include "mlirscope/Text/Split.h"
 
@@ -337,7 +338,8 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
   // strings included; the index has never cut inside a string (see
   // TextChunkTest), and keeps to that.
   std::vector<TextRange> noSplit;
-  while (i < n) {
+  static constexpr ByteSet kActs("\n\"/{");
+  while ((i = kActs.find(text, i, n)) < n) {
     char c = text[i];
     if (c == '\n') {
       ++line;
@@ -444,38 +446,6 @@ void dropReplacedEntries(ModelIndex &index) {
   index.resources = std::move(kept);
 }
 
-/// The part of `line` before its `//` comment, ignoring `//` inside string
-/// literals.
-llvm::StringRef codeOf(llvm::StringRef line) {
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '"') {
-      for (++i; i < line.size() && line[i] != '"'; ++i)
-        if (line[i] == '\\')
-          ++i;
-    } else if (line[i] == '/' && i + 1 < line.size() && line[i + 1] == '/') {
-      return line.take_front(i);
-    }
-  }
-  return line;
-}
-
-/// Offsets of `needle` in `code` outside string literals.
-std::vector<size_t> findOutsideStrings(llvm::StringRef code,
-                                       llvm::StringRef needle) {
-  std::vector<size_t> found;
-  for (size_t i = 0; i < code.size(); ++i) {
-    if (code[i] == '"') {
-      for (++i; i < code.size() && code[i] != '"'; ++i)
-        if (code[i] == '\\')
-          ++i;
-    } else if (code.substr(i).starts_with(needle)) {
-      found.push_back(i);
-      i += needle.size() - 1;
-    }
-  }
-  return found;
-}
-
 /// Counts ops lexically: the first dotted name of each statement. Used only
 /// when MLIR cannot parse the IR; results are marked approximate. Comments
 /// and string literals are not code: a `dense_resource<...>` in a CHECK line
@@ -496,16 +466,50 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
   auto isNameChar = [](char c) {
     return std::isalnum((unsigned char)c) || c == '_' || c == '.' || c == '$';
   };
+  // One pass over each line: where its code ends (a `//` outside strings),
+  // the `dense_resource<` in that code, and its braces.
+  static constexpr llvm::StringLiteral kResource = "dense_resource<";
+  static constexpr ByteSet kActs("\"/{}d");
+  std::vector<size_t> resourceAt;
   while (lineStart < ir.size()) {
     size_t nl = ir.find('\n', lineStart);
     uint64_t lineEnd = nl == llvm::StringRef::npos ? ir.size() : nl;
-    llvm::StringRef line = codeOf(ir.slice(lineStart, lineEnd));
+    llvm::StringRef line = ir.slice(lineStart, lineEnd);
     uint64_t at = lineStart;
     lineStart = lineEnd + 1;
 
+    // Brace depth at the start of the line tells top-level ops apart.
+    int64_t lineDepth = depth;
+    resourceAt.clear();
+    size_t codeEnd = line.size();
+    for (size_t i = kActs.find(line, 0, line.size()); i < line.size();
+         i = kActs.find(line, i + 1, line.size())) {
+      char c = line[i];
+      if (c == '"') {
+        for (++i; i < line.size() && line[i] != '"'; ++i)
+          if (line[i] == '\\')
+            ++i;
+        if (i >= line.size())
+          break;
+      } else if (c == '/') {
+        if (i + 1 < line.size() && line[i + 1] == '/') {
+          codeEnd = i;
+          break;
+        }
+      } else if (c == '{') {
+        ++depth;
+      } else if (c == '}') {
+        --depth;
+      } else if (line.substr(i).starts_with(kResource)) {
+        resourceAt.push_back(i);
+        i += kResource.size() - 1;
+      }
+    }
+    line = line.take_front(codeEnd);
+
     // dense_resource references in the line's code.
-    for (size_t p : findOutsideStrings(line, "dense_resource<")) {
-      size_t kb = p + 15, ke = line.find('>', kb);
+    for (size_t p : resourceAt) {
+      size_t kb = p + kResource.size(), ke = line.find('>', kb);
       if (ke == llvm::StringRef::npos)
         break;
       ResourceReference ref;
@@ -528,20 +532,6 @@ void indexLexically(ModelIndex &index, llvm::StringRef ir,
         ref.type = parseShapedTypeText(rest.take_front(i));
       }
       index.references.push_back(std::move(ref));
-    }
-
-    // Brace depth at the start of the line tells top-level ops apart.
-    int64_t lineDepth = depth;
-    for (size_t i = 0; i < line.size(); ++i) {
-      if (line[i] == '"') {
-        for (++i; i < line.size() && line[i] != '"'; ++i)
-          if (line[i] == '\\')
-            ++i;
-      } else if (line[i] == '{') {
-        ++depth;
-      } else if (line[i] == '}') {
-        --depth;
-      }
     }
 
     llvm::StringRef s = line.ltrim();
@@ -684,13 +674,17 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
                   fileLines.data(), index.file->getName().c_str()};
   auto toFileOffset = [&](uint64_t irOffset) { return map.toFile(irOffset); };
   // Binary content is not MLIR text: reject it with the first offending byte.
-  for (uint64_t i = 0; i < ir.size(); ++i) {
-    unsigned char c = ir[i];
-    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
-      return makeFormatError(index.file->getName(), toFileOffset(i),
-                             "MLIR text or bytecode (found byte 0x" +
-                                 llvm::utohexstr(c) + ")");
-  }
+  static constexpr ByteSet kBinary = [] {
+    ByteSet set("");
+    for (unsigned c = 0; c < 0x20; ++c)
+      if (c != '\n' && c != '\r' && c != '\t')
+        set.insert(char(c));
+    return set;
+  }();
+  if (uint64_t i = kBinary.find(ir, 0, ir.size()); i < ir.size())
+    return makeFormatError(index.file->getName(), toFileOffset(i),
+                           "MLIR text or bytecode (found byte 0x" +
+                               llvm::utohexstr((unsigned char)ir[i]) + ")");
 
   TextChunk chunk;
   chunk.begin = layout.begin;
