@@ -111,6 +111,14 @@ while not any(r["method"] == "workspace/inlayHint/refresh"
         fail("no workspace/inlayHint/refresh")
     c.wait_notification("-", timeout=0.1)
 print("workspace/inlayHint/refresh: asked")
+# Inlay hints pick the cached statistics up; layer1.weight has none yet.
+hints = c.result("textDocument/inlayHint", {
+    "textDocument": {"uri": uri},
+    "range": {"start": {"line": 0, "character": 0},
+              "end": {"line": view.count("\n") + 1, "character": 0}}})
+labels = {h["position"]["line"]: h["label"] for h in hints}
+for key in ("layer0.weight", "layer1.weight"):
+    print("inlay hint of %s: %s" % (key, labels.get(position(view, key)["line"])))
 md, seconds = hover(c, uri, pos0)
 check("| min |" in md and "computing" not in md, md)
 zeros = [line for line in md.splitlines() if line.startswith("zeros:")]
