@@ -7,6 +7,7 @@
 
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Edit/InlinePlaceholders.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Model/TypeText.h"
 #include "mlirscope/Text/InlineWeights.h"
@@ -147,6 +148,9 @@ appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
   return false;
 }
 
+static std::string weightMarkdown(Document &doc, const ModelIndex &index,
+                                  const Weight &w, const StatsContext &ctx);
+
 /// The markdown for one resource.
 static std::string blobMarkdown(Document &doc, llvm::StringRef key,
                                 const Resource *r, const StatsContext &ctx) {
@@ -163,6 +167,13 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
         index = source;
         r = original;
       }
+  // A from-disk view's placeholder of an inline weight of the model:
+  // hovered as that weight.
+  if (r && index == doc.index.get() && isElided(*r))
+    if (std::optional<llvm::StringRef> name = placeholderWeightName(key))
+      if (const ModelIndex *source = getSourceModel(doc))
+        if (const Weight *w = source->findWeight(*name))
+          return weightMarkdown(doc, *source, *w, ctx);
   if (!r) {
     os << "No blob with this key in the file.\n";
     return md;
@@ -243,6 +254,10 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
   bool parameter = w.kind == WeightKind::Parameter;
   os << (parameter ? "**parameter** `" : "**inline weight** `") << w.name
      << "`\n\n";
+  // The model on disk a view was made from, or the document's own text.
+  bool onDisk = &index == doc.source.get();
+  if (onDisk)
+    os << "- from: `" << index.file->getName() << "`\n";
   if (!w.opName.empty())
     os << "- op: `" << w.opName << "`\n";
   if (w.type) {
@@ -298,7 +313,12 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
 
   if (!ctx.statistics)
     return md;
-  // An archive on disk may have changed since it was bound.
+  // A model or an archive on disk may have changed since it was indexed.
+  if (onDisk && ctx.recheckFiles)
+    if (llvm::Error e = checkUnchanged(*index.file)) {
+      os << "\n**" << llvm::toString(std::move(e)) << "**\n";
+      return md;
+    }
   if (archive && ctx.recheckFiles)
     if (llvm::Error e = checkUnchanged(*archive->archive->file)) {
       os << "\n**" << llvm::toString(std::move(e)) << "**\n";
@@ -309,11 +329,12 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
   bool indexed = &w >= index.weights.data() &&
                  &w < index.weights.data() + index.weights.size();
   std::optional<BlobJob> job;
-  if (indexed && &index == doc.index.get()) {
+  if (indexed && (onDisk || &index == doc.index.get())) {
     job.emplace();
-    job->index = doc.index;
+    job->index = onDisk ? doc.source : doc.index;
     job->weight = &w;
     job->stats = doc.stats;
+    job->onDisk = onDisk;
   }
   bool faulted = appendStatistics(
       os, index, indexed ? doc.stats.get() : nullptr, "statistics of " + w.name,
@@ -593,6 +614,17 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
     return at.takeError();
   Document &doc = *at->first;
   uint64_t offset = at->second;
+  // A view of a model held for this uri (mlir/convertFromBytecode,
+  // mlirscope/openFile): its blobs are in that model, indexed already.
+  // Not once it changed on disk: a hover then says so and drops it, and the
+  // file is indexed again (getSourceModel) on the next.
+  if (!doc.sourceTried)
+    if (auto held = impl->models.find(uri.uri().str());
+        held != impl->models.end() &&
+        !errorToBool(checkUnchanged(*held->second.index->file))) {
+      doc.source = held->second.index;
+      doc.sourceTried = true;
+    }
   StatsContext ctx{progress,
                    impl->progressThreshold,
                    impl->recheckFiles,
