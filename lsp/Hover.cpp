@@ -617,8 +617,10 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
   // A view of a model held for this uri (mlir/convertFromBytecode,
   // mlirscope/openFile): its blobs are in that model, indexed already.
   // Not once it changed on disk: a hover then says so and drops it, and the
-  // file is indexed again (getSourceModel) on the next.
-  if (!doc.sourceTried)
+  // file is indexed again (getSourceModel) on the next. Not without the
+  // recheck either: a read past a new end of the shared mapping would leave
+  // zero pages that the held model's next reader takes for data.
+  if (!doc.sourceTried && impl->recheckFiles)
     if (auto held = impl->models.find(uri.uri().str());
         held != impl->models.end() &&
         !errorToBool(checkUnchanged(*held->second.index->file))) {
