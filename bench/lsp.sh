@@ -49,11 +49,12 @@
 #                    by default
 #   LSP_CONVERT_FILES  bytecode models for "convert" (bench/inline-weights.sh
 #                    passes its model of 4 GiB of inline weights)
-#                    "diskhover": mlirscope-lsp only, LSP_DISK_FILES (text
-#                    models of inline weights, e.g. inline-1G.mlir and
-#                    inline-4G.mlir of bench/inline-weights.sh: one weight of
-#                    1 GiB, of 4 GiB): mlirscope/openFile as an editor opens
-#                    a file too large to sync, the view opened, then
+#                    "diskhover": mlirscope-lsp only, LSP_DISK_FILES (models;
+#                    by default inline-1G.mlir, one inline weight of 1 GiB
+#                    in hex as bench/inline-weights.sh makes it, and
+#                    weight-1G.mlirbc and weight-4G.mlirbc, one dense weight
+#                    of 1 GiB, of 4 GiB): mlirscope/openFile as an editor
+#                    opens a file too large to sync, the view opened, then
 #                    HOVER_RUNS hovers on the first inline weight, each on
 #                    it uncached (a hover elsewhere after each cancels the
 #                    statistics it started; a server that computes them
@@ -172,7 +173,7 @@ fi
 
 # --- The client ----------------------------------------------------------------
 cat >"$tmp/client.py" <<'PY'
-import json, os, subprocess, sys, time
+import json, os, select, subprocess, sys, time
 
 def frame(obj):
     body = json.dumps(obj).encode()
@@ -351,14 +352,22 @@ def main():
         out["hover_n"] = len(times)
         # Until the statistics are there: mlirscope/statisticsReady after a
         # hover, or the hover itself when it computes them.
+        # STATS_WAIT seconds at most (a cold 4 GiB weight on a busy disk).
         if pending:
             del ready_at[:]
             t0 = time.monotonic()
             request("textDocument/hover", hover)
+            deadline = t0 + float(os.environ.get("STATS_WAIT", "150"))
             while not ready_at:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
+                    break
                 body = read()
                 if b'"mlirscope/statisticsReady"' in body[:300]:
                     ready_at.append(time.monotonic())
+            if not ready_at:
+                out["stats_ms"] = ">%d" % ((deadline - t0) * 1000)
+                return
             out["stats_ms"] = (ready_at[0] - t0) * 1000
         else:
             out["stats_ms"] = times[0]
@@ -397,7 +406,9 @@ def main():
             notify("textDocument/didOpen", {"textDocument": {
                 "uri": uri, "languageId": "mlir", "version": 1, "text": text}})
             request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
-            hover = hover_at(text, 'dense_resource<"inline:')
+            # The first inline weight's placeholder, else the first blob.
+            marker = 'dense_resource<"inline:'
+            hover = hover_at(text, marker if marker in text else "dense_resource<")
             # Off every weight: the first line's first character.
             elsewhere = {"textDocument": {"uri": uri},
                          "position": {"line": 0, "character": 0}}
@@ -633,7 +644,14 @@ echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} Gi
 echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
 disk_rows=()
 if [ "$diskhover" = 1 ]; then
-  read -r -a disk_files <<<"${LSP_DISK_FILES:-}"
+  if [ -z "${LSP_DISK_FILES:-}" ]; then
+    gen inline-1G.mlir $((2 << 30)) --text --inline --layers 1 --shape 16384x16384 --dtype f32 &&
+      gen weight-1G.mlirbc $((1 << 30)) --layers 1 --shape 16384x16384 --dtype f32 &&
+      gen weight-4G.mlirbc $((4 << 30)) --layers 1 --shape 32768x32768 --dtype f32 ||
+      die "cannot make the diskhover models"
+    LSP_DISK_FILES="$BENCH_DIR/inline-1G.mlir $BENCH_DIR/weight-1G.mlirbc $BENCH_DIR/weight-4G.mlirbc"
+  fi
+  read -r -a disk_files <<<"$LSP_DISK_FILES"
   for f in "${disk_files[@]}"; do
     run_lsp ours diskhover "$f" env HOVER_RUNS="${HOVER_RUNS:-20}" "$MLIRSCOPE_LSP"
     disk_rows+=("$(printf '%-24s %9s %11s %10s %10s %4s %10s %10s  %s' "$(basename "$f")" \
