@@ -25,7 +25,9 @@ void StatsJobs::request(const std::string &uri, BlobJob blob,
   const std::string &name = blob.weight->name;
   auto same = [&](const Job &j) { return j.uri == uri && j.name == name; };
   bool wanted = false;
-  if (running) {
+  // A job cancelled but still winding down does not count: a hover back on
+  // its weight right after a hover elsewhere wants it again.
+  if (running && !running->cancel->load()) {
     if (same(*running))
       wanted = true;
     else

@@ -139,6 +139,16 @@ md, _ = hover(c, uri, pos1)
 check("statistics: computing" in md, "layer1.weight cached: " + md)
 print("hover elsewhere: layer1.weight not computed, computing again on "
       "the next hover")
+# Elsewhere and back at once: the cancelled job may still be winding down;
+# the weight's statistics are computed again all the same.
+mark = len(c.notifications)
+hover(c, uri, {"line": 1, "character": 13})
+md, _ = hover(c, uri, pos1)
+check("statistics: computing" in md, md)
+check(c.wait_notification(READY, lambda p: p["name"] == "layer1.weight",
+                          120, after=mark) is not None,
+      "no %s for layer1.weight after a hover elsewhere and back" % READY)
+print("elsewhere and back at once: %s: layer1.weight" % READY)
 c.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 # Closing the document while a 4 GiB weight's statistics are computed.
