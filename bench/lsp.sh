@@ -49,10 +49,20 @@
 #                    by default
 #   LSP_CONVERT_FILES  bytecode models for "convert" (bench/inline-weights.sh
 #                    passes its model of 4 GiB of inline weights)
-#                    "diskhover": mlirscope-lsp only, LSP_DISK_FILES (text
-#                    models of inline weights): mlirscope/openFile as an
-#                    editor opens a file too large to sync, the view opened,
-#                    a hover on the first inline weight (first and cached)
+#                    "diskhover": mlirscope-lsp only, LSP_DISK_FILES (models;
+#                    by default inline-1G.mlir, one inline weight of 1 GiB
+#                    in hex as bench/inline-weights.sh makes it, and
+#                    weight-1G.mlirbc and weight-4G.mlirbc, one dense weight
+#                    of 1 GiB, of 4 GiB): mlirscope/openFile as an editor
+#                    opens a file too large to sync, the view opened, then
+#                    HOVER_RUNS hovers on the first inline weight, each on
+#                    it uncached (a hover elsewhere after each cancels the
+#                    statistics it started; a server that computes them
+#                    within the hover caches them: one sample), p50/p95;
+#                    the time from a hover to mlirscope/statisticsReady
+#                    (a server without it: the first hover's), and a
+#                    cached hover
+#   HOVER_RUNS       hovers on the uncached weight in "diskhover" (20)
 #   LATENCY_RUNS     runs of each request in the latency scenario (20)
 #   MANY_RUNS        messages of each kind per round in "many" (200)
 #   MANY_ROUNDS      rounds of "many", the servers alternating (3)
@@ -163,7 +173,7 @@ fi
 
 # --- The client ----------------------------------------------------------------
 cat >"$tmp/client.py" <<'PY'
-import json, os, subprocess, sys, time
+import json, os, select, subprocess, sys, time
 
 def frame(obj):
     body = json.dumps(obj).encode()
@@ -288,11 +298,16 @@ def main():
         body = proc.stdout.read(length)
         return body
 
+    # When each mlirscope/statisticsReady came.
+    ready_at = []
+
     def request(method, params):
         nid[0] += 1
         send({"jsonrpc": "2.0", "id": nid[0], "method": method, "params": params})
         while True:
             body = read()
+            if b'"mlirscope/statisticsReady"' in body[:300]:
+                ready_at.append(time.monotonic())
             if b'"id"' in body[:200] or len(body) > 1 << 20:
                 msg = json.loads(body)
                 if msg.get("id") == nid[0] and "method" not in msg:
@@ -318,6 +333,49 @@ def main():
             msg, _ = request("textDocument/hover", hover)
             out[key] = (time.monotonic() - t0) * 1000
         out["hover"] = "null" if msg.get("result") is None else "markdown"
+
+    def hover_uncached(hover, elsewhere):
+        # HOVER_RUNS hovers on a weight whose statistics are not cached:
+        # after each, a hover elsewhere cancels the statistics it started.
+        runs = int(os.environ.get("HOVER_RUNS", "20"))
+        times, pending = [], False
+        for _ in range(runs):
+            t0 = time.monotonic()
+            msg, _ = request("textDocument/hover", hover)
+            times.append((time.monotonic() - t0) * 1000)
+            value = ((msg.get("result") or {}).get("contents") or {}).get("value", "")
+            if "statistics: computing" not in value:
+                break  # computed within the hover, and cached now
+            pending = True
+            request("textDocument/hover", elsewhere)
+        out["hover_p50"], out["hover_p95"] = quantiles(times)
+        out["hover_n"] = len(times)
+        # Until the statistics are there: mlirscope/statisticsReady after a
+        # hover, or the hover itself when it computes them.
+        # STATS_WAIT seconds at most (a cold 4 GiB weight on a busy disk).
+        if pending:
+            del ready_at[:]
+            t0 = time.monotonic()
+            request("textDocument/hover", hover)
+            deadline = t0 + float(os.environ.get("STATS_WAIT", "150"))
+            while not ready_at:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
+                    break
+                body = read()
+                if b'"mlirscope/statisticsReady"' in body[:300]:
+                    ready_at.append(time.monotonic())
+            if not ready_at:
+                out["stats_ms"] = ">%d" % ((deadline - t0) * 1000)
+                return
+            out["stats_ms"] = (ready_at[0] - t0) * 1000
+        else:
+            out["stats_ms"] = times[0]
+        t0 = time.monotonic()
+        msg, _ = request("textDocument/hover", hover)
+        out["cached_ms"] = (time.monotonic() - t0) * 1000
+        value = ((msg.get("result") or {}).get("contents") or {}).get("value", "")
+        out["hover"] = "statistics" if "| min |" in value else "no statistics"
 
     uri = "file://" + os.path.abspath(path)
     t0 = None
@@ -348,9 +406,14 @@ def main():
             notify("textDocument/didOpen", {"textDocument": {
                 "uri": uri, "languageId": "mlir", "version": 1, "text": text}})
             request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
-            hover = hover_at(text, 'dense_resource<"inline:')
+            # The first inline weight's placeholder, else the first blob.
+            marker = 'dense_resource<"inline:'
+            hover = hover_at(text, marker if marker in text else "dense_resource<")
+            # Off every weight: the first line's first character.
+            elsewhere = {"textDocument": {"uri": uri},
+                         "position": {"line": 0, "character": 0}}
             del text
-            hover_twice(hover)
+            hover_uncached(hover, elsewhere)
         elif scenario in ("open", "hover"):
             if scenario == "hover":
                 msg, _ = request("mlir/convertFromBytecode", {"uri": uri})
@@ -581,18 +644,27 @@ echo "mlir-lsp-server: $MLIR_LSP (address space limited to ${UPSTREAM_MEM_GB} Gi
 echo "cache: $cache; one run per scenario; timeout ${TIMEOUT}s"
 disk_rows=()
 if [ "$diskhover" = 1 ]; then
-  read -r -a disk_files <<<"${LSP_DISK_FILES:-}"
+  if [ -z "${LSP_DISK_FILES:-}" ]; then
+    gen inline-1G.mlir $((2 << 30)) --text --inline --layers 1 --shape 16384x16384 --dtype f32 &&
+      gen weight-1G.mlirbc $((1 << 30)) --layers 1 --shape 16384x16384 --dtype f32 &&
+      gen weight-4G.mlirbc $((4 << 30)) --layers 1 --shape 32768x32768 --dtype f32 ||
+      die "cannot make the diskhover models"
+    LSP_DISK_FILES="$BENCH_DIR/inline-1G.mlir $BENCH_DIR/weight-1G.mlirbc $BENCH_DIR/weight-4G.mlirbc"
+  fi
+  read -r -a disk_files <<<"$LSP_DISK_FILES"
   for f in "${disk_files[@]}"; do
-    run_lsp ours diskhover "$f" "$MLIRSCOPE_LSP"
-    disk_rows+=("$(printf '%-24s %9s %11s %12s %10s %10s  %s' "$(basename "$f")" \
-      "$(field seconds)" "$rss" "$(field reply_bytes)" "$(field hover1_ms)" \
-      "$(field hover2_ms)" "$(field status) $(field hover)")")
+    run_lsp ours diskhover "$f" env HOVER_RUNS="${HOVER_RUNS:-20}" "$MLIRSCOPE_LSP"
+    disk_rows+=("$(printf '%-24s %9s %11s %10s %10s %4s %10s %10s  %s' "$(basename "$f")" \
+      "$(field seconds)" "$rss" "$(field hover_p50)" "$(field hover_p95)" \
+      "$(field hover_n)" "$(field stats_ms)" "$(field cached_ms)" \
+      "$(field status) $(field hover)")")
   done
 fi
 if [ "$diskhover" = 1 ]; then
 echo
-echo "text models from disk (mlirscope/openFile), mlirscope-lsp"
-printf '%-24s %9s %11s %12s %10s %10s  %s\n' file open_s peak_rss_MB reply_bytes hover1_ms hover2_ms status
+echo "text models from disk (mlirscope/openFile), mlirscope-lsp: hovers on the"
+echo "uncached weight (p50/p95 of n, ms), then until its statistics are ready, cached"
+printf '%-24s %9s %11s %10s %10s %4s %10s %10s  %s\n' file open_s peak_rss_MB hover_p50 hover_p95 n stats_ms cached_ms status
 for r in ${disk_rows[@]+"${disk_rows[@]}"}; do echo "$r"; done
 fi
 if [ "$big" = 1 ] || [ "$convert" = 1 ]; then

@@ -206,6 +206,7 @@ struct MLIRScopeServer::Impl {
   std::shared_ptr<StatsCache> diskStats = std::make_shared<StatsCache>();
   bool hoverStatistics = true;
   uint64_t progressThreshold = 64ull << 20;
+  uint64_t inlineStatsBytes = 4ull << 20;
   /// Stat files on disk again before reading their blobs (FaultGuard.h).
   bool recheckFiles = true;
   /// See MLIRScopeServer::setListAllInlineBytes.

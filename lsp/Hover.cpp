@@ -1,11 +1,13 @@
 //===- Hover.cpp - Hover: blobs as summaries, ops, values, blocks ---------===//
 
 #include "Document.h"
+#include "StatsJobs.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/Format.h"
 
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Edit/InlinePlaceholders.h"
 #include "mlirscope/Index/Summary.h"
 #include "mlirscope/Model/TypeText.h"
 #include "mlirscope/Text/InlineWeights.h"
@@ -39,25 +41,40 @@ static std::string fmtDouble(double v) {
   return buf;
 }
 
+namespace {
+/// How a weight's hover gets its statistics (findHover's arguments).
+struct StatsContext {
+  const ProgressCallback &progress;
+  uint64_t progressThreshold;
+  bool recheckFiles;
+  bool statistics;
+  std::atomic<bool> *cancel;
+  uint64_t inlineBytes;
+  DeferredStats *deferred;
+};
+} // namespace
+
 /// Appends what a hover shows of a weight's values: statistics (from
 /// `cache` when given), the first values and a histogram, or why there are
-/// none. Weights over `kProgressBytes` report `$/progress`; `*cancel` stops
-/// the reading within milliseconds. Returns true when the file the bytes are
-/// in changed while they were read (FaultGuard.h): nothing is appended then.
+/// none. Weights over `ctx.progressThreshold` report `$/progress`;
+/// `*ctx.cancel` stops the reading within milliseconds. A weight over
+/// `ctx.inlineBytes` whose statistics are not cached is not read: with
+/// `ctx.deferred` and a `job` (the weight, owned) the hover says they are
+/// being computed and hands the job over. Returns true when the file the
+/// bytes are in changed while they were read (FaultGuard.h): nothing is
+/// appended then.
 static bool
 appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
                  StatsCache *cache, const std::string &title,
                  llvm::function_ref<llvm::Expected<WeightView>()> makeView,
-                 const ProgressCallback &progress, uint64_t kProgressBytes,
-                 std::atomic<bool> *cancel) {
+                 const StatsContext &ctx, std::optional<BlobJob> job) {
   std::optional<WeightView> view;
   std::string viewError;
   std::optional<BlobStats> stats;
   std::string statsError;
-  StatsOptions options;
-  options.bins = 8;
-  options.firstValues = 8;
-  options.progress = Progress(cancel);
+  bool computing = false;
+  StatsOptions options = hoverStatsOptions();
+  options.progress = Progress(ctx.cancel);
   bool withProgress = false;
   bool faulted = runGuarded([&] {
     auto v = makeView();
@@ -66,13 +83,27 @@ appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
       return;
     }
     view.emplace(std::move(*v));
-    withProgress = progress && view->sizeInBytes() > kProgressBytes;
+    if (cache && ctx.deferred && job && view->sizeInBytes() > ctx.inlineBytes) {
+      if ((stats = cache->find(index, *view, options)))
+        return;
+      if (std::optional<std::string> failed =
+              ctx.deferred->failure ? ctx.deferred->failure(job->weight->name)
+                                    : std::nullopt) {
+        statsError = *failed;
+        return;
+      }
+      computing = true;
+      ctx.deferred->job = std::move(job);
+      return;
+    }
+    withProgress = ctx.progress && view->sizeInBytes() > ctx.progressThreshold;
     if (withProgress) {
-      options.progress =
-          Progress([&, title](uint64_t done,
-                              uint64_t total) { progress(title, done, total); },
-                   cancel);
-      progress(title, 0, view->sizeInBytes());
+      options.progress = Progress(
+          [&, title](uint64_t done, uint64_t total) {
+            ctx.progress(title, done, total);
+          },
+          ctx.cancel);
+      ctx.progress(title, 0, view->sizeInBytes());
     }
     auto computed = cache ? cache->get(index, *view, options)
                           : computeStats(*view, options);
@@ -81,12 +112,16 @@ appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
     else
       statsError = llvm::toString(computed.takeError());
     if (withProgress)
-      progress("", view->sizeInBytes(), view->sizeInBytes());
+      ctx.progress("", view->sizeInBytes(), view->sizeInBytes());
   });
   if (faulted)
     return true;
   if (!view) {
     os << "\n_no statistics: " << viewError << "_\n";
+    return false;
+  }
+  if (computing) {
+    os << "\n_statistics: computing…_\n";
     return false;
   }
   if (!stats) {
@@ -113,12 +148,12 @@ appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
   return false;
 }
 
+static std::string weightMarkdown(Document &doc, const ModelIndex &index,
+                                  const Weight &w, const StatsContext &ctx);
+
 /// The markdown for one resource.
 static std::string blobMarkdown(Document &doc, llvm::StringRef key,
-                                const Resource *r,
-                                const ProgressCallback &progress,
-                                uint64_t kProgressBytes, bool recheckFiles,
-                                bool statistics, std::atomic<bool> *cancel) {
+                                const Resource *r, const StatsContext &ctx) {
   std::string md;
   llvm::raw_string_ostream os(md);
   os << "**dense_resource** `" << key << "`\n\n";
@@ -132,6 +167,13 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
         index = source;
         r = original;
       }
+  // A from-disk view's placeholder of an inline weight of the model:
+  // hovered as that weight.
+  if (r && index == doc.index.get() && isElided(*r))
+    if (std::optional<llvm::StringRef> name = placeholderWeightName(key))
+      if (const ModelIndex *source = getSourceModel(doc))
+        if (const Weight *w = source->findWeight(*name))
+          return weightMarkdown(doc, *source, *w, ctx);
   if (!r) {
     os << "No blob with this key in the file.\n";
     return md;
@@ -164,7 +206,7 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
 
   // `hoverStatistics` off: what the index knows, and not a byte of the blob
   // (a model on disk is not even stat'ed again).
-  if (!statistics)
+  if (!ctx.statistics)
     return md;
 
   // A model on disk (an elided view's source) may have changed since it was
@@ -176,16 +218,26 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
     doc.sourceTried = false;
     doc.stats->clear();
   };
-  if (onDisk && recheckFiles)
+  if (onDisk && ctx.recheckFiles)
     if (llvm::Error e = checkUnchanged(*index->file)) {
       dropSource(llvm::toString(std::move(e)));
       return md;
     }
 
+  // What a computation in the background needs, owned: the document may
+  // change meanwhile.
+  std::optional<BlobJob> job;
+  if (const Weight *w = index->weightOfResource(r - index->resources.data())) {
+    job.emplace();
+    job->index = onDisk ? doc.source : doc.index;
+    job->weight = w;
+    job->resource = r;
+    job->stats = doc.stats;
+    job->onDisk = onDisk;
+  }
   bool faulted = appendStatistics(
       os, *index, doc.stats.get(), ("statistics of " + key).str(),
-      [&] { return WeightView::get(*index, *r); }, progress, kProgressBytes,
-      cancel);
+      [&] { return WeightView::get(*index, *r); }, ctx, std::move(job));
   if (faulted)
     dropSource(index->file->getName() +
                ": changed on disk while it was read; reopen it");
@@ -196,15 +248,16 @@ static std::string blobMarkdown(Document &doc, llvm::StringRef key,
 /// document (its index is that of the document's own text, so it matches
 /// what the editor shows, saved or not).
 static std::string weightMarkdown(Document &doc, const ModelIndex &index,
-                                  const Weight &w,
-                                  const ProgressCallback &progress,
-                                  uint64_t kProgressBytes, bool recheckFiles,
-                                  bool statistics, std::atomic<bool> *cancel) {
+                                  const Weight &w, const StatsContext &ctx) {
   std::string md;
   llvm::raw_string_ostream os(md);
   bool parameter = w.kind == WeightKind::Parameter;
   os << (parameter ? "**parameter** `" : "**inline weight** `") << w.name
      << "`\n\n";
+  // The model on disk a view was made from, or the document's own text.
+  bool onDisk = &index == doc.source.get();
+  if (onDisk)
+    os << "- from: `" << index.file->getName() << "`\n";
   if (!w.opName.empty())
     os << "- op: `" << w.opName << "`\n";
   if (w.type) {
@@ -258,10 +311,15 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
        << " at file offset " << w.offset << " (" << w.size << " characters)\n";
   }
 
-  if (!statistics)
+  if (!ctx.statistics)
     return md;
-  // An archive on disk may have changed since it was bound.
-  if (archive && recheckFiles)
+  // A model or an archive on disk may have changed since it was indexed.
+  if (onDisk && ctx.recheckFiles)
+    if (llvm::Error e = checkUnchanged(*index.file)) {
+      os << "\n**" << llvm::toString(std::move(e)) << "**\n";
+      return md;
+    }
+  if (archive && ctx.recheckFiles)
     if (llvm::Error e = checkUnchanged(*archive->archive->file)) {
       os << "\n**" << llvm::toString(std::move(e)) << "**\n";
       return md;
@@ -270,10 +328,17 @@ static std::string weightMarkdown(Document &doc, const ModelIndex &index,
   // read from the text under the cursor (not in the index) is not.
   bool indexed = &w >= index.weights.data() &&
                  &w < index.weights.data() + index.weights.size();
+  std::optional<BlobJob> job;
+  if (indexed && (onDisk || &index == doc.index.get())) {
+    job.emplace();
+    job->index = onDisk ? doc.source : doc.index;
+    job->weight = &w;
+    job->stats = doc.stats;
+    job->onDisk = onDisk;
+  }
   bool faulted = appendStatistics(
       os, index, indexed ? doc.stats.get() : nullptr, "statistics of " + w.name,
-      [&] { return WeightView::get(index, w); }, progress, kProgressBytes,
-      cancel);
+      [&] { return WeightView::get(index, w); }, ctx, std::move(job));
   if (faulted)
     os << "\n**" << (archive ? archive->path : index.file->getName())
        << ": changed on disk while it was read; reopen it**\n";
@@ -543,30 +608,46 @@ bool MLIRScopeServer::isHoverOnResource(const lsp::URIForFile &uri,
 llvm::Expected<std::optional<lsp::Hover>>
 MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
                            const ProgressCallback &progress,
-                           std::atomic<bool> *cancel) {
+                           std::atomic<bool> *cancel, DeferredStats *deferred) {
   auto at = impl->getDocumentAt(uri, pos);
   if (!at)
     return at.takeError();
   Document &doc = *at->first;
   uint64_t offset = at->second;
+  // A view of a model held for this uri (mlir/convertFromBytecode,
+  // mlirscope/openFile): its blobs are in that model, indexed already.
+  // Not once it changed on disk: a hover then says so and drops it, and the
+  // file is indexed again (getSourceModel) on the next. Not without the
+  // recheck either: a read past a new end of the shared mapping would leave
+  // zero pages that the held model's next reader takes for data.
+  if (!doc.sourceTried && impl->recheckFiles)
+    if (auto held = impl->models.find(uri.uri().str());
+        held != impl->models.end() &&
+        !errorToBool(checkUnchanged(*held->second.index->file))) {
+      doc.source = held->second.index;
+      doc.sourceTried = true;
+    }
+  StatsContext ctx{progress,
+                   impl->progressThreshold,
+                   impl->recheckFiles,
+                   impl->hoverStatistics,
+                   cancel,
+                   impl->inlineStatsBytes,
+                   deferred};
 
   // Resources: a dense_resource<key> use, or a key in the metadata block.
   for (const ResourceUse &u : doc.uses)
     if (u.attrSpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(u.keySpan));
-      hover.contents.value =
-          blobMarkdown(doc, u.key, doc.resourceFor(u.key, u.keySpan.begin),
-                       progress, impl->progressThreshold, impl->recheckFiles,
-                       impl->hoverStatistics, cancel);
+      hover.contents.value = blobMarkdown(
+          doc, u.key, doc.resourceFor(u.key, u.keySpan.begin), ctx);
       return hover;
     }
   for (const ResourceEntry &e : doc.entries)
     if (e.keySpan.contains(offset)) {
       lsp::Hover hover(doc.rangeOf(e.keySpan));
       hover.contents.value =
-          blobMarkdown(doc, e.key, &doc.index->resources[e.resource], progress,
-                       impl->progressThreshold, impl->recheckFiles,
-                       impl->hoverStatistics, cancel);
+          blobMarkdown(doc, e.key, &doc.index->resources[e.resource], ctx);
       return hover;
     }
   // Inline weights and parameter references, from the index of the text.
@@ -577,9 +658,7 @@ MLIRScopeServer::findHover(const lsp::URIForFile &uri, lsp::Position pos,
       w = &*unlisted;
     if (w) {
       lsp::Hover hover(doc.rangeOf(TextSpan{w->attrOffset, w->attrEnd}));
-      hover.contents.value =
-          weightMarkdown(doc, *doc.index, *w, progress, impl->progressThreshold,
-                         impl->recheckFiles, impl->hoverStatistics, cancel);
+      hover.contents.value = weightMarkdown(doc, *doc.index, *w, ctx);
       return hover;
     }
   }

@@ -14,6 +14,7 @@
 #include "Protocol.h"
 #include "Scheduler.h"
 #include "Server.h"
+#include "StatsJobs.h"
 #include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/Base64.h"
@@ -52,7 +53,11 @@ struct LSPServer {
             const LSPServerOptions &options)
       : server(server), context(context), options(options),
         scheduler(options.debounceMs, options.sync,
-                  [this](PendingParse parse) { parseNow(std::move(parse)); }) {}
+                  [this](PendingParse parse) { parseNow(std::move(parse)); }),
+        stats(scheduler,
+              [this](const std::string &uri, const std::string &name) {
+                statisticsReady(uri, name);
+              }) {}
 
   void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
@@ -246,6 +251,10 @@ struct LSPServer {
   /// Worker: parses and publishes diagnostics if `parse` is still the latest
   /// version the transport thread has seen.
   void parseNow(PendingParse parse);
+  /// A stats job's thread: tells the client that the statistics of weight
+  /// `name` of `uri` are ready (or failed) for its next hover, and asks it
+  /// to refresh inlay hints when it can.
+  void statisticsReady(const std::string &uri, const std::string &name);
 
   MLIRScopeServer &server;
   MessageContext &context;
@@ -255,6 +264,13 @@ struct LSPServer {
   OutgoingNotification<ProgressParams> sendProgress;
   OutgoingNotification<FileStatusParams> sendFileStatus;
   lsp::OutgoingRequest<CreateProgressParams> createProgress;
+  OutgoingNotification<StatisticsReadyParams> sendStatisticsReady;
+  lsp::OutgoingRequest<std::nullptr_t> refreshInlayHints;
+  /// Statistics of hovered weights, in the background.
+  StatsJobs stats;
+  /// Set from `initialize`: the client takes workspace/inlayHint/refresh.
+  std::atomic<bool> inlayHintRefresh{false};
+  std::atomic<unsigned> nextRefreshId{0};
   /// Worker only.
   bool workDoneProgress = false;
   unsigned nextProgressToken = 0;
@@ -268,6 +284,7 @@ initializeResult(const lsp::ClientCapabilities &client);
 void LSPServer::onInitialize(const InitializeWithOptions &params,
                              Callback<llvm::json::Value> reply) {
   lsp::ClientCapabilities client = params.base.capabilities;
+  inlayHintRefresh = params.inlayHintRefresh;
   std::optional<bool> hoverStatistics = params.hoverStatistics;
   std::optional<std::vector<std::string>> parameters = params.parameters;
   postRequest<llvm::json::Value>(
@@ -345,7 +362,11 @@ void LSPServer::onDocumentDidClose(
     const lsp::DidCloseTextDocumentParams &params) {
   lsp::URIForFile uri = params.textDocument.uri;
   scheduler.noteVersion(uri.file(), std::nullopt);
+  // Statistics of its weights are no longer wanted.
+  stats.cancelDocument(uri.uri().str());
   scheduler.post([this, uri] {
+    // Also what a hover read before the close asked for meanwhile.
+    stats.cancelDocument(uri.uri().str());
     std::optional<int64_t> version;
     if (std::optional<PendingParse> pending = scheduler.takePending(uri.file()))
       version = pending->version;
@@ -364,8 +385,12 @@ void LSPServer::onDocumentDidChange(
   std::optional<std::string> parked = context.takeParkedText();
   scheduler.noteVersion(params.textDocument.uri.file(),
                         params.textDocument.version);
+  // Statistics of the old text's weights are no longer wanted.
+  stats.cancelDocument(params.textDocument.uri.uri().str());
   scheduler.post([this, params, parked = std::move(parked)]() mutable {
     const lsp::URIForFile &uri = params.textDocument.uri;
+    // Also what a hover read before the edit asked for meanwhile.
+    stats.cancelDocument(uri.uri().str());
     std::optional<std::string> text = std::move(parked);
     bool wasParked = bool(text);
     if (!wasParked) {
@@ -402,6 +427,9 @@ void LSPServer::onHover(const lsp::TextDocumentPositionParams &params,
   if (answerHere<std::optional<lsp::Hover>>(
           params.textDocument.uri, reply,
           [&] {
+            // A hover off weights: statistics being computed for another
+            // are no longer wanted.
+            stats.cancelAll();
             return server.findHover(params.textDocument.uri, params.position);
           },
           [&] {
@@ -439,8 +467,21 @@ void LSPServer::onHover(const lsp::TextDocumentPositionParams &params,
                      {"kind", "report"},
                      {"percentage", int64_t(total ? done * 100 / total : 0)}}});
           };
-        reply(server.findHover(params.textDocument.uri, params.position,
-                               progress, &cancel));
+        // Statistics of a large weight are computed in the background
+        // (StatsJobs.h): the hover answers from the index at once.
+        std::string uri = params.textDocument.uri.uri().str();
+        DeferredStats deferred;
+        deferred.failure = [this, uri](const std::string &name) {
+          return stats.failure(uri, name);
+        };
+        auto hover = server.findHover(params.textDocument.uri, params.position,
+                                      progress, &cancel, &deferred);
+        if (deferred.job)
+          stats.request(uri, std::move(*deferred.job),
+                        server.getRecheckFiles());
+        else
+          stats.cancelAll();
+        reply(std::move(hover));
       });
 }
 
@@ -770,6 +811,19 @@ void LSPServer::onExportResource(const BlobParams &params,
       });
 }
 
+void LSPServer::statisticsReady(const std::string &uri,
+                                const std::string &name) {
+  auto parsed = lsp::URIForFile::fromURI(uri);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return;
+  }
+  sendStatisticsReady({*parsed, name});
+  if (inlayHintRefresh)
+    refreshInlayHints(nullptr, "mlirscope-inlay-refresh-" +
+                                   std::to_string(nextRefreshId++));
+}
+
 void LSPServer::parseNow(PendingParse parse) {
   FileStatus parsing;
   parsing.state = "parsing";
@@ -855,9 +909,20 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
               llvm::consumeError(r.takeError());
           });
 
+  s.sendStatisticsReady = handler.outgoingNotification<StatisticsReadyParams>(
+      "mlirscope/statisticsReady");
+  s.refreshInlayHints = handler.outgoingRequest<std::nullptr_t, std::nullptr_t>(
+      "workspace/inlayHint/refresh",
+      [](llvm::json::Value, llvm::Expected<std::nullptr_t> r) {
+        if (!r)
+          llvm::consumeError(r.takeError());
+      });
+
   s.scheduler.start();
   llvm::Error error = dispatchMessages(input, handler);
-  // What was read before `exit` (or the end of input) is still answered.
+  // What was read before `exit` (or the end of input) is still answered;
+  // statistics nobody will see are not computed.
+  s.stats.stop();
   s.scheduler.stop();
   if (error) {
     Logger::error("Transport error: {0}", error);

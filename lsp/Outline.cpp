@@ -1,6 +1,9 @@
 //===- Outline.cpp - Symbols, folding ranges, inlay hints -----------------===//
 
 #include "Document.h"
+#include "StatsJobs.h"
+#include "mlirscope/Blob/WeightView.h"
+#include "mlirscope/Support/FaultGuard.h"
 
 #include "mlirscope/Text/InlineWeights.h"
 
@@ -10,6 +13,8 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <cstdio>
 
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
@@ -140,6 +145,30 @@ MLIRScopeServer::getFoldingRanges(const lsp::URIForFile &uri) {
 // Inlay hints
 //===----------------------------------------------------------------------===//
 
+/// " · μ MEAN σ STD" when the statistics a hover shows of `w` are cached
+/// (a hover computed them): an inlay hint never reads a blob, and picks them
+/// up on workspace/inlayHint/refresh.
+static std::string cachedStats(const ModelIndex &index, const Weight *w,
+                               StatsCache &cache) {
+  if (!w)
+    return "";
+  std::optional<BlobStats> stats;
+  runGuarded([&] {
+    auto view = WeightView::get(index, *w);
+    if (!view) {
+      llvm::consumeError(view.takeError());
+      return;
+    }
+    stats = cache.find(index, *view, hoverStatsOptions());
+  });
+  if (!stats || !stats->finite)
+    return "";
+  char text[64];
+  std::snprintf(text, sizeof(text), " · μ %.3g σ %.3g", stats->mean,
+                stats->stddev);
+  return text;
+}
+
 llvm::Expected<std::vector<lsp::InlayHint>>
 MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
   auto docOr = impl->getDocument(uri);
@@ -152,7 +181,18 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
     if (p < range.start || range.end < p)
       continue;
     lsp::InlayHint hint(lsp::InlayHintKind::Type, p);
-    hint.label = resourceSummary(doc.resourceFor(u.key, u.keySpan.begin));
+    const Resource *r = doc.resourceFor(u.key, u.keySpan.begin);
+    hint.label = resourceSummary(r);
+    // An elided view's blob is in its source model, if a hover loaded it.
+    const ModelIndex *index = doc.index.get();
+    if (r && isElided(*r) && doc.source) {
+      index = doc.source.get();
+      r = index->findResource(u.key);
+    }
+    if (r && index && r->kind == ResourceKind::Blob)
+      hint.label += cachedStats(
+          *index, index->weightOfResource(r - index->resources.data()),
+          *doc.stats);
     hint.paddingLeft = true;
     hints.push_back(std::move(hint));
   }
@@ -182,7 +222,7 @@ MLIRScopeServer::getInlayHints(const lsp::URIForFile &uri, lsp::Range range) {
     if (p < range.start || range.end < p)
       continue;
     lsp::InlayHint hint(lsp::InlayHintKind::Type, p);
-    hint.label = weightSummary(w);
+    hint.label = weightSummary(w) + cachedStats(*doc.index, &w, *doc.stats);
     hint.paddingLeft = true;
     hints.push_back(std::move(hint));
   }

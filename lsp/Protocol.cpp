@@ -37,6 +37,12 @@ bool lspserver::fromJSON(const llvm::json::Value &value,
   if (!lsp::fromJSON(value, result.base, path))
     return false;
   if (const llvm::json::Object *o = value.getAsObject())
+    if (const llvm::json::Object *caps = o->getObject("capabilities"))
+      if (const llvm::json::Object *workspace = caps->getObject("workspace"))
+        if (const llvm::json::Object *hints = workspace->getObject("inlayHint"))
+          result.inlayHintRefresh =
+              hints->getBoolean("refreshSupport").value_or(false);
+  if (const llvm::json::Object *o = value.getAsObject())
     if (const llvm::json::Object *options =
             o->getObject("initializationOptions")) {
       result.hoverStatistics = options->getBoolean("hoverStatistics");
@@ -145,4 +151,8 @@ bool lspserver::fromJSON(const llvm::json::Value &value, CancelParams &result,
 bool lspserver::fromJSON(const llvm::json::Value &, AnyParams &,
                          llvm::json::Path) {
   return true;
+}
+
+llvm::json::Value lspserver::toJSON(const StatisticsReadyParams &params) {
+  return llvm::json::Object{{"uri", params.uri}, {"name", params.name}};
 }

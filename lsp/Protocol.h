@@ -62,6 +62,8 @@ struct InitializeWithOptions {
   std::optional<bool> hoverStatistics;
   /// Archives bound to parameter scopes: "[SCOPE=]FILE" each.
   std::optional<std::vector<std::string>> parameters;
+  /// capabilities.workspace.inlayHint.refreshSupport
+  bool inlayHintRefresh = false;
 };
 bool fromJSON(const llvm::json::Value &value, InitializeWithOptions &result,
               llvm::json::Path path);
@@ -73,6 +75,14 @@ struct ConfigurationParams {
 };
 bool fromJSON(const llvm::json::Value &value, ConfigurationParams &result,
               llvm::json::Path path);
+
+/// `mlirscope/statisticsReady`: the statistics of a weight a hover said
+/// were being computed are ready (or failed); the next hover shows them.
+struct StatisticsReadyParams {
+  llvm::lsp::URIForFile uri;
+  std::string name; ///< the weight's name (Weight.h)
+};
+llvm::json::Value toJSON(const StatisticsReadyParams &params);
 
 /// `mlirscope/summary`.
 struct SummaryParams {

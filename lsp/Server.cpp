@@ -346,6 +346,10 @@ void MLIRScopeServer::setHoverStatistics(bool on) {
   impl->hoverStatistics = on;
 }
 
+void MLIRScopeServer::setInlineStatsBytes(uint64_t bytes) {
+  impl->inlineStatsBytes = bytes;
+}
+
 void MLIRScopeServer::setListAllInlineBytes(uint64_t bytes) {
   impl->listAllInlineBytes = bytes;
 }

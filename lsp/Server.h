@@ -62,6 +62,18 @@ struct BlobJob {
   bool onDisk = false;
 };
 
+/// How a hover shows the statistics of a weight too large to read at once
+/// (over setInlineStatsBytes): from the cache if they are there, else as
+/// "computing", handing `job` to the caller to compute in the background
+/// (StatsJobs.h); a failure of that computation is shown instead.
+struct DeferredStats {
+  /// Set by findHover: the weight whose statistics the hover said are
+  /// being computed.
+  std::optional<BlobJob> job;
+  /// Why the background computation of weight `name` failed, if it did.
+  std::function<std::optional<std::string>(const std::string &name)> failure;
+};
+
 /// An InvalidParams error reply.
 llvm::Error invalidParams(const llvm::Twine &message);
 
@@ -85,6 +97,10 @@ public:
   /// Whether hovers on blobs compute statistics (reading the blob's bytes);
   /// off, they show type, size and offset only (`hoverStatistics`).
   void setHoverStatistics(bool on);
+  /// Weights up to this many bytes (4 MiB by default: milliseconds) have
+  /// their statistics computed within the hover; a larger one's hover
+  /// answers at once and leaves them to the caller (DeferredStats).
+  void setInlineStatsBytes(uint64_t bytes);
 
   /// Adds or replaces a document and returns its diagnostics.
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
@@ -127,11 +143,13 @@ public:
   /// Queries on an open document. They fail (InvalidParams) for documents
   /// that are not open and for positions outside the document. A hover's
   /// blob statistics stop early ("no statistics: cancelled") once `*cancel`
-  /// is set.
+  /// is set. Without `deferred`, a hover computes the statistics of any
+  /// weight before it answers.
   llvm::Expected<std::optional<llvm::lsp::Hover>>
   findHover(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos,
             const ProgressCallback &progress = {},
-            std::atomic<bool> *cancel = nullptr);
+            std::atomic<bool> *cancel = nullptr,
+            DeferredStats *deferred = nullptr);
   llvm::Expected<std::vector<llvm::lsp::Location>>
   findDefinition(const llvm::lsp::URIForFile &uri, llvm::lsp::Position pos);
   llvm::Expected<std::vector<llvm::lsp::Location>>

@@ -70,6 +70,11 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Report $/progress for statistics of blobs larger than "
                      "this many bytes"),
       llvm::cl::init(64ull << 20), llvm::cl::Hidden};
+  llvm::cl::opt<uint64_t> inlineStatsBytes{
+      "inline-stats-bytes",
+      llvm::cl::desc("Compute statistics of weights up to this many bytes "
+                     "within their hover; larger ones in the background"),
+      llvm::cl::init(4ull << 20), llvm::cl::Hidden};
   llvm::cl::opt<bool> noRecheckFiles{
       "no-recheck-files",
       llvm::cl::desc("Read blobs of models on disk without checking first "
@@ -118,6 +123,7 @@ int main(int argc, char **argv) {
   mlirscope::lspserver::MLIRScopeServer server;
   server.setProgressThreshold(progressThreshold);
   server.setRecheckFiles(!noRecheckFiles);
+  server.setInlineStatsBytes(inlineStatsBytes);
   server.setListAllInlineBytes(listAllInlineBytes);
   // A model file truncated while mapped must not end the session with
   // SIGBUS (see mlirscope/FaultGuard.h).

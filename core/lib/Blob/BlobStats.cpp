@@ -708,9 +708,8 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
   return stats;
 }
 
-llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
-                                          const WeightView &view,
-                                          const StatsOptions &options) {
+std::string StatsCache::keyOf(const ModelIndex &index, const WeightView &view,
+                              const StatsOptions &options) {
   const Weight &w = view.getWeight();
   std::string key;
   if (index.file)
@@ -724,6 +723,24 @@ llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
     key += '\0' + src.getName() + '\0' + std::to_string(src.getInode()) +
            '\0' + std::to_string(src.getMTimeNs());
   key += '\0' + w.name + '\0' + std::to_string(options.bins);
+  return key;
+}
+
+std::optional<BlobStats> StatsCache::find(const ModelIndex &index,
+                                          const WeightView &view,
+                                          const StatsOptions &options) {
+  std::string key = keyOf(index, view, options);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = entries.find(key);
+  if (it == entries.end())
+    return std::nullopt;
+  return it->second;
+}
+
+llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
+                                          const WeightView &view,
+                                          const StatsOptions &options) {
+  std::string key = keyOf(index, view, options);
   {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = entries.find(key);

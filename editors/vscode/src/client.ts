@@ -5,7 +5,9 @@ import {
   LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
 
-import { blobHoverKey, blobHoverLinks, stripStatistics } from './hover';
+import {
+  blobHoverKey, blobHoverLinks, PendingHover, shouldReshow, statisticsPending, stripStatistics,
+} from './hover';
 import { FileStatus } from './mode';
 import { Lookup, Resolved, resolveServerPath, resolveToolPath } from './paths';
 import { ServerSettings, serverSettings } from './server-settings';
@@ -59,6 +61,11 @@ export class ServerManager implements vscode.Disposable {
   speaksMlirscope = false;
   /** Requests the running server answered with MethodNotFound (upstream's server, an older mlirscope-lsp). */
   readonly lacks = new Set<string>();
+  /**
+   * The last hover asked, when it said its statistics were being computed,
+   * with the editor's selection then.
+   */
+  private lastHover: (PendingHover & { selection?: vscode.Selection }) | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext,
               readonly output: vscode.OutputChannel) {}
@@ -111,7 +118,21 @@ export class ServerManager implements vscode.Disposable {
       middleware: {
         provideHover: async (document, position, token, next) => {
           const hover = await next(document, position, token);
+          // The last hover asked for: a newer one elsewhere means the mouse
+          // (or cursor) left the pending one.
+          this.lastHover = undefined;
           if (!hover) return hover;
+          if (hover.contents.some((c) => c instanceof vscode.MarkdownString && statisticsPending(c.value)))
+            this.lastHover = {
+              // As the server names the document (a bytecode view's scheme is the client's own).
+              uri: this.client?.code2ProtocolConverter.asUri(document.uri) ?? document.uri.toString(),
+              document: document.uri.toString(),
+              line: position.line, character: position.character,
+              selection: vscode.window.activeTextEditor?.document === document
+                ? vscode.window.activeTextEditor.selection : undefined,
+              start: hover.range ? { line: hover.range.start.line, character: hover.range.start.character } : undefined,
+              end: hover.range ? { line: hover.range.end.line, character: hover.range.end.character } : undefined,
+            };
           // A server that does not know hoverStatistics (upstream's, an
           // older mlirscope-lsp) still prints statistics: cut them here.
           const cut = !this.speaksMlirscope && !hoverStatistics();
@@ -140,6 +161,10 @@ export class ServerManager implements vscode.Disposable {
       this.fileStatus.set(status.uri, status);
       this.fileStatusEmitter.fire(status);
     });
+    client.onNotification('mlirscope/statisticsReady', (ready: { uri?: unknown }) => {
+      if (this.client !== client || !ready || typeof ready.uri !== 'string') return;
+      void this.reshowHover(ready.uri);
+    });
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.setState('running');
       else if (e.newState === State.Starting) this.setState('starting');
@@ -161,6 +186,42 @@ export class ServerManager implements vscode.Disposable {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'mlirscope.serverPath');
       return undefined;
     }
+  }
+
+  /**
+   * The statistics a hover said were being computed are ready: shows the
+   * hover again where it was asked, if no other hover was asked since (the
+   * mouse or cursor is still there), so they appear without leaving and
+   * re-entering the token, unless the cursor moved or the text changed
+   * since. VS Code shows a hover at the cursor only (editor.action.showHover):
+   * for a mouse hover elsewhere the cursor visits the token and goes back.
+   */
+  private async reshowHover(readyUri: string): Promise<void> {
+    const pending = this.lastHover;
+    const editor = vscode.window.activeTextEditor;
+    const same = (a: string, b: string) => vscode.Uri.parse(a).toString() === vscode.Uri.parse(b).toString();
+    if (!editor || !shouldReshow(pending, readyUri, same) || !pending ||
+        editor.document.uri.toString() !== pending.document || !pending.selection)
+      return;
+    this.lastHover = undefined;
+    const at = new vscode.Position(pending.line, pending.character);
+    const token = pending.start && pending.end
+      ? new vscode.Range(pending.start.line, pending.start.character, pending.end.line, pending.end.character)
+      : new vscode.Range(at, at);
+    // The user moved the cursor or typed since the hover: leave it be.
+    if (!editor.selection.isEqual(pending.selection)) return;
+    // A hover still shown would only get the focus: it goes first (VS Code
+    // before 1.90 lacks hideHover; there the mouse hover stays as it was).
+    try {
+      await vscode.commands.executeCommand('editor.action.hideHover');
+    } catch {
+      return;
+    }
+    const moved = !token.contains(editor.selection.active);
+    if (moved) editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    // The cursor goes back where it was; the hover stays.
+    if (moved) editor.selection = pending.selection;
   }
 
   /**

@@ -3,6 +3,40 @@
 // No `vscode` import: unit-tested directly.
 
 /**
+ * What a weight's hover says when its statistics are being computed in the
+ * background (lsp/StatsJobs.h); `mlirscope/statisticsReady` follows.
+ */
+export const STATISTICS_PENDING = '\n\n_statistics: computing';
+
+/** Whether a hover's markdown says its statistics are still being computed. */
+export function statisticsPending(markdown: string): boolean {
+  return markdown.includes(STATISTICS_PENDING);
+}
+
+/** A hover whose statistics were pending: where it was asked. */
+export interface PendingHover {
+  /** The document as the server names it (its notifications' `uri`). */
+  uri: string;
+  /** The document as VS Code names it. */
+  document: string;
+  line: number;
+  character: number;
+  /** The hovered token (the server's hover range), when given. */
+  start?: { line: number; character: number };
+  end?: { line: number; character: number };
+}
+
+/**
+ * Whether `mlirscope/statisticsReady` for `readyUri` should show the hover
+ * again: the last hover asked (the mouse or the cursor last rested there)
+ * was the pending one, on that document.
+ */
+export function shouldReshow(pending: PendingHover | undefined, readyUri: string,
+                             sameDocument: (a: string, b: string) => boolean): boolean {
+  return !!pending && sameDocument(pending.uri, readyUri);
+}
+
+/**
  * The hover markdown of a blob (lsp/Hover.cpp) lists the summary first, then,
  * after a blank line, the statistics table, zeros/NaN counts, first values and
  * the histogram (or a "_no statistics: ..._" line). Cuts from the table on.
@@ -11,7 +45,7 @@
 export function stripStatistics(markdown: string): string {
   if (!markdown.startsWith('**dense_resource**') && !markdown.includes('\n- file offset: '))
     return markdown;
-  const cuts = ['\n\n| min | max |', '\n\n_no statistics: '];
+  const cuts = ['\n\n| min | max |', '\n\n_no statistics: ', STATISTICS_PENDING];
   let end = markdown.length;
   for (const cut of cuts) {
     const at = markdown.indexOf(cut);

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 
 import { ElidedViewFS, SYNC_LIMIT, isBytecodeFile } from '../src/bytecode';
 import { findConflicts } from '../src/conflicts-logic';
-import { stripStatistics } from '../src/hover';
+import { shouldReshow, statisticsPending, stripStatistics } from '../src/hover';
 import { modeOf } from '../src/mode';
 import { serverSettings } from '../src/server-settings';
 import { Lookup, resolveServerPath, resolveToolPath } from '../src/paths';
@@ -57,6 +57,18 @@ test('hover statistics off: the table and what follows go, the summary stays', (
                blobHover.replace(/\n\n\| min[\s\S]*/, '\n'));
   const opHover = '"arith.addf" : %0\n\n| min | max |';
   assert.equal(stripStatistics(opHover), opHover);
+});
+
+test('statistics being computed: recognised, cut with the others, and the hover shown again only where it was asked', () => {
+  const pending = blobHover.replace(/\n\n\| min[\s\S]*/, '\n\n_statistics: computing…_\n');
+  assert.ok(statisticsPending(pending));
+  assert.ok(!statisticsPending(blobHover));
+  assert.equal(stripStatistics(pending), blobHover.replace(/\n\n\| min[\s\S]*/, '\n'));
+  const same = (a: string, b: string) => a === b;
+  const at = { uri: 'file:///m.mlir', document: 'file:///m.mlir', line: 2, character: 40 };
+  assert.ok(shouldReshow(at, 'file:///m.mlir', same));
+  assert.ok(!shouldReshow(at, 'file:///other.mlir', same));
+  assert.ok(!shouldReshow(undefined, 'file:///m.mlir', same));
 });
 
 const res = (key: string, bytes: number, offset: number, extra: Partial<ResourceInfo> = {}): ResourceInfo =>

@@ -220,6 +220,17 @@ export class Workbench {
   }
 
   /**
+   * Waits, the mouse left where it is, for the hover shown to contain
+   * `expect` (statistics computed in the background, then shown again by
+   * the extension); returns its text.
+   */
+  async waitHover(expect, timeout = 60000) {
+    const hover = this.page.locator('.monaco-hover-content', { hasText: expect }).first();
+    await hover.waitFor({ state: 'visible', timeout });
+    return (await hover.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /**
    * Hovers the character `offset` past `needle` in the editor line holding
    * `line` (text, not a token: a line too long for VS Code to tokenize is one
    * span) until a hover containing `expect` shows; returns its text.

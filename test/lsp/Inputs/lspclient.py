@@ -20,6 +20,8 @@ class Client:
                                      stdout=subprocess.PIPE)
         self.inbox = queue.Queue()
         self.notifications = []
+        # Requests of the server (answered with a null result), in order.
+        self.server_requests = []
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
         params = {"processId": os.getpid(), "rootUri": None,
@@ -71,6 +73,7 @@ class Client:
             self.notifications.append(message)
         elif "method" in message:
             # A request of the server (window/workDoneProgress/create).
+            self.server_requests.append(message)
             self.send({"id": message["id"], "result": None})
         return message
 
@@ -101,6 +104,49 @@ class Client:
         return [n["params"]["value"] for n in self.notifications
                 if n["method"] == "$/progress"
                 and n["params"]["token"] == token]
+
+    def wait_notification(self, method, matches=lambda params: True,
+                          timeout=120, after=0):
+        """The first notification `method` whose params `matches`, among
+        those seen from index `after` on or the next ones; None if none
+        comes within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        seen = after
+        while True:
+            for n in self.notifications[seen:]:
+                if n["method"] == method and matches(n["params"]):
+                    return n["params"]
+            seen = len(self.notifications)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                message = self.inbox.get(timeout=left)
+            except queue.Empty:
+                return None
+            if message is None:
+                fail("the server is gone (exit %s)" % self.proc.wait())
+            if "method" in message and "id" not in message:
+                self.notifications.append(message)
+            elif "method" in message:
+                self.server_requests.append(message)
+                self.send({"id": message["id"], "result": None})
+
+    def hover_with_statistics(self, uri, line, character, timeout=120):
+        """A hover; when it says its statistics are being computed, the
+        hover again once mlirscope/statisticsReady says they are ready."""
+        params = {"textDocument": {"uri": uri},
+                  "position": {"line": line, "character": character}}
+        mark = len(self.notifications)
+        hover = self.result("textDocument/hover", params)
+        if not hover or "statistics: computing" not in \
+                hover["contents"]["value"]:
+            return hover
+        if self.wait_notification("mlirscope/statisticsReady",
+                                  lambda p: p["uri"] == uri, timeout,
+                                  after=mark) is None:
+            fail("no mlirscope/statisticsReady for %s in %ds" % (uri, timeout))
+        return self.result("textDocument/hover", params)
 
     def open_text(self, uri, text, version=1):
         self.notify("textDocument/didOpen", {"textDocument": {

@@ -8,7 +8,8 @@
 // Generates a 4 GiB sparse bytecode model and a small dense one, then drives
 // the server over stdio: initialize, mlir/convertFromBytecode (reply < 1 MB
 // naming every layer), the elided view opened under the model's uri, hover on
-// a dense_resource (dtype, shape, bytes), inlay hints, document symbols, an
+// a dense_resource (dtype, shape, bytes at once; a 64 MiB blob's statistics
+// after mlirscope/statisticsReady), inlay hints, document symbols, an
 // edit, mlir/convertToBytecode to a file (checked with `mlirscope diff` and
 // `mlirscope inspect --summary --json`: every blob equal to the source),
 // garbage and an unknown method (the server still answers), shutdown, exit.
@@ -102,6 +103,9 @@ function hoverText(hover) {
 }
 
 /// One model through the whole flow.
+// Resolvers of mlirscope/statisticsReady, by uri.
+const statisticsReady = new Map();
+
 async function exerciseModel(conn, diagnostics, label, model, layers, shape, version) {
   const uri = 'file://' + model;
   const fileBytes = fs.statSync(model).size;
@@ -142,9 +146,22 @@ async function exerciseModel(conn, diagnostics, label, model, layers, shape, ver
   // Hover a dense_resource<> in the IR: the blob from the model on disk.
   const k = Math.min(layers - 1, 17);
   const pos = positionOf(text, `dense_resource<layer${k}.weight>`, 'dense_resource<'.length + 2);
-  const hover = await withTimeout(
+  const ready = new Promise((resolve) => statisticsReady.set(uri, resolve));
+  const firstHover = await withTimeout(
       conn.sendRequest(proto.HoverRequest.type, { textDocument: { uri }, position: pos }),
       20000, 'hover');
+  const first = hoverText(firstHover);
+  // A blob over 4 MiB: the hover answers at once, its statistics follow.
+  const computing = first.includes('statistics: computing');
+  check(`${label}: first hover ${computing ? 'says the statistics are being computed' : 'has statistics'}`,
+        computing || first.includes('| min | max | mean | std |'), first.slice(0, 400));
+  if (computing)
+    await withTimeout(ready, 20000, 'mlirscope/statisticsReady');
+  const hover = computing
+      ? await withTimeout(
+          conn.sendRequest(proto.HoverRequest.type, { textDocument: { uri }, position: pos }),
+          20000, 'hover')
+      : firstHover;
   const md = hoverText(hover);
   check(`${label}: hover on dense_resource<layer${k}.weight> names key, dtype, shape, bytes, source`,
         md.includes(`\`layer${k}.weight\``) &&
@@ -251,6 +268,13 @@ async function main() {
     }
   });
   // The server's replies to garbage have id null: the library logs them.
+  conn.onNotification('mlirscope/statisticsReady', (p) => {
+    const resolve = statisticsReady.get(p.uri);
+    if (resolve) {
+      statisticsReady.delete(p.uri);
+      resolve(p);
+    }
+  });
   conn.onError(() => {});
   conn.onUnhandledNotification(() => {});
   const origError = console.error;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,9 +62,15 @@ public:
   /// Returns the cached stats, or computes and caches them.
   llvm::Expected<BlobStats> get(const ModelIndex &index, const WeightView &view,
                                 const StatsOptions &options = {});
+  /// The cached stats, if any, without touching the blob's bytes: what a
+  /// caller that must answer at once can show.
+  std::optional<BlobStats> find(const ModelIndex &index, const WeightView &view,
+                                const StatsOptions &options = {});
   void clear();
 
 private:
+  static std::string keyOf(const ModelIndex &index, const WeightView &view,
+                           const StatsOptions &options);
   std::mutex mutex;
   std::map<std::string, BlobStats> entries;
 };
