@@ -13,9 +13,9 @@
 using namespace mlirscope;
 using namespace mlirscope::lspserver;
 
-/// Room kept past the text: typing into a document never remaps it, and a
-/// paste of a few KiB neither. A 64th of the text (a few pages per MB) is
-/// what grows with it.
+/// Room kept before and past the text: typing into a document never remaps
+/// it, and a paste of a few KiB neither. A 64th of the text (a few pages per
+/// MB) is what grows with it.
 static uint64_t slackFor(uint64_t bytes) {
   return std::max<uint64_t>(64 << 10, bytes / 64);
 }
@@ -29,10 +29,13 @@ std::unique_ptr<TextBuffer> TextBuffer::copyOf(llvm::StringRef name,
                                                llvm::StringRef text) {
   std::unique_ptr<TextBuffer> buffer(new TextBuffer());
   buffer->name = name.str();
-  if (llvm::Error e = buffer->reserve(text.size())) {
+  uint64_t front = pageRound(slackFor(text.size()));
+  if (llvm::Error e = buffer->reserve(front + text.size())) {
     llvm::consumeError(std::move(e));
     return nullptr;
   }
+  buffer->front = front;
+  buffer->base = buffer->map + front;
   if (!text.empty())
     std::memcpy(buffer->base, text.data(), text.size());
   buffer->length = text.size();
@@ -40,32 +43,52 @@ std::unique_ptr<TextBuffer> TextBuffer::copyOf(llvm::StringRef name,
 }
 
 TextBuffer::~TextBuffer() {
-  if (base)
-    munmap(base, capacity);
+  if (map)
+    munmap(map, mapSize);
 }
 
 llvm::Error TextBuffer::reserve(uint64_t bytes) {
-  if (base && bytes <= capacity)
+  if (map && bytes <= mapSize)
     return llvm::Error::success();
   uint64_t want = pageRound(bytes + slackFor(bytes));
-  void *p = base ? mremap(base, capacity, want, MREMAP_MAYMOVE)
-                 : mmap(nullptr, want, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *p = map ? mremap(map, mapSize, want, MREMAP_MAYMOVE)
+                : mmap(nullptr, want, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
     return systemError("cannot make room for " + std::to_string(bytes) +
-                           " bytes of " + name);
-  base = static_cast<uint8_t *>(p);
-  capacity = want;
+                       " bytes of " + name);
+  map = static_cast<uint8_t *>(p);
+  mapSize = want;
+  base = map + front;
   return llvm::Error::success();
 }
 
 llvm::Error TextBuffer::replace(uint64_t begin, uint64_t end,
                                 llvm::StringRef with) {
-  uint64_t newLength = length - (end - begin) + with.size();
-  if (llvm::Error e = reserve(newLength))
-    return e;
-  if (end != length && end - begin != with.size())
-    std::memmove(base + begin + with.size(), base + end, length - end);
+  int64_t delta = int64_t(with.size()) - int64_t(end - begin);
+  uint64_t newLength = length + delta;
+  // The bytes before the edit move when they are fewer than those after.
+  bool moveHead = begin < length - end;
+  if (moveHead && delta > int64_t(front)) {
+    // No room before the text: make some, moving it all once.
+    uint64_t slack = pageRound(slackFor(newLength)) + delta;
+    if (llvm::Error e = reserve(front + slack + length))
+      return e;
+    std::memmove(map + front + slack, base, length);
+    front += slack;
+    base = map + front;
+  }
+  if (moveHead) {
+    if (delta && begin)
+      std::memmove(base - delta, base, begin);
+    front -= delta;
+    base = map + front;
+  } else {
+    if (llvm::Error e = reserve(front + newLength))
+      return e;
+    if (delta && end != length)
+      std::memmove(base + begin + with.size(), base + end, length - end);
+  }
   if (!with.empty())
     std::memcpy(base + begin, with.data(), with.size());
   length = newLength;

@@ -2,11 +2,13 @@
 //
 // The one copy of a document's text the server keeps, as a ByteSource so
 // that core's index reads the same bytes. An edit replaces a range in place:
-// the bytes after it move, nothing else is copied, so a keystroke in a
-// model of gigabytes of hex costs no second copy of it. The memory is an
-// anonymous mapping with some slack; it grows with mremap (the pages move,
-// they are not copied), and the slack's pages stay unused until written,
-// so the resident size is the text's.
+// the shorter side of the text moves, the bytes before the edit (into slack
+// kept before the text) or those after it, nothing else is copied. A model's
+// IR comes before its gigabytes of hex, so a keystroke in the IR moves
+// kilobytes, not the hex. The memory is an anonymous mapping with slack at
+// both ends; it grows with mremap (the pages move, they are not copied),
+// and the slack's pages stay unused until written, so the resident size is
+// the text's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,10 +43,11 @@ public:
 
 private:
   TextBuffer() = default;
-  /// Makes room for `bytes` of text.
+  /// Makes the mapping at least `bytes` long.
   llvm::Error reserve(uint64_t bytes);
-  uint8_t *base = nullptr;
-  uint64_t capacity = 0;
+  /// The mapping, and the text at `front` bytes into it.
+  uint8_t *map = nullptr, *base = nullptr;
+  uint64_t mapSize = 0, front = 0;
 };
 
 } // namespace lspserver
