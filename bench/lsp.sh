@@ -63,6 +63,23 @@
 #                    (a server without it: the first hover's), and a
 #                    cached hover
 #   HOVER_RUNS       hovers on the uncached weight in "diskhover" (20)
+#   keystroke FILE   "keystroke" in LSP_SCENARIOS: text models of 64 MiB and
+#                  256 MiB of f32 weights as hex (4 and 16 weights of
+#                  2048x2048, a few KB of IR: 128 MiB and 512 MiB of text),
+#                  opened, then KEYSTROKES one-character edits in the IR (a
+#                  location's file name typed on). keystroke -> hover: the
+#                  didChange written, a hover on an SSA value at once, the
+#                  time to its reply; keystroke -> diagnostics: the time from
+#                  the didChange to the publishDiagnostics of its version.
+#                  A client sends a ranged change to a server that advertises
+#                  incremental sync and the whole text to one that does not
+#                  (upstream), as editors do. p50/p95 in ms, server peak RSS.
+#                  mlirscope-lsp runs with -debounce-ms=0 here (upstream has
+#                  no debounce): the figure is the work; an editor adds the
+#                  150 ms debounce of diagnostics, on purpose. Upstream stops
+#                  a round after KEYSTROKE_BUDGET seconds (the count is shown).
+#   KEYSTROKES       keystrokes per round (40)
+#   KEYSTROKE_BUDGET seconds per round before it stops early (300)
 #   LATENCY_RUNS     runs of each request in the latency scenario (20)
 #   MANY_RUNS        messages of each kind per round in "many" (200)
 #   MANY_ROUNDS      rounds of "many", the servers alternating (3)
@@ -82,6 +99,10 @@ diskhover=0
 case " $LSP_SCENARIOS " in *" diskhover "*) diskhover=1 ;; esac
 case " $LSP_SCENARIOS " in *" small "*) small=1 ;; esac
 case " $LSP_SCENARIOS " in *" many "*) many=1 ;; esac
+keystroke=0
+case " $LSP_SCENARIOS " in *" keystroke "*) keystroke=1 ;; esac
+KEYSTROKES=${KEYSTROKES:-40}
+KEYSTROKE_BUDGET=${KEYSTROKE_BUDGET:-300}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 need_time
@@ -111,6 +132,20 @@ if [ "$REGENERATE" = 1 ] || [ ! -f "$t512" ] || [ "$(stat -c %s "$t512")" -lt $(
 else
   note "reusing $t512 ($(human "$(stat -c %s "$t512")"))"
 fi
+fi
+
+# The text models of the keystroke scenario: 4 and 16 weights of 2048x2048
+# f32 as hex after a few KB of IR.
+keystroke_files=()
+if [ "$keystroke" = 1 ]; then
+  for layers in 4 16; do
+    f=$BENCH_DIR/keystroke-$((layers * 16))M.mlir
+    if [ "$REGENERATE" = 1 ] || [ ! -f "$f" ]; then
+      genmodel "$f" --layers "$layers" --shape 2048x2048 --dtype f32 --text ||
+        die "cannot make $f"
+    fi
+    keystroke_files+=("$f")
+  done
 fi
 
 # The small files of the latency and many scenarios: made here, as text.
@@ -269,6 +304,81 @@ def many(path, write, read, out):
         replies([i for i, _ in fs])
         out[name + "_rate"] = runs / (time.monotonic() - t0)
 
+def keystrokes(path, init, write, read, request, out):
+    """Typing in the IR of a large text model: keystroke -> hover and
+    keystroke -> diagnostics, a ranged change or the whole text as the
+    server's sync kind asks."""
+    runs = int(os.environ.get("KEYSTROKES", "40"))
+    budget = float(os.environ.get("KEYSTROKE_BUDGET", "300"))
+    sync = init["result"]["capabilities"].get("textDocumentSync", {})
+    incremental = (sync.get("change") if isinstance(sync, dict) else sync) == 2
+    out["sync"] = "incremental" if incremental else "full"
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    uri = "file://" + os.path.abspath(path)
+    version = [1]
+
+    def diagnostics(v):
+        while True:
+            msg = json.loads(read())
+            if (msg.get("method") == "textDocument/publishDiagnostics"
+                    and msg["params"].get("version") == v):
+                return msg["params"]["diagnostics"]
+
+    write.write(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                       "params": {"textDocument": {
+                           "uri": uri, "languageId": "mlir", "version": 1,
+                           "text": text}}}))
+    write.flush()
+    t0 = time.monotonic()
+    diagnostics(1)
+    out["open_s"] = time.monotonic() - t0
+    # Typed on: the file name of the first location (`loc("genmodel...`),
+    # so the IR stays valid. The hover: on the first `%0`, lines below.
+    at = text.index('loc("genmodel') + len('loc("genmodel')
+    line = text.count("\n", 0, at)
+    col = at - (text.rfind("\n", 0, at) + 1)
+    v0 = text.index("%0 = ")
+    hover = {"textDocument": {"uri": uri},
+             "position": {"line": text.count("\n", 0, v0),
+                          "character": v0 - (text.rfind("\n", 0, v0) + 1) + 1}}
+    typed = [""]
+
+    def keystroke():
+        version[0] += 1
+        if incremental:
+            pos = {"line": line, "character": col + len(typed[0])}
+            change = {"range": {"start": pos, "end": pos}, "text": "x"}
+        else:
+            change = {"text": text[:at] + typed[0] + "x" + text[at:]}
+        typed[0] += "x"
+        return frame({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                      "params": {"textDocument": {"uri": uri,
+                                                  "version": version[0]},
+                                 "contentChanges": [change]}})
+
+    for what in ("hover", "diag"):
+        times = []
+        start = time.monotonic()
+        for _ in range(runs):
+            if time.monotonic() - start > budget:
+                break
+            msg = keystroke()  # encoded before the clock starts
+            t0 = time.monotonic()
+            write.write(msg)
+            if what == "hover":
+                reply, _ = request("textDocument/hover", hover)
+                times.append((time.monotonic() - t0) * 1000)
+                if reply.get("result") is None:
+                    out["status"] = "empty hover"
+            else:
+                write.flush()
+                if diagnostics(version[0]):
+                    out["status"] = "diagnostics on valid IR"
+                times.append((time.monotonic() - t0) * 1000)
+        out[what + "_n"] = len(times)
+        out[what + "_p50"], out[what + "_p95"] = quantiles(times)
+
 def main():
     timeout = float(sys.argv[1])
     scenario, path, timefile = sys.argv[2], sys.argv[3], sys.argv[4]
@@ -380,8 +490,8 @@ def main():
     uri = "file://" + os.path.abspath(path)
     t0 = None
     try:
-        request("initialize", {"processId": os.getpid(), "rootUri": None,
-                               "capabilities": {}})
+        init, _ = request("initialize", {"processId": os.getpid(),
+                                         "rootUri": None, "capabilities": {}})
         notify("initialized", {})
         if scenario == "convert":
             t0 = time.monotonic()
@@ -495,6 +605,8 @@ def main():
                     out[method.split("/")[1] + "_ms"] = "empty"
         elif scenario == "many":
             many(path, proc.stdin, read, out)
+        elif scenario == "keystroke":
+            keystrokes(path, init, proc.stdin, read, request, out)
         request("shutdown", None)
         notify("exit", None)
         proc.stdin.close()
@@ -566,6 +678,27 @@ if [ -n "$m4g" ]; then
     mlirscope-lsp "$(field hover1_ms)" "$(field hover2_ms)" "$(field hover)")")
 fi
 fi
+
+# --- Keystrokes in large text models --------------------------------------------
+keystroke_rows=()
+for f in ${keystroke_files[@]+"${keystroke_files[@]}"}; do
+  name="$(basename "$f") ($(human "$(stat -c %s "$f")"))"
+  for who in ours upstream; do
+    if [ "$who" = ours ]; then
+      run_lsp ours keystroke "$f" env KEYSTROKES="$KEYSTROKES" \
+        KEYSTROKE_BUDGET="$KEYSTROKE_BUDGET" "$MLIRSCOPE_LSP" -debounce-ms=0
+      server=mlirscope-lsp
+    else
+      run_lsp upstream keystroke "$f" env KEYSTROKES="$KEYSTROKES" \
+        KEYSTROKE_BUDGET="$KEYSTROKE_BUDGET" "${up_cmd[@]}"
+      server=mlir-lsp-server
+    fi
+    keystroke_rows+=("$(printf '%-30s %-16s %-11s %7s %9s %9s %9s %9s %11s  %s' "$name" "$server" \
+      "$(field sync)" "$(field open_s)" "$(field hover_p50)" "$(field hover_p95)" \
+      "$(field diag_p50)" "$(field diag_p95)" "$rss" \
+      "$(field status) ($(field hover_n)+$(field diag_n) keystrokes)")")
+  done
+done
 
 # --- Small files: open-to-diagnostics and request latency ----------------------
 latency_fields=(open_ms hover_ms definition_ms references_ms documentSymbol_ms completion_ms)
@@ -681,6 +814,14 @@ if [ "$big" = 1 ]; then
 echo
 printf '%-24s %-16s %12s %12s  %s\n' hover server first_ms cached_ms result
 for r in "${hover_rows[@]}"; do echo "$r"; done
+fi
+if [ "$keystroke" = 1 ]; then
+echo
+echo "keystrokes in the IR of large text models: keystroke -> hover and -> diagnostics, ms"
+printf '%-30s %-16s %-11s %7s %9s %9s %9s %9s %11s  %s\n' file server sync open_s \
+  hover_p50 hover_p95 diag_p50 diag_p95 peak_rss_MB status
+for r in "${keystroke_rows[@]}"; do echo "$r"; done
+echo "(mlirscope-lsp with -debounce-ms=0: an editor's diagnostics come 150 ms later, by design)"
 fi
 if [ "$small" = 1 ]; then
 echo

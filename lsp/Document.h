@@ -13,6 +13,7 @@
 #define MLIRSCOPE_LSP_DOCUMENT_H
 
 #include "Server.h"
+#include "TextBuffer.h"
 
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Index/Index.h"
@@ -60,10 +61,24 @@ struct Document {
   llvm::lsp::URIForFile uri;
   int64_t version = 0;
   /// The text the editor sent: a view of `textFile`, the one copy of it the
-  /// server keeps (core's index reads the same bytes).
+  /// server keeps (core's index reads the same bytes), edited in place by
+  /// didChange (taken again after each edit: the memory may move).
   llvm::StringRef text;
-  std::shared_ptr<MappedFile> textFile;
+  std::shared_ptr<TextBuffer> textFile;
+  /// Kept up to date by each edit, before any re-index: the next change's
+  /// positions are in the edited text.
   std::vector<uint64_t> lineStarts;
+  /// The edits since everything below was derived from the text, in order:
+  /// [begin, oldEnd) of the text then became [begin, newEnd). The re-index
+  /// moves what they did not touch instead of scanning it again.
+  struct Edit {
+    uint64_t begin, oldEnd, newEnd;
+  };
+  std::vector<Edit> edits;
+  /// Where the line of each of `metadata` and of `index->metadataBlocks`
+  /// begins: an edit from there to the block's end touches the block (the
+  /// blanks before `{-#` decide whether it opens a block).
+  std::vector<uint64_t> metadataLines, indexBlockLines;
 
   /// core's index of the text (null when the text cannot be indexed).
   /// Shared with blob jobs running off the worker thread (BlobJob).
@@ -99,6 +114,9 @@ struct Document {
   /// what one document's parse puts in a context shows in another's
   /// (a resource key already taken is renamed `key_1`).
   std::unique_ptr<mlir::MLIRContext> context;
+  /// Chunks parsed in `context` since it was made: a context keeps every
+  /// attribute it ever saw, so after many re-parses a fresh one is made.
+  unsigned contextParses = 0;
 
   /// One `// -----` chunk of the text (the whole text when there is no
   /// marker), split as upstream's mlir-lsp-server does: on each occurrence
@@ -116,6 +134,12 @@ struct Document {
     /// Nested deeper than MLIR's parser may recurse (NestingLimit.h): MLIR
     /// never sees it, not even for completion.
     bool tooDeep = false;
+    /// What the parse reported, and where the chunk's first line began
+    /// then (its offset and number): a re-index that keeps the chunk
+    /// (no edit touched it) moves these instead of parsing it again.
+    std::vector<llvm::lsp::Diagnostic> diagnostics;
+    uint64_t lineBegin = 0;
+    int line = 0;
     /// The buffer's first byte.
     const char *bufferStart() const {
       return sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())

@@ -77,7 +77,7 @@ struct LSPServer {
           PendingParse parse;
           parse.uri = uri;
           parse.version = version;
-          parse.text = server.getDocumentText(uri).value_or("");
+          parse.edited = true;
           parseNow(std::move(parse));
         }
       });
@@ -263,6 +263,7 @@ struct LSPServer {
   OutgoingNotification<lsp::PublishDiagnosticsParams> publishDiagnostics;
   OutgoingNotification<ProgressParams> sendProgress;
   OutgoingNotification<FileStatusParams> sendFileStatus;
+  OutgoingNotification<lsp::ShowMessageParams> showMessage;
   lsp::OutgoingRequest<CreateProgressParams> createProgress;
   OutgoingNotification<StatisticsReadyParams> sendStatisticsReady;
   lsp::OutgoingRequest<std::nullptr_t> refreshInlayHints;
@@ -316,7 +317,7 @@ initializeResult(const lsp::ClientCapabilities &client) {
       {"textDocumentSync",
        llvm::json::Object{
            {"openClose", true},
-           {"change", (int)lsp::TextDocumentSyncKind::Full},
+           {"change", (int)lsp::TextDocumentSyncKind::Incremental},
            {"save", true},
        }},
       {"hoverProvider", true},
@@ -391,31 +392,34 @@ void LSPServer::onDocumentDidChange(
     const lsp::URIForFile &uri = params.textDocument.uri;
     // Also what a hover read before the edit asked for meanwhile.
     stats.cancelDocument(uri.uri().str());
-    std::optional<std::string> text = std::move(parked);
-    bool wasParked = bool(text);
-    if (!wasParked) {
-      // The base is the pending text if there is one, else the parsed one.
-      if (std::optional<PendingParse> pending =
-              scheduler.takePending(uri.file()))
-        text = std::move(pending->text);
-      else
-        text = server.getDocumentText(uri);
+    // The edits go to the server's copy of the text at once, in place (the
+    // next change's positions are in the edited text); the re-index waits
+    // for the debounce, and a newer edit joins it.
+    std::vector<lsp::TextDocumentContentChangeEvent> changes =
+        std::move(params.contentChanges);
+    if (parked) {
+      changes.clear();
+      changes.emplace_back();
+      changes.back().text = std::move(*parked);
     }
-    if (!text) {
-      Logger::error("didChange for a document that is not open: {0}",
-                    uri.uri());
-      return;
-    }
-    // Full sync is what we ask for; apply ranged changes anyway.
-    if (!wasParked && failed(lsp::TextDocumentContentChangeEvent::applyTo(
-                          params.contentChanges, *text))) {
-      Logger::error("could not apply the changes to {0}", uri.uri());
-      return;
+    if (llvm::Error e = server.applyChanges(uri, params.textDocument.version,
+                                            changes)) {
+      std::string message = llvm::toString(std::move(e));
+      Logger::error("could not apply the changes: {0}", message);
+      if (!server.isOpen(uri))
+        return;
+      // The text the server has is no longer the editor's: say so where
+      // the user sees it, and re-index what there is.
+      showMessage(lsp::ShowMessageParams(
+          lsp::MessageType::Error,
+          "mlirscope: " + message +
+              "; the server's copy of the document no longer matches the "
+              "editor's: close and reopen it"));
     }
     PendingParse parse;
     parse.uri = uri;
     parse.version = params.textDocument.version;
-    parse.text = std::move(*text);
+    parse.edited = true;
     scheduler.schedule(std::move(parse));
   });
 }
@@ -831,8 +835,11 @@ void LSPServer::parseNow(PendingParse parse) {
   parsing.detail = "indexing " + parse.uri.file().str();
   sendFileStatus({parse.uri, parsing});
   lsp::PublishDiagnosticsParams diags(parse.uri, parse.version);
-  server.addOrUpdateDocument(parse.uri, parse.text, parse.version,
-                             diags.diagnostics);
+  if (parse.edited)
+    server.reindexDocument(parse.uri, parse.version, diags.diagnostics);
+  else
+    server.addOrUpdateDocument(parse.uri, parse.text, parse.version,
+                               diags.diagnostics);
   sendFileStatus({parse.uri, server.getFileStatus(parse.uri)});
   std::string().swap(parse.text);
   if (scheduler.isLatest(parse.uri.file(), parse.version))
@@ -898,6 +905,8 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   s.publishDiagnostics =
       handler.outgoingNotification<lsp::PublishDiagnosticsParams>(
           "textDocument/publishDiagnostics");
+  s.showMessage = handler.outgoingNotification<lsp::ShowMessageParams>(
+      "window/showMessage");
   s.sendProgress = handler.outgoingNotification<ProgressParams>("$/progress");
   s.sendFileStatus =
       handler.outgoingNotification<FileStatusParams>("mlirscope/fileStatus");

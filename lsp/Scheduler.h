@@ -42,6 +42,9 @@ namespace lspserver {
 struct PendingParse {
   llvm::lsp::URIForFile uri;
   std::string text;
+  /// The text is the server's copy, already edited (didChange): re-index
+  /// it (`text` is empty).
+  bool edited = false;
   int64_t version = 0;
   std::chrono::steady_clock::time_point due;
 };

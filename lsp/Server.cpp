@@ -21,6 +21,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/LSP/Logging.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cstring>
@@ -381,6 +382,10 @@ bool MLIRScopeServer::isSmallDocument(const lsp::URIForFile &uri) {
   return bytes <= kSmallIRBytes;
 }
 
+bool MLIRScopeServer::isOpen(const lsp::URIForFile &uri) const {
+  return impl->documents.count(uri.file().str());
+}
+
 std::optional<std::string>
 MLIRScopeServer::getDocumentText(const lsp::URIForFile &uri) {
   auto it = impl->documents.find(uri.file().str());
@@ -559,6 +564,72 @@ static void parseChunk(Document &doc, Document::Chunk &chunk,
   }
 }
 
+/// Where the text [lineBegin, end) of the last index is now, if no edit
+/// since touched it: the bytes it moved by.
+static std::optional<int64_t> movedBy(llvm::ArrayRef<Document::Edit> edits,
+                                      uint64_t lineBegin, uint64_t end) {
+  int64_t shift = 0;
+  for (const Document::Edit &e : edits) {
+    if (e.begin < end && e.oldEnd >= lineBegin)
+      return std::nullopt;
+    if (e.oldEnd < lineBegin) {
+      int64_t delta = int64_t(e.newEnd) - int64_t(e.oldEnd);
+      lineBegin += delta;
+      end += delta;
+      shift += delta;
+    }
+  }
+  return shift;
+}
+
+/// findMetadataBlocks(text), with `known` (sorted: blocks of the last index
+/// that no edit touched, at their new place) taken as found: the search
+/// runs only between them, and a block ends at its `#-}` as before since
+/// neither its text nor its line changed. A block found in between that
+/// runs on past a known one swallows it, as the full search would.
+static std::vector<TextRange>
+findMetadataBlocksAround(llvm::StringRef text,
+                         llvm::ArrayRef<TextRange> known) {
+  if (known.empty())
+    return findMetadataBlocks(text);
+  std::vector<TextRange> blocks;
+  uint64_t at = 0;
+  const TextRange *next = known.begin();
+  while (true) {
+    while (next != known.end() && next->begin < at)
+      ++next;
+    uint64_t stop = next == known.end() ? text.size() : next->begin;
+    // A `{-#` cannot straddle `stop`: a known block starts there.
+    for (TextRange b : findMetadataBlocks(text.slice(at, stop))) {
+      b.begin += at;
+      b.end += at;
+      if (b.end == stop && next != known.end()) {
+        // Not closed before the known block: it ends at the first `#-}`.
+        size_t end = text.find("#-}", b.begin + 3);
+        b.end = end == llvm::StringRef::npos ? text.size() : end + 3;
+      }
+      blocks.push_back(b);
+    }
+    if (next == known.end())
+      break;
+    if (!blocks.empty() && blocks.back().end > next->begin) {
+      at = blocks.back().end;
+      continue;
+    }
+    blocks.push_back(*next);
+    at = next->end;
+  }
+  return blocks;
+}
+
+/// The start of the line holding `offset`.
+static uint64_t lineBeginOf(const Document &d, uint64_t offset) {
+  return d.lineStarts[d.lineOf(offset)];
+}
+
+static void indexDocument(MLIRScopeServer::Impl &impl, Document &d,
+                          std::vector<lsp::Diagnostic> &diagnostics);
+
 void MLIRScopeServer::addOrUpdateDocument(
     const lsp::URIForFile &uri, llvm::StringRef text, int64_t version,
     std::vector<lsp::Diagnostic> &diagnostics) {
@@ -568,22 +639,181 @@ void MLIRScopeServer::addOrUpdateDocument(
   d.uri = uri;
   d.version = version;
   // One copy of the text: core's index reads it, the document views it.
-  d.textFile = std::shared_ptr<MappedFile>(MappedFile::copyOf(
-      uri.file(),
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()),
-                              text.size())));
+  d.textFile = TextBuffer::copyOf(uri.file(), text);
+  if (!d.textFile) {
+    d.textFile = TextBuffer::copyOf(uri.file(), "");
+    diagnostics.push_back(makeDiag(
+        d, {0, 0}, lsp::DiagnosticSeverity::Error,
+        "no memory for the text (" + std::to_string(text.size()) + " bytes)"));
+  }
   d.text = d.textFile->text();
   d.lineStarts.push_back(0);
   if (!d.text.empty())
     for (const char *p = d.text.data(), *end = p + d.text.size();
          (p = static_cast<const char *>(std::memchr(p, '\n', end - p)));)
       d.lineStarts.push_back(++p - d.text.data());
+  indexDocument(*impl, d, diagnostics);
+  impl->documents[uri.file().str()] = std::move(doc);
+}
+
+llvm::Error MLIRScopeServer::applyChanges(
+    const lsp::URIForFile &uri, int64_t version,
+    llvm::ArrayRef<lsp::TextDocumentContentChangeEvent> changes) {
+  auto doc = impl->getDocument(uri);
+  if (!doc)
+    return doc.takeError();
+  Document &d = **doc;
+  for (size_t n = 0; n < changes.size(); ++n) {
+    const lsp::TextDocumentContentChangeEvent &change = changes[n];
+    // An InvalidParams error's message alone (no code).
+    auto messageOf = [](llvm::Error e) {
+      std::string message;
+      llvm::handleAllErrors(
+          std::move(e),
+          [&](const lsp::LSPError &e) { message = e.message; },
+          [&](const llvm::ErrorInfoBase &e) { message = e.message(); });
+      return message;
+    };
+    auto bad = [&](const llvm::Twine &what) {
+      return invalidParams(llvm::formatv("change {0} of {1} (version {2}) of "
+                                         "{3}: {4}",
+                                         n + 1, changes.size(), version,
+                                         uri.file(), what.str()));
+    };
+    uint64_t begin = 0, end = d.text.size();
+    if (change.range) {
+      auto b = d.offsetOf(change.range->start);
+      if (!b)
+        return bad("its start: " + messageOf(b.takeError()));
+      auto e = d.offsetOf(change.range->end);
+      if (!e)
+        return bad("its end: " + messageOf(e.takeError()));
+      if (*e < *b)
+        return bad("its range ends before it starts");
+      begin = *b;
+      end = *e;
+    }
+    // A blob job still reading this text (statistics off the worker
+    // thread, StatsJobs.h) holds the document's index or an index of its
+    // own: that index keeps the text as it was, and the document goes on
+    // with a copy. (A cancelled job may still be winding down.)
+    if (d.textFile.use_count() > 1 + (d.index ? 1 : 0) ||
+        (d.index && d.index.use_count() > 1)) {
+      std::shared_ptr<TextBuffer> copy =
+          TextBuffer::copyOf(d.textFile->getName(), d.text);
+      if (!copy)
+        return bad("no memory for a copy of the text");
+      d.textFile = std::move(copy);
+    }
+    if (llvm::Error e = d.textFile->replace(begin, end, change.text))
+      return bad(messageOf(std::move(e)));
+    d.text = d.textFile->text();
+    // The line starts after the edit move; those inside it go, the new
+    // text's come in.
+    auto lo = std::upper_bound(d.lineStarts.begin(), d.lineStarts.end(), begin);
+    auto hi = std::upper_bound(lo, d.lineStarts.end(), end);
+    int64_t delta = int64_t(change.text.size()) - int64_t(end - begin);
+    for (auto it = hi; it != d.lineStarts.end(); ++it)
+      *it += delta;
+    std::vector<uint64_t> added;
+    for (size_t i = 0; (i = change.text.find('\n', i)) != std::string::npos;)
+      added.push_back(begin + ++i);
+    d.lineStarts.insert(d.lineStarts.erase(lo, hi), added.begin(),
+                        added.end());
+    d.edits.push_back({begin, end, begin + change.text.size()});
+  }
+  d.version = version;
+  return llvm::Error::success();
+}
+
+void MLIRScopeServer::reindexDocument(
+    const lsp::URIForFile &uri, int64_t version,
+    std::vector<lsp::Diagnostic> &diagnostics) {
+  auto doc = impl->getDocument(uri);
+  if (!doc) {
+    llvm::consumeError(doc.takeError());
+    return;
+  }
+  (*doc)->version = version;
+  indexDocument(*impl, **doc, diagnostics);
+}
+
+/// (Re)derives everything from `d.text`: core's index, the blocks, chunks
+/// and their parse, the lexical scans, the diagnostics. After edits
+/// (`d.edits`), the metadata blocks they did not touch are not scanned
+/// again: their entries move.
+static void indexDocument(MLIRScopeServer::Impl &implRef, Document &d,
+                          std::vector<lsp::Diagnostic> &diagnostics) {
+  MLIRScopeServer::Impl *impl = &implRef;
+  const lsp::URIForFile &uri = d.uri;
+  // What the last index found, to move instead of scanning again.
+  std::shared_ptr<ModelIndex> previous = std::move(d.index);
+  std::vector<TextRange> knownBlocks;
+  for (size_t i = 0; i < d.metadata.size(); ++i) {
+    TextSpan b = d.metadata[i];
+    std::optional<int64_t> shift = movedBy(d.edits, d.metadataLines[i], b.end);
+    // A block that no `#-}` closed ends wherever the text does now.
+    if (shift && llvm::StringRef(d.text)
+                     .substr(b.end + *shift >= 3 ? b.end + *shift - 3 : 0, 3) ==
+                     "#-}")
+      knownBlocks.push_back({b.begin + *shift, b.end + *shift});
+  }
+  IndexOptions indexOptions;
+  if (previous && !previous->metadataBlocks.empty()) {
+    for (uint32_t i = 0; i < previous->metadataBlocks.size(); ++i) {
+      const ModelIndex::MetadataBlock &b = previous->metadataBlocks[i];
+      if (std::optional<int64_t> shift =
+              movedBy(d.edits, d.indexBlockLines[i], b.end))
+        indexOptions.reusedBlocks.push_back({i, b.begin + *shift});
+    }
+    indexOptions.previous = previous;
+  }
+  d.indexError.clear();
+  d.source.reset();
+  d.sourceTried = false;
+  d.uses.clear();
+  d.entries.clear();
+  d.indexBlockLines.clear();
+  d.textWeights.clear();
+  d.parameterProblems.clear();
+  // The chunks no edit touched (nor the line they begin on), by where they
+  // are now, each with the blocks in it, moved: the same text, so the same
+  // parse.
+  struct KeptChunk {
+    std::unique_ptr<Document::Chunk> chunk;
+    std::vector<TextSpan> blocks;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, KeptChunk> kept;
+  for (std::unique_ptr<Document::Chunk> &c : d.chunks) {
+    TextSpan span = c->span;
+    std::optional<int64_t> shift =
+        movedBy(d.edits, c->lineBegin, span.end + 1);
+    if (!shift)
+      continue;
+    KeptChunk k;
+    bool crossed = false;
+    for (TextSpan b : d.metadata)
+      if (b.begin < span.end && b.end > span.begin) {
+        crossed |= b.begin < span.begin || b.end > span.end;
+        k.blocks.push_back({b.begin + *shift, b.end + *shift});
+      }
+    if (crossed)
+      continue;
+    c->span = {span.begin + *shift, span.end + *shift};
+    k.chunk = std::move(c);
+    kept[{k.chunk->span.begin, k.chunk->span.end}] = std::move(k);
+  }
+  d.edits.clear();
+  d.metadata.clear();
+  d.metadataLines.clear();
+  std::unique_ptr<mlir::MLIRContext> oldContext = std::move(d.context);
+  d.chunksByBuffer.clear();
+  d.chunks.clear();
   d.stats = std::make_shared<StatsCache>();
 
   // core's index, over the editor's text rather than the file on disk. Its
   // IR comes from the lexical scan: the server parses each chunk itself
   // below, and a second parse of the same text would double an open's cost.
-  IndexOptions indexOptions;
   indexOptions.parseWithMLIR = false;
   // Every literal of a document of a usual size is a named weight (hover,
   // preview, export by name); a huge one lists those of 1 KiB and more.
@@ -591,6 +821,13 @@ void MLIRScopeServer::addOrUpdateDocument(
   if (d.allInlineListed)
     indexOptions.minInlineBytes = 0;
   auto index = indexMapped(d.textFile, indexOptions);
+  if (previous)
+    lsp::Logger::info("re-index of {0}: {1} of {2} metadata blocks untouched "
+                      "by the edits, moved, not scanned again",
+                      uri.file(), indexOptions.reusedBlocks.size(),
+                      previous->metadataBlocks.size());
+  previous.reset();
+  indexOptions.previous.reset();
   if (index) {
     d.index = std::move(*index);
     bindArchives(*impl, *d.index, uri.file(), d.parameterProblems);
@@ -618,22 +855,93 @@ void MLIRScopeServer::addOrUpdateDocument(
         });
   }
   // The blocks and chunks as upstream's mlir-lsp-server finds them (Split.h).
-  std::vector<TextRange> blocks = findMetadataBlocks(d.text);
-  for (TextRange block : blocks)
+  std::vector<TextRange> blocks = findMetadataBlocksAround(d.text, knownBlocks);
+  for (TextRange block : blocks) {
     d.metadata.push_back({block.begin, block.end});
+    d.metadataLines.push_back(lineBeginOf(d, block.begin));
+  }
+  if (d.index)
+    for (const ModelIndex::MetadataBlock &b : d.index->metadataBlocks)
+      d.indexBlockLines.push_back(lineBeginOf(d, b.begin));
 
-  // MLIR's parse of the IR, chunk by chunk, in the document's context.
-  d.context = std::make_unique<mlir::MLIRContext>(
-      impl->registry, mlir::MLIRContext::Threading::DISABLED);
-  d.context->allowUnregisteredDialects();
+  // MLIR's parse of the IR, chunk by chunk, in the document's context. A
+  // chunk that no edit touched keeps its parse (same text, same blocks in
+  // it), in the context it was parsed in; the others are parsed there too,
+  // unless one of them declares resources: a context renames a key it
+  // already holds (`key_1`), so then every chunk is parsed afresh in a new
+  // context, as an open does.
+  std::vector<TextRange> ranges =
+      splitChunks(d.text, blocks, SplitRule::LanguageServer);
+  std::vector<KeptChunk *> keep(ranges.size(), nullptr);
+  bool fresh = !oldContext || d.contextParses > 256;
+  for (size_t i = 0; i < ranges.size() && !fresh; ++i) {
+    auto it = kept.find({ranges[i].begin, ranges[i].end});
+    if (it != kept.end()) {
+      std::vector<TextSpan> in;
+      for (TextSpan b : d.metadata)
+        if (b.begin < ranges[i].end && b.end > ranges[i].begin)
+          in.push_back(b);
+      if (in.size() == it->second.blocks.size() &&
+          std::equal(in.begin(), in.end(), it->second.blocks.begin(),
+                     [](TextSpan a, TextSpan b) {
+                       return a.begin == b.begin && a.end == b.end;
+                     })) {
+        keep[i] = &it->second;
+        continue;
+      }
+    }
+    if (d.text.slice(ranges[i].begin, ranges[i].end).contains("dense_resource"))
+      fresh = true;
+  }
+  if (fresh) {
+    keep.assign(ranges.size(), nullptr);
+    kept.clear();
+    oldContext.reset();
+    d.context = std::make_unique<mlir::MLIRContext>(
+        impl->registry, mlir::MLIRContext::Threading::DISABLED);
+    d.context->allowUnregisteredDialects();
+    d.contextParses = 0;
+  } else {
+    d.context = std::move(oldContext);
+  }
   std::vector<TextSpan>::const_iterator block = d.metadata.cbegin();
-  for (TextRange range :
-       splitChunks(d.text, blocks, SplitRule::LanguageServer)) {
-    auto chunk = std::make_unique<Document::Chunk>();
-    chunk->span = {range.begin, range.end};
-    parseChunk(d, *chunk, block, *d.context, diagnostics);
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    std::unique_ptr<Document::Chunk> chunk;
+    int line = d.lineOf(ranges[i].begin);
+    if (keep[i]) {
+      chunk = std::move(keep[i]->chunk);
+      while (block != d.metadata.cend() && block->begin < ranges[i].end)
+        ++block;
+      // Its diagnostics, on the lines the chunk has moved to.
+      int delta = line - chunk->line;
+      auto move = [&](lsp::Range &r) {
+        r.start.line += delta;
+        r.end.line += delta;
+      };
+      for (lsp::Diagnostic &diag : chunk->diagnostics) {
+        move(diag.range);
+        if (diag.relatedInformation)
+          for (lsp::DiagnosticRelatedInformation &info :
+               *diag.relatedInformation)
+            if (info.location.uri == d.uri)
+              move(info.location.range);
+      }
+    } else {
+      chunk = std::make_unique<Document::Chunk>();
+      chunk->span = {ranges[i].begin, ranges[i].end};
+      parseChunk(d, *chunk, block, *d.context, chunk->diagnostics);
+      ++d.contextParses;
+    }
+    chunk->line = line;
+    chunk->lineBegin = d.lineStarts[line];
+    diagnostics.insert(diagnostics.end(), chunk->diagnostics.begin(),
+                       chunk->diagnostics.end());
     d.chunks.push_back(std::move(chunk));
   }
+  kept.clear();
+  lsp::Logger::info("parse of {0}: {1} of {2} chunks parsed, the others "
+                    "untouched by the edits",
+                    uri.file(), llvm::count(keep, nullptr), ranges.size());
   for (const auto &chunk : d.chunks)
     d.chunksByBuffer.emplace_back(chunk->bufferStart(), chunk.get());
   llvm::sort(d.chunksByBuffer, llvm::less_first());
@@ -702,7 +1010,6 @@ void MLIRScopeServer::addOrUpdateDocument(
                   .str()));
     }
   }
-  impl->documents[uri.file().str()] = std::move(doc);
 }
 
 std::optional<int64_t>

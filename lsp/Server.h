@@ -106,6 +106,21 @@ public:
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
                            llvm::StringRef text, int64_t version,
                            std::vector<llvm::lsp::Diagnostic> &diagnostics);
+  /// Applies `changes` in order to the text of the open document `uri`, in
+  /// place (ranges in UTF-16 positions, LSP's default; a change without a
+  /// range replaces the whole text), and sets its version. What is derived
+  /// from the text waits for reindexDocument. Fails (InvalidParams) for a
+  /// document that is not open and at a change whose range is not in the
+  /// text; the changes before it stay applied.
+  llvm::Error
+  applyChanges(const llvm::lsp::URIForFile &uri, int64_t version,
+               llvm::ArrayRef<llvm::lsp::TextDocumentContentChangeEvent>
+                   changes);
+  /// Derives everything from the text again after applyChanges and returns
+  /// the diagnostics: the metadata blocks the edits did not touch are not
+  /// scanned again (their blobs' hex spans only move).
+  void reindexDocument(const llvm::lsp::URIForFile &uri, int64_t version,
+                       std::vector<llvm::lsp::Diagnostic> &diagnostics);
   /// Removes a document (and the model held for its URI, see openModel);
   /// returns its version, or nullopt if it was not open.
   std::optional<int64_t> removeDocument(const llvm::lsp::URIForFile &uri);
@@ -202,6 +217,8 @@ public:
   /// the bytecode model at `sourcePath` by key, and writes it to `outPath`.
   llvm::Error convertToBytecode(llvm::StringRef sourcePath,
                                 llvm::StringRef text, llvm::StringRef outPath);
+  /// Whether `uri` is an open document.
+  bool isOpen(const llvm::lsp::URIForFile &uri) const;
   /// The text of an open document, if it is open.
   std::optional<std::string> getDocumentText(const llvm::lsp::URIForFile &uri);
 

@@ -321,6 +321,7 @@ uint64_t stringEnd(const ByteSource &file, llvm::StringRef text, uint64_t at) {
 /// outside string literals. Resources are appended to `index`, tagged with
 /// their chunk.
 llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
+                       const IndexOptions &options,
                        std::vector<ChunkLayout> &chunks) {
   llvm::StringRef text = file.text();
   uint64_t n = text.size(), i = 0;
@@ -338,6 +339,8 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
   // strings included; the index has never cut inside a string (see
   // TextChunkTest), and keeps to that.
   std::vector<TextRange> noSplit;
+  auto reused = options.reusedBlocks.begin(),
+       reusedEnd = options.previous ? options.reusedBlocks.end() : reused;
   static constexpr ByteSet kActs("\n\"/{");
   while ((i = kActs.find(text, i, n)) < n) {
     char c = text[i];
@@ -366,10 +369,33 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
       i = nl == llvm::StringRef::npos ? n : nl;
     } else if (c == '{' && text.substr(i, 3) == "{-#") {
       size_t first = index.resources.size();
-      MetadataScanner scanner(file, index, i);
-      if (!scanner.scan())
-        return makeFormatError(file.getName(), scanner.error->first,
-                               scanner.error->second);
+      while (reused != reusedEnd && reused->begin < i)
+        ++reused;
+      uint64_t blockEnd;
+      if (reused != reusedEnd && reused->begin == i) {
+        // Unchanged since the previous index: its entries, moved.
+        const ModelIndex::MetadataBlock &old =
+            options.previous->metadataBlocks[reused->block];
+        int64_t shift = int64_t(i) - int64_t(old.begin);
+        for (uint32_t r = old.firstResource; r < old.endResource; ++r) {
+          Resource res = options.previous->resources[r];
+          if (res.kind != ResourceKind::Bool) {
+            res.textOffset += shift;
+            res.dataOffset += shift;
+          }
+          res.numReferences = 0;
+          res.type.reset();
+          index.resources.push_back(std::move(res));
+        }
+        blockEnd = old.end + shift;
+        ++reused;
+      } else {
+        MetadataScanner scanner(file, index, i);
+        if (!scanner.scan())
+          return makeFormatError(file.getName(), scanner.error->first,
+                                 scanner.error->second);
+        blockEnd = scanner.position();
+      }
       uint64_t gap = i;
       for (size_t r = first; r < index.resources.size(); ++r) {
         const Resource &res = index.resources[r];
@@ -378,11 +404,12 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
           gap = res.textOffset + res.textSize;
         }
       }
-      line += text.slice(gap, scanner.position()).count('\n');
-      blocks.push_back(
-          {i, scanner.position(), line, first, index.resources.size()});
-      noSplit.push_back({i, scanner.position()});
-      i = scanner.position();
+      line += text.slice(gap, blockEnd).count('\n');
+      blocks.push_back({i, blockEnd, line, first, index.resources.size()});
+      index.metadataBlocks.push_back(
+          {i, blockEnd, uint32_t(first), uint32_t(index.resources.size())});
+      noSplit.push_back({i, blockEnd});
+      i = blockEnd;
     } else {
       ++i;
     }
@@ -435,6 +462,7 @@ void dropReplacedEntries(ModelIndex &index) {
   for (size_t i = 0; i < index.resources.size(); ++i) {
     Resource &r = index.resources[i];
     if (last[{r.chunk, r.group, r.key}] != i) {
+      index.metadataBlocks.clear(); // their entries are no longer in order
       index.warnings.push_back("resource '" + r.key + "' at offset " +
                                std::to_string(r.textOffset) +
                                " is defined again later; the later entry "
@@ -782,7 +810,7 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
   index->file = file;
 
   std::vector<ChunkLayout> layouts;
-  if (llvm::Error e = scanLayout(*file, *index, layouts))
+  if (llvm::Error e = scanLayout(*file, *index, options, layouts))
     return std::move(e);
   if (options.chunk && *options.chunk >= layouts.size())
     return makeFormatError(file->getName(), 0,
@@ -848,10 +876,12 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
         " of " + std::to_string(layouts.size()) + " chunks (first: " +
         parseFailures[0] + "); their op counts come from a lexical scan");
   index->selectedChunk = options.chunk;
-  if (options.chunk)
+  if (options.chunk) {
     llvm::erase_if(index->resources, [&](const Resource &r) {
       return r.chunk != *options.chunk;
     });
+    index->metadataBlocks.clear();
+  }
   index->linkReferences();
   for (std::vector<Weight> &weights : chunkWeights)
     for (Weight &w : weights)

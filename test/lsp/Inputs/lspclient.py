@@ -28,7 +28,7 @@ class Client:
                   "capabilities": capabilities or {}}
         if init_options is not None:
             params["initializationOptions"] = init_options
-        self.call("initialize", params)
+        self.initialized = self.call("initialize", params)
         self.notify("initialized", {})
 
     def _read(self):

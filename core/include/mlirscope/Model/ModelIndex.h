@@ -251,6 +251,16 @@ public:
   /// Non-fatal problems worth showing to a user (undecodable attributes...).
   std::vector<std::string> warnings;
 
+  /// Text only: one `{-# ... #-}` block as the indexer scanned it, and the
+  /// entries it holds (`resources[firstResource, endResource)`). Left empty
+  /// when an entry replaced another or only one chunk was indexed (the
+  /// entries are then no longer those of the blocks, in order).
+  struct MetadataBlock {
+    uint64_t begin = 0, end = 0;
+    uint32_t firstResource = 0, endResource = 0;
+  };
+  std::vector<MetadataBlock> metadataBlocks;
+
   /// Bytes of the file that hold blob data (hex text for text files).
   uint64_t blobBytes() const;
   uint64_t fileSize() const { return file ? file->size() : 0; }
@@ -291,6 +301,18 @@ struct IndexOptions {
   /// details). False: the lexical scan only, without a warning, for callers
   /// that parse the IR themselves (the language server).
   bool parseWithMLIR = true;
+  /// Text only: blocks of an earlier index of the same document that are
+  /// unchanged since, now at `begin` (sorted): their entries are taken from
+  /// `previous->metadataBlocks[block]`, moved, instead of scanning the block
+  /// again, so an edit elsewhere never reads a blob's hex (the language
+  /// server re-indexing after a keystroke). A block is reused only where
+  /// the scan meets a `{-#` at `begin`.
+  struct ReusedBlock {
+    uint32_t block = 0;
+    uint64_t begin = 0;
+  };
+  std::shared_ptr<const ModelIndex> previous;
+  std::vector<ReusedBlock> reusedBlocks;
 };
 
 } // namespace mlirscope
