@@ -119,7 +119,9 @@ llvm::Error mlirscope::canEditInPlace(const WeightView &view) {
                                        why);
   };
   if (view.getSource().isRemote())
-    return remoteEditError(view.getSource());
+    return refuse("the model is remote; make a local copy first (mlirscope "
+                  "rewrite " + llvm::Twine(view.getSource().getName()) +
+                  " -o local.mlirbc) and edit that");
   if (w.kind == WeightKind::Parameter)
     return refuse("its bytes are in the archive " +
                   llvm::Twine(view.getSource().getName()) + ", not the model");
