@@ -22,6 +22,7 @@ command's exit status is the script's.
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -95,12 +96,16 @@ def start_s3(spec, tmp):
         raise SystemExit("servers.py: test/remote/node_modules is missing: "
                          "run npm ci --prefix test/remote (scripts/dev.sh)")
     port = free_port()
+    # Each run starts from an empty store and fills it through the API.
     data = os.path.join(tmp, "s3rver")
-    os.makedirs(data, exist_ok=True)
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
     proc = subprocess.Popen(
         ["node", os.path.join(node_dir, "bin", "s3rver.js"), "--address",
          "127.0.0.1", "--port", str(port), "--directory", data, "--silent"],
-        stdin=subprocess.DEVNULL)
+        stdin=subprocess.DEVNULL,
+        stdout=open(os.path.join(tmp, "s3rver.log"), "w"),
+        stderr=subprocess.STDOUT)
     wait_for(port, proc)
     import sigv4check
     front = sigv4check.serve(port, "S3RVER", "S3RVER")
