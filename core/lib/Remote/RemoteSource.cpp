@@ -171,12 +171,42 @@ llvm::Error RemoteSource::copyOut(uint64_t offset, uint64_t n,
   uint64_t bs = options.blockSize;
   if (isLarge(n)) {
     // Straight into the destination in parallel parts: a pass over a large
-    // weight would only churn the cache.
+    // weight would only churn the memory cache. The disk cache serves and
+    // keeps the whole blocks inside the range.
+    RemoteCounters &counters = *options.counters;
     std::vector<RangeRequest> parts;
-    for (uint64_t at = 0; at < n; at += options.partSize)
-      parts.push_back({offset + at, std::min(options.partSize, n - at),
-                       dest + at});
-    return transport.fetch(parts, version);
+    auto need = [&](uint64_t from, uint64_t len) {
+      if (!parts.empty() &&
+          parts.back().offset + parts.back().length == from &&
+          parts.back().length + len <= options.partSize) {
+        parts.back().length += len;
+        return;
+      }
+      parts.push_back({from, len, dest + (from - offset)});
+    };
+    for (uint64_t at = offset; at < offset + n;) {
+      uint64_t b = at / bs;
+      uint64_t end = std::min(offset + n, (b + 1) * bs);
+      bool whole = at == b * bs && end - at == blockLength(b);
+      if (whole && disk && disk->read(b, dest + (at - offset), end - at)) {
+        ++counters.diskHits;
+      } else {
+        if (whole)
+          ++counters.cacheMisses;
+        need(at, end - at);
+      }
+      at = end;
+    }
+    if (llvm::Error e = transport.fetch(parts, version))
+      return e;
+    if (disk)
+      for (const RangeRequest &p : parts)
+        for (uint64_t b = (p.offset + bs - 1) / bs;
+             (b + 1) * bs <= p.offset + p.length ||
+             (b * bs < p.offset + p.length && p.offset + p.length == length);
+             ++b)
+          disk->write(b, dest + (b * bs - offset), blockLength(b));
+    return llvm::Error::success();
   }
   std::vector<BlockCache::Block> blocks;
   uint64_t first = offset / bs, last = (offset + n - 1) / bs;

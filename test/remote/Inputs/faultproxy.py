@@ -9,6 +9,8 @@ with the faults SPEC lists (comma-separated; "none" for none). Counts are per
   drop=N       the first N responses close the connection halfway through
                their body
   stall=N      the first N requests get no answer (the client must time out)
+  stallfrom=N  requests after the first N get no answer (a cancel must stop
+               the client)
   norange      the Range header is removed: the server answers 200 with the
                whole object
   replace=N    requests after the first N are served FILE.v2 (the object was
@@ -56,7 +58,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if "delay" in faults:
                 time.sleep(faults["delay"] / 1000.0)
-            if n < faults.get("stall", 0):
+            if n < faults.get("stall", 0) or n >= faults.get("stallfrom",
+                                                             1 << 62):
                 time.sleep(60)
                 self.close_connection = True
                 return
