@@ -139,8 +139,7 @@ mlirscope::fetchWholeIntoMemory(const ByteSource &source,
   if (size > memory / 2)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "%s: %s cannot be read whole into memory (%s on this machine); "
-        "only bytecode is read in place",
+        "%s: %s cannot be read whole into memory (%s on this machine)",
         source.getName().c_str(), formatBytes(size).c_str(),
         formatBytes(memory).c_str());
   std::unique_ptr<uint8_t[]> bytes(new (std::nothrow) uint8_t[size ? size : 1]);
