@@ -60,7 +60,12 @@ RemoteSource::open(Endpoint endpoint, const RemoteOptions &options) {
 }
 
 RemoteSource::~RemoteSource() {
-  closing = true;
+  {
+    // Under the lock, so a waiter cannot miss it between its check and its
+    // wait.
+    std::lock_guard<std::mutex> lock(mutex);
+    closing = true;
+  }
   changed.notify_all();
   if (worker.joinable())
     worker.join();
