@@ -15,6 +15,8 @@ with the faults SPEC lists (comma-separated; "none" for none). Counts are per
                whole object
   replace=N    requests after the first N are served FILE.v2 (the object was
                replaced while it was read)
+  noetag       the ETag header is removed from responses (versions are then
+               told apart by Last-Modified)
 
 Each request is logged to the log file: "METHOD PATH STATUS BYTES", BYTES the
 body bytes sent.
@@ -87,7 +89,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(r.status)
             length = None
             for k, v in r.getheaders():
-                if k.lower() in HOP:
+                if k.lower() in HOP or ("noetag" in faults and
+                                        k.lower() == "etag"):
                     continue
                 if k.lower() == "content-length":
                     length = int(v)
