@@ -101,7 +101,7 @@ int main(int argc, char **argv) {
     for (unsigned i = id; i < reads && !failed; i += threads) {
       // Sizes: a few bytes, up to three blocks, or a large read.
       unsigned kind = rng() % 8;
-      uint64_t n = kind < 3 ? 1 + rng() % 64
+      uint64_t n = kind < 3   ? 1 + rng() % 64
                    : kind < 7 ? 1 + rng() % (3 * block)
                               : large + rng() % block;
       n = std::min(n, size);
