@@ -101,8 +101,9 @@ struct RemoteOptions {
   bool printCounters = false;
   /// Filled as the source works; made by openUrl when null.
   std::shared_ptr<RemoteCounters> counters;
-  /// Called after each batch of transfers (and during long ones) with the
-  /// counters; also the cancel flag, which stops transfers at once.
+  /// Told the bytes fetched so far (phase "fetching") as transfers go,
+  /// from the threads that read; false, or its cancel flag, stops every
+  /// transfer at once.
   Progress progress;
 };
 
