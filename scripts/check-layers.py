@@ -15,7 +15,8 @@ Two checks, both over the source tree and (with --libs) the built archives:
 
 The allowed edges are ALLOWED below; ARCHITECTURE.md's code map states them
 (Support <- Model <- Bytecode, Text <- Index <- Blob <- Edit; Model <-
-Archive; Support <- Layout; Index, Layout <- Graph).
+Archive; Support <- Remote <- Index; Support <- Layout; Index, Layout <-
+Graph).
 Prints one line per violation and exits 1 when there is any.
 """
 
@@ -33,7 +34,9 @@ ALLOWED = {
     "Text": ["Model"],
     # External parameter archives (irpa, safetensors, gguf): their indexes.
     "Archive": ["Model"],
-    "Index": ["Archive", "Bytecode", "Text"],
+    # Models over HTTP and S3 (libcurl): a ByteSource like MappedFile.
+    "Remote": ["Support"],
+    "Index": ["Archive", "Bytecode", "Remote", "Text"],
     "Blob": ["Index"],
     "Edit": ["Blob"],
     "Layout": ["Support"],

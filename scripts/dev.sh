@@ -25,6 +25,8 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   cmake ninja-build ccache g++ python3
   nlohmann-json3-dev libgtest-dev python3-numpy
+  # Models over HTTP and S3 (core/lib/Remote).
+  libcurl4-openssl-dev
   # The viewer (viewer/, built by default): GLFW, Dear ImGui 1.86 (with its
   # font rasterizer from libstb), a TTF font; its tests run it on Xvfb with
   # Mesa's software OpenGL.
@@ -38,7 +40,10 @@ PACKAGES=(
 # cluster) and its wheel (setuptools, wheel).
 TEST_PACKAGES=(clang-22 libclang-rt-22-dev python3-jsonschema
   python3-pytest python3-torch python3-distributed python3-setuptools
-  python3-wheel)
+  python3-wheel
+  # test/remote: a real HTTP server, and boto3 to fill the S3 test's bucket
+  # (botocore also checks its SigV4 signatures).
+  nginx-light python3-boto3)
 
 phase() { echo "==> $*"; }
 
@@ -75,25 +80,28 @@ install_deps() {
     apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
-# npm packages of the LSP end-to-end test (test/lsp/e2e.test), pinned by
-# test/lsp/e2e/package-lock.json; node_modules/ is not committed. The project's
-# machines come with Node 20 and npm; elsewhere Debian's nodejs/npm serve.
+# npm packages of the LSP end-to-end test (test/lsp/e2e.test) and of the S3
+# server of test/remote/s3.test, each pinned by its package-lock.json;
+# node_modules/ is not committed. The project's machines come with Node 20 and
+# npm; elsewhere Debian's nodejs/npm serve.
 install_e2e_deps() {
-  local dir="$ROOT/test/lsp/e2e"
-  if [ -f "$dir/node_modules/.package-lock.json" ] &&
-     [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
-    return
-  fi
-  if ! command -v npm >/dev/null 2>&1; then
-    phase "installing nodejs and npm"
-    local sudo=()
-    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y --no-install-recommends nodejs npm
-  fi
-  phase "installing npm packages in test/lsp/e2e"
-  npm ci --prefix "$dir" --no-audit --no-fund
+  local dir
+  for dir in "$ROOT/test/lsp/e2e" "$ROOT/test/remote"; do
+    if [ -f "$dir/node_modules/.package-lock.json" ] &&
+       [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+      continue
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+      phase "installing nodejs and npm"
+      local sudo=()
+      [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+      "${sudo[@]}" apt-get update
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends nodejs npm
+    fi
+    phase "installing npm packages in ${dir#$ROOT/}"
+    npm ci --prefix "$dir" --no-audit --no-fund
+  done
 }
 
 # What the editor tests (test/editors) need: chromium, neovim, Node 24 and

@@ -47,6 +47,7 @@ tools = [
     "mlirscope-fuzz-text",
     "mlirscope-genmodel",
     "mlirscope-lsp",
+    "mlirscope-remote-check",
     "mlir-opt",
     "not",
     "count",

@@ -141,7 +141,7 @@ namespace {
 struct HoleProbe {
   int fd = -1;
   explicit HoleProbe(const ModelIndex &m) {
-    if (m.file)
+    if (m.file && !m.file->isRemote())
       fd = ::open(m.file->getName().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   }
   ~HoleProbe() {

@@ -88,7 +88,8 @@ llvm::Error mlirscope::appendBlob(const ModelIndex &index,
   const uint64_t bytes = view.sizeInBytes();
   const uint64_t chunk = 64ull << 20;
   int srcFd = -1;
-  if (view.isRaw()) {
+  // Kernel copies from the model's file; a remote model's bytes are read.
+  if (view.isRaw() && !view.getSource().isRemote()) {
     auto fd = reopenSource(view.getSource());
     if (!fd)
       return fd.takeError();

@@ -16,10 +16,20 @@
 
 using namespace mlirscope;
 
+llvm::Error mlirscope::remoteEditError(const ByteSource &source) {
+  return llvm::createStringError(
+      std::make_error_code(std::errc::read_only_file_system),
+      "%s: a remote model cannot be edited; make a local copy first "
+      "(mlirscope rewrite %s -o local.mlirbc) and edit that",
+      source.getName().c_str(), source.getName().c_str());
+}
+
 llvm::Expected<InPlaceEditor> InPlaceEditor::open(const ModelIndex &index) {
   if (!index.file)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "no file to edit");
+  if (index.file->isRemote())
+    return remoteEditError(*index.file);
   InPlaceEditor ed;
   ed.path = index.file->getName();
   struct stat st;
@@ -108,6 +118,10 @@ llvm::Error mlirscope::canEditInPlace(const WeightView &view) {
                                    "'" + w.name + "' cannot be edited in place: " +
                                        why);
   };
+  if (view.getSource().isRemote())
+    return refuse("the model is remote; make a local copy first (mlirscope "
+                  "rewrite " + llvm::Twine(view.getSource().getName()) +
+                  " -o local.mlirbc) and edit that");
   if (w.kind == WeightKind::Parameter)
     return refuse("its bytes are in the archive " +
                   llvm::Twine(view.getSource().getName()) + ", not the model");

@@ -10,8 +10,23 @@
 
 using namespace mlirscope;
 
+/// The indexers still walk a model as one buffer: a source that is not
+/// memory (a URL) is fetched whole first, streamed with progress.
+static llvm::Expected<std::shared_ptr<ByteSource>>
+fetchWholeIfNotMemory(std::shared_ptr<ByteSource> file,
+                      const Progress &progress) {
+  if (file->memory() || !file->size())
+    return file;
+  auto copy = fetchWholeIntoMemory(*file, progress);
+  if (!copy)
+    return copy.takeError();
+  return std::shared_ptr<ByteSource>(std::move(*copy));
+}
+
 llvm::Expected<std::unique_ptr<ModelIndex>>
 mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
+  if (isUrl(path))
+    return indexFile(path, options, RemoteOptions::fromEnvironment());
   // A journal left by an edit that crashed means the file may hold a partial
   // write: roll it back before anyone reads the file.
   if (auto recovered = recoverJournal(path); !recovered)
@@ -20,6 +35,20 @@ mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options) {
   if (!fileOr)
     return fileOr.takeError();
   return indexMapped(std::move(*fileOr), options);
+}
+
+llvm::Expected<std::unique_ptr<ModelIndex>>
+mlirscope::indexFile(llvm::StringRef path, const IndexOptions &options,
+                     const RemoteOptions &remote) {
+  if (!isUrl(path))
+    return indexFile(path, options);
+  auto source = openUrl(path, remote);
+  if (!source)
+    return source.takeError();
+  auto file = fetchWholeIfNotMemory(std::move(*source), remote.progress);
+  if (!file)
+    return file.takeError();
+  return indexMapped(std::move(*file), options);
 }
 
 /// Binds the parameter archives the options name to a fresh index.
@@ -36,11 +65,10 @@ bind(llvm::Expected<std::unique_ptr<ModelIndex>> index,
 llvm::Expected<std::unique_ptr<ModelIndex>>
 mlirscope::indexMapped(std::shared_ptr<ByteSource> file,
                        const IndexOptions &options) {
-  // The indexers walk the IR as one buffer: a source that is not memory
-  // (none yet) will hand them its IR sections instead.
-  if (!file->memory() && file->size())
-    return makeFormatError(file->getName(), 0,
-                           "a model in memory or in a local file");
+  auto whole = fetchWholeIfNotMemory(std::move(file), {});
+  if (!whole)
+    return whole.takeError();
+  file = std::move(*whole);
   llvm::StringRef text = file->text();
   if (text.starts_with("ML\xEFR")) {
     // A bytecode file is one module.

@@ -22,9 +22,9 @@ namespace mlirscope {
 
 class InPlaceEditor {
 public:
-  /// Opens the indexed file for writing. Fails if it is read-only (no write
-  /// permission bits, even for root), locked by another editor, or changed
-  /// since it was indexed.
+  /// Opens the indexed file for writing. Fails if it is remote
+  /// (remoteEditError), read-only (no write permission bits, even for root),
+  /// locked by another editor, or changed since it was indexed.
   static llvm::Expected<InPlaceEditor> open(const ModelIndex &index);
   InPlaceEditor(InPlaceEditor &&other);
   InPlaceEditor &operator=(InPlaceEditor &&) = delete;
@@ -65,8 +65,12 @@ struct FileRange {
 };
 /// Why a weight's elements cannot be rewritten in place, or success: a
 /// literal list and a splat would change size, an archive entry lives in
-/// another file, packed bits are not addressable by element.
+/// another file, packed bits are not addressable by element, a remote model
+/// is not a file to write.
 llvm::Error canEditInPlace(const WeightView &view);
+/// The refusal of every edit of a remote model (ByteSource::isRemote): one
+/// line that says how to make a local copy.
+llvm::Error remoteEditError(const ByteSource &source);
 FileRange encodeForFile(const WeightView &view, uint64_t byteOffset,
                         llvm::ArrayRef<uint8_t> data);
 

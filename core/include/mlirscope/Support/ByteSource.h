@@ -63,6 +63,9 @@ public:
   /// True for a copy held in memory with nothing behind it (fuzzing, tests,
   /// an editor's unsaved text): it cannot change and cannot be edited.
   virtual bool isHeapCopy() const { return false; }
+  /// True for bytes fetched from a URL (or a copy of them in memory): they
+  /// cannot be edited in place; editing means making a local copy first.
+  virtual bool isRemote() const { return false; }
 
   /// Bytes [offset, offset + n) as one span. Fails past the end.
   virtual llvm::Expected<Span> read(uint64_t offset, uint64_t n) const = 0;
@@ -70,6 +73,10 @@ public:
   /// got (fewer at the end, or on an error). For small reads scattered over
   /// a huge source, where a span would map (or fetch) more than it needs.
   virtual size_t readAt(uint64_t offset, uint8_t *out, size_t n) const = 0;
+  /// Why the latest readAt that came back short failed, when the end of the
+  /// source was not the reason (a transfer that failed), and clears it;
+  /// success otherwise. Messages start with the name and give the offset.
+  virtual llvm::Error takeReadError() const { return llvm::Error::success(); }
 
   /// Hints, no effect on results: a long pass is done with these bytes
   /// (drop them from memory), is about to read them scattered (start
