@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Models over HTTP: what opening and reading a remote model costs through a
+# link with 20 ms per round trip (test/remote's fault proxy, `delay=20`, in
+# front of a local nginx serving $BENCH_DIR).
+#
+#   bench/remote.sh
+#
+# Prints, per model, `inspect --summary` wall time, requests, round trips and
+# bytes fetched (cold, then a second run with the disk cache), and the
+# statistics of a 1 GiB weight against curl fetching the same byte range
+# through the same proxy (throughput ratio). Goals (the issue "models where
+# they live"): summary of the 100 GB model <= 3 round trips and <= IR + 2 MB
+# fetched (< 0.3 s at 20 ms RTT); statistics >= 90% of curl's throughput; a
+# warm second run with 1 revalidation request.
+#
+# Models (generated with mlirscope-genmodel into $BENCH_DIR, reused if present):
+#   model-100G-sparse.mlirbc           100 x tensor<16384x16384xf32>, sparse
+#   transformer-1000-sparse.mlirbc     1,000 Llama-style layers, bf16, sparse
+#   stats-1G-sparse.mlirbc             1 x tensor<16384x16384xf32> (1 GiB)
+# Set DELAY_MS for another round trip; SKIP_BIG=1 leaves the two ~100 GB
+# models out.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DELAY_MS=${DELAY_MS:-20}
+
+if [ "${1:-}" != --inner ]; then
+  need_built mlirscope mlirscope-genmodel
+  command -v curl >/dev/null || die "curl is missing"
+  [ -x /usr/sbin/nginx ] || die "nginx is missing (apt-get install nginx-light)"
+  if [ "${SKIP_BIG:-0}" != 1 ]; then
+    gen model-100G-sparse.mlirbc $((100 << 30)) --layers 100 \
+      --shape 16384x16384 --dtype f32 --sparse || die "no 100 GB model"
+    gen transformer-1000-sparse.mlirbc 1 --model transformer --layers 1000 \
+      --hidden 2048 --intermediate 5632 --heads 32 --vocab 32000 --seq 128 \
+      --dtype bf16 --sparse || die "no transformer"
+  fi
+  gen stats-1G-sparse.mlirbc $((1 << 30)) --layers 1 --shape 16384x16384 \
+    --dtype f32 --sparse || die "no 1 GiB model"
+  make_tmp
+  # The servers start and stop around the measurements (test/remote's).
+  /usr/bin/python3 "$repo/test/remote/Inputs/servers.py" --tmp "$tmp" \
+    --root "$BENCH_DIR" --proxy -- bash "$0" --inner "$tmp"
+  exit $?
+fi
+tmp=$2
+base="$PROXY/fault/delay=$DELAY_MS"
+
+# counters LOG: "requests round-trips bytes" from MLIRSCOPE_REMOTE_STATS's line.
+counters() {
+  sed -nE 's/.*: ([0-9,]+) requests in ([0-9,]+) round trips, (.*) fetched.*/\1 \2 \3/p' "$1" |
+    tail -1 | tr -d ','
+}
+
+# summary NAME LABEL CACHE_DIR: one row.
+summary() {
+  local name=$1 label=$2 cache=$3 t0 rc
+  t0=$(now_ns)
+  MLIRSCOPE_REMOTE_STATS=1 MLIRSCOPE_REMOTE_CACHE_DIR=$cache \
+    timeout "$TIMEOUT" "$MLIRSCOPE" inspect --summary "$base/$name" \
+    >/dev/null 2>"$tmp/err"
+  rc=$?
+  local wall; wall=$(secs_since "$t0")
+  read -r req rt bytes_a bytes_b <<<"$(counters "$tmp/err")"
+  if [ $rc = 0 ]; then
+    printf '%-34s %-10s %8s %9s %11s %13s\n' "$name" "$label" "$wall" \
+      "${req:--}" "${rt:--}" "${bytes_a:--} ${bytes_b:-}"
+  else
+    printf '%-34s %-10s %8s  failed: %s\n' "$name" "$label" "$wall" \
+      "$(grep -v 'requests in' "$tmp/err" | head -1 | cut -c1-150)"
+  fi
+}
+
+note "nginx + fault proxy on 127.0.0.1, $DELAY_MS ms per request"
+printf '%-34s %-10s %8s %9s %11s %13s\n' "inspect --summary" "run" "wall s" \
+  "requests" "round trips" "fetched"
+models=(stats-1G-sparse.mlirbc)
+[ "${SKIP_BIG:-0}" != 1 ] &&
+  models=(model-100G-sparse.mlirbc transformer-1000-sparse.mlirbc "${models[@]}")
+for m in "${models[@]}"; do
+  summary "$m" cold off
+  rm -rf "$tmp/cache"
+  summary "$m" "disk 1st" "$tmp/cache" >/dev/null
+  summary "$m" "disk 2nd" "$tmp/cache"
+done
+
+# Statistics of the 1 GiB weight against curl fetching its bytes.
+m=stats-1G-sparse.mlirbc
+read -r offset size < <("$MLIRSCOPE" inspect --summary --json "$BENCH_DIR/$m" |
+  python3 -c 'import json,sys
+w = json.load(sys.stdin)["weights"]["largest"][0]
+print(w["offset"], w["stored_bytes"])')
+echo
+note "statistics of layer0.weight ($(human "$size") at offset $offset) vs curl on the same range"
+t0=$(now_ns)
+timeout "$TIMEOUT" curl -sf -o /dev/null -r "$offset-$((offset + size - 1))" "$base/$m" ||
+  note "curl failed"
+curl_wall=$(secs_since "$t0")
+# The same into memory (a file on /dev/shm), as mlirscope must hold them.
+shm=$(mktemp -p /dev/shm mlirscope-bench.XXXXXX)
+t0=$(now_ns)
+timeout "$TIMEOUT" curl -sf -o "$shm" -r "$offset-$((offset + size - 1))" "$base/$m" ||
+  note "curl failed"
+curl_mem_wall=$(secs_since "$t0")
+rm -f "$shm"
+t0=$(now_ns)
+MLIRSCOPE_REMOTE_STATS=1 MLIRSCOPE_REMOTE_CACHE_DIR=off timeout "$TIMEOUT" \
+  "$MLIRSCOPE" stats "$base/$m" layer0.weight >/dev/null 2>"$tmp/err" ||
+  note "stats failed: $(head -1 "$tmp/err")"
+stats_wall=$(secs_since "$t0")
+read -r req rt bytes_a bytes_b <<<"$(counters "$tmp/err")"
+mbs() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
+printf '%-28s %8s %10s %s\n' "" "wall s" "MB/s" "requests, round trips, fetched"
+printf '%-28s %8s %10s\n' "curl -r > /dev/null" "$curl_wall" "$(mbs "$curl_wall")"
+printf '%-28s %8s %10s\n' "curl -r > /dev/shm file" "$curl_mem_wall" "$(mbs "$curl_mem_wall")"
+printf '%-28s %8s %10s %s\n' "mlirscope stats" "$stats_wall" "$(mbs "$stats_wall")" \
+  "$req, $rt, $bytes_a $bytes_b"
+note "throughput of mlirscope stats / curl into memory: $(ratio "$curl_mem_wall" "$stats_wall") (goal >= 0.9x)"
+note "throughput of mlirscope stats / curl to /dev/null: $(ratio "$curl_wall" "$stats_wall")"
