@@ -759,6 +759,17 @@ try {
   check('remote model: the hover on a weight reads it from the URL (from: the URL, dtype, shape, min as `mlirscope stats`)',
         hover.includes(`from: ${url}`) && /dtype: f32, shape: 4x8/.test(hover) && close(/min\s+max\s+mean\s+std\s+(-?[0-9.e+-]+)/), hover);
   await shot('remote-hover');
+  // The preview, from the command palette: the weight read from the URL.
+  await page.keyboard.press('Escape');
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'layer0.weight' }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  const frame = await wb.webviewFrame('heatmap');
+  const p = await readPreview(frame);
+  const m = statsMatch(p, want);
+  check('remote model: the tensor preview\'s statistics are `mlirscope stats`\'s of the same file', m.ok, m.detail);
+  await shot('remote-preview');
 } catch (e) {
   check('remote model scenario', false, e.message);
   await shot('remote-failure');
