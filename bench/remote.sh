@@ -65,8 +65,9 @@ summary() {
     printf '%-34s %-10s %8s %9s %11s %13s\n' "$name" "$label" "$wall" \
       "${req:--}" "${rt:--}" "${bytes_a:--} ${bytes_b:-}"
   else
-    printf '%-34s %-10s %8s  failed: %s\n' "$name" "$label" "$wall" \
-      "$(grep -v 'requests in' "$tmp/err" | head -1 | cut -c1-150)"
+    printf '%-34s %-10s %8s %9s %11s %13s  failed: %s\n' "$name" "$label" \
+      "$wall" "${req:--}" "${rt:--}" "${bytes_a:--} ${bytes_b:-}" \
+      "$(grep -v 'requests in' "$tmp/err" | head -1 | sed 's|.*/fault/[^/]*/[^:]*: ||' | cut -c1-90)"
   fi
 }
 

@@ -7,8 +7,11 @@
 // mapped locally:
 //
 //   mlirscope-remote-check URL FILE [--reads N] [--threads T] [--seed S]
+//   mlirscope-remote-check URL FILE --cancel-after-ms MS
 //
 // Prints "N reads equal" and the counters, or the first difference (exit 1).
+// With --cancel-after-ms, reads the whole object and sets the cancel flag
+// after MS milliseconds from another thread, and prints how the read ended.
 // The cache's shape comes from the MLIRSCOPE_REMOTE_* variables (Remote.h),
 // so a test can make blocks small and the budget tight.
 //
@@ -20,6 +23,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -31,7 +35,7 @@ using namespace mlirscope;
 
 int main(int argc, char **argv) {
   std::vector<std::string> pos;
-  unsigned reads = 200, threads = 4, seed = 1;
+  unsigned reads = 200, threads = 4, seed = 1, cancelAfterMs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--reads" && i + 1 < argc)
@@ -40,6 +44,8 @@ int main(int argc, char **argv) {
       threads = std::stoul(argv[++i]);
     else if (a == "--seed" && i + 1 < argc)
       seed = std::stoul(argv[++i]);
+    else if (a == "--cancel-after-ms" && i + 1 < argc)
+      cancelAfterMs = std::stoul(argv[++i]);
     else
       pos.push_back(a);
   }
@@ -50,6 +56,8 @@ int main(int argc, char **argv) {
   }
   RemoteOptions options = RemoteOptions::fromEnvironment();
   options.counters = std::make_shared<RemoteCounters>();
+  std::atomic<bool> cancel{false};
+  options.progress = Progress(&cancel);
   auto remote = openUrl(pos[0], options);
   if (!remote) {
     llvm::errs() << llvm::toString(remote.takeError()) << "\n";
@@ -61,6 +69,19 @@ int main(int argc, char **argv) {
     return 1;
   }
   const ByteSource &r = **remote;
+  if (cancelAfterMs) {
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(cancelAfterMs));
+      cancel = true;
+    });
+    auto span = r.read(0, r.size());
+    canceller.join();
+    llvm::outs() << "whole read: "
+                 << (span ? std::string("done")
+                          : llvm::toString(span.takeError()))
+                 << "\n";
+    return 0;
+  }
   const uint8_t *want = (*local)->data();
   uint64_t size = (*local)->size();
   if (r.size() != size) {
@@ -80,7 +101,7 @@ int main(int argc, char **argv) {
     for (unsigned i = id; i < reads && !failed; i += threads) {
       // Sizes: a few bytes, up to three blocks, or a large read.
       unsigned kind = rng() % 8;
-      uint64_t n = kind < 3 ? 1 + rng() % 64
+      uint64_t n = kind < 3   ? 1 + rng() % 64
                    : kind < 7 ? 1 + rng() % (3 * block)
                               : large + rng() % block;
       n = std::min(n, size);

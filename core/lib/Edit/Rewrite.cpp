@@ -309,8 +309,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     return fd;
   };
   // The source's own blobs are kernel-copied from its file; an in-memory
-  // source (a conversion's intermediate) has only declarations, and a remote
-  // one (a URL fetched into memory) has no file: its blobs come from memory.
+  // source (a conversion's intermediate, a remote model fetched whole) is
+  // copied from memory.
   llvm::Expected<int> srcFd = -1;
   if (!index.file->isHeapCopy() && !index.file->isRemote()) {
     srcFd = openFd(srcPath);

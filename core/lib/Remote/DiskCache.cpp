@@ -21,14 +21,15 @@ std::unique_ptr<DiskCache> DiskCache::open(const std::string &dir,
                                            llvm::StringRef url,
                                            uint64_t blockSize) {
   std::unique_ptr<DiskCache> c(new DiskCache());
-  c->folder = dir + "/" + llvm::utohexstr(xxh64(url.data(), url.size()),
-                                          /*LowerCase=*/true, 16);
+  c->folder = dir + "/" +
+              llvm::utohexstr(xxh64(url.data(), url.size()),
+                              /*LowerCase=*/true, 16);
   c->url = url.str();
   c->blockSize = blockSize;
   if (llvm::sys::fs::create_directories(c->folder))
     return nullptr;
-  c->dataFd = ::open((c->folder + "/data").c_str(), O_RDWR | O_CREAT | O_CLOEXEC,
-                     0644);
+  c->dataFd =
+      ::open((c->folder + "/data").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   c->presentFd = ::open((c->folder + "/present").c_str(),
                         O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (c->dataFd < 0 || c->presentFd < 0)
@@ -93,8 +94,8 @@ bool DiskCache::read(uint64_t index, uint8_t *out, size_t n) const {
     return false;
   size_t got = 0;
   while (got < n) {
-    ssize_t r = ::pread(dataFd, out + got, n - got,
-                        off_t(index * blockSize + got));
+    ssize_t r =
+        ::pread(dataFd, out + got, n - got, off_t(index * blockSize + got));
     if (r <= 0)
       return false;
     got += size_t(r);

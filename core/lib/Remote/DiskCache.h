@@ -25,9 +25,8 @@ class DiskCache {
 public:
   /// The entry of `url` under `dir` (folders made as needed); null when it
   /// cannot be made.
-  static std::unique_ptr<DiskCache> open(const std::string &dir,
-                                         llvm::StringRef url,
-                                         uint64_t blockSize);
+  static std::unique_ptr<DiskCache>
+  open(const std::string &dir, llvm::StringRef url, uint64_t blockSize);
   ~DiskCache();
 
   /// The version whose blocks the entry holds, if any.

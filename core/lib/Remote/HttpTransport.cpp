@@ -70,8 +70,8 @@ bool parseContentRange(llvm::StringRef v, uint64_t &first, uint64_t &last,
   if (unsatisfied)
     return true;
   auto [a, b] = range.split('-');
-  return !a.trim().getAsInteger(10, first) && !b.trim().getAsInteger(10, last) &&
-         first <= last && last < total;
+  return !a.trim().getAsInteger(10, first) &&
+         !b.trim().getAsInteger(10, last) && first <= last && last < total;
 }
 
 /// S3 and its clones explain a refusal in XML: <Code>X</Code>.
@@ -86,22 +86,38 @@ std::string s3ErrorCode(llvm::StringRef body) {
 
 llvm::StringRef remote::reasonPhrase(long status) {
   switch (status) {
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 408: return "Request Timeout";
-  case 410: return "Gone";
-  case 412: return "Precondition Failed";
-  case 416: return "Range Not Satisfiable";
-  case 429: return "Too Many Requests";
-  case 500: return "Internal Server Error";
-  case 501: return "Not Implemented";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  default: return {};
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 408:
+    return "Request Timeout";
+  case 410:
+    return "Gone";
+  case 412:
+    return "Precondition Failed";
+  case 416:
+    return "Range Not Satisfiable";
+  case 429:
+    return "Too Many Requests";
+  case 500:
+    return "Internal Server Error";
+  case 501:
+    return "Not Implemented";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  default:
+    return {};
   }
 }
 
@@ -270,8 +286,7 @@ static size_t onBody(char *data, size_t size, size_t count, void *p) {
   return n;
 }
 
-static int onProgress(void *p, curl_off_t, curl_off_t, curl_off_t,
-                      curl_off_t) {
+static int onProgress(void *p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto *cancelled = static_cast<std::function<bool()> *>(p);
   return (*cancelled)() ? 1 : 0;
 }
@@ -450,9 +465,8 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts) {
       t.done = true;
       return llvm::Error::success();
     } else if (t.status == 412) {
-      return error(where(t) +
-                   "the object changed while it was read (HTTP 412 "
-                   "Precondition Failed); open it again");
+      return error(where(t) + "the object changed while it was read (HTTP 412 "
+                              "Precondition Failed); open it again");
     } else if (isRetryableStatus(t.status)) {
       why = "HTTP " + std::to_string(t.status);
       retry = true;
@@ -531,8 +545,9 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts) {
     if (b != lastBytes) {
       counters.bytesFetched += b - lastBytes;
       lastBytes = b;
-      if (options.progress && !options.progress.report(
-                                  counters.bytesFetched.load(), 0, "fetching")) {
+      if (options.progress &&
+          !options.progress.report(counters.bytesFetched.load(), 0,
+                                   "fetching")) {
         failure = cancelledError();
         break;
       }

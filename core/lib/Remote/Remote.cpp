@@ -22,12 +22,10 @@ bool mlirscope::isUrl(llvm::StringRef name) {
 }
 
 std::string mlirscope::formatCounters(const RemoteCounters &c) {
-  return formatCount(c.requests) + " requests in " +
-         formatCount(c.roundTrips) + " round trips, " +
-         formatBytes(c.bytesFetched) + " fetched, " +
-         formatCount(c.cacheHits) + " cache hits, " +
-         formatCount(c.diskHits) + " disk cache hits, " +
-         formatCount(c.retries) + " retries";
+  return formatCount(c.requests) + " requests in " + formatCount(c.roundTrips) +
+         " round trips, " + formatBytes(c.bytesFetched) + " fetched, " +
+         formatCount(c.cacheHits) + " cache hits, " + formatCount(c.diskHits) +
+         " disk cache hits, " + formatCount(c.retries) + " retries";
 }
 
 /// A positive number from the environment, or `fallback`.
@@ -45,13 +43,15 @@ RemoteOptions RemoteOptions::fromEnvironment() {
   o.cacheBudget = envNumber("MLIRSCOPE_REMOTE_CACHE_SIZE", o.cacheBudget);
   o.firstRead = envNumber("MLIRSCOPE_REMOTE_FIRST_READ", o.firstRead);
   o.partSize = envNumber("MLIRSCOPE_REMOTE_PART_SIZE", o.partSize);
-  o.maxParallel = unsigned(envNumber("MLIRSCOPE_REMOTE_PARALLEL", o.maxParallel));
+  o.maxParallel =
+      unsigned(envNumber("MLIRSCOPE_REMOTE_PARALLEL", o.maxParallel));
   if (const char *r = std::getenv("MLIRSCOPE_REMOTE_RETRIES")) {
     unsigned n;
     if (!llvm::StringRef(r).getAsInteger(10, n))
       o.retries = n;
   }
-  o.stallSeconds = unsigned(envNumber("MLIRSCOPE_REMOTE_TIMEOUT", o.stallSeconds));
+  o.stallSeconds =
+      unsigned(envNumber("MLIRSCOPE_REMOTE_TIMEOUT", o.stallSeconds));
   const char *stats = std::getenv("MLIRSCOPE_REMOTE_STATS");
   o.printCounters = stats && llvm::StringRef(stats) == "1";
   const char *dir = std::getenv("MLIRSCOPE_REMOTE_CACHE_DIR");
@@ -134,13 +134,12 @@ llvm::Expected<std::unique_ptr<ByteSource>>
 mlirscope::fetchWholeIntoMemory(const ByteSource &source,
                                 const Progress &progress) {
   uint64_t size = source.size();
-  uint64_t memory = uint64_t(::sysconf(_SC_PHYS_PAGES)) *
-                    uint64_t(::sysconf(_SC_PAGESIZE));
+  uint64_t memory =
+      uint64_t(::sysconf(_SC_PHYS_PAGES)) * uint64_t(::sysconf(_SC_PAGESIZE));
   if (size > memory / 2)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "%s: %s cannot be read whole into memory (%s on this machine); "
-        "only bytecode is read in place",
+        "%s: %s cannot be read whole into memory (%s on this machine)",
         source.getName().c_str(), formatBytes(size).c_str(),
         formatBytes(memory).c_str());
   std::unique_ptr<uint8_t[]> bytes(new (std::nothrow) uint8_t[size ? size : 1]);
@@ -159,11 +158,10 @@ mlirscope::fetchWholeIntoMemory(const ByteSource &source,
     if (source.readAt(done, bytes.get() + done, n) != n) {
       if (llvm::Error e = source.takeReadError())
         return std::move(e);
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "%s: offset %llu: expected %llu bytes",
-                                     source.getName().c_str(),
-                                     (unsigned long long)done,
-                                     (unsigned long long)n);
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: offset %llu: expected %llu bytes", source.getName().c_str(),
+          (unsigned long long)done, (unsigned long long)n);
     }
     done += n;
   }

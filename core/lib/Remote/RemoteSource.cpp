@@ -29,7 +29,8 @@ RemoteSource::open(Endpoint endpoint, const RemoteOptions &options) {
   const ObjectVersion *cached =
       s->disk && s->disk->version() ? &*s->disk->version() : nullptr;
   // The speculative first read: whole blocks, so all of it is cached.
-  uint64_t first = (std::max<uint64_t>(options.firstRead, 1) + bs - 1) / bs * bs;
+  uint64_t first =
+      (std::max<uint64_t>(options.firstRead, 1) + bs - 1) / bs * bs;
   std::vector<uint8_t> head;
   auto notModified = s->transport.fetchFirst(first, head, s->version, cached);
   if (!notModified)
@@ -60,7 +61,12 @@ RemoteSource::open(Endpoint endpoint, const RemoteOptions &options) {
 }
 
 RemoteSource::~RemoteSource() {
-  closing = true;
+  {
+    // Under the lock, so a waiter cannot miss it between its check and its
+    // wait.
+    std::lock_guard<std::mutex> lock(mutex);
+    closing = true;
+  }
   changed.notify_all();
   if (worker.joinable())
     worker.join();
@@ -73,9 +79,8 @@ uint64_t RemoteSource::blockLength(uint64_t index) const {
   return start >= length ? 0 : std::min(options.blockSize, length - start);
 }
 
-llvm::Error
-RemoteSource::getBlocks(uint64_t first, uint64_t last,
-                        std::vector<BlockCache::Block> &out) const {
+llvm::Error RemoteSource::getBlocks(uint64_t first, uint64_t last,
+                                    std::vector<BlockCache::Block> &out) const {
   RemoteCounters &counters = *options.counters;
   uint64_t bs = options.blockSize;
   out.assign(last - first + 1, nullptr);
@@ -116,8 +121,8 @@ RemoteSource::getBlocks(uint64_t first, uint64_t last,
           }
         }
         ++counters.cacheMisses;
-        if (!runs.empty() && runs.back().first + runs.back().second->size() ==
-                                 b * bs &&
+        if (!runs.empty() &&
+            runs.back().first + runs.back().second->size() == b * bs &&
             runs.back().second->size() + len <= options.partSize) {
           runs.back().second->resize(runs.back().second->size() + len);
           continue;
@@ -171,12 +176,41 @@ llvm::Error RemoteSource::copyOut(uint64_t offset, uint64_t n,
   uint64_t bs = options.blockSize;
   if (isLarge(n)) {
     // Straight into the destination in parallel parts: a pass over a large
-    // weight would only churn the cache.
+    // weight would only churn the memory cache. The disk cache serves and
+    // keeps the whole blocks inside the range.
+    RemoteCounters &counters = *options.counters;
     std::vector<RangeRequest> parts;
-    for (uint64_t at = 0; at < n; at += options.partSize)
-      parts.push_back({offset + at, std::min(options.partSize, n - at),
-                       dest + at});
-    return transport.fetch(parts, version);
+    auto need = [&](uint64_t from, uint64_t len) {
+      if (!parts.empty() && parts.back().offset + parts.back().length == from &&
+          parts.back().length + len <= options.partSize) {
+        parts.back().length += len;
+        return;
+      }
+      parts.push_back({from, len, dest + (from - offset)});
+    };
+    for (uint64_t at = offset; at < offset + n;) {
+      uint64_t b = at / bs;
+      uint64_t end = std::min(offset + n, (b + 1) * bs);
+      bool whole = at == b * bs && end - at == blockLength(b);
+      if (whole && disk && disk->read(b, dest + (at - offset), end - at)) {
+        ++counters.diskHits;
+      } else {
+        if (whole)
+          ++counters.cacheMisses;
+        need(at, end - at);
+      }
+      at = end;
+    }
+    if (llvm::Error e = transport.fetch(parts, version))
+      return e;
+    if (disk)
+      for (const RangeRequest &p : parts)
+        for (uint64_t b = (p.offset + bs - 1) / bs;
+             (b + 1) * bs <= p.offset + p.length ||
+             (b * bs < p.offset + p.length && p.offset + p.length == length);
+             ++b)
+          disk->write(b, dest + (b * bs - offset), blockLength(b));
+    return llvm::Error::success();
   }
   std::vector<BlockCache::Block> blocks;
   uint64_t first = offset / bs, last = (offset + n - 1) / bs;
@@ -184,8 +218,8 @@ llvm::Error RemoteSource::copyOut(uint64_t offset, uint64_t n,
     return e;
   for (uint64_t b = first, done = 0; b <= last; ++b) {
     uint64_t from = b == first ? offset - first * bs : 0;
-    uint64_t len = std::min<uint64_t>(blocks[b - first]->size() - from,
-                                      n - done);
+    uint64_t len =
+        std::min<uint64_t>(blocks[b - first]->size() - from, n - done);
     std::memcpy(dest + done, blocks[b - first]->data() + from, len);
     done += len;
   }
@@ -265,8 +299,7 @@ void RemoteSource::readAhead() const {
     std::vector<BlockCache::Block> blocks;
     uint64_t bs = options.blockSize;
     // Errors are left to the read that needs the bytes.
-    llvm::consumeError(
-        getBlocks(offset / bs, (offset + n - 1) / bs, blocks));
+    llvm::consumeError(getBlocks(offset / bs, (offset + n - 1) / bs, blocks));
     lock.lock();
   }
 }

@@ -91,9 +91,8 @@ llvm::Expected<Endpoint> remote::resolveS3(llvm::StringRef url) {
     region = env("AWS_DEFAULT_REGION");
   if (region.empty()) {
     std::string file = homeFile("AWS_CONFIG_FILE", ".aws/config");
-    region = readAwsIni(file,
-                        profile == "default" ? profile : "profile " + profile,
-                        "region");
+    region = readAwsIni(
+        file, profile == "default" ? profile : "profile " + profile, "region");
   }
   if (region.empty())
     region = "us-east-1";
@@ -109,11 +108,11 @@ llvm::Expected<Endpoint> remote::resolveS3(llvm::StringRef url) {
     ep.url = endpoint + "/" + bucket.str() + "/" + path;
   } else if (bucket.contains('.')) {
     // A dotted bucket breaks the wildcard certificate of virtual hosts.
-    ep.url = "https://s3." + region + ".amazonaws.com/" + bucket.str() + "/" +
-             path;
+    ep.url =
+        "https://s3." + region + ".amazonaws.com/" + bucket.str() + "/" + path;
   } else {
-    ep.url = "https://" + bucket.str() + ".s3." + region + ".amazonaws.com/" +
-             path;
+    ep.url =
+        "https://" + bucket.str() + ".s3." + region + ".amazonaws.com/" + path;
   }
   if (!id.empty() && !secret.empty()) {
     ep.sigv4 = "aws:amz:" + region + ":s3";

@@ -9,10 +9,14 @@ with the faults SPEC lists (comma-separated; "none" for none). Counts are per
   drop=N       the first N responses close the connection halfway through
                their body
   stall=N      the first N requests get no answer (the client must time out)
+  stallfrom=N  requests after the first N get no answer (a cancel must stop
+               the client)
   norange      the Range header is removed: the server answers 200 with the
                whole object
   replace=N    requests after the first N are served FILE.v2 (the object was
                replaced while it was read)
+  noetag       the ETag header is removed from responses (versions are then
+               told apart by Last-Modified)
 
 Each request is logged to the log file: "METHOD PATH STATUS BYTES", BYTES the
 body bytes sent.
@@ -56,7 +60,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if "delay" in faults:
                 time.sleep(faults["delay"] / 1000.0)
-            if n < faults.get("stall", 0):
+            if n < faults.get("stall", 0) or n >= faults.get("stallfrom",
+                                                             1 << 62):
                 time.sleep(60)
                 self.close_connection = True
                 return
@@ -84,7 +89,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(r.status)
             length = None
             for k, v in r.getheaders():
-                if k.lower() in HOP:
+                if k.lower() in HOP or ("noetag" in faults and
+                                        k.lower() == "etag"):
                     continue
                 if k.lower() == "content-length":
                     length = int(v)

@@ -33,6 +33,9 @@ run stall=1 model.mlirbc $tool stats --json
 MLIRSCOPE_REMOTE_RETRIES=2 run err500=100 model.mlirbc $tool stats --json
 run norange model.mlirbc $tool stats --json
 run replace=1 model.mlirbc $tool stats --json
+# Without ETags, Last-Modified pins the version (If-Unmodified-Since).
+run noetag model.mlirbc $tool stats --json
+run noetag,replace=1 model.mlirbc $tool stats --json
 # A server that ignores Range on a large object: refused before its body.
 run norange,big big.bin $tool inspect --summary
 /usr/bin/python3 - "$dir/proxy.log" <<'PY'
