@@ -320,9 +320,9 @@ static llvm::Expected<std::string> elidedView(const ModelIndex &index,
 llvm::Expected<std::string>
 MLIRScopeServer::openModel(const llvm::lsp::URIForFile &uri,
                            llvm::StringRef path, llvm::StringRef mode,
-                           FileStatus &status) {
+                           FileStatus &status, const RemoteOptions &remote) {
   status.mode = mode.str();
-  auto indexOr = indexFile(path);
+  auto indexOr = indexFile(path, {}, remote);
   if (!indexOr)
     return indexOr.takeError();
   std::shared_ptr<ModelIndex> index = std::move(*indexOr);
@@ -335,6 +335,13 @@ MLIRScopeServer::openModel(const llvm::lsp::URIForFile &uri,
   impl->models[uri.uri().str()] = {index, mode.str()};
   status = getFileStatus(uri);
   return text;
+}
+
+std::string MLIRScopeServer::getRemoteModel(const llvm::lsp::URIForFile &uri) {
+  auto held = impl->models.find(uri.uri().str());
+  if (held == impl->models.end() || !held->second.index->file->isRemote())
+    return "";
+  return held->second.index->file->getName();
 }
 
 llvm::Error MLIRScopeServer::convertToBytecode(llvm::StringRef sourcePath,

@@ -16,6 +16,7 @@
 #include "Server.h"
 #include "StatsJobs.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
@@ -26,6 +27,7 @@
 #include "llvm/Support/Path.h"
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 
 using namespace mlirscope;
@@ -168,7 +170,13 @@ struct LSPServer {
   /// Worker: indexes the model at `path` for `uri`, holds it, and replies
   /// its elided view; fileStatus before and after.
   void openModel(const lsp::URIForFile &uri, const std::string &path,
-                 llvm::StringRef mode, Callback<llvm::json::Value> reply);
+                 llvm::StringRef mode, Callback<llvm::json::Value> reply,
+                 std::atomic<bool> *cancel = nullptr);
+  /// The remote options of a model opened from a URL: `$/progress` (when
+  /// the client takes it) with the bytes fetched and requests made, at most
+  /// a few times a second; `cancel` stops the transfers.
+  RemoteOptions remoteOptions(const std::string &url,
+                              std::atomic<bool> *cancel);
   void onSummary(const SummaryParams &params,
                  Callback<llvm::json::Value> reply);
   void onWeights(const WeightsParams &params,
@@ -533,22 +541,82 @@ void LSPServer::onConvertFromBytecode(const ConvertBytecodeParams &params,
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
       [this, uri = params.uri, path](Callback<llvm::json::Value> reply,
-                                     std::atomic<bool> &) {
-        openModel(uri, path, "bytecode", std::move(reply));
+                                     std::atomic<bool> &cancel) {
+        openModel(uri, path, "bytecode", std::move(reply), &cancel);
       });
+}
+
+RemoteOptions LSPServer::remoteOptions(const std::string &url,
+                                       std::atomic<bool> *cancel) {
+  RemoteOptions remote = RemoteOptions::fromEnvironment();
+  remote.counters = std::make_shared<RemoteCounters>();
+  remote.progress = Progress(cancel);
+  if (!workDoneProgress)
+    return remote;
+  // Shared by the copies of the callback the remote layer makes; the worker
+  // is the only thread that reports.
+  struct State {
+    std::string token;
+    std::chrono::steady_clock::time_point last;
+  };
+  auto state = std::make_shared<State>();
+  std::shared_ptr<RemoteCounters> counters = remote.counters;
+  remote.progress = Progress(
+      [this, state, counters, url](uint64_t done, uint64_t total) {
+        auto now = std::chrono::steady_clock::now();
+        bool finished = total && done >= total;
+        std::string message = formatBytes(counters->bytesFetched) +
+                              " fetched, " +
+                              formatCount(counters->requests) + " requests";
+        if (state->token.empty()) {
+          if (finished)
+            return true; // the end of a fetch that never began
+          state->token =
+              "mlirscope-fetch-" + std::to_string(nextProgressToken++);
+          state->last = now;
+          createProgress(CreateProgressParams{state->token}, state->token);
+          sendProgress({state->token,
+                        llvm::json::Object{{"kind", "begin"},
+                                           {"title", "Fetching " + url},
+                                           {"cancellable", true},
+                                           {"message", message}}});
+        } else if (finished) {
+          sendProgress({state->token, llvm::json::Object{{"kind", "end"},
+                                                         {"message", message}}});
+          state->token = "-"; // ended: nothing more on this token
+        } else if (state->token != "-" &&
+                   now - state->last >= std::chrono::milliseconds(200)) {
+          state->last = now;
+          llvm::json::Object report{{"kind", "report"}, {"message", message}};
+          if (total)
+            report["percentage"] = int64_t(done * 100 / total);
+          sendProgress({state->token, std::move(report)});
+        }
+        return true;
+      },
+      cancel);
+  return remote;
 }
 
 void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
                           llvm::StringRef mode,
-                          Callback<llvm::json::Value> reply) {
+                          Callback<llvm::json::Value> reply,
+                          std::atomic<bool> *cancel) {
   FileStatus parsing;
   parsing.state = "parsing";
   parsing.mode = mode.str();
   parsing.detail = "indexing " + path;
   sendFileStatus({uri, parsing});
   FileStatus status;
+  RemoteOptions remote;
+  if (isUrl(path))
+    remote = remoteOptions(path, cancel);
   auto text = guarded<std::string>(
-      path, [&] { return server.openModel(uri, path, mode, status); });
+      path, [&] { return server.openModel(uri, path, mode, status, remote); });
+  // Ends the fetch's `$/progress` if the model's size was never reached (an
+  // error, or a source that reported bytes only).
+  if (remote.progress)
+    remote.progress.report(1, 1);
   if (!text) {
     std::string message = llvm::toString(text.takeError());
     if (!llvm::json::isUTF8(message))
@@ -594,6 +662,17 @@ void LSPServer::convertToBytecode(const ConvertBytecodeParams &params,
     reply(llvm::make_error<lsp::LSPError>(llvm::toString(std::move(e)),
                                           lsp::ErrorCode::RequestFailed));
   };
+  // A model read from a URL has no file to write back to (and its blobs are
+  // only in this server's memory): the user makes a local copy first.
+  std::string remote = server.getRemoteModel(params.uri);
+  if (remote.empty() && isUrl(params.uri.uri()))
+    remote = params.uri.uri().str();
+  if (!remote.empty())
+    return reply(llvm::make_error<lsp::LSPError>(
+        remote + ": a remote model cannot be saved; make a local copy first "
+                 "(mlirscope rewrite " + remote + " -o local.mlirbc) and "
+                 "edit that",
+        lsp::ErrorCode::RequestFailed));
   if (params.output) {
     if (!options.allowFileOutput)
       return reply(llvm::make_error<lsp::LSPError>(
@@ -629,6 +708,14 @@ void LSPServer::onOpenFile(const OpenFileParams &params,
                            Callback<llvm::json::Value> reply) {
   std::string path = params.path;
   std::optional<lsp::URIForFile> uri = params.uri;
+  if (!uri && isUrl(path)) {
+    // A model where it lives is shown under its own URL.
+    auto fromUrl = lsp::URIForFile::fromURI(path);
+    if (!fromUrl)
+      return reply(llvm::make_error<lsp::LSPError>(
+          llvm::toString(fromUrl.takeError()), lsp::ErrorCode::InvalidParams));
+    uri = *fromUrl;
+  }
   if (!uri) {
     llvm::SmallString<256> absolute(path);
     llvm::sys::fs::make_absolute(absolute);
@@ -641,8 +728,8 @@ void LSPServer::onOpenFile(const OpenFileParams &params,
   postRequest<llvm::json::Value>(
       std::nullopt, std::move(reply),
       [this, path, uri = *uri](Callback<llvm::json::Value> reply,
-                               std::atomic<bool> &) {
-        openModel(uri, path, "disk", std::move(reply));
+                               std::atomic<bool> &cancel) {
+        openModel(uri, path, "disk", std::move(reply), &cancel);
       });
 }
 

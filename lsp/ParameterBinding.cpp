@@ -30,6 +30,19 @@ namespace lsp = llvm::lsp;
 /// stay the same.
 static llvm::Expected<std::shared_ptr<const ParameterArchive>>
 openCached(MLIRScopeServer::Impl &impl, const std::string &path) {
+  if (isUrl(path)) {
+    // An archive where it lives: its version is pinned when opened (Remote.h),
+    // so it is kept for the session; only its index is fetched.
+    auto it = impl.archives.find(path);
+    if (it != impl.archives.end())
+      return it->second.archive;
+    auto opened = openParameterArchive(path);
+    if (!opened)
+      return opened.takeError();
+    std::shared_ptr<const ParameterArchive> archive = std::move(*opened);
+    impl.archives[path] = {archive, 0, 0};
+    return archive;
+  }
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status))
     return llvm::createStringError(ec, "%s: %s", path.c_str(),
@@ -79,7 +92,7 @@ void lspserver::bindArchives(MLIRScopeServer::Impl &impl, ModelIndex &index,
   for (const auto &[scope, file] : impl.parameters) {
     configured.insert(scope);
     llvm::SmallString<256> path(file);
-    if (llvm::sys::path::is_relative(path) && !dir.empty()) {
+    if (!isUrl(file) && llvm::sys::path::is_relative(path) && !dir.empty()) {
       path = dir;
       llvm::sys::path::append(path, file);
     }
@@ -94,7 +107,8 @@ void lspserver::bindArchives(MLIRScopeServer::Impl &impl, ModelIndex &index,
   // Archives beside the model, for the other scopes, in name order.
   std::vector<std::string> beside;
   std::error_code ec;
-  if (!dir.empty())
+  // A remote model has no folder to list (a URL's "directory" is no listing).
+  if (!dir.empty() && !isUrl(modelPath))
     for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
          it.increment(ec))
       if (isArchiveName(llvm::sys::path::filename(it->path())))

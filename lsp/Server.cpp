@@ -810,6 +810,13 @@ static void indexDocument(MLIRScopeServer::Impl &implRef, Document &d,
   d.chunksByBuffer.clear();
   d.chunks.clear();
   d.stats = std::make_shared<StatsCache>();
+  // The view of a remote model: its blobs are in the model fetched for it,
+  // which has no file on disk to index again (getSourceModel).
+  if (auto held = impl->models.find(uri.uri().str());
+      held != impl->models.end() && held->second.index->file->isRemote()) {
+    d.source = held->second.index;
+    d.sourceTried = true;
+  }
 
   // core's index, over the editor's text rather than the file on disk. Its
   // IR comes from the lexical scan: the server parses each chunk itself

@@ -187,11 +187,17 @@ public:
   /// Indexes the model at `path` (bytecode or text), holds it for `uri` (a
   /// bytecode view, mode "bytecode", or a from-disk document, "disk") and
   /// returns its elided text view: the IR with each blob's data replaced by
-  /// a one-line summary string. `status` describes the model.
+  /// a one-line summary string. `status` describes the model. A `path` that
+  /// is a URL (http, https, s3) is read with `remote` (its counters,
+  /// progress and cancel).
   llvm::Expected<std::string> openModel(const llvm::lsp::URIForFile &uri,
                                         llvm::StringRef path,
                                         llvm::StringRef mode,
-                                        FileStatus &status);
+                                        FileStatus &status,
+                                        const RemoteOptions &remote = {});
+  /// The URL of the model held for `uri` when it was read from one (its
+  /// saves are refused: there is no file to write back), else empty.
+  std::string getRemoteModel(const llvm::lsp::URIForFile &uri);
   /// `mlirscope/summary`: what `mlirscope inspect --summary --json` prints
   /// for the model held for `uri` (its file), else for the open text of
   /// `uri`; `chunk` is 1-based as `--chunk`. InvalidParams for an unknown

@@ -8,6 +8,7 @@
 
 #include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 #include "mlirscope/Support/Version.h"
 
 #include <GLFW/glfw3.h>
@@ -132,11 +133,19 @@ void App::doOpen(const std::string &path) {
   options.minInlineBytes = opts.minInlineBytes;
   doc = std::make_unique<Document>(path, std::move(options));
   prefs.addRecent(path);
-  prefs.browserDir = std::filesystem::path(path).parent_path().string();
+  if (!isUrl(path))
+    prefs.browserDir = std::filesystem::path(path).parent_path().string();
   prefs.save();
   if (window)
     glfwSetWindowTitle(window, ("mlirscope-view: " + path).c_str());
-  setStatus("indexing " + path);
+  setStatus((isUrl(path) ? "fetching " : "indexing ") + path);
+}
+
+void App::askForUrl(const std::string &url, bool submit) {
+  urlPromptOpen = true;
+  urlPromptSubmit = submit;
+  if (!url.empty())
+    std::snprintf(urlText, sizeof urlText, "%s", url.c_str());
 }
 
 void App::closeFile(std::function<void()> then) {
@@ -233,6 +242,14 @@ void App::redo() {
 }
 
 void App::save() {
+  if (doc && doc->isRemote()) {
+    // Nothing to write back to: the model lives at its URL.
+    setStatus(doc->path() + ": a remote model cannot be saved; make a local "
+                            "copy first (mlirscope rewrite " +
+                  doc->path() + " -o local.mlirbc, or File > Save As...)",
+              true);
+    return;
+  }
   if (!doc || !doc->dirty()) {
     setStatus("nothing to save");
     return;
@@ -342,6 +359,8 @@ void App::drawMenuBar() {
     if (ImGui::MenuItem("Open...", "Ctrl+O"))
       browser.open("Open a model", prefs.browserDir, false, {".mlir", ".mlirbc"},
                    [this](const std::string &p) { openFile(p); });
+    if (ImGui::MenuItem("Open URL..."))
+      askForUrl();
     if (ImGui::BeginMenu("Open Recent", !prefs.recentFiles.empty())) {
       for (const std::string &r : std::vector<std::string>(prefs.recentFiles))
         if (ImGui::MenuItem(r.c_str()))
@@ -405,6 +424,15 @@ void App::drawStatusBar(float height) {
     ImGui::ProgressBar(job->fraction(), ImVec2(ImGui::GetFontSize() * 12, 0));
     ImGui::SameLine();
     ImGui::TextUnformatted(job->label().c_str());
+    // A model loading from its URL: what the transfers have cost so far.
+    if (doc->loading() && doc->remoteCounters()) {
+      const RemoteCounters &c = *doc->remoteCounters();
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s fetched, %s requests, %s round trips",
+                          formatBytes(c.bytesFetched).c_str(),
+                          formatCount(c.requests).c_str(),
+                          formatCount(c.roundTrips).c_str());
+    }
     ImGui::SameLine();
     if (ImGui::SmallButton("cancel"))
       job->requestCancel();
@@ -449,6 +477,42 @@ void App::drawParameterPrompt() {
                    });
     }
     ImGui::EndPopup();
+  }
+}
+
+void App::drawUrlPrompt() {
+  if (!urlPromptOpen)
+    return;
+  if (!ImGui::IsPopupOpen("Open URL"))
+    ImGui::OpenPopup("Open URL");
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal("Open URL", nullptr,
+                             ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("A model where it lives: only the bytes looked at "
+                           "are fetched");
+    if (ImGui::IsWindowAppearing())
+      ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36);
+    bool entered = ImGui::InputTextWithHint(
+        "##url", "https://host/model.mlirbc or s3://bucket/key", urlText,
+        sizeof urlText, ImGuiInputTextFlags_EnterReturnsTrue);
+    bool open = ImGui::Button("Open") || entered || urlPromptSubmit;
+    ImGui::SameLine();
+    bool cancel = ImGui::Button("Cancel");
+    std::string url = llvm::StringRef(urlText).trim().str();
+    if (open && !isUrl(url)) {
+      setStatus("'" + url + "' is not an http://, https:// or s3:// URL", true);
+      open = false;
+      urlPromptSubmit = false;
+    }
+    if (open || cancel) {
+      urlPromptOpen = urlPromptSubmit = false;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+    if (open)
+      openFile(url);
   }
 }
 
@@ -595,6 +659,7 @@ void App::frame() {
   drawStatusBar(statusH);
   drawUnsavedPrompt();
   drawParameterPrompt();
+  drawUrlPrompt();
   browser.draw();
   if (!browser.directory().empty() && browser.isOpen())
     prefs.browserDir = browser.directory();

@@ -72,6 +72,9 @@ public:
   void bindParameters(const std::string &option);
   /// Asks for a scope, then an archive in the file browser.
   void askForParameters() { parameterPromptOpen = true; }
+  /// File > Open URL...: asks for a model's URL (http, https, s3), the field
+  /// holding `url`; `submit` opens it as the Open button would (scripts).
+  void askForUrl(const std::string &url = "", bool submit = false);
   /// Selects op `op`: its details show, and the graph opens its groups
   /// and centres it (unless the click came from the graph itself).
   void selectOp(uint32_t op, bool fromGraph = false);
@@ -128,6 +131,7 @@ private:
   void drawStatusBar(float height);
   void drawUnsavedPrompt();
   void drawParameterPrompt();
+  void drawUrlPrompt();
   void takeScreenshot();
   void doOpen(const std::string &path);
 
@@ -154,6 +158,9 @@ private:
   bool quitting = false;
   bool parameterPromptOpen = false;
   char parameterScope[128] = "";
+  bool urlPromptOpen = false;
+  bool urlPromptSubmit = false;
+  char urlText[2048] = "";
   bool closeRequested = false;
   Focus pendingFocus = Focus::None;
   std::string iniPath;

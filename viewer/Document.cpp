@@ -7,6 +7,7 @@
 #include "mlirscope/Edit/Editor.h"
 #include "mlirscope/Blob/Export.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/Format.h"
 #include "mlirscope/Blob/Heatmap.h"
 #include "mlirscope/Blob/Npy.h"
 #include "mlirscope/Support/MappedFile.h"
@@ -23,10 +24,10 @@ std::string errorText(llvm::Error e) { return llvm::toString(std::move(e)); }
 /// Indexes and summarizes `path` (on a worker).
 void indexInto(const std::string &path, const IndexOptions &options,
                std::shared_ptr<ModelIndex> &index, ModelSummary &summary,
-               std::string &error) {
+               std::string &error, const RemoteOptions &remote = {}) {
   std::unique_ptr<ModelIndex> result;
   bool faulted = runGuarded([&] {
-    auto i = indexFile(path, options);
+    auto i = indexFile(path, options, remote);
     if (!i) {
       error = errorText(i.takeError());
       return;
@@ -126,8 +127,28 @@ void Document::startLoad(std::string path) {
   loadResult = std::make_shared<LoadResult>();
   auto result = loadResult;
   IndexOptions opts = options;
-  loadJob = Job::start("indexing " + path, [result, path, opts](Job &) {
-    indexInto(path, opts, result->index, result->summary, result->error);
+  if (!isUrl(path)) {
+    loadJob = Job::start("indexing " + path, [result, path, opts](Job &) {
+      indexInto(path, opts, result->index, result->summary, result->error);
+    });
+    return;
+  }
+  // A URL: the status bar shows the bytes fetched and requests made
+  // (counters), the bar the share of the object fetched; cancel stops the
+  // transfers.
+  counters = std::make_shared<RemoteCounters>();
+  auto shared = counters;
+  loadJob = Job::start("fetching " + path, [result, path, opts,
+                                            shared](Job &job) {
+    RemoteOptions remote = RemoteOptions::fromEnvironment();
+    remote.counters = shared;
+    remote.progress = mlirscope::Progress(
+        [&job](uint64_t done, uint64_t total) {
+          return total ? job.progress(done, total) : !job.cancelled();
+        },
+        job.cancelFlag());
+    indexInto(path, opts, result->index, result->summary, result->error,
+              remote);
   });
 }
 
@@ -161,6 +182,11 @@ std::string Document::poll() {
       stats->clear();
       ++indexGeneration;
       message = "indexed " + filePath;
+      // What the status bar showed while it loaded, in its final numbers.
+      if (counters)
+        message += " (" + formatBytes(counters->bytesFetched) + " fetched, " +
+                   formatCount(counters->requests) + " requests, " +
+                   formatCount(counters->roundTrips) + " round trips)";
       if (binding) {
         const auto &[scope, path] = options.parameters.back();
         message = "bound " + (scope.empty() ? "" : scope + "=") + path;
@@ -438,7 +464,7 @@ void Document::exportNpy(uint32_t w, const std::string &outPath) {
 }
 
 void Document::save() {
-  if (saveJob || !modelIndex || !editStack.dirty())
+  if (saveJob || !modelIndex || !editStack.dirty() || isRemote())
     return;
   saveResult = std::make_shared<LoadResult>();
   auto result = saveResult;

@@ -37,6 +37,13 @@ public:
   explicit Document(std::string path, IndexOptions options = {});
 
   const std::string &path() const { return filePath; }
+  /// A model read from a URL (http, https, s3): it cannot be saved back.
+  bool isRemote() const { return isUrl(filePath); }
+  /// What reading it from its URL costs so far (bytes fetched, requests),
+  /// for the status bar; null for a local file.
+  const std::shared_ptr<RemoteCounters> &remoteCounters() const {
+    return counters;
+  }
   /// Called once per frame: picks up finished jobs. Returns a message for
   /// the status line when something completed ("saved X"), else "".
   std::string poll();
@@ -110,6 +117,7 @@ private:
   void startLoad(std::string path);
   std::string filePath;
   IndexOptions options;
+  std::shared_ptr<RemoteCounters> counters;
   /// The running load binds the last of options.parameters.
   bool binding = false;
   std::shared_ptr<ModelIndex> modelIndex;

@@ -66,6 +66,15 @@ void Script::step(App &app) {
       --waitFrames;
       return;
     }
+    if (pendingUrlSubmit) {
+      // The prompt has been seen: press Open, then wait for the model.
+      pendingUrlSubmit = false;
+      app.askForUrl("", /*submit=*/true);
+      waitFrames = 2;
+      waitIdle = true;
+      waitStart = now();
+      continue;
+    }
     if (waitIdle) {
       if (app.busy()) {
         if (now() - waitStart > 120) {
@@ -118,6 +127,11 @@ bool Script::run(App &app, const std::string &line) {
   if (cmd == "open") {
     app.openFile(rest);
     startWait();
+  } else if (cmd == "open-url") {
+    // File > Open URL...: the field filled in, then Open, a frame later.
+    app.askForUrl(rest, /*submit=*/false);
+    waitFrames = 2;
+    pendingUrlSubmit = true;
   } else if (cmd == "wait") {
     startWait();
   } else if (cmd == "frames") {

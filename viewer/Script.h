@@ -6,6 +6,7 @@
 // would. `#` starts a comment. The actions:
 //
 //   open PATH             wait                  frames N
+//   open-url URL (File > Open URL..., the URL typed, Open; then wait)
 //   list functions|ops|weights                  filter TEXT
 //   kind all|resource|inline|parameter (the weights list's kind filter)
 //   search TEXT           search-regex TEXT     op SPEC (#N, @symbol, name)
@@ -64,6 +65,8 @@ private:
   bool waitIdle = false;
   double waitStart = 0;
   bool failed = false;
+  /// open-url: the prompt is shown; Open is pressed once frames passed.
+  bool pendingUrlSubmit = false;
 };
 
 } // namespace mlirscope::view

@@ -12,7 +12,7 @@
 #include <string>
 
 static const char kUsage[] =
-    "USAGE: mlirscope-view [FILE] [--weight NAME] [--op OP]\n"
+    "USAGE: mlirscope-view [FILE|URL] [--weight NAME] [--op OP]\n"
     "                      [--parameters [SCOPE=]ARCHIVE]...\n"
     "                      [--min-inline-bytes N]\n"
     "                      [--script FILE] [--screenshot OUT.png]\n"
@@ -20,7 +20,8 @@ static const char kUsage[] =
     "                      [--bench-frames N]\n\n"
     "Views an MLIR model (.mlirbc or .mlir): summary, ops, weights (resource\n"
     "blobs, inline elements attributes, parameters in external archives), any\n"
-    "weight's values, statistics and heatmap; edits them in place.\n\n"
+    "weight's values, statistics and heatmap; edits them in place. A URL\n"
+    "(https://, http://, s3://bucket/key) opens a model where it lives.\n\n"
     "  --weight NAME      open that weight in the tensor inspector (a resource\n"
     "                     key, @symbol, scope::key; --resource KEY: the same)\n"
     "  --parameters [SCOPE=]ARCHIVE\n"

@@ -119,6 +119,10 @@ int main(int argc, char **argv) {
       mlirscope::lspserver::createMessageInput(stdin, inputStyle, context);
   // The scheme vscode-mlir uses for the text view of a bytecode file.
   URIForFile::registerSupportedScheme("mlir.bytecode-mlir");
+  // Models opened from where they live (`mlirscope/openFile` with a URL),
+  // and the scheme the VS Code extension shows them under.
+  for (const char *scheme : {"http", "https", "s3", "mlirscope-remote"})
+    URIForFile::registerSupportedScheme(scheme);
 
   mlirscope::lspserver::MLIRScopeServer server;
   server.setProgressThreshold(progressThreshold);

@@ -1,6 +1,7 @@
 //===- CommandSupport.cpp - What every subcommand does the same way -------===//
 
 #include "Commands.h"
+#include "ProgressLine.h"
 
 #include "mlirscope/Index/CloseNames.h"
 #include "mlirscope/Index/Index.h"
@@ -10,6 +11,8 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -104,6 +107,78 @@ SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
   return split;
 }
 
+static cl::opt<bool>
+    verbose("verbose",
+            cl::desc("For models and archives given as URLs: print the "
+                     "bytes fetched, requests, round trips and cache hits "
+                     "on stderr"),
+            cl::sub(cl::SubCommand::getAll()));
+
+namespace {
+/// A URL the command read and what it cost.
+struct RemoteUse {
+  std::string url;
+  std::shared_ptr<RemoteCounters> counters;
+};
+std::vector<RemoteUse> remoteUses;
+/// Set by Ctrl-C while a URL is fetched: the transfers stop at once.
+std::atomic<bool> fetchInterrupted{false};
+} // namespace
+
+RemoteOptions mlirscope::cli::remoteOptionsFor(llvm::StringRef url) {
+  RemoteOptions o = RemoteOptions::fromEnvironment();
+  o.counters = std::make_shared<RemoteCounters>();
+  o.progress = mlirscope::Progress(&fetchInterrupted);
+  remoteUses.push_back({url.str(), o.counters});
+  return o;
+}
+
+void mlirscope::cli::printRemoteCounters() {
+  if (!verbose)
+    return;
+  // After the answer, not interleaved with it.
+  llvm::outs().flush();
+  for (const RemoteUse &use : remoteUses)
+    llvm::errs() << "mlirscope: " << use.url << ": "
+                 << formatCounters(*use.counters) << "\n";
+}
+
+bool mlirscope::cli::refuseRemoteEdit(llvm::StringRef cmd,
+                                      llvm::StringRef path,
+                                      llvm::StringRef name) {
+  if (!isUrl(path))
+    return false;
+  // Said before anything is fetched: the edit could never be written back.
+  llvm::errs() << "mlirscope " << cmd << ": " << path << ": '" << name
+               << "' cannot be edited in place: the model is remote; make a "
+                  "local copy first (mlirscope rewrite "
+               << path << " -o local.mlirbc) and edit that\n";
+  return true;
+}
+
+/// indexFile for `path`, a file or a URL; a URL's fetch shows a progress
+/// line and stops on Ctrl-C.
+static llvm::Expected<std::unique_ptr<ModelIndex>>
+indexPathOrUrl(llvm::StringRef path, const IndexOptions &options) {
+  if (!isUrl(path))
+    return indexFile(path, options);
+  RemoteOptions remote = remoteOptionsFor(path);
+  ProgressLine line("fetch");
+  // The transport reports bytes with no total; the whole-object fetch
+  // reports them against the object's size, which the line shows.
+  remote.progress = mlirscope::Progress(
+      [&line](uint64_t done, uint64_t total) {
+        return !total || line.update(done, total);
+      },
+      &fetchInterrupted);
+  fetchInterrupted = false;
+  auto oldHandler =
+      std::signal(SIGINT, [](int) { fetchInterrupted = true; });
+  auto index = indexFile(path, options, remote);
+  std::signal(SIGINT, oldHandler);
+  return index;
+}
+
 std::unique_ptr<ModelIndex>
 mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
                           const WeightOptions &weights,
@@ -111,7 +186,14 @@ mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
   IndexOptions options;
   options.chunk = split.chunk;
   weights.apply(options, split.byName);
-  auto index = indexFile(path, options);
+  // Archives are bound here, so that those named by URL get the command's
+  // remote options (counters, Ctrl-C).
+  auto parameters = std::move(options.parameters);
+  options.parameters.clear();
+  auto index = indexPathOrUrl(path, options);
+  if (index && !parameters.empty())
+    if (llvm::Error e = bindParameters(**index, parameters, remoteOptionsFor))
+      index = std::move(e);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
     return nullptr;

@@ -13,6 +13,7 @@
 #include "mlirscope/Support/Format.h"
 #include "mlirscope/Blob/WeightView.h"
 #include "mlirscope/Index/Summary.h"
+#include "mlirscope/Remote/Remote.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -142,6 +143,18 @@ SplitFiles chunkOf(const ChunkOption &chunk, bool whole = false);
 std::unique_ptr<ModelIndex> openModel(llvm::StringRef cmd, llvm::StringRef path,
                                       const WeightOptions &weights,
                                       const SplitFiles &split = {});
+
+/// A model or archive named by URL: the remote options of the command
+/// (its counters kept for `--verbose`, a progress line while a model is
+/// fetched, Ctrl-C stops the transfers).
+RemoteOptions remoteOptionsFor(llvm::StringRef url);
+/// `--verbose` (every command): one line per URL read, on stderr, with the
+/// bytes fetched, requests, round trips and cache hits it cost.
+void printRemoteCounters();
+/// True (having printed why) when `path` is a URL: a remote model cannot be
+/// changed in place; the message says how to make a local copy.
+bool refuseRemoteEdit(llvm::StringRef cmd, llvm::StringRef path,
+                      llvm::StringRef name);
 
 /// The weight named `name` (Weight.h: a resource key, `@sym`,
 /// `@scope/op#N`, `scope::key`); else prints `mlirscope CMD: FILE: no

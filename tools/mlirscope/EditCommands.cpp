@@ -36,6 +36,8 @@ std::optional<Target> openTarget(llvm::StringRef cmd, llvm::StringRef path,
                                  llvm::StringRef name,
                                  const WeightOptions &weights,
                                  const SplitFiles &split) {
+  if (refuseRemoteEdit(cmd, path, name))
+    return std::nullopt;
   Target t;
   SplitFiles byName = split;
   byName.byName = true;
@@ -135,6 +137,10 @@ static int replaceToNewFile(llvm::StringRef path, llvm::StringRef key,
                             llvm::StringRef npyPath, llvm::StringRef out,
                             std::string type, const WeightOptions &weights,
                             const SplitFiles &split) {
+  // The new file keeps the model's other blobs, which a remote model has
+  // only in memory: make the local copy first, as for an in-place replace.
+  if (refuseRemoteEdit("replace", path, key))
+    return kBadInput;
   SplitFiles byName = split;
   byName.byName = true;
   std::unique_ptr<ModelIndex> index =

@@ -123,6 +123,7 @@ int main(int argc, char **argv) {
   // line naming the file instead of dying of the signal.
   int rc = kOk;
   bool faulted = mlirscope::runGuarded([&] { rc = chosen->run(); });
+  printRemoteCounters();
   // Unless a refused save or the command itself said so already.
   if (faulted && !mlirscope::faultWasReported()) {
     printFileChanged(chosen->sub.getName(),

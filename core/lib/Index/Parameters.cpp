@@ -17,12 +17,27 @@ mlirscope::parseParameterOption(llvm::StringRef text) {
   return {scope.str(), path.str()};
 }
 
+llvm::Expected<std::shared_ptr<ParameterArchive>>
+mlirscope::openParameterArchive(llvm::StringRef path,
+                                const RemoteOptionsFor &remoteFor) {
+  if (!isUrl(path))
+    return openArchive(path);
+  // Only the archive's index is read (readAt); entries' bytes are fetched
+  // when a weight is looked at.
+  auto source = openUrl(path, remoteFor ? remoteFor(path)
+                                        : RemoteOptions::fromEnvironment());
+  if (!source)
+    return source.takeError();
+  return readArchive(std::shared_ptr<ByteSource>(std::move(*source)));
+}
+
 llvm::Error mlirscope::bindParameters(
     ModelIndex &index,
-    llvm::ArrayRef<std::pair<std::string, std::string>> parameters) {
+    llvm::ArrayRef<std::pair<std::string, std::string>> parameters,
+    const RemoteOptionsFor &remoteFor) {
   for (const auto &[scope, path] : parameters) {
     llvm::Expected<std::shared_ptr<ParameterArchive>> archive =
-        openArchive(path);
+        openParameterArchive(path, remoteFor);
     if (!archive)
       return archive.takeError();
     index.archives.push_back({scope, path, std::move(*archive)});

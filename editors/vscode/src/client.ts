@@ -12,7 +12,7 @@ import { FileStatus } from './mode';
 import { Lookup, Resolved, resolveServerPath, resolveToolPath } from './paths';
 import { ServerSettings, serverSettings } from './server-settings';
 
-import { BYTECODE_SCHEME } from './constants';
+import { BYTECODE_SCHEME, REMOTE_SCHEME } from './constants';
 export { BYTECODE_SCHEME };
 
 export function fsLookup(): Lookup {
@@ -111,6 +111,7 @@ export class ServerManager implements vscode.Disposable {
         { scheme: 'file', language: 'mlir', pattern: '**/*.mlir' },
         { scheme: 'untitled', language: 'mlir' },
         { scheme: BYTECODE_SCHEME },
+        { scheme: REMOTE_SCHEME },
       ],
       initializationOptions: currentServerSettings(),
       outputChannel: this.output,

@@ -1,13 +1,16 @@
 // Commands: tensor preview, summary, export as .npy, open in mlirscope-view,
 // open from disk, restart.
 import { spawn } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
 import { ServerManager, hoverStatistics } from './client';
 import { runCli } from './cli';
 import { activeModelUri, openFromDisk } from './large-files';
-import { withModelUri } from './model-documents';
+import { REMOTE_SCHEME } from './constants';
+import { modelOf, withModelUri } from './model-documents';
+import { remoteUrl } from './remote';
 import { ModelNode, ModelView } from './model-view';
 import { Cancelled, METHOD_NOT_FOUND, errorCode, errorMessage, requestWithProgress } from './requests';
 import { humanBytes, summaryMarkdown, weightChoices } from './resources';
@@ -22,7 +25,7 @@ export const SUMMARY_SCHEME = 'mlirscope-summary';
 /** The model file (`file:`) of the active tab, else the Model view's. */
 function currentModel(view: ModelView): vscode.Uri | undefined {
   const uri = activeModelUri();
-  if (uri && uri.scheme !== 'untitled') return uri.with({ scheme: 'file', query: '', fragment: '' });
+  if (uri && uri.scheme !== 'untitled') return modelOf(uri, true);
   return view.model;
 }
 
@@ -36,7 +39,7 @@ async function resolveResource(manager: ServerManager, view: ModelView, arg: Res
   if (arg && 'kind' in arg && arg.kind === 'weight' && view.model)
     return { model: view.model, key: arg.weight.name, chunk: arg.weight.chunk, bytes: arg.weight.bytes };
   if (arg && 'key' in arg && typeof arg.model === 'string')
-    return { model: vscode.Uri.parse(arg.model).with({ scheme: 'file', query: '', fragment: '' }), key: arg.key, chunk: arg.chunk };
+    return { model: modelOf(vscode.Uri.parse(arg.model), true), key: arg.key, chunk: arg.chunk };
   const model = currentModel(view);
   if (!model) {
     void vscode.window.showInformationMessage('mlirscope: open a .mlir or .mlirbc model first');
@@ -89,7 +92,7 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
   const pages = new SummaryPages(manager);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, pages));
   add('mlirscope.showSummary', async (arg?: vscode.Uri) => {
-    const model = arg instanceof vscode.Uri ? arg.with({ scheme: 'file' }) : currentModel(view);
+    const model = arg instanceof vscode.Uri ? modelOf(arg) : currentModel(view);
     if (!model) return void vscode.window.showInformationMessage('mlirscope: open a .mlir or .mlirbc model first');
     const page = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${path.basename(model.fsPath)} summary.md`,
                                    query: encodeURIComponent(model.toString()) });
@@ -125,7 +128,11 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
       const r = await resolveResource(manager, view, arg);
       if (!r) return;
       const target = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(path.dirname(r.model.fsPath), `${r.key.replace(/[^\w.-]/g, '_')}.npy`)),
+        // Beside the model, or, for a model where it lives, in the workspace.
+        defaultUri: vscode.Uri.file(path.join(
+          r.model.scheme === REMOTE_SCHEME ? (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir())
+                                           : path.dirname(r.model.fsPath),
+          `${r.key.replace(/[^\w.-]/g, '_')}.npy`)),
         filters: { numpy: ['npy'] },
       });
       if (!target) return;
@@ -165,7 +172,8 @@ export function registerCommands(context: vscode.ExtensionContext, manager: Serv
     if (viewer.source === 'not found')
       return void vscode.window.showErrorMessage(
         'mlirscope: mlirscope-view is not installed here (not beside the server, not on PATH); set "mlirscope.viewerPath".');
-    const args = [model.fsPath];
+    // The viewer opens a model where it lives from its URL too.
+    const args = [model.scheme === REMOTE_SCHEME ? remoteUrl(model) : model.fsPath];
     if (r) args.push('--resource', r.key);
     try {
       const child = spawn(viewer.path, args, { detached: true, stdio: 'ignore' });

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { registerBytecode } from './bytecode';
 import { ServerManager } from './client';
 import { registerCommands } from './commands';
+import { registerRemote } from './remote';
 import { checkConflicts } from './conflicts';
 import { LargeFileWatcher } from './large-files';
 import { ModelView } from './model-view';
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext) {
   void vscode.commands.executeCommand('setContext', 'mlirscope.active', true);
 
   registerBytecode(context, manager);
+  registerRemote(context, manager);
   const status = new StatusBar(manager);
   const view = new ModelView(manager);
   context.subscriptions.push(status, view, new LargeFileWatcher(() => status.update()));

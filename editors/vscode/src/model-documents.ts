@@ -6,8 +6,18 @@ import * as vscode from 'vscode';
 
 import { SYNC_LIMIT, isBytecodeFile, viewUri } from './bytecode';
 import type { ServerManager } from './client';
-import { BYTECODE_SCHEME } from './constants';
+import { BYTECODE_SCHEME, REMOTE_SCHEME } from './constants';
 import { INVALID_PARAMS, errorCode } from './requests';
+
+/**
+ * The model a document uri shows: its `file:` uri (a view's or a text's),
+ * or, for a model where it lives (`mlirscope-remote:`), the uri itself: the
+ * server holds the model under it and there is no file.
+ */
+export function modelOf(uri: vscode.Uri, clear = false): vscode.Uri {
+  if (uri.scheme === REMOTE_SCHEME) return uri;
+  return clear ? uri.with({ scheme: 'file', query: '', fragment: '' }) : uri.with({ scheme: 'file' });
+}
 
 /** The open document showing `model` (a `file:` uri): the text, or its elided view. */
 export function openModelDocument(model: vscode.Uri): vscode.TextDocument | undefined {
@@ -17,6 +27,7 @@ export function openModelDocument(model: vscode.Uri): vscode.TextDocument | unde
 
 /** How `model` is opened when no document shows it: as text if VS Code would sync it, else elided. */
 export function modelDocumentUri(model: vscode.Uri): vscode.Uri {
+  if (model.scheme === REMOTE_SCHEME) return model;
   let size = Infinity;
   try {
     size = fs.statSync(model.fsPath).size;

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 import { BYTECODE_SCHEME, ServerManager } from './client';
 import { activeModelUri } from './large-files';
-import { openModelDocument, serverDocument } from './model-documents';
+import { modelOf, openModelDocument, serverDocument } from './model-documents';
 import {
   ModelSummary, ResourceInfo, SortOrder, arrangeResources, findResourceEntry, humanBytes, nextSortOrder, shortType,
   weightsLine,
@@ -62,8 +62,8 @@ export class ModelView implements vscode.TreeDataProvider<ModelNode>, vscode.Dis
   private async follow() {
     const uri = activeModelUri();
     if (!uri || uri.scheme === 'untitled') return;
-    const file = uri.with({ scheme: 'file' });
-    if (this.model && this.model.fsPath === file.fsPath) return;
+    const file = modelOf(uri);
+    if (this.model && this.model.toString() === file.toString()) return;
     this.model = file;
     await this.refresh();
   }

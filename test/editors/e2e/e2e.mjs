@@ -744,6 +744,51 @@ try {
   await shot('parameter-failure');
 }
 
+// --- a model where it lives: "Open Remote Model..." with a URL nginx serves ---
+// (the test runs this script under test/remote/Inputs/servers.py: $HTTP).
+try {
+  await wb.dismissNotifications();
+  await closeAllEditors();
+  if (!process.env.HTTP || !args['remote-model'])
+    throw new Error('no $HTTP or --remote-model: run under test/remote/Inputs/servers.py');
+  const name = path.basename(args['remote-model']);
+  const url = `${process.env.HTTP}/${name}`;
+  await wb.runCommand('mlirscope: Open Remote Model...');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 5000 });
+  await input.fill(url);
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+  await page.locator('.editor-instance .view-lines', { hasText: 'mlirscope-elided' }).waitFor({ timeout: 20000 });
+  const text = await wb.editorText();
+  check('remote model: "Open Remote Model..." shows its IR with each blob elided',
+        /dense_resource<layer0\.weight>/.test(text) && /mlirscope-elided: f32\[4x8\]/.test(text), text.slice(0, 300));
+  const hover = await wb.hoverToken('layer0.weight', /min/, 12).catch((e) => e.message);
+  const want = cliStats(args['remote-model'], 'layer0.weight');
+  const close = (re) => {
+    const m = hover.match(re);
+    return m && Math.abs(Number(m[1]) - want.min) <= 1e-3 * Math.max(1, Math.abs(want.min));
+  };
+  check('remote model: the hover on a weight reads it from the URL (from: the URL, dtype, shape, min as `mlirscope stats`)',
+        hover.includes(`from: ${url}`) && /dtype: f32, shape: 4x8/.test(hover) && close(/min\s+max\s+mean\s+std\s+(-?[0-9.e+-]+)/), hover);
+  await shot('remote-hover');
+  // The preview, from the command palette: the weight read from the URL.
+  await page.keyboard.press('Escape');
+  await wb.runCommand('mlirscope: Preview Tensor');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'layer0.weight' }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  const frame = await wb.webviewFrame('heatmap');
+  const p = await readPreview(frame);
+  const m = statsMatch(p, want);
+  check('remote model: the tensor preview\'s statistics are `mlirscope stats`\'s of the same file', m.ok, m.detail);
+  await shot('remote-preview');
+} catch (e) {
+  check('remote model scenario', false, e.message);
+  await shot('remote-failure');
+}
+
 if (diffJob) {
   const d = await diffJob;
   log(`mlirscope diff of the saved model took ${d.ms} ms`);

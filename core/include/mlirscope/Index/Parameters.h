@@ -12,9 +12,11 @@
 #define MLIRSCOPE_INDEX_PARAMETERS_H
 
 #include "mlirscope/Model/ModelIndex.h"
+#include "mlirscope/Remote/Remote.h"
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -22,16 +24,29 @@
 
 namespace mlirscope {
 
+struct ParameterArchive;
+
 /// `[SCOPE=]FILE`, as `--parameters` takes it: (scope, path). A path that
 /// itself holds `=` needs the scope written (`=FILE` for no scope).
 std::pair<std::string, std::string> parseParameterOption(llvm::StringRef text);
 
-/// Opens each archive (`openArchive`) and binds the index's parameter
-/// weights to the first archive of their scope holding their key. An
-/// archive that cannot be read is an error naming it.
+/// How a front-end wants an archive named by URL opened (its counters,
+/// progress and cancel); empty: the environment's remote options.
+using RemoteOptionsFor = std::function<RemoteOptions(llvm::StringRef url)>;
+
+/// The archive at `path`: a local file (`openArchive`), or a URL (Remote.h's
+/// isUrl) read in place through its byte ranges.
+llvm::Expected<std::shared_ptr<ParameterArchive>>
+openParameterArchive(llvm::StringRef path,
+                     const RemoteOptionsFor &remoteFor = {});
+
+/// Opens each archive (`openParameterArchive`) and binds the index's
+/// parameter weights to the first archive of their scope holding their key.
+/// An archive that cannot be read is an error naming it.
 llvm::Error
 bindParameters(ModelIndex &index,
-               llvm::ArrayRef<std::pair<std::string, std::string>> parameters);
+               llvm::ArrayRef<std::pair<std::string, std::string>> parameters,
+               const RemoteOptionsFor &remoteFor = {});
 
 /// Keys of bound archive `archive` that no weight in `used` (pairs of
 /// archive and entry) names.
