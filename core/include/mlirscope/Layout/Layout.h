@@ -82,6 +82,11 @@ struct LayoutOptions {
   /// default allows 3 sweeps on a 100k-op model, 1 at 500k ops, all 8
   /// below ~25k.
   uint64_t sweepWorkLimit = 12'000'000;
+  /// The same cap per node and edge of the layered graph (dummies
+  /// included), so the work grows with the graph: small views get many
+  /// sweeps, start orders and sifting, big graphs stay fast. At least
+  /// 100,000 units whatever the size; 0 = no such cap.
+  uint64_t sweepWorkPerItem = 200;
   /// Wall-clock cap on crossing reduction in milliseconds; 0 = none. Unlike
   /// the caps above it makes the result depend on the machine's speed, so
   /// callers that need the same output every time leave it 0.
