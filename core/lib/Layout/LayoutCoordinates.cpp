@@ -442,7 +442,7 @@ private:
     }
   }
 
-  static constexpr unsigned kSweeps = 8;
+  static constexpr unsigned kSweeps = 4;
   /// How much a node without neighbors holds on to where it is.
   static constexpr double kStayWeight = 0.01;
 

@@ -86,7 +86,7 @@ struct LayoutOptions {
   /// included), so the work grows with the graph: small views get many
   /// sweeps, start orders and sifting, big graphs stay fast. At least
   /// 100,000 units whatever the size; 0 = no such cap.
-  uint64_t sweepWorkPerItem = 200;
+  uint64_t sweepWorkPerItem = 100;
   /// Wall-clock cap on crossing reduction in milliseconds; 0 = none. Unlike
   /// the caps above it makes the result depend on the machine's speed, so
   /// callers that need the same output every time leave it 0.
