@@ -468,11 +468,50 @@ double widthOf(const LayeredGraph &g, const LayoutGraph &graph,
   return hi > lo ? hi - lo : 0;
 }
 
+/// About how many points the edges' polylines get from x: Layout.cpp's
+/// drawEdge keeps the ends of each straight run of a dummy chain, and each
+/// edge through a chain carries its own copy of the chain down to where it
+/// leaves. Straight chains keep a value read all over a model cheap; bent
+/// ones cost each of its edges the chain's length. O(V + E).
+uint64_t polylinePoints(const LayeredGraph &g, const std::vector<double> &x) {
+  // runs[d - realCount]: straight runs of d's chain from its first dummy
+  // down to d.
+  std::vector<uint32_t> runs(g.nodeCount() - g.realCount, 0);
+  for (uint32_t v = 0; v < g.realCount; ++v) {
+    uint32_t d = g.trunkStart[v];
+    if (d == kNone)
+      continue;
+    uint32_t count = 1;
+    runs[d - g.realCount] = count;
+    for (++d; d < g.nodeCount() && g.layer[d] == g.layer[d - 1] + 1 &&
+              g.preds(d).size() == 1 && g.preds(d)[0] == d - 1;
+         ++d) {
+      count += x[d] != x[d - 1];
+      runs[d - g.realCount] = count;
+    }
+  }
+  uint64_t points = 0;
+  for (auto [a, b] : g.orientedEdges) {
+    points += 2;
+    uint32_t la = g.layer[a], lb = g.layer[b];
+    if (a != b && lb > la + 1)
+      points += 2 * uint64_t(runs[g.trunkStart[a] + (lb - la - 2) -
+                                  g.realCount]);
+  }
+  return points;
+}
+
 } // namespace
 
 /// How much wider than the packed placement Brandes-Koepf's may be and
 /// still be chosen for its straight edges.
 constexpr double kWiderThanPacked = 1.2;
+/// How many times Brandes-Koepf's polyline points the packed placement may
+/// need and still be chosen.
+constexpr uint64_t kMorePoints = 2;
+/// The largest layered graph (nodes, dummies and edges) that also gets the
+/// packed placement.
+constexpr uint64_t kMaxPackedItems = 200'000;
 
 bool layout::assignCoordinates(const LayeredGraph &g, const LayoutGraph &graph,
                                const LayoutOptions &options, WorkTracker &work,
@@ -483,11 +522,18 @@ bool layout::assignCoordinates(const LayeredGraph &g, const LayoutGraph &graph,
     BrandesKoepf bk(g, graph, options);
     if (!bk.run(work, x))
       return false;
+    // The packed placement costs about as much again: big graphs (models
+    // of tens of thousands of ops) keep to Brandes-Koepf's.
     std::vector<double> packed;
     PackedPlacement placement(g, graph, options);
-    if (!placement.run(work, packed))
+    if (g.nodeCount() + g.layeredEdgeCount() <= kMaxPackedItems &&
+        !placement.run(work, packed))
       return false;
-    if (widthOf(g, graph, x) > kWiderThanPacked * widthOf(g, graph, packed))
+    // Not when its bent chains would cost the polylines much more than
+    // Brandes-Koepf's straight ones (a model's shared tables: quadratic).
+    if (!packed.empty() &&
+        widthOf(g, graph, x) > kWiderThanPacked * widthOf(g, graph, packed) &&
+        polylinePoints(g, packed) <= kMorePoints * polylinePoints(g, x))
       x = std::move(packed);
   }
   std::vector<double> layerHeight(g.layerCount, 0);

@@ -204,6 +204,8 @@ public:
   /// Graphviz's way off a plateau: sorts break ties against the current
   /// order and transpose also swaps pairs whose crossings stay the same.
   bool reverse = false;
+  /// Passes of transpose over the layers at most (while they gain).
+  unsigned transposePasses = kTransposePasses;
 
   bool sweep(bool down, WorkTracker &work) {
     if (g.layerCount < 2)
@@ -226,7 +228,7 @@ public:
   /// Linear per pass: each pair's crossings come from merging the two
   /// nodes' sorted neighbor positions.
   bool transpose(bool down, WorkTracker &work) {
-    for (unsigned pass = 0; pass < kTransposePasses; ++pass) {
+    for (unsigned pass = 0; pass < transposePasses; ++pass) {
       bool changed = false;
       for (uint32_t step = 0; step < g.layerCount; ++step) {
         bool swapped = false;
@@ -401,7 +403,12 @@ private:
 
   std::vector<std::pair<uint64_t, uint64_t>> cost;
 
-  static constexpr unsigned kTransposeRounds = 4, kTransposePasses = 4;
+  static constexpr unsigned kTransposeRounds = 4;
+
+public:
+  static constexpr unsigned kTransposePasses = 4;
+
+private:
   std::vector<uint32_t> begin, positions, slots, scratch;
 
   struct Keyed {
@@ -601,6 +608,9 @@ bool layout::orderLayers(LayeredGraph &g, const LayoutOptions &options,
       // As Graphviz: two sweeps that break ties against the order, two
       // that keep it.
       sweeper.reverse = done % 4 >= 2;
+      // A sweep the budget barely allows gets one transpose pass.
+      sweeper.transposePasses =
+          spent() + 4 * sweepCost > budget ? 1 : Sweeper::kTransposePasses;
       if (!sweeper.sweep(down, work) || !sweeper.transpose(down, work))
         return false;
       bool gained = false;
