@@ -667,8 +667,8 @@ TEST(LayoutTest, FansAreAsWideAsTheirLayer) {
                      k * 40 + (k - 1) * options.nodeSeparation)
         << (out ? "fan-out" : "fan-in");
     // The hub sits over (or under) the middle of its fan.
-    EXPECT_NEAR(result.centers[0].x, (result.bounds.maxX + result.bounds.minX) / 2,
-                1e-6);
+    EXPECT_NEAR(result.centers[0].x,
+                (result.bounds.maxX + result.bounds.minX) / 2, 1e-6);
   }
 }
 
@@ -713,8 +713,8 @@ TEST(LayoutTest, ComponentsKeepToThemselves) {
   EXPECT_EQ(result.crossings, 0u);
   std::map<uint32_t, std::pair<double, double>> first;
   for (uint32_t v = 0; v < n; ++v) {
-    auto &range = first.try_emplace(result.layers[v], INFINITY, -INFINITY)
-                      .first->second;
+    auto &range =
+        first.try_emplace(result.layers[v], INFINITY, -INFINITY).first->second;
     range.first = std::min(range.first, result.centers[v].x);
     range.second = std::max(range.second, result.centers[v].x);
   }

@@ -418,8 +418,7 @@ private:
       }
       Pool pool{w, w * (target - offset), 1};
       while (!pools.empty() &&
-             pools.back().sum / pools.back().weight >=
-                 pool.sum / pool.weight) {
+             pools.back().sum / pools.back().weight >= pool.sum / pool.weight) {
         pool.weight += pools.back().weight;
         pool.sum += pools.back().sum;
         pool.count += pools.back().count;
@@ -495,8 +494,8 @@ uint64_t polylinePoints(const LayeredGraph &g, const std::vector<double> &x) {
     points += 2;
     uint32_t la = g.layer[a], lb = g.layer[b];
     if (a != b && lb > la + 1)
-      points += 2 * uint64_t(runs[g.trunkStart[a] + (lb - la - 2) -
-                                  g.realCount]);
+      points +=
+          2 * uint64_t(runs[g.trunkStart[a] + (lb - la - 2) - g.realCount]);
   }
   return points;
 }

@@ -322,8 +322,8 @@ private:
       for (uint32_t k = 0; k + 1 < size; ++k) {
         auto [kept, flipped] = pairCrossings(slots[k], slots[k + 1]);
         // Equal swaps only in a first round: later rounds would undo them.
-        if (flipped < kept || (reverse && round == 0 && kept > 0 &&
-                               flipped == kept)) {
+        if (flipped < kept ||
+            (reverse && round == 0 && kept > 0 && flipped == kept)) {
           std::swap(slots[k], slots[k + 1]);
           swapped = true;
           anySwap |= flipped < kept;
@@ -351,8 +351,8 @@ public:
       cost.resize(size);
       for (uint32_t node = 0; node < size; ++node) {
         // Costs of node against each other one, left to right, without it.
-        uint32_t at = std::find(slots.begin(), slots.end(), node) -
-                      slots.begin();
+        uint32_t at =
+            std::find(slots.begin(), slots.end(), node) - slots.begin();
         slots.erase(slots.begin() + at);
         uint64_t total = 0;
         for (uint32_t j = 0; j + 1 < size; ++j) {
@@ -446,9 +446,9 @@ private:
         std::nth_element(around.begin(), around.begin() + mid, around.end());
         key = around[mid];
         if (around.size() % 2 == 0)
-          key = (key + *std::max_element(around.begin(),
-                                         around.begin() + mid)) /
-                2;
+          key =
+              (key + *std::max_element(around.begin(), around.begin() + mid)) /
+              2;
       } else {
         uint64_t sum = 0;
         for (uint32_t u : neighbors)
@@ -459,8 +459,9 @@ private:
       keyed.push_back({component[v], key, k, v});
     }
     if (reverse)
-      std::sort(keyed.begin(), keyed.end(),
-                [](const Keyed &a, const Keyed &b) { return a.tiesReversed(b); });
+      std::sort(keyed.begin(), keyed.end(), [](const Keyed &a, const Keyed &b) {
+        return a.tiesReversed(b);
+      });
     else
       std::sort(keyed.begin(), keyed.end());
     for (uint32_t k = 0, j = 0; k < size; ++k) {
@@ -540,8 +541,8 @@ bool layout::orderLayers(LayeredGraph &g, const LayoutOptions &options,
   if (options.sweepWorkLimit)
     budget = options.sweepWorkLimit;
   if (options.sweepWorkPerItem)
-    budget = std::min(budget, std::max(kMinBudget,
-                                       options.sweepWorkPerItem * size));
+    budget =
+        std::min(budget, std::max(kMinBudget, options.sweepWorkPerItem * size));
   // A sweep, its transpose passes and the count after it, at the least.
   uint64_t sweepCost = 4 * uint64_t(g.nodeCount()) + 6 * g.layeredEdgeCount();
   // Sifting: each node against every other one of its layer.
