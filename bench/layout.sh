@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: mlirscope's layered layout (core/include/mlirscope/Layout.h)
 # against Graphviz `dot` and dagre (npm @dagrejs/dagre under Node) on the same
-# graphs: wall time, peak RSS (/usr/bin/time -v) and edge crossings of each
-# drawing, all counted by the same code (countDrawingCrossings: each tool's
-# layers are the distinct y of its node centers, edges are cut where they
-# meet the layers between their ends, bundled cuts count once).
+# graphs: wall time, peak RSS (/usr/bin/time -v), edge crossings and width of
+# each drawing, all measured by the same code (mlirscope-layout-bench
+# compare; countDrawingCrossings: each tool's layers are the distinct y of
+# its node centers, edges are cut where they meet the layers between their
+# ends, bundled cuts count once; width: node boxes and edge points).
 #
 # Graphs (mlirscope-layout-bench; node 80x24, node gap 20, layer gap 40 in
 # every tool):
@@ -16,7 +17,9 @@
 #                   rotary tables shared by every layer
 #   chain N, star N the stress shapes (one path; one node with N-1 users)
 #
-# Part 1, every tool at 1k, 2k and 5k nodes; part 2, ours alone at 10k,
+# Part 1, every tool at 1k, 2k and 5k nodes; part 3, every tool on each
+# function of the StableHLO corpus (shared/corpus/stablehlo-testdata, as
+# dataflow graphs by bench/mlir-func-graphs.py); part 2, ours alone at 10k,
 # 100k and 500k ("lay s": in-process layout time, "wall s" and RSS: process,
 # graph generation included; each the best of REPEAT (3) runs). Ours reads the same JSON file as dagre and prints its
 # in-process layout time ("layout ms", best of 5); dot and dagre run once,
@@ -26,7 +29,8 @@
 # their time over ours: dot's process wall (its start-up is ~20 ms) and
 # dagre's in-process dagre.layout() time (Node's own start-up excluded),
 # both over our in-process layout time ("ours wl" is our process wall,
-# reading the JSON file included). "cross/dot": our crossings over dot's.
+# reading the JSON file included). "cross/dot": our crossings over dot's;
+# "wid/dot": our width over dot's. Goals: crossings <= dot's, width <= 1.5x.
 #
 # Environment:
 #   MLIRSCOPE_BUILD_DIR  build directory (build); mlirscope-layout-bench is
@@ -36,6 +40,8 @@
 #                        the 1k-op transformer)
 #   SIZES                part 1 sizes, "" skips it   (1000 2000 5000)
 #   BIG_SIZES            part 2 sizes, "" for none   (10000 100000 500000)
+#   CORPUS               StableHLO functions, "" skips part 3
+#                        (/work/shared/corpus/stablehlo-testdata)
 #   NODE                 node binary                 (node)
 : "${REPEAT:=3}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,6 +49,7 @@ LAYOUT_TIMEOUT=${LAYOUT_TIMEOUT:-300}
 SIZES=${SIZES-1000 2000 5000}
 BIG_SIZES=${BIG_SIZES-10000 100000 500000}
 NODE=${NODE:-node}
+CORPUS=${CORPUS-/work/shared/corpus/stablehlo-testdata}
 BENCH_TOOL=$build/bin/mlirscope-layout-bench
 NODE_DIR=$repo/bench/layout-node
 
@@ -86,10 +93,10 @@ ms_to_s() { awk -v m="$1" 'BEGIN { printf "%.4f", m / 1000 }'; }
 
 # --- Part 1: ours, dot and dagre -----------------------------------------------
 printf '\n## Part 1: the same graphs in each tool (times in s, RSS in MB)\n\n'
-printf '| %-16s | %6s | %6s | %8s | %7s | %6s | %8s | %8s | %6s | %8s | %8s | %8s | %6s | %8s | %8s | %8s | %9s |\n' \
-  graph nodes edges "ours lay" "ours wl" RSS crossing "dot wall" RSS crossing \
-  "dagre ly" "dagre wl" RSS crossing "x dot" "x dagre" "cross/dot"
-printf '|%s|\n' "------------------|--------|--------|----------|---------|--------|----------|----------|--------|----------|----------|----------|--------|----------|----------|----------|-----------"
+row='| %-16s | %6s | %6s | %8s | %7s | %6s | %8s | %7s | %8s | %6s | %8s | %7s | %8s | %8s | %6s | %8s | %7s | %8s | %8s | %9s | %7s |\n'
+printf "$row" graph nodes edges "ours lay" "ours wl" RSS crossing width "dot wall" RSS crossing \
+  width "dagre ly" "dagre wl" RSS crossing width "x dot" "x dagre" "cross/dot" "wid/dot"
+printf '|%s|\n' "------------------|--------|--------|----------|---------|--------|----------|---------|----------|--------|----------|---------|----------|----------|--------|----------|---------|----------|----------|-----------|---------"
 for shape in random transformer; do
   for n in $SIZES; do
     base=$GRAPHS/$shape-$n
@@ -102,35 +109,68 @@ for shape in random transformer; do
     o_wall=$r_wall o_rss=$r_rss
     MLIRSCOPE_LAYOUT_REPEAT=5 "$BENCH_TOOL" layout-json "$base.json" >"$tmp/ours"
     o_ms=$(field layout_ms "$tmp/ours")
-    o_cross=$(field crossings "$tmp/ours")
     nodes=$(field nodes "$tmp/ours") edges=$(field edges "$tmp/ours")
 
     # dot, once.
     rm -f "$tmp/dot.plain"
     REPEAT=1 TIMEOUT=$LAYOUT_TIMEOUT measure cold dot dot -Tplain "$base.dot" -o "$tmp/dot.plain"
-    d_wall=$r_wall d_rss=$r_rss d_cross=-
-    [ "$r_status" = ok ] && d_cross=$("$BENCH_TOOL" crossings-dot "$tmp/dot.plain")
+    d_wall=$r_wall d_rss=$r_rss d_plain=-
+    [ "$r_status" = ok ] && d_plain=$tmp/dot.plain
     [ "$r_status" = failed ] && d_wall=crashed d_rss=-
 
     # dagre, once.
     rm -f "$tmp/dagre.json"
     REPEAT=1 TIMEOUT=$LAYOUT_TIMEOUT measure cold dagre "$NODE" "$NODE_DIR/dagre-layout.js" \
       "$base.json" "$tmp/dagre.json"
-    g_wall=$r_wall g_rss=$r_rss g_cross=- g_ms=$r_wall
+    g_wall=$r_wall g_rss=$r_rss g_ms=$r_wall g_json=-
     [ "$r_status" = failed ] && g_wall=crashed g_ms=crashed g_rss=-
     if [ "$r_status" = ok ]; then
-      g_cross=$("$BENCH_TOOL" crossings-dagre "$tmp/dagre.json")
+      g_json=$tmp/dagre.json
       g_ms=$(ms_to_s "$(sed -n 's/^{"ms":\([0-9.]*\),.*/\1/p' "$tmp/dagre.json")")
     fi
 
+    # Crossings and widths of the three drawings, measured alike.
+    "$BENCH_TOOL" compare "$base.dot" "$d_plain" "$g_json" >"$tmp/cmp"
+    o_cross=$(field crossings "$tmp/cmp") o_width=$(field width "$tmp/cmp")
+    d_cross=$(field dot_crossings "$tmp/cmp") d_width=$(field dot_width "$tmp/cmp")
+    g_cross=$(field dagre_crossings "$tmp/cmp") g_width=$(field dagre_width "$tmp/cmp")
+
     o_s=$(ms_to_s "$o_ms")
-    printf '| %-16s | %6s | %6s | %8s | %7s | %6s | %8s | %8s | %6s | %8s | %8s | %8s | %6s | %8s | %8s | %8s | %9s |\n' \
-      "$shape $n" "$nodes" "$edges" "$o_s" "$o_wall" "$o_rss" "$o_cross" \
-      "$d_wall" "$d_rss" "$d_cross" "$g_ms" "$g_wall" "$g_rss" "$g_cross" \
+    printf "$row" \
+      "$shape $n" "$nodes" "$edges" "$o_s" "$o_wall" "$o_rss" "$o_cross" "$o_width" \
+      "$d_wall" "$d_rss" "${d_cross:--}" "${d_width:--}" "$g_ms" "$g_wall" "$g_rss" \
+      "${g_cross:--}" "${g_width:--}" \
       "$(div "$d_wall" "$o_s")" "$(div "$g_ms" "$o_s")" \
-      "$( [ "$d_cross" = - ] && echo - || cross_ratio "$o_cross" "$d_cross")"
+      "$( [ -z "$d_cross" ] && echo - || cross_ratio "$o_cross" "$d_cross")" \
+      "$( [ -z "$d_width" ] && echo - || cross_ratio "$o_width" "$d_width")"
   done
 done
+
+# --- Part 3: the StableHLO corpus's functions ------------------------------------
+if [ -n "$CORPUS" ]; then
+  printf '\n## Part 3: each function of %s, every tool (sums over the functions)\n\n' "$CORPUS"
+  if ! ls "$CORPUS"/*.mlir >/dev/null 2>&1; then
+    note "no $CORPUS/*.mlir: part 3 skipped (the corpus is missing)"
+  else
+    /usr/bin/python3 "$repo/bench/mlir-func-graphs.py" "$CORPUS"/*.mlir >"$tmp/funcs.dot" ||
+      die "mlir-func-graphs.py failed"
+    "$BENCH_TOOL" json-all "$tmp/funcs.dot" "$tmp/funcs.json"
+    # With several graphs dot writes all but the first to stdout, -o or not.
+    dot -Tplain "$tmp/funcs.dot" >"$tmp/funcs.plain" 2>/dev/null || die "dot failed on the functions"
+    "$NODE" "$NODE_DIR/dagre-layout.js" "$tmp/funcs.json" "$tmp/funcs.dagre.json" ||
+      die "dagre failed on the functions"
+    "$BENCH_TOOL" compare "$tmp/funcs.dot" "$tmp/funcs.plain" "$tmp/funcs.dagre.json" >"$tmp/cmp"
+    printf '| %-9s | %6s | %6s | %8s | %8s | %9s | %8s | %9s | %9s | %11s | %10s |\n' \
+      functions nodes edges crossing width "dot cross" "dot wid" "dagre crs" "dagre wid" "more than dot" "widest/dot"
+    printf '|%s|\n' "-----------|--------|--------|----------|----------|-----------|----------|-----------|-----------|---------------|------------"
+    printf '| %-9s | %6s | %6s | %8s | %8s | %9s | %8s | %9s | %9s | %13s | %10s |\n' \
+      "$(field graphs "$tmp/cmp")" "$(field nodes "$tmp/cmp")" "$(field edges "$tmp/cmp")" \
+      "$(field crossings "$tmp/cmp")" "$(field width "$tmp/cmp")" \
+      "$(field dot_crossings "$tmp/cmp")" "$(field dot_width "$tmp/cmp")" \
+      "$(field dagre_crossings "$tmp/cmp")" "$(field dagre_width "$tmp/cmp")" \
+      "$(field more_than_dot "$tmp/cmp")" "$(field widest_vs_dot "$tmp/cmp")"
+  fi
+fi
 
 # --- Part 2: ours alone ---------------------------------------------------------
 printf '\n## Part 2: ours alone, graphs generated in-process\n\n'

@@ -14,6 +14,14 @@
 //   mlirscope-layout-bench crossings-dot PLAIN      (dot -Tplain output)
 //   mlirscope-layout-bench crossings-dot-all PLAIN  (of several graphs: the sum)
 //   mlirscope-layout-bench crossings-dagre JSON     (bench/layout-node output)
+//   mlirscope-layout-bench compare DOT [PLAIN] [DAGRE]
+//       each digraph of DOT (as the viewer's layout-graphs and `gen` write
+//       them) laid out by us, against dot's drawing of the same file (dot
+//       -Tplain) and dagre's (bench/layout-node output of `json-all`):
+//       one line of key=value with the sums of crossings and widths, the
+//       widest ratio to dot's and how many graphs cross more than dot's
+//   mlirscope-layout-bench json-all DOT OUT         (DOT's graphs as JSON)
+//   mlirscope-layout-bench svg-dot DOT I OUT        (our layout of graph I)
 //
 // SHAPE: random (layers of ~20 nodes, edges mostly to the next layer, some
 // skip up to 3), transformer (~100 ops per layer with two residual edges
@@ -24,6 +32,7 @@
 
 #include "mlirscope/Layout/Layout.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -292,9 +301,8 @@ Drawing readDotPlain(llvm::StringRef path) {
 
 /// bench/layout-node/dagre-layout.js's output: nodes [[x, y]...] in input
 /// order, edges [[from, to, [[x, y]...]]...].
-Drawing readDagre(llvm::StringRef path) {
-  llvm::json::Value value = parseJson(path);
-  llvm::json::Object *root = value.getAsObject();
+Drawing readDagreDrawing(const llvm::json::Object &drawingJson) {
+  const llvm::json::Object *root = &drawingJson;
   Drawing drawing;
   for (const llvm::json::Value &node : *root->getArray("nodes")) {
     const llvm::json::Array &p = *node.getAsArray();
@@ -312,6 +320,13 @@ Drawing readDagre(llvm::StringRef path) {
   }
   return drawing;
 }
+
+Drawing readDagre(llvm::StringRef path) {
+  llvm::json::Value value = parseJson(path);
+  return readDagreDrawing(*value.getAsObject());
+}
+
+std::vector<LayoutGraph> readDotGraphs(llvm::StringRef path);
 
 /// A plain SVG of our layout, to look at.
 void writeSvg(const LayoutGraph &graph, llvm::StringRef path) {
@@ -400,6 +415,178 @@ int layOut(const LayoutGraph &graph, int sweeps) {
   return 0;
 }
 
+
+/// The digraphs of a file written by `gen ... dot` or the viewer's
+/// layout-graphs: node sizes in inches (a `node [...]` default or per node),
+/// nodes named nI, one `nA -> nB;` per edge. Separations are the layout's
+/// defaults in both writers.
+std::vector<LayoutGraph> readDotGraphs(llvm::StringRef path) {
+  auto buffer = readFile(path);
+  std::vector<LayoutGraph> graphs;
+  double defaultWidth = 0, defaultHeight = 0;
+  auto attribute = [](llvm::StringRef text, llvm::StringRef name,
+                      double &value) {
+    size_t at = text.find((name + "=").str());
+    if (at == llvm::StringRef::npos)
+      return;
+    llvm::StringRef rest = text.drop_front(at + name.size() + 1);
+    rest = rest.take_until([](char c) { return c == ',' || c == ']'; });
+    double parsed;
+    if (!rest.trim().getAsDouble(parsed))
+      value = parsed * 72;
+  };
+  auto index = [](llvm::StringRef name) {
+    uint32_t v;
+    if (!name.consume_front("n") || name.getAsInteger(10, v))
+      fail("unexpected node name " + name);
+    return v;
+  };
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  buffer->getBuffer().split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    line = line.trim();
+    if (line.starts_with("digraph")) {
+      graphs.emplace_back();
+      defaultWidth = defaultHeight = 0;
+    } else if (line.starts_with("node [")) {
+      attribute(line, "width", defaultWidth);
+      attribute(line, "height", defaultHeight);
+    } else if (line.size() > 1 && line[0] == 'n' && llvm::isDigit(line[1]) &&
+               !graphs.empty()) {
+      llvm::StringRef statement = line.take_until(
+          [](char c) { return c == ';' || c == ' ' || c == '['; });
+      size_t arrow = line.find("->");
+      if (arrow != llvm::StringRef::npos) {
+        llvm::StringRef to = line.drop_front(arrow + 2).trim().take_until(
+            [](char c) { return c == ';' || c == ' '; });
+        graphs.back().edges.push_back({index(statement), index(to)});
+        continue;
+      }
+      uint32_t v = index(statement);
+      LayoutGraph &graph = graphs.back();
+      if (graph.nodes.size() <= v)
+        graph.nodes.resize(v + 1, {defaultWidth, defaultHeight});
+      LayoutSize &size = graph.nodes[v];
+      size = {defaultWidth, defaultHeight};
+      attribute(line, "width", size.width);
+      attribute(line, "height", size.height);
+    }
+  }
+  return graphs;
+}
+
+/// Width of a drawing: its nodes' boxes and its edge points.
+double drawingWidth(const Drawing &drawing, const LayoutGraph &graph) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t v = 0; v < drawing.centers.size() && v < graph.nodes.size();
+       ++v) {
+    lo = std::min(lo, drawing.centers[v].x - graph.nodes[v].width / 2);
+    hi = std::max(hi, drawing.centers[v].x + graph.nodes[v].width / 2);
+  }
+  for (LayoutPoint p : drawing.edgePoints) {
+    lo = std::min(lo, p.x);
+    hi = std::max(hi, p.x);
+  }
+  return hi > lo ? hi - lo : 0;
+}
+
+void writeJsonGraphs(const std::vector<LayoutGraph> &graphs,
+                     llvm::StringRef path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    fail("cannot write " + path + ": " + ec.message());
+  os << "{\"graphs\":[";
+  for (size_t i = 0; i < graphs.size(); ++i) {
+    const LayoutGraph &graph = graphs[i];
+    os << (i ? "," : "") << "{\"nodes\":[";
+    for (size_t v = 0; v < graph.nodes.size(); ++v)
+      os << (v ? "," : "")
+         << llvm::format("[%.4f,%.4f]", graph.nodes[v].width,
+                         graph.nodes[v].height);
+    os << "],\"edges\":[";
+    for (size_t e = 0; e < graph.edges.size(); ++e)
+      os << (e ? "," : "") << "[" << graph.edges[e].from << ","
+         << graph.edges[e].to << "]";
+    os << "]}";
+  }
+  os << "]}\n";
+}
+
+/// Ours against dot's and dagre's drawings of the same graphs.
+int compare(llvm::StringRef dotPath, llvm::StringRef plainPath,
+            llvm::StringRef dagrePath) {
+  std::vector<LayoutGraph> graphs = readDotGraphs(dotPath);
+  std::vector<Drawing> dot, dagre;
+  if (!plainPath.empty() && plainPath != "-")
+    dot = readDotPlainAll(plainPath);
+  if (!dagrePath.empty() && dagrePath != "-") {
+    llvm::json::Value value = parseJson(dagrePath);
+    if (llvm::json::Array *all = value.getAsObject()->getArray("drawings"))
+      for (llvm::json::Value &one : *all)
+        dagre.push_back(readDagreDrawing(*one.getAsObject()));
+    else
+      dagre.push_back(readDagreDrawing(*value.getAsObject()));
+  }
+  if (!dot.empty() && dot.size() != graphs.size())
+    fail(llvm::Twine(dot.size()) + " dot drawings for " +
+         llvm::Twine(graphs.size()) + " graphs");
+  if (!dagre.empty() && dagre.size() != graphs.size())
+    fail(llvm::Twine(dagre.size()) + " dagre drawings for " +
+         llvm::Twine(graphs.size()) + " graphs");
+  uint64_t ours = 0, dotCross = 0, dagreCross = 0, nodes = 0, edges = 0;
+  double oursWidth = 0, dotWidth = 0, dagreWidth = 0, widest = 0, ms = 0;
+  unsigned moreThanDot = 0;
+  std::string worst, firstWorse;
+  for (size_t i = 0; i < graphs.size(); ++i) {
+    const LayoutGraph &graph = graphs[i];
+    nodes += graph.nodes.size();
+    edges += graph.edges.size();
+    auto start = std::chrono::steady_clock::now();
+    llvm::Expected<LayoutResult> laid = layoutGraph(graph);
+    ms += std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - start)
+              .count();
+    if (!laid)
+      fail(llvm::toString(laid.takeError()));
+    double width = laid->bounds.maxX - laid->bounds.minX;
+    ours += laid->crossings;
+    oursWidth += width;
+    if (!dot.empty()) {
+      uint64_t x = dot[i].crossings();
+      double w = drawingWidth(dot[i], graph);
+      dotCross += x;
+      dotWidth += w;
+      if (laid->crossings > x && moreThanDot++ == 0)
+        firstWorse = "graph " + std::to_string(i);
+      if (w > 0 && width / w > widest) {
+        widest = width / w;
+        worst = "graph " + std::to_string(i);
+      }
+    }
+    if (!dagre.empty()) {
+      dagreCross += dagre[i].crossings();
+      dagreWidth += drawingWidth(dagre[i], graph);
+    }
+  }
+  llvm::outs() << "graphs=" << graphs.size() << " nodes=" << nodes
+               << " edges=" << edges
+               << " layout_ms=" << llvm::format("%.2f", ms)
+               << " crossings=" << ours
+               << " width=" << llvm::format("%.0f", oursWidth);
+  if (!dot.empty())
+    llvm::outs() << " dot_crossings=" << dotCross
+                 << " dot_width=" << llvm::format("%.0f", dotWidth)
+                 << " more_than_dot=" << moreThanDot << " first_worse="
+                 << (firstWorse.empty() ? "-" : firstWorse.c_str())
+                 << " widest_vs_dot=" << llvm::format("%.2f", widest)
+                 << " widest_graph=" << (worst.empty() ? "-" : worst.c_str());
+  if (!dagre.empty())
+    llvm::outs() << " dagre_crossings=" << dagreCross
+                 << " dagre_width=" << llvm::format("%.0f", dagreWidth);
+  llvm::outs() << "\n";
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -417,6 +604,13 @@ int main(int argc, char **argv) {
   llvm::StringRef command = args[0];
   if (command == "gen" && args.size() == 6) {
     writeGraph(makeGraph(args[1], number(2), number(3)), args[4], args[5]);
+    return 0;
+  }
+  if (command == "svg-dot" && args.size() == 4) {
+    std::vector<LayoutGraph> graphs = readDotGraphs(args[1]);
+    if (number(2) >= graphs.size())
+      fail("no such graph");
+    writeSvg(graphs[number(2)], args[3]);
     return 0;
   }
   if (command == "svg" && args.size() == 5) {
@@ -440,6 +634,13 @@ int main(int argc, char **argv) {
       sum += d.crossings();
     llvm::outs() << "graphs=" << drawings.size() << " crossings=" << sum
                  << "\n";
+    return 0;
+  }
+  if (command == "compare" && args.size() >= 2 && args.size() <= 4)
+    return compare(args[1], args.size() > 2 ? args[2] : "",
+                   args.size() > 3 ? args[3] : "");
+  if (command == "json-all" && args.size() == 3) {
+    writeJsonGraphs(readDotGraphs(args[1]), args[2]);
     return 0;
   }
   if (command == "crossings-dagre" && args.size() == 2) {

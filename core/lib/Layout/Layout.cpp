@@ -247,7 +247,11 @@ uint64_t mlirscope::countDrawingCrossings(
           ++i;
         if (i + 1 < path.size() && point(i).y <= y && y <= point(i + 1).y) {
           LayoutPoint p = point(i), q = point(i + 1);
-          cut = q.y == p.y ? p.x : p.x + (q.x - p.x) * (y - p.y) / (q.y - p.y);
+          // A point on the line is its own cut, exactly: interpolation
+          // would round, and split one bundled cut in two.
+          cut = y == q.y   ? q.x
+                : y == p.y ? p.x
+                           : p.x + (q.x - p.x) * (y - p.y) / (q.y - p.y);
         } else {
           // No usable polyline: the straight line between the centers.
           LayoutPoint p = nodeCenters[top], q = nodeCenters[bottom];

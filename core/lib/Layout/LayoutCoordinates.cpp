@@ -16,6 +16,17 @@
 // separation) is placed by longest path, then each block with a right
 // neighbor slides right against it. Both are linear and iterative.
 //
+// Brandes-Koepf keeps edges straight but packs blocks, not layers: on
+// graphs with many long edges (random DAGs, some dataflow) the blocks
+// drift into a staircase several times wider than the widest layer. So a
+// second placement is made that starts from every layer packed and
+// centered and then moves nodes towards the weighted median of their
+// neighbors, a layer at a time, as close as the separations allow (each
+// layer an isotonic regression, solved exactly by pooling adjacent
+// violators): the same goal as Graphviz's network-simplex placement,
+// approximated by a few linear sweeps. The Brandes-Koepf drawing is kept
+// unless it is clearly wider.
+//
 //===----------------------------------------------------------------------===//
 
 #include "LayoutInternal.h"
@@ -26,6 +37,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cmath>
 #include <limits>
 
 using namespace mlirscope;
@@ -309,7 +321,196 @@ private:
   std::vector<uint32_t> outBegin, outLinks, next, inDegree, topo;
 };
 
+/// Packed layers pulled towards their neighbors (see the file comment).
+class PackedPlacement {
+public:
+  PackedPlacement(const LayeredGraph &g, const LayoutGraph &graph,
+                  const LayoutOptions &options)
+      : g(g) {
+    uint32_t n = g.nodeCount();
+    halfWidth.assign(n, 0);
+    halfGap.assign(n, options.edgeSeparation / 2);
+    for (uint32_t v = 0; v < g.realCount; ++v) {
+      halfWidth[v] = graph.nodes[v].width / 2;
+      halfGap[v] = options.nodeSeparation / 2;
+    }
+  }
+
+  bool run(WorkTracker &work, std::vector<double> &x) {
+    uint32_t n = g.nodeCount();
+    x.assign(n, 0);
+    for (uint32_t l = 0; l < g.layerCount; ++l) {
+      llvm::ArrayRef<uint32_t> nodes = g.layerNodes(l);
+      double at = 0;
+      for (uint32_t i = 0; i < nodes.size(); ++i) {
+        if (i > 0)
+          at += separation(nodes[i - 1], nodes[i]);
+        x[nodes[i]] = at;
+      }
+      for (uint32_t v : nodes)
+        x[v] -= at / 2;
+    }
+    if (!work.tick(n))
+      return false;
+    for (unsigned sweep = 0; sweep < kSweeps; ++sweep) {
+      bool down = sweep % 2 == 0;
+      for (uint32_t step = 0; step < g.layerCount; ++step) {
+        uint32_t l = down ? step : g.layerCount - 1 - step;
+        placeLayer(l, x);
+      }
+      if (!work.tick(2 * (uint64_t(n) + g.layeredEdgeCount())))
+        return false;
+    }
+    return true;
+  }
+
+private:
+  double separation(uint32_t a, uint32_t b) const {
+    return halfWidth[a] + halfGap[a] + halfWidth[b] + halfGap[b];
+  }
+
+  /// Graphviz's edge weights: long edges pull hardest, so they run
+  /// straight.
+  double weight(uint32_t a, uint32_t b) const {
+    return g.isDummy(a) && g.isDummy(b)   ? 8
+           : g.isDummy(a) || g.isDummy(b) ? 2
+                                          : 1;
+  }
+
+  /// Moves layer l's nodes as near as the separations allow to the
+  /// weighted medians of their neighbors, in the least-squares sense.
+  void placeLayer(uint32_t l, std::vector<double> &x) {
+    llvm::ArrayRef<uint32_t> nodes = g.layerNodes(l);
+    if (nodes.empty())
+      return;
+    // With offset[k] the packed distance from node 0 to node k, y = x -
+    // offset must not decrease along the layer: pool adjacent violators.
+    pools.clear();
+    double offset = 0;
+    for (uint32_t k = 0; k < nodes.size(); ++k) {
+      uint32_t v = nodes[k];
+      if (k > 0)
+        offset += separation(nodes[k - 1], v);
+      double target = x[v], w = kStayWeight;
+      around.clear();
+      double total = 0;
+      for (llvm::ArrayRef<uint32_t> side : {g.preds(v), g.succs(v)})
+        for (uint32_t u : side) {
+          around.push_back({x[u], weight(u, v)});
+          total += around.back().second;
+        }
+      if (!around.empty()) {
+        std::sort(around.begin(), around.end());
+        // The weighted median; between two, their middle.
+        double half = total / 2, below = 0;
+        for (size_t i = 0; i < around.size(); ++i) {
+          below += around[i].second;
+          if (below > half) {
+            target = around[i].first;
+            break;
+          }
+          if (below == half) {
+            target = (around[i].first + around[i + 1].first) / 2;
+            break;
+          }
+        }
+        w = total;
+      }
+      Pool pool{w, w * (target - offset), 1};
+      while (!pools.empty() &&
+             pools.back().sum / pools.back().weight >= pool.sum / pool.weight) {
+        pool.weight += pools.back().weight;
+        pool.sum += pools.back().sum;
+        pool.count += pools.back().count;
+        pools.pop_back();
+      }
+      pools.push_back(pool);
+    }
+    offset = 0;
+    uint32_t k = 0;
+    for (const Pool &pool : pools) {
+      // Whole units, as Brandes-Koepf's sums of separations: rounding keeps
+      // the pools' order (so every separation), and cut points of edges on
+      // the layer lines come out exact.
+      double y = std::round(pool.sum / pool.weight);
+      for (uint32_t i = 0; i < pool.count; ++i, ++k) {
+        if (k > 0)
+          offset += separation(nodes[k - 1], nodes[k]);
+        x[nodes[k]] = y + offset;
+      }
+    }
+  }
+
+  static constexpr unsigned kSweeps = 4;
+  /// How much a node without neighbors holds on to where it is.
+  static constexpr double kStayWeight = 0.01;
+
+  struct Pool {
+    double weight, sum;
+    uint32_t count;
+  };
+  const LayeredGraph &g;
+  std::vector<double> halfWidth, halfGap;
+  std::vector<Pool> pools;
+  std::vector<std::pair<double, double>> around;
+};
+
+/// Width of a placement: node boxes (dummies are points).
+double widthOf(const LayeredGraph &g, const LayoutGraph &graph,
+               const std::vector<double> &x) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (uint32_t v = 0; v < g.nodeCount(); ++v) {
+    double half = v < g.realCount ? graph.nodes[v].width / 2 : 0;
+    lo = std::min(lo, x[v] - half);
+    hi = std::max(hi, x[v] + half);
+  }
+  return hi > lo ? hi - lo : 0;
+}
+
+/// About how many points the edges' polylines get from x: Layout.cpp's
+/// drawEdge keeps the ends of each straight run of a dummy chain, and each
+/// edge through a chain carries its own copy of the chain down to where it
+/// leaves. Straight chains keep a value read all over a model cheap; bent
+/// ones cost each of its edges the chain's length. O(V + E).
+uint64_t polylinePoints(const LayeredGraph &g, const std::vector<double> &x) {
+  // runs[d - realCount]: straight runs of d's chain from its first dummy
+  // down to d.
+  std::vector<uint32_t> runs(g.nodeCount() - g.realCount, 0);
+  for (uint32_t v = 0; v < g.realCount; ++v) {
+    uint32_t d = g.trunkStart[v];
+    if (d == kNone)
+      continue;
+    uint32_t count = 1;
+    runs[d - g.realCount] = count;
+    for (++d; d < g.nodeCount() && g.layer[d] == g.layer[d - 1] + 1 &&
+              g.preds(d).size() == 1 && g.preds(d)[0] == d - 1;
+         ++d) {
+      count += x[d] != x[d - 1];
+      runs[d - g.realCount] = count;
+    }
+  }
+  uint64_t points = 0;
+  for (auto [a, b] : g.orientedEdges) {
+    points += 2;
+    uint32_t la = g.layer[a], lb = g.layer[b];
+    if (a != b && lb > la + 1)
+      points +=
+          2 * uint64_t(runs[g.trunkStart[a] + (lb - la - 2) - g.realCount]);
+  }
+  return points;
+}
+
 } // namespace
+
+/// How much wider than the packed placement Brandes-Koepf's may be and
+/// still be chosen for its straight edges.
+constexpr double kWiderThanPacked = 1.2;
+/// How many times Brandes-Koepf's polyline points the packed placement may
+/// need and still be chosen.
+constexpr uint64_t kMorePoints = 2;
+/// The largest layered graph (nodes, dummies and edges) that also gets the
+/// packed placement.
+constexpr uint64_t kMaxPackedItems = 200'000;
 
 bool layout::assignCoordinates(const LayeredGraph &g, const LayoutGraph &graph,
                                const LayoutOptions &options, WorkTracker &work,
@@ -320,6 +521,19 @@ bool layout::assignCoordinates(const LayeredGraph &g, const LayoutGraph &graph,
     BrandesKoepf bk(g, graph, options);
     if (!bk.run(work, x))
       return false;
+    // The packed placement costs about as much again: big graphs (models
+    // of tens of thousands of ops) keep to Brandes-Koepf's.
+    std::vector<double> packed;
+    PackedPlacement placement(g, graph, options);
+    if (g.nodeCount() + g.layeredEdgeCount() <= kMaxPackedItems &&
+        !placement.run(work, packed))
+      return false;
+    // Not when its bent chains would cost the polylines much more than
+    // Brandes-Koepf's straight ones (a model's shared tables: quadratic).
+    if (!packed.empty() &&
+        widthOf(g, graph, x) > kWiderThanPacked * widthOf(g, graph, packed) &&
+        polylinePoints(g, packed) <= kMorePoints * polylinePoints(g, x))
+      x = std::move(packed);
   }
   std::vector<double> layerHeight(g.layerCount, 0);
   for (uint32_t v = 0; v < g.realCount; ++v)

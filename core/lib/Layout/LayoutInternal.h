@@ -29,6 +29,7 @@ public:
 
   /// Adds `units` of work; false once cancelled.
   bool tick(uint64_t units) {
+    total += units;
     pending += units;
     if (pending < kCheckEvery)
       return !cancelled;
@@ -42,6 +43,8 @@ public:
     return !cancelled;
   }
   bool isCancelled() const { return cancelled; }
+  /// Units of work reported so far.
+  uint64_t done() const { return total; }
   /// Reports the fraction of the whole layout done (0..1); a callback that
   /// says stop cancels like the flag.
   void report(double fraction, llvm::StringRef phase) {
@@ -53,7 +56,7 @@ public:
 private:
   static constexpr uint64_t kCheckEvery = 16384;
   const LayoutOptions &options;
-  uint64_t pending = 0;
+  uint64_t pending = 0, total = 0;
   bool cancelled = false;
 };
 

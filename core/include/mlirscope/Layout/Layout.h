@@ -9,12 +9,17 @@
 //      the op that reads them);
 //   3. long edges cut into dummy nodes, one chain per source shared by all
 //      of its long out-edges (a value with 10,000 far users costs one chain);
-//   4. crossing reduction: barycenter sweeps from a DFS order, each followed
-//      by adjacent swaps, bounded by a sweep count and a work budget
-//      (deterministic) and by an optional deadline (not deterministic);
+//   4. crossing reduction, each connected component on its own: from
+//      several start orders (DFS, BFS, up from the sinks), barycenter or
+//      median sweeps, each followed by adjacent swaps and, while the budget
+//      allows, sifting; the best order of all kept; bounded by a sweep
+//      count and a work budget that grows with the graph (deterministic)
+//      and by an optional deadline (not deterministic);
 //   5. Brandes-Koepf coordinates (four alignments, balanced), honouring node
-//      widths, dummy chains kept straight; layers stacked by their tallest
-//      node;
+//      widths, dummy chains kept straight, unless they come out more than
+//      1.2x wider than a packed placement (layers packed, then pulled
+//      towards their neighbors' weighted medians), which is then used;
+//      layers stacked by their tallest node;
 //   6. every edge a polyline through its dummies, in its original direction.
 //
 // The layout knows nothing of MLIR: nodes are dense indices with a size.
@@ -69,19 +74,24 @@ struct LayoutOptions {
   double edgeSeparation = 10;
   /// Vertical gap between the tallest nodes of two consecutive layers.
   double layerSeparation = 40;
-  /// Crossing-reduction sweeps (one down or one up pass each: barycenter
-  /// sort, then adjacent swaps); 0 keeps the initial DFS order. Most of the
-  /// gain comes from the first few.
+  /// Crossing-reduction sweeps from each start order (one down or one up
+  /// pass each: barycenter or median sort, then adjacent swaps); 0 keeps
+  /// the initial DFS order. Most of the gain comes from the first few.
   unsigned maxSweeps = 8;
   /// Sweeps stop early after this many in a row that did not lower the
   /// crossing count.
   unsigned sweepsWithoutGain = 2;
   /// Deterministic cap on the crossing-reduction work, in units of about
-  /// 10-20 ns (a sweep costs 4 per node and 6 per edge of the layered graph,
-  /// dummies included); 0 = no cap. The first sweep is never cut. The
-  /// default allows 3 sweeps on a 100k-op model, 1 at 500k ops, all 8
-  /// below ~25k.
+  /// 10-20 ns (a sweep with its adjacent swaps costs at least 4 per node
+  /// and 6 per edge of the layered graph, dummies included); 0 = no cap.
+  /// The first sweep is never cut. The default allows 3 sweeps on a
+  /// 100k-op model, 1 at 500k ops.
   uint64_t sweepWorkLimit = 12'000'000;
+  /// The same cap per node and edge of the layered graph (dummies
+  /// included), so the work grows with the graph: small views get many
+  /// sweeps, start orders and sifting, big graphs stay fast. At least
+  /// 100,000 units whatever the size; 0 = no such cap.
+  uint64_t sweepWorkPerItem = 100;
   /// Wall-clock cap on crossing reduction in milliseconds; 0 = none. Unlike
   /// the caps above it makes the result depend on the machine's speed, so
   /// callers that need the same output every time leave it 0.
