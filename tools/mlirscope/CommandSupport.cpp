@@ -4,7 +4,9 @@
 
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Parameters.h"
+#include "mlirscope/Support/CountingSource.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -103,6 +105,37 @@ SplitFiles mlirscope::cli::chunkOf(const ChunkOption &chunk, bool whole) {
   return split;
 }
 
+/// For tests: the model read through a source that is not memory and
+/// counts what is read (CountingSource.h), the counts printed to stderr at
+/// exit.
+static cl::opt<std::string>
+    readThrough("read-through", cl::Hidden,
+                cl::desc("Read models through another source: 'counting'"),
+                cl::sub(cl::SubCommand::getAll()));
+
+static llvm::Expected<std::unique_ptr<ModelIndex>>
+indexModel(llvm::StringRef path, const IndexOptions &options) {
+  if (readThrough.empty())
+    return indexFile(path, options);
+  if (readThrough != "counting")
+    return llvm::createStringError("--read-through: 'counting', got '" +
+                                   readThrough + "'");
+  auto file = MappedFile::open(path);
+  if (!file)
+    return file.takeError();
+  static std::vector<std::shared_ptr<CountingSource>> counted;
+  if (counted.empty())
+    std::atexit([] {
+      for (auto &c : counted)
+        std::fprintf(stderr, "read-through: %s: %s\n", c->getName().c_str(),
+                     c->countsText().c_str());
+    });
+  counted.push_back(
+      std::make_shared<CountingSource>(std::shared_ptr<ByteSource>(
+          std::move(*file))));
+  return indexMapped(counted.back(), options);
+}
+
 std::unique_ptr<ModelIndex>
 mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
                           const WeightOptions &weights,
@@ -110,7 +143,7 @@ mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
   IndexOptions options;
   options.chunk = split.chunk;
   weights.apply(options, split.byName);
-  auto index = indexFile(path, options);
+  auto index = indexModel(path, options);
   if (!index) {
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
     return nullptr;

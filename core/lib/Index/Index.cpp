@@ -8,6 +8,9 @@
 #include "mlirscope/Support/MappedFile.h"
 #include "mlirscope/Text/TextIndexer.h"
 
+#include <algorithm>
+#include <cstring>
+
 using namespace mlirscope;
 
 llvm::Expected<std::unique_ptr<ModelIndex>>
@@ -36,19 +39,27 @@ bind(llvm::Expected<std::unique_ptr<ModelIndex>> index,
 llvm::Expected<std::unique_ptr<ModelIndex>>
 mlirscope::indexMapped(std::shared_ptr<ByteSource> file,
                        const IndexOptions &options) {
-  // The indexers walk the IR as one buffer: a source that is not memory
-  // (none yet) will hand them its IR sections instead.
-  if (!file->memory() && file->size())
-    return makeFormatError(file->getName(), 0,
-                           "a model in memory or in a local file");
-  llvm::StringRef text = file->text();
-  if (text.starts_with("ML\xEFR")) {
+  // Bytecode is read through the source's spans, only its IR sections; a
+  // text model is indexed as one buffer.
+  uint8_t magic[4] = {};
+  if (file->memory())
+    std::memcpy(magic, file->memory(), std::min<uint64_t>(file->size(), 4));
+  else {
+    // One request for the start: the magic and, for bytecode, what its
+    // indexer reads first.
+    file->prefetch(0, std::min(file->size(), kBytecodeHeadBytes));
+    file->readAt(0, magic, 4);
+  }
+  if (std::memcmp(magic, "ML\xEFR", 4) == 0) {
     // A bytecode file is one module.
     if (options.chunk && *options.chunk != 0)
       return makeFormatError(file->getName(), 0,
                              "chunk 1: a bytecode file is one module");
     return bind(indexBytecode(std::move(file), options), options);
   }
+  if (!file->memory() && file->size())
+    return makeFormatError(file->getName(), 0,
+                           "a model in memory or in a local file");
   // Anything else must be MLIR text; a binary file fails in the text indexer
   // with the offset of its first byte that is not text.
   return bind(indexText(std::move(file), options), options);

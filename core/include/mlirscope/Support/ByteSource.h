@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace mlirscope {
 
@@ -78,6 +79,15 @@ public:
   virtual void dropPages(uint64_t offset, uint64_t n) const {}
   virtual void prefetch(uint64_t offset, uint64_t n) const {}
   virtual void populate(uint64_t offset, uint64_t n) const {}
+  /// prefetch() of many (offset, size) ranges at once, e.g. the few header
+  /// bytes of every blob: a remote source fetches them together (ranges in
+  /// flight at once, or one multi-range request), one round trip rather than
+  /// one per range. Readers then read them with read()/readAt().
+  virtual void
+  prefetchRanges(llvm::ArrayRef<std::pair<uint64_t, uint64_t>> ranges) const {
+    for (auto [offset, n] : ranges)
+      prefetch(offset, n);
+  }
 
   /// The whole source as memory when it is memory (a mapping, a heap copy),
   /// else null. Only the indexers and the rewriters use it today (they walk
