@@ -274,7 +274,8 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
   for (const Resource &r : index.resources)
     if (r.isDialectGroup && r.kind == ResourceKind::Blob)
       plan.replace[r.key] = ExternalBlob{index.file->getName(), r.dataOffset,
-                                         r.size, r.alignment, nullptr};
+                                         r.size, r.alignment, nullptr,
+                                         index.file};
   plan.replace[key] = data;
   return rewriteBytecode(**intermediate, outPath, plan, progress);
 }

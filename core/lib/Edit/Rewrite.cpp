@@ -422,6 +422,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         int fd = -1;
         if (x.hexText) {
           oe.hexText = x.hexText.get();
+        } else if (x.from && x.from->fileDescriptor() < 0) {
+          oe.fromSource = x.from.get();
         } else if (x.path == srcPath && *srcFd >= 0) {
           fd = *srcFd;
         } else if (auto it = otherFds.find(x.path); it != otherFds.end()) {
@@ -518,7 +520,9 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     }
     for (const auto &[idx, r] : plan.attrs) {
       int fd = -1;
-      if (r.dataSize == 0) {
+      if (r.dataSize == 0 ||
+          (r.dataSource && r.dataSource->fileDescriptor() < 0)) {
+        // Nothing to copy, or read through the source's spans.
       } else if (r.dataPath == srcPath && *srcFd >= 0) {
         fd = *srcFd;
       } else if (auto it = otherFds.find(r.dataPath); it != otherFds.end()) {
@@ -693,10 +697,15 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         return e;
       if (auto e = out.write(r.head))
         return e;
-      if (r.dataSize)
+      if (r.dataSize && attrFds[i] < 0) {
+        if (auto e = copyFromSource(*r.dataSource, r.dataOffset, r.dataSize,
+                                    out, progress, attrDone, blobBytes))
+          return e;
+      } else if (r.dataSize) {
         if (auto e = copyKeepingHoles(attrFds[i], r.dataOffset, r.dataSize, out,
                                       progress, attrDone, blobBytes))
           return e;
+      }
       pos = replacedRanges[i].second;
     }
     return writeBytes(pos, s.end);
@@ -888,7 +897,8 @@ llvm::Expected<RewritePlan> mlirscope::planAttach(const ModelIndex &stripped,
           weights.file->getName().c_str(), w->key.c_str(),
           (unsigned long long)*sum, (unsigned long long)marker.checksum);
     plan.replace[w->key] = ExternalBlob{weights.file->getName(), w->dataOffset,
-                                        w->size, marker.alignment};
+                                        w->size, marker.alignment, nullptr,
+                                        weights.file};
   }
   return plan;
 }

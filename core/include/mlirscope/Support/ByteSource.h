@@ -90,10 +90,11 @@ public:
   }
 
   /// The whole source as memory when it is memory (a mapping, a heap copy),
-  /// else null. Only the indexers and the rewriters use it today (they walk
-  /// a local file's IR as one buffer); everything that reads weights goes
-  /// through read()/readAt(), so weights from other sources need nothing
-  /// else.
+  /// else null. Only the text indexer and text edits need it (a text model
+  /// is one buffer); bytecode indexing and rewriting read spans of the IR
+  /// sections and everything that reads weights goes through read()/readAt(),
+  /// so other sources need nothing else. Readers use it to choose, never to
+  /// read around the spans: a mapped read() is a pointer already.
   virtual const uint8_t *memory() const { return nullptr; }
   /// memory() as text (empty when it is null).
   llvm::StringRef text() const {
