@@ -117,6 +117,9 @@ for v in range(7):
     summary_bound(m, "genmodel v%d" % v)
     same_file(["rewrite", m], m + ".rewrite", "rewrite v%d" % v)
     same_file(["strip", m], m + ".strip", "strip v%d" % v)
+    # Weights put back from a model read through the counting source too.
+    same_file(["attach", m + ".strip.mapped", "--weights-from", m],
+              m + ".attach", "attach v%d" % v)
     same_file(["convert", m], m + ".mlir", "convert v%d to text" % v)
     same_file(["convert", m, "--emit-bytecode-version", str(v)],
               m + ".conv.mlirbc", "convert v%d to bytecode" % v)
