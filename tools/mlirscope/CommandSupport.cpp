@@ -6,7 +6,9 @@
 #include "mlirscope/Index/CloseNames.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Parameters.h"
+#include "mlirscope/Support/CountingSource.h"
 #include "mlirscope/Support/FaultGuard.h"
+#include "mlirscope/Support/MappedFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -179,6 +181,37 @@ indexPathOrUrl(llvm::StringRef path, const IndexOptions &options) {
   return index;
 }
 
+/// For tests: the model read through a source that is not memory and
+/// counts what is read (CountingSource.h), the counts printed to stderr at
+/// exit.
+static cl::opt<std::string>
+    readThrough("read-through", cl::Hidden,
+                cl::desc("Read models through another source: 'counting'"),
+                cl::sub(cl::SubCommand::getAll()));
+
+static llvm::Expected<std::unique_ptr<ModelIndex>>
+indexModel(llvm::StringRef path, const IndexOptions &options) {
+  if (readThrough.empty())
+    return indexPathOrUrl(path, options);
+  if (readThrough != "counting")
+    return llvm::createStringError("--read-through: 'counting', got '" +
+                                   readThrough + "'");
+  auto file = MappedFile::open(path);
+  if (!file)
+    return file.takeError();
+  static std::vector<std::shared_ptr<CountingSource>> counted;
+  if (counted.empty())
+    std::atexit([] {
+      for (auto &c : counted)
+        std::fprintf(stderr, "read-through: %s: %s\n", c->getName().c_str(),
+                     c->countsText().c_str());
+    });
+  counted.push_back(
+      std::make_shared<CountingSource>(std::shared_ptr<ByteSource>(
+          std::move(*file))));
+  return indexMapped(counted.back(), options);
+}
+
 std::unique_ptr<ModelIndex>
 mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
                           const WeightOptions &weights,
@@ -190,7 +223,7 @@ mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
   // remote options (counters, Ctrl-C).
   auto parameters = std::move(options.parameters);
   options.parameters.clear();
-  auto index = indexPathOrUrl(path, options);
+  auto index = indexModel(path, options);
   if (index && !parameters.empty())
     if (llvm::Error e = bindParameters(**index, parameters, remoteOptionsFor))
       index = std::move(e);

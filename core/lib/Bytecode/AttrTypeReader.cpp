@@ -14,6 +14,8 @@
 using namespace mlirscope;
 
 AttrTypeReader::AttrTypeReader(std::shared_ptr<ByteSource> file,
+                               FileWindow attrTypeBytes,
+                               FileWindow propertyBytes, Span stringBytes,
                                std::vector<llvm::StringRef> strings,
                                std::vector<std::string> dialects,
                                std::vector<AttrTypeEntry> attrs,
@@ -21,7 +23,9 @@ AttrTypeReader::AttrTypeReader(std::shared_ptr<ByteSource> file,
                                std::vector<std::string> resourceKeys,
                                std::vector<std::pair<uint64_t, uint64_t>>
                                    properties)
-    : file(std::move(file)), strings(std::move(strings)),
+    : file(std::move(file)), attrTypeBytes(std::move(attrTypeBytes)),
+      propertyBytes(std::move(propertyBytes)),
+      stringBytes(std::move(stringBytes)), strings(std::move(strings)),
       dialects(std::move(dialects)), attrs(std::move(attrs)),
       types(std::move(types)), resourceKeys(std::move(resourceKeys)),
       properties(std::move(properties)) {
@@ -312,7 +316,7 @@ llvm::StringRef AttrTypeReader::assemblyText(uint64_t idx) const {
   if (idx >= attrs.size() || attrs[idx].custom)
     return {};
   const AttrTypeEntry &e = attrs[idx];
-  llvm::StringRef text(reinterpret_cast<const char *>(file->memory()) + e.begin,
+  llvm::StringRef text(reinterpret_cast<const char *>(attrTypeBytes.at(e.begin)),
                        e.end - e.begin);
   // The assembly form is written as a null-terminated string.
   return text.take_until([](char c) { return c == 0; });
@@ -341,8 +345,8 @@ std::optional<std::vector<uint64_t>>
 AttrTypeReader::propertyAttrs(uint64_t idx) {
   if (idx >= properties.size())
     return std::nullopt;
-  ByteCursor in(file->memory(), properties[idx].first, properties[idx].second,
-                scratch);
+  ByteCursor in = propertyBytes.cursor(properties[idx].first,
+                                      properties[idx].second, scratch);
   std::vector<uint64_t> out;
   while (!in.empty()) {
     uint64_t v;

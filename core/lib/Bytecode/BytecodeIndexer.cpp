@@ -82,6 +82,18 @@ struct ValueScope {
   }
 };
 
+/// The first read of a source that is not memory (BytecodeIndexer.h).
+static constexpr uint64_t kHeadBytes = kBytecodeHeadBytes;
+/// How far a later read looks past what it must cover, for the next
+/// section headers.
+static constexpr uint64_t kSlackBytes = 64 << 10;
+/// A section header without its padding: an ID byte and two varints.
+static constexpr uint64_t kMaxSectionHeader = 1 + 9 + 9;
+
+/// What readBlobHeader reads of each resource entry: two varints and the
+/// padding of alignments up to 64.
+static constexpr uint64_t kEntryHeaderBytes = 96;
+
 class BytecodeIndexer {
 public:
   BytecodeIndexer(std::shared_ptr<ByteSource> file, uint64_t minInlineBytes)
@@ -93,6 +105,9 @@ public:
 
   llvm::Expected<std::unique_ptr<ModelIndex>> run() {
     if (!readAll()) {
+      if (sourceError)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       *sourceError);
       if (!failure.failed())
         failure.fail(file->size(), "a well-formed bytecode file");
       return makeFormatError(file->getName(), *failure.offset,
@@ -105,6 +120,11 @@ public:
 
 private:
   bool readAll();
+  /// Walks the section headers from `pos`, reading only the bytes indexing
+  /// needs when the source is not memory (walkSections).
+  bool walkSections(uint64_t pos);
+  /// Reads the section table's bytes: `win` becomes [from, to) of the file.
+  bool readWindow(FileWindow &win, uint64_t from, uint64_t to);
   bool readSectionHeader(ByteCursor &in, uint8_t &id, ByteCursor &data,
                          uint64_t *alignmentOut = nullptr);
   bool readStrings();
@@ -115,6 +135,15 @@ private:
   /// alignment and where its data starts. False for anything else.
   bool readBlobHeader(uint64_t begin, uint64_t size, uint64_t &alignment,
                       uint64_t &dataAt);
+  /// The first bytes of the resource entry [begin, end) (all of it from a
+  /// source in memory): what a bool, a string or a malformed blob header
+  /// needs.
+  bool readEntry(uint64_t begin, uint64_t end, FileWindow &window) {
+    uint64_t n = end - begin;
+    if (!file->memory())
+      n = std::min(n, kEntryHeaderBytes);
+    return readWindow(window, begin, begin + n);
+  }
   bool readResourceGroup(ByteCursor &offsets, ByteCursor &data,
                          llvm::StringRef group, bool isDialect,
                          uint64_t groupId);
@@ -163,11 +192,19 @@ private:
   std::unique_ptr<ModelIndex> index;
   uint64_t minInlineBytes;
   ReadFailure failure;
+  /// A read the source refused, reported as the source said it.
+  std::optional<std::string> sourceError;
   /// Failures while lazily decoding entries are not fatal for the index;
   /// they make the entry opaque.
   ReadFailure scratch;
 
   std::optional<std::pair<uint64_t, uint64_t>> sections[kNumSections];
+  /// The bytes walkSections is reading headers from.
+  FileWindow walkWindow;
+  /// Each section's bytes but the resource section's (blob data is never
+  /// read: its entries are located from the offset section and a few header
+  /// bytes each).
+  FileWindow bytes[kNumSections];
   std::vector<llvm::StringRef> strings;
   std::vector<uint32_t> opNameDialect;
   uint32_t builtinDialect = kNone;
@@ -220,11 +257,29 @@ bool BytecodeIndexer::readSectionHeader(ByteCursor &in, uint8_t &id,
   return in.take(length, data, "section contents");
 }
 
+bool BytecodeIndexer::readWindow(FileWindow &win, uint64_t from, uint64_t to) {
+  auto span = file->read(from, to - from);
+  if (!span) {
+    // The source's own message (a network error, a truncated file) says
+    // more than an offset would.
+    sourceError = llvm::toString(span.takeError());
+    return failure.fail(from, "readable bytes");
+  }
+  win = FileWindow(std::move(*span), from);
+  return true;
+}
+
 bool BytecodeIndexer::readAll() {
   const uint64_t size = file->size();
-  ByteCursor in(file->memory(), 0, size, failure);
+  // A source in memory is one window; others are read from the start, and
+  // walkSections reads on past the resource section's data.
+  const bool inMemory = file->memory() || size == 0;
+  FileWindow head;
+  if (!readWindow(head, 0, inMemory ? size : std::min(size, kHeadBytes)))
+    return false;
+  ByteCursor in = head.cursor(0, head.end(), failure);
   in.setWindowName("file");
-  if (size < 4 || std::memcmp(file->memory(), "ML\xEFR", 4) != 0)
+  if (size < 4 || std::memcmp(head.at(0), "ML\xEFR", 4) != 0)
     return failure.fail(0, "the bytecode magic 'ML\\xEFR'");
   in.skip(4);
   uint64_t version;
@@ -239,22 +294,9 @@ bool BytecodeIndexer::readAll() {
     return false;
   index->producer = producer.str();
   index->layout.headerEnd = in.offset();
-
-  while (!in.empty()) {
-    uint64_t headerAt = in.offset();
-    uint8_t id;
-    uint64_t alignment = 0;
-    ByteCursor data(file->memory(), 0, 0, failure);
-    if (!readSectionHeader(in, id, data, &alignment))
-      return false;
-    index->layout.sections.push_back(
-        {id, headerAt, data.begin(), data.end(), alignment});
-    if (sections[id])
-      return failure.fail(headerAt, llvm::Twine("one ") + sectionName(id) +
-                                        " section, found a second one");
-    sections[id] = {data.begin(), data.end()};
-    index->sections.push_back({sectionName(id), headerAt, in.offset() - headerAt});
-  }
+  walkWindow = std::move(head);
+  if (!walkSections(in.offset()))
+    return false;
   for (unsigned id : {kString, kDialect, kAttrType, kAttrTypeOffset, kIR})
     if (!sections[id])
       return failure.fail(size, llvm::Twine("a ") + sectionName(id) +
@@ -263,15 +305,99 @@ bool BytecodeIndexer::readAll() {
     return failure.fail(size, "a properties section (required from version 5)");
   if (sections[kResource].has_value() != sections[kResourceOffset].has_value())
     return failure.fail(size, "both a resource and a resource offset section");
+  // Every section but the resource section, as one span each: pointers into
+  // a mapping, or bytes the walk already fetched.
+  for (unsigned id = 0; id < kNumSections; ++id)
+    if (sections[id] && id != kResource &&
+        !readWindow(bytes[id], sections[id]->first, sections[id]->second))
+      return false;
+  walkWindow = FileWindow();
 
   return readStrings() && readDialects() && readProperties() &&
          readResources() && readAttrTypeOffsets() && readIR() &&
          scanDenseResources() && (scanInlineWeights(), true);
 }
 
+/// Section headers sit between the sections. A source in memory is walked
+/// in its one window. Other sources are read in a few large reads, none of
+/// them into the resource section's data: past a section that ends beyond
+/// the window, the next read starts where the window ends (the rest of that
+/// section, the next headers); past the resource section, it takes the rest
+/// of the file (the resource offsets, strings and properties, all needed).
+/// So a model as MLIR writes it, whose IR fits the first read, costs two
+/// reads here.
+bool BytecodeIndexer::walkSections(uint64_t pos) {
+  const uint64_t size = file->size();
+  FileWindow &win = walkWindow;
+  while (pos < size) {
+    uint64_t headerAt = pos;
+    if (!win.covers(pos, std::min(size, pos + kMaxSectionHeader)) &&
+        !readWindow(win, pos, std::min(size, pos + kSlackBytes)))
+      return false;
+    ByteCursor in = win.cursor(pos, win.end(), failure);
+    in.setWindowName("file");
+    uint8_t idAndAlign, id;
+    uint64_t length, alignment = 0;
+    if (!in.readByte(idAndAlign, "a section ID"))
+      return false;
+    id = idAndAlign & ~kSectionAlignedBit;
+    if (id >= kNumSections)
+      return failure.fail(headerAt, "a section ID below 9, got " +
+                                        llvm::Twine(unsigned(id)));
+    if (!in.readVarInt(length, "a section length"))
+      return false;
+    if (idAndAlign & kSectionAlignedBit) {
+      if (!in.readVarInt(alignment, "a section alignment"))
+        return false;
+      // The padding must be in the window before alignTo checks it.
+      uint64_t at = in.offset();
+      if (alignment && !(alignment & (alignment - 1)) &&
+          alignment <= (1ull << 32)) {
+        uint64_t padEnd = std::min(size, llvm::alignTo(at, alignment));
+        if (!win.covers(at, padEnd)) {
+          if (!readWindow(win, headerAt,
+                          std::min(size, std::max(padEnd, headerAt +
+                                                              kSlackBytes))))
+            return false;
+          in = win.cursor(at, win.end(), failure);
+          in.setWindowName("file");
+        }
+      }
+      if (!in.alignTo(alignment))
+        return false;
+    }
+    uint64_t dataBegin = in.offset();
+    if (length > size - dataBegin)
+      return failure.fail(dataBegin,
+                          "section contents of " + llvm::Twine(length) +
+                              " bytes, but only " +
+                              llvm::Twine(size - dataBegin) + " remain");
+    uint64_t dataEnd = dataBegin + length;
+    index->layout.sections.push_back(
+        {id, headerAt, dataBegin, dataEnd, alignment});
+    if (sections[id])
+      return failure.fail(headerAt, llvm::Twine("one ") + sectionName(id) +
+                                        " section, found a second one");
+    sections[id] = {dataBegin, dataEnd};
+    index->sections.push_back({sectionName(id), headerAt, dataEnd - headerAt});
+    pos = dataEnd;
+    if (pos >= size || win.covers(pos, std::min(size, pos + kMaxSectionHeader)))
+      continue;
+    if (id == kResource) {
+      if (!readWindow(win, pos, size))
+        return false;
+    } else if (pos > win.end()) {
+      // The rest of this section and the headers after it, in one read.
+      if (!readWindow(win, win.end(), std::min(size, pos + kSlackBytes)))
+        return false;
+    }
+  }
+  return true;
+}
+
 bool BytecodeIndexer::readStrings() {
   auto [begin, end] = *sections[kString];
-  ByteCursor in(file->memory(), begin, end, failure);
+  ByteCursor in = bytes[kString].cursor(begin, end, failure);
   uint64_t count;
   if (!in.readVarInt(count, "the string count"))
     return false;
@@ -293,7 +419,7 @@ bool BytecodeIndexer::readStrings() {
                      llvm::Twine(len));
     dataEnd -= len;
     strings[i] = llvm::StringRef(
-        reinterpret_cast<const char *>(file->memory() + dataEnd), len - 1);
+        reinterpret_cast<const char *>(bytes[kString].at(dataEnd)), len - 1);
   }
   if (in.offset() != dataEnd)
     return in.fail("string data right after the string sizes");
@@ -303,7 +429,7 @@ bool BytecodeIndexer::readStrings() {
 
 bool BytecodeIndexer::readDialects() {
   auto [begin, end] = *sections[kDialect];
-  ByteCursor in(file->memory(), begin, end, failure);
+  ByteCursor in = bytes[kDialect].cursor(begin, end, failure);
   uint64_t version = index->bytecodeVersion;
   uint64_t count;
   if (!in.readVarInt(count, "the dialect count"))
@@ -324,7 +450,7 @@ bool BytecodeIndexer::readDialects() {
         return false;
       if (hasVersion) {
         uint8_t id;
-        ByteCursor versionData(file->memory(), 0, 0, failure);
+        ByteCursor versionData(nullptr, 0, 0, failure);
         uint64_t at = in.offset();
         if (!readSectionHeader(in, id, versionData))
           return false;
@@ -393,7 +519,7 @@ bool BytecodeIndexer::readProperties() {
   auto [begin, end] = *sections[kProperties];
   if (begin == end)
     return true;
-  ByteCursor in(file->memory(), begin, end, failure);
+  ByteCursor in = bytes[kProperties].cursor(begin, end, failure);
   uint64_t count;
   if (!in.readVarInt(count, "the properties count"))
     return false;
@@ -414,8 +540,9 @@ bool BytecodeIndexer::readProperties() {
 
 bool BytecodeIndexer::readBlobHeader(uint64_t begin, uint64_t size,
                                      uint64_t &alignment, uint64_t &dataAt) {
-  // Two varints and the padding of alignments up to 64, read with pread.
-  uint8_t buf[96];
+  // Read with pread (or from what prefetchResourceEntries fetched), never
+  // through a mapping, so no page of a weight is mapped while indexing.
+  uint8_t buf[kEntryHeaderBytes];
   size_t want = size_t(std::min<uint64_t>(size, sizeof(buf)));
   size_t n = file->readAt(begin, buf, want);
   if (n != want)
@@ -427,9 +554,21 @@ bool BytecodeIndexer::readBlobHeader(uint64_t begin, uint64_t size,
       (alignment & (alignment - 1)) || alignment > (1ull << 32))
     return false;
   uint64_t pos = begin + in.offset();
-  for (; pos % alignment; ++pos)
-    if (pos - begin >= n || buf[pos - begin] != 0xCB)
+  for (; pos % alignment; ++pos) {
+    // Padding past what was read is checked through the mapping (the
+    // caller's exact path); a source that is not memory locates the data by
+    // the alignment alone rather than fetch up to 4 GiB of padding.
+    if (pos - begin >= n) {
+      if (file->memory())
+        return false;
+      pos = llvm::alignTo(pos, alignment);
+      break;
+    }
+    if (buf[pos - begin] != 0xCB)
       return false;
+  }
+  if (pos > begin + size)
+    return false;
   if (blobSize != begin + size - pos)
     return false;
   dataAt = pos;
@@ -457,9 +596,10 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
     if (kind > 2)
       return offsets.fail("a resource kind of 0 (blob), 1 (bool) or "
                           "2 (string), got " + llvm::Twine(unsigned(kind)));
-    ByteCursor entry(file->memory(), 0, 0, failure);
+    ByteCursor entry(nullptr, 0, 0, failure);
     if (!data.take(size, entry, "resource data"))
       return false;
+    const uint64_t entryEnd = entry.end();
     layoutGroup.entries.push_back({keyIdx, kind, entry.begin(), size, kNone});
     // A dialect resource without data only declares its key.
     if (size == 0 && isDialect) {
@@ -475,23 +615,42 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
         readBlobHeader(entry.begin(), size, r.alignment, r.dataOffset)) {
       r.size = entry.end() - r.dataOffset;
     } else if (r.kind == ResourceKind::Blob) {
-      // Through the mapping, for the exact error (readBlobHeader only knows
-      // well-formed headers).
+      // The entry's own bytes, for the exact error (readBlobHeader only
+      // knows well-formed headers).
+      FileWindow window;
+      if (!readEntry(entry.begin(), entryEnd, window))
+        return false;
+      entry = window.cursor(entry.begin(), window.end(), failure);
       uint64_t alignment, blobSize;
       if (!entry.readVarInt(alignment, "a blob alignment") ||
-          !entry.readVarInt(blobSize, "a blob size") ||
-          !entry.alignTo(alignment))
+          !entry.readVarInt(blobSize, "a blob size"))
         return false;
-      if (blobSize != entry.remaining())
+      uint64_t at = entry.offset();
+      if (alignment && !(alignment & (alignment - 1)) &&
+          alignment <= (1ull << 32) &&
+          !window.covers(at, std::min(entryEnd, llvm::alignTo(at, alignment)))) {
+        if (!readWindow(window, window.begin,
+                        std::min(entryEnd, llvm::alignTo(at, alignment))))
+          return false;
+        entry = window.cursor(at, window.end(), failure);
+      }
+      if (!entry.alignTo(alignment))
+        return false;
+      if (blobSize != entryEnd - entry.offset())
         return entry.fail("a blob of " + llvm::Twine(blobSize) +
                           " bytes filling its resource entry (" +
-                          llvm::Twine(entry.remaining()) + " bytes left)");
+                          llvm::Twine(entryEnd - entry.offset()) +
+                          " bytes left)");
       r.alignment = alignment;
       r.dataOffset = entry.offset();
       r.size = blobSize;
     } else {
+      FileWindow window;
+      if (!readEntry(entry.begin(), entryEnd, window))
+        return false;
+      entry = window.cursor(entry.begin(), window.end(), failure);
       r.dataOffset = entry.offset();
-      r.size = entry.remaining();
+      r.size = entryEnd - entry.offset();
       if (r.kind == ResourceKind::Bool) {
         uint8_t b;
         if (!entry.readByte(b, "a bool resource"))
@@ -516,13 +675,16 @@ bool BytecodeIndexer::readResourceGroup(ByteCursor &offsets, ByteCursor &data,
 
 /// Each blob entry starts with its alignment and size, so locating N blobs
 /// reads N places spread over the file: on a cold cache that is N serial disk
-/// reads. Announcing them all first lets the kernel overlap those reads (the
-/// headers are then read with pread: readBlobHeader).
-static void prefetchResourceEntries(const ByteSource &file, uint64_t oBegin,
-                                    uint64_t oEnd, uint64_t dBegin,
-                                    uint64_t dEnd) {
+/// reads, over a network N round trips. Announcing them all first, in one
+/// batch, lets the kernel overlap those reads and a remote source fetch them
+/// together (the headers are then read with pread: readBlobHeader).
+static void prefetchResourceEntries(const ByteSource &file,
+                                    const FileWindow &offsetBytes,
+                                    uint64_t oBegin, uint64_t oEnd,
+                                    uint64_t dBegin, uint64_t dEnd) {
   ReadFailure ignored;
-  ByteCursor in(file.memory(), oBegin, oEnd, ignored);
+  ByteCursor in = offsetBytes.cursor(oBegin, oEnd, ignored);
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
   uint64_t pos = dBegin;
   auto group = [&] {
     uint64_t count, key, size;
@@ -533,20 +695,21 @@ static void prefetchResourceEntries(const ByteSource &file, uint64_t oBegin,
       if (!in.readVarInt(key) || !in.readVarInt(size) || !in.readByte(kind) ||
           size > dEnd - pos)
         return false;
-      file.prefetch(pos, std::min<uint64_t>(size, 32));
+      if (size)
+        ranges.push_back({pos, std::min(size, kEntryHeaderBytes)});
       pos += size;
     }
     return true;
   };
   uint64_t numExternal, key;
-  if (!in.readVarInt(numExternal))
-    return;
-  for (uint64_t i = 0; i < numExternal; ++i)
-    if (!in.readVarInt(key) || !group())
-      return;
-  while (!in.empty())
-    if (!in.readVarInt(key) || !group())
-      return;
+  if (in.readVarInt(numExternal)) {
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < numExternal; ++i)
+      ok = in.readVarInt(key) && group();
+    while (ok && !in.empty())
+      ok = in.readVarInt(key) && group();
+  }
+  file.prefetchRanges(ranges);
 }
 
 bool BytecodeIndexer::readResources() {
@@ -554,9 +717,13 @@ bool BytecodeIndexer::readResources() {
     return true;
   auto [dBegin, dEnd] = *sections[kResource];
   auto [oBegin, oEnd] = *sections[kResourceOffset];
-  prefetchResourceEntries(*file, oBegin, oEnd, dBegin, dEnd);
-  ByteCursor data(file->memory(), dBegin, dEnd, failure);
-  ByteCursor offsets(file->memory(), oBegin, oEnd, failure);
+  prefetchResourceEntries(*file, bytes[kResourceOffset], oBegin, oEnd, dBegin,
+                          dEnd);
+  // Bounds only: the resource section is never read as a whole (entries
+  // are read one by one: readBlobHeader, readEntry).
+  ByteCursor data(nullptr, dBegin, dEnd, failure);
+  ByteCursor offsets =
+      bytes[kResourceOffset].cursor(oBegin, oEnd, failure);
   uint64_t numExternal;
   if (!offsets.readVarInt(numExternal, "the external resource group count"))
     return false;
@@ -585,7 +752,7 @@ bool BytecodeIndexer::readResources() {
 bool BytecodeIndexer::readAttrTypeOffsets() {
   auto [dBegin, dEnd] = *sections[kAttrType];
   auto [oBegin, oEnd] = *sections[kAttrTypeOffset];
-  ByteCursor in(file->memory(), oBegin, oEnd, failure);
+  ByteCursor in = bytes[kAttrTypeOffset].cursor(oBegin, oEnd, failure);
   uint64_t numAttrs, numTypes;
   if (!in.readVarInt(numAttrs, "the attribute count") ||
       !in.readVarInt(numTypes, "the type count"))
@@ -630,7 +797,9 @@ bool BytecodeIndexer::readAttrTypeOffsets() {
   std::vector<std::string> keys;
   for (auto &h : handles)
     keys.push_back(h.first);
-  reader = std::make_shared<AttrTypeReader>(file, strings, index->dialects,
+  reader = std::make_shared<AttrTypeReader>(
+      file, bytes[kAttrType], bytes[kProperties], bytes[kString].span, strings,
+      index->dialects,
                                             attrs, types, std::move(keys),
                                             properties);
   index->attrTypes = reader;
@@ -680,8 +849,8 @@ BytecodeIndexer::symbolFromProperties(uint64_t idx) {
   // display.
   if (idx >= properties.size())
     return std::nullopt;
-  ByteCursor in(file->memory(), properties[idx].first, properties[idx].second,
-                scratch);
+  ByteCursor in = bytes[kProperties].cursor(properties[idx].first,
+                                            properties[idx].second, scratch);
   // Strings that name files or scopes in locations are not symbols (they
   // sit among the properties of ops like linalg.generic by coincidence).
   if (!locationStrings)
@@ -785,7 +954,7 @@ void BytecodeIndexer::scanInlineWeights() {
     } else {
       bool oneByteSplat = false;
       if (!vhlo && size == 1) {
-        uint8_t byte = file->memory()[dataOffset];
+        uint8_t byte = *bytes[kAttrType].at(dataOffset);
         oneByteSplat = byte == 0 || byte == 0xff;
       }
       classifyElementsData(w, size, oneByteSplat);
@@ -1158,7 +1327,7 @@ bool BytecodeIndexer::readOp(Frame &frame, bool &pushedChild) {
   child.depth = frame.depth + 1;
   if (isolated && version >= kLazyLoading) {
     uint8_t id;
-    ByteCursor section(file->memory(), 0, 0, failure);
+    ByteCursor section(nullptr, 0, 0, failure);
     uint64_t at = in.offset();
     if (!readSectionHeader(in, id, section))
       return false;
@@ -1183,7 +1352,7 @@ bool BytecodeIndexer::readIR() {
   // copies and fresh pages were a tenth of indexing a 189k-op model). The
   // unused tail is address space only: pages never touched are never mapped.
   index->ops.reserve(index->ops.size() + (end - begin) / 8);
-  cursors.emplace_back(file->memory(), begin, end, failure);
+  cursors.push_back(bytes[kIR].cursor(begin, end, failure));
   Frame top{0, false, kNone, 0, true};
   top.depth = 0;
   top.inRegion = true;

@@ -158,7 +158,10 @@ llvm::Error mlirscope::convertBytecodeToText(const ModelIndex &bc,
     const uint64_t chunk = 8ull << 20;
     for (uint64_t at = 0; at < r.size;) {
       uint64_t n = std::min(chunk, r.size - at);
-      const uint8_t *src = bc.file->memory() + r.dataOffset + at;
+      auto span = bc.file->read(r.dataOffset + at, n);
+      if (!span)
+        return span.takeError();
+      const uint8_t *src = span->begin();
       hex.resize(size_t(2 * n));
       for (uint64_t i = 0; i < n; ++i) {
         hex[2 * i] = digits[src[i] >> 4];
@@ -271,7 +274,8 @@ llvm::Error mlirscope::replaceWithNewType(const ModelIndex &index,
   for (const Resource &r : index.resources)
     if (r.isDialectGroup && r.kind == ResourceKind::Blob)
       plan.replace[r.key] = ExternalBlob{index.file->getName(), r.dataOffset,
-                                         r.size, r.alignment, nullptr};
+                                         r.size, r.alignment, nullptr,
+                                         index.file};
   plan.replace[key] = data;
   return rewriteBytecode(**intermediate, outPath, plan, progress);
 }

@@ -173,6 +173,7 @@ llvm::Error mlirscope::planRestoreInline(const ModelIndex &index,
     appendVarInt(r.head, typeIdx);
     appendVarInt(r.head, w->size);
     r.dataPath = source.file->getName();
+    r.dataSource = source.file;
     r.dataOffset = w->offset;
     r.dataSize = w->size;
     plan.attrs[i] = std::move(r);

@@ -113,8 +113,8 @@ struct OutEntry {
   uint64_t valueString = 0;
   // Blob held as hex digits in this mapped text file (fd unused).
   const ByteSource *hexText = nullptr;
-  // Blob bytes in memory (fd unused).
-  const uint8_t *memory = nullptr;
+  // Blob bytes read through this source's spans (fd unused).
+  const ByteSource *fromSource = nullptr;
   // Layout, relative to the aligned start of the resource section.
   uint64_t relBegin = 0, headerSize = 0, padding = 0, entrySize = 0;
 };
@@ -167,6 +167,55 @@ llvm::Error copyKeepingHoles(int fd, uint64_t offset, uint64_t size,
   return llvm::Error::success();
 }
 
+/// How much of a source that has no file descriptor (a remote or in-memory
+/// source) is read at once: large enough for few requests, small enough to
+/// bound memory.
+constexpr uint64_t kSourceChunk = 8ull << 20;
+
+/// Writes bytes [begin, end) of `file` through its read() spans (a pointer
+/// into a mapping; a few fetches of a remote source).
+llvm::Error writeSourceBytes(const ByteSource &file, uint64_t begin,
+                             uint64_t end, AtomicFile &out) {
+  for (uint64_t at = begin; at < end;) {
+    uint64_t n = std::min(kSourceChunk, end - at);
+    if (file.memory())
+      n = end - at; // a pointer: one write
+    auto span = file.read(at, n);
+    if (!span)
+      return span.takeError();
+    if (auto e = out.write(span->bytes()))
+      return e;
+    at += n;
+  }
+  return llvm::Error::success();
+}
+
+/// Copies a blob of a source without a file descriptor through read(), in
+/// bounded chunks; zero chunks become holes, as holes of a local file stay
+/// holes (copyKeepingHoles).
+llvm::Error copyFromSource(const ByteSource &file, uint64_t offset,
+                           uint64_t size, AtomicFile &out,
+                           const Progress &progress, uint64_t &done,
+                           uint64_t total) {
+  for (uint64_t at = 0; at < size;) {
+    uint64_t n = std::min(kSourceChunk, size - at);
+    auto span = file.read(offset + at, n);
+    if (!span)
+      return span.takeError();
+    llvm::ArrayRef<uint8_t> bytes = span->bytes();
+    bool zero = std::all_of(bytes.begin(), bytes.end(),
+                            [](uint8_t b) { return b == 0; });
+    if (auto e = zero ? out.skip(n) : out.write(bytes))
+      return e;
+    file.dropPages(offset + at, n);
+    at += n;
+    done += n;
+    if (progress && !progress(done, total))
+      return cancelledError();
+  }
+  return llvm::Error::success();
+}
+
 /// Decodes `size` bytes of hex digits at `offset` of a mapped text file.
 llvm::Error copyHex(const ByteSource &file, uint64_t offset, uint64_t size,
                     AtomicFile &out, const Progress &progress,
@@ -175,15 +224,18 @@ llvm::Error copyHex(const ByteSource &file, uint64_t offset, uint64_t size,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: hex blob past the end of the file",
                                    file.getName().c_str());
-  const char *hex = reinterpret_cast<const char *>(file.memory() + offset);
   std::vector<uint8_t> buf;
   const uint64_t chunk = 8ull << 20;
   for (uint64_t at = 0; at < size;) {
     uint64_t n = std::min(chunk, size - at);
+    auto span = file.read(offset + 2 * at, 2 * n);
+    if (!span)
+      return span.takeError();
+    const char *hex = reinterpret_cast<const char *>(span->begin());
     buf.resize(size_t(n));
     for (uint64_t i = 0; i < n; ++i) {
-      unsigned hi = llvm::hexDigitValue(hex[2 * (at + i)]);
-      unsigned lo = llvm::hexDigitValue(hex[2 * (at + i) + 1]);
+      unsigned hi = llvm::hexDigitValue(hex[2 * i]);
+      unsigned lo = llvm::hexDigitValue(hex[2 * i + 1]);
       if (hi == ~0u || lo == ~0u)
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),
@@ -224,7 +276,11 @@ llvm::Error reencodeAttrOffsets(
                                    "%s: no attribute section to rewrite",
                                    name.c_str());
   ReadFailure failure;
-  ByteCursor in(index.file->memory(), table->begin, table->end, failure);
+  auto tableBytes = index.file->read(table->begin, table->end - table->begin);
+  if (!tableBytes)
+    return tableBytes.takeError();
+  ByteCursor in = FileWindow(std::move(*tableBytes), table->begin)
+                      .cursor(table->begin, table->end, failure);
   in.setWindowName("section");
   auto malformed = [&] {
     return llvm::createStringError(
@@ -292,7 +348,6 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
                                    "%s: not a bytecode file",
                                    index.file->getName().c_str());
   const BytecodeLayout &layout = index.layout;
-  const uint8_t *base = index.file->memory();
   const std::string &srcPath = index.file->getName();
 
   // Open every file blob bytes come from.
@@ -308,11 +363,10 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     fds.push_back(fd);
     return fd;
   };
-  // The source's own blobs are kernel-copied from its file; an in-memory
-  // source (a conversion's intermediate, a remote model fetched whole) is
-  // copied from memory.
+  // The source's own blobs are kernel-copied from its file; a source without
+  // one (in memory, remote) is read through its spans.
   llvm::Expected<int> srcFd = -1;
-  if (!index.file->isHeapCopy() && !index.file->isRemote()) {
+  if (index.file->fileDescriptor() >= 0) {
     srcFd = openFd(srcPath);
     if (!srcFd)
       return srcFd.takeError();
@@ -368,6 +422,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         int fd = -1;
         if (x.hexText) {
           oe.hexText = x.hexText.get();
+        } else if (x.from && x.from->fileDescriptor() < 0) {
+          oe.fromSource = x.from.get();
         } else if (x.path == srcPath && *srcFd >= 0) {
           fd = *srcFd;
         } else if (auto it = otherFds.find(x.path); it != otherFds.end()) {
@@ -392,12 +448,12 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         oe.entrySize = 0;
       } else if (r && r->kind == ResourceKind::Blob) {
         // A blob's padding depends on where it lands, so blobs are never
-        // copied verbatim: from the file by the kernel, or from memory for
-        // an in-memory source.
+        // copied verbatim: from the file by the kernel, or through the
+        // source's spans for a source without a file.
         oe.source = OutEntry::Source::Blob;
         oe.fd = *srcFd;
         if (*srcFd < 0)
-          oe.memory = base + r->dataOffset;
+          oe.fromSource = index.file.get();
         oe.dataOffset = r->dataOffset;
         oe.dataSize = r->size;
         oe.alignment = r->alignment;
@@ -464,7 +520,9 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     }
     for (const auto &[idx, r] : plan.attrs) {
       int fd = -1;
-      if (r.dataSize == 0) {
+      if (r.dataSize == 0 ||
+          (r.dataSource && r.dataSource->fileDescriptor() < 0)) {
+        // Nothing to copy, or read through the source's spans.
       } else if (r.dataPath == srcPath && *srcFd >= 0) {
         fd = *srcFd;
       } else if (auto it = otherFds.find(r.dataPath); it != otherFds.end()) {
@@ -549,8 +607,8 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     }
     return out.write(h);
   };
-  auto bytesAt = [&](uint64_t begin, uint64_t end) {
-    return llvm::ArrayRef<uint8_t>(base + begin, size_t(end - begin));
+  auto writeBytes = [&](uint64_t begin, uint64_t end) {
+    return writeSourceBytes(*index.file, begin, end, out);
   };
 
   // The resource sections go where the source had them, so a rewrite that
@@ -582,7 +640,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         case OutEntry::Source::Declaration:
           break;
         case OutEntry::Source::Verbatim:
-          if (auto err = out.write(bytesAt(e.begin, e.begin + e.entrySize)))
+          if (auto err = writeBytes(e.begin, e.begin + e.entrySize))
             return err;
           break;
         case OutEntry::Source::String: {
@@ -599,11 +657,11 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
           h.append(e.padding, char(0xCB));
           if (auto err = out.write(h))
             return err;
-          if (e.memory) {
-            if (auto err = out.write(llvm::ArrayRef<uint8_t>(
-                    e.memory, size_t(e.dataSize))))
+          if (e.fromSource) {
+            if (auto err = copyFromSource(*e.fromSource, e.dataOffset,
+                                          e.dataSize, out, progress, done,
+                                          blobBytes))
               return err;
-            done += e.dataSize;
           } else if (e.hexText) {
             if (auto err = copyHex(*e.hexText, e.dataOffset, e.dataSize, out,
                                    progress, done, blobBytes))
@@ -635,20 +693,25 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     it = plan.attrs.begin();
     for (size_t i = 0; i < replacedRanges.size(); ++i, ++it) {
       const AttrReplacement &r = it->second;
-      if (auto e = out.write(bytesAt(pos, replacedRanges[i].first)))
+      if (auto e = writeBytes(pos, replacedRanges[i].first))
         return e;
       if (auto e = out.write(r.head))
         return e;
-      if (r.dataSize)
+      if (r.dataSize && attrFds[i] < 0) {
+        if (auto e = copyFromSource(*r.dataSource, r.dataOffset, r.dataSize,
+                                    out, progress, attrDone, blobBytes))
+          return e;
+      } else if (r.dataSize) {
         if (auto e = copyKeepingHoles(attrFds[i], r.dataOffset, r.dataSize, out,
                                       progress, attrDone, blobBytes))
           return e;
+      }
       pos = replacedRanges[i].second;
     }
-    return out.write(bytesAt(pos, s.end));
+    return writeBytes(pos, s.end);
   };
 
-  if (auto e = out.write(bytesAt(0, layout.headerEnd)))
+  if (auto e = writeBytes(0, layout.headerEnd))
     return fail(std::move(e));
   for (const BytecodeLayout::Section &s : layout.sections) {
     if (!plan.attrs.empty() && s.id == kAttrType) {
@@ -689,7 +752,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
         return fail(std::move(e));
       if (auto e = out.write(head))
         return fail(std::move(e));
-      if (auto e = out.write(bytesAt(s.begin + oldCountSize, s.end)))
+      if (auto e = writeBytes(s.begin + oldCountSize, s.end))
         return fail(std::move(e));
       if (auto e = out.write(tail))
         return fail(std::move(e));
@@ -697,7 +760,7 @@ llvm::Error mlirscope::rewriteBytecode(const ModelIndex &index,
     }
     if (auto e = writeSectionHeader(s.id, s.end - s.begin, s.alignment))
       return fail(std::move(e));
-    if (auto e = out.write(bytesAt(s.begin, s.end)))
+    if (auto e = writeBytes(s.begin, s.end))
       return fail(std::move(e));
   }
   // Sources without resource sections get them at the end.
@@ -729,15 +792,20 @@ llvm::Expected<uint64_t> mlirscope::checksumBlob(const ModelIndex &index,
     uint64_t n = std::min(chunk, r.size - done);
     if (r.isHexText) {
       buf.resize(size_t(n));
-      const char *hex =
-          reinterpret_cast<const char *>(file.memory() + r.dataOffset) + 2 * done;
+      auto bytes = file.read(r.dataOffset + 2 * done, 2 * n);
+      if (!bytes)
+        return bytes.takeError();
+      const char *hex = reinterpret_cast<const char *>(bytes->begin());
       for (uint64_t i = 0; i < n; ++i)
         buf[i] = uint8_t((llvm::hexDigitValue(hex[2 * i]) << 4) |
                          (llvm::hexDigitValue(hex[2 * i + 1]) & 0xf));
       h.update(buf.data(), size_t(n));
       file.dropPages(r.dataOffset + 2 * done, 2 * n);
     } else {
-      h.update(file.memory() + r.dataOffset + done, size_t(n));
+      auto bytes = file.read(r.dataOffset + done, n);
+      if (!bytes)
+        return bytes.takeError();
+      h.update(bytes->begin(), size_t(n));
       file.dropPages(r.dataOffset + done, n);
     }
     done += n;
@@ -829,7 +897,8 @@ llvm::Expected<RewritePlan> mlirscope::planAttach(const ModelIndex &stripped,
           weights.file->getName().c_str(), w->key.c_str(),
           (unsigned long long)*sum, (unsigned long long)marker.checksum);
     plan.replace[w->key] = ExternalBlob{weights.file->getName(), w->dataOffset,
-                                        w->size, marker.alignment};
+                                        w->size, marker.alignment, nullptr,
+                                        weights.file};
   }
   return plan;
 }

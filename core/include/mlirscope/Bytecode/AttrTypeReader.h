@@ -59,7 +59,11 @@ struct DecodedLocation {
 
 class AttrTypeReader {
 public:
-  AttrTypeReader(std::shared_ptr<ByteSource> file,
+  /// `attrTypeBytes` and `propertyBytes` hold the attribute/type and
+  /// properties sections (read once, kept while the reader lives);
+  /// `strings` point into `stringBytes`, kept too.
+  AttrTypeReader(std::shared_ptr<ByteSource> file, FileWindow attrTypeBytes,
+                 FileWindow propertyBytes, Span stringBytes,
                  std::vector<llvm::StringRef> strings,
                  std::vector<std::string> dialects,
                  std::vector<AttrTypeEntry> attrs,
@@ -137,7 +141,7 @@ public:
 
 private:
   ByteCursor cursorFor(const AttrTypeEntry &e) {
-    return ByteCursor(file->memory(), e.begin, e.end, scratch);
+    return attrTypeBytes.cursor(e.begin, e.end, scratch);
   }
   /// A cursor over attribute `idx` when the builtin dialect encoded it.
   std::optional<ByteCursor> builtinAttr(uint64_t idx) {
@@ -191,6 +195,8 @@ private:
                                          const ElementType &type);
 
   std::shared_ptr<ByteSource> file;
+  FileWindow attrTypeBytes, propertyBytes;
+  Span stringBytes;
   std::vector<llvm::StringRef> strings;
   std::vector<std::string> dialects;
   std::vector<AttrTypeEntry> attrs, types;

@@ -9,6 +9,8 @@
 #ifndef MLIRSCOPE_BYTECODE_BYTECURSOR_H
 #define MLIRSCOPE_BYTECODE_BYTECURSOR_H
 
+#include "mlirscope/Support/ByteSource.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 
@@ -35,12 +37,27 @@ struct ReadFailure {
   }
 };
 
-/// A window [begin, end) of the mapped file with a read position.
+/// A window [begin, end) of the file with a read position. Positions are
+/// absolute file offsets (what error messages report) whether the bytes are
+/// the whole file in memory or a span read from the source.
 class ByteCursor {
 public:
+  /// A window of the file whose byte 0 is at `fileBase`.
   ByteCursor(const uint8_t *fileBase, uint64_t begin, uint64_t end,
              ReadFailure &failure)
-      : base(fileBase), pos(begin), start(begin), limit(end), err(&failure) {}
+      : base(reinterpret_cast<uintptr_t>(fileBase)), pos(begin), start(begin),
+        limit(end), err(&failure) {}
+  /// A window of the file whose byte `dataBegin` is at `data` (a span read
+  /// from the source); [begin, end) must lie within the span.
+  static ByteCursor within(const uint8_t *data, uint64_t dataBegin,
+                           uint64_t begin, uint64_t end,
+                           ReadFailure &failure) {
+    ByteCursor c(nullptr, begin, end, failure);
+    // Integer arithmetic: the origin of a span far into the file lies
+    // before the span, where pointer arithmetic would be undefined.
+    c.base = reinterpret_cast<uintptr_t>(data) - dataBegin;
+    return c;
+  }
 
   /// Names the window in messages ("section" or "file").
   void setWindowName(const char *name) { windowName = name; }
@@ -50,7 +67,7 @@ public:
   uint64_t end() const { return limit; }
   uint64_t remaining() const { return limit - pos; }
   bool empty() const { return pos == limit; }
-  const uint8_t *ptr() const { return base + pos; }
+  const uint8_t *ptr() const { return at(pos); }
   ReadFailure &failure() const { return *err; }
 
   bool fail(const llvm::Twine &what) const { return err->fail(pos, what); }
@@ -58,7 +75,7 @@ public:
   bool readByte(uint8_t &out, const char *what = "a byte") {
     if (pos >= limit)
       return fail(llvm::Twine(what) + " before the end of the " + windowName);
-    out = base[pos++];
+    out = *at(pos++);
     return true;
   }
 
@@ -72,7 +89,7 @@ public:
       failVarIntAtEnd(what);
       return false;
     }
-    uint8_t first = base[pos];
+    uint8_t first = *at(pos);
     if (__builtin_expect(first & 1, 1)) {
       out = first >> 1;
       ++pos;
@@ -85,13 +102,13 @@ public:
     }
     uint64_t v = 0;
     if (first == 0) {
-      std::memcpy(&v, base + pos + 1, 8); // little-endian hosts only
+      std::memcpy(&v, at(pos + 1), 8); // little-endian hosts only
     } else if (limit - pos >= 8) {
-      std::memcpy(&v, base + pos, 8);
+      std::memcpy(&v, at(pos), 8);
       // Bytes 0..extra hold the value (extra <= 7); the rest is cut off.
       v = (v & (~uint64_t(0) >> (8 * (7 - extra)))) >> (extra + 1);
     } else {
-      std::memcpy(&v, base + pos, extra + 1);
+      std::memcpy(&v, at(pos), extra + 1);
       v >>= extra + 1;
     }
     out = v;
@@ -126,11 +143,11 @@ public:
 
   /// Reads a NUL-terminated string within the window.
   bool readCString(llvm::StringRef &out, const char *what = "a string") {
-    const void *nul = std::memchr(base + pos, 0, remaining());
+    const void *nul = std::memchr(at(pos), 0, remaining());
     if (!nul)
       return fail(llvm::Twine(what) + " terminated by NUL");
-    const char *s = reinterpret_cast<const char *>(base + pos);
-    size_t len = static_cast<const uint8_t *>(nul) - (base + pos);
+    const char *s = reinterpret_cast<const char *>(at(pos));
+    size_t len = static_cast<const uint8_t *>(nul) - at(pos);
     out = llvm::StringRef(s, len);
     pos += len + 1;
     return true;
@@ -147,7 +164,7 @@ public:
     while (pos % alignment) {
       if (pos >= limit)
         return fail("alignment padding before the end of the section");
-      if (base[pos] != 0xCB)
+      if (*at(pos) != 0xCB)
         return fail("alignment padding byte 0xCB");
       ++pos;
     }
@@ -159,7 +176,10 @@ public:
     if (n > remaining())
       return fail(llvm::Twine(what) + " of " + llvm::Twine(n) +
                   " bytes, but only " + llvm::Twine(remaining()) + " remain");
-    sub = ByteCursor(base, pos, pos + n, *err);
+    sub = *this;
+    sub.start = pos;
+    sub.limit = pos + n;
+    sub.windowName = "section";
     pos += n;
     return true;
   }
@@ -175,10 +195,37 @@ private:
     err->fail(pos, llvm::Twine(what) + " (varint of " + llvm::Twine(extra + 1) +
                        " bytes runs past the end of the " + windowName + ")");
   }
-  const uint8_t *base;
+  const uint8_t *at(uint64_t offset) const {
+    return reinterpret_cast<const uint8_t *>(base + offset);
+  }
+  uintptr_t base; // the address of file offset 0 (maybe outside any span)
   uint64_t pos, start, limit;
   ReadFailure *err;
   const char *windowName = "section";
+};
+
+/// Bytes [begin, begin + size) of a source, read once as a span (a pointer
+/// into a mapping, or bytes a remote source fetched) and addressed by file
+/// offsets. Keeping the window keeps its bytes.
+struct FileWindow {
+  Span span;
+  uint64_t begin = 0;
+
+  FileWindow() = default;
+  FileWindow(Span span, uint64_t begin) : span(std::move(span)), begin(begin) {}
+
+  uint64_t end() const { return begin + span.size(); }
+  bool covers(uint64_t from, uint64_t to) const {
+    return from >= begin && to <= end();
+  }
+  /// The byte at file offset `offset` (within the window).
+  const uint8_t *at(uint64_t offset) const {
+    return span.begin() + (offset - begin);
+  }
+  /// A cursor over [from, to), which must lie within the window.
+  ByteCursor cursor(uint64_t from, uint64_t to, ReadFailure &failure) const {
+    return ByteCursor::within(span.begin(), begin, from, to, failure);
+  }
 };
 
 } // namespace mlirscope

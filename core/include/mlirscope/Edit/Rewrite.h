@@ -35,6 +35,9 @@ struct ExternalBlob {
   /// Set for blobs held as hex digits in a text file: `offset` is the first
   /// digit, `size` the decoded size, and the bytes are decoded while copying.
   std::shared_ptr<ByteSource> hexText;
+  /// The source `path` names, when it has no file to copy from (a remote
+  /// model): the blob is read through its spans. Null: `path` is opened.
+  std::shared_ptr<ByteSource> from;
 };
 
 /// An attribute entry written in place of another: `head` (its encoding up
@@ -44,6 +47,9 @@ struct AttrReplacement {
   std::string head;
   std::string dataPath;
   uint64_t dataOffset = 0, dataSize = 0;
+  /// The source `dataPath` names, read through its spans when it has no
+  /// file descriptor (a remote model). Null: `dataPath` is opened.
+  std::shared_ptr<ByteSource> dataSource;
 };
 
 struct RewritePlan {

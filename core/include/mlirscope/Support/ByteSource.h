@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace mlirscope {
 
@@ -85,12 +86,22 @@ public:
   virtual void dropPages(uint64_t offset, uint64_t n) const {}
   virtual void prefetch(uint64_t offset, uint64_t n) const {}
   virtual void populate(uint64_t offset, uint64_t n) const {}
+  /// prefetch() of many (offset, size) ranges at once, e.g. the few header
+  /// bytes of every blob: a remote source fetches them together (ranges in
+  /// flight at once, or one multi-range request), one round trip rather than
+  /// one per range. Readers then read them with read()/readAt().
+  virtual void
+  prefetchRanges(llvm::ArrayRef<std::pair<uint64_t, uint64_t>> ranges) const {
+    for (auto [offset, n] : ranges)
+      prefetch(offset, n);
+  }
 
   /// The whole source as memory when it is memory (a mapping, a heap copy),
-  /// else null. Only the indexers and the rewriters use it today (they walk
-  /// a local file's IR as one buffer); everything that reads weights goes
-  /// through read()/readAt(), so weights from other sources need nothing
-  /// else.
+  /// else null. Only the text indexer and text edits need it (a text model
+  /// is one buffer); bytecode indexing and rewriting read spans of the IR
+  /// sections and everything that reads weights goes through read()/readAt(),
+  /// so other sources need nothing else. Readers use it to choose, never to
+  /// read around the spans: a mapped read() is a pointer already.
   virtual const uint8_t *memory() const { return nullptr; }
   /// memory() as text (empty when it is null).
   llvm::StringRef text() const {
