@@ -15,6 +15,8 @@
 
 #include "HttpTransport.h"
 
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,13 +38,23 @@ public:
   /// Block `index` (`n` bytes) into `out`; false when not cached.
   bool read(uint64_t index, uint8_t *out, size_t n) const;
   void write(uint64_t index, const uint8_t *data, size_t n);
+  /// Bytes [offset, offset + n) kept by writeRange (a bytecode blob's head:
+  /// a block each would cost megabytes for bytes); false when not cached.
+  bool readRange(uint64_t offset, uint8_t *out, size_t n) const;
+  void writeRange(uint64_t offset, const uint8_t *data, size_t n);
 
 private:
+  bool readData(uint64_t offset, uint8_t *out, size_t n) const;
+  bool writeData(uint64_t offset, const uint8_t *data, size_t n);
   DiskCache() = default;
   std::string folder, url;
   uint64_t blockSize = 0;
   std::optional<ObjectVersion> held;
-  int dataFd = -1, presentFd = -1;
+  int dataFd = -1, presentFd = -1, rangesFd = -1;
+  /// The ranges file: (offset, size) records, each appended after its
+  /// bytes are in the data file (a killed run loses a range, never lies).
+  std::map<uint64_t, uint64_t> ranges;
+  mutable std::mutex rangesMutex;
 };
 
 } // namespace mlirscope::remote

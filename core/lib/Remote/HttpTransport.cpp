@@ -302,7 +302,7 @@ llvm::Expected<bool> HttpTransport::fetchFirst(uint64_t n,
   head.clear();
   head.reserve(t.range.length);
   t.grow = &head;
-  if (llvm::Error e = run(ts))
+  if (llvm::Error e = run(ts, options.maxParallel))
     return std::move(e);
   if (t.status == 304 && cached) {
     version = *cached;
@@ -332,16 +332,17 @@ llvm::Expected<bool> HttpTransport::fetchFirst(uint64_t n,
 }
 
 llvm::Error HttpTransport::fetch(llvm::ArrayRef<RangeRequest> ranges,
-                                 const ObjectVersion &version) {
+                                 const ObjectVersion &version,
+                                 unsigned parallel) {
   std::vector<Transfer> ts(ranges.size());
   for (size_t i = 0; i < ranges.size(); ++i) {
     ts[i].range = ranges[i];
     ts[i].version = &version;
   }
-  return run(ts);
+  return run(ts, parallel ? parallel : options.maxParallel);
 }
 
-llvm::Error HttpTransport::run(std::vector<Transfer> &ts) {
+llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
   RemoteCounters &counters = *options.counters;
   std::function<bool()> isCancelled = [this] { return cancelled(); };
   CURLM *multi = curl_multi_init();
@@ -352,6 +353,10 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts) {
       waiting.push_back(&t);
   }
   size_t active = 0;
+  // Round trips: the transfers go out `parallel` at a time, so a batch
+  // costs ceil(n / parallel) of them (a retry after backoff, one more).
+  if (!waiting.empty())
+    counters.roundTrips += (waiting.size() + parallel - 1) / parallel - 1;
   bool newWave = true;
   // The first error that stops the batch.
   std::optional<llvm::Error> failure;
@@ -508,7 +513,7 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts) {
     // the parallel limit.
     auto now = Clock::now();
     size_t n = waiting.size();
-    for (size_t i = 0; i < n && active < options.maxParallel; ++i) {
+    for (size_t i = 0; i < n && active < parallel; ++i) {
       Transfer *t = waiting.front();
       waiting.pop_front();
       if (t->notBefore > now) {

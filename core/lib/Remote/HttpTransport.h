@@ -75,17 +75,17 @@ public:
                                   const ObjectVersion *cached);
 
   /// Every range into its destination, pinned to `version`: at most
-  /// maxParallel transfers in flight, each retried on timeouts, dropped
-  /// connections and 5xx (resuming where it stopped). The first error that
-  /// cannot be retried stops them all.
+  /// `parallel` (0: the options' maxParallel) transfers in flight, each
+  /// retried on timeouts, dropped connections and 5xx (resuming where it
+  /// stopped). The first error that cannot be retried stops them all.
   llvm::Error fetch(llvm::ArrayRef<RangeRequest> ranges,
-                    const ObjectVersion &version);
+                    const ObjectVersion &version, unsigned parallel = 0);
 
   /// One range in flight across its attempts (the curl callbacks' data).
   struct Transfer;
 
 private:
-  llvm::Error run(std::vector<Transfer> &transfers);
+  llvm::Error run(std::vector<Transfer> &transfers, unsigned parallel);
   void *takeHandle();
   void giveBack(void *easy);
   bool cancelled() const;

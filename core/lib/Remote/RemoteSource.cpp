@@ -188,21 +188,63 @@ llvm::Error RemoteSource::copyOut(uint64_t offset, uint64_t n,
       }
       parts.push_back({from, len, dest + (from - offset)});
     };
+    // The partial blocks at either end are fetched whole, in the same
+    // batch, and kept like any block: a second pass (or run, from disk)
+    // finds them.
+    struct Edge {
+      uint64_t block, at, end;
+      BlockCache::Block data;
+    };
+    std::vector<Edge> edges;
     for (uint64_t at = offset; at < offset + n;) {
       uint64_t b = at / bs;
       uint64_t end = std::min(offset + n, (b + 1) * bs);
       bool whole = at == b * bs && end - at == blockLength(b);
       if (whole && disk && disk->read(b, dest + (at - offset), end - at)) {
         ++counters.diskHits;
-      } else {
-        if (whole)
+      } else if (!whole) {
+        BlockCache::Block cached;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          cached = cache.lookup(b);
+        }
+        auto block = std::make_shared<std::vector<uint8_t>>(blockLength(b));
+        if (cached) {
+          ++counters.cacheHits;
+          std::memcpy(dest + (at - offset), cached->data() + (at - b * bs),
+                      end - at);
+        } else if (disk && disk->read(b, block->data(), block->size())) {
+          ++counters.diskHits;
+          std::memcpy(dest + (at - offset), block->data() + (at - b * bs),
+                      end - at);
+        } else {
           ++counters.cacheMisses;
+          edges.push_back({b, at, end, std::move(block)});
+        }
+      } else {
+        ++counters.cacheMisses;
         need(at, end - at);
       }
       at = end;
     }
+    // Edges after the straight parts, never merged with them (need() joins
+    // only adjacent straight parts).
+    size_t straight = parts.size();
+    for (Edge &edge : edges)
+      parts.push_back({edge.block * bs, edge.data->size(),
+                       const_cast<uint8_t *>(edge.data->data())});
     if (llvm::Error e = transport.fetch(parts, version))
       return e;
+    parts.resize(straight);
+    for (Edge &edge : edges) {
+      std::memcpy(dest + (edge.at - offset),
+                  edge.data->data() + (edge.at - edge.block * bs),
+                  edge.end - edge.at);
+      if (disk)
+        disk->write(edge.block, edge.data->data(), edge.data->size());
+      std::lock_guard<std::mutex> lock(mutex);
+      cache.insert(edge.block, std::move(edge.data));
+    }
     if (disk)
       for (const RangeRequest &p : parts)
         for (uint64_t b = (p.offset + bs - 1) / bs;
@@ -233,6 +275,9 @@ llvm::Expected<Span> RemoteSource::read(uint64_t offset, uint64_t n) const {
                                llvm::Twine(length));
   if (n == 0)
     return Span();
+  uint64_t at;
+  if (auto held = findExact(offset, n, at))
+    return Span(llvm::ArrayRef<uint8_t>(held->data() + at, n), held);
   uint64_t bs = options.blockSize;
   uint64_t first = offset / bs, last = (offset + n - 1) / bs;
   if (first == last) {
@@ -254,6 +299,11 @@ size_t RemoteSource::readAt(uint64_t offset, uint8_t *out, size_t n) const {
   if (offset >= length)
     return 0;
   n = std::min<uint64_t>(n, length - offset);
+  uint64_t at;
+  if (auto held = findExact(offset, n, at)) {
+    std::memcpy(out, held->data() + at, n);
+    return n;
+  }
   if (llvm::Error e = copyOut(offset, n, out)) {
     std::string message = llvm::toString(std::move(e));
     std::lock_guard<std::mutex> lock(mutex);
@@ -285,6 +335,66 @@ void RemoteSource::prefetch(uint64_t offset, uint64_t n) const {
   if (!worker.joinable())
     worker = std::thread([this] { readAhead(); });
   changed.notify_all();
+}
+
+std::shared_ptr<std::vector<uint8_t>>
+RemoteSource::findExact(uint64_t offset, uint64_t n, uint64_t &at) const {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = exact.upper_bound(offset);
+  if (it == exact.begin())
+    return nullptr;
+  --it;
+  if (offset + n > it->first + it->second->size())
+    return nullptr;
+  at = offset - it->first;
+  return it->second;
+}
+
+void RemoteSource::prefetchRanges(
+    llvm::ArrayRef<std::pair<uint64_t, uint64_t>> ranges) const {
+  std::vector<RangeRequest> requests;
+  std::vector<std::pair<uint64_t, std::shared_ptr<std::vector<uint8_t>>>> got;
+  uint64_t at;
+  for (auto [offset, n] : ranges) {
+    if (offset >= length || n == 0)
+      continue;
+    n = std::min<uint64_t>(n, length - offset);
+    if (n > options.blockSize) {
+      prefetch(offset, n);
+      continue;
+    }
+    if (findExact(offset, n, at))
+      continue;
+    auto buffer = std::make_shared<std::vector<uint8_t>>(n);
+    if (disk && disk->readRange(offset, buffer->data(), n)) {
+      ++options.counters->diskHits;
+      std::lock_guard<std::mutex> lock(mutex);
+      exact[offset] = std::move(buffer);
+      continue;
+    }
+    requests.push_back({offset, n, buffer->data()});
+    got.push_back({offset, std::move(buffer)});
+  }
+  if (requests.empty())
+    return;
+  // All in flight at once (they are tiny): one round trip, not one per
+  // range or per parallel slot. Errors are left to the reads that need the
+  // bytes, which fetch them again.
+  unsigned parallel = unsigned(std::min<size_t>(requests.size(), 64));
+  if (llvm::Error e =
+          transport.fetch(requests, version, std::max(parallel, 1u))) {
+    llvm::consumeError(std::move(e));
+    return;
+  }
+  if (disk)
+    for (auto &[offset, buffer] : got)
+      disk->writeRange(offset, buffer->data(), buffer->size());
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto &[offset, buffer] : got) {
+    auto &slot = exact[offset];
+    if (!slot || slot->size() < buffer->size())
+      slot = std::move(buffer);
+  }
 }
 
 void RemoteSource::readAhead() const {

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <thread>
+#include <map>
 #include <unordered_set>
 
 namespace mlirscope::remote {
@@ -36,6 +37,11 @@ public:
   void populate(uint64_t offset, uint64_t n) const override {
     prefetch(offset, n);
   }
+  /// Small ranges (a bytecode blob's head, scattered over the object) are
+  /// fetched exactly, all at once, and kept apart from the blocks: a block
+  /// each would fetch megabytes for a few bytes.
+  void prefetchRanges(
+      llvm::ArrayRef<std::pair<uint64_t, uint64_t>> ranges) const override;
 
 private:
   RemoteSource(Endpoint endpoint, const RemoteOptions &options);
@@ -62,6 +68,12 @@ private:
   /// Blocks some thread is fetching: others wait for them.
   mutable std::unordered_set<uint64_t> inFlight;
   mutable std::string lastError;
+  /// Bytes [offset, offset + size) fetched by prefetchRanges, by offset.
+  mutable std::map<uint64_t, std::shared_ptr<std::vector<uint8_t>>> exact;
+  /// The exact range holding [offset, offset + n), or null.
+  std::shared_ptr<std::vector<uint8_t>> findExact(uint64_t offset,
+                                                  uint64_t n,
+                                                  uint64_t &at) const;
   /// Ranges the hints asked for, served by `worker`.
   mutable std::deque<std::pair<uint64_t, uint64_t>> hints;
   mutable std::thread worker;

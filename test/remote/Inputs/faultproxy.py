@@ -116,9 +116,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 srv.log.flush()
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver's backlog of 5 drops the SYNs of a client that opens
+    # dozens of connections at once (scattered small reads in parallel); a
+    # dropped SYN costs a one-second retransmit, not a round trip.
+    request_queue_size = 256
+
+
 def serve(upstream_port, log_path):
     """Starts the proxy on a free loopback port in a thread; returns it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.upstream = upstream_port
     server.lock = threading.Lock()
