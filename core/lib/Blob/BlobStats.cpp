@@ -740,13 +740,9 @@ std::optional<BlobStats> StatsCache::find(const ModelIndex &index,
 llvm::Expected<BlobStats> StatsCache::get(const ModelIndex &index,
                                           const WeightView &view,
                                           const StatsOptions &options) {
+  if (std::optional<BlobStats> cached = find(index, view, options))
+    return *cached;
   std::string key = keyOf(index, view, options);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = entries.find(key);
-    if (it != entries.end())
-      return it->second;
-  }
   auto stats = computeStats(view, options);
   if (!stats)
     return stats.takeError();

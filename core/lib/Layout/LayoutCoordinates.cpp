@@ -45,18 +45,27 @@ using namespace mlirscope::layout;
 
 namespace {
 
+/// Each node's half width and the half gap it keeps to its neighbours in a
+/// layer: boxes keep the node separation, the bends of long edges (dummy
+/// nodes, no width) the edge separation. Both placements use them.
+void halfExtents(const LayeredGraph &g, const LayoutGraph &graph,
+                 const LayoutOptions &options, std::vector<double> &halfWidth,
+                 std::vector<double> &halfGap) {
+  uint32_t n = g.nodeCount();
+  halfWidth.assign(n, 0);
+  halfGap.assign(n, options.edgeSeparation / 2);
+  for (uint32_t v = 0; v < g.realCount; ++v) {
+    halfWidth[v] = graph.nodes[v].width / 2;
+    halfGap[v] = options.nodeSeparation / 2;
+  }
+}
+
 class BrandesKoepf {
 public:
   BrandesKoepf(const LayeredGraph &g, const LayoutGraph &graph,
                const LayoutOptions &options)
       : g(g) {
-    uint32_t n = g.nodeCount();
-    halfWidth.assign(n, 0);
-    halfGap.assign(n, options.edgeSeparation / 2);
-    for (uint32_t v = 0; v < g.realCount; ++v) {
-      halfWidth[v] = graph.nodes[v].width / 2;
-      halfGap[v] = options.nodeSeparation / 2;
-    }
+    halfExtents(g, graph, options, halfWidth, halfGap);
   }
 
   bool run(WorkTracker &work, std::vector<double> &x) {
@@ -327,13 +336,7 @@ public:
   PackedPlacement(const LayeredGraph &g, const LayoutGraph &graph,
                   const LayoutOptions &options)
       : g(g) {
-    uint32_t n = g.nodeCount();
-    halfWidth.assign(n, 0);
-    halfGap.assign(n, options.edgeSeparation / 2);
-    for (uint32_t v = 0; v < g.realCount; ++v) {
-      halfWidth[v] = graph.nodes[v].width / 2;
-      halfGap[v] = options.nodeSeparation / 2;
-    }
+    halfExtents(g, graph, options, halfWidth, halfGap);
   }
 
   bool run(WorkTracker &work, std::vector<double> &x) {
