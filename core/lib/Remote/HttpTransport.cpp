@@ -151,6 +151,15 @@ struct HttpTransport::Transfer {
   /// Set by a callback that aborted the transfer on purpose.
   std::string refusal;
   bool done = false;
+  /// A multi-range request: the ranges it asks for (sorted, disjoint;
+  /// `range` spans them all), its Range header's value, the body as it came
+  /// (a retry starts it again; `got` counts every byte received), and how
+  /// large that body may grow.
+  std::vector<RangeRequest> parts;
+  std::string rangeSpec;
+  std::vector<uint8_t> body;
+  uint64_t bodyLimit = 0;
+  std::string contentType;
 
   uint64_t at() const { return range.offset + got; }
 };
@@ -202,6 +211,101 @@ bool HttpTransport::cancelled() const {
          options.progress.isCancelled();
 }
 
+/// Why a response is not of the version the transfer is pinned to, or
+/// empty: a server may ignore If-Match, so the version is checked here too.
+static std::string changedVersion(const HttpTransport::Transfer &t,
+                                  uint64_t total) {
+  const ObjectVersion *v = t.version;
+  if (!v || !(total != v->size || (!v->etag.empty() && t.etag != v->etag) ||
+              (v->etag.empty() && !v->lastModified.empty() &&
+               t.lastModified != v->lastModified)))
+    return {};
+  return "the object changed while it was read (now " + std::to_string(total) +
+         " bytes" + (t.etag.empty() ? std::string() : ", ETag " + t.etag) +
+         "); open it again";
+}
+
+/// Copies a multi-range request's 206 body into the ranges it asked for:
+/// a multipart/byteranges body, or one range (a server may merge ranges,
+/// and answers a single one without parts). A server never splits a
+/// range, so each must lie inside one part. Returns why not, or empty.
+static std::string scatterBody(HttpTransport::Transfer &t) {
+  std::vector<bool> covered(t.parts.size());
+  uint64_t size = t.version ? t.version->size : 0;
+  auto take = [&](uint64_t first, const uint8_t *data, uint64_t len) {
+    auto it = std::lower_bound(
+        t.parts.begin(), t.parts.end(), first,
+        [](const RangeRequest &r, uint64_t at) { return r.offset < at; });
+    for (; it != t.parts.end() && it->offset < first + len; ++it) {
+      if (it->offset + it->length > first + len)
+        break;
+      std::memcpy(it->dest, data + (it->offset - first), it->length);
+      covered[it - t.parts.begin()] = true;
+    }
+  };
+  llvm::StringRef body(reinterpret_cast<const char *>(t.body.data()),
+                       t.body.size());
+  llvm::StringRef type = llvm::StringRef(t.contentType).trim();
+  if (!type.starts_with_insensitive("multipart/byteranges")) {
+    uint64_t first = 0, last = 0, total = 0;
+    bool unsatisfied = false;
+    if (!parseContentRange(t.contentRange, first, last, total, unsatisfied) ||
+        unsatisfied || body.size() != last - first + 1)
+      return "a multi-range answer of " + std::to_string(body.size()) +
+             " bytes for Content-Range '" + t.contentRange + "'";
+    take(first, t.body.data(), body.size());
+  } else {
+    size_t b = type.find_insensitive("boundary=");
+    if (b == llvm::StringRef::npos)
+      return "a boundary in Content-Type '" + t.contentType + "'";
+    llvm::StringRef boundary = type.substr(b + 9).split(';').first.trim();
+    if (boundary.size() >= 2 && boundary.front() == '"' &&
+        boundary.back() == '"')
+      boundary = boundary.drop_front().drop_back();
+    std::string delimiter = "--" + boundary.str();
+    size_t pos = body.find(delimiter);
+    while (pos != llvm::StringRef::npos) {
+      pos += delimiter.size();
+      if (body.substr(pos).starts_with("--"))
+        break; // the closing delimiter
+      size_t headersEnd = body.find("\r\n\r\n", pos);
+      if (headersEnd == llvm::StringRef::npos)
+        return "the headers of a multipart/byteranges part";
+      llvm::StringRef headers = body.slice(pos, headersEnd);
+      std::optional<std::string> range;
+      while (!headers.empty()) {
+        auto [line, rest] = headers.split("\r\n");
+        headers = rest;
+        auto [key, value] = line.split(':');
+        if (key.trim().equals_insensitive("content-range"))
+          range = value.trim().str();
+      }
+      uint64_t first = 0, last = 0, total = 0;
+      bool unsatisfied = false;
+      if (!range ||
+          !parseContentRange(*range, first, last, total, unsatisfied) ||
+          unsatisfied)
+        return "a Content-Range in each multipart/byteranges part";
+      if (total != size)
+        return "the object changed while it was read (now " +
+               std::to_string(total) + " bytes); open it again";
+      size_t dataAt = headersEnd + 4;
+      uint64_t len = last - first + 1;
+      if (len > body.size() - dataAt)
+        return "a multipart/byteranges part of " + std::to_string(len) +
+               " bytes (the body ends first)";
+      take(first, t.body.data() + dataAt, len);
+      pos = body.find(delimiter, dataAt + len);
+    }
+  }
+  size_t missing = std::count(covered.begin(), covered.end(), false);
+  if (missing)
+    return "the server answered " +
+           std::to_string(covered.size() - missing) + " of " +
+           std::to_string(covered.size()) + " ranges of a multi-range request";
+  return {};
+}
+
 static size_t onHeader(char *data, size_t size, size_t count, void *p) {
   auto *t = static_cast<HttpTransport::Transfer *>(p);
   size_t n = size * count;
@@ -213,6 +317,7 @@ static size_t onHeader(char *data, size_t size, size_t count, void *p) {
     t->etag.clear();
     t->lastModified.clear();
     t->contentRange.clear();
+    t->contentType.clear();
     return n;
   }
   line = line.trim();
@@ -225,6 +330,8 @@ static size_t onHeader(char *data, size_t size, size_t count, void *p) {
       t->lastModified = value.str();
     else if (key.equals_insensitive("content-range"))
       t->contentRange = value.str();
+    else if (key.equals_insensitive("content-type"))
+      t->contentType = value.str();
     return n;
   }
   // The end of a response's headers.
@@ -243,25 +350,25 @@ static size_t onHeader(char *data, size_t size, size_t count, void *p) {
   }
   if (status != 206)
     return n;
+  bool multipart = !t->parts.empty() &&
+                   llvm::StringRef(t->contentType)
+                       .trim()
+                       .starts_with_insensitive("multipart/byteranges");
   uint64_t first = 0, last = 0, total = 0;
   bool unsatisfied = false;
-  if (!parseContentRange(t->contentRange, first, last, total, unsatisfied) ||
-      unsatisfied || first != t->at()) {
+  if (multipart) {
+    // Each part's Content-Range gives the size (multipartBody checks it).
+    total = t->version ? t->version->size : 0;
+  } else if (!parseContentRange(t->contentRange, first, last, total,
+                                unsatisfied) ||
+             unsatisfied || (t->parts.empty() && first != t->at())) {
     t->refusal = "the server answered a range request with Content-Range '" +
                  t->contentRange + "'";
     return 0;
   }
-  if (const ObjectVersion *v = t->version) {
-    // A server may ignore If-Match: the version is checked here as well.
-    if (total != v->size || (!v->etag.empty() && t->etag != v->etag) ||
-        (v->etag.empty() && !v->lastModified.empty() &&
-         t->lastModified != v->lastModified)) {
-      t->refusal = "the object changed while it was read (now " +
-                   std::to_string(total) + " bytes" +
-                   (t->etag.empty() ? std::string() : ", ETag " + t->etag) +
-                   "); open it again";
-      return 0;
-    }
+  if (std::string why = changedVersion(*t, total); !why.empty()) {
+    t->refusal = why;
+    return 0;
   }
   return n;
 }
@@ -272,6 +379,15 @@ static size_t onBody(char *data, size_t size, size_t count, void *p) {
   if (t->status != 206) {
     if (t->errorBody.size() < 4096)
       t->errorBody.append(data, std::min<size_t>(n, 4096));
+    return n;
+  }
+  if (!t->parts.empty()) {
+    if (t->body.size() + n > t->bodyLimit) {
+      t->refusal = "the server sent more bytes than the ranges asked for";
+      return 0;
+    }
+    t->body.insert(t->body.end(), data, data + n);
+    t->got += n;
     return n;
   }
   if (t->got + n > t->range.length) {
@@ -342,6 +458,65 @@ llvm::Error HttpTransport::fetch(llvm::ArrayRef<RangeRequest> ranges,
   return run(ts, parallel ? parallel : options.maxParallel);
 }
 
+llvm::Error HttpTransport::fetchMultiRange(llvm::ArrayRef<RangeRequest> ranges,
+                                          const ObjectVersion &version) {
+  // nginx reads a request header line into an 8 KiB buffer, Apache allows
+  // 8,190 bytes: a Range header stays well under both.
+  constexpr size_t kMaxRangeHeader = 6000;
+  // Ranges this close are asked for as one (the gap costs less than the
+  // text of another range and a part's headers).
+  constexpr uint64_t kJoinGap = 256;
+  std::vector<Transfer> ts;
+  std::vector<std::pair<uint64_t, uint64_t>> spec; // [first, last] each
+  auto close = [&] {
+    if (spec.empty())
+      return;
+    Transfer &t = ts.back();
+    uint64_t bytes = 0;
+    for (auto [a, b] : spec) {
+      if (!t.rangeSpec.empty())
+        t.rangeSpec += ',';
+      t.rangeSpec += std::to_string(a) + "-" + std::to_string(b);
+      bytes += b - a + 1;
+    }
+    t.range = {spec.front().first, spec.back().second - spec.front().first + 1,
+               nullptr};
+    // The parts' headers: a boundary, Content-Type and Content-Range.
+    t.bodyLimit = bytes + 512 * spec.size() + 4096;
+    spec.clear();
+  };
+  size_t specLength = 0;
+  for (const RangeRequest &r : ranges) {
+    if (!r.length)
+      continue;
+    uint64_t last = r.offset + r.length - 1;
+    if (!spec.empty() && r.offset <= spec.back().second + kJoinGap &&
+        r.offset >= spec.back().first) {
+      spec.back().second = std::max(spec.back().second, last);
+    } else {
+      size_t add = std::to_string(r.offset).size() +
+                   std::to_string(last).size() + 2;
+      if (ts.empty() || specLength + add > kMaxRangeHeader) {
+        close();
+        ts.emplace_back();
+        ts.back().version = &version;
+        specLength = 0;
+      }
+      spec.push_back({r.offset, last});
+      specLength += add;
+    }
+    ts.back().parts.push_back(r);
+  }
+  close();
+  if (ts.empty())
+    return llvm::Error::success();
+  unsigned parallel = unsigned(std::min<size_t>(ts.size(), 64));
+  llvm::Error e = run(ts, parallel);
+  if (e && !cancelled())
+    multiRangeRefused = true;
+  return e;
+}
+
 llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
   RemoteCounters &counters = *options.counters;
   std::function<bool()> isCancelled = [this] { return cancelled(); };
@@ -394,8 +569,12 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, onProgress);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, &isCancelled);
-    std::string range = std::to_string(t.at()) + "-" +
-                        std::to_string(t.range.offset + t.range.length - 1);
+    t.body.clear();
+    std::string range =
+        !t.parts.empty()
+            ? t.rangeSpec
+            : std::to_string(t.at()) + "-" +
+                  std::to_string(t.range.offset + t.range.length - 1);
     curl_easy_setopt(e, CURLOPT_RANGE, range.c_str());
     if (t.headers)
       curl_slist_free_all(t.headers);
@@ -442,7 +621,8 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
     --active;
   };
   auto where = [&](const Transfer &t) {
-    return endpoint.name + ": offset " + std::to_string(t.at()) + ": ";
+    return endpoint.name + ": offset " +
+           std::to_string(t.parts.empty() ? t.at() : t.range.offset) + ": ";
   };
   // What a finished attempt means: done, retry, or fail with a message.
   auto finish = [&](Transfer &t, CURLcode code) -> llvm::Error {
@@ -458,6 +638,11 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
       if (!isRetryable(code))
         return error(where(t) + why);
       retry = true;
+    } else if (t.status == 206 && !t.parts.empty()) {
+      if (std::string why = scatterBody(t); !why.empty())
+        return error(where(t) + why);
+      t.done = true;
+      return llvm::Error::success();
     } else if (t.status == 206) {
       if (t.got == t.range.length || (first && t.got > 0)) {
         t.done = true;

@@ -81,6 +81,21 @@ public:
   llvm::Error fetch(llvm::ArrayRef<RangeRequest> ranges,
                     const ObjectVersion &version, unsigned parallel = 0);
 
+  /// Many small ranges (sorted by offset, disjoint) in few requests: each
+  /// GET names as many as fit in one Range header (`bytes=a-b,c-d,...`) and
+  /// the server answers 206 multipart/byteranges, so thousands of ranges
+  /// cost a few dozen requests, all in flight at once. Fails, and makes
+  /// multiRangeUsable() false for later batches, when the server does not
+  /// (S3 and most object stores answer 200 or one range): the caller then
+  /// fetches the ranges one each.
+  llvm::Error fetchMultiRange(llvm::ArrayRef<RangeRequest> ranges,
+                              const ObjectVersion &version);
+  /// False for signed (S3) endpoints, which never serve several ranges in
+  /// one response, and once a server has shown it does not.
+  bool multiRangeUsable() const {
+    return endpoint.sigv4.empty() && !multiRangeRefused.load();
+  }
+
   /// One range in flight across its attempts (the curl callbacks' data).
   struct Transfer;
 
@@ -93,6 +108,7 @@ private:
   Endpoint endpoint;
   RemoteOptions options;
   const std::atomic<bool> *stop;
+  std::atomic<bool> multiRangeRefused{false};
   struct Shared;
   std::unique_ptr<Shared> shared;
 };
