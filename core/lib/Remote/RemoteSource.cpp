@@ -365,6 +365,14 @@ void RemoteSource::prefetchRanges(
     }
     if (findExact(offset, n, at))
       continue;
+    // Inside a cached block (the first read's, say): a readAt finds it
+    // there.
+    uint64_t bs = options.blockSize;
+    if (offset / bs == (offset + n - 1) / bs) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (cache.lookup(offset / bs))
+        continue;
+    }
     auto buffer = std::make_shared<std::vector<uint8_t>>(n);
     if (disk && disk->readRange(offset, buffer->data(), n)) {
       ++options.counters->diskHits;

@@ -39,7 +39,10 @@ public:
   }
   /// Small ranges (a bytecode blob's head, scattered over the object) are
   /// fetched exactly, all at once, and kept apart from the blocks: a block
-  /// each would fetch megabytes for a few bytes.
+  /// each would fetch megabytes for a few bytes. Several hundred ranges go
+  /// in one multi-range request where the server answers them (nginx,
+  /// Apache), else one request each; ranges inside a cached block are
+  /// skipped.
   void prefetchRanges(
       llvm::ArrayRef<std::pair<uint64_t, uint64_t>> ranges) const override;
 

@@ -13,6 +13,12 @@ with the faults SPEC lists (comma-separated; "none" for none). Counts are per
                the client)
   norange      the Range header is removed: the server answers 200 with the
                whole object
+  firstrange   a multi-range request (Range: bytes=a-b,c-d,...) is sent on
+               with its first range only: the server answers one range, as
+               object stores that do not serve several ranges in one
+               response do
+  multi200     a multi-range request's Range header is removed: the server
+               answers 200 with the whole object
   replace=N    requests after the first N are served FILE.v2 (the object was
                replaced while it was read)
   noetag       the ETag header is removed from responses (versions are then
@@ -78,6 +84,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 target += ".v2"
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() not in HOP}
+            ranges = headers.get("Range", headers.get("range", ""))
+            if "," in ranges and "firstrange" in faults:
+                headers = {k: (ranges.split(",")[0] if k.lower() == "range"
+                               else v) for k, v in headers.items()}
+            if "," in ranges and "multi200" in faults:
+                headers = {k: v for k, v in headers.items()
+                           if k.lower() not in ("range", "if-match")}
             if "norange" in faults:
                 headers = {k: v for k, v in headers.items()
                            if k.lower() not in ("range", "if-match",
