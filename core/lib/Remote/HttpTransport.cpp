@@ -300,9 +300,9 @@ static std::string scatterBody(HttpTransport::Transfer &t) {
   }
   size_t missing = std::count(covered.begin(), covered.end(), false);
   if (missing)
-    return "the server answered " +
-           std::to_string(covered.size() - missing) + " of " +
-           std::to_string(covered.size()) + " ranges of a multi-range request";
+    return "the server answered " + std::to_string(covered.size() - missing) +
+           " of " + std::to_string(covered.size()) +
+           " ranges of a multi-range request";
   return {};
 }
 
@@ -350,14 +350,14 @@ static size_t onHeader(char *data, size_t size, size_t count, void *p) {
   }
   if (status != 206)
     return n;
-  bool multipart = !t->parts.empty() &&
-                   llvm::StringRef(t->contentType)
-                       .trim()
-                       .starts_with_insensitive("multipart/byteranges");
+  bool multipart =
+      !t->parts.empty() && llvm::StringRef(t->contentType)
+                               .trim()
+                               .starts_with_insensitive("multipart/byteranges");
   uint64_t first = 0, last = 0, total = 0;
   bool unsatisfied = false;
   if (multipart) {
-    // Each part's Content-Range gives the size (multipartBody checks it).
+    // Each part's Content-Range gives the size (scatterBody checks it).
     total = t->version ? t->version->size : 0;
   } else if (!parseContentRange(t->contentRange, first, last, total,
                                 unsatisfied) ||
@@ -459,7 +459,7 @@ llvm::Error HttpTransport::fetch(llvm::ArrayRef<RangeRequest> ranges,
 }
 
 llvm::Error HttpTransport::fetchMultiRange(llvm::ArrayRef<RangeRequest> ranges,
-                                          const ObjectVersion &version) {
+                                           const ObjectVersion &version) {
   // nginx reads a request header line into an 8 KiB buffer, Apache allows
   // 8,190 bytes: a Range header stays well under both.
   constexpr size_t kMaxRangeHeader = 6000;
@@ -494,8 +494,8 @@ llvm::Error HttpTransport::fetchMultiRange(llvm::ArrayRef<RangeRequest> ranges,
         r.offset >= spec.back().first) {
       spec.back().second = std::max(spec.back().second, last);
     } else {
-      size_t add = std::to_string(r.offset).size() +
-                   std::to_string(last).size() + 2;
+      size_t add =
+          std::to_string(r.offset).size() + std::to_string(last).size() + 2;
       if (ts.empty() || specLength + add > kMaxRangeHeader) {
         close();
         ts.emplace_back();
