@@ -102,13 +102,14 @@ void DiskCache::reset(const ObjectVersion &v) {
     held = v;
 }
 
-bool DiskCache::read(uint64_t index, uint8_t *out, size_t n) const {
-  if (!held)
-    return false;
+bool DiskCache::has(uint64_t index) const {
   uint8_t present = 0;
-  if (::pread(presentFd, &present, 1, off_t(index)) != 1 || present != 1)
-    return false;
-  return readData(index * blockSize, out, n);
+  return held && ::pread(presentFd, &present, 1, off_t(index)) == 1 &&
+         present == 1;
+}
+
+bool DiskCache::read(uint64_t index, uint8_t *out, size_t n) const {
+  return has(index) && readData(index * blockSize, out, n);
 }
 
 bool DiskCache::readData(uint64_t offset, uint8_t *out, size_t n) const {

@@ -37,6 +37,8 @@ public:
   void reset(const ObjectVersion &v);
   /// Block `index` (`n` bytes) into `out`; false when not cached.
   bool read(uint64_t index, uint8_t *out, size_t n) const;
+  /// Whether block `index` is cached (one byte read, nothing allocated).
+  bool has(uint64_t index) const;
   void write(uint64_t index, const uint8_t *data, size_t n);
   /// Bytes [offset, offset + n) kept by writeRange (a bytecode blob's head:
   /// a block each would cost megabytes for bytes); false when not cached.

@@ -365,13 +365,24 @@ void RemoteSource::prefetchRanges(
     }
     if (findExact(offset, n, at))
       continue;
-    // Inside a cached block (the first read's, say): a readAt finds it
-    // there.
+    // Inside a cached block (the first read's, say, in memory or on
+    // disk): a readAt finds it there.
     uint64_t bs = options.blockSize;
-    if (offset / bs == (offset + n - 1) / bs) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (cache.lookup(offset / bs))
-        continue;
+    if (uint64_t b = offset / bs; b == (offset + n - 1) / bs) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (cache.lookup(b))
+          continue;
+      }
+      if (disk && disk->has(b)) {
+        auto block = std::make_shared<std::vector<uint8_t>>(blockLength(b));
+        if (disk->read(b, block->data(), block->size())) {
+          ++options.counters->diskHits;
+          std::lock_guard<std::mutex> lock(mutex);
+          cache.insert(b, std::move(block));
+          continue;
+        }
+      }
     }
     auto buffer = std::make_shared<std::vector<uint8_t>>(n);
     if (disk && disk->readRange(offset, buffer->data(), n)) {
