@@ -12,6 +12,7 @@
 #include "MessageContext.h"
 #include "MessageInput.h"
 #include "Protocol.h"
+#include "QueuedOutput.h"
 #include "Scheduler.h"
 #include "Server.h"
 #include "StatsJobs.h"
@@ -946,10 +947,13 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
                                             MessageContext &context,
                                             const LSPServerOptions &options) {
   LSPServer s(server, context, options);
+  // No thread ever blocks on the client reading (QueuedOutput.h), except in
+  // -sync, whose transcripts read everything as it comes.
+  QueuedOutput queued(output, !options.sync);
   // Writes only: messages are read and parsed by `input` (dispatchMessages),
   // never by JSONTransport::run, which would parse each one again.
   lsp::JSONTransport transport(std::unique_ptr<lsp::JSONTransportInput>(),
-                               output, options.prettyOutput);
+                               queued, options.prettyOutput);
   lsp::MessageHandler handler(transport);
 
   handler.method("initialize", &s, &LSPServer::onInitialize);
@@ -1020,6 +1024,7 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   // statistics nobody will see are not computed.
   s.stats.stop();
   s.scheduler.stop();
+  queued.drain();
   if (error) {
     Logger::error("Transport error: {0}", error);
     llvm::consumeError(std::move(error));
