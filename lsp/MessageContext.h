@@ -48,9 +48,7 @@ public:
     parkedText = std::move(text);
   }
   /// The parked text, if any (clearing it).
-  std::unique_ptr<TextBuffer> takeParkedText() {
-    return std::move(parkedText);
-  }
+  std::unique_ptr<TextBuffer> takeParkedText() { return std::move(parkedText); }
 
   /// The id of the message about to be handled, if it is a request.
   void setRequestId(std::optional<llvm::json::Value> id) {

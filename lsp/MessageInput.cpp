@@ -124,8 +124,8 @@ private:
       // Skipped, so that the stream stays in step.
       char sink[1 << 16];
       for (uint64_t left = length; left;) {
-        size_t n = std::fread(sink, 1, std::min<uint64_t>(left, sizeof(sink)),
-                              in);
+        size_t n =
+            std::fread(sink, 1, std::min<uint64_t>(left, sizeof(sink)), in);
         if (n == 0)
           break;
         left -= n;

@@ -86,7 +86,8 @@ size_t QueuedOutput::writeWithoutBlocking(const char *ptr, size_t size) {
       continue;
     if (ready <= 0 || !(p.revents & POLLOUT))
       break;
-    ssize_t n = ::write(fd, ptr + done, std::min<size_t>(size - done, PIPE_BUF));
+    ssize_t n =
+        ::write(fd, ptr + done, std::min<size_t>(size - done, PIPE_BUF));
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
