@@ -158,8 +158,9 @@ private:
     return !out.empty();
   }
 
-  /// The message in `json` (which may be cut, see parkDidOpenText), or the
-  /// made-up call that answers it with an error.
+  /// The message in `json`, or in `message` when it is large (whose text
+  /// may be cut out, see parkTextInPlace), or the made-up call that answers
+  /// it with an error.
   llvm::json::Value parseMessage(std::string &json,
                                  std::unique_ptr<TextBuffer> message) {
     // A parked text belongs to the message handled right after it was read.
@@ -210,10 +211,11 @@ private:
   }
 
   //===--------------------------------------------------------------------===//
-  // The fast path for a large didOpen: its text is cut out of the raw
-  // message (unescaped once, straight into the parked string) before any
-  // JSON parse, so llvm::json never sees it. Anything unexpected leaves the
-  // message as it was, for the general path and its error replies.
+  // The fast path for a large didOpen or full-text didChange: its text is
+  // unescaped where it lies in the raw message, in the buffer the document
+  // keeps, before any JSON parse, so llvm::json never sees it. Anything
+  // unexpected leaves the message as it was, for the general path and its error
+  // replies.
   //===--------------------------------------------------------------------===//
 
   static size_t skipSpace(llvm::StringRef j, size_t p) {
