@@ -12,6 +12,7 @@
 #include "MessageContext.h"
 #include "MessageInput.h"
 #include "Protocol.h"
+#include "QueuedOutput.h"
 #include "Scheduler.h"
 #include "Server.h"
 #include "StatsJobs.h"
@@ -350,11 +351,13 @@ initializeResult(const lsp::ClientCapabilities &client) {
 
 void LSPServer::onDocumentDidOpen(
     const lsp::DidOpenTextDocumentParams &params) {
-  std::optional<std::string> parked = context.takeParkedText();
   PendingParse parse;
   parse.uri = params.textDocument.uri;
   parse.version = params.textDocument.version;
-  parse.text = parked ? std::move(*parked) : params.textDocument.text;
+  // A large text was unescaped into the buffer the document keeps.
+  parse.buffer = context.takeParkedText();
+  if (!parse.buffer)
+    parse.text = params.textDocument.text;
   scheduler.noteVersion(parse.uri.file(), parse.version);
   // The debounce is for edits in a row: a newly opened document gets its
   // diagnostics at once. It is parsed on the worker even when small: this
@@ -391,7 +394,7 @@ void LSPServer::onDocumentDidClose(
 void LSPServer::onDocumentDidChange(
     const lsp::DidChangeTextDocumentParams &params) {
   // A large full text was parked by the input side (see kLargeTextBytes).
-  std::optional<std::string> parked = context.takeParkedText();
+  std::shared_ptr<TextBuffer> parked = context.takeParkedText();
   scheduler.noteVersion(params.textDocument.uri.file(),
                         params.textDocument.version);
   // Statistics of the old text's weights are no longer wanted.
@@ -403,15 +406,12 @@ void LSPServer::onDocumentDidChange(
     // The edits go to the server's copy of the text at once, in place (the
     // next change's positions are in the edited text); the re-index waits
     // for the debounce, and a newer edit joins it.
-    std::vector<lsp::TextDocumentContentChangeEvent> changes =
-        std::move(params.contentChanges);
-    if (parked) {
-      changes.clear();
-      changes.emplace_back();
-      changes.back().text = std::move(*parked);
-    }
-    if (llvm::Error e = server.applyChanges(uri, params.textDocument.version,
-                                            changes)) {
+    // A large full text is already in the buffer the document keeps.
+    if (llvm::Error e =
+            parked ? server.replaceText(uri, params.textDocument.version,
+                                        std::move(parked))
+                   : server.applyChanges(uri, params.textDocument.version,
+                                         params.contentChanges)) {
       std::string message = llvm::toString(std::move(e));
       Logger::error("could not apply the changes: {0}", message);
       if (!server.isOpen(uri))
@@ -924,6 +924,9 @@ void LSPServer::parseNow(PendingParse parse) {
   lsp::PublishDiagnosticsParams diags(parse.uri, parse.version);
   if (parse.edited)
     server.reindexDocument(parse.uri, parse.version, diags.diagnostics);
+  else if (parse.buffer)
+    server.addOrUpdateDocument(parse.uri, std::move(parse.buffer),
+                               parse.version, diags.diagnostics);
   else
     server.addOrUpdateDocument(parse.uri, parse.text, parse.version,
                                diags.diagnostics);
@@ -946,10 +949,13 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
                                             MessageContext &context,
                                             const LSPServerOptions &options) {
   LSPServer s(server, context, options);
+  // No thread ever blocks on the client reading (QueuedOutput.h), except in
+  // -sync, whose transcripts read everything as it comes.
+  QueuedOutput queued(output, !options.sync);
   // Writes only: messages are read and parsed by `input` (dispatchMessages),
   // never by JSONTransport::run, which would parse each one again.
   lsp::JSONTransport transport(std::unique_ptr<lsp::JSONTransportInput>(),
-                               output, options.prettyOutput);
+                               queued, options.prettyOutput);
   lsp::MessageHandler handler(transport);
 
   handler.method("initialize", &s, &LSPServer::onInitialize);
@@ -1020,6 +1026,7 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   // statistics nobody will see are not computed.
   s.stats.stop();
   s.scheduler.stop();
+  queued.drain();
   if (error) {
     Logger::error("Transport error: {0}", error);
     llvm::consumeError(std::move(error));

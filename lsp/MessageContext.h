@@ -14,9 +14,12 @@
 #ifndef MLIRSCOPE_LSP_MESSAGECONTEXT_H
 #define MLIRSCOPE_LSP_MESSAGECONTEXT_H
 
+#include "TextBuffer.h"
+
 #include "llvm/Support/JSON.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -39,14 +42,13 @@ public:
     requestId.reset();
   }
 
-  /// Parks the text of the message being read (see kLargeTextBytes).
-  void parkText(std::string text) { parkedText = std::move(text); }
-  /// The parked text, if any (clearing it).
-  std::optional<std::string> takeParkedText() {
-    std::optional<std::string> text = std::move(parkedText);
-    parkedText.reset();
-    return text;
+  /// Parks the text of the message being read (see kLargeTextBytes), in the
+  /// buffer the document will keep.
+  void parkText(std::unique_ptr<TextBuffer> text) {
+    parkedText = std::move(text);
   }
+  /// The parked text, if any (clearing it).
+  std::unique_ptr<TextBuffer> takeParkedText() { return std::move(parkedText); }
 
   /// The id of the message about to be handled, if it is a request.
   void setRequestId(std::optional<llvm::json::Value> id) {
@@ -57,7 +59,7 @@ public:
   }
 
 private:
-  std::optional<std::string> parkedText;
+  std::unique_ptr<TextBuffer> parkedText;
   std::optional<llvm::json::Value> requestId;
 };
 

@@ -23,6 +23,7 @@ using mlirscope::lspserver::kLargeTextBytes;
 using mlirscope::lspserver::kParseErrorMethod;
 using mlirscope::lspserver::MessageContext;
 using mlirscope::lspserver::MessageInput;
+using mlirscope::lspserver::TextBuffer;
 
 namespace {
 /// Reads messages like JSONTransportInputOverFile, but never lets bad input
@@ -42,7 +43,7 @@ public:
     if (failed(style == JSONStreamStyle::Delimited ? readDelimitedMessage(raw)
                                                    : readStandardMessage(raw)))
       return llvm::failure();
-    message = parseMessage(raw);
+    message = parseMessage(raw, std::move(large));
     // The buffer is reused for the next message, unless it was large: a
     // 512 MiB document must not stay allocated after its message.
     if (raw.capacity() > kLargeTextBytes)
@@ -93,10 +94,12 @@ private:
       Logger::error("ignoring a message of Content-Length {0}", length);
       return llvm::failure();
     }
+    json.clear();
+    if (length > kLargeTextBytes)
+      return readLargeMessage(length);
     // The buffer grows with the bytes that actually arrive (at most
     // doubling), not with what the header claims: a 16-byte message saying
     // Content-Length: 1000000000 must not allocate a gigabyte.
-    json.clear();
     while (json.size() < length) {
       size_t have = json.size();
       size_t chunk =
@@ -111,6 +114,39 @@ private:
     return llvm::success();
   }
 
+  /// A large message is read into the buffer a document keeps: the text of
+  /// a didOpen is then unescaped where it lies and kept there (one copy of
+  /// it, see parkTextInPlace). Pages are used only as bytes arrive.
+  llvm::LogicalResult readLargeMessage(uint64_t length) {
+    large = TextBuffer::withRoom("", length);
+    if (!large) {
+      Logger::error("no memory for a message of {0} bytes", length);
+      // Skipped, so that the stream stays in step.
+      char sink[1 << 16];
+      for (uint64_t left = length; left;) {
+        size_t n =
+            std::fread(sink, 1, std::min<uint64_t>(left, sizeof(sink)), in);
+        if (n == 0)
+          break;
+        left -= n;
+      }
+      return llvm::failure();
+    }
+    uint8_t *out = large->writable();
+    for (uint64_t have = 0; have < length;) {
+      size_t n = std::fread(out + have, 1,
+                            std::min<uint64_t>(length - have, 1 << 20), in);
+      if (n == 0) {
+        large.reset();
+        return llvm::failure();
+      }
+      have += n;
+      clearerr(in);
+    }
+    largeLength = length;
+    return llvm::success();
+  }
+
   bool readLine(std::string &out) {
     out.clear();
     char buf[256];
@@ -122,13 +158,28 @@ private:
     return !out.empty();
   }
 
-  /// The message in `json` (which may be cut, see parkDidOpenText), or the
-  /// made-up call that answers it with an error.
-  llvm::json::Value parseMessage(std::string &json) {
+  /// The message in `json`, or in `message` when it is large (whose text
+  /// may be cut out, see parkTextInPlace), or the made-up call that answers
+  /// it with an error.
+  llvm::json::Value parseMessage(std::string &json,
+                                 std::unique_ptr<TextBuffer> message) {
     // A parked text belongs to the message handled right after it was read.
     context.beginMessage();
-    if (json.size() > kLargeTextBytes)
-      parkDidOpenText(json);
+    if (!message && json.size() > kLargeTextBytes) {
+      // A delimited message (lit transcripts): the same way, from a copy.
+      message = TextBuffer::withRoom("", json.size());
+      if (message) {
+        std::memcpy(message->writable(), json.data(), json.size());
+        largeLength = json.size();
+        std::string().swap(json);
+      }
+    }
+    if (message && !parkTextInPlace(message, json)) {
+      // Anything else goes the general way, as text.
+      json.assign(reinterpret_cast<const char *>(message->writable()),
+                  largeLength);
+      message.reset();
+    }
     auto makeUp = [&](llvm::StringRef method,
                       llvm::json::Value id) -> llvm::json::Value {
       context.takeParkedText();
@@ -160,10 +211,11 @@ private:
   }
 
   //===--------------------------------------------------------------------===//
-  // The fast path for a large didOpen: its text is cut out of the raw
-  // message (unescaped once, straight into the parked string) before any
-  // JSON parse, so llvm::json never sees it. Anything unexpected leaves the
-  // message as it was, for the general path and its error replies.
+  // The fast path for a large didOpen or full-text didChange: its text is
+  // unescaped where it lies in the raw message, in the buffer the document
+  // keeps, before any JSON parse, so llvm::json never sees it. Anything
+  // unexpected leaves the message as it was, for the general path and its error
+  // replies.
   //===--------------------------------------------------------------------===//
 
   static size_t skipSpace(llvm::StringRef j, size_t p) {
@@ -258,119 +310,161 @@ private:
       bits |= static_cast<unsigned char>(*p);
     return (bits & 0x8080808080808080ull) == 0;
   }
-  /// Appends the UTF-8 of code point `cp`.
-  static void appendUTF8(std::string &out, uint32_t cp) {
+  /// Writes the UTF-8 of code point `cp` at `out`; returns past it.
+  static char *putUTF8(char *out, uint32_t cp) {
     if (cp < 0x80) {
-      out += char(cp);
+      *out++ = char(cp);
     } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
+      *out++ = char(0xC0 | (cp >> 6));
+      *out++ = char(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
+      *out++ = char(0xE0 | (cp >> 12));
+      *out++ = char(0x80 | ((cp >> 6) & 0x3F));
+      *out++ = char(0x80 | (cp & 0x3F));
     } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
+      *out++ = char(0xF0 | (cp >> 18));
+      *out++ = char(0x80 | ((cp >> 12) & 0x3F));
+      *out++ = char(0x80 | ((cp >> 6) & 0x3F));
+      *out++ = char(0x80 | (cp & 0x3F));
     }
+    return out;
   }
-  /// The contents of the JSON string `token` (quotes included), unescaped.
-  static std::optional<std::string> unescape(llvm::StringRef token) {
-    llvm::StringRef in = token.drop_front().drop_back();
-    std::string out;
-    out.reserve(in.size());
+  /// Whether every escape of the JSON string contents `in` is valid (checked
+  /// before unescaping in place, which cannot go back).
+  static bool escapesValid(llvm::StringRef in) {
+    for (size_t q = 0; (q = in.find('\\', q)) != llvm::StringRef::npos;) {
+      if (q + 1 >= in.size())
+        return false;
+      char e = in[q + 1];
+      uint32_t v;
+      if (e == 'u' &&
+          (q + 6 > in.size() || in.substr(q + 2, 4).getAsInteger(16, v)))
+        return false;
+      if (!llvm::StringRef("\"\\/bfnrtu").contains(e))
+        return false;
+      q += 2;
+    }
+    return true;
+  }
+  /// Unescapes the `n` bytes of valid JSON string contents at `p` where they
+  /// lie (each escape is longer than what it stands for, so the output never
+  /// overtakes the input); returns the length of the result.
+  static size_t unescapeInPlace(char *p, size_t n) {
+    llvm::StringRef in(p, n);
+    char *out = p;
     auto hex4 = [&](size_t at, uint32_t &v) {
       return at + 4 <= in.size() && !in.substr(at, 4).getAsInteger(16, v);
     };
-    for (size_t p = 0; p < in.size();) {
-      size_t q = in.find('\\', p);
-      llvm::StringRef run = in.slice(p, q);
-      out.append(run.data(), run.size());
+    for (size_t at = 0; at < in.size();) {
+      size_t q = in.find('\\', at);
+      size_t run = (q == llvm::StringRef::npos ? in.size() : q) - at;
+      if (out != p + at)
+        std::memmove(out, p + at, run);
+      out += run;
       if (q == llvm::StringRef::npos)
         break;
-      if (q + 1 >= in.size())
-        return std::nullopt;
       char e = in[q + 1];
-      p = q + 2;
+      at = q + 2;
       switch (e) {
-      case '"':
-        out += '"';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      case '/':
-        out += '/';
-        break;
       case 'b':
-        out += '\b';
+        *out++ = '\b';
         break;
       case 'f':
-        out += '\f';
+        *out++ = '\f';
         break;
       case 'n':
-        out += '\n';
+        *out++ = '\n';
         break;
       case 'r':
-        out += '\r';
+        *out++ = '\r';
         break;
       case 't':
-        out += '\t';
+        *out++ = '\t';
         break;
       case 'u': {
-        uint32_t cp;
-        if (!hex4(p, cp))
-          return std::nullopt;
-        p += 4;
+        uint32_t cp = 0;
+        hex4(at, cp);
+        at += 4;
         if (cp >= 0xD800 && cp < 0xDC00) {
           uint32_t lo;
-          if (p + 6 <= in.size() && in[p] == '\\' && in[p + 1] == 'u' &&
-              hex4(p + 2, lo) && lo >= 0xDC00 && lo < 0xE000) {
+          if (at + 6 <= in.size() && in[at] == '\\' && in[at + 1] == 'u' &&
+              hex4(at + 2, lo) && lo >= 0xDC00 && lo < 0xE000) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            p += 6;
+            at += 6;
           } else {
             cp = 0xFFFD; // a lone surrogate, as llvm::json reads it
           }
         } else if (cp >= 0xDC00 && cp < 0xE000) {
           cp = 0xFFFD;
         }
-        appendUTF8(out, cp);
+        out = putUTF8(out, cp);
         break;
       }
-      default:
-        return std::nullopt;
+      default: // '"', '\\', '/'
+        *out++ = e;
       }
     }
-    if (!isASCII(out) && !llvm::json::isUTF8(out))
-      out = llvm::json::fixUTF8(out);
-    return out;
+    return out - p;
   }
-  void parkDidOpenText(std::string &json) {
-    llvm::StringRef j = json;
+  /// The start of the text of a didOpen, or of the one full-text change of
+  /// a didChange, in the raw message `j`, or npos.
+  static size_t findLargeText(llvm::StringRef j) {
     size_t method = findMember(j, 0, "method");
-    if (method == llvm::StringRef::npos ||
-        !j.substr(method).starts_with("\"textDocument/didOpen\""))
-      return;
+    if (method == llvm::StringRef::npos)
+      return method;
+    bool open = j.substr(method).starts_with("\"textDocument/didOpen\"");
+    if (!open && !j.substr(method).starts_with("\"textDocument/didChange\""))
+      return llvm::StringRef::npos;
     size_t params = findMember(j, 0, "params");
     if (params == llvm::StringRef::npos)
-      return;
-    size_t doc = findMember(j, params, "textDocument");
-    if (doc == llvm::StringRef::npos)
-      return;
-    size_t text = findMember(j, doc, "text");
+      return params;
+    if (open) {
+      size_t doc = findMember(j, params, "textDocument");
+      return doc == llvm::StringRef::npos ? doc : findMember(j, doc, "text");
+    }
+    size_t changes = findMember(j, params, "contentChanges");
+    if (changes == llvm::StringRef::npos || j[changes] != '[')
+      return llvm::StringRef::npos;
+    size_t change = skipSpace(j, changes + 1);
+    size_t changeEnd = skipValue(j, change);
+    if (changeEnd == llvm::StringRef::npos)
+      return changeEnd;
+    size_t close = skipSpace(j, changeEnd);
+    // One change, without a range.
+    if (close >= j.size() || j[close] != ']' ||
+        findMember(j, change, "range") != llvm::StringRef::npos)
+      return llvm::StringRef::npos;
+    return findMember(j, change, "text");
+  }
+  /// The fast path for a large didOpen or full-text didChange: the text is
+  /// unescaped where it lies in `message` (the raw message, in the buffer
+  /// the document will keep), which is parked holding only it; `json`
+  /// becomes the message with "" in the text's place, for the general path.
+  /// False if the message is not one of those (nothing changed then).
+  bool parkTextInPlace(std::unique_ptr<TextBuffer> &message,
+                       std::string &json) {
+    char *raw = reinterpret_cast<char *>(message->writable());
+    llvm::StringRef j(raw, largeLength);
+    size_t text = findLargeText(j);
     size_t textEnd = skipString(j, text);
-    if (text == llvm::StringRef::npos || textEnd == llvm::StringRef::npos)
-      return;
-    std::optional<std::string> contents = unescape(j.slice(text, textEnd));
-    if (!contents)
-      return;
-    // The raw message without the text: the rest goes the general way.
-    std::string rest =
-        (j.take_front(text) + "\"\"" + j.drop_front(textEnd)).str();
-    json = std::move(rest);
-    context.parkText(std::move(*contents));
+    if (text == llvm::StringRef::npos || textEnd == llvm::StringRef::npos ||
+        !escapesValid(j.slice(text + 1, textEnd - 1)))
+      return false;
+    json = (j.take_front(text) + "\"\"" + j.drop_front(textEnd)).str();
+    size_t n = unescapeInPlace(raw + text + 1, textEnd - text - 2);
+    llvm::StringRef contents(raw + text + 1, n);
+    if (!isASCII(contents) && !llvm::json::isUTF8(contents)) {
+      // Invalid UTF-8 is replaced, as llvm::json does: a copy, rarely.
+      message = TextBuffer::copyOf("", llvm::json::fixUTF8(contents));
+      if (!message) {
+        Logger::error("no memory for a text of {0} bytes", n);
+        return true;
+      }
+    } else {
+      message->keep(text + 1, n);
+    }
+    context.parkText(std::move(message));
+    return true;
   }
 
   /// A didOpen, or a didChange with one full-text change, whose text is
@@ -397,7 +491,11 @@ private:
       return;
     // The raw message goes first: it is as large as the text.
     std::string().swap(json);
-    context.parkText(text->getAsString()->str());
+    std::unique_ptr<TextBuffer> buffer =
+        TextBuffer::copyOf("", *text->getAsString());
+    if (!buffer)
+      return;
+    context.parkText(std::move(buffer));
     *text = "";
   }
 
@@ -406,6 +504,9 @@ private:
   MessageContext &context;
   /// The text of the message being read.
   std::string raw;
+  /// A large message being read, in place of `raw`, and its length.
+  std::unique_ptr<TextBuffer> large;
+  uint64_t largeLength = 0;
 };
 } // namespace
 

@@ -39,9 +39,13 @@ namespace mlirscope {
 namespace lspserver {
 
 /// A document text waiting for its parse (see Scheduler::schedule).
+class TextBuffer;
+
 struct PendingParse {
   llvm::lsp::URIForFile uri;
   std::string text;
+  /// Instead of `text`: a large text, in the buffer the document keeps.
+  std::shared_ptr<TextBuffer> buffer;
   /// The text is the server's copy, already edited (didChange): re-index
   /// it (`text` is empty).
   bool edited = false;

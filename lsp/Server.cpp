@@ -630,28 +630,44 @@ static uint64_t lineBeginOf(const Document &d, uint64_t offset) {
 static void indexDocument(MLIRScopeServer::Impl &impl, Document &d,
                           std::vector<lsp::Diagnostic> &diagnostics);
 
+/// The start of each line of `text`.
+static std::vector<uint64_t> lineStartsOf(llvm::StringRef text) {
+  std::vector<uint64_t> starts{0};
+  if (!text.empty())
+    for (const char *p = text.data(), *end = p + text.size();
+         (p = static_cast<const char *>(std::memchr(p, '\n', end - p)));)
+      starts.push_back(++p - text.data());
+  return starts;
+}
+
 void MLIRScopeServer::addOrUpdateDocument(
     const lsp::URIForFile &uri, llvm::StringRef text, int64_t version,
     std::vector<lsp::Diagnostic> &diagnostics) {
+  // One copy of the text: core's index reads it, the document views it.
+  std::shared_ptr<TextBuffer> buffer = TextBuffer::copyOf(uri.file(), text);
+  if (!buffer) {
+    buffer = TextBuffer::copyOf(uri.file(), "");
+    diagnostics.push_back(lsp::Diagnostic());
+    diagnostics.back().severity = lsp::DiagnosticSeverity::Error;
+    diagnostics.back().source = "mlirscope";
+    diagnostics.back().message =
+        "no memory for the text (" + std::to_string(text.size()) + " bytes)";
+  }
+  addOrUpdateDocument(uri, std::move(buffer), version, diagnostics);
+}
+
+void MLIRScopeServer::addOrUpdateDocument(
+    const lsp::URIForFile &uri, std::shared_ptr<TextBuffer> text,
+    int64_t version, std::vector<lsp::Diagnostic> &diagnostics) {
   impl->documents.erase(uri.file().str());
   auto doc = std::make_unique<Document>();
   Document &d = *doc;
   d.uri = uri;
   d.version = version;
-  // One copy of the text: core's index reads it, the document views it.
-  d.textFile = TextBuffer::copyOf(uri.file(), text);
-  if (!d.textFile) {
-    d.textFile = TextBuffer::copyOf(uri.file(), "");
-    diagnostics.push_back(makeDiag(
-        d, {0, 0}, lsp::DiagnosticSeverity::Error,
-        "no memory for the text (" + std::to_string(text.size()) + " bytes)"));
-  }
+  d.textFile = std::move(text);
+  d.textFile->setName(uri.file());
   d.text = d.textFile->text();
-  d.lineStarts.push_back(0);
-  if (!d.text.empty())
-    for (const char *p = d.text.data(), *end = p + d.text.size();
-         (p = static_cast<const char *>(std::memchr(p, '\n', end - p)));)
-      d.lineStarts.push_back(++p - d.text.data());
+  d.lineStarts = lineStartsOf(d.text);
   indexDocument(*impl, d, diagnostics);
   impl->documents[uri.file().str()] = std::move(doc);
 }
@@ -722,6 +738,25 @@ llvm::Error MLIRScopeServer::applyChanges(
                         added.end());
     d.edits.push_back({begin, end, begin + change.text.size()});
   }
+  d.version = version;
+  return llvm::Error::success();
+}
+
+llvm::Error MLIRScopeServer::replaceText(const lsp::URIForFile &uri,
+                                         int64_t version,
+                                         std::shared_ptr<TextBuffer> text) {
+  auto doc = impl->getDocument(uri);
+  if (!doc)
+    return doc.takeError();
+  Document &d = **doc;
+  // A blob job still reading the old text keeps it through its own
+  // reference (as applyChanges' copy-on-write).
+  uint64_t oldSize = d.text.size();
+  d.textFile = std::move(text);
+  d.textFile->setName(uri.file());
+  d.text = d.textFile->text();
+  d.lineStarts = lineStartsOf(d.text);
+  d.edits.push_back({0, oldSize, d.text.size()});
   d.version = version;
   return llvm::Error::success();
 }

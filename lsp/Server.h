@@ -28,6 +28,7 @@ namespace mlirscope {
 struct MLIRBridge;
 class StatsCache;
 namespace lspserver {
+class TextBuffer;
 
 /// A folding range (not in llvm/Support/LSP/Protocol.h).
 struct FoldingRange {
@@ -106,6 +107,16 @@ public:
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
                            llvm::StringRef text, int64_t version,
                            std::vector<llvm::lsp::Diagnostic> &diagnostics);
+  /// The same with the text in a buffer the document keeps as it is (a
+  /// large text the input side unescaped into it: no copy).
+  void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,
+                           std::shared_ptr<TextBuffer> text, int64_t version,
+                           std::vector<llvm::lsp::Diagnostic> &diagnostics);
+  /// A change of the whole text of the open document `uri` to `text` (which
+  /// the document keeps as it is), as applyChanges with one change without
+  /// a range. Fails (InvalidParams) for a document that is not open.
+  llvm::Error replaceText(const llvm::lsp::URIForFile &uri, int64_t version,
+                          std::shared_ptr<TextBuffer> text);
   /// Applies `changes` in order to the text of the open document `uri`, in
   /// place (ranges in UTF-16 positions, LSP's default; a change without a
   /// range replaces the whole text), and sets its version. What is derived

@@ -42,6 +42,32 @@ std::unique_ptr<TextBuffer> TextBuffer::copyOf(llvm::StringRef name,
   return buffer;
 }
 
+std::unique_ptr<TextBuffer> TextBuffer::withRoom(llvm::StringRef name,
+                                                 uint64_t bytes) {
+  std::unique_ptr<TextBuffer> buffer(new TextBuffer());
+  buffer->name = name.str();
+  uint64_t front = pageRound(slackFor(bytes));
+  if (llvm::Error e = buffer->reserve(front + bytes)) {
+    llvm::consumeError(std::move(e));
+    return nullptr;
+  }
+  buffer->front = front;
+  buffer->base = buffer->map + front;
+  buffer->length = 0;
+  return buffer;
+}
+
+void TextBuffer::keep(uint64_t offset, uint64_t n) {
+  front += offset;
+  base = map + front;
+  length = n;
+  // Whole pages past the text, written by the message's tail or left by
+  // unescaping, are resident for nothing.
+  uint64_t end = pageRound(front + n);
+  if (end < mapSize)
+    madvise(map + end, mapSize - end, MADV_DONTNEED);
+}
+
 TextBuffer::~TextBuffer() {
   if (map)
     munmap(map, mapSize);

@@ -28,6 +28,18 @@ public:
   /// had.
   static std::unique_ptr<TextBuffer> copyOf(llvm::StringRef name,
                                             llvm::StringRef text);
+  /// An empty buffer with room for `bytes` written at writable() (no page
+  /// is used until written), or null when the memory cannot be had. The
+  /// input side reads a large message straight into it, then keeps the
+  /// document's text where it lies with keep(): the text is not copied.
+  static std::unique_ptr<TextBuffer> withRoom(llvm::StringRef name,
+                                              uint64_t bytes);
+  uint8_t *writable() { return base; }
+  /// The text is the `n` bytes at `offset` of what was written at
+  /// writable(); the bytes around them go (the pages past the text are
+  /// given back).
+  void keep(uint64_t offset, uint64_t n);
+  void setName(llvm::StringRef newName) { name = newName.str(); }
   ~TextBuffer() override;
 
   /// Replaces [begin, end) by `with` (begin <= end <= size()). Fails only

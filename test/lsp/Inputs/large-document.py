@@ -5,7 +5,9 @@ The texts hold JSON escapes of every kind (\\n, \\", \\\\, \\t, \\u00e9 and a
 surrogate pair, as json.dumps with ensure_ascii writes them) before a
 dense_resource on a line of its own, so a hover there lands only if the
 server unescaped the text exactly (the input side cuts texts this large out
-of the message itself, see lsp/LSPServer.h).
+of the message itself, see lsp/LSPServer.h). With --framed the messages
+have Content-Length headers instead (the input side then reads a large
+message straight into the buffer the document keeps).
 """
 import json
 import sys
@@ -51,6 +53,10 @@ messages.append({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
                  "params": {"textDocument": {"uri": uri}, "position": pos}})
 messages.append({"jsonrpc": "2.0", "id": 3, "method": "shutdown"})
 messages.append({"jsonrpc": "2.0", "method": "exit"})
-out = sys.stdout
+out = sys.stdout.buffer
 for m in messages:
-    out.write(json.dumps(m, ensure_ascii=True) + "\n// -----\n")
+    body = json.dumps(m, ensure_ascii=True).encode()
+    if "--framed" in sys.argv:
+        out.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    else:
+        out.write(body + b"\n// -----\n")
