@@ -47,6 +47,21 @@
 
 using namespace mlirscope;
 
+/// A graph as dagre-layout.js reads it: {"nodes":[[w,h],...],"edges":
+/// [[from,to],...]}.
+static void writeGraphJson(llvm::raw_ostream &os, const LayoutGraph &graph) {
+  os << "{\"nodes\":[";
+  for (size_t v = 0; v < graph.nodes.size(); ++v)
+    os << (v ? "," : "")
+       << llvm::format("[%.4f,%.4f]", graph.nodes[v].width,
+                       graph.nodes[v].height);
+  os << "],\"edges\":[";
+  for (size_t e = 0; e < graph.edges.size(); ++e)
+    os << (e ? "," : "") << "[" << graph.edges[e].from << ","
+       << graph.edges[e].to << "]";
+  os << "]}";
+}
+
 namespace {
 
 constexpr double kNodeWidth = 80, kNodeHeight = 24;
@@ -175,16 +190,8 @@ void writeGraph(const LayoutGraph &graph, llvm::StringRef format,
       os << "  n" << e.from << " -> n" << e.to << ";\n";
     os << "}\n";
   } else if (format == "json") {
-    os << "{\"nodes\":[";
-    for (size_t v = 0; v < graph.nodes.size(); ++v)
-      os << (v ? "," : "")
-         << llvm::format("[%.4f,%.4f]", graph.nodes[v].width,
-                         graph.nodes[v].height);
-    os << "],\"edges\":[";
-    for (size_t e = 0; e < graph.edges.size(); ++e)
-      os << (e ? "," : "") << "[" << graph.edges[e].from << ","
-         << graph.edges[e].to << "]";
-    os << "]}\n";
+    writeGraphJson(os, graph);
+    os << "\n";
   } else {
     fail("unknown format " + format);
   }
@@ -499,16 +506,8 @@ void writeJsonGraphs(const std::vector<LayoutGraph> &graphs,
   os << "{\"graphs\":[";
   for (size_t i = 0; i < graphs.size(); ++i) {
     const LayoutGraph &graph = graphs[i];
-    os << (i ? "," : "") << "{\"nodes\":[";
-    for (size_t v = 0; v < graph.nodes.size(); ++v)
-      os << (v ? "," : "")
-         << llvm::format("[%.4f,%.4f]", graph.nodes[v].width,
-                         graph.nodes[v].height);
-    os << "],\"edges\":[";
-    for (size_t e = 0; e < graph.edges.size(); ++e)
-      os << (e ? "," : "") << "[" << graph.edges[e].from << ","
-         << graph.edges[e].to << "]";
-    os << "]}";
+    os << (i ? "," : "");
+    writeGraphJson(os, graph);
   }
   os << "]}\n";
 }
