@@ -63,10 +63,18 @@ class Client:
         return self.next_id
 
     def next_message(self, timeout=120):
+        message = self.poll_message(timeout)
+        if message is None:
+            fail("no message from the server in %ds" % timeout)
+        return message
+
+    def poll_message(self, timeout):
+        """The next message, notifications and server requests recorded
+        (and the latter answered); None if none comes within `timeout`."""
         try:
             message = self.inbox.get(timeout=timeout)
         except queue.Empty:
-            fail("no message from the server in %ds" % timeout)
+            return None
         if message is None:
             fail("the server is gone (exit %s)" % self.proc.wait())
         if "method" in message and "id" not in message:
@@ -120,17 +128,8 @@ class Client:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            try:
-                message = self.inbox.get(timeout=left)
-            except queue.Empty:
+            if self.poll_message(left) is None:
                 return None
-            if message is None:
-                fail("the server is gone (exit %s)" % self.proc.wait())
-            if "method" in message and "id" not in message:
-                self.notifications.append(message)
-            elif "method" in message:
-                self.server_requests.append(message)
-                self.send({"id": message["id"], "result": None})
 
     def hover_with_statistics(self, uri, line, character, timeout=120):
         """A hover; when it says its statistics are being computed, the
