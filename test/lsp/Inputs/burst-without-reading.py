@@ -13,29 +13,11 @@ all written: requests on a small document may be answered on the reading
 thread itself). Prints what the client got back, or that the writes did not
 finish.
 """
-import json
 import subprocess
 import sys
 import threading
 
-
-def frame(obj):
-    body = json.dumps(obj).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def read_message(out):
-    length = None
-    while True:
-        line = out.readline()
-        if not line:
-            return None
-        line = line.strip()
-        if not line:
-            break
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":")[1])
-    return json.loads(out.read(length))
+from lspclient import frame, read_message
 
 
 def main():

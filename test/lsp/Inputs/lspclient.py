@@ -13,6 +13,28 @@ import threading
 import time
 
 
+def frame(message):
+    """`message` as the bytes of one framed JSON-RPC message."""
+    message["jsonrpc"] = "2.0"
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_message(stream):
+    """The next message read from `stream`; None at its end."""
+    length = None
+    while True:
+        line = stream.readline()
+        if not line:
+            return None
+        line = line.strip()
+        if not line:
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
 class Client:
     def __init__(self, argv, init_options=None, capabilities=None):
         # stderr goes to the test's: a sanitizer's report shows in lit.
@@ -32,25 +54,14 @@ class Client:
         self.notify("initialized", {})
 
     def _read(self):
-        out = self.proc.stdout
         while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    self.inbox.put(None)
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            self.inbox.put(json.loads(out.read(length)))
+            message = read_message(self.proc.stdout)
+            self.inbox.put(message)
+            if message is None:
+                return
 
     def send(self, message):
-        message["jsonrpc"] = "2.0"
-        body = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.write(frame(message))
         self.proc.stdin.flush()
 
     def notify(self, method, params):

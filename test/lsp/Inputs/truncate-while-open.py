@@ -14,43 +14,10 @@ import os
 import subprocess
 import sys
 
+from lspclient import Client
+
 model = os.path.abspath(sys.argv[1])
-proc = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-next_id = [0]
-
-
-def send(obj):
-    body = json.dumps(obj).encode()
-    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-    proc.stdin.flush()
-
-
-def read():
-    length = None
-    while True:
-        line = proc.stdout.readline()
-        if not line:
-            return None
-        line = line.strip()
-        if not line:
-            break
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":")[1])
-    return json.loads(proc.stdout.read(length))
-
-
-def request(method, params):
-    next_id[0] += 1
-    send({"jsonrpc": "2.0", "id": next_id[0], "method": method,
-          "params": params})
-    while True:
-        msg = read()
-        if msg is None:
-            print("%s: the server is gone (exit %s)" % (method, proc.wait()))
-            sys.exit(1)
-        if msg.get("id") == next_id[0] and "method" not in msg:
-            return msg
+client = Client(sys.argv[2:])
 
 
 def position(text, needle):
@@ -60,7 +27,7 @@ def position(text, needle):
 
 
 def hover(uri, text, key):
-    msg = request("textDocument/hover", {
+    msg = client.call("textDocument/hover", {
         "textDocument": {"uri": uri},
         "position": position(text, "dense_resource<%s>" % key)})
     if "error" in msg:
@@ -72,12 +39,8 @@ def hover(uri, text, key):
 
 
 uri = "file://" + model
-request("initialize", {"processId": os.getpid(), "rootUri": None,
-                       "capabilities": {}})
-text = request("mlir/convertFromBytecode", {"uri": uri})["result"]["output"]
-send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-    "textDocument": {"uri": uri, "languageId": "mlir", "version": 1,
-                     "text": text}}})
+text = client.result("mlir/convertFromBytecode", {"uri": uri})["output"]
+client.open_text(uri, text)
 print("before: layer0.weight:", hover(uri, text, "layer0.weight"))
 
 summary = json.loads(subprocess.run(
@@ -90,8 +53,8 @@ print("truncated at", blob["offset"] + blob["bytes"] // 2)
 
 print("after: layer1.weight:", hover(uri, text, "layer1.weight"))
 print("again: layer0.weight:", hover(uri, text, "layer0.weight"))
-symbols = request("textDocument/documentSymbol",
-                  {"textDocument": {"uri": uri}})
+symbols = client.call("textDocument/documentSymbol",
+                      {"textDocument": {"uri": uri}})
 print("documentSymbol:", "ok" if "result" in symbols else symbols)
 # Replaced: another model renamed over the path (what `cp` to a temporary
 # and `mv` do; the old mapping keeps the old inode alive).
@@ -103,7 +66,7 @@ os.rename(other, model)
 print("replaced")
 print("after replace: layer0.weight:", hover(uri, text, "layer0.weight"))
 print("after replace: layer1.weight:", hover(uri, text, "layer1.weight"))
-request("shutdown", None)
-send({"jsonrpc": "2.0", "method": "exit"})
-proc.stdin.close()
-print("exit code:", proc.wait())
+client.result("shutdown", None)
+client.notify("exit", None)
+client.proc.stdin.close()
+print("exit code:", client.proc.wait(timeout=60))
