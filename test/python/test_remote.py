@@ -2,7 +2,9 @@
 (test/remote's servers.py starts it here and the fixture stops it) read as
 the same files read locally: keys, summaries, weights, slices and stats;
 a slice fetches only its bytes; a missing object, an edit and a cancelled
-stats end with the CLI's one-line messages; URL models pickle and scan."""
+stats end with the CLI's one-line messages; URL models pickle and scan.
+s3:// URLs read through test/remote's S3 API (s3rver behind a SigV4 check)
+equal the local files too; a wrong secret is a PermissionError."""
 
 import json
 import os
@@ -169,3 +171,45 @@ def test_pickle_and_scan(www):
     res = mlirscope.scan(urls[:1] + [base + "/nope.mlirbc"], len,
                          errors="return")
     assert res[0] == 3 and isinstance(res[1], FileNotFoundError)
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory, gen):
+    """(bucket folder, endpoint): test/remote's S3 API (s3rver behind a
+    SigV4 check) with bucket `models` filled through the S3 API."""
+    bucket = tmp_path_factory.mktemp("bucket")
+    for name in ("f32", "text"):
+        shutil.copy(gen[name], bucket / os.path.basename(gen[name]))
+    try:
+        proc, front, url = servers.start_s3(
+            f"models={bucket}", str(tmp_path_factory.mktemp("s3")))
+    except SystemExit as e:  # node_modules missing: say so, fail
+        pytest.fail(str(e))
+    try:
+        yield str(bucket), url
+    finally:
+        front.shutdown()
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_s3(s3, monkeypatch):
+    bucket, endpoint = s3
+    for v in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(v, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "S3RVER")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "S3RVER")
+    for name in ("f32.mlirbc", "text.mlir"):
+        url, path = "s3://models/" + name, os.path.join(bucket, name)
+        with mlirscope.open(path) as local, mlirscope.open(url) as m:
+            assert m.remote and m.keys() == local.keys()
+            assert as_local(m.summary(), url, path) == local.summary()
+            for key in m.keys():
+                assert m[key].tobytes() == local[key].tobytes()
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong")
+    with pytest.raises(PermissionError) as e:
+        mlirscope.open("s3://models/f32.mlirbc")
+    assert e.value.args[1] == ("s3://models/f32.mlirbc: offset 0: HTTP 403 "
+                               "Forbidden (SignatureDoesNotMatch)")
