@@ -66,11 +66,9 @@ RemoteScope::~RemoteScope() {
   hook->current = Progress();
 }
 
-std::shared_ptr<const ModelIndex>
-mlirscope::python::openIndex(const std::string &path,
-                             const std::vector<std::string> &parameters,
-                             uint64_t minInlineBytes,
-                             const std::shared_ptr<RemoteHook> &remote) {
+std::shared_ptr<const ModelIndex> mlirscope::python::openIndex(
+    const std::string &path, const std::vector<std::string> &parameters,
+    uint64_t minInlineBytes, const std::shared_ptr<RemoteHook> &remote) {
   IndexOptions options;
   options.minInlineBytes = minInlineBytes;
   for (const std::string &p : parameters)
@@ -85,11 +83,10 @@ mlirscope::python::openIndex(const std::string &path,
     remoteOptions.counters = remote->counters;
     // The hook is shared with the source, which may outlive the Model (an
     // index kept by an Edit).
-    remoteOptions.progress =
-        Progress([remote](uint64_t done, uint64_t total) {
-          std::lock_guard<std::mutex> lock(remote->mutex);
-          return remote->current.report(done, total);
-        });
+    remoteOptions.progress = Progress([remote](uint64_t done, uint64_t total) {
+      std::lock_guard<std::mutex> lock(remote->mutex);
+      return remote->current.report(done, total);
+    });
     RemoteScope scope(remote.get(), pp.get());
     return indexFile(path, options, remoteOptions);
   }();
@@ -200,10 +197,10 @@ static std::optional<RemoteRaw> remoteRaw(const Model &model,
   if (w->dataBytes != bytes || w->size != bytes || w->offset > source->size() ||
       bytes > source->size() - w->offset)
     return std::nullopt;
-  return RemoteRaw{source, w->offset, dtype,
-                   std::vector<py::ssize_t>(w->type->shape.begin(),
-                                            w->type->shape.end()),
-                   bytes};
+  return RemoteRaw{
+      source, w->offset, dtype,
+      std::vector<py::ssize_t>(w->type->shape.begin(), w->type->shape.end()),
+      bytes};
 }
 
 /// Bytes [offset, offset + n) of a remote weight into `out`, the GIL

@@ -32,8 +32,7 @@ namespace mlirscope::python {
 struct RemoteHook {
   std::mutex mutex;
   Progress current;
-  std::shared_ptr<RemoteCounters> counters =
-      std::make_shared<RemoteCounters>();
+  std::shared_ptr<RemoteCounters> counters = std::make_shared<RemoteCounters>();
 };
 
 /// Puts `progress` on `hook` (may be null) for the scope's life. Only with
