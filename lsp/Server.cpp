@@ -1164,10 +1164,14 @@ MLIRScopeServer::getSummary(const lsp::URIForFile &uri,
   auto held = impl->models.find(uri.uri().str());
   if (held != impl->models.end()) {
     // The model's own file, indexed as the CLI indexes it; again only to
-    // look at one chunk.
+    // look at one chunk. A remote model is indexed again from the source it
+    // was opened with, whose block cache (or in-memory copy, for text) holds
+    // the IR already: opening its URL anew would fetch it all again.
     index = held->second.index;
     if (chunk) {
-      auto one = indexFile(index->file->getName(), options);
+      auto one = index->file->isRemote()
+                     ? indexMapped(index->file, options)
+                     : indexFile(index->file->getName(), options);
       if (!one)
         return llvm::make_error<lsp::LSPError>(errorText(one.takeError()),
                                                lsp::ErrorCode::RequestFailed);

@@ -15,6 +15,7 @@
 
 #include "mlirscope/Blob/DType.h"
 #include "mlirscope/Edit/Editor.h"
+#include "mlirscope/Remote/Remote.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -130,6 +131,13 @@ private:
   WeightView editable(const std::string &name) {
     if (model->index != index)
       throw py::value_error("the model was reopened since this edit began");
+    // Said before the weight is fetched, in the CLI's words: the edit could
+    // never be written back.
+    if (isUrl(model->path))
+      raiseError(model->path + ": '" + name +
+                 "' cannot be edited in place: the model is remote; make a "
+                 "local copy first (mlirscope rewrite " +
+                 model->path + " -o local.mlirbc) and edit that");
     WeightView v = model->view(name);
     if (llvm::Error e = canEditInPlace(v))
       raiseError(v.getWeight().name + ": " + llvm::toString(std::move(e)));

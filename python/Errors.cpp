@@ -2,8 +2,10 @@
 
 #include "Errors.h"
 
+#include "mlirscope/Remote/Remote.h"
 #include "mlirscope/Support/FormatError.h"
 
+#include <cerrno>
 #include <system_error>
 
 namespace py = pybind11;
@@ -54,6 +56,21 @@ void mlirscope::python::raiseNoSuchWeight(const std::string &message) {
   throw py::error_already_set();
 }
 
+/// The errno of a failed transfer: its message starts with the URL
+/// (`URL: offset N: HTTP 404 Not Found`), as a failed read of a file starts
+/// with its path, and is an OSError as that one is (404: FileNotFoundError,
+/// 401/403: PermissionError, the rest: EIO). 0 for any other message.
+static int remoteErrno(llvm::StringRef message) {
+  size_t at = message.find(": offset ");
+  if (at == llvm::StringRef::npos || !isUrl(message.take_front(at)))
+    return 0;
+  if (message.contains(": HTTP 404") || message.contains(": HTTP 410"))
+    return ENOENT;
+  if (message.contains(": HTTP 401") || message.contains(": HTTP 403"))
+    return EACCES;
+  return EIO;
+}
+
 void mlirscope::python::raise(llvm::Error e) {
   PyObject *type = errorType;
   int err = 0;
@@ -73,6 +90,8 @@ void mlirscope::python::raise(llvm::Error e) {
                  code.category() == std::system_category())
           err = code.value();
       });
+  if (!err && type == errorType)
+    err = remoteErrno(message);
   if (err) {
     // OSError(errno, message): Python picks the subclass
     // (FileNotFoundError, PermissionError...) from the errno.

@@ -6,12 +6,17 @@
 // array lives, whatever happens to the Model. Everything else core decodes
 // (hex digits, literal lists, splats, packed bits, quantized gguf blocks)
 // comes as a new array: there are no bytes of those elements to point at.
+// Nor are there for a model opened from a URL: its raw weights are read
+// from the source (readAt: only the bytes asked for, large reads in
+// parallel parts) into new arrays, without a WeightView, which would fetch
+// the whole weight even to learn its shape.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Model.h"
 #include "Errors.h"
 
+#include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/BlobStats.h"
 #include "mlirscope/Graph/DefaultView.h"
 #include "mlirscope/Graph/GraphJson.h"
@@ -20,6 +25,7 @@
 #include "mlirscope/Index/OpJson.h"
 #include "mlirscope/Index/Parameters.h"
 #include "mlirscope/Index/SummaryJson.h"
+#include "mlirscope/Remote/Remote.h"
 #include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -46,23 +52,49 @@ static std::string jsonText(const llvm::json::Value &value) {
   return out;
 }
 
-std::shared_ptr<const ModelIndex>
-mlirscope::python::openIndex(const std::string &path,
-                             const std::vector<std::string> &parameters,
-                             uint64_t minInlineBytes) {
+RemoteScope::RemoteScope(RemoteHook *hook, Progress progress) : hook(hook) {
+  if (!hook)
+    return;
+  std::lock_guard<std::mutex> lock(hook->mutex);
+  hook->current = std::move(progress);
+}
+
+RemoteScope::~RemoteScope() {
+  if (!hook)
+    return;
+  std::lock_guard<std::mutex> lock(hook->mutex);
+  hook->current = Progress();
+}
+
+std::shared_ptr<const ModelIndex> mlirscope::python::openIndex(
+    const std::string &path, const std::vector<std::string> &parameters,
+    uint64_t minInlineBytes, const std::shared_ptr<RemoteHook> &remote) {
   IndexOptions options;
   options.minInlineBytes = minInlineBytes;
   for (const std::string &p : parameters)
     options.parameters.push_back(parseParameterOption(p));
+  // Ctrl-C stops a URL's fetch (a text model is fetched whole).
+  PyProgress pp{py::none()};
   llvm::Expected<std::unique_ptr<ModelIndex>> index = [&] {
     py::gil_scoped_release release;
-    return indexFile(path, options);
+    if (!remote)
+      return indexFile(path, options);
+    RemoteOptions remoteOptions = RemoteOptions::fromEnvironment();
+    remoteOptions.counters = remote->counters;
+    // The hook is shared with the source, which may outlive the Model (an
+    // index kept by an Edit).
+    remoteOptions.progress = Progress([remote](uint64_t done, uint64_t total) {
+      std::lock_guard<std::mutex> lock(remote->mutex);
+      return remote->current.report(done, total);
+    });
+    RemoteScope scope(remote.get(), pp.get());
+    return indexFile(path, options, remoteOptions);
   }();
-  return std::shared_ptr<const ModelIndex>(check(std::move(index)));
+  return std::shared_ptr<const ModelIndex>(pp.check(std::move(index)));
 }
 
 void Model::reopen() {
-  index = openIndex(path, parameters, minInlineBytes.value_or(0));
+  index = openIndex(path, parameters, minInlineBytes.value_or(0), remote);
 }
 
 const ModelIndex &Model::get() const {
@@ -127,8 +159,81 @@ static void readGuarded(const std::function<void()> &fn) {
   }
 }
 
+/// Where a raw weight of a remote model lies, found without reading it
+/// (WeightView::get reads a remote weight whole). Only plain raw elements
+/// (not hex, splat, packed bits, literals, quantized or partial archive
+/// entries: WeightView handles those) of a source that is not memory (a
+/// text model fetched whole is memory).
+namespace {
+struct RemoteRaw {
+  const ByteSource *source;
+  uint64_t offset;
+  DType dtype;
+  std::vector<py::ssize_t> shape;
+  uint64_t bytes;
+};
+} // namespace
+
+static std::optional<RemoteRaw> remoteRaw(const Model &model,
+                                          const std::string &name) {
+  if (!model.remote)
+    return std::nullopt;
+  const ModelIndex &idx = model.get();
+  const Weight *w = idx.findWeight(name);
+  if (!w || w->encoding != WeightEncoding::Raw || w->splat || w->bitPacked ||
+      !w->type || !w->type->ranked || !w->type->numElements())
+    return std::nullopt;
+  const ByteSource *source = idx.file.get();
+  if (w->kind == WeightKind::Parameter) {
+    if (w->entry == kNone || w->archive >= idx.archives.size())
+      return std::nullopt;
+    source = idx.archives[w->archive].archive->file.get();
+  }
+  DType dtype = dtypeFor(w->type->element);
+  if (!source || !source->isRemote() || source->memory() ||
+      dtype == DType::Unsupported)
+    return std::nullopt;
+  uint64_t bytes = *w->type->numElements() * dtypeSize(dtype);
+  if (w->dataBytes != bytes || w->size != bytes || w->offset > source->size() ||
+      bytes > source->size() - w->offset)
+    return std::nullopt;
+  return RemoteRaw{
+      source, w->offset, dtype,
+      std::vector<py::ssize_t>(w->type->shape.begin(), w->type->shape.end()),
+      bytes};
+}
+
+/// Bytes [offset, offset + n) of a remote weight into `out`, the GIL
+/// released, its transfers stopped by Ctrl-C and `progress`.
+static void readRemote(const Model &model, const RemoteRaw &place,
+                       uint64_t offset, uint64_t n, uint8_t *out,
+                       PyProgress &pp) {
+  llvm::Error e = [&]() -> llvm::Error {
+    py::gil_scoped_release release;
+    RemoteScope scope(model.remote.get(), pp.get());
+    if (place.source->readAt(place.offset + offset, out, n) == n)
+      return llvm::Error::success();
+    if (llvm::Error why = place.source->takeReadError())
+      return why;
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: offset %llu: short read",
+                                   place.source->getName().c_str(),
+                                   (unsigned long long)(place.offset + offset));
+  }();
+  pp.check(std::move(e));
+}
+
 /// (array, dtype name, copied): the weight as an array, read-only.
 static py::tuple tensor(const Model &model, const std::string &name) {
+  if (std::optional<RemoteRaw> place = remoteRaw(model, name)) {
+    // No mapping to point into: a new array, read in parallel parts.
+    py::array array(storageDType(place->dtype), place->shape);
+    PyProgress pp{py::none()};
+    readRemote(model, *place, 0, place->bytes,
+               static_cast<uint8_t *>(array.mutable_data()), pp);
+    array.attr("setflags")(py::arg("write") = false);
+    return py::make_tuple(array, dtypeName(place->dtype), true);
+  }
   WeightView v = model.view(name);
   py::dtype dt = storageDType(v.getDType());
   std::vector<py::ssize_t> shape = shapeOf(v);
@@ -151,6 +256,20 @@ static py::tuple tensor(const Model &model, const std::string &name) {
 /// slice of a weight that is not raw bytes).
 static py::array readElements(const Model &model, const std::string &name,
                               uint64_t first, uint64_t count) {
+  if (std::optional<RemoteRaw> place = remoteRaw(model, name)) {
+    // Only these bytes are fetched (whole blocks of the source's cache).
+    uint64_t esz = dtypeSize(place->dtype), size = place->bytes / esz;
+    if (first > size || count > size - first) {
+      PyErr_SetString(PyExc_IndexError, "elements out of range");
+      throw py::error_already_set();
+    }
+    py::array array(storageDType(place->dtype),
+                    std::vector<py::ssize_t>{py::ssize_t(count)});
+    PyProgress pp{py::none()};
+    readRemote(model, *place, first * esz, count * esz,
+               static_cast<uint8_t *>(array.mutable_data()), pp);
+    return array;
+  }
   WeightView v = model.view(name);
   if (first > v.size() || count > v.size() - first) {
     PyErr_SetString(PyExc_IndexError, "elements out of range");
@@ -165,6 +284,10 @@ static py::array readElements(const Model &model, const std::string &name,
 
 /// (dtype name, shape, numpy storage dtype, raw): what a slice needs.
 static py::tuple info(const Model &model, const std::string &name) {
+  if (std::optional<RemoteRaw> place = remoteRaw(model, name))
+    return py::make_tuple(dtypeName(place->dtype),
+                          py::tuple(py::cast(place->shape)),
+                          storageDType(place->dtype), true);
   WeightView v = model.view(name);
   return py::make_tuple(dtypeName(v.getDType()),
                         py::tuple(py::cast(shapeOf(v))),
@@ -173,9 +296,29 @@ static py::tuple info(const Model &model, const std::string &name) {
 
 static py::object stats(const Model &model, const std::string &name,
                         unsigned bins, unsigned threads, py::object progress) {
-  WeightView v = model.view(name);
-  const Weight &w = v.getWeight();
   PyProgress pp(std::move(progress));
+  std::optional<WeightView> fetched;
+  if (std::optional<RemoteRaw> place = remoteRaw(model, name)) {
+    // A remote weight's view fetches it whole first: that fetch reports
+    // (bytes fetched, weight's bytes) and stops on Ctrl-C or False.
+    std::shared_ptr<RemoteCounters> counters = model.remote->counters;
+    uint64_t start = counters->bytesFetched, total = place->bytes;
+    Progress inner = pp.get();
+    Progress fetch([inner, counters, start, total](uint64_t, uint64_t) {
+      uint64_t done = counters->bytesFetched - start;
+      return inner.report(std::min(done, total), total);
+    });
+    model.get();
+    std::shared_ptr<const ModelIndex> idx = model.index;
+    llvm::Expected<WeightView> view = [&] {
+      py::gil_scoped_release release;
+      RemoteScope scope(model.remote.get(), fetch);
+      return WeightView::get(*idx, *idx->findWeight(name));
+    }();
+    fetched = pp.check(std::move(view));
+  }
+  WeightView v = fetched ? *fetched : model.view(name);
+  const Weight &w = v.getWeight();
   StatsOptions options;
   options.bins = bins;
   options.threads = threads;
@@ -223,9 +366,25 @@ static py::object summary(Model &model, unsigned top) {
   model.get();
   // Without a threshold of its own the model lists every inline weight;
   // the summary counts them as `inspect --summary` does by default.
-  if (!model.minInlineBytes)
-    idx =
-        openIndex(model.path, model.parameters, IndexOptions().minInlineBytes);
+  if (!model.minInlineBytes) {
+    if (model.remote) {
+      // Indexed again from the source already open, whose cache holds the
+      // IR: opening the URL anew would fetch it again.
+      IndexOptions options;
+      for (const std::string &p : model.parameters)
+        options.parameters.push_back(parseParameterOption(p));
+      PyProgress pp{py::none()};
+      llvm::Expected<std::unique_ptr<ModelIndex>> again = [&] {
+        py::gil_scoped_release release;
+        RemoteScope scope(model.remote.get(), pp.get());
+        return indexMapped(idx->file, options);
+      }();
+      idx = std::shared_ptr<const ModelIndex>(pp.check(std::move(again)));
+    } else {
+      idx = openIndex(model.path, model.parameters,
+                      IndexOptions().minInlineBytes, nullptr);
+    }
+  }
   ModelSummary s = summarize(*idx, top);
   return loadJson(jsonText(summaryToJson(*idx, s)));
 }
@@ -344,6 +503,8 @@ void mlirscope::python::defineModel(py::module_ &m) {
              model->path = path;
              model->parameters = std::move(parameters);
              model->minInlineBytes = minInlineBytes;
+             if (isUrl(path))
+               model->remote = std::make_shared<RemoteHook>();
              model->reopen();
              return model;
            }),
@@ -352,6 +513,23 @@ void mlirscope::python::defineModel(py::module_ &m) {
       .def_readonly("parameters", &Model::parameters)
       .def_readonly("min_inline_bytes", &Model::minInlineBytes)
       .def_property_readonly("closed", [](const Model &m) { return !m.index; })
+      .def_property_readonly("remote",
+                             [](const Model &m) { return bool(m.remote); })
+      .def("fetch_counters",
+           [](const Model &m) {
+             py::dict d;
+             if (!m.remote)
+               return d;
+             const RemoteCounters &c = *m.remote->counters;
+             d["requests"] = c.requests.load();
+             d["round_trips"] = c.roundTrips.load();
+             d["bytes_fetched"] = c.bytesFetched.load();
+             d["cache_hits"] = c.cacheHits.load();
+             d["disk_hits"] = c.diskHits.load();
+             d["cache_misses"] = c.cacheMisses.load();
+             d["retries"] = c.retries.load();
+             return d;
+           })
       .def("close", [](Model &m) { m.index.reset(); })
       .def("reopen", &Model::reopen)
       .def("format",

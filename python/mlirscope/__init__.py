@@ -16,6 +16,11 @@ keeps the file mapped while it lives. Weights stored otherwise (hex digits in
 text, literal lists, splats, packed i1, quantized gguf blocks) are decoded by
 core into a new array.
 
+A model may be a URL (`https://`, `http://`, `s3://bucket/key`): it is read
+where it lives, fetching only its IR to open and a weight's bytes when they
+are read; those weights come as new arrays (there is no mapping to share),
+and edits are refused.
+
 Errors are exceptions carrying mlirscope's one-line message: FormatError
 (a ValueError) for malformed files, NoSuchWeight (a KeyError) naming the close
 names, OSError for the file system, Error for the rest; Ctrl-C interrupts long

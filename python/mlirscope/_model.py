@@ -61,6 +61,13 @@ def _parameter_list(parameters):
 def open(path, parameters=None, min_inline_bytes=None):  # noqa: A001
     """Opens the MLIR model at `path` (bytecode or text) and returns a Model.
 
+    `path` may be a URL: `https://...`, `http://...` or `s3://bucket/key`
+    (credentials, region and endpoint from the AWS_* variables and ~/.aws,
+    as the CLI reads them). A bytecode model is read where it lives: only
+    its IR is fetched to open it, a weight's bytes when they are asked for
+    (see get_tensor); a text model is fetched whole, once. Archives in
+    `parameters` may be URLs too.
+
     parameters: archives (.irpa, .safetensors, .gguf) bound to the model's
         `#stream.parameter.named` references as iree-run-module binds them:
         "[SCOPE=]FILE", a list of those, or {scope: file}.
@@ -68,7 +75,10 @@ def open(path, parameters=None, min_inline_bytes=None):  # noqa: A001
         weights. None: every inline attribute is one (addressable by name),
         and summary() counts as `mlirscope inspect --summary` does.
 
-    Raises FormatError for a malformed file, OSError when it cannot be read.
+    Raises FormatError for a malformed file, OSError when it cannot be read
+    (for a URL: FileNotFoundError for HTTP 404, PermissionError for 401/403,
+    OSError for other failed transfers; the message is the CLI's line,
+    starting with the URL).
     Use it as a context manager to close it (arrays already handed out stay
     valid: each keeps the mapping alive)."""
     return Model(path, parameters, min_inline_bytes)
@@ -119,8 +129,20 @@ class Model:
     # -- the model -------------------------------------------------------
     @property
     def path(self):
-        """The file the model was opened from."""
+        """The file (or URL) the model was opened from."""
         return self._path
+
+    @property
+    def remote(self):
+        """True for a model opened from a URL: its weights are fetched when
+        read (copies, not mappings) and it cannot be edited."""
+        return self._m.remote
+
+    def fetch_counters(self):
+        """What reading a remote model cost so far: requests, round_trips,
+        bytes_fetched, cache_hits, disk_hits, cache_misses, retries (the
+        counters of the CLI's --verbose). Empty for a local model."""
+        return self._m.fetch_counters()
 
     @property
     def parameters(self):
@@ -181,7 +203,11 @@ class Model:
         Raw weights (bytecode blobs, archive entries) are the file's mapping
         itself, never copied: `np.shares_memory` holds between two arrays of
         the same weight, and the array keeps the file mapped. Others are
-        decoded by core into a new array. bf16 and the f8 types come as a
+        decoded by core into a new array. A remote model's weights (URL)
+        have no mapping to share: each call fetches the weight (through the
+        source's block cache, large weights in parallel parts) into a new
+        array, and is_copy() says True; get_slice() fetches only the bytes
+        of the elements it selects. bf16 and the f8 types come as a
         RawArray of their bits (see to_float32()). Raises NoSuchWeight (a
         KeyError) for an unknown name."""
         array, dtype, _ = self._m.tensor(key)
@@ -191,10 +217,10 @@ class Model:
         return array
 
     def is_copy(self, key):
-        """Whether get_tensor(key) decodes into a new array (hex text,
-        literal lists, splats, packed i1, quantized gguf) rather than
-        returning the mapping."""
-        return not self._m.info(key)[3]
+        """Whether get_tensor(key) decodes or reads into a new array (hex
+        text, literal lists, splats, packed i1, quantized gguf, and every
+        weight of a remote model) rather than returning the mapping."""
+        return self._m.remote or not self._m.info(key)[3]
 
     def dtype(self, key):
         """The MLIR element type of weight `key` ("f32", "bf16", ...)."""
@@ -202,7 +228,9 @@ class Model:
 
     def get_slice(self, key):
         """A lazy view of weight `key`: `m.get_slice(key)[0:4, ::2]` reads
-        only those elements (basic indexing: ints and slices)."""
+        only those elements (basic indexing: ints and slices); for a remote
+        model, only the byte ranges (whole cache blocks) holding them are
+        fetched."""
         return Slice(self, key)
 
     def torch(self, key):
@@ -235,12 +263,16 @@ class Model:
         GIL released: the dict of `mlirscope stats --json` (min, max, mean,
         std over finite values, zeros, nan, pos_inf, neg_inf, first, and with
         bins a histogram). progress(done, total) is called about every 64 MiB;
-        returning False cancels (Cancelled), Ctrl-C raises KeyboardInterrupt."""
+        returning False cancels (Cancelled), Ctrl-C raises KeyboardInterrupt.
+        For a remote model the weight is fetched first: progress is then
+        called with (bytes fetched, the weight's bytes) as the transfers go,
+        and False or Ctrl-C stops them at once."""
         return self._m.stats(key, bins, threads, progress)
 
     def edit(self):
         """Same-size edits, committed when the `with` block ends and
-        discarded if it raises:
+        discarded if it raises (a remote model refuses them, with the CLI's
+        message saying how to make a local copy):
 
             with m.edit() as e:
                 e["w"][3, 4] = 1.0
@@ -295,7 +327,9 @@ class Slice:
         self.dtype = dtype
         self.shape = tuple(shape)
         self._storage = storage
-        self._raw = raw
+        # A remote weight has no mapping to take a view of: its elements
+        # are read by runs, each fetching only its bytes.
+        self._mapped = raw and not model._m.remote
 
     def get_shape(self):
         return list(self.shape)
@@ -305,7 +339,7 @@ class Slice:
 
     def __getitem__(self, index):
         picks, keep = _selection(index, self.shape)
-        if self._raw:
+        if self._mapped:
             # A view of the mapping: only the pages it touches are read.
             return self._model.get_tensor(self._key)[index]
         out_shape = [len(p) for p, k in zip(picks, keep) if k]

@@ -1,7 +1,7 @@
 """mlirscope-lsp on a model where it lives: the answers for a URL equal those
 for the same file read locally.
 
-    check-lsp-remote.py SERVER TMP BASE_URL DIR FILE
+    check-lsp-remote.py SERVER TMP BASE_URL DIR FILE [ACCESS_LOG]
 
 Opens DIR/FILE (a file: uri) and BASE_URL/FILE (`mlirscope/openFile` with
 the URL: the server shows it under the URL itself) and compares the elided
@@ -9,6 +9,9 @@ views, then, on the URL's document: hovers on each blob, mlirscope/weights,
 mlirscope/summary, tensorPreview and exportResource (the .npy files equal).
 The open reports `$/progress` with the bytes fetched; a save of the remote
 model (mlir/convertToBytecode) is refused with how to make a local copy.
+With ACCESS_LOG (the HTTP server's, one line per request), mlirscope/summary
+of chunk 1, asked twice after the open, equals the local file's and sends
+no request: the server reads the IR it already fetched.
 """
 import json
 import os
@@ -19,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lsp",
 from lspclient import Client, check, fail, file_uri  # noqa
 
 server, tmp, base, folder, name = sys.argv[1:6]
+access_log = sys.argv[6] if len(sys.argv) > 6 else None
 os.makedirs(tmp, exist_ok=True)
 url = base + "/" + name
 local = os.path.abspath(os.path.join(folder, name))
@@ -75,6 +79,17 @@ for method, params in (("mlirscope/weights", {}), ("mlirscope/summary", {}),
     answers = [c.result(method, dict(params, uri=uri))
                for uri in (file_uri(local), url)]
     same(method, answers[0], answers[1])
+
+if access_log:
+    def requests():
+        with open(access_log) as f:
+            return sum(1 for _ in f)
+    before = requests()
+    answers = [c.result("mlirscope/summary", {"uri": uri, "chunk": 1})
+               for uri in (file_uri(local), url, url)]
+    same("mlirscope/summary chunk 1", answers[0], answers[1])
+    same("mlirscope/summary chunk 1 again", answers[0], answers[2])
+    print("summary chunk 1 twice: %d requests" % (requests() - before))
 
 npys = []
 for uri, tag in ((file_uri(local), "local"), (url, "remote")):
