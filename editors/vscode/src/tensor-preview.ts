@@ -70,7 +70,8 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   #values-box { margin-top: 12px; overflow-x: auto; }
   #values td { font-family: var(--vscode-editor-font-family); font-variant-numeric: tabular-nums; text-align: right;
                padding: 0 8px 0 0; }
-  #values th { text-align: right; padding: 0 8px 0 0; }
+  #values th { text-align: right; padding: 0 8px 0 0; font-weight: normal; color: var(--vscode-descriptionForeground);
+               font-family: var(--vscode-editor-font-family); }
   .pending { color: var(--vscode-descriptionForeground); font-style: italic; }
 </style></head>
 <body>

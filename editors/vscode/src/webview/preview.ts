@@ -85,7 +85,8 @@ function renderStats(p: TensorPreview) {
       tr.append(el('th', label), el('td', '…', 'num pending'));
       body.append(tr);
     }
-    $('stats-caption').textContent = previewPending(p, 'stats') ? COMPUTING_STATS : 'no statistics';
+    // The page's status says they are computing.
+    $('stats-caption').textContent = previewPending(p, 'stats') ? '' : 'no statistics';
     return;
   }
   $('stats-caption').textContent = '';
@@ -295,11 +296,11 @@ function renderValues(p: TensorPreview) {
     : `values: ${v.rows}×${v.cols}`;
   const head = el('tr');
   head.append(el('th'));
-  for (let j = 0; j < v.cols; j++) head.append(el('th', String(j), 'label'));
+  for (let j = 0; j < v.cols; j++) head.append(el('th', String(j)));
   table.append(head);
   for (let i = 0; i < v.rows; i++) {
     const tr = el('tr');
-    tr.append(el('th', String(i), 'label'));
+    tr.append(el('th', String(i)));
     for (let j = 0; j < v.cols; j++) tr.append(el('td', v.cells[i * v.cols + j] ?? ''));
     table.append(tr);
   }
