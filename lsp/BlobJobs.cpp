@@ -237,16 +237,12 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
     llvm::json::Array counts;
     for (uint64_t c : stats->histogram)
       counts.push_back(c);
-    result["stats"] = llvm::json::Object{{"count", stats->count},
-                                         {"finite", stats->finite},
-                                         {"zeros", stats->zeros},
-                                         {"nans", stats->nans},
-                                         {"posInfs", stats->posInfs},
-                                         {"negInfs", stats->negInfs},
-                                         {"min", number(stats->min)},
-                                         {"max", number(stats->max)},
-                                         {"mean", number(stats->mean)},
-                                         {"stddev", number(stats->stddev)}};
+    result["stats"] = llvm::json::Object{
+        {"count", stats->count},       {"finite", stats->finite},
+        {"zeros", stats->zeros},       {"nans", stats->nans},
+        {"posInfs", stats->posInfs},   {"negInfs", stats->negInfs},
+        {"min", number(stats->min)},   {"max", number(stats->max)},
+        {"mean", number(stats->mean)}, {"stddev", number(stats->stddev)}};
     result["histogram"] = llvm::json::Object{{"lo", number(stats->min)},
                                              {"hi", number(stats->max)},
                                              {"counts", std::move(counts)}};

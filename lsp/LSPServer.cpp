@@ -64,8 +64,7 @@ struct LSPServer {
               statisticsReady(uri, name);
             },
             [this](uint64_t id, const std::string &name, uint64_t done,
-                   uint64_t total) { statsProgress(id, name, done, total); }) {
-  }
+                   uint64_t total) { statsProgress(id, name, done, total); }) {}
 
   void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
@@ -973,10 +972,11 @@ void LSPServer::statsProgress(uint64_t job, const std::string &name,
     r.token = "mlirscope-stats-" + std::to_string(nextProgressToken++);
     r.percent = percent;
     createProgress(CreateProgressParams{r.token}, r.token);
-    sendProgress({r.token, llvm::json::Object{{"kind", "begin"},
-                                              {"title", "statistics of " + name},
-                                              {"cancellable", true},
-                                              {"percentage", percent}}});
+    sendProgress(
+        {r.token, llvm::json::Object{{"kind", "begin"},
+                                     {"title", "statistics of " + name},
+                                     {"cancellable", true},
+                                     {"percentage", percent}}});
     return;
   }
   if (percent <= r.percent)

@@ -49,8 +49,8 @@ public:
   /// bytes total): once with 0 done when the job starts, as it reads (maybe
   /// from several threads at once), and once with done == total when it
   /// ends, however it ends.
-  using Report = std::function<void(uint64_t, const std::string &, uint64_t,
-                                    uint64_t)>;
+  using Report =
+      std::function<void(uint64_t, const std::string &, uint64_t, uint64_t)>;
   StatsJobs(Scheduler &scheduler, Ready ready, Report report = {})
       : scheduler(scheduler), ready(std::move(ready)),
         report(std::move(report)) {}
