@@ -317,7 +317,8 @@ function render(p: TensorPreview, file: string, asked?: SliceChoice) {
   renderControls(p);
   renderHeatmap(p);
   const pending = previewPending(p);
-  setStatus(pending ? COMPUTING_STATS : '', pending ? 'busy' : '');
+  // Statistics cached, another slice: only its heatmap is computing.
+  setStatus(previewPending(p, 'stats') ? COMPUTING_STATS : pending ? 'Computing the heatmap…' : '', pending ? 'busy' : '');
   $('content').hidden = false;
   // Values painted; `ready` once nothing is pending (tests wait for either).
   document.body.dataset.values = 'true';
