@@ -86,10 +86,6 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
     <figcaption><span id="hist-lo" class="num"></span><span id="hist-peak"></span><span id="hist-hi" class="num"></span></figcaption>
   </figure>
 </div>
-<div id="values-box" hidden>
-  <div id="values-caption"></div>
-  <table id="values"></table>
-</div>
 <div id="controls"></div>
 <div id="heatmap-caption"></div>
 <canvas id="heatmap" width="0" height="0"></canvas>
@@ -101,6 +97,10 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   <span><span class="swatch" id="key-empty"></span>no finite value</span>
 </div>
 <div id="cell"></div>
+<div id="values-box" hidden>
+  <div id="values-caption"></div>
+  <table id="values"></table>
+</div>
 </div>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;
