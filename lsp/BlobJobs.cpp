@@ -93,6 +93,41 @@ static std::string base64Floats(const std::vector<float> &values) {
   return llvm::encodeBase64(bytes);
 }
 
+/// The first rows and columns of the slice `pool` draws, formatted as a
+/// table shows them: reads a few pages, whatever the weight's size.
+static llvm::json::Object valuePage(const WeightView &view,
+                                    const HeatmapRequest &pool) {
+  llvm::ArrayRef<int64_t> shape = view.getShape();
+  int64_t rows = pool.rowAxis >= 0 ? shape[pool.rowAxis] : 1;
+  int64_t cols = pool.colAxis >= 0 ? shape[pool.colAxis] : 1;
+  int64_t pageRows = std::min(rows, kValuePageRows);
+  int64_t pageCols = std::min(cols, kValuePageCols);
+  if (view.size() == 0)
+    pageRows = pageCols = 0;
+  std::vector<int64_t> at(pool.fixed.begin(), pool.fixed.end());
+  llvm::json::Array cells;
+  for (int64_t i = 0; i < pageRows; ++i) {
+    for (int64_t j = 0; j < pageCols; ++j) {
+      if (pool.rowAxis >= 0)
+        at[pool.rowAxis] = i;
+      if (pool.colAxis >= 0)
+        at[pool.colAxis] = j;
+      auto flat = view.flatIndex(at);
+      if (!flat) {
+        llvm::consumeError(flat.takeError());
+        cells.push_back(nullptr);
+        continue;
+      }
+      cells.push_back(view.format(*flat, ElementStyle::Short));
+    }
+  }
+  return llvm::json::Object{{"rows", pageRows},
+                            {"cols", pageCols},
+                            {"totalRows", rows},
+                            {"totalCols", cols},
+                            {"cells", std::move(cells)}};
+}
+
 llvm::Expected<llvm::json::Value>
 lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
                          bool recheckFiles, const JobProgress &progress,
@@ -108,6 +143,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
   std::optional<WeightView> view;
   std::optional<BlobStats> stats;
   std::optional<Heatmap> heatmap;
+  std::optional<llvm::json::Object> values;
   HeatmapRequest pool;
   // The first error, set inside the guarded region.
   std::optional<llvm::Error> error;
@@ -124,6 +160,7 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
       error = std::move(e);
       return;
     }
+    values = valuePage(*view, pool);
     StatsOptions options;
     options.bins = request.bins;
     options.firstValues = 8; // the cache serves hovers too
@@ -134,6 +171,13 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
             progress(total ? 0.7 * double(done) / double(total) : 0.7);
           },
           cancel);
+    // The quick form reads no more than the page above, unless the weight
+    // is small enough to read within a keystroke.
+    bool cheap = view->sizeInBytes() <= request.cheapBytes;
+    if (request.quick && !cheap) {
+      stats = job.stats->find(index, *view, options);
+      return;
+    }
     auto s = job.stats->get(index, *view, options);
     if (!s) {
       error = failed(llvm::toString(s.takeError()));
@@ -163,15 +207,12 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
   if (error)
     return std::move(*error);
 
-  llvm::json::Array shape, fixed, counts;
+  llvm::json::Array shape, fixed;
   for (int64_t d : view->getShape())
     shape.push_back(d);
   for (int64_t i : pool.fixed)
     fixed.push_back(i);
-  for (uint64_t c : stats->histogram)
-    counts.push_back(c);
-  const Heatmap &h = *heatmap;
-  return llvm::json::Object{
+  llvm::json::Object result{
       {"key", llvm::json::isUTF8(key) ? key : llvm::json::fixUTF8(key)},
       {"kind", weightKindName(w.kind)},
       {"encoding", weightEncodingName(w.encoding)},
@@ -187,32 +228,46 @@ lspserver::previewTensor(const BlobJob &job, const PreviewRequest &request,
       {"archive", w.kind == WeightKind::Parameter && w.archive != kNone
                       ? llvm::json::Value(index.archives[w.archive].path)
                       : llvm::json::Value(nullptr)},
-      {"stats", llvm::json::Object{{"count", stats->count},
-                                   {"finite", stats->finite},
-                                   {"zeros", stats->zeros},
-                                   {"nans", stats->nans},
-                                   {"posInfs", stats->posInfs},
-                                   {"negInfs", stats->negInfs},
-                                   {"min", number(stats->min)},
-                                   {"max", number(stats->max)},
-                                   {"mean", number(stats->mean)},
-                                   {"stddev", number(stats->stddev)}}},
-      {"histogram", llvm::json::Object{{"lo", number(stats->min)},
-                                       {"hi", number(stats->max)},
-                                       {"counts", std::move(counts)}}},
-      {"heatmap", llvm::json::Object{{"width", h.width},
-                                     {"height", h.height},
-                                     {"rowsPerCell", h.rowsPerCell},
-                                     {"colsPerCell", h.colsPerCell},
-                                     {"rowAxis", pool.rowAxis},
-                                     {"colAxis", pool.colAxis},
-                                     {"fixed", std::move(fixed)},
-                                     {"lo", number(h.lo)},
-                                     {"hi", number(h.hi)},
-                                     {"absMax", number(h.absMaxAll)},
-                                     {"mean", base64Floats(h.mean)},
-                                     {"flags", llvm::encodeBase64(h.flags)}}},
+      {"values", std::move(*values)},
+      // What a quick reply left for the full one.
+      {"pending", llvm::json::Array{}},
   };
+  llvm::json::Array &pending = *result.getArray("pending");
+  if (stats) {
+    llvm::json::Array counts;
+    for (uint64_t c : stats->histogram)
+      counts.push_back(c);
+    result["stats"] = llvm::json::Object{
+        {"count", stats->count},       {"finite", stats->finite},
+        {"zeros", stats->zeros},       {"nans", stats->nans},
+        {"posInfs", stats->posInfs},   {"negInfs", stats->negInfs},
+        {"min", number(stats->min)},   {"max", number(stats->max)},
+        {"mean", number(stats->mean)}, {"stddev", number(stats->stddev)}};
+    result["histogram"] = llvm::json::Object{{"lo", number(stats->min)},
+                                             {"hi", number(stats->max)},
+                                             {"counts", std::move(counts)}};
+  } else {
+    pending.push_back("stats");
+  }
+  if (heatmap) {
+    const Heatmap &h = *heatmap;
+    result["heatmap"] =
+        llvm::json::Object{{"width", h.width},
+                           {"height", h.height},
+                           {"rowsPerCell", h.rowsPerCell},
+                           {"colsPerCell", h.colsPerCell},
+                           {"rowAxis", pool.rowAxis},
+                           {"colAxis", pool.colAxis},
+                           {"fixed", std::move(fixed)},
+                           {"lo", number(h.lo)},
+                           {"hi", number(h.hi)},
+                           {"absMax", number(h.absMaxAll)},
+                           {"mean", base64Floats(h.mean)},
+                           {"flags", llvm::encodeBase64(h.flags)}};
+  } else {
+    pending.push_back("heatmap");
+  }
+  return llvm::json::Value(std::move(result));
 }
 
 llvm::Expected<uint64_t> lspserver::exportTensor(const BlobJob &job,

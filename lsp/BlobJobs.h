@@ -1,6 +1,7 @@
 //===- BlobJobs.h - Requests on one blob, off the worker thread -*- C++ -*-===//
 //
-// `mlirscope/tensorPreview` (statistics, histogram and a pooled heatmap) and
+// `mlirscope/tensorPreview` (statistics, histogram and a pooled heatmap; in
+// its quick form only what needs no pass over the blob) and
 // `mlirscope/exportResource` (.npy) read a whole blob: seconds for a GB. They
 // run on a thread of their own (Scheduler::runJob) with a BlobJob
 // (everything they need, owned), so MLIRScopeServer, which only the worker
@@ -34,7 +35,15 @@ struct PreviewRequest {
   std::vector<int64_t> fixed;
   unsigned maxCells = 256;
   unsigned bins = 64;
+  /// Answer at once (the first paint): metadata and the first page of
+  /// values; statistics only if cached, the heatmap only for a weight of
+  /// at most `cheapBytes`. The client asks again without it for the rest.
+  bool quick = false;
+  uint64_t cheapBytes = 4ull << 20;
 };
+
+/// The first page of values of a slice: at most this many rows and columns.
+constexpr int64_t kValuePageRows = 16, kValuePageCols = 16;
 
 /// The result object of `mlirscope/tensorPreview`. Errors are LSPErrors:
 /// InvalidParams for axes or indices that do not fit the shape,

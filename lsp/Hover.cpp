@@ -121,7 +121,13 @@ appendStatistics(llvm::raw_ostream &os, const ModelIndex &index,
     return false;
   }
   if (computing) {
-    os << "\n_statistics: computing…_\n";
+    // The lines the statistics will take, held: the hover shown again when
+    // they arrive has the same height, which an editor's hover widget sized
+    // for the first one would otherwise cut (a scroll bar).
+    os << "\n| min | max | mean | std |\n|---|---|---|---|\n"
+          "| … | … | … | … |\n\n_statistics: computing…_\n\n";
+    if (view->size() > 0)
+      os << "first: `…`\n\nhistogram: `…`\n";
     return false;
   }
   if (!stats) {

@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 using namespace mlirscope;
@@ -57,10 +58,13 @@ struct LSPServer {
       : server(server), context(context), options(options),
         scheduler(options.debounceMs, options.sync,
                   [this](PendingParse parse) { parseNow(std::move(parse)); }),
-        stats(scheduler,
-              [this](const std::string &uri, const std::string &name) {
-                statisticsReady(uri, name);
-              }) {}
+        stats(
+            scheduler,
+            [this](const std::string &uri, const std::string &name) {
+              statisticsReady(uri, name);
+            },
+            [this](uint64_t id, const std::string &name, uint64_t done,
+                   uint64_t total) { statsProgress(id, name, done, total); }) {}
 
   void onInitialize(const InitializeWithOptions &params,
                     Callback<llvm::json::Value> reply);
@@ -98,6 +102,17 @@ struct LSPServer {
   }
   void onCancelRequest(const CancelParams &params) {
     scheduler.cancel(params.id);
+  }
+  /// The user cancelled a progress of ours: background statistics stop.
+  void onWorkDoneProgressCancel(const ProgressCancelParams &params) {
+    std::optional<uint64_t> job;
+    {
+      std::lock_guard<std::mutex> lock(statsProgressMutex);
+      if (statsReport && statsReport->token == params.token)
+        job = statsReport->job;
+    }
+    if (job)
+      stats.cancelJob(*job);
   }
 
   void onDocumentDidOpen(const lsp::DidOpenTextDocumentParams &params);
@@ -264,6 +279,10 @@ struct LSPServer {
   /// `name` of `uri` are ready (or failed) for its next hover, and asks it
   /// to refresh inlay hints when it can.
   void statisticsReady(const std::string &uri, const std::string &name);
+  /// A stats job's threads: `$/progress` of background statistics that run
+  /// longer than kStatsProgressDelay (a quicker job shows no bar).
+  void statsProgress(uint64_t job, const std::string &name, uint64_t done,
+                     uint64_t total);
 
   MLIRScopeServer &server;
   MessageContext &context;
@@ -281,9 +300,19 @@ struct LSPServer {
   /// Set from `initialize`: the client takes workspace/inlayHint/refresh.
   std::atomic<bool> inlayHintRefresh{false};
   std::atomic<unsigned> nextRefreshId{0};
-  /// Worker only.
-  bool workDoneProgress = false;
-  unsigned nextProgressToken = 0;
+  /// Set from `initialize`: the client takes window/workDoneProgress/create.
+  std::atomic<bool> workDoneProgress{false};
+  std::atomic<unsigned> nextProgressToken{0};
+  /// The background statistics job being reported, if any.
+  struct StatsReport {
+    uint64_t job;
+    std::chrono::steady_clock::time_point start;
+    /// Empty until the job has run kStatsProgressDelay.
+    std::string token;
+    int percent = 0;
+  };
+  std::mutex statsProgressMutex;
+  std::optional<StatsReport> statsReport;
   std::atomic<bool> shutdownRequestReceived{false};
 };
 } // namespace
@@ -838,6 +867,8 @@ void LSPServer::onTensorPreview(const BlobParams &params,
               int(std::clamp<int64_t>(*params.colAxis, -2, 1 << 20));
         if (params.fixed)
           request.fixed = *params.fixed;
+        request.quick = params.quick.value_or(false);
+        request.cheapBytes = server.getInlineStatsBytes();
         request.maxCells = unsigned(
             std::clamp<int64_t>(params.maxCells.value_or(256), 1, 2048));
         request.bins =
@@ -915,6 +946,46 @@ void LSPServer::statisticsReady(const std::string &uri,
                                    std::to_string(nextRefreshId++));
 }
 
+/// How long background statistics run before they show a progress bar.
+static constexpr std::chrono::milliseconds kStatsProgressDelay{300};
+
+void LSPServer::statsProgress(uint64_t job, const std::string &name,
+                              uint64_t done, uint64_t total) {
+  if (!workDoneProgress)
+    return;
+  auto now = std::chrono::steady_clock::now();
+  // computeStats reports from each of its threads: one at a time here.
+  std::lock_guard<std::mutex> lock(statsProgressMutex);
+  if (!statsReport || statsReport->job != job)
+    statsReport = StatsReport{job, now, "", 0};
+  StatsReport &r = *statsReport;
+  if (done >= total) {
+    if (!r.token.empty())
+      sendProgress({r.token, llvm::json::Object{{"kind", "end"}}});
+    statsReport.reset();
+    return;
+  }
+  int percent = int(total ? done * 100 / total : 0);
+  if (r.token.empty()) {
+    if (now - r.start < kStatsProgressDelay)
+      return;
+    r.token = "mlirscope-stats-" + std::to_string(nextProgressToken++);
+    r.percent = percent;
+    createProgress(CreateProgressParams{r.token}, r.token);
+    sendProgress(
+        {r.token, llvm::json::Object{{"kind", "begin"},
+                                     {"title", "statistics of " + name},
+                                     {"cancellable", true},
+                                     {"percentage", percent}}});
+    return;
+  }
+  if (percent <= r.percent)
+    return;
+  r.percent = percent;
+  sendProgress({r.token, llvm::json::Object{{"kind", "report"},
+                                            {"percentage", percent}}});
+}
+
 void LSPServer::parseNow(PendingParse parse) {
   FileStatus parsing;
   parsing.state = "parsing";
@@ -962,6 +1033,8 @@ llvm::LogicalResult lspserver::runLSPServer(MLIRScopeServer &server,
   handler.notification("initialized", &s, &LSPServer::onInitialized);
   handler.method("shutdown", &s, &LSPServer::onShutdown);
   handler.notification("$/cancelRequest", &s, &LSPServer::onCancelRequest);
+  handler.notification("window/workDoneProgress/cancel", &s,
+                       &LSPServer::onWorkDoneProgressCancel);
 
   handler.notification("textDocument/didOpen", &s,
                        &LSPServer::onDocumentDidOpen);

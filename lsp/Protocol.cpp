@@ -86,7 +86,8 @@ bool lspserver::fromJSON(const llvm::json::Value &value, BlobParams &result,
       !o.mapOptional("bins", result.bins) ||
       !o.mapOptional("fixed", result.fixed) ||
       !o.mapOptional("path", result.path) ||
-      !o.mapOptional("format", result.format))
+      !o.mapOptional("format", result.format) ||
+      !o.mapOptional("quick", result.quick))
     return false;
   if (const llvm::json::Value *token =
           value.getAsObject()->get("workDoneToken")) {
@@ -145,6 +146,20 @@ bool lspserver::fromJSON(const llvm::json::Value &value, CancelParams &result,
     return false;
   }
   result.id = *o->get("id");
+  return true;
+}
+
+bool lspserver::fromJSON(const llvm::json::Value &value,
+                         ProgressCancelParams &result, llvm::json::Path path) {
+  // The server's tokens are strings; a number names none of them.
+  const llvm::json::Object *o = value.getAsObject();
+  const llvm::json::Value *token = o ? o->get("token") : nullptr;
+  if (!token) {
+    path.report("expected an object with a token");
+    return false;
+  }
+  if (std::optional<llvm::StringRef> s = token->getAsString())
+    result.token = s->str();
   return true;
 }
 

@@ -108,6 +108,8 @@ struct BlobParams {
   std::optional<int64_t> chunk, rowAxis, colAxis, maxCells, bins;
   std::optional<std::vector<int64_t>> fixed;
   std::optional<std::string> path, format;
+  /// tensorPreview: answer at once, without reading the whole blob.
+  std::optional<bool> quick;
   /// A string or a number, as the client chose.
   std::optional<llvm::json::Value> workDoneToken;
 };
@@ -140,6 +142,13 @@ struct CreateProgressParams {
   std::string token;
 };
 llvm::json::Value toJSON(const CreateProgressParams &params);
+
+/// `window/workDoneProgress/cancel` (of a token the server created).
+struct ProgressCancelParams {
+  std::string token;
+};
+bool fromJSON(const llvm::json::Value &value, ProgressCancelParams &result,
+              llvm::json::Path path);
 
 /// `$/cancelRequest`.
 struct CancelParams {

@@ -351,6 +351,10 @@ void MLIRScopeServer::setInlineStatsBytes(uint64_t bytes) {
   impl->inlineStatsBytes = bytes;
 }
 
+uint64_t MLIRScopeServer::getInlineStatsBytes() const {
+  return impl->inlineStatsBytes;
+}
+
 void MLIRScopeServer::setListAllInlineBytes(uint64_t bytes) {
   impl->listAllInlineBytes = bytes;
 }

@@ -102,6 +102,7 @@ public:
   /// their statistics computed within the hover; a larger one's hover
   /// answers at once and leaves them to the caller (DeferredStats).
   void setInlineStatsBytes(uint64_t bytes);
+  uint64_t getInlineStatsBytes() const;
 
   /// Adds or replaces a document and returns its diagnostics.
   void addOrUpdateDocument(const llvm::lsp::URIForFile &uri,

@@ -46,6 +46,7 @@ void StatsJobs::request(const std::string &uri, BlobJob blob,
   Job job;
   job.uri = uri;
   job.name = name;
+  job.id = nextId++;
   job.blob = std::move(blob);
   job.recheckFiles = recheckFiles;
   queue.push_back(std::move(job));
@@ -69,6 +70,20 @@ void StatsJobs::cancelDocument(const std::string &uri) {
   if (running && running->uri == uri)
     running->cancel->store(true);
   failures.erase(uri);
+}
+
+bool StatsJobs::cancelJob(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto it = queue.begin(); it != queue.end(); ++it)
+    if (it->id == id) {
+      queue.erase(it);
+      return true;
+    }
+  if (running && running->id == id && !running->cancel->load()) {
+    running->cancel->store(true);
+    return true;
+  }
+  return false;
 }
 
 void StatsJobs::stop() {
@@ -104,6 +119,10 @@ void StatsJobs::drain() {
     Job job = *running;
     lock.unlock();
     std::optional<std::string> error = run(job);
+    if (report) {
+      uint64_t bytes = job.blob.weight->size;
+      report(job.id, job.name, bytes, bytes);
+    }
     bool cancelled = job.cancel->load();
     lock.lock();
     running.reset();
@@ -143,6 +162,16 @@ std::optional<std::string> StatsJobs::run(const Job &job) {
     }
     StatsOptions options = hoverStatsOptions();
     options.progress = Progress(job.cancel.get());
+    if (report) {
+      report(job.id, job.name, 0, view->sizeInBytes());
+      options.progress = Progress(
+          [&](uint64_t done, uint64_t total) {
+            // The end is told once, by drain, however the job ends.
+            if (done < total)
+              report(job.id, job.name, done, total);
+          },
+          job.cancel.get());
+    }
     auto stats = job.blob.stats->get(index, *view, options);
     if (!stats)
       error = llvm::toString(stats.takeError());

@@ -9,7 +9,9 @@
 // stops. When the statistics are in the document's StatsCache, `ready` is
 // called (on the job's thread): LSPServer.cpp tells the client, whose next
 // hover then shows them. A failure is remembered so that the hover shows it
-// instead of asking again.
+// instead of asking again. How far a job got is told to `report` (the
+// server turns it into `$/progress` for the jobs that take long), and a job
+// is cancelled by its id too (the client's cancel of that progress).
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,8 +45,15 @@ public:
   /// Called with (uri, weight name) once the statistics are cached or have
   /// failed.
   using Ready = std::function<void(const std::string &, const std::string &)>;
-  StatsJobs(Scheduler &scheduler, Ready ready)
-      : scheduler(scheduler), ready(std::move(ready)) {}
+  /// Called on the job's thread with (job id, weight name, bytes done,
+  /// bytes total): once with 0 done when the job starts, as it reads (maybe
+  /// from several threads at once), and once with done == total when it
+  /// ends, however it ends.
+  using Report =
+      std::function<void(uint64_t, const std::string &, uint64_t, uint64_t)>;
+  StatsJobs(Scheduler &scheduler, Ready ready, Report report = {})
+      : scheduler(scheduler), ready(std::move(ready)),
+        report(std::move(report)) {}
 
   /// Computes the statistics of `job.weight` of the document `uri` in the
   /// background, unless they are already queued or running; any other job
@@ -55,6 +64,8 @@ public:
   /// Cancels the jobs on `uri` and forgets its failures (it changed or
   /// closed).
   void cancelDocument(const std::string &uri);
+  /// Cancels job `id` if it is queued or running; false if there is none.
+  bool cancelJob(uint64_t id);
   /// Cancels everything and refuses new jobs (the server stops).
   void stop();
   /// Why the statistics of weight `name` of `uri` could not be computed, if
@@ -67,6 +78,7 @@ public:
 private:
   struct Job {
     std::string uri, name;
+    uint64_t id = 0;
     BlobJob blob;
     bool recheckFiles = true;
     std::shared_ptr<std::atomic<bool>> cancel =
@@ -80,7 +92,9 @@ private:
 
   Scheduler &scheduler;
   Ready ready;
+  Report report;
   std::mutex mutex;
+  uint64_t nextId = 0;
   std::deque<Job> queue;
   /// The job being computed, if any.
   std::optional<Job> running;

@@ -49,9 +49,29 @@ export interface TensorPreview {
   shape: number[];
   bytes: number;
   offset: number;
-  stats: TensorStats;
+  /** Absent from a quick reply when they are not cached (`pending` has "stats"). */
+  stats?: TensorStats;
   histogram?: { lo: number | null; hi: number | null; counts: number[] };
   heatmap?: TensorHeatmap;
+  /** The first rows and columns of the slice, as the server prints them. */
+  values?: TensorValues;
+  /** What a quick reply left for the full one: "stats", "heatmap". */
+  pending?: string[];
+}
+
+export interface TensorValues {
+  rows: number;
+  cols: number;
+  totalRows: number;
+  totalCols: number;
+  /** Row-major, `rows * cols`; null where an index did not fit. */
+  cells: (string | null)[];
+}
+
+/** Whether a reply still misses what the full request brings. */
+export function previewPending(p: TensorPreview, what?: 'stats' | 'heatmap'): boolean {
+  const pending = p.pending ?? [];
+  return what ? pending.includes(what) : pending.length > 0;
 }
 
 /** What the preview asks for beyond the resource: which 2-D slice. */

@@ -1,7 +1,9 @@
 // The tensor preview: a webview per resource with its statistics, histogram
 // and a heatmap of a 2-D slice, all computed by the server
 // (`mlirscope/tensorPreview`, pooled to a few hundred cells, with progress
-// and cancellation). The page (src/webview/preview.ts) asks for another
+// and cancellation). It never waits for a pass over the blob to paint: a
+// quick request brings the metadata and the first values at once (and the
+// rest if it is cheap or cached); the full one, with progress, the rest. The page (src/webview/preview.ts) asks for another
 // slice when the user changes axes or fixed indices.
 import * as crypto from 'crypto';
 import * as path from 'path';
@@ -10,7 +12,7 @@ import * as vscode from 'vscode';
 import { ServerManager } from './client';
 import { withModelUri } from './model-documents';
 import { Cancelled, errorMessage, requestWithProgress } from './requests';
-import { SliceChoice, TensorPreview, normalizeSlice } from './tensor-logic';
+import { SliceChoice, TensorPreview, normalizeSlice, previewPending } from './tensor-logic';
 
 export const PREVIEW_METHOD = 'mlirscope/tensorPreview';
 
@@ -64,7 +66,13 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   #legend-box { margin-top: 6px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
   [hidden] { display: none !important; }
   .swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid var(--vscode-panel-border); margin-right: 3px; vertical-align: middle; }
-  #cell, #heatmap-caption { color: var(--vscode-descriptionForeground); min-height: 1.4em; }
+  #cell, #heatmap-caption, #values-caption, #stats-caption { color: var(--vscode-descriptionForeground); min-height: 1.4em; }
+  #values-box { margin-top: 12px; overflow-x: auto; }
+  #values td { font-family: var(--vscode-editor-font-family); font-variant-numeric: tabular-nums; text-align: right;
+               padding: 0 8px 0 0; }
+  #values th { text-align: right; padding: 0 8px 0 0; font-weight: normal; color: var(--vscode-descriptionForeground);
+               font-family: var(--vscode-editor-font-family); }
+  .pending { color: var(--vscode-descriptionForeground); font-style: italic; }
 </style></head>
 <body>
 <h2 id="key">${esc(title)}</h2>
@@ -72,7 +80,7 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
 <div id="status" class="busy">Computing the preview...</div>
 <div id="content" hidden>
 <div class="top">
-  <table><tbody id="stats"></tbody></table>
+  <div><table><tbody id="stats"></tbody></table><div id="stats-caption"></div></div>
   <figure>
     <svg id="histogram" role="img" aria-label="histogram" preserveAspectRatio="none"></svg>
     <figcaption><span id="hist-lo" class="num"></span><span id="hist-peak"></span><span id="hist-hi" class="num"></span></figcaption>
@@ -89,6 +97,10 @@ export function previewHtml(webview: vscode.Webview, script: vscode.Uri, nonce: 
   <span><span class="swatch" id="key-empty"></span>no finite value</span>
 </div>
 <div id="cell"></div>
+<div id="values-box" hidden>
+  <div id="values-caption"></div>
+  <table id="values"></table>
+</div>
 </div>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;
@@ -141,7 +153,8 @@ export class TensorPreviewPanel implements vscode.Disposable {
   }
 
   private post() {
-    void this.panel.webview.postMessage({ type: 'preview', preview: this.last, file: path.basename(this.target.model.fsPath) });
+    void this.panel.webview.postMessage({ type: 'preview', preview: this.last, slice: this.slice,
+                                          file: path.basename(this.target.model.fsPath) });
   }
 
   /** Asks the server for the preview (of `slice`, or the default one); a newer call cancels an older one. */
@@ -155,6 +168,14 @@ export class TensorPreviewPanel implements vscode.Disposable {
     try {
       const client = await this.manager.ready();
       if (!client) throw new Error('mlirscope-lsp is not running');
+      // First paint: what needs no pass over the blob (a server that
+      // ignores `quick` answers in full, pending nothing).
+      const first = await withModelUri(this.manager, this.target.model, (uri) => client.sendRequest<TensorPreview>(
+        PREVIEW_METHOD, { ...previewParams(uri, this.target, this.slice), quick: true }, mine.token));
+      if (this.inflight !== mine) return;
+      this.last = first;
+      this.post();
+      if (!previewPending(first)) return;
       const reply = await withModelUri(this.manager, this.target.model, (uri) => requestWithProgress<TensorPreview>(
         client, PREVIEW_METHOD, previewParams(uri, this.target, this.slice),
         `mlirscope: preview of ${this.target.key}`, mine.token));

@@ -12,6 +12,7 @@ import { ElidedViewFS, SYNC_LIMIT, isBytecodeFile } from '../src/bytecode';
 import { findConflicts } from '../src/conflicts-logic';
 import { shouldReshow, statisticsPending, stripStatistics } from '../src/hover';
 import { modeOf } from '../src/mode';
+import { previewPending } from '../src/tensor-logic';
 import { serverSettings } from '../src/server-settings';
 import { Lookup, resolveServerPath, resolveToolPath } from '../src/paths';
 import {
@@ -60,7 +61,9 @@ test('hover statistics off: the table and what follows go, the summary stays', (
 });
 
 test('statistics being computed: recognised, cut with the others, and the hover shown again only where it was asked', () => {
-  const pending = blobHover.replace(/\n\n\| min[\s\S]*/, '\n\n_statistics: computing…_\n');
+  // The server holds the statistics' lines while computing (lsp/Hover.cpp).
+  const pending = blobHover.replace(/\n\n\| min[\s\S]*/, '\n\n| min | max | mean | std |\n|---|---|---|---|\n' +
+    '| … | … | … | … |\n\n_statistics: computing…_\n\nfirst: `…`\n\nhistogram: `…`\n');
   assert.ok(statisticsPending(pending));
   assert.ok(!statisticsPending(blobHover));
   assert.equal(stripStatistics(pending), blobHover.replace(/\n\n\| min[\s\S]*/, '\n'));
@@ -69,6 +72,16 @@ test('statistics being computed: recognised, cut with the others, and the hover 
   assert.ok(shouldReshow(at, 'file:///m.mlir', same));
   assert.ok(!shouldReshow(at, 'file:///other.mlir', same));
   assert.ok(!shouldReshow(undefined, 'file:///m.mlir', same));
+});
+
+test('tensor preview: what a quick reply left for the full one', () => {
+  const base = { key: 'w', dtype: 'f32', shape: [2, 2], bytes: 16, offset: 0 };
+  assert.ok(previewPending({ ...base, pending: ['stats', 'heatmap'] }));
+  assert.ok(previewPending({ ...base, pending: ['heatmap'] }, 'heatmap'));
+  assert.ok(!previewPending({ ...base, pending: ['heatmap'] }, 'stats'));
+  assert.ok(!previewPending({ ...base, pending: [] }));
+  // An older server: no `pending`, the reply is complete.
+  assert.ok(!previewPending(base));
 });
 
 const res = (key: string, bytes: number, offset: number, extra: Partial<ResourceInfo> = {}): ResourceInfo =>

@@ -14,7 +14,9 @@
 // command palette (the slider picks another slice), a 4 GiB sparse .mlirbc
 // (opens as elided IR, hover works, an edit saved writes bytecode whose IR
 // changed and whose blobs did not, checked with `mlirscope diff`; an invalid
-// edit is refused and the file left as it was; the preview of a 1 GiB weight
+// edit is refused and the file left as it was; the hover of an uncached 1 GiB
+// weight as tall before and after its statistics; the preview of a 1 GiB
+// weight painting its first values at once, its statistics computing,
 // cancelled from its notification, then retried), a 60 MiB text model VS Code
 // does not sync (the extension offers the server's disk route; hover works
 // there), weights that are not blobs, from the corpus (--corpus: a
@@ -222,6 +224,21 @@ function statsMatch(page, cli) {
                  ['finite', cli.finite], ['zeros', cli.zeros], ['nans', cli.nan], ['posInfs', cli.pos_inf], ['negInfs', cli.neg_inf]];
   const bad = pairs.filter(([k, v]) => !(page.stats[k] && close(Number(page.stats[k].raw || page.stats[k].text), v)));
   return { ok: bad.length === 0, detail: bad.map(([k, v]) => `${k}: page ${JSON.stringify(page.stats[k])}, cli ${v}`).join('; ') };
+}
+
+/**
+ * The hover shown: the height of its widget and of its content; `cut` when
+ * the content is taller than the widget (a scroll bar).
+ */
+async function hoverFit() {
+  return page.evaluate(() => {
+    const content = [...document.querySelectorAll('.monaco-hover-content')].find((e) => e.offsetParent !== null);
+    if (!content) return { error: 'no hover' };
+    const widget = content.closest('.monaco-hover') ?? content;
+    const scroller = content.closest('.monaco-scrollable-element') ?? widget;
+    const height = Math.round(widget.getBoundingClientRect().height);
+    return { height, content: Math.round(content.scrollHeight), cut: content.scrollHeight > scroller.clientHeight + 2 };
+  });
 }
 
 /** Closes every editor and the second group the preview opened beside. */
@@ -434,12 +451,20 @@ try {
   const first = await wb.hoverToken('layer0.weight', /dtype/, 12);
   log(`1 GiB weight: hover shown ${Date.now() - th} ms after the mouse came`);
   check('.mlirbc: hover on an uncached 1 GiB weight shows dtype and shape at once, statistics pending',
-        /dtype: f32, shape: 16384x16384/.test(first) && /statistics: computing/.test(first) && !/min/.test(first), first);
+        /dtype: f32, shape: 16384x16384/.test(first) && /statistics: computing/.test(first) && !/zeros:/.test(first), first);
+  const fitFirst = await hoverFit();
   await shot('bytecode-hover-pending');
-  const hover = await wb.waitHover(/min[\s\S]*max/, 120000).catch((e) => e.message);
+  const hover = await wb.waitHover(/zeros:/, 120000).catch((e) => e.message);
   log(`1 GiB weight: statistics shown ${Date.now() - th} ms after the mouse came`);
   check('.mlirbc: its statistics appear in the hover without moving the mouse',
         /dtype: f32, shape: 16384x16384/.test(hover) && /min[\s\S]*max[\s\S]*mean/.test(hover), hover);
+  const fitThen = await hoverFit();
+  log(`hover heights: ${JSON.stringify(fitFirst)} while computing, ${JSON.stringify(fitThen)} with the statistics`);
+  // The first hover holds the statistics' lines: the one shown again is no
+  // taller (VS Code keeps the first one's size, and would cut a taller one).
+  check('.mlirbc: the hover shown again with its statistics is as tall as the first (widget and content)',
+        fitFirst.height > 0 && fitFirst.height === fitThen.height && fitFirst.content === fitThen.content,
+        `${JSON.stringify(fitFirst)} then ${JSON.stringify(fitThen)}`);
   await shot('bytecode-hover');
 
   // An edit and a save: the IR changes, every blob stays.
@@ -499,6 +524,22 @@ try {
   // tooltip over the row.
   await page.mouse.move(5, 5);
   await pick.click();
+  // The values paint at once; the statistics and heatmap are computing.
+  const tValues = Date.now();
+  const early = await wb.webviewFrame('status', 10000, 'Computing statistics').then(async (f) => f.evaluate(() => ({
+    values: document.body.dataset.values, ready: document.body.dataset.ready,
+    cells: [...document.querySelectorAll('#values td')].map((td) => td.textContent),
+    caption: document.getElementById('values-caption').textContent,
+    status: document.getElementById('status').textContent,
+    heatmap: document.getElementById('heatmap-caption').textContent,
+    meta: document.getElementById('meta').textContent,
+  }))).catch((e) => ({ error: e.message }));
+  log(`1 GiB preview: values painted ${Date.now() - tValues} ms after the pick`);
+  check('1 GiB preview: the first values paint at once (16x16 of 16384x16384, zeros), statistics and heatmap computing',
+        early.values === 'true' && early.ready === 'false' && early.cells?.length === 256 && early.cells.every((c) => c === '0') &&
+        /16×16 of 16384×16384/.test(early.caption) && /Computing statistics/.test(early.status) &&
+        /Computing the heatmap/.test(early.heatmap) && /16384×16384/.test(early.meta), JSON.stringify(early));
+  keepImage(await shot('bytecode-preview-values-first'), 'vscode-tensor-preview-first-paint.png');
   const toast = page.locator('.notification-toast', { hasText: 'preview of layer3.weight' }).first();
   const cancelled = await toast.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 8000 }).then(() => true, (e) => e.message);
   check('1 GiB preview: the progress notification has a Cancel button', cancelled === true, cancelled);
@@ -511,6 +552,8 @@ try {
   check('1 GiB preview: Retry completes it (256x256 cells of 64x64, all zeros: holes)',
         done.width === 256 && done.height === 256 && done.stats?.zeros?.raw === String(16384 * 16384) &&
         /64×64/.test(done.caption), JSON.stringify({ ...done, pixels: undefined }));
+  check('1 GiB preview: then the statistics appear (the page no longer says computing)',
+        !/Computing/.test(done.status ?? 'Computing'), done.status);
   await shot('bytecode-preview');
   await closeAllEditors();
 } catch (e) {
@@ -536,9 +579,9 @@ try {
   check('60 MiB text model opens through the server as elided IR', true);
   await wb.hoverToken('layer0.weight', /dtype/, 12);
   // 7.5 MiB: statistics in the background, shown when ready.
-  const hover = await wb.waitHover(/min/, 60000).catch((e) => e.message);
+  const hover = await wb.waitHover(/zeros:/, 60000).catch((e) => e.message);
   check('60 MiB text model (disk route): hover shows dtype, shape, statistics',
-        /dtype: f32, shape: 1920x1024/.test(hover) && /min/.test(hover), hover);
+        /dtype: f32, shape: 1920x1024/.test(hover) && /min/.test(hover) && /zeros:/.test(hover), hover);
   check('status bar says the mode (from disk)', /from disk/.test(await wb.statusText()), await wb.statusText());
   await shot('large-disk-route-hover');
 } catch (e) {

@@ -4,15 +4,15 @@
 // page's CSP allows this script by its nonce only).
 import {
   EMPTY_COLOR, FLAG_NAN, FLAG_NEG_INF, FLAG_POS_INF, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR, RGB, SliceChoice,
-  TensorPreview, decodeFlags, decodeFloat32, diverging, formatNumber, heatmapRGBA, normalizeSlice, previewPlace,
-  sliderAxes,
+  TensorPreview, decodeFlags, decodeFloat32, diverging, formatNumber, heatmapRGBA, normalizeSlice, previewPending,
+  previewPlace, sliderAxes,
 } from '../tensor-logic';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 
 /** Messages from the extension. */
 type Incoming =
-  | { type: 'preview'; preview: TensorPreview; file: string }
+  | { type: 'preview'; preview: TensorPreview; file: string; slice?: SliceChoice }
   | { type: 'busy'; what: string }
   | { type: 'error'; message: string };
 
@@ -71,8 +71,25 @@ function renderMeta(p: TensorPreview, file: string) {
   }
 }
 
+/** Shown where statistics or the heatmap will be once the full reply comes. */
+const COMPUTING_STATS = 'Computing statistics…';
+
 function renderStats(p: TensorPreview) {
+  const body = $('stats');
   const s = p.stats;
+  if (!s) {
+    // The rows they will fill, held: the page does not jump when they come.
+    body.replaceChildren();
+    for (const label of ['elements', 'finite', 'min', 'max', 'mean', 'std', 'zeros', 'NaN', '+Inf', '-Inf']) {
+      const tr = el('tr');
+      tr.append(el('th', label), el('td', '…', 'num pending'));
+      body.append(tr);
+    }
+    // The page's status says they are computing.
+    $('stats-caption').textContent = previewPending(p, 'stats') ? '' : 'no statistics';
+    return;
+  }
+  $('stats-caption').textContent = '';
   const rows: [string, string, string, boolean][] = [
     ['count', 'elements', String(s.count), false],
     ['finite', 'finite', String(s.finite), false],
@@ -85,7 +102,6 @@ function renderStats(p: TensorPreview) {
     ['posInfs', '+Inf', String(s.posInfs), s.posInfs > 0],
     ['negInfs', '-Inf', String(s.negInfs), s.negInfs > 0],
   ];
-  const body = $('stats');
   body.replaceChildren();
   for (const [id, label, value, warn] of rows) {
     const tr = el('tr');
@@ -105,6 +121,11 @@ function renderHistogram(p: TensorPreview) {
   const h = p.histogram;
   const counts = h?.counts ?? [];
   const peak = Math.max(0, ...counts);
+  if (!h && previewPending(p, 'stats')) {
+    $('hist-lo').textContent = $('hist-hi').textContent = '';
+    $('hist-peak').textContent = 'histogram: computing…';
+    return;
+  }
   $('hist-lo').textContent = formatNumber(h?.lo);
   $('hist-hi').textContent = formatNumber(h?.hi);
   $('hist-peak').textContent = counts.length ? `peak ${peak} per bin, ${counts.length} bins` : 'no finite values';
@@ -203,7 +224,8 @@ function renderHeatmap(p: TensorPreview) {
   const caption = $('heatmap-caption');
   if (!h || h.width <= 0 || h.height <= 0) {
     canvas.width = canvas.height = 0;
-    caption.textContent = p.shape.length === 0 ? 'a scalar: no heatmap' : 'no heatmap';
+    caption.textContent = !h && previewPending(p, 'heatmap') ? 'Computing the heatmap…'
+      : p.shape.length === 0 ? 'a scalar: no heatmap' : 'no heatmap';
     $('legend-box').hidden = true;
     return;
   }
@@ -258,25 +280,69 @@ function renderHeatmap(p: TensorPreview) {
   };
 }
 
-function render(p: TensorPreview, file: string) {
+/** The first rows and columns of the slice, with their indices. */
+function renderValues(p: TensorPreview) {
+  const v = p.values;
+  const box = $('values-box');
+  const table = $('values');
+  table.replaceChildren();
+  if (!v || v.rows === 0 || v.cols === 0) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const more = v.rows < v.totalRows || v.cols < v.totalCols;
+  $('values-caption').textContent = more ? `values: the first ${v.rows}×${v.cols} of ${v.totalRows}×${v.totalCols}`
+    : `values: ${v.rows}×${v.cols}`;
+  const head = el('tr');
+  head.append(el('th'));
+  for (let j = 0; j < v.cols; j++) head.append(el('th', String(j)));
+  table.append(head);
+  for (let i = 0; i < v.rows; i++) {
+    const tr = el('tr');
+    tr.append(el('th', String(i)));
+    for (let j = 0; j < v.cols; j++) tr.append(el('td', v.cells[i * v.cols + j] ?? ''));
+    table.append(tr);
+  }
+}
+
+function render(p: TensorPreview, file: string, asked?: SliceChoice) {
   shown = p;
   const h = p.heatmap;
-  slice = normalizeSlice(p.shape, h ? { rowAxis: h.rowAxis, colAxis: h.colAxis, fixed: h.fixed } : undefined);
+  slice = normalizeSlice(p.shape, h ? { rowAxis: h.rowAxis, colAxis: h.colAxis, fixed: h.fixed } : asked ?? slice);
   renderMeta(p, file);
   renderStats(p);
   renderHistogram(p);
+  renderValues(p);
   renderControls(p);
   renderHeatmap(p);
-  setStatus('', '');
+  const pending = previewPending(p);
+  // Statistics cached, another slice: only its heatmap is computing.
+  setStatus(previewPending(p, 'stats') ? COMPUTING_STATS : pending ? 'Computing the heatmap…' : '', pending ? 'busy' : '');
   $('content').hidden = false;
-  document.body.dataset.ready = 'true';
+  // Values painted; `ready` once nothing is pending (tests wait for either).
+  document.body.dataset.values = 'true';
+  document.body.dataset.ready = pending ? 'false' : 'true';
+}
+
+/** The full reply will not come (cancelled, failed): nothing is computing. */
+function stopComputing() {
+  if (!shown || !previewPending(shown)) return;
+  if (previewPending(shown, 'stats')) {
+    $('stats-caption').textContent = 'statistics not computed';
+    $('hist-peak').textContent = '';
+  }
+  if (previewPending(shown, 'heatmap')) $('heatmap-caption').textContent = 'heatmap not computed';
 }
 
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   const m = e.data;
-  if (m.type === 'preview') render(m.preview, m.file);
+  if (m.type === 'preview') render(m.preview, m.file, m.slice);
   else if (m.type === 'busy') setStatus(m.what, 'busy');
-  else if (m.type === 'error') setStatus(m.message, 'error');
+  else if (m.type === 'error') {
+    stopComputing();
+    setStatus(m.message, 'error');
+  }
 });
 window.addEventListener('resize', () => {
   if (shown) renderHeatmap(shown);
