@@ -231,6 +231,62 @@ export class Workbench {
   }
 
   /**
+   * Times a hover in the page's own clock (performance.now), free of the
+   * driver's round trips: from the first mousemove inside `box` (call this
+   * before moving there) to the frame that paints a visible hover whose text
+   * matches `first`, and to the frame that paints one matching `later` (the
+   * hover shown again, the mouse left where it was). `times()` returns
+   * { first, later } in ms (0 until seen), firstDom (the text in the page,
+   * before its frame) and the texts seen; `stop()` ends
+   * the probe.
+   */
+  async hoverProbe(box, first, later) {
+    await this.page.evaluate(([b, f, l]) => {
+      window.__hoverProbe?.stop();
+      const p = { t0: 0, first: 0, later: 0, firstDom: 0, firstText: '', laterText: '' };
+      const reFirst = new RegExp(f), reLater = new RegExp(l);
+      const inBox = (e) => e.clientX >= b.x && e.clientX <= b.x + b.width && e.clientY >= b.y && e.clientY <= b.y + b.height;
+      const onMove = (e) => {
+        if (!p.t0 && inBox(e)) p.t0 = performance.now();
+      };
+      const painted = (k) => requestAnimationFrame(() => { p[k] = performance.now() - p.t0; });
+      const check = () => {
+        if (!p.t0) return;
+        for (const el of document.querySelectorAll('.monaco-hover-content')) {
+          if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+          const t = el.textContent.replace(/\u00a0/g, ' ');
+          if (!p.firstText && reFirst.test(t)) {
+            p.firstText = t;
+            p.firstDom = performance.now() - p.t0;
+            painted('first');
+          }
+          if (!p.laterText && reLater.test(t)) {
+            p.laterText = t;
+            painted('later');
+          }
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
+                                        attributeFilter: ['style', 'class', 'aria-hidden'] });
+      document.addEventListener('mousemove', onMove, true);
+      p.stop = () => {
+        observer.disconnect();
+        document.removeEventListener('mousemove', onMove, true);
+      };
+      window.__hoverProbe = p;
+    }, [box, first.source, later.source]);
+    const page = this.page;
+    return {
+      times: () => page.evaluate(() => {
+        const p = window.__hoverProbe;
+        return { first: p.first, later: p.later, firstDom: p.firstDom, firstText: p.firstText, laterText: p.laterText };
+      }),
+      stop: () => page.evaluate(() => window.__hoverProbe?.stop()),
+    };
+  }
+
+  /**
    * Hovers the character `offset` past `needle` in the editor line holding
    * `line` (text, not a token: a line too long for VS Code to tokenize is one
    * span) until a hover containing `expect` shows; returns its text.
