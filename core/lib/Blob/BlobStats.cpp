@@ -683,7 +683,7 @@ llvm::Error foldStreamed(const WeightView &view, const StatsOptions &opts,
   std::vector<std::pair<const uint8_t *, uint64_t>> blocks;
   std::vector<Partial> folded;
   // The head from the first window when it holds all of it (windows are
-  // megabytes; tests make them tiny).
+  // megabytes; tests make them tiny, and the first one may be short).
   const uint64_t head = std::min<uint64_t>(
       total, std::max<uint64_t>(kBaseSample, opts.firstValues));
   auto takeHead = [&](const uint8_t *p) {
@@ -691,19 +691,18 @@ llvm::Error foldStreamed(const WeightView &view, const StatsOptions &opts,
     for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
       stats.first.push_back(formatElement(dtype, p + i * esz));
   };
-  const bool headInWindow = streamWindowBytes() / esz >= head;
-  if (!headInWindow) {
-    std::vector<uint8_t> bytes(size_t(head * esz));
-    view.readBytes(0, head, bytes.data());
-    if (llvm::Error e = view.readError())
-      return e;
-    takeHead(bytes.data());
-  }
   return streamElements(
       view, 0, total, opts.progress,
       [&](uint64_t first, uint64_t count, const uint8_t *p) -> llvm::Error {
-        if (first == 0 && headInWindow)
+        if (first == 0 && count >= head) {
           takeHead(p);
+        } else if (first == 0) {
+          std::vector<uint8_t> bytes(size_t(head * esz));
+          view.readBytes(0, head, bytes.data());
+          if (llvm::Error e = view.readError())
+            return e;
+          takeHead(bytes.data());
+        }
         // The blocks this window completes, in order.
         blocks.clear();
         for (uint64_t i = 0; i < count;) {

@@ -39,11 +39,21 @@ llvm::Error mlirscope::streamElements(
     const Progress &progress,
     llvm::function_ref<llvm::Error(uint64_t, uint64_t, const uint8_t *)> fn) {
   const uint64_t esz = dtypeSize(view.getDType());
-  const uint64_t per = std::max<uint64_t>(1, streamWindowBytes() / esz);
-  const uint64_t numWindows = (count + per - 1) / per;
+  const uint64_t windowBytes = streamWindowBytes();
+  const uint64_t per = std::max<uint64_t>(1, windowBytes / esz);
+  // Window edges at multiples of the window size in the source where
+  // elements allow (the first window is shorter): a remote source's blocks
+  // then never straddle two windows, and no edge block is fetched twice.
+  uint64_t lead = std::min(per, count);
+  const uint64_t start = view.getDataOffset() + first * esz;
+  if (windowBytes % esz == 0 && start % esz == 0)
+    lead = std::min(count, (windowBytes - start % windowBytes) / esz);
+  const uint64_t numWindows =
+      count == 0 ? 0 : 1 + (count - lead + per - 1) / per;
   auto windowOf = [&](uint64_t w) {
-    uint64_t at = first + w * per;
-    return std::make_pair(at, std::min(per, first + count - at));
+    uint64_t at = w == 0 ? first : first + lead + (w - 1) * per;
+    uint64_t end = w == 0 ? first + lead : at + per;
+    return std::make_pair(at, std::min(end, first + count) - at);
   };
 
   // Bytes already in memory (a mapping, hex digits, a splat): no threads.
