@@ -99,17 +99,6 @@ w = json.load(sys.stdin)["weights"]["largest"][0]
 print(w["offset"], w["stored_bytes"])')
 echo
 note "statistics of layer0.weight ($(human "$size") at offset $offset) vs curl on the same range"
-t0=$(now_ns)
-timeout "$TIMEOUT" curl -sf -o /dev/null -r "$offset-$((offset + size - 1))" "$base/$m" ||
-  note "curl failed"
-curl_wall=$(secs_since "$t0")
-# The same into memory (a file on /dev/shm), as mlirscope must hold them.
-shm=$(mktemp -p /dev/shm mlirscope-bench.XXXXXX)
-t0=$(now_ns)
-timeout "$TIMEOUT" curl -sf -o "$shm" -r "$offset-$((offset + size - 1))" "$base/$m" ||
-  note "curl failed"
-curl_mem_wall=$(secs_since "$t0")
-rm -f "$shm"
 # stats_run LABEL WINDOW: one row, wall time, MB/s, counters, peak RSS.
 mbs() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 stats_run() {
@@ -128,16 +117,35 @@ stats_run() {
     "$req, $rt, $bytes_a $bytes_b"
   echo "$wall" > "$tmp/wall"
 }
-printf '%-28s %8s %10s %10s  %s\n' "" "wall s" "MB/s" "peak RSS" \
-  "requests, round trips, fetched"
-printf '%-28s %8s %10s\n' "curl -r > /dev/null" "$curl_wall" "$(mbs "$curl_wall")"
-printf '%-28s %8s %10s\n' "curl -r > /dev/shm file" "$curl_mem_wall" "$(mbs "$curl_mem_wall")"
+# One round: curl both ways, then mlirscope both ways (REPEAT rounds, for
+# a loaded machine: each round's rows are measured close together).
+round() {
+  t0=$(now_ns)
+  timeout "$TIMEOUT" curl -sf -o /dev/null -r "$offset-$((offset + size - 1))" "$base/$m" ||
+    note "curl failed"
+  curl_wall=$(secs_since "$t0")
+  # The same into memory (a file on /dev/shm), as mlirscope must hold them.
+  shm=$(mktemp -p /dev/shm mlirscope-bench.XXXXXX)
+  t0=$(now_ns)
+  timeout "$TIMEOUT" curl -sf -o "$shm" -r "$offset-$((offset + size - 1))" "$base/$m" ||
+    note "curl failed"
+  curl_mem_wall=$(secs_since "$t0")
+  rm -f "$shm"
+  printf '%-28s %8s %10s %10s  %s\n' "" "wall s" "MB/s" "peak RSS" \
+    "requests, round trips, fetched"
+  printf '%-28s %8s %10s\n' "curl -r > /dev/null" "$curl_wall" "$(mbs "$curl_wall")"
+  printf '%-28s %8s %10s\n' "curl -r > /dev/shm file" "$curl_mem_wall" "$(mbs "$curl_mem_wall")"
+  stats_run "mlirscope stats (streamed)" "$window"
+  stats_wall=$(cat "$tmp/wall")
+  stats_run "stats, whole weight first" $((size + 1))
+  whole_wall=$(cat "$tmp/wall")
+  note "whole weight first (as before streaming): $(ratio "$curl_wall" "$whole_wall") of curl to /dev/null"
+  note "throughput of mlirscope stats / curl into memory: $(ratio "$curl_mem_wall" "$stats_wall") (goal >= 0.9x)"
+  note "throughput of mlirscope stats / curl to /dev/null: $(ratio "$curl_wall" "$stats_wall")"
+}
 window=${MLIRSCOPE_STREAM_WINDOW:-$((64 << 20))}
-stats_run "mlirscope stats (streamed)" "$window"
-stats_wall=$(cat "$tmp/wall")
-stats_run "stats, whole weight first" $((size + 1))
-whole_wall=$(cat "$tmp/wall")
+for r in $(seq "${REPEAT:-1}"); do
+  [ "${REPEAT:-1}" = 1 ] || note "round $r"
+  round
+done
 note "streamed: $(human "$window") windows, $(( 3 * window >> 20 )) MiB of them at most in memory"
-note "whole weight first (as before streaming): $(ratio "$curl_wall" "$whole_wall") of curl to /dev/null"
-note "throughput of mlirscope stats / curl into memory: $(ratio "$curl_mem_wall" "$stats_wall") (goal >= 0.9x)"
-note "throughput of mlirscope stats / curl to /dev/null: $(ratio "$curl_wall" "$stats_wall")"
