@@ -23,16 +23,21 @@
 #   transformer-1000-sparse.mlirbc     1,000 Llama-style layers, bf16, sparse
 #   stats-1G-sparse.mlirbc             1 x tensor<16384x16384xf32> (1 GiB)
 # Set DELAY_MS for another round trip; SKIP_BIG=1 leaves the two ~100 GB
-# models out.
+# models out; ONLY=stats measures the statistics alone. The statistics run
+# twice: streamed in windows (MLIRSCOPE_STREAM_WINDOW, default 64 MiB) and
+# with the whole weight read into memory first (a window larger than the
+# weight: how every weight of a URL was read before streaming), each with
+# its peak RSS (/usr/bin/time -v).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DELAY_MS=${DELAY_MS:-20}
 
 if [ "${1:-}" != --inner ]; then
   need_built mlirscope mlirscope-genmodel
+  need_time
   command -v curl >/dev/null || die "curl is missing"
   [ -x /usr/sbin/nginx ] || die "nginx is missing (apt-get install nginx-light)"
-  if [ "${SKIP_BIG:-0}" != 1 ]; then
+  if [ "${SKIP_BIG:-0}" != 1 ] && [ "${ONLY:-}" != stats ]; then
     gen model-100G-sparse.mlirbc $((100 << 30)) --layers 100 \
       --shape 16384x16384 --dtype f32 --sparse || die "no 100 GB model"
     gen transformer-1000-sparse.mlirbc 1 --model transformer --layers 1000 \
@@ -77,6 +82,7 @@ summary() {
 }
 
 note "nginx + fault proxy on 127.0.0.1, $DELAY_MS ms per request"
+if [ "${ONLY:-}" != stats ]; then
 printf '%-34s %-10s %8s %9s %11s %13s\n' "inspect --summary" "run" "wall s" \
   "requests" "round trips" "fetched"
 models=(stats-1G-sparse.mlirbc)
@@ -88,6 +94,7 @@ for m in "${models[@]}"; do
   summary "$m" "disk 1st" "$tmp/cache" >/dev/null
   summary "$m" "disk 2nd" "$tmp/cache"
 done
+fi
 
 # The viewer's first frame on a model opened by URL. A frame is drawn from
 # the start (the status bar counts the fetch); "model" is the first frame
@@ -148,28 +155,53 @@ w = json.load(sys.stdin)["weights"]["largest"][0]
 print(w["offset"], w["stored_bytes"])')
 echo
 note "statistics of layer0.weight ($(human "$size") at offset $offset) vs curl on the same range"
-t0=$(now_ns)
-timeout "$TIMEOUT" curl -sf -o /dev/null -r "$offset-$((offset + size - 1))" "$base/$m" ||
-  note "curl failed"
-curl_wall=$(secs_since "$t0")
-# The same into memory (a file on /dev/shm), as mlirscope must hold them.
-shm=$(mktemp -p /dev/shm mlirscope-bench.XXXXXX)
-t0=$(now_ns)
-timeout "$TIMEOUT" curl -sf -o "$shm" -r "$offset-$((offset + size - 1))" "$base/$m" ||
-  note "curl failed"
-curl_mem_wall=$(secs_since "$t0")
-rm -f "$shm"
-t0=$(now_ns)
-MLIRSCOPE_REMOTE_STATS=1 MLIRSCOPE_REMOTE_CACHE_DIR=off timeout "$TIMEOUT" \
-  "$MLIRSCOPE" stats "$base/$m" layer0.weight >/dev/null 2>"$tmp/err" ||
-  note "stats failed: $(head -1 "$tmp/err")"
-stats_wall=$(secs_since "$t0")
-read -r req rt bytes_a bytes_b <<<"$(counters "$tmp/err")"
+# stats_run LABEL WINDOW: one row, wall time, MB/s, counters, peak RSS.
 mbs() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
-printf '%-28s %8s %10s %s\n' "" "wall s" "MB/s" "requests, round trips, fetched"
-printf '%-28s %8s %10s\n' "curl -r > /dev/null" "$curl_wall" "$(mbs "$curl_wall")"
-printf '%-28s %8s %10s\n' "curl -r > /dev/shm file" "$curl_mem_wall" "$(mbs "$curl_mem_wall")"
-printf '%-28s %8s %10s %s\n' "mlirscope stats" "$stats_wall" "$(mbs "$stats_wall")" \
-  "$req, $rt, $bytes_a $bytes_b"
-note "throughput of mlirscope stats / curl into memory: $(ratio "$curl_mem_wall" "$stats_wall") (goal >= 0.9x)"
-note "throughput of mlirscope stats / curl to /dev/null: $(ratio "$curl_wall" "$stats_wall")"
+stats_run() {
+  local label=$1 window=$2 t0 wall rss
+  t0=$(now_ns)
+  MLIRSCOPE_STREAM_WINDOW=$window MLIRSCOPE_REMOTE_STATS=1 \
+    MLIRSCOPE_REMOTE_CACHE_DIR=off timeout "$TIMEOUT" \
+    /usr/bin/time -v -o "$tmp/time" \
+    "$MLIRSCOPE" stats "$base/$m" layer0.weight >/dev/null 2>"$tmp/err" ||
+    note "stats failed: $(head -1 "$tmp/err")"
+  wall=$(secs_since "$t0")
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
+  read -r req rt bytes_a bytes_b <<<"$(counters "$tmp/err")"
+  printf '%-28s %8s %10s %10s  %s\n' "$label" "$wall" "$(mbs "$wall")" \
+    "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.0f MB", k / 1024 }')" \
+    "$req, $rt, $bytes_a $bytes_b"
+  echo "$wall" > "$tmp/wall"
+}
+# One round: curl both ways, then mlirscope both ways (REPEAT rounds, for
+# a loaded machine: each round's rows are measured close together).
+round() {
+  t0=$(now_ns)
+  timeout "$TIMEOUT" curl -sf -o /dev/null -r "$offset-$((offset + size - 1))" "$base/$m" ||
+    note "curl failed"
+  curl_wall=$(secs_since "$t0")
+  # The same into memory (a file on /dev/shm), as mlirscope must hold them.
+  shm=$(mktemp -p /dev/shm mlirscope-bench.XXXXXX)
+  t0=$(now_ns)
+  timeout "$TIMEOUT" curl -sf -o "$shm" -r "$offset-$((offset + size - 1))" "$base/$m" ||
+    note "curl failed"
+  curl_mem_wall=$(secs_since "$t0")
+  rm -f "$shm"
+  printf '%-28s %8s %10s %10s  %s\n' "" "wall s" "MB/s" "peak RSS" \
+    "requests, round trips, fetched"
+  printf '%-28s %8s %10s\n' "curl -r > /dev/null" "$curl_wall" "$(mbs "$curl_wall")"
+  printf '%-28s %8s %10s\n' "curl -r > /dev/shm file" "$curl_mem_wall" "$(mbs "$curl_mem_wall")"
+  stats_run "mlirscope stats (streamed)" "$window"
+  stats_wall=$(cat "$tmp/wall")
+  stats_run "stats, whole weight first" $((size + 1))
+  whole_wall=$(cat "$tmp/wall")
+  note "whole weight first (as before streaming): $(ratio "$curl_wall" "$whole_wall") of curl to /dev/null"
+  note "throughput of mlirscope stats / curl into memory: $(ratio "$curl_mem_wall" "$stats_wall") (goal >= 0.9x)"
+  note "throughput of mlirscope stats / curl to /dev/null: $(ratio "$curl_wall" "$stats_wall")"
+}
+window=${MLIRSCOPE_STREAM_WINDOW:-$((64 << 20))}
+for r in $(seq "${REPEAT:-1}"); do
+  [ "${REPEAT:-1}" = 1 ] || note "round $r"
+  round
+done
+note "streamed: $(human "$window") windows, $(( 3 * window >> 20 )) MiB of them at most in memory"

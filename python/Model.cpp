@@ -247,6 +247,9 @@ static py::tuple tensor(const Model &model, const std::string &name) {
     array = py::array(dt, shape);
     auto *out = static_cast<uint8_t *>(array.mutable_data());
     readGuarded([&] { v.readBytes(0, v.size(), out); });
+    // A URL's weight that failed to arrive: the reason, not zeros.
+    if (llvm::Error e = v.readError())
+      raiseError(llvm::toString(std::move(e)));
   }
   array.attr("setflags")(py::arg("write") = false);
   return py::make_tuple(array, dtypeName(v.getDType()), copied);
@@ -279,6 +282,8 @@ static py::array readElements(const Model &model, const std::string &name,
                   std::vector<py::ssize_t>{py::ssize_t(count)});
   auto *out = static_cast<uint8_t *>(array.mutable_data());
   readGuarded([&] { v.readBytes(first, count, out); });
+  if (llvm::Error e = v.readError())
+    raiseError(llvm::toString(std::move(e)));
   return array;
 }
 

@@ -117,7 +117,8 @@ static int runStats() {
       llvm::errs() << "mlirscope stats: " << llvm::toString(stats.takeError())
                    << "\n";
       std::signal(SIGINT, oldHandler);
-      return 130;
+      // Ctrl-C, or a read that failed (a URL's transfer, mid-weight).
+      return interrupted ? 130 : kBadInput;
     }
     const BlobStats &s = *stats;
     if (json) {

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Blob/BlobStats.h"
+#include "mlirscope/Blob/WeightStream.h"
 
 #include "llvm/ADT/Twine.h"
 
@@ -516,7 +517,7 @@ void foldBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
     fast = fastBlock<D>(p, n, base, block);
   if (!fast)
     carefulBlock<D>(p, n, base, block);
-  out.merge(block);
+  out = block;
 }
 
 template <DType D>
@@ -555,8 +556,9 @@ std::pair<FoldFn, HistFn> kernelsFor(DType d) {
   return {nullptr, nullptr};
 }
 
-/// Runs `work(first, count, scratch)` over all blocks on `threads` threads,
-/// reporting progress from the calling thread. Returns false if cancelled.
+/// Runs `work(thread, block, bytes, count)` over all blocks on `threads`
+/// threads, reporting progress from the calling thread. Returns false if
+/// cancelled.
 template <typename Work>
 bool forEachBlock(const WeightView &view, const StatsOptions &opts,
                   unsigned threads, uint64_t passes, uint64_t pass,
@@ -585,7 +587,7 @@ bool forEachBlock(const WeightView &view, const StatsOptions &opts,
       view.readBytes(first, count, scratch.data());
       p = scratch.data();
     }
-    work(id, p, count);
+    work(id, b, p, count);
     // The block's pages stay in the page cache but leave this process, so
     // a pass over 100 GB does not show up as 100 GB of RSS.
     view.releaseElements(first, count);
@@ -624,18 +626,19 @@ bool forEachBlock(const WeightView &view, const StatsOptions &opts,
 /// finite values among the blob's first 64 elements (robust to an outlier
 /// there), else 0. The nearer the base is to the mean, the fewer digits the
 /// final base + (mean - base) loses.
-double baseOf(const WeightView &view) {
-  const bool complex =
-      view.getDType() == DType::C64 || view.getDType() == DType::C128;
-  double sample[64];
+constexpr uint64_t kBaseSample = 64;
+double baseOf(DType dtype, const uint8_t *p, uint64_t count) {
+  const bool complex = dtype == DType::C64 || dtype == DType::C128;
+  const uint64_t esz = dtypeSize(dtype);
+  double sample[kBaseSample];
   unsigned n = 0;
-  for (uint64_t i = 0; i < std::min<uint64_t>(view.size(), 64); ++i) {
+  for (uint64_t i = 0; i < std::min(count, kBaseSample); ++i) {
     double v;
     if (complex) {
-      std::complex<double> c = view.getComplex(i);
+      std::complex<double> c = decodeComplexElement(dtype, p + i * esz);
       v = std::hypot(c.real(), c.imag()); // as element<D>
     } else {
-      v = view.getDouble(i);
+      v = decodeElement(dtype, p + i * esz);
     }
     if (std::isfinite(v))
       sample[n++] = v;
@@ -646,7 +649,126 @@ double baseOf(const WeightView &view) {
   return sample[n / 2];
 }
 
+/// Runs `fn(thread, task)` for tasks [0, n) on up to `threads` threads (the
+/// calling thread is one).
+template <typename Fn>
+void parallelTasks(unsigned threads, uint64_t n, Fn &&fn) {
+  std::atomic<uint64_t> next{0};
+  auto worker = [&](unsigned id) {
+    for (uint64_t t; (t = next.fetch_add(1)) < n;)
+      fn(id, t);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads && t < n; ++t)
+    pool.emplace_back(worker, t);
+  worker(0);
+  for (std::thread &t : pool)
+    t.join();
+}
 
+/// The first pass over a streamed view (WeightView::isStreamed): windows in
+/// order from streamElements, cut into the blocks forEachBlock would cut
+/// (a block across a window edge is put together in `pending`), folded on
+/// `threads` threads, merged in block order: the same partials merged in the
+/// same order as from memory, so the results are the same bits. The base
+/// and the first values come from the first window, which saves a round
+/// trip of their own.
+llvm::Error foldStreamed(const WeightView &view, const StatsOptions &opts,
+                         unsigned threads, uint64_t passes, FoldFn fold,
+                         BlobStats &stats, double &base, Partial &all) {
+  const DType dtype = view.getDType();
+  const uint64_t esz = dtypeSize(dtype), total = view.size();
+  std::vector<uint8_t> pending, completed;
+  uint64_t pendingCount = 0, lastReport = 0;
+  std::vector<std::pair<const uint8_t *, uint64_t>> blocks;
+  std::vector<Partial> folded;
+  // The head from the first window when it holds all of it (windows are
+  // megabytes; tests make them tiny, and the first one may be short).
+  const uint64_t head = std::min<uint64_t>(
+      total, std::max<uint64_t>(kBaseSample, opts.firstValues));
+  auto takeHead = [&](const uint8_t *p) {
+    base = baseOf(dtype, p, head);
+    for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
+      stats.first.push_back(formatElement(dtype, p + i * esz));
+  };
+  return streamElements(
+      view, 0, total, opts.progress,
+      [&](uint64_t first, uint64_t count, const uint8_t *p) -> llvm::Error {
+        if (first == 0 && count >= head) {
+          takeHead(p);
+        } else if (first == 0) {
+          std::vector<uint8_t> bytes(size_t(head * esz));
+          view.readBytes(0, head, bytes.data());
+          if (llvm::Error e = view.readError())
+            return e;
+          takeHead(bytes.data());
+        }
+        // The blocks this window completes, in order.
+        blocks.clear();
+        for (uint64_t i = 0; i < count;) {
+          uint64_t at = first + i;
+          uint64_t blockStart = at / kBlockElements * kBlockElements;
+          uint64_t blockCount = std::min(kBlockElements, total - blockStart);
+          if (at == blockStart && count - i >= blockCount) {
+            blocks.push_back({p + i * esz, blockCount});
+            i += blockCount;
+            continue;
+          }
+          uint64_t take = std::min(blockCount - (at - blockStart), count - i);
+          pending.resize(size_t(blockCount * esz));
+          std::memcpy(pending.data() + (at - blockStart) * esz, p + i * esz,
+                      take * esz);
+          pendingCount += take;
+          i += take;
+          if (pendingCount == blockCount) {
+            // At most one block per window completes here (it began in an
+            // earlier window); the window's tail may start the next one.
+            std::swap(pending, completed);
+            blocks.push_back({completed.data(), blockCount});
+            pendingCount = 0;
+          }
+        }
+        folded.assign(blocks.size(), Partial());
+        parallelTasks(threads, blocks.size(), [&](unsigned, uint64_t b) {
+          fold(blocks[b].first, blocks[b].second, base, folded[b]);
+        });
+        for (const Partial &f : folded)
+          all.merge(f);
+        uint64_t bytesDone = (first + count) * esz;
+        if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
+          lastReport = bytesDone;
+          if (!opts.progress(bytesDone, view.sizeInBytes() * passes))
+            return cancelledError();
+        }
+        return llvm::Error::success();
+      });
+}
+
+/// The histogram pass over a streamed view.
+llvm::Error histogramStreamed(const WeightView &view, const StatsOptions &opts,
+                              unsigned threads, uint64_t passes, HistFn hist,
+                              double lo, double scale,
+                              std::vector<std::vector<uint64_t>> &hists) {
+  const uint64_t esz = dtypeSize(view.getDType());
+  uint64_t lastReport = 0;
+  return streamElements(
+      view, 0, view.size(), opts.progress,
+      [&](uint64_t first, uint64_t count, const uint8_t *p) -> llvm::Error {
+        uint64_t pieces = (count + kBlockElements - 1) / kBlockElements;
+        parallelTasks(threads, pieces, [&](unsigned id, uint64_t t) {
+          uint64_t at = t * kBlockElements;
+          hist(p + at * esz, std::min(kBlockElements, count - at), lo, scale,
+               opts.bins, hists[id]);
+        });
+        uint64_t bytesDone = view.sizeInBytes() + (first + count) * esz;
+        if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
+          lastReport = bytesDone;
+          if (!opts.progress(bytesDone, view.sizeInBytes() * passes))
+            return cancelledError();
+        }
+        return llvm::Error::success();
+      });
+}
 
 } // namespace
 
@@ -655,9 +777,8 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
   auto [fold, hist] = kernelsFor(view.getDType());
   BlobStats stats;
   stats.count = view.size();
-  for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, view.size());
-       ++i)
-    stats.first.push_back(view.format(i));
+  const DType dtype = view.getDType();
+  const uint64_t esz = dtypeSize(dtype);
 
   unsigned threads = opts.threads ? opts.threads
                                   : std::max(1u, std::thread::hardware_concurrency());
@@ -666,16 +787,32 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
   threads = unsigned(std::max<uint64_t>(1, std::min<uint64_t>(threads, numBlocks)));
   uint64_t passes = opts.bins ? 2 : 1;
 
-  const double base = baseOf(view);
-  std::vector<Partial> partials(threads);
-  if (!forEachBlock(view, opts, threads, passes, 0,
-                    [&](unsigned id, const uint8_t *p, uint64_t n) {
-                      fold(p, n, base, partials[id]);
-                    }))
-    return cancelledError();
+  // Partials of every block, merged in block order whichever thread folded
+  // them: the results do not depend on the threads' timing, and a streamed
+  // pass (foldStreamed) merges the same partials in the same order.
+  double base = 0;
   Partial all;
-  for (const Partial &p : partials)
-    all.merge(p);
+  if (view.isStreamed()) {
+    if (llvm::Error e =
+            foldStreamed(view, opts, threads, passes, fold, stats, base, all))
+      return std::move(e);
+  } else {
+    uint64_t head = std::min<uint64_t>(
+        view.size(), std::max<uint64_t>(kBaseSample, opts.firstValues));
+    std::vector<uint8_t> bytes(size_t(head * esz));
+    view.readBytes(0, head, bytes.data());
+    base = baseOf(dtype, bytes.data(), head);
+    for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
+      stats.first.push_back(formatElement(dtype, bytes.data() + i * esz));
+    std::vector<Partial> blocks(numBlocks);
+    if (!forEachBlock(view, opts, threads, passes, 0,
+                      [&](unsigned, uint64_t b, const uint8_t *p, uint64_t n) {
+                        fold(p, n, base, blocks[b]);
+                      }))
+      return cancelledError();
+    for (const Partial &p : blocks)
+      all.merge(p);
+  }
 
   const double nan = std::numeric_limits<double>::quiet_NaN();
   stats.finite = all.n;
@@ -695,11 +832,17 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
     // 1e308); half of each cannot.
     double lo = all.min * 0.5, width = all.max * 0.5 - all.min * 0.5;
     double scale = width > 0 ? double(opts.bins) / width : 0;
-    if (!forEachBlock(view, opts, threads, passes, 1,
-                      [&](unsigned id, const uint8_t *p, uint64_t n) {
-                        hist(p, n, lo, scale, opts.bins, hists[id]);
-                      }))
+    if (view.isStreamed()) {
+      if (llvm::Error e = histogramStreamed(view, opts, threads, passes, hist,
+                                            lo, scale, hists))
+        return std::move(e);
+    } else if (!forEachBlock(
+                   view, opts, threads, passes, 1,
+                   [&](unsigned id, uint64_t, const uint8_t *p, uint64_t n) {
+                     hist(p, n, lo, scale, opts.bins, hists[id]);
+                   })) {
       return cancelledError();
+    }
     stats.histogram.assign(opts.bins, 0);
     for (auto &h : hists)
       for (unsigned b = 0; b < opts.bins; ++b)

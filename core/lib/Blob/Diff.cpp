@@ -262,8 +262,10 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
           if (std::memcmp(&bufA[i * esz], &bufB[i * esz], esz) == 0)
             continue;
           ++c.elementsDiffering;
-          double diff = std::abs(va->getComplex(first + i) -
-                                 vb->getComplex(first + i));
+          // From the buffers: a streamed view would read each again.
+          double diff =
+              std::abs(decodeComplexElement(va->getDType(), &bufA[i * esz]) -
+                       decodeComplexElement(vb->getDType(), &bufB[i * esz]));
           if (std::isnan(diff))
             continue;
           c.maxAbs = std::max(c.maxAbs, diff);
@@ -274,6 +276,11 @@ llvm::Expected<ModelDiff> mlirscope::diffModels(const ModelIndex &a,
       if (progress && !progress(done, total))
         return cancelledError();
     }
+    // A streamed weight's read that failed left zeros: say why instead.
+    if (llvm::Error e = va->readError())
+      return std::move(e);
+    if (llvm::Error e = vb->readError())
+      return std::move(e);
     if (c.elementsDiffering) {
       c.meanAbs = sumAbs / double(va->size());
       d.changed.push_back(c);

@@ -3,6 +3,7 @@
 #include "mlirscope/Blob/Export.h"
 #include "mlirscope/Blob/ArchiveWriter.h"
 #include "mlirscope/Blob/Npy.h"
+#include "mlirscope/Blob/WeightStream.h"
 #include "mlirscope/Support/AtomicFile.h"
 #include "mlirscope/Support/FaultGuard.h"
 
@@ -86,6 +87,21 @@ llvm::Error mlirscope::appendBlob(const ModelIndex &index,
                                   const Progress &progress,
                                   uint64_t doneBefore, uint64_t total) {
   const uint64_t bytes = view.sizeInBytes();
+  if (view.isStreamed()) {
+    // A weight of a URL: windows fetched ahead while the last is written.
+    uint64_t done = 0;
+    return streamElements(
+        view, 0, view.size(), progress,
+        [&](uint64_t, uint64_t count, const uint8_t *p) -> llvm::Error {
+          uint64_t n = count * dtypeSize(view.getDType());
+          if (llvm::Error e = out.write(llvm::ArrayRef<uint8_t>(p, n)))
+            return e;
+          done += n;
+          if (progress && !progress(doneBefore + done, total))
+            return cancelledError();
+          return llvm::Error::success();
+        });
+  }
   const uint64_t chunk = 64ull << 20;
   int srcFd = -1;
   // Kernel copies from the model's file; a remote model's bytes are read.

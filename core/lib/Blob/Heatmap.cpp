@@ -240,6 +240,9 @@ llvm::Expected<Heatmap> poolHeatmap(const WeightView &view,
     t.join();
   if (cancelled())
     return cancelledError();
+  // A streamed weight's read that failed left zeros: say why instead.
+  if (llvm::Error e = view.readError())
+    return std::move(e);
 
   double lo = INFINITY, hi = -INFINITY, am = -INFINITY;
   for (size_t k = 0; k < cells; ++k) {

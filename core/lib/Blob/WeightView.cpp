@@ -4,6 +4,7 @@
 #include "mlirscope/Archive/Ggml.h"
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Blob/ElementsLiteral.h"
+#include "mlirscope/Blob/WeightStream.h"
 #include "mlirscope/Index/Summary.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -194,6 +195,13 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
     v.storage = splat ? Storage::Splat : Storage::Decoded;
     return v;
   }
+  // Raw elements of a source that is not memory, more than a window of
+  // them: read when asked for, never copied whole into memory.
+  if (!source->memory() && w.encoding == WeightEncoding::Raw && !w.splat &&
+      !w.bitPacked && w.size > streamWindowBytes()) {
+    v.storage = Storage::Streamed;
+    return v;
+  }
   // The stored data as one span of the source (for a mapped file, a
   // pointer into the mapping: nothing is read until an element is).
   llvm::Expected<Span> bytes = source->read(w.offset, w.size);
@@ -228,6 +236,12 @@ llvm::Expected<WeightView> WeightView::get(const ModelIndex &index,
   else
     v.storage = isHex ? Storage::Hex : Storage::Raw;
   return v;
+}
+
+llvm::Error WeightView::readError() const {
+  if (storage != Storage::Streamed)
+    return llvm::Error::success();
+  return file->takeReadError();
 }
 
 void WeightView::releaseElements(uint64_t first, uint64_t count) const {
@@ -308,6 +322,10 @@ void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
     return;
   case Storage::Hex:
     decodeHex(hex + 2 * begin, n, out);
+    return;
+  case Storage::Streamed:
+    if (file->readAt(weight->offset + begin, out, n) != n)
+      std::memset(out, 0, n); // the reason waits in the source: readError()
     return;
   case Storage::Ggml: {
     // Whole blocks are decoded; the elements asked for are copied out.

@@ -208,7 +208,7 @@ void HttpTransport::giveBack(void *easy) {
 
 bool HttpTransport::cancelled() const {
   return (stop && stop->load(std::memory_order_relaxed)) ||
-         options.progress.isCancelled();
+         options.progress.isCancelled() || ThreadCancelScope::cancelled();
 }
 
 /// Why a response is not of the version the transfer is pinned to, or

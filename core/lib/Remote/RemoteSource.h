@@ -56,7 +56,12 @@ private:
   /// larger than a quarter of the cache, straight in parallel parts.
   llvm::Error copyOut(uint64_t offset, uint64_t n, uint8_t *dest) const;
   uint64_t blockLength(uint64_t index) const;
-  bool isLarge(uint64_t n) const { return n > options.cacheBudget / 4; }
+  /// Larger than a quarter of the cache, or than two parts (a window of a
+  /// streamed pass, read once: copying it through the blocks would only
+  /// churn them).
+  bool isLarge(uint64_t n) const {
+    return n > std::min(options.cacheBudget / 4, 2 * options.partSize);
+  }
   void readAhead() const;
 
   RemoteOptions options;

@@ -6,6 +6,8 @@ with the faults SPEC lists (comma-separated; "none" for none). Counts are per
 
   delay=MS     every request waits MS milliseconds first (a round trip)
   err500=N     the first N requests are answered 500
+  err500from=N requests after the first N are answered 500 (a failure in
+               the middle of a long read)
   drop=N       the first N responses close the connection halfway through
                their body
   stall=N      the first N requests get no answer (the client must time out)
@@ -71,7 +73,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(60)
                 self.close_connection = True
                 return
-            if n < faults.get("err500", 0):
+            if n < faults.get("err500", 0) or n >= faults.get("err500from",
+                                                              1 << 62):
                 status = 500
                 body = b"injected failure\n"
                 self.send_response(500)

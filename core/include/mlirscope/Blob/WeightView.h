@@ -52,6 +52,11 @@ public:
   /// source, neither hex nor a splat nor packed bits (fast paths, kernel
   /// copies).
   bool isRaw() const { return storage == Storage::Raw; }
+  /// True when the elements are raw bytes of a source that is not memory (a
+  /// URL) and larger than one window (WeightStream.h): nothing is held, each
+  /// readBytes reads the source, whole-weight passes go through
+  /// streamElements, which reads ahead in bounded windows.
+  bool isStreamed() const { return storage == Storage::Streamed; }
   /// The raw bytes (when isRaw; else empty).
   llvm::ArrayRef<uint8_t> rawBytes() const {
     return isRaw() ? llvm::ArrayRef<uint8_t>(raw, sizeInBytes())
@@ -60,8 +65,12 @@ public:
 
   /// Copies the bytes of elements [first, first + count) into `out`
   /// (decoding hex, repeating a splat, unpacking bits). `out` must hold
-  /// count * dtypeSize bytes.
+  /// count * dtypeSize bytes. A streamed view's read that fails leaves
+  /// zeros and the reason in the source (see readError).
   void readBytes(uint64_t first, uint64_t count, uint8_t *out) const;
+  /// Why a read of a streamed view failed since the last call (the source's
+  /// takeReadError: its name and the offset); success for other views.
+  llvm::Error readError() const;
 
   /// Releases the pages holding elements [first, first + count) from this
   /// process (they stay in the page cache); for long streaming passes.
@@ -96,7 +105,8 @@ private:
     RawBits,
     HexBits,
     Decoded,
-    Ggml
+    Ggml,
+    Streamed
   };
   static llvm::Expected<WeightView>
   getDequantized(const ModelIndex &index, const Weight &weight,

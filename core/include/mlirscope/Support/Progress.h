@@ -121,6 +121,24 @@ private:
   const std::atomic<bool> *cancelFlag = nullptr;
 };
 
+/// Ties the cancel flag of `progress` to whatever this thread reads while
+/// the scope lives: a remote source's transfers started from this thread
+/// stop as soon as it is set, not when the read that started them ends (a
+/// streamed pass cancelled mid-window). Scopes nest; the innermost wins.
+class ThreadCancelScope {
+public:
+  explicit ThreadCancelScope(const Progress &progress);
+  ~ThreadCancelScope();
+  ThreadCancelScope(const ThreadCancelScope &) = delete;
+  ThreadCancelScope &operator=(const ThreadCancelScope &) = delete;
+  /// Whether the innermost scope of this thread is cancelled (false
+  /// outside every scope).
+  static bool cancelled();
+
+private:
+  const Progress *previous;
+};
+
 /// The error every cancelled piece of work returns
 /// (std::errc::operation_canceled, message "cancelled").
 llvm::Error cancelledError();
