@@ -304,8 +304,10 @@ static py::object stats(const Model &model, const std::string &name,
   PyProgress pp(std::move(progress));
   std::optional<WeightView> fetched;
   if (std::optional<RemoteRaw> place = remoteRaw(model, name)) {
-    // A remote weight's view fetches it whole first: that fetch reports
-    // (bytes fetched, weight's bytes) and stops on Ctrl-C or False.
+    // A remote weight of up to one stream window is fetched whole by its
+    // view: that fetch reports (bytes fetched, weight's bytes) and stops on
+    // Ctrl-C or False. A larger one is streamed by computeStats, whose own
+    // progress reports and cancels.
     std::shared_ptr<RemoteCounters> counters = model.remote->counters;
     uint64_t start = counters->bytesFetched, total = place->bytes;
     Progress inner = pp.get();
