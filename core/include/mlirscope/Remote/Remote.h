@@ -26,8 +26,11 @@
 //                                 is retried (30)
 //   MLIRSCOPE_REMOTE_CACHE_DIR    the on-disk cache; "off" disables it
 //                                 (default $XDG_CACHE_HOME/mlirscope/remote,
-//                                 else ~/.cache/mlirscope/remote; never
-//                                 evicted: delete the folder to reclaim it)
+//                                 else ~/.cache/mlirscope/remote); shared
+//                                 safely by processes running at once
+//   MLIRSCOPE_REMOTE_DISK_CACHE_SIZE  its budget, bytes on disk (10 GiB): the
+//                                 least recently used models' entries are
+//                                 removed when a model opens and closes
 //   MLIRSCOPE_REMOTE_STATS        "1": print the counters to stderr when the
 //                                 source closes (benchmarks, debugging)
 //
@@ -97,6 +100,8 @@ struct RemoteOptions {
   unsigned stallSeconds = 30;
   /// The on-disk cache's folder; empty: no disk cache.
   std::string diskCacheDir;
+  /// The on-disk cache's budget (bytes on disk; the entry in use is kept).
+  uint64_t diskCacheBudget = 10ull << 30;
   /// Print the counters to stderr when the source closes.
   bool printCounters = false;
   /// Filled as the source works; made by openUrl when null.
