@@ -55,6 +55,7 @@
 #include "mlirscope/Support/ByteSource.h"
 #include "mlirscope/Support/Progress.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -63,6 +64,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mlirscope {
 
@@ -120,6 +122,18 @@ bool isUrl(llvm::StringRef name);
 /// does not serve byte ranges.
 llvm::Expected<std::unique_ptr<ByteSource>>
 openUrl(llvm::StringRef url, const RemoteOptions &options);
+
+/// Parameter archives (.irpa, .safetensors, .gguf) beside the model at
+/// `url`, found as a local model's folder is searched for them. For
+/// s3://bucket/dir/model: the objects of prefix dir/ (one ListObjectsV2,
+/// signed as every request) with an archive's name. For http(s), which
+/// lists nothing: `SCOPE.irpa`, `SCOPE.safetensors` and `SCOPE.gguf` beside
+/// the URL for each of `scopes`, asked all at once with a one-byte range
+/// GET each (404: not there, quietly). Their URLs, sorted; only names are
+/// learned here. An error when an S3 listing is refused.
+llvm::Expected<std::vector<std::string>>
+findArchivesBeside(llvm::StringRef url, llvm::ArrayRef<std::string> scopes,
+                   const RemoteOptions &options);
 
 /// The whole of `source` in memory, fetched in large parallel parts with
 /// progress, for readers that still need memory() (the text indexer). The
