@@ -246,6 +246,9 @@ struct MLIRScopeServer::Impl {
     int64_t mtime = 0;
   };
   std::map<std::string, OpenedArchive> archives;
+  /// Archives found beside a model opened from a URL, by the model's URL
+  /// and the scopes asked for: the store is asked once per session.
+  std::map<std::string, std::vector<std::string>> archivesBesideUrl;
 
   Impl();
   llvm::Expected<Document *> getDocument(const llvm::lsp::URIForFile &uri);

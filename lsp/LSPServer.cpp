@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -188,11 +189,31 @@ struct LSPServer {
   void openModel(const lsp::URIForFile &uri, const std::string &path,
                  llvm::StringRef mode, Callback<llvm::json::Value> reply,
                  std::atomic<bool> *cancel = nullptr);
+  /// The cancellation of a model's source. The source outlives the request
+  /// that opens it (hovers, previews and exports read it later), the
+  /// request's flag does not: the source watches a flag of its own, set from
+  /// the request's until the open is over (detach).
+  struct SourceCancel {
+    std::mutex mutex;
+    const std::atomic<bool> *request = nullptr;
+    std::atomic<bool> own{false};
+    /// Whether the transfers must stop; copies the request's flag.
+    bool check() {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (request && request->load())
+        own = true;
+      return own.load();
+    }
+    void detach() {
+      std::lock_guard<std::mutex> lock(mutex);
+      request = nullptr;
+    }
+  };
   /// The remote options of a model opened from a URL: `$/progress` (when
   /// the client takes it) with the bytes fetched and requests made, at most
   /// a few times a second; `cancel` stops the transfers.
   RemoteOptions remoteOptions(const std::string &url,
-                              std::atomic<bool> *cancel);
+                              std::shared_ptr<SourceCancel> cancel);
   void onSummary(const SummaryParams &params,
                  Callback<llvm::json::Value> reply);
   void onWeights(const WeightsParams &params,
@@ -576,10 +597,11 @@ void LSPServer::onConvertFromBytecode(const ConvertBytecodeParams &params,
 }
 
 RemoteOptions LSPServer::remoteOptions(const std::string &url,
-                                       std::atomic<bool> *cancel) {
+                                       std::shared_ptr<SourceCancel> cancel) {
   RemoteOptions remote = RemoteOptions::fromEnvironment();
   remote.counters = std::make_shared<RemoteCounters>();
-  remote.progress = Progress(cancel);
+  remote.progress = Progress(
+      [cancel](uint64_t, uint64_t) { return !cancel->check(); }, &cancel->own);
   if (!workDoneProgress)
     return remote;
   // Shared by the copies of the callback the remote layer makes; the worker
@@ -591,7 +613,9 @@ RemoteOptions LSPServer::remoteOptions(const std::string &url,
   auto state = std::make_shared<State>();
   std::shared_ptr<RemoteCounters> counters = remote.counters;
   remote.progress = Progress(
-      [this, state, counters, url](uint64_t done, uint64_t total) {
+      [this, state, counters, url, cancel](uint64_t done, uint64_t total) {
+        if (cancel->check())
+          return false;
         auto now = std::chrono::steady_clock::now();
         bool finished = total && done >= total;
         std::string message = formatBytes(counters->bytesFetched) +
@@ -623,7 +647,7 @@ RemoteOptions LSPServer::remoteOptions(const std::string &url,
         }
         return true;
       },
-      cancel);
+      &cancel->own);
   return remote;
 }
 
@@ -638,10 +662,13 @@ void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
   sendFileStatus({uri, parsing});
   FileStatus status;
   RemoteOptions remote;
+  auto sourceCancel = std::make_shared<SourceCancel>();
+  sourceCancel->request = cancel;
   if (isUrl(path))
-    remote = remoteOptions(path, cancel);
+    remote = remoteOptions(path, sourceCancel);
   auto text = guarded<std::string>(
       path, [&] { return server.openModel(uri, path, mode, status, remote); });
+  sourceCancel->detach();
   // Ends the fetch's `$/progress` if the model's size was never reached (an
   // error, or a source that reported bytes only).
   if (remote.progress)

@@ -13,6 +13,7 @@
 
 #include "mlirscope/Archive/ParameterArchive.h"
 #include "mlirscope/Index/Parameters.h"
+#include "mlirscope/Remote/Remote.h"
 #include "mlirscope/Support/FaultGuard.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -107,12 +108,33 @@ void lspserver::bindArchives(MLIRScopeServer::Impl &impl, ModelIndex &index,
   // Archives beside the model, for the other scopes, in name order.
   std::vector<std::string> beside;
   std::error_code ec;
-  // A remote model has no folder to list (a URL's "directory" is no listing).
-  if (!dir.empty() && !isUrl(modelPath))
+  if (isUrl(modelPath)) {
+    // A URL has no folder to list: the store is asked (an S3 prefix is
+    // listed; an HTTP server, for SCOPE.irpa/.safetensors/.gguf).
+    std::vector<std::string> scopes;
+    for (const auto &[scope, keys] : keysByScope)
+      if (!configured.count(scope))
+        scopes.push_back(scope);
+    std::string asked = modelPath.str();
+    for (const std::string &scope : scopes)
+      asked += "\n" + scope;
+    auto known = impl.archivesBesideUrl.find(asked);
+    if (known != impl.archivesBesideUrl.end()) {
+      beside = known->second;
+    } else if (!scopes.empty()) {
+      auto found = findArchivesBeside(modelPath, scopes,
+                                      RemoteOptions::fromEnvironment());
+      if (found)
+        beside = impl.archivesBesideUrl[asked] = std::move(*found);
+      else
+        problems.push_back(llvm::toString(found.takeError()));
+    }
+  } else if (!dir.empty()) {
     for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
          it.increment(ec))
       if (isArchiveName(llvm::sys::path::filename(it->path())))
         beside.push_back(it->path());
+  }
   llvm::sort(beside);
   for (const std::string &path : beside) {
     // Already bound by the setting.

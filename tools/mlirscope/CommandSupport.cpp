@@ -6,6 +6,7 @@
 #include "mlirscope/Index/CloseNames.h"
 #include "mlirscope/Index/Index.h"
 #include "mlirscope/Index/Parameters.h"
+#include "mlirscope/Remote/Remote.h"
 #include "mlirscope/Support/CountingSource.h"
 #include "mlirscope/Support/FaultGuard.h"
 #include "mlirscope/Support/MappedFile.h"
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <set>
 
 using namespace mlirscope;
 using namespace mlirscope::cli;
@@ -212,6 +214,39 @@ indexModel(llvm::StringRef path, const IndexOptions &options) {
   return indexMapped(counted.back(), options);
 }
 
+/// --verbose on a model read from a URL whose parameter scopes no
+/// --parameters names: the archives the store has beside it (the names
+/// mlirscope-lsp would bind them from), as the --parameters to give.
+static void reportArchivesBeside(
+    const ModelIndex &index, llvm::StringRef url,
+    llvm::ArrayRef<std::pair<std::string, std::string>> parameters) {
+  std::set<std::string> scopes;
+  for (const Weight &w : index.weights)
+    if (w.kind == WeightKind::Parameter &&
+        llvm::none_of(parameters,
+                      [&](const auto &p) { return p.first == w.scope; }))
+      scopes.insert(w.scope);
+  if (scopes.empty())
+    return;
+  auto found = findArchivesBeside(
+      url, std::vector<std::string>(scopes.begin(), scopes.end()),
+      remoteOptionsFor(url.str() + " (archives beside it)"));
+  llvm::errs() << "mlirscope: " << url << ": ";
+  if (!found) {
+    llvm::errs() << llvm::toString(found.takeError()) << "\n";
+    return;
+  }
+  if (found->empty()) {
+    llvm::errs() << "no parameter archive found beside it\n";
+    return;
+  }
+  llvm::errs() << "parameter archives beside it (bind with --parameters "
+                  "SCOPE=URL):";
+  for (const std::string &archive : *found)
+    llvm::errs() << " " << archive;
+  llvm::errs() << "\n";
+}
+
 std::unique_ptr<ModelIndex>
 mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
                           const WeightOptions &weights,
@@ -231,6 +266,8 @@ mlirscope::cli::openModel(llvm::StringRef cmd, llvm::StringRef path,
     llvm::errs() << "mlirscope: " << llvm::toString(index.takeError()) << "\n";
     return nullptr;
   }
+  if (verbose && isUrl(path))
+    reportArchivesBeside(**index, path, parameters);
   if ((*index)->isSplit() && !split.chunk && !split.whole) {
     llvm::errs() << "mlirscope " << cmd << ": " << path << ": a split file of "
                  << (*index)->chunks.size()

@@ -52,6 +52,8 @@ RemoteOptions RemoteOptions::fromEnvironment() {
   }
   o.stallSeconds =
       unsigned(envNumber("MLIRSCOPE_REMOTE_TIMEOUT", o.stallSeconds));
+  o.diskCacheBudget =
+      envNumber("MLIRSCOPE_REMOTE_DISK_CACHE_SIZE", o.diskCacheBudget);
   const char *stats = std::getenv("MLIRSCOPE_REMOTE_STATS");
   o.printCounters = stats && llvm::StringRef(stats) == "1";
   const char *dir = std::getenv("MLIRSCOPE_REMOTE_CACHE_DIR");

@@ -25,7 +25,8 @@ RemoteSource::open(Endpoint endpoint, const RemoteOptions &options) {
   s->name = s->transport.name();
   uint64_t bs = options.blockSize;
   if (!options.diskCacheDir.empty())
-    s->disk = DiskCache::open(options.diskCacheDir, key, bs);
+    s->disk = DiskCache::open(options.diskCacheDir, key, bs,
+                              options.diskCacheBudget);
   const ObjectVersion *cached =
       s->disk && s->disk->version() ? &*s->disk->version() : nullptr;
   // The speculative first read: whole blocks, so all of it is cached.

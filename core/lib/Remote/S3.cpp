@@ -48,13 +48,11 @@ std::string remote::readAwsIni(llvm::StringRef path, llvm::StringRef section,
   return {};
 }
 
-/// Percent-encodes a key for a URL path, keeping its slashes, as SigV4's
-/// canonical URI for S3 wants it.
-static std::string encodeKey(llvm::StringRef key) {
+std::string remote::percentEncode(llvm::StringRef key, bool keepSlashes) {
   std::string out;
   for (unsigned char c : key) {
     if (llvm::isAlnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        c == '/')
+        (keepSlashes && c == '/'))
       out += char(c);
     else
       out += "%" + llvm::utohexstr(c, /*LowerCase=*/false, /*Width=*/2);
@@ -100,7 +98,7 @@ llvm::Expected<Endpoint> remote::resolveS3(llvm::StringRef url) {
   std::string endpoint = env("AWS_ENDPOINT_URL_S3");
   if (endpoint.empty())
     endpoint = env("AWS_ENDPOINT_URL");
-  std::string path = encodeKey(key);
+  std::string path = percentEncode(key, /*keepSlashes=*/true);
   if (!endpoint.empty()) {
     // S3-compatible stores (MinIO, Ceph, s3rver) expect path-style URLs.
     while (llvm::StringRef(endpoint).ends_with("/"))

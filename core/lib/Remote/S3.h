@@ -18,6 +18,10 @@ namespace mlirscope::remote {
 /// unsigned (public objects) otherwise.
 llvm::Expected<Endpoint> resolveS3(llvm::StringRef url);
 
+/// `key` percent-encoded as SigV4's canonical URI (keepSlashes: a key as a
+/// path) and canonical query string (no slash kept) want it.
+std::string percentEncode(llvm::StringRef key, bool keepSlashes);
+
 /// `key` of section `section` of an INI file as ~/.aws files write them;
 /// empty when absent.
 std::string readAwsIni(llvm::StringRef path, llvm::StringRef section,

@@ -26,8 +26,11 @@
 //                                 is retried (30)
 //   MLIRSCOPE_REMOTE_CACHE_DIR    the on-disk cache; "off" disables it
 //                                 (default $XDG_CACHE_HOME/mlirscope/remote,
-//                                 else ~/.cache/mlirscope/remote; never
-//                                 evicted: delete the folder to reclaim it)
+//                                 else ~/.cache/mlirscope/remote); shared
+//                                 safely by processes running at once
+//   MLIRSCOPE_REMOTE_DISK_CACHE_SIZE  its budget, bytes on disk (10 GiB): the
+//                                 least recently used models' entries are
+//                                 removed when a model opens and closes
 //   MLIRSCOPE_REMOTE_STATS        "1": print the counters to stderr when the
 //                                 source closes (benchmarks, debugging)
 //
@@ -52,6 +55,7 @@
 #include "mlirscope/Support/ByteSource.h"
 #include "mlirscope/Support/Progress.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -60,6 +64,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mlirscope {
 
@@ -97,6 +102,8 @@ struct RemoteOptions {
   unsigned stallSeconds = 30;
   /// The on-disk cache's folder; empty: no disk cache.
   std::string diskCacheDir;
+  /// The on-disk cache's budget (bytes on disk; the entry in use is kept).
+  uint64_t diskCacheBudget = 10ull << 30;
   /// Print the counters to stderr when the source closes.
   bool printCounters = false;
   /// Filled as the source works; made by openUrl when null.
@@ -115,6 +122,18 @@ bool isUrl(llvm::StringRef name);
 /// does not serve byte ranges.
 llvm::Expected<std::unique_ptr<ByteSource>>
 openUrl(llvm::StringRef url, const RemoteOptions &options);
+
+/// Parameter archives (.irpa, .safetensors, .gguf) beside the model at
+/// `url`, found as a local model's folder is searched for them. For
+/// s3://bucket/dir/model: the objects of prefix dir/ (one ListObjectsV2,
+/// signed as every request) with an archive's name. For http(s), which
+/// lists nothing: `SCOPE.irpa`, `SCOPE.safetensors` and `SCOPE.gguf` beside
+/// the URL for each of `scopes`, asked all at once with a one-byte range
+/// GET each (404: not there, quietly). Their URLs, sorted; only names are
+/// learned here. An error when an S3 listing is refused.
+llvm::Expected<std::vector<std::string>>
+findArchivesBeside(llvm::StringRef url, llvm::ArrayRef<std::string> scopes,
+                   const RemoteOptions &options);
 
 /// The whole of `source` in memory, fetched in large parallel parts with
 /// progress, for readers that still need memory() (the text indexer). The
