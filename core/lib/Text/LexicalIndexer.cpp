@@ -368,6 +368,11 @@ bool LexicalIndexer::statement(llvm::StringRef s, size_t indent, uint64_t at,
   uint32_t op = index.ops.size();
   OpRecord rec;
   rec.name = internName(name);
+  // Modules and functions (`func.func`, `gpu.module`, `llvm.func`) are
+  // isolated from above in every dialect that has them: a first view opens
+  // them as it does after a parse.
+  llvm::StringRef kind = name.rsplit('.').second;
+  rec.isolatedFromAbove = kind == "module" || kind == "func";
   rec.parent = f.owner;
   rec.depth = frames.size() - 1;
   rec.offset = toFileOffset(at + indent);
@@ -576,6 +581,7 @@ void LexicalIndexer::wrapInModule(size_t firstOp, bool needed) {
   OpRecord rec;
   rec.name = moduleName;
   rec.numRegions = rec.numBlocks = 1;
+  rec.isolatedFromAbove = true;
   rec.offset = toFileOffset(0);
   rec.firstOperand = firstOp < index.ops.size()
                          ? index.ops[firstOp].firstOperand
