@@ -18,8 +18,10 @@
 #   chain N, star N the stress shapes (one path; one node with N-1 users)
 #
 # Part 1, every tool at 1k, 2k and 5k nodes; part 3, every tool on each
-# function of the StableHLO corpus (shared/corpus/stablehlo-testdata, as
-# dataflow graphs by bench/mlir-func-graphs.py); part 2, ours alone at 10k,
+# function of the StableHLO corpus (shared/corpus/stablehlo-testdata, one
+# StableHLO version's legalize_to_vhlo test and TensorRT's GPT-2, as
+# dataflow graphs of mlirscope's own graph: bench/mlir-func-graphs.py
+# --mlirscope; their pretty form is read by core's lexical scan); part 2, ours alone at 10k,
 # 100k and 500k ("lay s": in-process layout time, "wall s" and RSS: process,
 # graph generation included; each the best of REPEAT (3) runs). Ours reads the same JSON file as dagre and prints its
 # in-process layout time ("layout ms", best of 5); dot and dagre run once,
@@ -42,6 +44,8 @@
 #   BIG_SIZES            part 2 sizes, "" for none   (10000 100000 500000)
 #   CORPUS               StableHLO functions, "" skips part 3
 #                        (/work/shared/corpus/stablehlo-testdata)
+#   CORPUS_MORE          more text files for part 3 (stablehlo-vhlo 1.12.0,
+#                        third-party/T21 GPT-2, beside CORPUS)
 #   NODE                 node binary                 (node)
 : "${REPEAT:=3}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,6 +54,7 @@ SIZES=${SIZES-1000 2000 5000}
 BIG_SIZES=${BIG_SIZES-10000 100000 500000}
 NODE=${NODE:-node}
 CORPUS=${CORPUS-/work/shared/corpus/stablehlo-testdata}
+CORPUS_MORE=${CORPUS_MORE-$(dirname "${CORPUS:-.}")/stablehlo-vhlo/stablehlo_legalize_to_vhlo.1_12_0.mlir $(dirname "${CORPUS:-.}")/third-party/T21-trt-gpt2-elided/gpt2.stablehlo.elided.mlir}
 BENCH_TOOL=$build/bin/mlirscope-layout-bench
 NODE_DIR=$repo/bench/layout-node
 
@@ -59,6 +64,10 @@ if [ ! -x "$BENCH_TOOL" ]; then
   [ -f "$build/build.ninja" ] || die "no $BENCH_TOOL (set MLIRSCOPE_BUILD_DIR)"
   note "building mlirscope-layout-bench in $build"
   ninja -C "$build" mlirscope-layout-bench >/dev/null || die "cannot build mlirscope-layout-bench"
+fi
+if [ -n "$CORPUS" ] && [ ! -x "$build/bin/mlirscope" ]; then
+  note "building mlirscope in $build"
+  ninja -C "$build" mlirscope >/dev/null || die "cannot build mlirscope"
 fi
 if ! command -v dot >/dev/null; then
   [ "$(id -u)" = 0 ] || die "Graphviz dot is missing (apt-get install graphviz)"
@@ -148,11 +157,14 @@ done
 
 # --- Part 3: the StableHLO corpus's functions ------------------------------------
 if [ -n "$CORPUS" ]; then
-  printf '\n## Part 3: each function of %s, every tool (sums over the functions)\n\n' "$CORPUS"
+  printf '\n## Part 3: each function of %s and %s, every tool (sums over the functions)\n\n' "$CORPUS" "$CORPUS_MORE"
   if ! ls "$CORPUS"/*.mlir >/dev/null 2>&1; then
     note "no $CORPUS/*.mlir: part 3 skipped (the corpus is missing)"
   else
-    /usr/bin/python3 "$repo/bench/mlir-func-graphs.py" "$CORPUS"/*.mlir >"$tmp/funcs.dot" ||
+    more=()
+    for f in $CORPUS_MORE; do [ -f "$f" ] && more+=("$f"); done
+    /usr/bin/python3 "$repo/bench/mlir-func-graphs.py" --mlirscope "$build/bin/mlirscope" \
+      "$CORPUS"/*.mlir "${more[@]}" >"$tmp/funcs.dot" ||
       die "mlir-func-graphs.py failed"
     "$BENCH_TOOL" json-all "$tmp/funcs.dot" "$tmp/funcs.json"
     # With several graphs dot writes all but the first to stdout, -o or not.

@@ -6,11 +6,18 @@ Written in the form the viewer's layout-graphs and mlirscope-layout-bench
 read (sizes in inches, separations as core's defaults).
 
     mlir-func-graphs.py FILE.mlir... > OUT.dot
+    mlir-func-graphs.py --mlirscope MLIRSCOPE FILE.mlir... > OUT.dot
 
 A line-based reading of the generic and pretty forms, enough for
 StableHLO's test data (one op per line; nested regions count as ops of
-their function); not a parser.
+their function); not a parser. With --mlirscope, the graphs are mlirscope's
+own (`graph --expand all --no-scopes --no-fold`, MLIR's parse or, for a
+dialect MLIR does not link, core's lexical scan): per function, one node
+per op or nested region op of its body and the use-def edges between them,
+as the viewer draws a function with its nested regions closed.
 """
+import json
+import subprocess
 import re
 import sys
 
@@ -52,12 +59,53 @@ def graphs(lines):
             defined[name] = me
 
 
+def mlirscope_graphs(tool, path):
+    """Yields (nodes, edges) per func.func of mlirscope's graph of path."""
+    view = json.loads(subprocess.run(
+        [tool, 'graph', '--expand', 'all', '--no-scopes', '--no-fold',
+         '--format', 'json', path, '-o', '-'],
+        check=True, capture_output=True, text=True).stdout)
+    nodes = view['nodes']
+    funcs = [i for i, n in enumerate(nodes)
+             if n['label'].startswith('func.func')]
+    # The child of a function each node lies in (itself, or the nested
+    # region op holding it); the chunks a big function is cut into are
+    # looked through.
+    funcs_set = set(funcs)
+    top = {}
+    for i in range(len(nodes)):
+        c, child = nodes[i]['container'], i
+        while c is not None and c not in funcs_set:
+            if nodes[c]['kind'] != 'chunk':
+                child = c
+            c = nodes[c]['container']
+        if c is not None:
+            top[i] = (c, child)
+    for f in funcs:
+        members = sorted(i for i, (g, child) in top.items()
+                         if g == f and child == i
+                         and nodes[i]['kind'] != 'chunk')
+        number = {v: k for k, v in enumerate(members)}
+        edges = set()
+        for e in view['edges']:
+            a, b = top.get(e['from']), top.get(e['to'])
+            if (a and b and a[0] == f and b[0] == f and a[1] != b[1]
+                    and a[1] in number and b[1] in number):
+                edges.add((number[a[1]], number[b[1]]))
+        yield len(members), sorted(edges)
+
+
 def main():
     out = sys.stdout
     count = 0
-    for path in sys.argv[1:]:
+    args = sys.argv[1:]
+    tool = None
+    if args[:1] == ['--mlirscope']:
+        tool, args = args[1], args[2:]
+    for path in args:
         with open(path, encoding='utf-8', errors='replace') as f:
-            for nodes, edges in graphs(f):
+            for nodes, edges in (mlirscope_graphs(tool, path) if tool
+                                 else graphs(f)):
                 if nodes == 0:
                     continue
                 out.write('digraph g%d {\n  nodesep=%.4f;\n  ranksep=%.4f;\n'

@@ -370,8 +370,21 @@ void writeSvg(const LayoutGraph &graph, llvm::StringRef path) {
   os << "</svg>\n";
 }
 
-int layOut(const LayoutGraph &graph, int sweeps) {
+/// The layout's defaults; for tuning, MLIRSCOPE_LAYOUT_WORK_PER_ITEM,
+/// _MAX_SWEEPS and _WITHOUT_GAIN override the crossing-reduction budget's.
+LayoutOptions benchOptions() {
   LayoutOptions options;
+  if (const char *v = std::getenv("MLIRSCOPE_LAYOUT_WORK_PER_ITEM"))
+    options.sweepWorkPerItem = std::strtoull(v, nullptr, 10);
+  if (const char *v = std::getenv("MLIRSCOPE_LAYOUT_MAX_SWEEPS"))
+    options.maxSweeps = std::strtoul(v, nullptr, 10);
+  if (const char *v = std::getenv("MLIRSCOPE_LAYOUT_WITHOUT_GAIN"))
+    options.sweepsWithoutGain = std::strtoul(v, nullptr, 10);
+  return options;
+}
+
+int layOut(const LayoutGraph &graph, int sweeps) {
+  LayoutOptions options = benchOptions();
   if (sweeps >= 0)
     options.maxSweeps = sweeps;
   auto start = std::chrono::steady_clock::now();
@@ -542,7 +555,7 @@ int compare(llvm::StringRef dotPath, llvm::StringRef plainPath,
     nodes += graph.nodes.size();
     edges += graph.edges.size();
     auto start = std::chrono::steady_clock::now();
-    llvm::Expected<LayoutResult> laid = layoutGraph(graph);
+    llvm::Expected<LayoutResult> laid = layoutGraph(graph, benchOptions());
     ms += std::chrono::duration<double, std::milli>(
               std::chrono::steady_clock::now() - start)
               .count();

@@ -191,8 +191,19 @@ static cl::opt<std::string>
                 cl::desc("Read models through another source: 'counting'"),
                 cl::sub(cl::SubCommand::getAll()));
 
+/// For tests: text read by the lexical scan alone (what the language server
+/// does and what a chunk MLIR cannot parse gets), so that its graph can be
+/// compared with the parsed one on files MLIR can parse.
+static cl::opt<bool>
+    lexicalOnly("lexical", cl::Hidden,
+                cl::desc("Read MLIR text without MLIR's parser"),
+                cl::sub(cl::SubCommand::getAll()));
+
 static llvm::Expected<std::unique_ptr<ModelIndex>>
-indexModel(llvm::StringRef path, const IndexOptions &options) {
+indexModel(llvm::StringRef path, const IndexOptions &givenOptions) {
+  IndexOptions options = givenOptions;
+  if (lexicalOnly)
+    options.parseWithMLIR = false;
   if (readThrough.empty())
     return indexPathOrUrl(path, options);
   if (readThrough != "counting")

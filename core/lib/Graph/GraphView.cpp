@@ -180,7 +180,11 @@ ViewNode ViewBuilder::opNode(uint32_t op) {
   n.ref = {false, op};
   n.label = index.getOpName(index.ops[op]).str();
   OpDetails d = getOpDetails(index, op);
-  n.detail = llvm::join(d.resultTypes, ", ");
+  // Types a lexical scan did not read are empty: no detail of commas alone.
+  if (llvm::any_of(d.resultTypes, [](const std::string &t) {
+        return !t.empty();
+      }))
+    n.detail = llvm::join(d.resultTypes, ", ");
   // A weight: an op holding an inline weight or a parameter reference, or
   // an attribute naming a resource blob.
   if (auto it = heldWeight.find(op); it != heldWeight.end())
