@@ -916,11 +916,22 @@ void LSPServer::statisticsReady(const std::string &uri,
 }
 
 void LSPServer::parseNow(PendingParse parse) {
-  FileStatus parsing;
-  parsing.state = "parsing";
-  parsing.mode = server.getMode(parse.uri).str();
-  parsing.detail = "indexing " + parse.uri.file().str();
-  sendFileStatus({parse.uri, parsing});
+  // "parsing" only where the index takes a while: a small document's is
+  // ready within milliseconds, and the status would only flicker (and cost
+  // the open a message). An edit re-parses the IR; the blocks it leaves are
+  // not scanned again.
+  bool small = parse.edited
+                   ? server.isSmallDocument(parse.uri)
+                   : (parse.buffer ? parse.buffer->size()
+                                   : parse.text.size()) <=
+                         MLIRScopeServer::kSmallIRBytes;
+  if (!small) {
+    FileStatus parsing;
+    parsing.state = "parsing";
+    parsing.mode = server.getMode(parse.uri).str();
+    parsing.detail = "indexing " + parse.uri.file().str();
+    sendFileStatus({parse.uri, parsing});
+  }
   lsp::PublishDiagnosticsParams diags(parse.uri, parse.version);
   if (parse.edited)
     server.reindexDocument(parse.uri, parse.version, diags.diagnostics);
