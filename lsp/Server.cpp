@@ -860,6 +860,9 @@ static void indexDocument(MLIRScopeServer::Impl &implRef, Document &d,
   // IR comes from the lexical scan: the server parses each chunk itself
   // below, and a second parse of the same text would double an open's cost.
   indexOptions.parseWithMLIR = false;
+  // Nor does it read the ops that scan would count (names, holders): the
+  // server's own parse has them.
+  indexOptions.lexicalOps = false;
   // Every literal of a document of a usual size is a named weight (hover,
   // preview, export by name); a huge one lists those of 1 KiB and more.
   d.allInlineListed = d.text.size() <= impl->listAllInlineBytes;
