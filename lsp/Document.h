@@ -85,6 +85,9 @@ struct Document {
   std::shared_ptr<ModelIndex> index;
   /// Why `index` is null: core's one-line error.
   std::string indexError;
+  /// What getFileStatus says of `index` (mode "text"), made from the
+  /// summary the diagnostics take, so that an index is summarized once.
+  FileStatus status;
   std::shared_ptr<StatsCache> stats;
   /// For an elided view (see Bytecode.cpp): the model on disk it was made
   /// from, indexed on first use.

@@ -777,6 +777,9 @@ void MLIRScopeServer::reindexDocument(
   indexDocument(*impl, **doc, diagnostics);
 }
 
+static void describeModel(const ModelIndex &index, const ModelSummary &summary,
+                          FileStatus &status);
+
 /// (Re)derives everything from `d.text`: core's index, the blocks, chunks
 /// and their parse, the lexical scans, the diagnostics. After edits
 /// (`d.edits`), the metadata blocks they did not touch are not scanned
@@ -861,6 +864,9 @@ static void indexDocument(MLIRScopeServer::Impl &implRef, Document &d,
   // IR comes from the lexical scan: the server parses each chunk itself
   // below, and a second parse of the same text would double an open's cost.
   indexOptions.parseWithMLIR = false;
+  // Nor does it read the ops that scan would count (names, holders): the
+  // server's own parse has them.
+  indexOptions.lexicalOps = false;
   // Every literal of a document of a usual size is a named weight (hover,
   // preview, export by name); a huge one lists those of 1 KiB and more.
   d.allInlineListed = d.text.size() <= impl->listAllInlineBytes;
@@ -1009,6 +1015,10 @@ static void indexDocument(MLIRScopeServer::Impl &implRef, Document &d,
   // What core's summary finds wrong with the resources.
   if (d.index) {
     ModelSummary summary = summarize(*d.index, 0);
+    // The status the client gets after each index, from the same summary.
+    d.status = FileStatus();
+    d.status.mode = "text";
+    describeModel(*d.index, summary, d.status);
     for (const std::string &key : summary.missing)
       for (const ResourceUse &u : d.uses)
         // A model printed with --mlir-elide-resource-strings-if-larger: MLIR
@@ -1073,9 +1083,10 @@ MLIRScopeServer::removeDocument(const lsp::URIForFile &uri) {
 // File status, summary, blobs of a document
 //===----------------------------------------------------------------------===//
 
-/// Fills what `status` says about a model indexed without error.
-static void describeModel(const ModelIndex &index, FileStatus &status) {
-  ModelSummary summary = summarize(index, 0);
+/// Fills what `status` says about a model indexed without error, whose
+/// summary (summarize(index, 0)) is `summary`.
+static void describeModel(const ModelIndex &index, const ModelSummary &summary,
+                          FileStatus &status) {
   bool bytecode = index.format == ModelIndex::Format::Bytecode;
   status.state = "indexed";
   status.format = bytecode ? "bytecode" : "text";
@@ -1128,7 +1139,8 @@ FileStatus MLIRScopeServer::getFileStatus(const lsp::URIForFile &uri) {
   auto held = impl->models.find(uri.uri().str());
   if (held != impl->models.end()) {
     status.mode = held->second.mode;
-    describeModel(*held->second.index, status);
+    describeModel(*held->second.index, summarize(*held->second.index, 0),
+                  status);
     return status;
   }
   status.mode = "text";
@@ -1144,8 +1156,7 @@ FileStatus MLIRScopeServer::getFileStatus(const lsp::URIForFile &uri) {
     status.detail = doc.indexError;
     return status;
   }
-  describeModel(*doc.index, status);
-  return status;
+  return doc.status;
 }
 
 /// The one-line text of an index error (consumed).

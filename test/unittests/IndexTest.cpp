@@ -75,4 +75,58 @@ TEST(IndexTest, EveryTruncationIsAFormatErrorOrASummary) {
   }
 }
 
+TEST(IndexTest, LexicalIndexWithoutOpsKeepsEverythingElse) {
+  // The language server's index (no MLIR parse, no op table) finds the same
+  // resources, references (with their types), weights and chunks as the
+  // lexical index with ops.
+  std::vector<uint8_t> bytes = readExample("tiny.mlir");
+  std::string inline_ =
+      "func.func @g() -> tensor<2xf32> {\n"
+      "  %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>\n"
+      "  return %c : tensor<2xf32>\n}\n";
+  bytes.insert(bytes.begin(), inline_.begin(), inline_.end());
+  IndexOptions withOps;
+  withOps.parseWithMLIR = false;
+  withOps.minInlineBytes = 0;
+  IndexOptions withoutOps = withOps;
+  withoutOps.lexicalOps = false;
+  auto a = indexMapped(MappedFile::copyOf("tiny.mlir", bytes), withOps);
+  auto b = indexMapped(MappedFile::copyOf("tiny.mlir", bytes), withoutOps);
+  ASSERT_TRUE(bool(a)) << llvm::toString(a.takeError());
+  ASSERT_TRUE(bool(b)) << llvm::toString(b.takeError());
+  EXPECT_FALSE((*a)->ops.empty());
+  EXPECT_TRUE((*b)->ops.empty());
+  EXPECT_TRUE((*b)->opNames.empty());
+  ASSERT_EQ((*a)->resources.size(), 3u);
+  ASSERT_EQ((*b)->resources.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const Resource &ra = (*a)->resources[i], &rb = (*b)->resources[i];
+    EXPECT_EQ(ra.key, rb.key);
+    EXPECT_EQ(ra.dataOffset, rb.dataOffset);
+    EXPECT_EQ(ra.numReferences, rb.numReferences);
+    ASSERT_TRUE(rb.type);
+    EXPECT_EQ(ra.type->text, rb.type->text);
+  }
+  ASSERT_EQ((*a)->references.size(), 3u);
+  ASSERT_EQ((*b)->references.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*a)->references[i].key, (*b)->references[i].key);
+    EXPECT_EQ((*a)->references[i].offset, (*b)->references[i].offset);
+    EXPECT_EQ((*a)->references[i].resource, (*b)->references[i].resource);
+  }
+  ASSERT_EQ((*a)->weights.size(), 4u);
+  ASSERT_EQ((*b)->weights.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*a)->weights[i].name, (*b)->weights[i].name);
+    EXPECT_EQ((*a)->weights[i].offset, (*b)->weights[i].offset);
+    EXPECT_EQ((*a)->weights[i].opName, (*b)->weights[i].opName);
+  }
+  ASSERT_EQ((*b)->chunks.size(), 1u);
+  EXPECT_EQ((*a)->chunks[0].begin, (*b)->chunks[0].begin);
+  EXPECT_EQ((*a)->chunks[0].end, (*b)->chunks[0].end);
+  ModelSummary sa = summarize(**a), sb = summarize(**b);
+  EXPECT_EQ(sa.missing, sb.missing);
+  EXPECT_EQ(sa.resourceBytes, sb.resourceBytes);
+}
+
 } // namespace

@@ -2,7 +2,10 @@
 
 #include "mlirscope/Model/ModelIndex.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+
+#include <algorithm>
 
 using namespace mlirscope;
 
@@ -161,12 +164,19 @@ void ModelIndex::finishWeights(uint64_t minInlineBytes) {
   // a split file, or in two groups) and two inline weights whose holders
   // print alike get `#2`, `#3`... in file order.
   llvm::StringSet<> taken;
+  // The last suffix given to each repeated name: `#2` up to it are taken (a
+  // set only grows), so the search for the next free one starts after it.
+  // A key repeated in each of a split file's hundreds of chunks would
+  // otherwise try every suffix again for each repeat (quadratic).
+  llvm::StringMap<unsigned> lastSuffix;
   auto unique = [&](Weight &w) {
     if (taken.insert(w.name).second)
       return;
-    for (unsigned n = 2;; ++n) {
+    unsigned &last = lastSuffix[w.name];
+    for (unsigned n = std::max(last + 1, 2u);; ++n) {
       std::string candidate = w.name + "#" + std::to_string(n);
       if (taken.insert(candidate).second) {
+        last = n;
         w.name = std::move(candidate);
         return;
       }

@@ -153,8 +153,10 @@ llvm::StringRef fullOpName(llvm::StringRef name, bool hasResults) {
 class LexicalIndexer {
 public:
   LexicalIndexer(ModelIndex &index, llvm::StringRef ir,
-                 const std::function<uint64_t(uint64_t)> &toFileOffset)
-      : index(index), ir(ir), toFileOffset(toFileOffset) {
+                 const std::function<uint64_t(uint64_t)> &toFileOffset,
+                 bool recordOps)
+      : index(index), ir(ir), toFileOffset(toFileOffset),
+        recordOps(recordOps) {
     for (uint32_t i = 0; i < index.opNames.size(); ++i)
       nameIds.try_emplace(index.opNames[i].name, i);
     for (const std::string &d : index.dialects)
@@ -197,6 +199,8 @@ private:
   ModelIndex &index;
   llvm::StringRef ir;
   const std::function<uint64_t(uint64_t)> &toFileOffset;
+  /// False: the references only (IndexOptions::lexicalOps).
+  bool recordOps;
   llvm::StringMap<uint32_t> nameIds;
   llvm::StringSet<> dialects;
   std::vector<Frame> frames;
@@ -473,6 +477,8 @@ void LexicalIndexer::run() {
       }
       index.references.push_back(std::move(ref));
     }
+    if (!recordOps)
+      continue;
 
     llvm::StringRef s = line.code.ltrim();
     if (s.empty())
@@ -536,6 +542,10 @@ void LexicalIndexer::run() {
     else
       addUses(last, line.values);
   }
+  if (!recordOps) {
+    frames.clear();
+    return;
+  }
   while (frames.size() > 1)
     closeRegion();
   // Names defined nowhere: unresolved values, never another op's result.
@@ -593,6 +603,6 @@ void LexicalIndexer::wrapInModule(size_t firstOp, bool needed) {
 
 void mlirscope::indexLexically(
     ModelIndex &index, llvm::StringRef ir,
-    const std::function<uint64_t(uint64_t)> &toFileOffset) {
-  LexicalIndexer(index, ir, toFileOffset).run();
+    const std::function<uint64_t(uint64_t)> &toFileOffset, bool recordOps) {
+  LexicalIndexer(index, ir, toFileOffset, recordOps).run();
 }

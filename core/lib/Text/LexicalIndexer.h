@@ -21,9 +21,12 @@ namespace mlirscope {
 /// Appends the ops, values, operands and blocks of `ir` (one chunk's IR,
 /// metadata blocks taken out) to `index`, and the `dense_resource`
 /// references in its code. `toFileOffset` maps an offset in `ir` to the
-/// file's. Comments and string literals are not code.
+/// file's. Comments and string literals are not code. Without `recordOps`,
+/// the references only (IndexOptions::lexicalOps: a reader that never looks
+/// at the ops skips their cost).
 void indexLexically(ModelIndex &index, llvm::StringRef ir,
-                    const std::function<uint64_t(uint64_t)> &toFileOffset);
+                    const std::function<uint64_t(uint64_t)> &toFileOffset,
+                    bool recordOps = true);
 
 } // namespace mlirscope
 

@@ -452,17 +452,26 @@ llvm::Error scanLayout(const ByteSource &file, ModelIndex &index,
 /// MLIR reads every metadata block of a chunk in order, a later entry for a
 /// key replacing an earlier one: keep the last entry per (chunk, group, key).
 void dropReplacedEntries(ModelIndex &index) {
-  std::map<std::tuple<uint32_t, std::string, std::string>, size_t> last;
+  // Views of the keys, not copies (this runs on every open of a document in
+  // the language server), all looked up before anything is moved.
+  std::map<std::tuple<uint32_t, llvm::StringRef, llvm::StringRef>, size_t>
+      last;
   for (size_t i = 0; i < index.resources.size(); ++i) {
     const Resource &r = index.resources[i];
     last[{r.chunk, r.group, r.key}] = i;
   }
   if (last.size() == index.resources.size())
     return;
+  std::vector<bool> replaced(index.resources.size());
+  for (size_t i = 0; i < index.resources.size(); ++i) {
+    const Resource &r = index.resources[i];
+    replaced[i] = last[{r.chunk, r.group, r.key}] != i;
+  }
+  last.clear();
   std::vector<Resource> kept;
   for (size_t i = 0; i < index.resources.size(); ++i) {
     Resource &r = index.resources[i];
-    if (last[{r.chunk, r.group, r.key}] != i) {
+    if (replaced[i]) {
       index.metadataBlocks.clear(); // their entries are no longer in order
       index.warnings.push_back("resource '" + r.key + "' at offset " +
                                std::to_string(r.textOffset) +
@@ -479,7 +488,7 @@ void dropReplacedEntries(ModelIndex &index) {
 /// or the lexical scan when MLIR cannot parse it. Appends to `index`.
 llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
                        uint32_t chunkId, size_t numChunks, bool parseWithMLIR,
-                       llvm::ArrayRef<Weight> weights,
+                       bool lexicalOps, llvm::ArrayRef<Weight> weights,
                        std::vector<std::string> &parseFailures) {
   llvm::StringRef text = index.file->text();
   // The IR without the metadata (a copy of KBs, never of the blobs), and the
@@ -602,7 +611,7 @@ llvm::Error indexChunk(ModelIndex &index, const ChunkLayout &layout,
                        : "chunk " + std::to_string(chunkId + 1) + " (line " +
                              std::to_string(layout.line) + "): " + diag);
     }
-    indexLexically(index, ir, toFileOffset);
+    indexLexically(index, ir, toFileOffset, parseWithMLIR || lexicalOps);
     // Lexically counted ops have no details; keep the table parallel.
     index.textDetails.resize(index.ops.size());
   }
@@ -705,7 +714,8 @@ mlirscope::indexText(std::shared_ptr<ByteSource> file,
     }
     if (llvm::Error e =
             indexChunk(*index, layouts[c], c, layouts.size(),
-                       options.parseWithMLIR, chunkWeights[c], parseFailures))
+                       options.parseWithMLIR, options.lexicalOps,
+                       chunkWeights[c], parseFailures))
       return std::move(e);
   }
   // One warning, not one per chunk: a split test file of an unlinked

@@ -247,7 +247,7 @@ def parses():
     return sum(1 for n in client.notifications
                if n["method"] == "mlirscope/fileStatus"
                and n["params"]["uri"] == uri
-               and n["params"]["state"] == "parsing")
+               and n["params"]["state"] == "indexed")
 
 
 before = parses()

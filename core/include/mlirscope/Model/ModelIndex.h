@@ -301,6 +301,12 @@ struct IndexOptions {
   /// details). False: the lexical scan only, without a warning, for callers
   /// that parse the IR themselves (the language server).
   bool parseWithMLIR = true;
+  /// Text without MLIR's parse only: record the ops the lexical scan finds
+  /// (op names, dialects, counts, the op holding each weight). False: only
+  /// resources, references, weights and chunks, for a caller that has its
+  /// own parse of the IR and reads none of those (the language server, on
+  /// every open and edit).
+  bool lexicalOps = true;
   /// Text only: blocks of an earlier index of the same document that are
   /// unchanged since, now at `begin` (sorted): their entries are taken from
   /// `previous->metadataBlocks[block]`, moved, instead of scanning the block
