@@ -520,19 +520,186 @@ void foldBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
   out = block;
 }
 
+/// The bin of finite `v`, or `dump` (one past the last bin) if `v` is not
+/// finite. `lo` and `scale` are of halves (computeStats). The position is the
+/// same floating-point expression as ever; it is clamped in double, so a
+/// rounding past the last bin never reaches the conversion, and a NaN
+/// position (an infinite scale times 0) goes to bin 0. Branch-free, so a
+/// loop of it vectorizes and random data costs no mispredictions.
+inline uint32_t binOf(double v, double lo, double scale, double last,
+                      uint32_t dump) {
+  double pos = (v * 0.5 - lo) * scale;
+  double x = pos > 0 ? pos : 0.0;
+  x = x < last ? x : last;
+  uint32_t b = uint32_t(int32_t(x));
+  return std::fabs(v) <= std::numeric_limits<double>::max() ? b : dump;
+}
+
+/// Per-thread counting space: kCountCopies copies of bins + 1 counters (the
+/// last one takes non-finite values), used in turn by consecutive elements, so
+/// runs of one bin do not wait on the store of the previous increment.
+constexpr unsigned kCountCopies = 4;
+struct BinCounts {
+  std::vector<uint32_t> counts;
+  unsigned stride = 0;
+
+  void reset(unsigned bins) {
+    stride = bins + 1;
+    counts.assign(size_t(stride) * kCountCopies, 0);
+  }
+  /// Counts `idx[0..n)` (n < 2^32 in all, blocks are far smaller).
+  void add(const uint32_t *idx, uint64_t n) {
+    uint32_t *c0 = counts.data(), *c1 = c0 + stride, *c2 = c1 + stride,
+             *c3 = c2 + stride;
+    uint64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      ++c0[idx[i]];
+      ++c1[idx[i + 1]];
+      ++c2[idx[i + 2]];
+      ++c3[idx[i + 3]];
+    }
+    for (; i < n; ++i)
+      ++c0[idx[i]];
+  }
+  void addTo(unsigned bins, std::vector<uint64_t> &hist) const {
+    for (unsigned b = 0; b < bins; ++b) {
+      uint64_t s = 0;
+      for (unsigned c = 0; c < kCountCopies; ++c)
+        s += counts[size_t(c) * stride + b];
+      hist[b] += s;
+    }
+  }
+};
+
+/// Bins of every value of a 16-bit type, kept per thread between blocks of one
+/// histogram (the key says which).
+struct BinTable16 {
+  DType dtype = DType::Unsupported;
+  double lo = 0, scale = 0;
+  unsigned bins = 0;
+  std::vector<uint32_t> bin;
+};
+
+/// dtypeSize, at compile time.
+constexpr unsigned elementBytes(DType d) {
+  switch (d) {
+#define DTYPE(Name, Spelling, Bytes, Numpy)                                    \
+  case DType::Name:                                                            \
+    return Bytes;
+#include "mlirscope/Blob/DTypes.def"
+  case DType::Unsupported:
+    break;
+  }
+  return 0;
+}
+
 template <DType D>
-void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
+constexpr bool hasBinTable() {
+  return D == DType::Bool || D == DType::I8 || D == DType::U8 ||
+         isFloat8Kernel(D) || D == DType::F16 || D == DType::BF16 ||
+         D == DType::I16 || D == DType::U16;
+}
+
+/// Fills `table` with the bin of every bit pattern of a 1- or 2-byte type.
+template <DType D>
+void fillBinTable(double lo, double scale, unsigned bins,
+                  std::vector<uint32_t> &table) {
+  constexpr unsigned kSize = elementBytes(D);
+  const double last = double(bins - 1);
+  table.resize(size_t(1) << (8 * kSize));
+  for (uint32_t bits = 0; bits < table.size(); ++bits) {
+    uint8_t raw[2] = {uint8_t(bits), uint8_t(bits >> 8)};
+    table[bits] = binOf(element<D>(raw, 0), lo, scale, last, bins);
+  }
+}
+
+/// Above this many bins the counting space would not stay in cache; the
+/// plain loop is then as good, and int32 bin indices always suffice.
+constexpr unsigned kMaxFastBins = 1u << 16;
+/// Below this many elements a 16-bit table costs more than it saves.
+constexpr uint64_t kMinTable16Elements = 1 << 15;
+
+/// The reference histogram kernel: one element at a time.
+template <DType D>
+void histogramPlain(const uint8_t *p, uint64_t n, double lo, double scale,
                     unsigned bins, std::vector<uint64_t> &hist) {
   for (uint64_t i = 0; i < n; ++i) {
     double v = element<D>(p, i);
     if (!std::isfinite(v))
       continue;
-    // `lo` and `scale` are of halves (computeStats); clamp in double, so a
-    // rounding past the last bin never reaches the conversion.
     double pos = (v * 0.5 - lo) * scale;
     size_t b = pos >= double(bins) ? bins - 1 : pos > 0 ? size_t(pos) : 0;
     ++hist[b];
   }
+}
+
+/// Counts the bins of a block: bin indices are computed a batch at a time
+/// (by table for 1- and 2-byte types, else by binOf), then counted into
+/// BinCounts. The same bins as histogramPlain for every element.
+template <DType D>
+void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
+                    unsigned bins, std::vector<uint64_t> &hist) {
+  constexpr unsigned kSize = elementBytes(D);
+  if (bins > kMaxFastBins) {
+    histogramPlain<D>(p, n, lo, scale, bins, hist);
+    return;
+  }
+  thread_local BinCounts counts;
+  counts.reset(bins);
+  constexpr uint64_t kBatch = 1024;
+  uint32_t idx[kBatch];
+  if constexpr (hasBinTable<D>() && kSize == 1) {
+    uint32_t table[256];
+    const double last = double(bins - 1);
+    for (uint32_t bits = 0; bits < 256; ++bits) {
+      uint8_t raw = uint8_t(bits);
+      table[bits] = binOf(element<D>(&raw, 0), lo, scale, last, bins);
+    }
+    for (uint64_t c = 0; c < n; c += kBatch) {
+      uint64_t m = std::min(kBatch, n - c);
+      for (uint64_t i = 0; i < m; ++i)
+        idx[i] = table[p[c + i]];
+      counts.add(idx, m);
+    }
+  } else {
+    if constexpr (hasBinTable<D>() && kSize == 2) {
+      // Built once per histogram and thread; a block too small to pay for it
+      // takes binOf, which gives every bit pattern the same bin.
+      thread_local BinTable16 t;
+      bool current = t.dtype == D && t.lo == lo && t.scale == scale &&
+                     t.bins == bins && !t.bin.empty();
+      if (current || n >= kMinTable16Elements) {
+        if (!current) {
+          fillBinTable<D>(lo, scale, bins, t.bin);
+          t.dtype = D;
+          t.lo = lo;
+          t.scale = scale;
+          t.bins = bins;
+        }
+        const uint32_t *table = t.bin.data();
+        for (uint64_t c = 0; c < n; c += kBatch) {
+          uint64_t m = std::min(kBatch, n - c);
+          for (uint64_t i = 0; i < m; ++i) {
+            uint16_t bits;
+            std::memcpy(&bits, p + 2 * (c + i), 2);
+            idx[i] = table[bits];
+          }
+          counts.add(idx, m);
+        }
+        counts.addTo(bins, hist);
+        return;
+      }
+    }
+    const double last = double(bins - 1);
+    for (uint64_t c = 0; c < n; c += kBatch) {
+      uint64_t m = std::min(kBatch, n - c);
+      const uint8_t *q = p + c * kSize;
+      for (uint64_t i = 0; i < m; ++i)
+        idx[i] = binOf(element<D>(q, i), lo, scale, last, bins);
+      counts.add(idx, m);
+    }
+  }
+  counts.addTo(bins, hist);
 }
 
 using FoldFn = void (*)(const uint8_t *, uint64_t, double, Partial &);
