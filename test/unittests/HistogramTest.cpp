@@ -57,8 +57,8 @@ void encode(DType d, double v, uint8_t *p) {
     float f = float(v);
     std::memcpy(p, &f, 4);
   } else {
-    uint16_t h = d == DType::F16 ? floatToHalf(float(v))
-                                 : floatToBFloat16(float(v));
+    uint16_t h =
+        d == DType::F16 ? floatToHalf(float(v)) : floatToBFloat16(float(v));
     std::memcpy(p, &h, 2);
   }
 }
@@ -101,10 +101,11 @@ std::unique_ptr<ModelIndex> modelOf(const TypeCase &t,
   size_t n = bytes.size() / t.bytes;
   std::string tensor =
       "tensor<" + std::to_string(n) + "x" + std::string(t.spelling) + ">";
-  std::string text = "module {\n  %0 = \"t.c\"() {v = dense_resource<w> : " +
-                     tensor + "} : () -> " + tensor +
-                     "\n}\n{-#\n  dialect_resources: {\n    builtin: {\n"
-                     "      w: \"0x";
+  std::string text =
+      "module {\n  %0 = \"t.c\"() {v = dense_resource<w> : " + tensor +
+      "} : () -> " + tensor +
+      "\n}\n{-#\n  dialect_resources: {\n    builtin: {\n"
+      "      w: \"0x";
   uint32_t align = std::max(4u, t.bytes);
   for (int k = 0; k < 4; ++k) {
     uint8_t b = uint8_t(align >> (8 * k));
@@ -117,15 +118,14 @@ std::unique_ptr<ModelIndex> modelOf(const TypeCase &t,
   }
   text += "\"\n    }\n  }\n#-}\n";
   auto index = indexMapped(MappedFile::copyOf(
-      "h.mlir", llvm::ArrayRef<uint8_t>(
-                    reinterpret_cast<const uint8_t *>(text.data()),
-                    text.size())));
+      "h.mlir",
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()),
+                              text.size())));
   EXPECT_TRUE(bool(index)) << llvm::toString(index.takeError());
   return index ? std::move(*index) : nullptr;
 }
 
-void expectHistogramsMatch(const TypeCase &t,
-                           const std::vector<uint8_t> &bytes,
+void expectHistogramsMatch(const TypeCase &t, const std::vector<uint8_t> &bytes,
                            const std::string &what) {
   auto index = modelOf(t, bytes);
   ASSERT_TRUE(index);
@@ -184,8 +184,8 @@ TEST(HistogramTest, NarrowRangeWithSpecialsAndBinEdgesMatchesThePlainLoop) {
       std::uniform_real_distribution<double> uniform(-2.0, 3.0);
       // Specials, the extremes and every bin edge of 37 and 8 bins, and
       // their neighbours, scattered among uniform values.
-      std::vector<double> specials = {std::nan(""), inf, -inf, 0.0, -0.0,
-                                      1e-40, -1e-310, 6e-8, -2.0, 3.0};
+      std::vector<double> specials = {std::nan(""), inf,     -inf, 0.0,  -0.0,
+                                      1e-40,        -1e-310, 6e-8, -2.0, 3.0};
       for (unsigned bins : {8u, 37u})
         for (unsigned k = 0; k <= bins; ++k) {
           double edge = -2.0 + 5.0 * k / bins;
@@ -194,8 +194,8 @@ TEST(HistogramTest, NarrowRangeWithSpecialsAndBinEdgesMatchesThePlainLoop) {
           specials.push_back(std::nextafter(edge, inf));
         }
       for (size_t i = 0; i < n; ++i) {
-        double v = rng() % 4 == 0 ? specials[rng() % specials.size()]
-                                  : uniform(rng);
+        double v =
+            rng() % 4 == 0 ? specials[rng() % specials.size()] : uniform(rng);
         encode(t.dtype, v, bytes.data() + i * t.bytes);
       }
       encode(t.dtype, -2.0, bytes.data());
