@@ -112,10 +112,18 @@ inline double element(const uint8_t *p, uint64_t i) {
     double v;
     std::memcpy(&v, p + 8 * i, 8);
     return v;
-  } else if constexpr (D == DType::F16 || D == DType::BF16) {
+  } else if constexpr (D == DType::F16) {
     uint16_t v;
     std::memcpy(&v, p + 2 * i, 2);
-    return D == DType::F16 ? halfToFloat(v) : bfloat16ToFloat(v);
+    return halfToFloat(v);
+  } else if constexpr (D == DType::BF16) {
+    // bfloat16ToFloat, inline: the high half of an f32.
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    uint32_t bits = uint32_t(v) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
   } else if constexpr (isFloat8Kernel(D)) {
     return float8ToFloat(D, p[i]);
   } else if constexpr (D == DType::C64) {
