@@ -10,6 +10,8 @@
 # --json` (resources.all[].offset/bytes). Commands timed, on the same run:
 #   mlirscope stats --json FILE layer0.weight             (all cores)
 #   mlirscope stats --json --threads 1 FILE layer0.weight
+#   mlirscope stats --json --bins 64 FILE layer0.weight   (all cores; the
+#               histogram is a second pass over the blob)
 #   numpy:      np.memmap(FILE, "<f4", offset=OFF, shape=(N,)), then
 #               a.min(), a.max(), a.mean(), a.std()   (float32 accumulation,
 #               numpy's default; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset)
@@ -113,11 +115,12 @@ EOF
 }
 
 ncores=$(nproc)
-tools=(mlirscope mlirscope-t1 numpy numpy-f64 dd)
+tools=(mlirscope mlirscope-t1 mlirscope-bins numpy numpy-f64 dd)
 label() {
   case $1 in
     mlirscope) echo "mlirscope stats ($ncores threads)" ;;
     mlirscope-t1) echo "mlirscope stats --threads 1" ;;
+    mlirscope-bins) echo "mlirscope stats --bins 64" ;;
     numpy) echo "numpy (f32 accumulate)" ;;
     numpy-f64) echo "numpy (dtype=float64)" ;;
     dd) echo "dd (page-cache read)" ;;
@@ -127,6 +130,7 @@ command_for() {  # sets cmd=(...) for tool $1
   case $1 in
     mlirscope) cmd=("$MLIRSCOPE" stats --json "$f" "$KEY") ;;
     mlirscope-t1) cmd=("$MLIRSCOPE" stats --json --threads 1 "$f" "$KEY") ;;
+    mlirscope-bins) cmd=("$MLIRSCOPE" stats --json --bins 64 "$f" "$KEY") ;;
     numpy) cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" -c "$(numpy_script)") ;;
     numpy-f64) cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" -c "$(numpy_script float64)") ;;
     dd) cmd=(dd if="$f" of=/dev/null bs=16M "iflag=skip_bytes,count_bytes" skip="$OFF" count="$BYTES") ;;

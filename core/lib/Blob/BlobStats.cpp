@@ -15,6 +15,11 @@
 // hand-vectorized kernels chosen at run time from the CPU (AVX-512, AVX2,
 // portable vector code); see "F32 fast kernel" below.
 //
+// The histogram pass computes each element's bin with one branch-free
+// expression (binOf; by table for 1- and 2-byte types) and counts into
+// several interleaved count arrays (BinCounts); the bins are those of the
+// plain per-element loop (histogramPlain), which the unit tests check.
+//
 //===----------------------------------------------------------------------===//
 
 #include "mlirscope/Blob/BlobStats.h"
@@ -107,10 +112,18 @@ inline double element(const uint8_t *p, uint64_t i) {
     double v;
     std::memcpy(&v, p + 8 * i, 8);
     return v;
-  } else if constexpr (D == DType::F16 || D == DType::BF16) {
+  } else if constexpr (D == DType::F16) {
     uint16_t v;
     std::memcpy(&v, p + 2 * i, 2);
-    return D == DType::F16 ? halfToFloat(v) : bfloat16ToFloat(v);
+    return halfToFloat(v);
+  } else if constexpr (D == DType::BF16) {
+    // bfloat16ToFloat, inline: the high half of an f32.
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    uint32_t bits = uint32_t(v) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
   } else if constexpr (isFloat8Kernel(D)) {
     return float8ToFloat(D, p[i]);
   } else if constexpr (D == DType::C64) {
@@ -520,19 +533,276 @@ void foldBlock(const uint8_t *p, uint64_t n, double base, Partial &out) {
   out = block;
 }
 
+/// The bin of finite `v`, or `dump` (one past the last bin) if `v` is not
+/// finite. `lo` and `scale` are of halves (computeStats). The position is the
+/// same floating-point expression as ever; it is clamped in double, so a
+/// rounding past the last bin never reaches the conversion, and a NaN
+/// position (an infinite scale times 0) goes to bin 0. Branch-free, so a
+/// loop of it vectorizes and random data costs no mispredictions.
+inline uint32_t binOf(double v, double lo, double scale, double last,
+                      uint32_t dump) {
+  double pos = (v * 0.5 - lo) * scale;
+  double x = pos > 0 ? pos : 0.0;
+  x = x < last ? x : last;
+  uint32_t b = uint32_t(int32_t(x));
+  return std::fabs(v) <= std::numeric_limits<double>::max() ? b : dump;
+}
+
+using F32BinsFn = void (*)(const uint8_t *, uint64_t, double, double, double,
+                           uint32_t, uint32_t *, unsigned);
+
+/// Counts the binOf of `n` f32 elements into BinCounts' `counts` (four
+/// copies of `stride` counters).
+void f32BinsPortable(const uint8_t *p, uint64_t n, double lo, double scale,
+                     double last, uint32_t dump, uint32_t *counts,
+                     unsigned stride) {
+  constexpr uint64_t kBatch = 1024;
+  uint32_t idx[kBatch];
+  for (uint64_t c = 0; c < n; c += kBatch) {
+    uint64_t m = std::min(kBatch, n - c);
+    for (uint64_t i = 0; i < m; ++i) {
+      float v;
+      std::memcpy(&v, p + 4 * (c + i), 4);
+      idx[i] = binOf(v, lo, scale, last, dump);
+    }
+    uint64_t i = 0;
+    for (; i + 4 <= m; i += 4)
+      for (unsigned k = 0; k < 4; ++k)
+        ++counts[k * stride + idx[i + k]];
+    for (; i < m; ++i)
+      ++counts[idx[i]];
+  }
+}
+
+#if MLIRSCOPE_STATS_X86
+/// binOf, four doubles at a time. No "fma" in the target, so the compiler
+/// cannot fuse the expression's operations and change its roundings.
+/// max_pd(pos, 0) is pos > 0 ? pos : 0 and min_pd(x, last) is
+/// x < last ? x : last, as in binOf, NaN included.
+__attribute__((target("avx2"))) void
+f32BinsAVX2(const uint8_t *p, uint64_t n, double lo, double scale,
+            double last, uint32_t dump, uint32_t *counts, unsigned stride) {
+  const __m256d half = _mm256_set1_pd(0.5), vlo = _mm256_set1_pd(lo),
+                vscale = _mm256_set1_pd(scale), vlast = _mm256_set1_pd(last),
+                zero = _mm256_setzero_pd(),
+                big = _mm256_set1_pd(std::numeric_limits<double>::max()),
+                absMask = _mm256_castsi256_pd(
+                    _mm256_set1_epi64x(0x7fffffffffffffffLL));
+  const __m128i vdump = _mm_set1_epi32(int32_t(dump));
+  const __m256i lowHalves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+  uint64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(
+        reinterpret_cast<const float *>(p + 4 * i)));
+    __m256d pos = _mm256_mul_pd(_mm256_sub_pd(_mm256_mul_pd(v, half), vlo),
+                                vscale);
+    __m256d x = _mm256_min_pd(_mm256_max_pd(pos, zero), vlast);
+    __m128i b = _mm256_cvttpd_epi32(x);
+    __m256d finite =
+        _mm256_cmp_pd(_mm256_and_pd(v, absMask), big, _CMP_LE_OQ);
+    // The low halves of the four 64-bit masks.
+    __m128i keep = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(
+        _mm256_castpd_si256(finite), lowHalves));
+    __m128i r = _mm_blendv_epi8(vdump, b, keep);
+    // Counted here rather than stored for BinCounts::add: half the stores.
+    uint64_t b01 = uint64_t(_mm_cvtsi128_si64(r)),
+             b23 = uint64_t(_mm_extract_epi64(r, 1));
+    ++counts[uint32_t(b01)];
+    ++counts[stride + (b01 >> 32)];
+    ++counts[2 * stride + uint32_t(b23)];
+    ++counts[3 * stride + (b23 >> 32)];
+  }
+  f32BinsPortable(p + 4 * i, n - i, lo, scale, last, dump, counts, stride);
+}
+#endif
+
+F32BinsFn chooseF32Bins() {
+  const char *want = std::getenv("MLIRSCOPE_STATS_KERNEL");
+  std::string_view w = want ? want : "";
+#if MLIRSCOPE_STATS_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && w != "portable")
+    return &f32BinsAVX2;
+#endif
+  (void)w;
+  return &f32BinsPortable;
+}
+
+/// Per-thread counting space: kCountCopies copies of bins + 1 counters (the
+/// last one takes non-finite values), used in turn by consecutive elements, so
+/// runs of one bin do not wait on the store of the previous increment.
+constexpr unsigned kCountCopies = 4;
+static_assert(kCountCopies == 4,
+              "f32BinsAVX2 and f32BinsPortable count into four copies");
+struct BinCounts {
+  std::vector<uint32_t> counts;
+  unsigned stride = 0;
+
+  void reset(unsigned bins) {
+    stride = bins + 1;
+    counts.assign(size_t(stride) * kCountCopies, 0);
+  }
+  /// Counts `idx[0..n)`. 32-bit counters: a call counts one block
+  /// (kBlockElements) at most.
+  void add(const uint32_t *idx, uint64_t n) {
+    uint32_t *c0 = counts.data(), *c1 = c0 + stride, *c2 = c1 + stride,
+             *c3 = c2 + stride;
+    uint64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      ++c0[idx[i]];
+      ++c1[idx[i + 1]];
+      ++c2[idx[i + 2]];
+      ++c3[idx[i + 3]];
+    }
+    for (; i < n; ++i)
+      ++c0[idx[i]];
+  }
+  void addTo(unsigned bins, std::vector<uint64_t> &hist) const {
+    for (unsigned b = 0; b < bins; ++b) {
+      uint64_t s = 0;
+      for (unsigned c = 0; c < kCountCopies; ++c)
+        s += counts[size_t(c) * stride + b];
+      hist[b] += s;
+    }
+  }
+};
+
+/// Bins of every value of a 16-bit type, kept per thread between blocks of one
+/// histogram (the key says which).
+struct BinTable16 {
+  DType dtype = DType::Unsupported;
+  double lo = 0, scale = 0;
+  unsigned bins = 0;
+  std::vector<uint32_t> bin;
+};
+
+/// dtypeSize, at compile time.
+constexpr unsigned elementBytes(DType d) {
+  switch (d) {
+#define DTYPE(Name, Spelling, Bytes, Numpy)                                    \
+  case DType::Name:                                                            \
+    return Bytes;
+#include "mlirscope/Blob/DTypes.def"
+  case DType::Unsupported:
+    break;
+  }
+  return 0;
+}
+
 template <DType D>
-void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
+constexpr bool hasBinTable() {
+  return D == DType::Bool || D == DType::I8 || D == DType::U8 ||
+         isFloat8Kernel(D) || D == DType::F16 || D == DType::BF16 ||
+         D == DType::I16 || D == DType::U16;
+}
+
+/// Fills `table` with the bin of every bit pattern of a 1- or 2-byte type.
+template <DType D>
+void fillBinTable(double lo, double scale, unsigned bins,
+                  std::vector<uint32_t> &table) {
+  constexpr unsigned kSize = elementBytes(D);
+  const double last = double(bins - 1);
+  table.resize(size_t(1) << (8 * kSize));
+  for (uint32_t bits = 0; bits < table.size(); ++bits) {
+    uint8_t raw[2] = {uint8_t(bits), uint8_t(bits >> 8)};
+    table[bits] = binOf(element<D>(raw, 0), lo, scale, last, bins);
+  }
+}
+
+/// Above this many bins the counting space would not stay in cache; the
+/// plain loop is then as good, and int32 bin indices always suffice.
+constexpr unsigned kMaxFastBins = 1u << 16;
+/// Below this many elements a 16-bit table costs more than it saves.
+constexpr uint64_t kMinTable16Elements = 1 << 15;
+
+/// The reference histogram kernel: one element at a time.
+template <DType D>
+void histogramPlain(const uint8_t *p, uint64_t n, double lo, double scale,
                     unsigned bins, std::vector<uint64_t> &hist) {
   for (uint64_t i = 0; i < n; ++i) {
     double v = element<D>(p, i);
     if (!std::isfinite(v))
       continue;
-    // `lo` and `scale` are of halves (computeStats); clamp in double, so a
-    // rounding past the last bin never reaches the conversion.
     double pos = (v * 0.5 - lo) * scale;
     size_t b = pos >= double(bins) ? bins - 1 : pos > 0 ? size_t(pos) : 0;
     ++hist[b];
   }
+}
+
+/// Counts the bins of a block: bin indices are computed a batch at a time
+/// (by table for 1- and 2-byte types, else by binOf), then counted into
+/// BinCounts. The same bins as histogramPlain for every element.
+template <DType D>
+void histogramBlock(const uint8_t *p, uint64_t n, double lo, double scale,
+                    unsigned bins, std::vector<uint64_t> &hist) {
+  constexpr unsigned kSize = elementBytes(D);
+  if (bins > kMaxFastBins) {
+    histogramPlain<D>(p, n, lo, scale, bins, hist);
+    return;
+  }
+  thread_local BinCounts counts;
+  counts.reset(bins);
+  constexpr uint64_t kBatch = 1024;
+  uint32_t idx[kBatch];
+  if constexpr (hasBinTable<D>() && kSize == 1) {
+    uint32_t table[256];
+    const double last = double(bins - 1);
+    for (uint32_t bits = 0; bits < 256; ++bits) {
+      uint8_t raw = uint8_t(bits);
+      table[bits] = binOf(element<D>(&raw, 0), lo, scale, last, bins);
+    }
+    for (uint64_t c = 0; c < n; c += kBatch) {
+      uint64_t m = std::min(kBatch, n - c);
+      for (uint64_t i = 0; i < m; ++i)
+        idx[i] = table[p[c + i]];
+      counts.add(idx, m);
+    }
+  } else {
+    if constexpr (hasBinTable<D>() && kSize == 2) {
+      // Built once per histogram and thread; a block too small to pay for it
+      // takes binOf, which gives every bit pattern the same bin.
+      thread_local BinTable16 t;
+      bool current = t.dtype == D && t.lo == lo && t.scale == scale &&
+                     t.bins == bins && !t.bin.empty();
+      if (current || n >= kMinTable16Elements) {
+        if (!current) {
+          fillBinTable<D>(lo, scale, bins, t.bin);
+          t.dtype = D;
+          t.lo = lo;
+          t.scale = scale;
+          t.bins = bins;
+        }
+        const uint32_t *table = t.bin.data();
+        for (uint64_t c = 0; c < n; c += kBatch) {
+          uint64_t m = std::min(kBatch, n - c);
+          for (uint64_t i = 0; i < m; ++i) {
+            uint16_t bits;
+            std::memcpy(&bits, p + 2 * (c + i), 2);
+            idx[i] = table[bits];
+          }
+          counts.add(idx, m);
+        }
+        counts.addTo(bins, hist);
+        return;
+      }
+    }
+    const double last = double(bins - 1);
+    if constexpr (D == DType::F32) {
+      static const F32BinsFn f32Bins = chooseF32Bins();
+      f32Bins(p, n, lo, scale, last, bins, counts.counts.data(),
+              counts.stride);
+      counts.addTo(bins, hist);
+      return;
+    }
+    for (uint64_t c = 0; c < n; c += kBatch) {
+      uint64_t m = std::min(kBatch, n - c);
+      const uint8_t *q = p + c * kSize;
+      for (uint64_t i = 0; i < m; ++i)
+        idx[i] = binOf(element<D>(q, i), lo, scale, last, bins);
+      counts.add(idx, m);
+    }
+  }
+  counts.addTo(bins, hist);
 }
 
 using FoldFn = void (*)(const uint8_t *, uint64_t, double, Partial &);
