@@ -54,8 +54,7 @@ static size_t keepBody(char *data, size_t size, size_t n, void *p) {
 /// for a transfer that failed, its message in `error`).
 static void runProbes(std::vector<Probe> &probes,
                       const RemoteOptions &options) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  initCurlOnce();
   CURLM *multi = curl_multi_init();
   curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     long(std::max(options.maxParallel, 1u)));
@@ -63,15 +62,7 @@ static void runProbes(std::vector<Probe> &probes,
   for (Probe &p : probes) {
     CURL *e = curl_easy_init();
     handles.push_back(e);
-    curl_easy_setopt(e, CURLOPT_URL, p.endpoint.url.c_str());
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, long(options.stallSeconds));
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stallSeconds));
+    setRequestPolicy(e, p.endpoint.url, options);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p.error);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keepBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &p);

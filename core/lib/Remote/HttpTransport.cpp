@@ -24,11 +24,6 @@ using namespace mlirscope::remote;
 namespace {
 using Clock = std::chrono::steady_clock;
 
-void initCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  message.str().c_str());
@@ -83,6 +78,25 @@ std::string s3ErrorCode(llvm::StringRef body) {
   return body.substr(a + 6, b - a - 6).str();
 }
 } // namespace
+
+void mlirscope::remote::initCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+void mlirscope::remote::setRequestPolicy(void *easy, const std::string &url,
+                                         const RemoteOptions &options) {
+  CURL *e = easy;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, long(options.stallSeconds));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stallSeconds));
+}
 
 llvm::StringRef remote::reasonPhrase(long status) {
   switch (status) {
@@ -545,17 +559,8 @@ llvm::Error HttpTransport::run(std::vector<Transfer> &ts, unsigned parallel) {
     t.refusal.clear();
     t.errorBody.clear();
     t.errorBuffer[0] = 0;
-    curl_easy_setopt(e, CURLOPT_URL, endpoint.url.c_str());
+    setRequestPolicy(e, endpoint.url, options);
     curl_easy_setopt(e, CURLOPT_SHARE, shared->share);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, long(options.stallSeconds));
-    // A transfer that stalls (no byte for stallSeconds) is retried.
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stallSeconds));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     // Large reads: fewer callbacks and system calls per megabyte.
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 512L << 10);

@@ -116,6 +116,15 @@ private:
 /// "Not Found" for 404, and so on; empty when unknown.
 llvm::StringRef reasonPhrase(long status);
 
+/// libcurl's global state, set up once per process.
+void initCurlOnce();
+
+/// What every request of ours sets on a libcurl easy handle (`easy`, a
+/// CURL *): the URL, redirects followed within http(s) only, and a transfer
+/// that stalls for options.stallSeconds ended (and retried by the caller).
+void setRequestPolicy(void *easy, const std::string &url,
+                      const RemoteOptions &options);
+
 } // namespace mlirscope::remote
 
 #endif // MLIRSCOPE_LIB_REMOTE_HTTPTRANSPORT_H

@@ -155,8 +155,7 @@ public:
   LexicalIndexer(ModelIndex &index, llvm::StringRef ir,
                  const std::function<uint64_t(uint64_t)> &toFileOffset,
                  bool recordOps)
-      : index(index), ir(ir), toFileOffset(toFileOffset),
-        recordOps(recordOps) {
+      : index(index), ir(ir), toFileOffset(toFileOffset), recordOps(recordOps) {
     for (uint32_t i = 0; i < index.opNames.size(); ++i)
       nameIds.try_emplace(index.opNames[i].name, i);
     for (const std::string &d : index.dialects)
