@@ -204,9 +204,13 @@ struct LSPServer {
         own = true;
       return own.load();
     }
-    void detach() {
+    /// The open is over. A model that opened is kept, so a cancel that came
+    /// late (after its index was made) must not stop its later reads.
+    void detach(bool opened) {
       std::lock_guard<std::mutex> lock(mutex);
       request = nullptr;
+      if (opened)
+        own = false;
     }
   };
   /// The remote options of a model opened from a URL: `$/progress` (when
@@ -674,7 +678,7 @@ void LSPServer::openModel(const lsp::URIForFile &uri, const std::string &path,
     remote = remoteOptions(path, sourceCancel);
   auto text = guarded<std::string>(
       path, [&] { return server.openModel(uri, path, mode, status, remote); });
-  sourceCancel->detach();
+  sourceCancel->detach(bool(text));
   // Ends the fetch's `$/progress` if the model's size was never reached (an
   // error, or a source that reported bytes only).
   if (remote.progress)

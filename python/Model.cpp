@@ -56,14 +56,14 @@ RemoteScope::RemoteScope(RemoteHook *hook, Progress progress) : hook(hook) {
   if (!hook)
     return;
   std::lock_guard<std::mutex> lock(hook->mutex);
-  hook->current = std::move(progress);
+  previous = std::exchange(hook->current, std::move(progress));
 }
 
 RemoteScope::~RemoteScope() {
   if (!hook)
     return;
   std::lock_guard<std::mutex> lock(hook->mutex);
-  hook->current = Progress();
+  hook->current = std::move(previous);
 }
 
 std::shared_ptr<const ModelIndex> mlirscope::python::openIndex(
@@ -302,6 +302,10 @@ static py::tuple info(const Model &model, const std::string &name) {
 static py::object stats(const Model &model, const std::string &name,
                         unsigned bins, unsigned threads, py::object progress) {
   PyProgress pp(std::move(progress));
+  // The views below point into the index: it must outlive them, even if
+  // another thread closes the model while the GIL is released.
+  model.get();
+  std::shared_ptr<const ModelIndex> keep = model.index;
   std::optional<WeightView> fetched;
   if (std::optional<RemoteRaw> place = remoteRaw(model, name)) {
     // A remote weight of up to one stream window is fetched whole by its

@@ -35,7 +35,8 @@ struct RemoteHook {
   std::shared_ptr<RemoteCounters> counters = std::make_shared<RemoteCounters>();
 };
 
-/// Puts `progress` on `hook` (may be null) for the scope's life. Only with
+/// Puts `progress` on `hook` (may be null) for the scope's life, and puts
+/// back what was there when it ends (scopes of one thread nest). Only with
 /// the GIL released.
 class RemoteScope {
 public:
@@ -44,6 +45,7 @@ public:
 
 private:
   RemoteHook *hook;
+  Progress previous;
 };
 
 /// One open model: how it was opened (to reopen it: after an edit, or on

@@ -264,9 +264,11 @@ class Model:
         std over finite values, zeros, nan, pos_inf, neg_inf, first, and with
         bins a histogram). progress(done, total) is called about every 64 MiB;
         returning False cancels (Cancelled), Ctrl-C raises KeyboardInterrupt.
-        For a remote model the weight is fetched first: progress is then
-        called with (bytes fetched, the weight's bytes) as the transfers go,
-        and False or Ctrl-C stops them at once."""
+        For a remote model, a weight of up to one stream window
+        (MLIRSCOPE_STREAM_WINDOW, 64 MiB) is fetched first, progress called
+        with (bytes fetched, the weight's bytes); a larger one is fetched in
+        windows as the pass goes. Either way False or Ctrl-C stops the
+        transfers (a window already on its way may finish first)."""
         return self._m.stats(key, bins, threads, progress)
 
     def edit(self):

@@ -317,6 +317,11 @@ namespace {
 struct RangeRecord {
   uint64_t offset, size, sum, check;
 };
+/// What is believed of a ranges file read back: ranges are blobs' heads
+/// (bytes to KiBs, one per blob), so a file or a range beyond these is
+/// damage, and allocating for it would let a bad file take the memory.
+constexpr uint64_t kMaxRangesFileBytes = 64ull << 20;
+constexpr uint64_t kMaxRangeBytes = 64ull << 20;
 } // namespace
 
 void DiskCache::loadRanges() {
@@ -324,7 +329,9 @@ void DiskCache::loadRanges() {
   if (::flock(rangesFd, LOCK_SH) == 0) {
     struct stat st;
     if (::fstat(rangesFd, &st) == 0) {
-      records.resize(size_t(st.st_size) / sizeof(RangeRecord));
+      records.resize(
+          size_t(std::min<uint64_t>(st.st_size, kMaxRangesFileBytes)) /
+          sizeof(RangeRecord));
       size_t bytes = records.size() * sizeof(RangeRecord);
       if (::pread(rangesFd, records.data(), bytes, 0) != ssize_t(bytes))
         records.clear();
@@ -336,7 +343,8 @@ void DiskCache::loadRanges() {
   for (const RangeRecord &r : records) {
     if (r.check != checksum(&r, 3 * sizeof(uint64_t)))
       break;
-    if (r.size && r.offset <= size && r.size <= size - r.offset &&
+    if (r.size && r.size <= kMaxRangeBytes && r.offset <= size &&
+        r.size <= size - r.offset &&
         r.size > ranges[r.offset].size)
       ranges[r.offset] = {r.size, r.sum};
   }
@@ -374,7 +382,7 @@ bool DiskCache::readRange(uint64_t offset, uint8_t *out, size_t n) const {
 }
 
 void DiskCache::writeRange(uint64_t offset, const uint8_t *data, size_t n) {
-  if (!held || !n || !writeData(offset, data, n))
+  if (!held || !n || n > kMaxRangeBytes || !writeData(offset, data, n))
     return;
   RangeRecord r{offset, n, checksum(data, n), 0};
   r.check = checksum(&r, 3 * sizeof(uint64_t));

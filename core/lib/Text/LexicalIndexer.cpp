@@ -150,6 +150,12 @@ llvm::StringRef fullOpName(llvm::StringRef name, bool hasResults) {
   return name;
 }
 
+/// Results of one statement: more is not an op of a real model, and the
+/// count must be bounded before values are made for it.
+constexpr uint32_t kMaxResults = 1u << 16;
+/// Open regions that scope names; deeper ones share the deepest scope.
+constexpr size_t kMaxScopes = 128;
+
 class LexicalIndexer {
 public:
   LexicalIndexer(ModelIndex &index, llvm::StringRef ir,
@@ -203,6 +209,8 @@ private:
   llvm::StringMap<uint32_t> nameIds;
   llvm::StringSet<> dialects;
   std::vector<Frame> frames;
+  /// Regions opened beyond kMaxScopes, and not yet closed.
+  unsigned mergedRegions = 0;
   /// Names an op declares in its header (`%arg0: t`, `%i = `), by op: the
   /// entry arguments of its first region, visible in all its regions.
   llvm::DenseMap<uint32_t, std::vector<std::pair<std::string, uint32_t>>>
@@ -269,6 +277,13 @@ void LexicalIndexer::addUses(uint32_t op, llvm::ArrayRef<ValueToken> tokens) {
 
 void LexicalIndexer::openRegion(uint32_t op,
                                 llvm::ArrayRef<ValueToken> lineDecls) {
+  if (frames.size() > kMaxScopes) {
+    // Deeper regions share the deepest scope: a name lookup walks at most
+    // kMaxScopes frames, and an unresolved use moves out as many times, so
+    // hostile nesting costs linear time. Real models nest a few dozen.
+    ++mergedRegions;
+    return;
+  }
   auto &declared = headerNames[op];
   for (const ValueToken &t : lineDecls)
     if (t.declaration)
@@ -300,6 +315,10 @@ void LexicalIndexer::openRegion(uint32_t op,
 }
 
 void LexicalIndexer::closeRegion() {
+  if (mergedRegions) {
+    --mergedRegions;
+    return;
+  }
   if (frames.size() <= 1)
     return; // an unbalanced `}`: nothing to close
   Frame f = std::move(frames.back());
@@ -339,11 +358,16 @@ bool LexicalIndexer::statement(llvm::StringRef s, size_t indent, uint64_t at,
         size_t d = 0;
         while (d < rest.size() && llvm::isDigit(rest[d]))
           ++d;
-        if (d == 0 || rest.take_front(d).getAsInteger(10, r.count))
+        // A count is the file's word: bounded before values are made for
+        // it (real ops have a handful of results).
+        if (d == 0 || rest.take_front(d).getAsInteger(10, r.count) ||
+            r.count > kMaxResults)
           return false;
         rest = rest.drop_front(d);
       }
       results.push_back(r);
+      if (results.size() > kMaxResults)
+        return false;
       rest = rest.ltrim();
       if (!rest.consume_front(","))
         break;
@@ -409,9 +433,11 @@ bool LexicalIndexer::statement(llvm::StringRef s, size_t indent, uint64_t at,
       after.push_back(t);
   addUses(op, after);
 
-  uint32_t numResults = 0;
+  uint64_t numResults = 0;
   for (const Result &r : results)
     numResults += r.count;
+  if (numResults > kMaxResults)
+    numResults = 0, results.clear();
   if (numResults) {
     index.ops[op].firstResult = index.values.size();
     index.ops[op].numResults = numResults;
