@@ -629,8 +629,8 @@ RemoteOptions LSPServer::remoteOptions(const std::string &url,
         auto now = std::chrono::steady_clock::now();
         bool finished = total && done >= total;
         std::string message = formatBytes(counters->bytesFetched) +
-                              " fetched, " +
-                              formatCount(counters->requests) + " requests";
+                              " fetched, " + formatCount(counters->requests) +
+                              " requests";
         if (state->token.empty()) {
           if (finished)
             return true; // the end of a fetch that never began
@@ -638,14 +638,15 @@ RemoteOptions LSPServer::remoteOptions(const std::string &url,
               "mlirscope-fetch-" + std::to_string(nextProgressToken++);
           state->last = now;
           createProgress(CreateProgressParams{state->token}, state->token);
-          sendProgress({state->token,
-                        llvm::json::Object{{"kind", "begin"},
-                                           {"title", "Fetching " + url},
-                                           {"cancellable", true},
-                                           {"message", message}}});
+          sendProgress(
+              {state->token, llvm::json::Object{{"kind", "begin"},
+                                                {"title", "Fetching " + url},
+                                                {"cancellable", true},
+                                                {"message", message}}});
         } else if (finished) {
-          sendProgress({state->token, llvm::json::Object{{"kind", "end"},
-                                                         {"message", message}}});
+          sendProgress(
+              {state->token,
+               llvm::json::Object{{"kind", "end"}, {"message", message}}});
           state->token = "-"; // ended: nothing more on this token
         } else if (state->token != "-" &&
                    now - state->last >= std::chrono::milliseconds(200)) {
@@ -735,9 +736,12 @@ void LSPServer::convertToBytecode(const ConvertBytecodeParams &params,
     remote = params.uri.uri().str();
   if (!remote.empty())
     return reply(llvm::make_error<lsp::LSPError>(
-        remote + ": a remote model cannot be saved; make a local copy first "
-                 "(mlirscope rewrite " + remote + " -o local.mlirbc) and "
-                 "edit that",
+        remote +
+            ": a remote model cannot be saved; make a local copy first "
+            "(mlirscope rewrite " +
+            remote +
+            " -o local.mlirbc) and "
+            "edit that",
         lsp::ErrorCode::RequestFailed));
   if (params.output) {
     if (!options.allowFileOutput)
@@ -1028,11 +1032,10 @@ void LSPServer::parseNow(PendingParse parse) {
   // ready within milliseconds, and the status would only flicker (and cost
   // the open a message). An edit re-parses the IR; the blocks it leaves are
   // not scanned again.
-  bool small = parse.edited
-                   ? server.isSmallDocument(parse.uri)
-                   : (parse.buffer ? parse.buffer->size()
-                                   : parse.text.size()) <=
-                         MLIRScopeServer::kSmallIRBytes;
+  bool small = parse.edited ? server.isSmallDocument(parse.uri)
+                            : (parse.buffer ? parse.buffer->size()
+                                            : parse.text.size()) <=
+                                  MLIRScopeServer::kSmallIRBytes;
   if (!small) {
     FileStatus parsing;
     parsing.state = "parsing";

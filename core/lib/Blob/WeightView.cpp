@@ -299,6 +299,10 @@ static void decodeHex(const char *hex, uint64_t n, uint8_t *out) {
 }
 
 void WeightView::readBytes(uint64_t first, uint64_t count, uint8_t *out) const {
+  // Nothing to read: `out` may be null (an empty vector's data()), which
+  // memcpy must not be given even for zero bytes.
+  if (count == 0)
+    return;
   unsigned esz = dtypeSize(dtype);
   uint64_t begin = first * esz, n = count * esz;
   switch (storage) {

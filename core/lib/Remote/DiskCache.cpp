@@ -344,8 +344,7 @@ void DiskCache::loadRanges() {
     if (r.check != checksum(&r, 3 * sizeof(uint64_t)))
       break;
     if (r.size && r.size <= kMaxRangeBytes && r.offset <= size &&
-        r.size <= size - r.offset &&
-        r.size > ranges[r.offset].size)
+        r.size <= size - r.offset && r.size > ranges[r.offset].size)
       ranges[r.offset] = {r.size, r.sum};
   }
   for (auto it = ranges.begin(); it != ranges.end();)
