@@ -826,6 +826,17 @@ std::pair<FoldFn, HistFn> kernelsFor(DType d) {
   return {nullptr, nullptr};
 }
 
+/// Reports `done` of `total` bytes when 64 MiB more are done since
+/// `lastReport` (callbacks are not free, and a pass may be GBs); false when
+/// the listener says stop.
+bool reportEvery64MiB(const Progress &progress, uint64_t &lastReport,
+                      uint64_t done, uint64_t total) {
+  if (!progress || done - lastReport < (64u << 20))
+    return true;
+  lastReport = done;
+  return progress(done, total);
+}
+
 /// Runs `work(thread, block, bytes, count)` over all blocks on `threads`
 /// threads, reporting progress from the calling thread. Returns false if
 /// cancelled.
@@ -881,11 +892,8 @@ bool forEachBlock(const WeightView &view, const StatsOptions &opts,
     uint64_t bytesDone =
         view.sizeInBytes() * pass +
         std::min(total, doneBlocks.load() * kBlockElements) * esz;
-    if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
-      lastReport = bytesDone;
-      if (!opts.progress(bytesDone, bytesTotal))
-        stop = true;
-    }
+    if (!reportEvery64MiB(opts.progress, lastReport, bytesDone, bytesTotal))
+      stop = true;
   }
   for (std::thread &t : pool)
     t.join();
@@ -897,6 +905,22 @@ bool forEachBlock(const WeightView &view, const StatsOptions &opts,
 /// there), else 0. The nearer the base is to the mean, the fewer digits the
 /// final base + (mean - base) loses.
 constexpr uint64_t kBaseSample = 64;
+double baseOf(DType dtype, const uint8_t *p, uint64_t count);
+
+/// Elements at the start of a weight that give its base and first values.
+uint64_t headElements(uint64_t total, const StatsOptions &opts) {
+  return std::min<uint64_t>(total,
+                            std::max<uint64_t>(kBaseSample, opts.firstValues));
+}
+
+/// The base and the first values from the head's `head` elements at `p`.
+void takeHead(DType dtype, const uint8_t *p, uint64_t head,
+              const StatsOptions &opts, double &base, BlobStats &stats) {
+  base = baseOf(dtype, p, head);
+  for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
+    stats.first.push_back(formatElement(dtype, p + i * dtypeSize(dtype)));
+}
+
 double baseOf(DType dtype, const uint8_t *p, uint64_t count) {
   const bool complex = dtype == DType::C64 || dtype == DType::C128;
   const uint64_t esz = dtypeSize(dtype);
@@ -954,24 +978,18 @@ llvm::Error foldStreamed(const WeightView &view, const StatsOptions &opts,
   std::vector<Partial> folded;
   // The head from the first window when it holds all of it (windows are
   // megabytes; tests make them tiny, and the first one may be short).
-  const uint64_t head = std::min<uint64_t>(
-      total, std::max<uint64_t>(kBaseSample, opts.firstValues));
-  auto takeHead = [&](const uint8_t *p) {
-    base = baseOf(dtype, p, head);
-    for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
-      stats.first.push_back(formatElement(dtype, p + i * esz));
-  };
+  const uint64_t head = headElements(total, opts);
   return streamElements(
       view, 0, total, opts.progress,
       [&](uint64_t first, uint64_t count, const uint8_t *p) -> llvm::Error {
         if (first == 0 && count >= head) {
-          takeHead(p);
+          takeHead(dtype, p, head, opts, base, stats);
         } else if (first == 0) {
           std::vector<uint8_t> bytes(size_t(head * esz));
           view.readBytes(0, head, bytes.data());
           if (llvm::Error e = view.readError())
             return e;
-          takeHead(bytes.data());
+          takeHead(dtype, bytes.data(), head, opts, base, stats);
         }
         // The blocks this window completes, in order.
         blocks.clear();
@@ -1005,11 +1023,9 @@ llvm::Error foldStreamed(const WeightView &view, const StatsOptions &opts,
         for (const Partial &f : folded)
           all.merge(f);
         uint64_t bytesDone = (first + count) * esz;
-        if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
-          lastReport = bytesDone;
-          if (!opts.progress(bytesDone, view.sizeInBytes() * passes))
-            return cancelledError();
-        }
+        if (!reportEvery64MiB(opts.progress, lastReport, bytesDone,
+                              view.sizeInBytes() * passes))
+          return cancelledError();
         return llvm::Error::success();
       });
 }
@@ -1031,11 +1047,9 @@ llvm::Error histogramStreamed(const WeightView &view, const StatsOptions &opts,
                opts.bins, hists[id]);
         });
         uint64_t bytesDone = view.sizeInBytes() + (first + count) * esz;
-        if (opts.progress && bytesDone - lastReport >= (64u << 20)) {
-          lastReport = bytesDone;
-          if (!opts.progress(bytesDone, view.sizeInBytes() * passes))
-            return cancelledError();
-        }
+        if (!reportEvery64MiB(opts.progress, lastReport, bytesDone,
+                              view.sizeInBytes() * passes))
+          return cancelledError();
         return llvm::Error::success();
       });
 }
@@ -1067,13 +1081,10 @@ llvm::Expected<BlobStats> mlirscope::computeStats(const WeightView &view,
             foldStreamed(view, opts, threads, passes, fold, stats, base, all))
       return std::move(e);
   } else {
-    uint64_t head = std::min<uint64_t>(
-        view.size(), std::max<uint64_t>(kBaseSample, opts.firstValues));
+    uint64_t head = headElements(view.size(), opts);
     std::vector<uint8_t> bytes(size_t(head * esz));
     view.readBytes(0, head, bytes.data());
-    base = baseOf(dtype, bytes.data(), head);
-    for (uint64_t i = 0; i < std::min<uint64_t>(opts.firstValues, head); ++i)
-      stats.first.push_back(formatElement(dtype, bytes.data() + i * esz));
+    takeHead(dtype, bytes.data(), head, opts, base, stats);
     std::vector<Partial> blocks(numBlocks);
     if (!forEachBlock(view, opts, threads, passes, 0,
                       [&](unsigned, uint64_t b, const uint8_t *p, uint64_t n) {
